@@ -1,0 +1,40 @@
+/** IPv4 helpers for classifying addresses (double NAT, LAN membership). */
+
+export function parseIpv4(text: string | null | undefined): number | null {
+  if (!text) return null;
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text.trim());
+  if (!m) return null;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return null;
+  return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
+}
+
+export function inCidr(address: string, cidr: string): boolean {
+  const [base, bitsText] = cidr.split('/');
+  const a = parseIpv4(address);
+  const b = parseIpv4(base);
+  const bits = bitsText === undefined ? 32 : Number(bitsText);
+  if (a === null || b === null || !Number.isInteger(bits) || bits < 0 || bits > 32) return false;
+  if (bits === 0) return true;
+  const mask = (~0 << (32 - bits)) >>> 0;
+  return (a & mask) === (b & mask);
+}
+
+const PRIVATE_OR_SHARED = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '100.64.0.0/10',
+  '169.254.0.0/16',
+];
+
+/** RFC 1918 private, RFC 6598 carrier-grade NAT, or link-local: behind another NAT. */
+export function isPrivateOrCgnat(address: string | null | undefined): boolean | null {
+  if (!address || parseIpv4(address) === null) return null;
+  return PRIVATE_OR_SHARED.some((c) => inCidr(address, c));
+}
+
+/** RFC 1918 private networks: where a LAN host normally lives. */
+export function isRfc1918(address: string): boolean {
+  return ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].some((c) => inCidr(address, c));
+}

@@ -1,0 +1,162 @@
+/**
+ * The normalized model every adapter produces and every rule reads.
+ * Unknown is `null`, never a guessed default: a rule that needs an unknown field is inconclusive.
+ * Field names are a contract (JSON output, schema/snapshot.schema.json).
+ */
+
+export type Protocol = 'tcp' | 'udp';
+
+/** Where a forward came from: a UPnP IGD lease, a manual rule, the DMZ, NAT-PMP/PCP, or an IPv6 pinhole. */
+export type ForwardSource = 'upnp' | 'static' | 'dmz' | 'nat-pmp' | 'pinhole6';
+
+/** An inclusive port range; a single port has start === end. */
+export interface PortRange {
+  start: number;
+  end: number;
+}
+
+export interface Provenance {
+  /** Adapter id, e.g. `upnp-igd`, `linux`, `freebox`. */
+  adapter: string;
+  /** How it was read: `upnp-soap`, `ssh`, `http`, `file`. */
+  transport: string;
+  /** The vendor's own record, trimmed of secrets; for diagnosis only, never matched on. */
+  raw?: unknown;
+}
+
+export interface PortForward {
+  /** Stable hash of the fields that identify the forward (see model/ids.ts). */
+  id: string;
+  source: ForwardSource;
+  /** A forward for "tcp and udp" becomes two forwards. */
+  protocol: Protocol;
+  externalPort: PortRange | null;
+  internalHost: string | null;
+  internalPort: PortRange | null;
+  /** Allowed remote source (address, CIDR, alias name); null = any source. */
+  remoteHost: string | null;
+  enabled: boolean | null;
+  description: string | null;
+  /** Seconds left; 0 = permanent; null = unknown. */
+  leaseSeconds: number | null;
+  provenance: Provenance;
+}
+
+export interface ServiceInfo {
+  serviceType: string;
+  serviceId: string | null;
+  controlUrl: string;
+  scpdUrl: string | null;
+  deviceUdn: string | null;
+}
+
+export interface GatewayInfo {
+  /** Where the gateway was reached: a description URL, host, or file name. */
+  address: string | null;
+  descriptionUrl: string | null;
+  manufacturer: string | null;
+  model: string | null;
+  modelNumber: string | null;
+  friendlyName: string | null;
+  udn: string | null;
+  /** SSDP SERVER header or HTTP banner, when seen. */
+  server: string | null;
+  externalIp: string | null;
+  /** True when the external address is private/CGNAT/reserved: another NAT sits in front of this one. */
+  doubleNat: boolean | null;
+  connectionStatus: string | null;
+  connectionType: string | null;
+  uptimeSeconds: number | null;
+  natEnabled: boolean | null;
+  services: ServiceInfo[];
+}
+
+export interface DmzState {
+  enabled: boolean | null;
+  host: string | null;
+}
+
+export interface UpnpState {
+  /** Whether the box lets LAN programs open ports over UPnP IGD (or NAT-PMP/PCP). */
+  enabled: boolean | null;
+  /** Number of mappings read (null when they could not be listed). */
+  mappingCount: number | null;
+  /** IGD version seen (1 or 2), null when unknown. */
+  igdVersion: number | null;
+}
+
+export interface RemoteAdminService {
+  /** e.g. `https`, `http`, `ssh`, `telnet`, `tr069`. */
+  service: string;
+  port: number | null;
+  /** Reachable from the WAN side. */
+  wan: boolean | null;
+  /** Restricted to given sources (e.g. the ISP's ACS). */
+  restrictedTo: string | null;
+}
+
+export interface RemoteAdminState {
+  enabled: boolean | null;
+  services: RemoteAdminService[];
+}
+
+/** What was, and what was not, visible. Never read an empty list as "nothing exposed". */
+export type CoverageArea =
+  | 'upnp-mappings'
+  | 'static-forwards'
+  | 'dmz'
+  | 'ipv6-pinholes'
+  | 'remote-admin'
+  | 'upnp-state'
+  | 'nat-pmp'
+  | 'gateway-info';
+
+export type CoverageStatus = 'complete' | 'partial' | 'not-visible' | 'error';
+
+export interface CoverageItem {
+  area: CoverageArea;
+  status: CoverageStatus;
+  /** Stable machine code for the reason, e.g. `UPNP_END_713`, `UPNP_CANNOT_SEE_STATIC`. */
+  code: string;
+  /** Human-readable English explanation; reporters translate by `code` where they can. */
+  reason: string;
+  /** Extra facts, e.g. `{ entries: 12, endedWith: 713, index: 12 }`. */
+  details?: Record<string, unknown>;
+}
+
+export interface Warning {
+  /** Stable code, e.g. `SSDP_LOCATION_OTHER_HOST`, `SOAP_ACTION_FAILED`. */
+  code: string;
+  message: string;
+  /** What it concerns: a URL, an action, a file position. */
+  where?: string;
+}
+
+export interface TargetInfo {
+  /** How the target was chosen. */
+  kind: 'upnp' | 'gateway' | 'discovered' | 'vendor' | 'file';
+  /** Description URL, host, or file name (never credentials). */
+  address: string;
+  adapter: string;
+}
+
+export interface Snapshot {
+  target: TargetInfo;
+  /** ISO 8601 time the collection started. */
+  collectedAt: string;
+  gateway: GatewayInfo;
+  forwards: PortForward[];
+  dmz: DmzState | null;
+  upnp: UpnpState | null;
+  remoteAdmin: RemoteAdminState | null;
+  /** The LAN prefix(es) of the box when known (CIDR), for "internal host outside the LAN" checks. */
+  lanPrefixes: string[] | null;
+  coverage: CoverageItem[];
+  warnings: Warning[];
+}
+
+/** `dump --json` output. */
+export interface DumpDocument {
+  schemaVersion: string;
+  snapshots: Snapshot[];
+}

@@ -1,0 +1,154 @@
+import type { ForwardSource, PortForward, Protocol, Snapshot } from '../model/types.js';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+export type Confidence = 'high' | 'medium' | 'low';
+export type Category = 'medical' | 'file-sharing' | 'remote-access' | 'database' | 'iot' | 'router' | 'web';
+
+export interface LocalizedText {
+  en: string;
+  fr: string;
+}
+
+export interface Reference {
+  title: string;
+  url?: string;
+}
+
+/** A port (104) or an inclusive range ("5900-5910"). */
+export type PortSpec = number | string;
+
+/** Conditions on one forward; all given conditions must hold. */
+export interface ForwardMatch {
+  protocols?: Protocol[];
+  /** Matches when the internal OR the external side overlaps (WAN 8443 -> LAN 104 is DICOM). */
+  ports?: PortSpec[];
+  internalPorts?: PortSpec[];
+  externalPorts?: PortSpec[];
+  sources?: ForwardSource[];
+  /** Case-insensitive, bounded pattern on the description (no backreferences, no nested quantifiers). */
+  descriptionPattern?: string;
+  /** The internal host is not on the box's LAN (UPnProxy) or is the box itself. */
+  internalHostOutsideLan?: boolean;
+  /** The external range spans at least this many ports ("all ports" forwards). */
+  minRangeSize?: number;
+  /** leaseSeconds === 0. */
+  permanent?: boolean;
+}
+
+/** Conditions on the box as a whole. */
+export interface RouterMatch {
+  dmzEnabled?: boolean;
+  upnpEnabled?: boolean;
+  remoteAdminOnWan?: boolean;
+}
+
+export interface RuleMatch {
+  forward?: ForwardMatch;
+  router?: RouterMatch;
+}
+
+export interface RuleExample {
+  /** A partial forward; the tester fills the rest with harmless defaults. */
+  forward?: Partial<PortForward>;
+  /** A partial snapshot for router-level rules. */
+  snapshot?: Partial<Snapshot>;
+  note?: string;
+}
+
+export interface Rule {
+  /** `BOX-MED-001` style, stable forever; the file name in rules/. */
+  id: string;
+  title: LocalizedText;
+  description: LocalizedText;
+  severity: Severity;
+  confidence: Confidence;
+  category: Category;
+  tags?: string[];
+  match: RuleMatch;
+  /** Templates: {protocol} {externalPort} {internalHost} {internalPort} {description} {dmzHost}. */
+  message: LocalizedText;
+  remediation: LocalizedText;
+  references: Reference[];
+  examples: { fail: RuleExample[]; pass: RuleExample[] };
+}
+
+export interface Waiver {
+  rule: string;
+  /** Which findings it covers: any subset of these forward fields. */
+  match?: { forwardId?: string; internalHost?: string; externalPort?: number; description?: string };
+  reason: string;
+  /** ISO date; past it the waiver no longer applies and the report says so. */
+  expires: string;
+}
+
+export type RuleOverride = 'off' | { severity?: Severity; off?: boolean };
+
+/** A rule set / config file (schema/ruleset.schema.json). */
+export interface RuleSetConfig {
+  $schema?: string;
+  /** Built-in sets: `recommended`, `health`; or paths to other config files. */
+  extends?: string[];
+  rules?: Record<string, RuleOverride>;
+  /** Extra rules defined inline. */
+  define?: Rule[];
+  waivers?: Waiver[];
+}
+
+/** A resolved rule set, ready to evaluate. */
+export interface RuleSet {
+  rules: Rule[];
+  waivers: Waiver[];
+  /** Profiles in force, e.g. `health`. */
+  profiles: string[];
+}
+
+export type FindingStatus = 'fail' | 'inconclusive';
+
+export interface Finding {
+  ruleId: string;
+  status: FindingStatus;
+  severity: Severity;
+  confidence: Confidence;
+  category: Category;
+  /** Index into the report's snapshots. */
+  snapshotIndex: number;
+  /** null for router-level findings. */
+  forwardId: string | null;
+  title: LocalizedText;
+  message: LocalizedText;
+  remediation: LocalizedText;
+  references: Reference[];
+  /** Why the severity differs from the rule's (source restriction, health profile, override). */
+  adjustments?: string[];
+  /** For inconclusive findings: the unknown fields. */
+  unknown?: string[];
+}
+
+export interface WaivedFinding extends Finding {
+  waiver: Waiver;
+}
+
+export interface Summary {
+  failOn: Severity;
+  /** 1 when a failing finding is at or above failOn, else 0. */
+  exitCode: 0 | 1;
+  counts: Record<Severity, number>;
+  inconclusive: number;
+  waived: number;
+  expiredWaivers: Waiver[];
+  forwardsChecked: number;
+  /** Coverage gaps across all snapshots (count of coverage items not `complete`). */
+  coverageGaps: number;
+}
+
+/** `audit --json` output (schema/report.schema.json). */
+export interface AuditReport {
+  schemaVersion: string;
+  tool: { name: 'boxaudit'; version: string };
+  snapshots: Snapshot[];
+  findings: Finding[];
+  waived: WaivedFinding[];
+  summary: Summary;
+}
