@@ -39,6 +39,12 @@ export interface AdapterMeta {
   capabilities: string[];
   /** Which credentials it needs: e.g. `['password']`, `['username', 'privateKey|password']`. */
   credentials: string[];
+  /**
+   * Every remote call this adapter may make (SOAP action names, `GET /path` REST calls, SSH command
+   * lines). Its transport helper refuses anything else with BOXAUDIT_NOT_ALLOWED; the conformance
+   * suite checks that nothing outside it is ever sent.
+   */
+  allowlist: readonly string[];
 }
 
 /** What discovery and fingerprinting learned about a gateway, for `detect`. */
