@@ -18,7 +18,6 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -460,17 +459,8 @@ export async function createLab(options: CreateLabOptions = {}): Promise<Lab> {
         }
       }
     }
-    if (existsSync(pidFile)) {
-      const pid = Number(readFileSync(pidFile, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0) {
-        try {
-          process.kill(pid, 'SIGTERM');
-        } catch {
-          // already gone
-        }
-      }
-    }
-    // Deleting a namespace does not end its processes: kill what is left in ours, by pid.
+    // Deleting a namespace does not end its processes: kill what runs in ours (miniupnpd included),
+    // by pid, found by namespace rather than by pidfile so that a stale pid can never hit another process.
     for (const name of Object.values(ns)) removeNamespaceSync(ip, name);
     rmSync(dir, { recursive: true, force: true });
   };
@@ -484,18 +474,6 @@ export async function createLab(options: CreateLabOptions = {}): Promise<Lab> {
         await step();
       } catch {
         // keep tearing down
-      }
-    }
-    // Let miniupnpd remove its rules and exit on SIGTERM before the namespaces go.
-    if (existsSync(pidFile)) {
-      const pid = Number(readFileSync(pidFile, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pidAlive(pid)) {
-        try {
-          process.kill(pid, 'SIGTERM');
-        } catch {
-          // already gone
-        }
-        for (let i = 0; i < 40 && pidAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
       }
     }
     cleanupSync();
@@ -608,6 +586,7 @@ export async function createLab(options: CreateLabOptions = {}): Promise<Lab> {
     let built = bundles.get(absolute);
     if (!built) {
       built = (async () => {
+        if (!existsSync(absolute)) throw new Error(`[lab] ${modulePath} does not exist (${absolute})`);
         const { build } = await import('esbuild');
         const bundleDir = join(dir, 'node');
         const nodeModules = join(bundleDir, 'node_modules');
@@ -632,6 +611,9 @@ export async function createLab(options: CreateLabOptions = {}): Promise<Lab> {
           outfile,
           logLevel: 'silent',
           define: { __BOXAUDIT_VERSION__: JSON.stringify('0.0.0-lab') },
+        }).catch((error: unknown) => {
+          const text = error instanceof Error ? error.message : String(error);
+          throw new Error(`[lab] cannot bundle ${modulePath} to run in a namespace: ${text}`);
         });
         return outfile;
       })();
