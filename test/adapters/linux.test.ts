@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseLinuxRuleset } from '../../src/adapters/linux.js';
+import { isBoxauditError } from '../../src/errors.js';
+
+const dir = new URL('../fixtures/configs/linux/', import.meta.url);
+const read = (name: string) => readFileSync(new URL(name, dir), 'utf8');
+
+/** Compact view of a forward, for field-by-field comparison. */
+function row(f: ReturnType<typeof parseLinuxRuleset>['forwards'][number]) {
+  const r = (x: { start: number; end: number } | null) => (x ? `${x.start}-${x.end}` : null);
+  return [
+    f.source,
+    f.protocol,
+    r(f.externalPort),
+    f.internalHost,
+    r(f.internalPort),
+    f.remoteHost,
+    f.description,
+  ];
+}
+
+describe('linux: real nft -j capture (miniupnpd + static DNAT, generated in a namespace)', () => {
+  const parts = parseLinuxRuleset(read('nft-lab-capture.json'));
+
+  it('reads every DNAT rule of every table and chain, miniupnpd chains as upnp', () => {
+    expect(parts.forwards.map(row)).toEqual([
+      // miniupnpd: raw payload @nh,72,8 (protocol) + th dport; remote host from its filter chain
+      ['upnp', 'tcp', '11112-11112', '10.77.0.10', '11112-11112', null, null],
+      ['upnp', 'udp', '3479-3479', '10.77.0.11', '3478-3478', null, null],
+      ['upnp', 'tcp', '13389-13389', '10.77.0.12', '3389-3389', '11.0.0.1', null],
+      ['static', 'tcp', '104-104', '10.77.0.20', '104-104', null, 'PACS static'],
+      ['static', 'tcp', '8000-8010', '10.77.0.30', '8000-8010', '203.0.113.7', 'NAS web'],
+      ['static', 'tcp', '3389-3389', '10.77.0.40', '3390-3390', null, null],
+      ['static', 'udp', '3389-3389', '10.77.0.40', '3390-3390', null, null],
+      ['static', 'udp', '5060-5060', '10.77.0.50', '5060-5060', null, null],
+      ['static', 'udp', '5061-5061', '10.77.0.50', '5061-5061', null, null],
+      ['static', 'tcp', '104-104', '10.77.0.60', '104-104', null, null],
+      ['static', 'tcp', '11112-11112', '10.77.0.60', '11112-11112', null, null],
+      ['static', 'tcp', '2222-2222', '10.77.0.70', '22-22', null, null],
+      ['static', 'tcp', '5900-5900', '10.77.0.80', '5900-5900', null, null],
+      ['dmz', 'tcp', '1-65535', '10.77.0.99', '1-65535', null, 'exposed host'],
+      ['dmz', 'udp', '1-65535', '10.77.0.99', '1-65535', null, 'exposed host'],
+    ]);
+  });
+
+  it('keeps leases unknown for upnp, permanent for static; provenance names table, chain and handle', () => {
+    const upnp = parts.forwards.filter((f) => f.source === 'upnp');
+    expect(upnp.every((f) => f.leaseSeconds === null && f.enabled === true)).toBe(true);
+    expect(parts.forwards.filter((f) => f.source === 'static').every((f) => f.leaseSeconds === 0)).toBe(true);
+    expect(upnp[0]?.provenance).toMatchObject({
+      adapter: 'linux',
+      transport: 'file',
+      raw: { family: 'inet', table: 'filter', chain: 'prerouting_miniupnpd', inInterface: 'bxgww' },
+    });
+  });
+
+  it('warns with the rule handle for what it does not understand, and for a negated source', () => {
+    const codes = parts.warnings.map((w) => w.code);
+    expect(codes).toContain('NFT_RULE_NOT_UNDERSTOOD');
+    expect(codes).toContain('NFT_SOURCE_NEGATED');
+    const fib = parts.warnings.find((w) => w.code === 'NFT_RULE_NOT_UNDERSTOOD');
+    expect(fib?.message).toContain('fib');
+    expect(fib?.where).toMatch(/^nft ip nat prerouting handle \d+$/);
+  });
+
+  it('reports the DMZ, UPnP state and honest coverage', () => {
+    expect(parts.dmz).toEqual({ enabled: true, host: '10.77.0.99' });
+    expect(parts.upnp).toEqual({ enabled: true, mappingCount: 3, igdVersion: null });
+    const byArea = Object.fromEntries(parts.coverage.map((c) => [c.area, c.status]));
+    expect(byArea).toMatchObject({
+      'static-forwards': 'complete',
+      'upnp-mappings': 'partial',
+      'remote-admin': 'not-visible',
+      'ipv6-pinholes': 'not-visible',
+    });
+  });
+});
+
+describe('linux: iptables-save -t nat', () => {
+  it('decodes DNAT rules, MINIUPNPD as upnp, multiport, sources, comments', () => {
+    const parts = parseLinuxRuleset(read('iptables-save-nat.txt'), { transport: 'ssh' });
+    expect(parts.forwards.map(row)).toEqual([
+      ['static', 'tcp', '104-104', '192.168.1.20', '104-104', null, 'PACS'],
+      ['static', 'tcp', '8443-8443', '192.168.1.30', '443-443', '203.0.113.0/24', null],
+      ['static', 'tcp', '80-80', '192.168.1.31', '80-80', null, null],
+      ['static', 'tcp', '443-443', '192.168.1.31', '443-443', null, null],
+      ['static', 'udp', '5000-5010', '192.168.1.32', '5000-5010', null, null],
+      ['upnp', 'tcp', '11112-11112', '192.168.1.40', '11112-11112', null, null],
+    ]);
+    expect(parts.forwards[0]?.provenance.transport).toBe('ssh');
+    expect(parts.warnings.map((w) => w.code)).toEqual(['IPTABLES_RULE_NOT_UNDERSTOOD']);
+    expect(parts.warnings[0]?.where).toMatch(/^iptables-save line \d+$/);
+  });
+});
+
+describe('linux: bad input', () => {
+  it('names what is wrong', () => {
+    for (const text of ['{"nope": 1}', '{not json', 'hello']) {
+      try {
+        parseLinuxRuleset(text);
+        expect.unreachable();
+      } catch (err) {
+        expect(isBoxauditError(err, 'BOXAUDIT_INPUT_INVALID')).toBe(true);
+        expect((err as Error).message).toMatch(/^\[linux\]/);
+      }
+    }
+  });
+});
