@@ -1,0 +1,36 @@
+/** Message catalogues (en, fr) and a tiny lookup: `t(lang, key, params)`. */
+import type { Severity } from '../rules/types.js';
+import { en, type MessageKey } from './en.js';
+import { fr } from './fr.js';
+
+export type Lang = 'en' | 'fr';
+export { COVERAGE_REASONS_FR, coverageReason } from './coverage.js';
+export type { MessageKey };
+
+const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { en, fr };
+
+/**
+ * The message `key` in `lang`, with `{name}` placeholders replaced from `params`.
+ * A placeholder without a value is left as written, so a mistake shows instead of vanishing.
+ */
+export function t(lang: Lang, key: MessageKey, params: Record<string, string | number> = {}): string {
+  const template = CATALOGUES[lang][key];
+  return template.replace(/\{([a-zA-Z]+)\}/g, (whole, name: string) =>
+    Object.hasOwn(params, name) ? String(params[name]) : whole,
+  );
+}
+
+/** The severity word in `lang` (lower case): `critical`/`critique`, `high`/`élevée`… */
+export function severityWord(lang: Lang, severity: Severity): string {
+  return t(lang, `severity.${severity}`);
+}
+
+/** The separator after a label: `: ` in English, ` : ` in French typography. */
+export function colon(lang: Lang): string {
+  return lang === 'fr' ? ' : ' : ': ';
+}
+
+/** True when `key` exists in the catalogues (for keys built from data, e.g. unknown field names). */
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
+}

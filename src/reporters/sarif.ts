@@ -1,0 +1,230 @@
+/**
+ * SARIF 2.1.0 (OASIS Static Analysis Results Interchange Format), one run per report.
+ * Mapping (docs/output.md): severity → level (critical/high → error, medium → warning, low/info →
+ * note) and `security-severity` (GitHub's 0–10 scale); inconclusive findings are `kind: "review"`
+ * with `level: "none"` (SARIF §3.27.9–10: a non-"fail" kind SHALL have level "none"); waived
+ * findings carry an accepted external suppression; coverage gaps are tool execution notifications.
+ * There is no file: each result points at a logical location (the forward, or the box itself).
+ */
+import { createHash } from 'node:crypto';
+import { coverageReason, type Lang } from '../i18n/index.js';
+import type { AuditReport, Finding, Rule, Severity, WaivedFinding } from '../rules/types.js';
+import { exposure, forwardOf, SEVERITY_RANK, sortFindings, statusLine } from './format.js';
+import { renderJson } from './json.js';
+import { markdownText, safeLine } from './sanitize.js';
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+export const BOXAUDIT_INFORMATION_URI = 'https://www.npmjs.com/package/boxaudit';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
+
+/** GitHub code scanning's scale: >= 9.0 critical, >= 7.0 high, >= 4.0 medium, > 0.0 low. */
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '0.0',
+};
+
+/** `Medical imaging (DICOM/PACS) open…` → `MedicalImagingDicomPacsOpen…`: SARIF's friendly rule name. */
+function pascalName(title: string): string {
+  return title
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase())
+    .join('');
+}
+
+/** Stable across runs: rule + box address + forward id (or `box` for router-level findings). */
+function fingerprint(report: AuditReport, f: Finding): string {
+  const target = report.snapshots[f.snapshotIndex]?.target.address ?? '';
+  return createHash('sha256')
+    .update(`${f.ruleId}\u0000${target}\u0000${f.forwardId ?? 'box'}`)
+    .digest('hex');
+}
+
+interface Descriptor {
+  id: string;
+  name: string;
+  shortDescription: { text: string };
+  fullDescription: { text: string };
+  help: { text: string; markdown: string };
+  helpUri?: string;
+  defaultConfiguration: { level: 'error' | 'warning' | 'note' };
+  properties: {
+    'security-severity': string;
+    tags: string[];
+    category: string;
+    confidence: string;
+    severity: Severity;
+  };
+}
+
+function descriptor(
+  ruleId: string,
+  findings: readonly Finding[],
+  rule: Rule | undefined,
+  lang: Lang,
+): Descriptor {
+  // findings is non-empty and sorted most severe first.
+  const first = findings[0]!;
+  const severity = rule?.severity ?? first.severity;
+  const title = safeLine((rule?.title ?? first.title)[lang], 300);
+  const remediation = safeLine((rule?.remediation ?? first.remediation)[lang], 2000);
+  const references = rule?.references ?? first.references;
+  const withUrl = references.filter((r) => r.url !== undefined);
+  const refText = references.map((r) => (r.url === undefined ? r.title : `${r.title}: ${r.url}`));
+  const refMd = references.map((r) =>
+    r.url === undefined
+      ? `- ${safeLine(r.title, 200)}`
+      : `- [${safeLine(r.title, 200).replace(/[[\]]/g, '')}](<${r.url}>)`,
+  );
+  const out: Descriptor = {
+    id: ruleId,
+    name: pascalName((rule?.title ?? first.title).en) || ruleId,
+    shortDescription: { text: title },
+    fullDescription: { text: safeLine(rule?.description[lang] ?? title, 2000) },
+    ...(withUrl[0]?.url !== undefined ? { helpUri: withUrl[0].url } : {}),
+    help: {
+      text: [remediation, ...refText].join('\n'),
+      markdown: [markdownText(remediation, 2000), ...(refMd.length > 0 ? ['', ...refMd] : [])].join('\n'),
+    },
+    defaultConfiguration: { level: LEVEL[severity] },
+    properties: {
+      'security-severity': SECURITY_SEVERITY[severity],
+      tags: ['security', rule?.category ?? first.category, ...(rule?.tags ?? [])],
+      category: rule?.category ?? first.category,
+      confidence: rule?.confidence ?? first.confidence,
+      severity,
+    },
+  };
+  return out;
+}
+
+function result(
+  report: AuditReport,
+  f: Finding | WaivedFinding,
+  ruleIndex: number,
+  lang: Lang,
+): Record<string, unknown> {
+  const forward = forwardOf(report, f);
+  const snapshot = report.snapshots[f.snapshotIndex];
+  const target = snapshot?.target.address ?? '';
+  const inconclusive = f.status === 'inconclusive';
+  const logical =
+    f.forwardId === null
+      ? { name: 'box', fullyQualifiedName: `${target}#box`, kind: 'resource' }
+      : {
+          name: forward === undefined ? f.forwardId : exposure(forward, 'en'),
+          fullyQualifiedName: `${target}#forward/${f.forwardId}`,
+          kind: 'resource',
+        };
+  const out: Record<string, unknown> = {
+    ruleId: f.ruleId,
+    ruleIndex,
+    kind: inconclusive ? 'review' : 'fail',
+    level: inconclusive ? 'none' : LEVEL[f.severity],
+    message: { text: safeLine(f.message[lang], 2000) },
+    locations: [{ logicalLocations: [logical] }],
+    partialFingerprints: { 'boxauditFinding/v1': fingerprint(report, f) },
+    properties: {
+      status: f.status,
+      severity: f.severity,
+      'security-severity': SECURITY_SEVERITY[f.severity],
+      confidence: f.confidence,
+      category: f.category,
+      snapshotIndex: f.snapshotIndex,
+      forwardId: f.forwardId,
+      remediation: safeLine(f.remediation[lang], 2000),
+      ...(f.unknown !== undefined ? { unknown: f.unknown } : {}),
+      ...(f.adjustments !== undefined ? { adjustments: f.adjustments } : {}),
+    },
+  };
+  if ('waiver' in f) {
+    out.suppressions = [
+      {
+        kind: 'external',
+        status: 'accepted',
+        justification: `${safeLine(f.waiver.reason, 500)} (until ${safeLine(f.waiver.expires, 40)})`,
+      },
+    ];
+  }
+  return out;
+}
+
+/** Render an audit report as a SARIF 2.1.0 log (pretty JSON, trailing newline). */
+export function renderSarif(report: AuditReport, options: { lang: Lang; rules: readonly Rule[] }): string {
+  const { lang } = options;
+  const all = [...sortFindings(report, report.findings), ...sortFindings(report, report.waived)];
+  const byRule = new Map<string, Finding[]>();
+  for (const f of all) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+  const ruleIds = [...byRule.keys()].sort();
+  const rules = ruleIds.map((id) => {
+    const findings = [...(byRule.get(id) ?? [])].sort(
+      (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],
+    );
+    return descriptor(
+      id,
+      findings,
+      options.rules.find((r) => r.id === id),
+      lang,
+    );
+  });
+  const notifications = report.snapshots.flatMap((s, i) =>
+    s.coverage
+      .filter((c) => c.status !== 'complete')
+      .map((c) => ({
+        descriptor: { id: c.code },
+        level: 'warning',
+        message: { text: safeLine(coverageReason(c, lang), 1000) },
+        locations: [
+          { logicalLocations: [{ name: c.area, fullyQualifiedName: `${s.target.address}#${c.area}` }] },
+        ],
+        properties: { snapshotIndex: i, area: c.area, status: c.status },
+      })),
+  );
+  const log = {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'boxaudit',
+            version: report.tool.version,
+            informationUri: BOXAUDIT_INFORMATION_URI,
+            rules,
+          },
+        },
+        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
+        language: lang === 'fr' ? 'fr-FR' : 'en-US',
+        columnKind: 'unicodeCodePoints',
+        results: all.map((f) => result(report, f, ruleIds.indexOf(f.ruleId), lang)),
+        properties: {
+          schemaVersion: report.schemaVersion,
+          summary: {
+            failOn: report.summary.failOn,
+            exitCode: report.summary.exitCode,
+            counts: report.summary.counts,
+            inconclusive: report.summary.inconclusive,
+            waived: report.summary.waived,
+            expiredWaivers: report.summary.expiredWaivers.length,
+            forwardsChecked: report.summary.forwardsChecked,
+            coverageGaps: report.summary.coverageGaps,
+          },
+          status: statusLine(report),
+        },
+      },
+    ],
+  };
+  return renderJson(log);
+}
