@@ -380,7 +380,7 @@ export async function collectUpnp(
   const gateway: GatewayInfo = {
     address: (() => {
       try {
-        return new URL(descriptionUrl).host;
+        return new URL(descriptionUrl).hostname.replace(/^\[|\]$/g, '');
       } catch {
         return null;
       }
