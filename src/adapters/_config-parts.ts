@@ -178,7 +178,7 @@ export function cover(
   return details ? { area, status, code, reason, details } : { area, status, code, reason };
 }
 
-/** Split a single line of shell-like words: 'single', "double" quotes, backslash escapes in double quotes. */
+/** Split a single line of shell-like words: 'single', "double" quotes, backslash escapes (outside single quotes). */
 export function splitWords(line: string): string[] {
   const out: string[] = [];
   let cur = '';
@@ -201,6 +201,10 @@ export function splitWords(line: string): string[] {
       }
       has = true;
       i++;
+    } else if (c === '\\' && i + 1 < line.length) {
+      cur += line[i + 1];
+      has = true;
+      i += 2;
     } else if (/\s/.test(c)) {
       if (has) out.push(cur);
       cur = '';
