@@ -207,7 +207,7 @@ function natForwards(
     const toPorts = p['to-ports'] === undefined ? null : parsePortRange(p['to-ports']);
     let remoteHost: string | null = null;
     const src = p['src-address'];
-    if (src !== undefined && src.startsWith('!')) {
+    if (src?.startsWith('!')) {
       parts.warnings.push({
         code: 'ROUTEROS_SOURCE_NEGATED',
         message: `src-address ${src} is an exclusion; counted as open to any other source`,

@@ -64,7 +64,7 @@ describe('routeros: full /export file', () => {
 describe('routeros: SSH outputs (export + print detail + upnp + services)', () => {
   const natExport = fixture('routeros/export.rsc')
     .split('\n')
-    .filter((l, i, all) => {
+    .filter((_l, i, all) => {
       const start = all.indexOf('/ip firewall nat');
       const end = all.indexOf('/ip service');
       return i >= start && i < end;
