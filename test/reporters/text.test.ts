@@ -1,0 +1,230 @@
+import { describe, expect, it } from 'vitest';
+import { render } from '../../src/reporters/index.js';
+import { cleanReport, doctorOffice, HOSTILE, hostileReport, TERMINAL_CONTROL } from './helpers.js';
+
+const STATUS_LINE =
+  /^BOXAUDIT status=(findings|incomplete|clean) critical=\d+ high=\d+ medium=\d+ low=\d+ info=\d+ inconclusive=\d+ waived=\d+ expired=\d+ gaps=\d+ failon=(critical|high|medium|low|info) exit=[01]$/;
+
+function lines(text: string): string[] {
+  return text.split('\n');
+}
+
+/** The block of a section: from its heading to the next heading underline's predecessor. */
+function section(text: string, heading: string): string {
+  const all = lines(text);
+  const start = all.findIndex((l) => l.startsWith(heading));
+  expect(start, `section "${heading}"`).toBeGreaterThanOrEqual(0);
+  let end = all.length;
+  for (let i = start + 2; i < all.length; i++) {
+    if (/^-{3,}$/.test(all[i] ?? '')) {
+      end = i - 1;
+      break;
+    }
+  }
+  return all.slice(start, end).join('\n');
+}
+
+describe('text report (English)', () => {
+  const text = render(doctorOffice(), { format: 'text', lang: 'en' });
+
+  it('starts with the box: make/model, external IP, how it was read', () => {
+    expect(text).toContain('Box: Sagemcom Livebox 5 (Livebox)');
+    expect(text).toContain('Public (external) IP: 203.0.113.45');
+    expect(text).toContain(
+      'Read via: UPnP (description URL), upnp-igd at http://192.168.1.1:49152/rootDesc.xml',
+    );
+    expect(text).toContain('Port forwards read: 7');
+  });
+
+  it('groups findings by severity, critical first, one block per exposure with device, port, why and fix', () => {
+    const findings = section(text, 'Exposures found');
+    const critical = findings.indexOf('CRITICAL (2)');
+    const high = findings.indexOf('HIGH (3)');
+    const medium = findings.indexOf('MEDIUM (1)');
+    expect(critical).toBeGreaterThan(0);
+    expect(high).toBeGreaterThan(critical);
+    expect(medium).toBeGreaterThan(high);
+    // PACS exposed directly and behind another public port: two separate exposures.
+    expect(findings).toContain('Device: 192.168.1.20:104 <- internet TCP 104 (UPnP, "Orthanc PACS")');
+    expect(findings).toContain('Device: 192.168.1.20:104 <- internet TCP 8443 (UPnP, "PACS radiologue")');
+    expect(findings).toContain('Device: 192.168.1.30:445 <- internet TCP 445 (UPnP, "NAS SMB")');
+    expect(findings).toContain('Device: 192.168.1.40:3389 <- internet TCP 3389 (UPnP, "Cabinet RDP")');
+    expect(findings).toContain('Medical imaging (DICOM/PACS) open to the internet [BOX-MED-001]');
+    expect(findings).toContain('Why it matters: TCP port 104 is forwarded to 192.168.1.20:104');
+    expect(findings).toContain('What to do: Remove this port forward on the box.');
+    expect(findings).toContain('Device: the box itself (router setting)');
+    // Both PACS exposures come before SMB.
+    expect(findings.indexOf('TCP 8443')).toBeLessThan(findings.indexOf('TCP 445'));
+    // Inconclusive and waived findings are not mixed in.
+    expect(findings).not.toContain('BOX-DB-001');
+    expect(findings).not.toContain('BOX-RA-002');
+  });
+
+  it('puts inconclusive findings in their own section, saying what was unknown', () => {
+    const block = section(text, 'Could not decide (something was unknown) (1)');
+    expect(block).toContain('Database server open to the internet [BOX-DB-001]');
+    expect(block).toContain('Device: 192.168.1.50:unknown <- internet TCP 15432');
+    expect(block).toContain('Unknown: internal port');
+  });
+
+  it('shows waived findings with reason and end date, and expired waivers loudly', () => {
+    const waived = section(text, 'Waived (accepted on purpose) (1)');
+    expect(waived).toContain('Screen sharing (VNC) open to the internet [BOX-RA-002] (high)');
+    expect(waived).toContain('only from 198.51.100.7');
+    expect(waived).toContain(
+      'Reason: Reception PC support by the software vendor, source IP restricted; until 2027-06-30',
+    );
+    const expired = section(text, '!! EXPIRED WAIVERS');
+    expect(expired).toContain(
+      '!! rule BOX-FS-002: "Old scanner uploads by FTP until replaced", expired on 2026-10-01',
+    );
+    expect(text).toContain('1 waiver(s) EXPIRED.');
+  });
+
+  it('says what could not be checked, with the reason', () => {
+    const coverage = section(text, 'Coverage: what could and could not be checked');
+    expect(coverage).toContain(
+      "- manual port forwards (not visible): Manual port forwards are not visible over UPnP: check the box's web interface.",
+    );
+    expect(coverage).toContain('- IPv6 pinholes (not visible)');
+    expect(coverage).toContain('Read completely: UPnP port mappings, UPnP on/off');
+  });
+
+  it('ends with a summary and the status line as the very last line', () => {
+    expect(text).toContain('6 exposure(s) found: critical: 2, high: 3, medium: 1.');
+    expect(text).toContain('4 area(s) could not be checked: see Coverage.');
+    expect(text).toContain('Fails at: high and above. Forwards checked: 7.');
+    expect(text.endsWith('\n')).toBe(true);
+    const last = lines(text.trimEnd()).at(-1)!;
+    expect(last).toBe(
+      'BOXAUDIT status=findings critical=2 high=3 medium=1 low=0 info=0 inconclusive=1 waived=1 expired=1 gaps=4 failon=high exit=1',
+    );
+    expect(last).toMatch(STATUS_LINE);
+  });
+
+  it('has no ANSI escapes without color, and some with color', () => {
+    expect(text).not.toMatch(TERMINAL_CONTROL);
+    const colored = render(doctorOffice(), { format: 'text', lang: 'en', color: true });
+    expect(colored).toContain('\u001b[1m\u001b[31mCRITICAL (2)\u001b[0m');
+    // The status line stays plain for RMM parsers.
+    expect(lines(colored.trimEnd()).at(-1)).toMatch(STATUS_LINE);
+  });
+});
+
+describe('text report when nothing is found', () => {
+  it('never claims safety when areas could not be checked', () => {
+    const text = render(cleanReport(false), { format: 'text', lang: 'en' });
+    expect(text).toContain('No exposure found in what could be read; 4 area(s) could not be checked.');
+    expect(text).not.toMatch(/\bsafe\b|no problem/i);
+    expect(lines(text.trimEnd()).at(-1)).toBe(
+      'BOXAUDIT status=incomplete critical=0 high=0 medium=0 low=0 info=0 inconclusive=0 waived=0 expired=0 gaps=4 failon=high exit=0',
+    );
+    const fr = render(cleanReport(false), { format: 'text', lang: 'fr' });
+    expect(fr).toContain(
+      "Aucune exposition trouvée dans ce qui a pu être lu ; 4 zone(s) n'ont pas pu être vérifiée(s).",
+    );
+  });
+
+  it('says "clean" only when every area was read, and still not "safe"', () => {
+    const text = render(cleanReport(true), { format: 'text', lang: 'en' });
+    expect(text).toContain('No exposure found; everything boxaudit looks for could be read.');
+    expect(text).toContain('Everything boxaudit looks for could be read.');
+    expect(text).not.toMatch(/\bsafe\b/i);
+    expect(lines(text.trimEnd()).at(-1)).toMatch(/^BOXAUDIT status=clean .* gaps=0 failon=high exit=0$/);
+  });
+});
+
+describe('text report (French)', () => {
+  const text = render(doctorOffice(), { format: 'text', lang: 'fr' });
+
+  it('translates headings, labels and severity words', () => {
+    expect(text).toContain('boxaudit 0.1.0 : audit de la box internet');
+    expect(text).toContain('Adresse IP publique (externe) : 203.0.113.45');
+    expect(text).toContain('Expositions trouvées');
+    expect(text).toContain('CRITIQUE (2)');
+    expect(text).toContain('ÉLEVÉE (3)');
+    expect(text).toContain('MOYENNE (1)');
+    expect(text).toContain('Appareil : 192.168.1.20:104 <- internet TCP 8443 (UPnP, "PACS radiologue")');
+    expect(text).toContain("Pourquoi c'est important : Le port TCP 104 est redirigé");
+    expect(text).toContain('Que faire : Supprimez cette redirection sur la box.');
+    expect(text).toContain('Impossible de conclure (une information manquait) (1)');
+    expect(text).toContain('Inconnu : port interne');
+    expect(text).toContain('Appareil : 192.168.1.50:inconnu');
+    expect(text).toContain("!! EXCEPTIONS EXPIRÉES : elles ne s'appliquent plus (1)");
+    expect(text).toContain('Exceptions accordées (acceptées volontairement) (1)');
+    expect(text).toContain(
+      "Motif : Reception PC support by the software vendor, source IP restricted; jusqu'au 2027-06-30",
+    );
+    expect(text).toContain('6 exposition(s) trouvée(s) : critique : 2, élevée : 3, moyenne : 1.');
+    expect(text).toContain('Échec à partir de : élevée.');
+  });
+
+  it('translates coverage reasons by code', () => {
+    expect(text).toContain(
+      "- redirections de ports manuelles (non visible) : les redirections de ports manuelles ne sont pas visibles par UPnP : vérifiez-les dans l'interface web de la box",
+    );
+    expect(text).not.toContain('Manual port forwards are not visible over UPnP');
+  });
+
+  it('falls back to the English reason for an unknown code, with French around it', () => {
+    const r = doctorOffice();
+    r.snapshots[0]!.coverage.push({
+      area: 'nat-pmp',
+      status: 'error',
+      code: 'SOME_FUTURE_CODE',
+      reason: 'NAT-PMP answered garbage.',
+    });
+    const fr = render(r, { format: 'text', lang: 'fr' });
+    expect(fr).toContain('- NAT-PMP/PCP (échec de lecture) : NAT-PMP answered garbage.');
+  });
+
+  it('leaves no English in headings, labels or severity words', () => {
+    // Box-provided strings (descriptions, waiver reasons, warnings, URLs) are not ours to translate.
+    const english =
+      /\b(Exposures found|Could not decide|Waived|EXPIRED|Coverage|Warnings|Summary|Device|Why it matters|What to do|Reason|until|Unknown|unknown|CRITICAL|HIGH|MEDIUM|LOW|critical|high|medium|low|Read via|Read at|Public|Fails at|Forwards|the box itself|only from|manual|not visible|Read completely|could not)\b/;
+    const ours = lines(text)
+      .filter((l) => !l.startsWith('BOXAUDIT '))
+      .map((l) =>
+        l
+          .replace(/"[^"]*"/g, '""')
+          .replace(/Reception PC support by the software vendor, source IP restricted/, '')
+          .replace(/\[SOAP_ACTION_FAILED\].*/, ''),
+      );
+    const leftovers = ours.filter((l) => english.test(l));
+    expect(leftovers).toEqual([]);
+  });
+});
+
+describe('text report hygiene', () => {
+  it('is deterministic: the same report renders byte-identical output', () => {
+    for (const lang of ['en', 'fr'] as const) {
+      expect(render(doctorOffice(), { format: 'text', lang })).toBe(
+        render(doctorOffice(), { format: 'text', lang }),
+      );
+    }
+  });
+
+  it('does not depend on the order of findings in the input', () => {
+    const a = doctorOffice();
+    const b = doctorOffice();
+    b.findings.reverse();
+    expect(render(b, { format: 'text' })).toBe(render(a, { format: 'text' }));
+  });
+
+  it('neutralises hostile descriptions: no terminal control, no forged lines, bounded length', () => {
+    for (const lang of ['en', 'fr'] as const) {
+      for (const color of [false, true]) {
+        const text = render(hostileReport(), { format: 'text', lang, color });
+        const plain = color ? text.replace(/\u001b\[[0-9;]*m/g, '') : text;
+        expect(plain).not.toMatch(TERMINAL_CONTROL);
+        // A description cannot forge the status line: exactly one, and last.
+        const statusLines = lines(text).filter((l) => l.startsWith('BOXAUDIT '));
+        expect(statusLines).toHaveLength(1);
+        expect(lines(text.trimEnd()).at(-1)).toMatch(STATUS_LINE);
+        expect(text).not.toContain('\nBOXAUDIT status=clean');
+        for (const line of lines(plain)) expect(line.length).toBeLessThan(1300);
+        expect(plain).toContain('?[2J?[31mPWNED?[0m');
+      }
+    }
+  });
+});
