@@ -291,6 +291,20 @@ function blindSpots(description: DeviceDescription): CoverageItem[] {
   ];
 }
 
+/** Longest uptime believed (10 years): a Nokia answers a Unix timestamp (~56 years) instead. */
+const MAX_PLAUSIBLE_UPTIME = 10 * 365 * 24 * 3600;
+
+/**
+ * GetStatusInfo's NewUptime → seconds; null when it is not a plain number of seconds (TP-Link
+ * ER605 sends `0 Days, 00:16:40`) or is implausibly large (a timestamp, not an uptime).
+ */
+export function parseUptimeSeconds(text: string | null | undefined): number | null {
+  const t = (text ?? '').trim();
+  if (!/^\d{1,12}$/.test(t)) return null;
+  const n = Number(t);
+  return n <= MAX_PLAUSIBLE_UPTIME ? n : null;
+}
+
 const textOrNull = (value: string | undefined): string | null => {
   const t = (value ?? '').trim();
   return t === '' ? null : t;
@@ -396,7 +410,7 @@ export async function collectUpnp(
     doubleNat: isPrivateOrCgnat(externalIp),
     connectionStatus: textOrNull(st.GetStatusInfo?.NewConnectionStatus),
     connectionType: textOrNull(st.GetConnectionTypeInfo?.NewConnectionType),
-    uptimeSeconds: uptimeText !== null && /^\d{1,12}$/.test(uptimeText) ? Number(uptimeText) : null,
+    uptimeSeconds: parseUptimeSeconds(uptimeText),
     natEnabled: nat === null ? null : nat === '1' || nat.toLowerCase() === 'true',
     services: description.allServices,
   };
