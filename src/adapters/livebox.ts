@@ -1,0 +1,533 @@
+/**
+ * Orange Livebox (SoftAtHome firmware: Livebox 4, 5, 6, 7, W7) over its "sysbus" JSON bus.
+ * Reference: shared/vendor-apis.md §2. There is no official API: the flow is reverse-engineered
+ * by several independent open-source clients that agree. Nothing here was tried on a real box.
+ *
+ * Flow: `POST /ws` `sah.Device.Information.createContext` with `Authorization: X-Sah-Login` →
+ * `contextID` + a cookie whose name contains a slash (kept verbatim by our own cookie handling);
+ * then every read is a `POST /ws` with `X-Context` (and `Authorization: X-Sah <ctx>`). Reads are
+ * POSTs here, so the allowlist names the exact `service.method` pairs, all of them getters.
+ *
+ * UNCONFIRMED (needs a real box): the UPnP-IGD on/off attribute name (`Enable` is looked for),
+ * the RemoteAccess attribute names, `DeviceInfo.get` fields, the exact error for an expired
+ * context (error 196618 "permission denied" and HTTP 401 are both read as "expired"), whether
+ * `getPortForwarding {}` lists every origin, and the login lockout after failed attempts.
+ * Orange Spain "Livebox 6+/Next" (Arcadyan) and Livebox Pro run other firmware: unsupported.
+ */
+import { detectScore } from '../discovery/fingerprint.js';
+import { BoxauditError } from '../errors.js';
+import { isPrivateOrCgnat } from '../model/addresses.js';
+import { type ForwardInput, parsePortRange, withIds } from '../model/forward.js';
+import type {
+  CoverageItem,
+  DmzState,
+  PortRange,
+  Protocol,
+  RemoteAdminService,
+  Snapshot,
+  Warning,
+} from '../model/types.js';
+import {
+  asRecord,
+  createRestClient,
+  emptyGatewayInfo,
+  isFatalCollectError,
+  looseBool,
+  looseInt,
+  looseString,
+  parseJsonBody,
+  type RestClient,
+} from './_rest.js';
+import type { Adapter, CollectContext, CollectTarget } from './types.js';
+
+const ID = 'livebox';
+const CONTENT_TYPE = 'application/x-sah-ws-4-call+json';
+/** sysbus error meaning "permission denied": no or expired context (or a too-small group). */
+export const LIVEBOX_PERMISSION_DENIED = 196618;
+
+/** Every call this adapter may make: `POST /ws` plus the sysbus `service.method`. Only getters and the login. */
+export const LIVEBOX_ALLOWLIST = [
+  'POST /ws sah.Device.Information.createContext',
+  'POST /ws DeviceInfo.get',
+  'POST /ws Firewall.getPortForwarding',
+  'POST /ws Firewall.getDMZ',
+  'POST /ws Firewall.getPinhole',
+  'POST /ws UPnP-IGD.get',
+  'POST /ws RemoteAccess.get',
+] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Pure parsers: sysbus `status` objects → model.
+// ---------------------------------------------------------------------------------------------
+
+/** `"6"`, `"17"`, `"6,17"`, `"TCP"`… → protocols (IANA numbers as the Livebox writes them). */
+export function liveboxProtocols(value: unknown): Protocol[] {
+  const out = new Set<Protocol>();
+  for (const part of String(value ?? '').split(/[\s,/]+/)) {
+    const p = part.trim().toLowerCase();
+    if (p === '6' || p === 'tcp') out.add('tcp');
+    if (p === '17' || p === 'udp') out.add('udp');
+  }
+  return [...out];
+}
+
+/** The entries of a map keyed by id (the Livebox's usual shape); an array is accepted too. */
+function entriesOf(value: unknown, what: string): Record<string, unknown>[] {
+  if (value === undefined || value === null || value === true || value === false) return [];
+  const list = Array.isArray(value) ? value : asRecord(value) ? Object.values(value as object) : null;
+  if (!list)
+    throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] ${what}: "status" is not a map of entries`);
+  return list.map((e) => asRecord(e)).filter((e): e is Record<string, unknown> => e !== null);
+}
+
+/** Internal range: the box gives only a start, the span follows the external range. */
+function internalRange(internal: PortRange | null, external: PortRange | null): PortRange | null {
+  if (!internal) return external;
+  if (external && internal.start === internal.end && external.end > external.start) {
+    const end = internal.start + (external.end - external.start);
+    return end <= 65535 ? { start: internal.start, end } : internal;
+  }
+  return internal;
+}
+
+const sourceOf = (prefix: string | null): string | null =>
+  prefix === null || prefix === '0.0.0.0/0' || prefix === '::/0' ? null : prefix;
+
+function enabledOf(e: Record<string, unknown>): boolean | null {
+  const enable = looseBool(e.Enable);
+  if (enable !== null) return enable;
+  const status = looseString(e.Status)?.toLowerCase();
+  return status === 'enabled' ? true : status === 'disabled' ? false : null;
+}
+
+/**
+ * `Firewall.getPortForwarding` status (a map keyed by rule Id) → forwards. `Origin: "upnp"` is a
+ * UPnP mapping (lease from `LeaseDuration`), anything else (`webui`…) a manual forward.
+ */
+export function parseLiveboxPortForwarding(status: unknown): ForwardInput[] {
+  const out: ForwardInput[] = [];
+  for (const e of entriesOf(status, 'Firewall.getPortForwarding')) {
+    const origin = looseString(e.Origin)?.toLowerCase() ?? null;
+    const upnp = origin === 'upnp';
+    const externalPort = parsePortRange(looseString(e.ExternalPort));
+    const raw = {
+      Id: e.Id,
+      Origin: e.Origin,
+      Description: e.Description,
+      Status: e.Status,
+      Enable: e.Enable,
+      SourceInterface: e.SourceInterface,
+      Protocol: e.Protocol,
+      ExternalPort: e.ExternalPort,
+      InternalPort: e.InternalPort,
+      SourcePrefix: e.SourcePrefix,
+      DestinationIPAddress: e.DestinationIPAddress,
+      LeaseDuration: e.LeaseDuration,
+    };
+    for (const protocol of liveboxProtocols(e.Protocol)) {
+      out.push({
+        source: upnp ? 'upnp' : 'static',
+        protocol,
+        externalPort,
+        internalHost: looseString(e.DestinationIPAddress),
+        internalPort: internalRange(parsePortRange(looseString(e.InternalPort)), externalPort),
+        remoteHost: sourceOf(looseString(e.SourcePrefix)),
+        enabled: enabledOf(e),
+        description: looseString(e.Description),
+        leaseSeconds: upnp ? looseInt(e.LeaseDuration) : (looseInt(e.LeaseDuration) ?? 0),
+        provenance: { adapter: ID, transport: 'http', raw },
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * `Firewall.getPinhole` status → IPv6 pinholes. An entry without `DestinationPort` opens every
+ * port of its protocol to the host (1–65535).
+ */
+export function parseLiveboxPinholes(status: unknown): ForwardInput[] {
+  const out: ForwardInput[] = [];
+  for (const e of entriesOf(status, 'Firewall.getPinhole')) {
+    const portText = looseString(e.DestinationPort);
+    const ports = portText === null ? { start: 1, end: 65535 } : parsePortRange(portText);
+    const raw = {
+      Id: e.Id,
+      Origin: e.Origin,
+      Description: e.Description,
+      Protocol: e.Protocol,
+      DestinationPort: e.DestinationPort,
+      DestinationIPAddress: e.DestinationIPAddress,
+      SourcePrefix: e.SourcePrefix,
+      Enable: e.Enable,
+      Status: e.Status,
+    };
+    for (const protocol of liveboxProtocols(e.Protocol)) {
+      out.push({
+        source: 'pinhole6',
+        protocol,
+        externalPort: ports,
+        internalHost: looseString(e.DestinationIPAddress),
+        internalPort: ports,
+        remoteHost: sourceOf(looseString(e.SourcePrefix)),
+        enabled: enabledOf(e),
+        description: looseString(e.Description),
+        leaseSeconds: 0,
+        provenance: { adapter: ID, transport: 'http', raw },
+      });
+    }
+  }
+  return out;
+}
+
+/** `Firewall.getDMZ` status (a map keyed by DMZ id) → DMZ state; the first enabled entry wins. */
+export function parseLiveboxDmz(status: unknown): DmzState {
+  const entries = entriesOf(status, 'Firewall.getDMZ');
+  if (entries.length === 0) return { enabled: false, host: null };
+  const on = entries.find((e) => enabledOf(e) === true);
+  if (on) return { enabled: true, host: looseString(on.DestinationIPAddress) };
+  const unknown = entries.some((e) => enabledOf(e) === null);
+  return { enabled: unknown ? null : false, host: looseString(entries[0]?.DestinationIPAddress) };
+}
+
+/**
+ * `UPnP-IGD.get` → on/off. The attribute name is UNCONFIRMED: `Enable` is read first, then
+ * `Enabled`; `attribute` says which one was found (null: none, state unknown).
+ */
+export function parseLiveboxUpnp(status: unknown): { enabled: boolean | null; attribute: string | null } {
+  const r = asRecord(status);
+  if (!r)
+    throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] UPnP-IGD.get: "status" is not an object`);
+  for (const attribute of ['Enable', 'Enabled']) {
+    const v = looseBool(r[attribute]);
+    if (v !== null) return { enabled: v, attribute };
+  }
+  return { enabled: null, attribute: null };
+}
+
+/**
+ * `RemoteAccess.get` → the remote web UI. Field names are UNCONFIRMED: `Enable`, `Port`, and
+ * `SecureAccess` / `RemoteAccessType` / `AccessType` to tell https from http.
+ */
+export function parseLiveboxRemoteAccess(status: unknown): RemoteAdminService[] {
+  const r = asRecord(status);
+  if (!r)
+    throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] RemoteAccess.get: "status" is not an object`);
+  const enabled = looseBool(r.Enable);
+  if (enabled === null) return [];
+  const kind = `${looseString(r.RemoteAccessType) ?? ''} ${looseString(r.AccessType) ?? ''}`.toLowerCase();
+  const secure = looseBool(r.SecureAccess);
+  const service =
+    secure === true || kind.includes('https') ? 'https' : kind.includes('http') ? 'http' : 'web-ui';
+  const source = looseString(r.SourcePrefix) ?? looseString(r.AllowedSources);
+  return [{ service, port: looseInt(r.Port), wan: enabled, restrictedTo: sourceOf(source) }];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Session.
+// ---------------------------------------------------------------------------------------------
+
+interface SysbusReply {
+  status: unknown;
+  data: unknown;
+}
+
+class LiveboxSession {
+  private context: string | null = null;
+  groups: string | null = null;
+  relogins = 0;
+
+  constructor(
+    readonly rest: RestClient,
+    private readonly username: string,
+    private readonly password: string,
+  ) {
+    rest.addSecret(password);
+  }
+
+  async login(): Promise<void> {
+    this.rest.clearCookies();
+    const res = await this.rest.request({
+      method: 'POST',
+      path: '/ws',
+      operation: 'sah.Device.Information.createContext',
+      headers: { authorization: 'X-Sah-Login', 'content-type': CONTENT_TYPE },
+      body: JSON.stringify({
+        service: 'sah.Device.Information',
+        method: 'createContext',
+        parameters: { applicationName: 'webui', username: this.username, password: this.password },
+      }),
+    });
+    const refused = (why: string): BoxauditError =>
+      new BoxauditError(
+        'BOXAUDIT_AUTH_FAILED',
+        `[${ID}] login refused (${why}): check BOXAUDIT_USER (default admin) and BOXAUDIT_PASSWORD; boxaudit does not retry, as repeated failures may lock the web interface`,
+      );
+    if (res.status === 401 || res.status === 403) throw refused(`HTTP ${res.status}`);
+    if (res.status === 404 || res.status === 405) {
+      throw new BoxauditError(
+        'BOXAUDIT_UNSUPPORTED',
+        `[${ID}] ${res.call} answered HTTP ${res.status}: no sysbus API here (Livebox 6+/Next from Orange Spain and Livebox Pro are not supported)`,
+      );
+    }
+    const body = asRecord(parseJsonBody(res, ID));
+    const data = asRecord(body?.data);
+    const ctx = looseString(data?.contextID);
+    if (Array.isArray(body?.errors) && body.errors.length > 0)
+      throw refused('the box answered with an error');
+    if (!ctx) {
+      if (res.status >= 400) throw refused(`HTTP ${res.status}`);
+      throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] ${res.call}: no contextID in the reply`);
+    }
+    this.rest.addSecret(ctx);
+    this.context = ctx;
+    this.groups = looseString(data?.groups);
+  }
+
+  /** Call one getter; re-login once on "permission denied"/401 (an expired context). */
+  async call(
+    service: string,
+    method: string,
+    parameters: Record<string, unknown> = {},
+  ): Promise<SysbusReply> {
+    const operation = `${service}.${method}`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const res = await this.rest.request({
+        method: 'POST',
+        path: '/ws',
+        operation,
+        headers: {
+          'content-type': CONTENT_TYPE,
+          ...(this.context ? { 'x-context': this.context, authorization: `X-Sah ${this.context}` } : {}),
+        },
+        body: JSON.stringify({ service, method, parameters }),
+      });
+      const parsed = res.status === 401 ? null : asRecord(parseJsonBody(res, ID));
+      if (res.status !== 401 && !parsed) {
+        throw new BoxauditError(
+          'BOXAUDIT_PROTOCOL_ERROR',
+          `[${ID}] ${res.call}: the reply is not a JSON object`,
+        );
+      }
+      const errors = Array.isArray(parsed?.errors) ? (parsed.errors as unknown[]) : [];
+      const denied =
+        res.status === 401 || errors.some((e) => looseInt(asRecord(e)?.error) === LIVEBOX_PERMISSION_DENIED);
+      if (denied) {
+        if (attempt === 0) {
+          this.relogins++;
+          await this.login();
+          continue;
+        }
+        throw new BoxauditError(
+          'BOXAUDIT_AUTH_FAILED',
+          `[${ID}] ${res.call}: permission denied again right after a fresh login (user groups: ${this.groups ?? 'unknown'}); the account may lack the admin group`,
+        );
+      }
+      if (errors.length > 0 || res.status >= 400) {
+        const first = asRecord(errors[0]);
+        const what = first
+          ? `error ${looseString(first.error) ?? '?'} ${this.rest.redact(looseString(first.description) ?? '')}`.trim()
+          : `HTTP ${res.status}`;
+        throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] ${res.call} failed (${what})`, {
+          details: { call: res.call, status: res.status },
+        });
+      }
+      return { status: parsed?.status, data: parsed?.data };
+    }
+    throw new BoxauditError('BOXAUDIT_AUTH_FAILED', `[${ID}] ${operation}: session could not be restored`);
+  }
+}
+
+function baseUrlOf(target: CollectTarget): string {
+  if (target.url) return target.url.replace(/\/+$/, '');
+  const host = target.host ?? '192.168.1.1';
+  const shown = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return `http://${shown}${target.port ? `:${target.port}` : ''}`;
+}
+
+/**
+ * Read an Orange Livebox. Read-only: only the getters in {@link LIVEBOX_ALLOWLIST} are called.
+ * Target: `url` or `host` (default `192.168.1.1`, plain http on the LAN as the web UI does);
+ * credentials `password` (+ `username`, default `admin`).
+ * @throws BoxauditError BOXAUDIT_CONFIG_INVALID (no password), BOXAUDIT_AUTH_FAILED,
+ *   BOXAUDIT_UNSUPPORTED (no sysbus), transport errors. One failing getter becomes a warning and an
+ *   `error` coverage item; the rest is kept.
+ */
+export async function collectLivebox(target: CollectTarget, ctx: CollectContext = {}): Promise<Snapshot> {
+  const collectedAt = new Date().toISOString();
+  const baseUrl = baseUrlOf(target);
+  const password = target.credentials?.password;
+  if (!password) {
+    throw new BoxauditError(
+      'BOXAUDIT_CONFIG_INVALID',
+      `[${ID}] ${baseUrl}: the admin password is needed (BOXAUDIT_PASSWORD)`,
+    );
+  }
+  const rest = createRestClient({
+    adapter: ID,
+    baseUrl,
+    allowlist: LIVEBOX_ALLOWLIST,
+    signal: ctx.signal,
+    timeoutMs: ctx.timeoutMs,
+  });
+  const session = new LiveboxSession(rest, target.credentials?.username || 'admin', password);
+  ctx.log?.(`[${ID}] ${baseUrl}: creating a sysbus context`);
+  await session.login();
+
+  const warnings: Warning[] = [];
+  const coverage: CoverageItem[] = [];
+  const gateway = emptyGatewayInfo(baseUrl);
+
+  const read = async <T>(
+    service: string,
+    method: string,
+    parse: (status: unknown) => T,
+  ): Promise<T | null> => {
+    try {
+      const reply = await session.call(service, method);
+      return parse(reply.status);
+    } catch (error) {
+      if (isFatalCollectError(error)) throw error;
+      warnings.push({
+        code: 'LIVEBOX_CALL_FAILED',
+        message: rest.redact((error as Error).message),
+        where: `POST /ws ${service}.${method}`,
+      });
+      return null;
+    }
+  };
+  const failed = (area: CoverageItem['area'], op: string, extra = ''): CoverageItem => ({
+    area,
+    status: 'error',
+    code: 'LIVEBOX_CALL_FAILED',
+    reason: `${op} failed (see warnings); nothing is known for this area${extra}`,
+  });
+
+  const info = await read('DeviceInfo', 'get', (s) => asRecord(s));
+  if (info) {
+    gateway.manufacturer = looseString(info.Manufacturer);
+    gateway.model = looseString(info.ModelName) ?? looseString(info.ProductClass);
+    gateway.modelNumber = looseString(info.SoftwareVersion);
+    gateway.friendlyName = looseString(info.FriendlyName) ?? looseString(info.ProductClass);
+    gateway.externalIp = looseString(info.ExternalIPAddress);
+    gateway.doubleNat = isPrivateOrCgnat(gateway.externalIp);
+  }
+
+  const forwards = await read('Firewall', 'getPortForwarding', parseLiveboxPortForwarding);
+  if (forwards) {
+    coverage.push(
+      {
+        area: 'static-forwards',
+        status: 'complete',
+        code: 'LIVEBOX_PORT_FORWARDING',
+        reason: 'read from Firewall.getPortForwarding (origin webui)',
+      },
+      {
+        area: 'upnp-mappings',
+        status: 'complete',
+        code: 'LIVEBOX_PORT_FORWARDING',
+        reason: 'read from Firewall.getPortForwarding (origin upnp)',
+      },
+    );
+  } else {
+    const hint =
+      '; some firmware breaks this call (the web UI NAT page fails too): try a UPnP IGD audit for the UPnP part';
+    coverage.push(
+      failed('static-forwards', 'Firewall.getPortForwarding', hint),
+      failed('upnp-mappings', 'Firewall.getPortForwarding', hint),
+    );
+  }
+
+  const pinholes = await read('Firewall', 'getPinhole', parseLiveboxPinholes);
+  coverage.push(
+    pinholes
+      ? {
+          area: 'ipv6-pinholes',
+          status: 'complete',
+          code: 'LIVEBOX_PINHOLES',
+          reason: 'read from Firewall.getPinhole',
+        }
+      : failed('ipv6-pinholes', 'Firewall.getPinhole'),
+  );
+
+  const dmz = await read('Firewall', 'getDMZ', parseLiveboxDmz);
+  coverage.push(
+    dmz
+      ? { area: 'dmz', status: 'complete', code: 'LIVEBOX_DMZ', reason: 'read from Firewall.getDMZ' }
+      : failed('dmz', 'Firewall.getDMZ'),
+  );
+
+  const upnp = await read('UPnP-IGD', 'get', parseLiveboxUpnp);
+  coverage.push(
+    !upnp
+      ? failed('upnp-state', 'UPnP-IGD.get')
+      : upnp.attribute
+        ? {
+            area: 'upnp-state',
+            status: 'complete',
+            code: 'LIVEBOX_UPNP_IGD',
+            reason: `UPnP-IGD.get attribute ${upnp.attribute} (attribute name UNCONFIRMED on some models)`,
+          }
+        : {
+            area: 'upnp-state',
+            status: 'partial',
+            code: 'LIVEBOX_UPNP_ATTRIBUTE_UNKNOWN',
+            reason:
+              'UPnP-IGD.get answered without a known on/off attribute (UNCONFIRMED name): check Network → NAT/PAT → UPnP in the web interface',
+          },
+  );
+
+  const remote = await read('RemoteAccess', 'get', parseLiveboxRemoteAccess);
+  coverage.push(
+    !remote
+      ? failed('remote-admin', 'RemoteAccess.get')
+      : {
+          area: 'remote-admin',
+          status: 'partial',
+          code: remote.length ? 'LIVEBOX_REMOTE_ACCESS' : 'LIVEBOX_REMOTE_ATTRIBUTE_UNKNOWN',
+          reason: remote.length
+            ? 'RemoteAccess.get (attribute names UNCONFIRMED); other WAN services of the box are not read'
+            : 'RemoteAccess.get answered without a known Enable attribute (UNCONFIRMED names): check Advanced settings → Remote access',
+        },
+  );
+  coverage.push({
+    area: 'gateway-info',
+    status: info ? 'complete' : 'partial',
+    code: 'LIVEBOX_DEVICEINFO',
+    reason: 'DeviceInfo.get (field names UNCONFIRMED)',
+  });
+  if (session.relogins > 0) ctx.log?.(`[${ID}] context renewed ${session.relogins} time(s)`);
+
+  const all = [...(forwards ?? []), ...(pinholes ?? [])];
+  return {
+    target: { kind: 'vendor', address: baseUrl, adapter: ID },
+    collectedAt,
+    gateway,
+    forwards: withIds(all),
+    dmz: dmz ?? { enabled: null, host: null },
+    upnp: {
+      enabled: upnp?.enabled ?? null,
+      mappingCount: forwards ? forwards.filter((f) => f.source === 'upnp').length : null,
+      igdVersion: null,
+    },
+    remoteAdmin: remote
+      ? { enabled: remote.length ? remote.some((s) => s.wan === true) : null, services: remote }
+      : null,
+    lanPrefixes: null,
+    coverage,
+    warnings,
+  };
+}
+
+export const livebox: Adapter = {
+  meta: {
+    id: ID,
+    name: 'Orange Livebox (sysbus)',
+    transports: ['http'],
+    capabilities: ['static-forwards', 'upnp-mappings', 'upnp-state', 'dmz', 'ipv6-pinholes', 'remote-admin'],
+    credentials: ['password', 'username?'],
+    allowlist: LIVEBOX_ALLOWLIST,
+  },
+  detect: (probe) => detectScore('livebox', probe),
+  collect: collectLivebox,
+};

@@ -1,0 +1,231 @@
+/**
+ * Livebox adapter against the loopback sysbus simulator (src/sim/vendors/livebox.ts), which is
+ * built from the formats documented in shared/vendor-apis.md §2 (reverse-engineered by open-source
+ * clients) — not a real box.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  collectLivebox,
+  LIVEBOX_ALLOWLIST,
+  livebox,
+  liveboxProtocols,
+  parseLiveboxDmz,
+  parseLiveboxPortForwarding,
+  parseLiveboxUpnp,
+} from '../../src/adapters/livebox.js';
+import { BoxauditError } from '../../src/errors.js';
+import type { Snapshot } from '../../src/model/types.js';
+import {
+  LIVEBOX_SIM_PASSWORD,
+  type LiveboxSimOptions,
+  type LiveboxSimulator,
+  startLiveboxSimulator,
+} from '../../src/sim/vendors/livebox.js';
+
+let sim: LiveboxSimulator | null = null;
+afterEach(async () => {
+  await sim?.close();
+  sim = null;
+});
+
+async function start(options: LiveboxSimOptions = {}): Promise<LiveboxSimulator> {
+  sim = await startLiveboxSimulator(options);
+  return sim;
+}
+
+function collect(s: LiveboxSimulator, password = LIVEBOX_SIM_PASSWORD): Promise<Snapshot> {
+  return collectLivebox({ url: s.url, credentials: { username: 'admin', password } }, { timeoutMs: 3000 });
+}
+
+async function failure(p: Promise<unknown>): Promise<BoxauditError> {
+  try {
+    await p;
+  } catch (error) {
+    expect(error).toBeInstanceOf(BoxauditError);
+    return error as BoxauditError;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('livebox collect', () => {
+  it('reads forwards (manual vs UPnP), pinholes, DMZ, UPnP and remote access field by field', async () => {
+    const s = await start();
+    const snap = await collect(s);
+    expect(snap.target).toEqual({ kind: 'vendor', address: s.url, adapter: 'livebox' });
+    expect(snap.gateway).toMatchObject({
+      manufacturer: 'Sagemcom',
+      model: 'Livebox 6',
+      modelNumber: 'SG_LB6_1.2.3',
+      externalIp: '198.51.100.77',
+      doubleNat: false,
+    });
+
+    const pacs = snap.forwards.find((f) => f.description === 'PACS');
+    expect(pacs).toMatchObject({
+      source: 'static',
+      protocol: 'tcp',
+      externalPort: { start: 104, end: 104 },
+      internalHost: '192.168.1.20',
+      internalPort: { start: 104, end: 104 },
+      remoteHost: null,
+      enabled: true,
+      leaseSeconds: 0,
+      provenance: { adapter: 'livebox', transport: 'http' },
+    });
+    // "6,17" becomes two forwards; the source restriction is kept.
+    const smb = snap.forwards.filter((f) => f.externalPort?.start === 445);
+    expect(smb.map((f) => f.protocol).sort()).toEqual(['tcp', 'udp']);
+    expect(smb[0]).toMatchObject({
+      remoteHost: '203.0.113.0/24',
+      internalHost: '192.168.1.30',
+      source: 'static',
+    });
+    // A range with only an internal start port, disabled.
+    expect(snap.forwards.find((f) => f.description === 'Cameras')).toMatchObject({
+      externalPort: { start: 10000, end: 10005 },
+      internalPort: { start: 20000, end: 20005 },
+      enabled: false,
+    });
+    expect(snap.forwards.find((f) => f.description === 'Plex')).toMatchObject({
+      source: 'upnp',
+      leaseSeconds: 3600,
+    });
+
+    const pin = snap.forwards.filter((f) => f.source === 'pinhole6');
+    expect(pin).toHaveLength(2);
+    expect(pin.find((f) => f.description === 'NAS IPv6')).toMatchObject({
+      protocol: 'tcp',
+      internalHost: '2001:db8:1::30',
+      externalPort: { start: 5001, end: 5001 },
+    });
+    // No DestinationPort: every port of the protocol is open to that host.
+    expect(pin.find((f) => f.description === 'Poste labo')).toMatchObject({
+      protocol: 'udp',
+      externalPort: { start: 1, end: 65535 },
+    });
+    expect(snap.forwards).toHaveLength(7);
+
+    expect(snap.dmz).toEqual({ enabled: true, host: '192.168.1.20' });
+    expect(snap.upnp).toEqual({ enabled: true, mappingCount: 1, igdVersion: null });
+    expect(snap.remoteAdmin).toEqual({
+      enabled: true,
+      services: [{ service: 'https', port: 8443, wan: true, restrictedTo: null }],
+    });
+    const cov = Object.fromEntries(snap.coverage.map((c) => [c.area, c.status]));
+    expect(cov).toMatchObject({
+      'static-forwards': 'complete',
+      'upnp-mappings': 'complete',
+      'ipv6-pinholes': 'complete',
+      dmz: 'complete',
+      'upnp-state': 'complete',
+      'remote-admin': 'partial',
+    });
+    expect(snap.warnings).toEqual([]);
+  });
+
+  it('sends only allowlisted service.method pairs (all getters), each with the context and cookie', async () => {
+    const s = await start();
+    await collect(s);
+    const allowed = LIVEBOX_ALLOWLIST as readonly string[];
+    for (const r of s.requests) {
+      expect(allowed).toContain(`${r.method} ${r.path} ${r.operation}`);
+      if (r.operation !== 'sah.Device.Information.createContext') {
+        expect(r.operation).toMatch(/\.(get|get[A-Z]\w*)$/);
+        expect(r.authenticated).toBe(true);
+      }
+    }
+    expect(s.requests).toHaveLength(7);
+  });
+
+  it('reports a wrong password as BOXAUDIT_AUTH_FAILED after one attempt', async () => {
+    const s = await start();
+    const err = await failure(collect(s, 'wrong-password'));
+    expect(err.code).toBe('BOXAUDIT_AUTH_FAILED');
+    expect(err.message).toMatch(/BOXAUDIT_PASSWORD/);
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it('creates a new context once when it expires, then carries on', async () => {
+    const s = await start({ expireCalls: 1 });
+    const snap = await collect(s);
+    expect(snap.forwards).toHaveLength(7);
+    expect(s.requests.filter((r) => r.operation?.endsWith('createContext'))).toHaveLength(2);
+  });
+
+  it('fails clearly when permission is denied again after a fresh context', async () => {
+    const s = await start({ alwaysDeny: true });
+    const err = await failure(collect(s));
+    expect(err.code).toBe('BOXAUDIT_AUTH_FAILED');
+    expect(err.message).toMatch(/again right after a fresh login.*groups: http,admin/);
+  });
+
+  it('keeps the rest when a getter fails or answers malformed JSON', async () => {
+    const s = await start({ failing: ['Firewall.getPortForwarding'], malformed: ['Firewall.getDMZ'] });
+    const snap = await collect(s);
+    expect(snap.forwards.every((f) => f.source === 'pinhole6')).toBe(true);
+    expect(snap.coverage.find((c) => c.area === 'static-forwards')).toMatchObject({
+      status: 'error',
+      code: 'LIVEBOX_CALL_FAILED',
+    });
+    expect(snap.coverage.find((c) => c.area === 'dmz')?.status).toBe('error');
+    expect(snap.upnp?.mappingCount).toBeNull();
+    expect(snap.dmz).toEqual({ enabled: null, host: null });
+    const dmzWarning = snap.warnings.find((w) => w.where === 'POST /ws Firewall.getDMZ');
+    expect(dmzWarning?.message).toMatch(/POST \/ws Firewall\.getDMZ.*not valid JSON/);
+  });
+
+  it('says the UPnP state is unknown when the on/off attribute is not found (UNCONFIRMED name)', async () => {
+    const s = await start({ upnp: { WANAccessProvider: 'data' } });
+    const snap = await collect(s);
+    expect(snap.upnp?.enabled).toBeNull();
+    expect(snap.coverage.find((c) => c.area === 'upnp-state')).toMatchObject({
+      status: 'partial',
+      code: 'LIVEBOX_UPNP_ATTRIBUTE_UNKNOWN',
+    });
+  });
+
+  it('never lets the password, context id or cookie into outputs or errors', async () => {
+    const s = await start({ malformed: ['Firewall.getDMZ'], failing: ['RemoteAccess.get'] });
+    const snap = await collect(s);
+    const errs: string[] = [];
+    const t = await startLiveboxSimulator({ alwaysDeny: true });
+    try {
+      const e = await failure(
+        collectLivebox({ url: t.url, credentials: { password: LIVEBOX_SIM_PASSWORD } }, {}),
+      );
+      errs.push(e.message, JSON.stringify(e.details));
+      const bad = await failure(collect(s, `${LIVEBOX_SIM_PASSWORD}x`));
+      errs.push(bad.message, JSON.stringify(bad.details));
+      const text = `${JSON.stringify(snap)}\n${errs.join('\n')}`;
+      expect(text).not.toContain(LIVEBOX_SIM_PASSWORD);
+      for (const secret of [...s.issuedSecrets, ...t.issuedSecrets]) expect(text).not.toContain(secret);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('needs a password', async () => {
+    const err = await failure(collectLivebox({ url: 'http://127.0.0.1:9' }, {}));
+    expect(err.code).toBe('BOXAUDIT_CONFIG_INVALID');
+  });
+});
+
+describe('livebox parse functions', () => {
+  it('reads IANA protocol numbers', () => {
+    expect(liveboxProtocols('6,17')).toEqual(['tcp', 'udp']);
+    expect(liveboxProtocols('17')).toEqual(['udp']);
+    expect(liveboxProtocols('47')).toEqual([]);
+  });
+
+  it('reads an empty DMZ map as off, and rejects a non-map', () => {
+    expect(parseLiveboxDmz({})).toEqual({ enabled: false, host: null });
+    expect(() => parseLiveboxPortForwarding('oops')).toThrow(/not a map/);
+    expect(parseLiveboxUpnp({ Enable: '1' })).toEqual({ enabled: true, attribute: 'Enable' });
+  });
+
+  it('meta allowlist is POST /ws getters plus createContext', () => {
+    for (const call of livebox.meta.allowlist) {
+      expect(call).toMatch(/^POST \/ws (sah\.Device\.Information\.createContext|[\w-]+\.get\w*)$/);
+    }
+  });
+});
