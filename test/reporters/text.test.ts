@@ -224,6 +224,9 @@ describe('text report hygiene', () => {
         expect(text).not.toContain('\nBOXAUDIT status=clean');
         for (const line of lines(plain)) expect(line.length).toBeLessThan(1300);
         expect(plain).toContain('?[2J?[31mPWNED?[0m');
+        // Very long box strings are cut, not printed in full.
+        expect(plain).not.toContain(HOSTILE.long.slice(0, 1100));
+        expect(plain).toContain('A…');
       }
     }
   });

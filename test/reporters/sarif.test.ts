@@ -1,0 +1,199 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { render } from '../../src/reporters/index.js';
+import type { Rule } from '../../src/rules/types.js';
+import { doctorOffice, hostileReport } from './helpers.js';
+
+/**
+ * The official SARIF 2.1.0 schema (OASIS, final "rtm.5" revision), as shipped by Microsoft's
+ * `@microsoft/jest-sarif` (MIT; devDependency). It is written in draft-04: the only draft-04-only
+ * keyword it uses is the top-level `id`, so it is loaded into ajv's draft-07 validator with `id`
+ * renamed `$id` and `$schema` dropped; every constraint is kept.
+ */
+const SARIF_SCHEMA = fileURLToPath(
+  new URL('../../node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json', import.meta.url),
+);
+
+function sarifValidator() {
+  if (!existsSync(SARIF_SCHEMA)) {
+    throw new Error(`${SARIF_SCHEMA} is missing: add the devDependency @microsoft/jest-sarif@1.0.0-beta.0`);
+  }
+  const {
+    $schema: _draft,
+    id,
+    ...schema
+  } = JSON.parse(readFileSync(SARIF_SCHEMA, 'utf8')) as Record<string, unknown>;
+  // unicodeRegExp off: the schema's `language` pattern has a stray `]` that only non-unicode regexes accept.
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+  addFormats(ajv);
+  const validate = ajv.compile({ $id: String(id), ...schema });
+  return (value: unknown) => (validate(value) ? '' : ajv.errorsText(validate.errors, { separator: '\n' }));
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: test reads of a parsed SARIF document
+type Loose = Record<string, any>;
+
+interface SarifLog {
+  version: string;
+  runs: {
+    tool: { driver: { name: string; version: string; informationUri: string; rules: Loose[] } };
+    invocations: { toolExecutionNotifications: Loose[] }[];
+    results: Loose[];
+    language: string;
+    properties: Loose;
+  }[];
+}
+
+const validateSarif = sarifValidator();
+
+describe('SARIF 2.1.0', () => {
+  const text = render(doctorOffice(), { format: 'sarif', lang: 'en' });
+  const log = JSON.parse(text) as SarifLog;
+  const run = log.runs[0]!;
+
+  it('validates against the official SARIF 2.1.0 schema (en, fr, hostile input)', () => {
+    expect(validateSarif(log)).toBe('');
+    expect(validateSarif(JSON.parse(render(doctorOffice(), { format: 'sarif', lang: 'fr' })))).toBe('');
+    expect(validateSarif(JSON.parse(render(hostileReport(), { format: 'sarif', lang: 'en' })))).toBe('');
+  });
+
+  it('the validator does reject an invalid log (so the check above means something)', () => {
+    const broken = structuredClone(log) as unknown as { runs: { results: Record<string, unknown>[] }[] };
+    broken.runs[0]!.results[0]!.level = 'critical';
+    expect(validateSarif(broken)).not.toBe('');
+  });
+
+  it('describes the tool and one rule per rule that produced a finding (waived included)', () => {
+    expect(log.version).toBe('2.1.0');
+    expect(run.tool.driver.name).toBe('boxaudit');
+    expect(run.tool.driver.version).toBe('0.1.0');
+    expect(run.tool.driver.rules.map((r) => r.id)).toEqual([
+      'BOX-DB-001',
+      'BOX-FS-001',
+      'BOX-FS-002',
+      'BOX-MED-001',
+      'BOX-RA-001',
+      'BOX-RA-002',
+      'BOX-RTR-001',
+    ]);
+    const med = run.tool.driver.rules.find((r) => r.id === 'BOX-MED-001')!;
+    expect(med.name).toBe('MedicalImagingDicomPacsOpenToTheInternet');
+    expect(med.shortDescription.text).toBe('Medical imaging (DICOM/PACS) open to the internet');
+    expect(med.help.text).toContain('Remove this port forward on the box.');
+    expect(med.helpUri).toBe('https://dicom.nema.org/medical/dicom/current/output/html/part15.html');
+    expect(med.defaultConfiguration.level).toBe('error');
+    expect(med.properties['security-severity']).toBe('9.5');
+    expect(med.properties.tags).toEqual(['security', 'medical']);
+    expect(med.properties.category).toBe('medical');
+    expect(med.properties.confidence).toBe('high');
+    const rtr = run.tool.driver.rules.find((r) => r.id === 'BOX-RTR-001')!;
+    expect(rtr.defaultConfiguration.level).toBe('warning');
+    expect(rtr.properties['security-severity']).toBe('5.5');
+  });
+
+  it('uses the rule itself for descriptors when given', () => {
+    const rule = {
+      id: 'BOX-MED-001',
+      title: { en: 'DICOM exposed', fr: 'DICOM exposé' },
+      description: {
+        en: 'DICOM (PS3.8) has no authentication by default.',
+        fr: "DICOM (PS3.8) n'a pas d'authentification par défaut.",
+      },
+      severity: 'critical',
+      confidence: 'high',
+      category: 'medical',
+      tags: ['dicom', 'pacs'],
+      match: {},
+      message: { en: 'm', fr: 'm' },
+      remediation: { en: 'Close port {externalPort}.', fr: 'Fermez le port {externalPort}.' },
+      references: [],
+      examples: { fail: [], pass: [] },
+    } satisfies Rule;
+    const out = JSON.parse(
+      render(doctorOffice(), { format: 'sarif', lang: 'fr', rules: [rule] }),
+    ) as SarifLog;
+    const med = out.runs[0]!.tool.driver.rules.find((r) => r.id === 'BOX-MED-001')!;
+    expect(med.fullDescription.text).toBe("DICOM (PS3.8) n'a pas d'authentification par défaut.");
+    expect(med.properties.tags).toEqual(['security', 'medical', 'dicom', 'pacs']);
+    expect(med.helpUri).toBeUndefined();
+    expect(validateSarif(out)).toBe('');
+  });
+
+  it('maps severities to levels, inconclusive to kind "review", waived to an accepted suppression', () => {
+    const byForward = (id: string | null) => run.results.filter((r) => r.properties.forwardId === id);
+    const pacs = byForward('fwd-pacs-8443')[0]!;
+    expect(pacs.ruleId).toBe('BOX-MED-001');
+    expect(pacs.level).toBe('error');
+    expect(pacs.kind).toBe('fail');
+    expect(pacs.message.text).toContain('TCP port 8443 is forwarded to 192.168.1.20:104');
+    expect(pacs.locations[0].logicalLocations[0]).toEqual({
+      name: '192.168.1.20:104 <- internet TCP 8443 (UPnP, "PACS radiologue")',
+      fullyQualifiedName: 'http://192.168.1.1:49152/rootDesc.xml#forward/fwd-pacs-8443',
+      kind: 'resource',
+    });
+    expect(pacs.locations[0].physicalLocation).toBeUndefined();
+    expect(run.tool.driver.rules[pacs.ruleIndex]!.id).toBe('BOX-MED-001');
+
+    expect(byForward(null)[0]!.level).toBe('warning');
+    expect(byForward(null)[0]!.locations[0].logicalLocations[0].fullyQualifiedName).toBe(
+      'http://192.168.1.1:49152/rootDesc.xml#box',
+    );
+    const db = byForward('fwd-db-15432')[0]!;
+    expect(db.kind).toBe('review');
+    expect(db.level).toBe('none');
+    expect(db.properties.unknown).toEqual(['internalPort']);
+    const vnc = byForward('fwd-vnc-5900')[0]!;
+    expect(vnc.suppressions).toEqual([
+      {
+        kind: 'external',
+        status: 'accepted',
+        justification: 'Reception PC support by the software vendor, source IP restricted (until 2027-06-30)',
+      },
+    ]);
+    expect(run.results).toHaveLength(8);
+  });
+
+  it('has stable, distinct fingerprints (rule + box + forward)', () => {
+    const prints = run.results.map((r) => r.partialFingerprints['boxauditFinding/v1'] as string);
+    expect(new Set(prints).size).toBe(prints.length);
+    for (const p of prints) expect(p).toMatch(/^[0-9a-f]{64}$/);
+    // Wording and language do not change a fingerprint; the forward does.
+    const fr = JSON.parse(render(doctorOffice(), { format: 'sarif', lang: 'fr' })) as SarifLog;
+    expect(fr.runs[0]!.results.map((r) => r.partialFingerprints['boxauditFinding/v1'])).toEqual(prints);
+  });
+
+  it('reports coverage gaps as tool execution notifications, in the chosen language', () => {
+    const notes = run.invocations[0]!.toolExecutionNotifications;
+    expect(notes.map((n) => n.descriptor.id)).toEqual([
+      'UPNP_CANNOT_SEE_STATIC',
+      'UPNP_CANNOT_SEE_DMZ',
+      'UPNP_CANNOT_SEE_PINHOLES',
+      'UPNP_CANNOT_SEE_REMOTE_ADMIN',
+    ]);
+    const fr = JSON.parse(render(doctorOffice(), { format: 'sarif', lang: 'fr' })) as SarifLog;
+    expect(fr.runs[0]!.language).toBe('fr-FR');
+    expect(fr.runs[0]!.invocations[0]!.toolExecutionNotifications[0]!.message.text).toContain(
+      'ne sont pas visibles par UPnP',
+    );
+    expect(fr.runs[0]!.results.find((r) => r.ruleId === 'BOX-RA-001')!.message.text).toContain(
+      'Le port TCP 3389',
+    );
+    expect(run.properties.status).toMatch(/^BOXAUDIT status=findings /);
+  });
+
+  it('is deterministic and does not depend on input order', () => {
+    const shuffled = doctorOffice();
+    shuffled.findings.reverse();
+    expect(render(shuffled, { format: 'sarif' })).toBe(text);
+  });
+
+  it('keeps control characters out of messages', () => {
+    const out = render(hostileReport(), { format: 'sarif' });
+    const parsed = JSON.parse(out) as SarifLog;
+    for (const r of parsed.runs[0]!.results)
+      expect(r.message.text).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
+});
