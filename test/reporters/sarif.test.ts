@@ -170,7 +170,7 @@ describe('SARIF 2.1.0', () => {
     expect(notes.map((n) => n.descriptor.id)).toEqual([
       'UPNP_CANNOT_SEE_STATIC',
       'UPNP_CANNOT_SEE_DMZ',
-      'UPNP_CANNOT_SEE_PINHOLES',
+      'UPNP_CANNOT_SEE_IPV6',
       'UPNP_CANNOT_SEE_REMOTE_ADMIN',
     ]);
     const fr = JSON.parse(render(doctorOffice(), { format: 'sarif', lang: 'fr' })) as SarifLog;

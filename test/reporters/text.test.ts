@@ -161,9 +161,32 @@ describe('text report (French)', () => {
 
   it('translates coverage reasons by code', () => {
     expect(text).toContain(
-      "- redirections de ports manuelles (non visible) : les redirections de ports manuelles ne sont pas visibles par UPnP : vérifiez-les dans l'interface web de la box",
+      "- redirections de ports manuelles (non visible) : les redirections de ports réglées à la main dans l'interface de la box ne sont pas visibles par UPnP : vérifiez-les dans l'interface web de la box",
     );
     expect(text).not.toContain('Manual port forwards are not visible over UPnP');
+  });
+
+  it('fills translated reasons from the coverage details, or keeps the English when a detail is missing', () => {
+    const r = doctorOffice();
+    const coverage = r.snapshots[0]!.coverage;
+    coverage[0] = {
+      area: 'upnp-mappings',
+      status: 'partial',
+      code: 'UPNP_END_606',
+      reason: 'GetGenericPortMappingEntry failed at index 3 with UPnP error 606 Action not authorized',
+      details: { index: 3, entries: 3, endedWith: 606 },
+    };
+    coverage.push({
+      area: 'nat-pmp',
+      status: 'partial',
+      code: 'UPNP_MAX_ENTRIES',
+      reason: 'stopped after N entries',
+    });
+    const fr = render(r, { format: 'text', lang: 'fr' });
+    expect(fr).toContain(
+      "- redirections UPnP (lu en partie) : la box a renvoyé l'erreur UPnP 606 à l'entrée 3 ; les redirections suivantes, s'il y en a, n'ont pas été lues",
+    );
+    expect(fr).toContain('- NAT-PMP/PCP (lu en partie) : stopped after N entries');
   });
 
   it('falls back to the English reason for an unknown code, with French around it', () => {
