@@ -1,0 +1,518 @@
+/**
+ * Bouygues Telecom Bbox (Miami, Fibre, Ultym, Must, WiFi 6/6E; Sagemcom F@st…) over its router
+ * API v1. Reference: shared/vendor-apis.md §3 — Bouygues publishes a router API doc; the field
+ * names come from several open-source clients that agree. Nothing was tried on a real box.
+ *
+ * Flow: `POST /api/v1/login` (form `password=…&remember=1`, no user name) → cookie `BBOX_ID`;
+ * then GETs with the cookie; `POST /api/v1/logout` at the end. Replies are arrays wrapping one
+ * keyed object (`[{"nat":{…}}]`); numbers arrive as numbers or strings depending on firmware.
+ *
+ * Login lockout: the box answers 429 after failed attempts and the lockout grows with each try.
+ * boxaudit makes one attempt; on 429 with a `Retry-After` it waits that long (at most
+ * `options.maxRetryWaitMs`, default 30 s) and tries exactly once more; otherwise it stops with
+ * BOXAUDIT_RATE_LIMITED.
+ *
+ * TLS: `https://mabbox.bytel.fr` is checked against the system roots (UNCONFIRMED that its
+ * certificate is publicly signed). By IP (`https://192.168.1.254`) the certificate is
+ * self-signed: give it with `options.tlsCa` (it is then the only trusted root, checked against
+ * `mabbox.bytel.fr` or `options.tlsServername`), or use `options.scheme: 'http'` on the LAN.
+ * Certificate checks are never turned off.
+ *
+ * UNCONFIRMED: UPnP rule entry fields (`upnp/igd/rules`), `wan/ip` and `device` shapes, the
+ * 2024 Sagemcom firmware's salted login (not supported: it fails as a refused login).
+ */
+import { detectScore } from '../discovery/fingerprint.js';
+import { BoxauditError } from '../errors.js';
+import { isPrivateOrCgnat } from '../model/addresses.js';
+import { type ForwardInput, parsePortRange, parseProtocols, withIds } from '../model/forward.js';
+import type {
+  CoverageItem,
+  DmzState,
+  PortRange,
+  RemoteAdminService,
+  Snapshot,
+  Warning,
+} from '../model/types.js';
+import {
+  asRecord,
+  createRestClient,
+  emptyGatewayInfo,
+  isFatalCollectError,
+  looseBool,
+  looseInt,
+  looseString,
+  parseJsonBody,
+  type RestClient,
+  type RestResponse,
+  retryAfterMs,
+  sleep,
+} from './_rest.js';
+import type { Adapter, CollectContext, CollectTarget } from './types.js';
+
+const ID = 'bbox';
+export const BBOX_HOSTNAME = 'mabbox.bytel.fr';
+/** Longest `Retry-After` boxaudit waits before its single login retry (default). */
+export const BBOX_MAX_RETRY_WAIT_MS = 30_000;
+
+/** Every call this adapter may make. The POSTs are the login and logout only. */
+export const BBOX_ALLOWLIST = [
+  'POST /api/v1/login',
+  'POST /api/v1/logout',
+  'GET /api/v1/device',
+  'GET /api/v1/wan/ip',
+  'GET /api/v1/nat/rules',
+  'GET /api/v1/nat/dmz',
+  'GET /api/v1/upnp/igd',
+  'GET /api/v1/upnp/igd/rules',
+  'GET /api/v1/services',
+] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Pure parsers: Bbox JSON → model.
+// ---------------------------------------------------------------------------------------------
+
+/** `[{"nat":{…}}]` → the object under `key` (a bare `{"nat":{…}}` is accepted too). */
+export function unwrapBbox(body: unknown, key: string): Record<string, unknown> {
+  const first = Array.isArray(body) ? body[0] : body;
+  const inner = asRecord(asRecord(first)?.[key]);
+  if (!inner)
+    throw new BoxauditError(
+      'BOXAUDIT_PROTOCOL_ERROR',
+      `[${ID}] reply has no "${key}" object (expected [{"${key}":{…}}])`,
+    );
+  return inner;
+}
+
+/** First defined field among `names`. */
+function pick(r: Record<string, unknown>, ...names: string[]): unknown {
+  for (const n of names) if (r[n] !== undefined && r[n] !== null) return r[n];
+  return undefined;
+}
+
+function portRange(start: unknown, end?: unknown): PortRange | null {
+  const s = looseString(start);
+  const e = looseString(end);
+  if (s && e && /^\d+$/.test(s) && /^\d+$/.test(e)) return parsePortRange(`${s}-${e}`);
+  return parsePortRange(s);
+}
+
+function internalRange(internal: PortRange | null, external: PortRange | null): PortRange | null {
+  if (!internal) return external;
+  if (external && internal.start === internal.end && external.end > external.start) {
+    const end = internal.start + (external.end - external.start);
+    return end <= 65535 ? { start: internal.start, end } : internal;
+  }
+  return internal;
+}
+
+const anySource = (ip: string | null): string | null =>
+  ip === null || ip === '0.0.0.0' || ip === '*' || ip.toLowerCase() === 'any' ? null : ip;
+
+function rulesOf(value: unknown, what: string): Record<string, unknown>[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value))
+    throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] ${what}: "rules" is not a list`);
+  return value.map((r) => asRecord(r)).filter((r): r is Record<string, unknown> => r !== null);
+}
+
+/**
+ * `GET /api/v1/nat/rules` → static forwards. Reads the classic lower-case fields and the Sagemcom
+ * camelCase variant. When the NAT service itself is disabled (`nat.enable = 0`), every rule is
+ * reported disabled.
+ */
+export function parseBboxNatRules(body: unknown): ForwardInput[] {
+  const nat = unwrapBbox(body, 'nat');
+  const natOn = looseBool(nat.enable);
+  const out: ForwardInput[] = [];
+  for (const r of rulesOf(nat.rules, 'nat/rules')) {
+    const externalPort = portRange(pick(r, 'externalport', 'externalPort'), pick(r, 'externalEndPort'));
+    const internalPort = internalRange(portRange(pick(r, 'internalport', 'internalPort')), externalPort);
+    const ruleOn = looseBool(r.enable);
+    const raw = {
+      id: r.id,
+      enable: r.enable,
+      description: r.description,
+      protocol: r.protocol,
+      externalip: pick(r, 'externalip', 'externalIP'),
+      externalport: pick(r, 'externalport', 'externalPort'),
+      externalEndPort: r.externalEndPort,
+      internalip: pick(r, 'internalip', 'internalIP'),
+      internalport: pick(r, 'internalport', 'internalPort'),
+    };
+    for (const protocol of parseProtocols(looseString(r.protocol))) {
+      out.push({
+        source: 'static',
+        protocol,
+        externalPort,
+        internalHost: looseString(pick(r, 'internalip', 'internalIP')),
+        internalPort,
+        remoteHost: anySource(looseString(pick(r, 'externalip', 'externalIP'))),
+        enabled: natOn === false ? false : ruleOn,
+        description: looseString(r.description),
+        leaseSeconds: 0,
+        provenance: { adapter: ID, transport: 'http', raw },
+      });
+    }
+  }
+  return out;
+}
+
+/** `GET /api/v1/nat/dmz` → DMZ state. */
+export function parseBboxDmz(body: unknown): DmzState {
+  const dmz = asRecord(unwrapBbox(body, 'nat').dmz);
+  if (!dmz) throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] nat/dmz: no "dmz" object`);
+  return { enabled: looseBool(dmz.enable), host: looseString(pick(dmz, 'ipaddress', 'ipAddress')) };
+}
+
+/** `GET /api/v1/upnp/igd` → UPnP on/off. */
+export function parseBboxUpnpIgd(body: unknown): boolean | null {
+  const igd = asRecord(unwrapBbox(body, 'upnp').igd);
+  if (!igd) throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] upnp/igd: no "igd" object`);
+  return looseBool(igd.enable);
+}
+
+/**
+ * `GET /api/v1/upnp/igd/rules` → UPnP mappings. The entry field names are UNCONFIRMED: the
+ * NAT-rule names are tried first, then common alternatives (`ipaddress`, `leaseduration`…).
+ */
+export function parseBboxUpnpRules(body: unknown): ForwardInput[] {
+  const igd = asRecord(unwrapBbox(body, 'upnp').igd);
+  if (!igd) throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] upnp/igd/rules: no "igd" object`);
+  const out: ForwardInput[] = [];
+  for (const r of rulesOf(igd.rules, 'upnp/igd/rules')) {
+    const externalPort = portRange(pick(r, 'externalport', 'externalPort', 'extport'));
+    const internalPort = internalRange(
+      portRange(pick(r, 'internalport', 'internalPort', 'intport')),
+      externalPort,
+    );
+    for (const protocol of parseProtocols(looseString(r.protocol))) {
+      out.push({
+        source: 'upnp',
+        protocol,
+        externalPort,
+        internalHost: looseString(pick(r, 'internalip', 'internalIP', 'ipaddress', 'ip')),
+        internalPort,
+        remoteHost: anySource(looseString(pick(r, 'externalip', 'remotehost', 'remoteHost'))),
+        enabled: looseBool(pick(r, 'enable', 'enabled')),
+        description: looseString(pick(r, 'description', 'desc')),
+        leaseSeconds: looseInt(pick(r, 'leaseduration', 'leaseDuration', 'lease', 'remaining')),
+        provenance: { adapter: ID, transport: 'http', raw: { ...r } },
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * `GET /api/v1/services` → remote administration (`services.remote.admin`: `enable`, `port`,
+ * `ip` = allowed source, `ip6address`) and the UPnP switch (`services.upnp.igd.enable`).
+ */
+export function parseBboxServices(body: unknown): {
+  remote: RemoteAdminService[];
+  upnpEnabled: boolean | null;
+} {
+  const services = unwrapBbox(body, 'services');
+  const admin = asRecord(asRecord(services.remote)?.admin);
+  const remote: RemoteAdminService[] = [];
+  if (admin) {
+    const on = looseBool(admin.enable);
+    if (on !== null) {
+      remote.push({
+        service: 'https',
+        port: looseInt(admin.port),
+        wan: on,
+        restrictedTo: anySource(looseString(admin.ip)),
+      });
+    }
+  }
+  const igd = asRecord(asRecord(services.upnp)?.igd);
+  return { remote, upnpEnabled: igd ? looseBool(igd.enable) : null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Session.
+// ---------------------------------------------------------------------------------------------
+
+class BboxSession {
+  relogins = 0;
+  loggedIn = false;
+
+  constructor(
+    readonly rest: RestClient,
+    private readonly password: string,
+    private readonly maxRetryWaitMs: number,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    rest.addSecret(password);
+    rest.addSecret(encodeURIComponent(password));
+  }
+
+  private postLogin(): Promise<RestResponse> {
+    return this.rest.request({
+      method: 'POST',
+      path: '/api/v1/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `password=${encodeURIComponent(this.password)}&remember=1`,
+    });
+  }
+
+  async login(): Promise<void> {
+    this.rest.clearCookies();
+    let res = await this.postLogin();
+    if (res.status === 429) {
+      const wait = retryAfterMs(res.headers['retry-after']);
+      if (wait === null || wait > this.maxRetryWaitMs) {
+        throw new BoxauditError(
+          'BOXAUDIT_RATE_LIMITED',
+          `[${ID}] the Bbox refuses logins for now (HTTP 429${wait === null ? '' : `, retry after ${Math.ceil(wait / 1000)} s`}) after failed attempts; wait${wait === null ? ' a few minutes' : ''}, check BOXAUDIT_PASSWORD, and try again — retrying sooner makes the lockout longer`,
+          { details: { retryAfterMs: wait } },
+        );
+      }
+      await sleep(wait, this.signal, `[${ID}] waiting for the login lockout to end`);
+      res = await this.postLogin();
+      if (res.status === 429) {
+        throw new BoxauditError(
+          'BOXAUDIT_RATE_LIMITED',
+          `[${ID}] the Bbox still refuses logins (HTTP 429) after waiting as it asked; boxaudit stops here to avoid a longer lockout`,
+        );
+      }
+    }
+    if (res.status === 401 || res.status === 403) {
+      throw new BoxauditError(
+        'BOXAUDIT_AUTH_FAILED',
+        `[${ID}] login refused (HTTP ${res.status}): check BOXAUDIT_PASSWORD (the Bbox admin password); boxaudit does not retry, as failed attempts lock the login`,
+      );
+    }
+    if (res.status < 200 || res.status > 299) {
+      throw new BoxauditError('BOXAUDIT_HTTP_STATUS', `[${ID}] ${res.call} answered HTTP ${res.status}`, {
+        details: { call: res.call, status: res.status },
+      });
+    }
+    if (!this.rest.cookieNames().includes('BBOX_ID')) {
+      throw new BoxauditError(
+        'BOXAUDIT_AUTH_FAILED',
+        `[${ID}] login gave no BBOX_ID session cookie (newer firmware with a salted login is not supported yet)`,
+      );
+    }
+    this.loggedIn = true;
+  }
+
+  /** GET one endpoint; on 401 (expired cookie) log in once more and retry once. */
+  async get(path: string): Promise<unknown> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const res = await this.rest.request({
+        method: 'GET',
+        path,
+        headers: { 'x-requested-with': 'XMLHttpRequest' },
+      });
+      if (res.status === 401) {
+        if (attempt === 0) {
+          this.relogins++;
+          await this.login();
+          continue;
+        }
+        throw new BoxauditError(
+          'BOXAUDIT_AUTH_FAILED',
+          `[${ID}] ${res.call}: the session expired again right after a fresh login; giving up`,
+        );
+      }
+      if (res.status < 200 || res.status > 299) {
+        throw new BoxauditError('BOXAUDIT_HTTP_STATUS', `[${ID}] ${res.call} answered HTTP ${res.status}`, {
+          details: { call: res.call, status: res.status },
+        });
+      }
+      return parseJsonBody(res, ID);
+    }
+    throw new BoxauditError('BOXAUDIT_AUTH_FAILED', `[${ID}] ${path}: session could not be restored`);
+  }
+
+  async logout(): Promise<void> {
+    if (!this.loggedIn) return;
+    await this.rest.request({ method: 'POST', path: '/api/v1/logout' }).catch(() => undefined);
+    this.loggedIn = false;
+  }
+}
+
+function baseUrlOf(target: CollectTarget): string {
+  if (target.url) return target.url.replace(/\/+$/, '');
+  const scheme = target.options?.scheme === 'http' ? 'http' : 'https';
+  const host = target.host ?? BBOX_HOSTNAME;
+  const shown = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return `${scheme}://${shown}${target.port ? `:${target.port}` : ''}`;
+}
+
+/**
+ * Read a Bbox. Read-only: only {@link BBOX_ALLOWLIST} is sent (GETs, plus login and logout).
+ * Target: `url` or `host` (default `mabbox.bytel.fr`, https), credentials `password`; options
+ * `scheme` (`http`), `tlsCa` (the box's own certificate, PEM), `tlsServername`, `maxRetryWaitMs`.
+ * @throws BoxauditError BOXAUDIT_CONFIG_INVALID (no password), BOXAUDIT_AUTH_FAILED,
+ *   BOXAUDIT_RATE_LIMITED (login lockout), transport errors. One failing read becomes a warning
+ *   and an `error` coverage item; the rest is kept.
+ */
+export async function collectBbox(target: CollectTarget, ctx: CollectContext = {}): Promise<Snapshot> {
+  const collectedAt = new Date().toISOString();
+  const baseUrl = baseUrlOf(target);
+  const password = target.credentials?.password;
+  if (!password) {
+    throw new BoxauditError(
+      'BOXAUDIT_CONFIG_INVALID',
+      `[${ID}] ${baseUrl}: the Bbox admin password is needed (BOXAUDIT_PASSWORD)`,
+    );
+  }
+  const o = target.options ?? {};
+  const tlsCa = typeof o.tlsCa === 'string' ? o.tlsCa : undefined;
+  const rest = createRestClient({
+    adapter: ID,
+    baseUrl,
+    allowlist: BBOX_ALLOWLIST,
+    signal: ctx.signal,
+    timeoutMs: ctx.timeoutMs,
+    tls: tlsCa
+      ? { ca: tlsCa, servername: typeof o.tlsServername === 'string' ? o.tlsServername : BBOX_HOSTNAME }
+      : undefined,
+    headers: { origin: baseUrl, referer: `${baseUrl}/` },
+  });
+  const maxWait = typeof o.maxRetryWaitMs === 'number' ? o.maxRetryWaitMs : BBOX_MAX_RETRY_WAIT_MS;
+  const session = new BboxSession(rest, password, maxWait, ctx.signal);
+  ctx.log?.(`[${ID}] ${baseUrl}: logging in`);
+  await session.login();
+
+  const warnings: Warning[] = [];
+  const coverage: CoverageItem[] = [];
+  const gateway = emptyGatewayInfo(baseUrl);
+  gateway.manufacturer = 'Bouygues Telecom';
+
+  const read = async <T>(path: string, parse: (body: unknown) => T): Promise<T | null> => {
+    try {
+      return parse(await session.get(path));
+    } catch (error) {
+      if (isFatalCollectError(error)) throw error;
+      const message = rest.redact((error as Error).message);
+      warnings.push({
+        code: 'BBOX_CALL_FAILED',
+        message: message.includes(path) ? message : `GET ${path}: ${message}`,
+        where: `GET ${path}`,
+      });
+      return null;
+    }
+  };
+  const failed = (area: CoverageItem['area'], path: string): CoverageItem => ({
+    area,
+    status: 'error',
+    code: 'BBOX_CALL_FAILED',
+    reason: `GET ${path} failed (see warnings); nothing is known for this area`,
+  });
+
+  try {
+    const device = await read('/api/v1/device', (b) => unwrapBbox(b, 'device'));
+    if (device) {
+      gateway.model = looseString(device.modelname) ?? looseString(device.model);
+      gateway.modelNumber = looseString(asRecord(device.main)?.version) ?? looseString(device.version);
+      gateway.friendlyName = looseString(device.display) ?? gateway.model;
+    }
+    const wan = await read('/api/v1/wan/ip', (b) => asRecord(unwrapBbox(b, 'wan').ip));
+    if (wan) {
+      gateway.externalIp = looseString(wan.address);
+      gateway.doubleNat = isPrivateOrCgnat(gateway.externalIp);
+      gateway.connectionStatus = looseString(wan.state);
+    }
+
+    const statics = await read('/api/v1/nat/rules', parseBboxNatRules);
+    coverage.push(
+      statics
+        ? {
+            area: 'static-forwards',
+            status: 'complete',
+            code: 'BBOX_NAT_RULES',
+            reason: 'read from /api/v1/nat/rules',
+          }
+        : failed('static-forwards', '/api/v1/nat/rules'),
+    );
+    const dmz = await read('/api/v1/nat/dmz', parseBboxDmz);
+    coverage.push(
+      dmz
+        ? { area: 'dmz', status: 'complete', code: 'BBOX_NAT_DMZ', reason: 'read from /api/v1/nat/dmz' }
+        : failed('dmz', '/api/v1/nat/dmz'),
+    );
+    const upnpOn = await read('/api/v1/upnp/igd', parseBboxUpnpIgd);
+    const upnpRules = await read('/api/v1/upnp/igd/rules', parseBboxUpnpRules);
+    coverage.push(
+      upnpRules
+        ? {
+            area: 'upnp-mappings',
+            status: 'complete',
+            code: 'BBOX_UPNP_RULES',
+            reason: 'read from /api/v1/upnp/igd/rules (entry field names UNCONFIRMED)',
+          }
+        : failed('upnp-mappings', '/api/v1/upnp/igd/rules'),
+    );
+    const services = await read('/api/v1/services', parseBboxServices);
+    const upnpEnabled = upnpOn ?? services?.upnpEnabled ?? null;
+    coverage.push(
+      upnpEnabled !== null
+        ? {
+            area: 'upnp-state',
+            status: 'complete',
+            code: 'BBOX_UPNP_IGD',
+            reason: 'read from /api/v1/upnp/igd (or /api/v1/services)',
+          }
+        : failed('upnp-state', '/api/v1/upnp/igd'),
+      services
+        ? {
+            area: 'remote-admin',
+            status: 'complete',
+            code: 'BBOX_SERVICES_REMOTE_ADMIN',
+            reason: 'remote administration read from /api/v1/services (remote.admin)',
+          }
+        : failed('remote-admin', '/api/v1/services'),
+      {
+        area: 'ipv6-pinholes',
+        status: 'not-visible',
+        code: 'BBOX_IPV6_NOT_READ',
+        reason:
+          'IPv6 firewall rules are not read (their API path is UNCONFIRMED): check Services → Firewall → IPv6 in the web interface',
+      },
+      {
+        area: 'gateway-info',
+        status: device && wan ? 'complete' : 'partial',
+        code: 'BBOX_DEVICE',
+        reason: '/api/v1/device and /api/v1/wan/ip (shapes UNCONFIRMED)',
+      },
+    );
+
+    const forwards = [...(statics ?? []), ...(upnpRules ?? [])];
+    return {
+      target: { kind: 'vendor', address: baseUrl, adapter: ID },
+      collectedAt,
+      gateway,
+      forwards: withIds(forwards),
+      dmz: dmz ?? { enabled: null, host: null },
+      upnp: { enabled: upnpEnabled, mappingCount: upnpRules ? upnpRules.length : null, igdVersion: null },
+      remoteAdmin: services
+        ? {
+            enabled: services.remote.length ? services.remote.some((s) => s.wan === true) : null,
+            services: services.remote,
+          }
+        : null,
+      lanPrefixes: null,
+      coverage,
+      warnings,
+    };
+  } finally {
+    if (session.relogins > 0) ctx.log?.(`[${ID}] session renewed ${session.relogins} time(s)`);
+    await session.logout();
+  }
+}
+
+export const bbox: Adapter = {
+  meta: {
+    id: ID,
+    name: 'Bouygues Telecom Bbox (API v1)',
+    transports: ['https', 'http'],
+    capabilities: ['static-forwards', 'upnp-mappings', 'upnp-state', 'dmz', 'remote-admin'],
+    credentials: ['password'],
+    allowlist: BBOX_ALLOWLIST,
+  },
+  detect: (probe) => detectScore('bbox', probe),
+  collect: collectBbox,
+};
