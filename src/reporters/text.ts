@@ -198,7 +198,7 @@ export function coverageSection(w: TextWriter, snapshots: readonly Snapshot[]): 
     const gaps = snapshot.coverage.filter((c) => c.status !== 'complete');
     const complete = snapshot.coverage.filter((c) => c.status === 'complete');
     if (gaps.length > 0) {
-      w.line(w.paint(ANSI.bold + ANSI.yellow, `  ${w.t('coverage.notChecked')}:`));
+      w.line(w.paint(ANSI.bold + ANSI.yellow, `  ${w.t('coverage.notChecked')}${colon(lang).trimEnd()}`));
       for (const c of gaps) {
         const reason = safeLine(coverageReason(c, lang), 400);
         w.line(`    - ${w.t(`area.${c.area}`)} (${w.t(`status.${c.status}`)})${colon(lang)}${reason}`);

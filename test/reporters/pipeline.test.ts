@@ -1,0 +1,64 @@
+/**
+ * The reporters on real pipeline output: the UPnP IGD adapter reading the loopback IGD simulator
+ * (src/sim, the `boxaudit demo` office; not a real box), evaluated with the built-in rules. Checks
+ * that what the other stages really produce fits the published schemas and renders cleanly.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { audit } from '../../src/index.js';
+import { render, renderDump } from '../../src/reporters/index.js';
+import type { AuditReport } from '../../src/rules/types.js';
+import { DEMO_OFFICE } from '../../src/sim/demo-office.js';
+import { type IgdSimulator, startIgdSimulator } from '../../src/sim/igd-simulator.js';
+import { schemaAjv, TERMINAL_CONTROL } from './helpers.js';
+import { sarifValidator } from './sarif-schema.js';
+
+let sim: IgdSimulator;
+let report: AuditReport;
+
+beforeAll(async () => {
+  sim = await startIgdSimulator(DEMO_OFFICE);
+  report = await audit({ upnp: sim.descriptionUrl }, { now: '2026-11-28T00:00:00Z', timeoutMs: 3000 });
+});
+afterAll(async () => {
+  await sim.close();
+});
+
+describe('reporters on a real audit of the demo office (loopback IGD simulator)', () => {
+  it('JSON validates against report.schema.json, dump JSON against dump.schema.json', () => {
+    const ajv = schemaAjv();
+    const validateReport = ajv.getSchema('https://boxaudit.dev/schema/report.schema.json')!;
+    expect(
+      validateReport(JSON.parse(render(report, { format: 'json' }))),
+      ajv.errorsText(validateReport.errors),
+    ).toBe(true);
+    const validateDump = ajv.getSchema('https://boxaudit.dev/schema/dump.schema.json')!;
+    const dump = renderDump(
+      { schemaVersion: report.schemaVersion, snapshots: report.snapshots },
+      { format: 'json' },
+    );
+    expect(validateDump(JSON.parse(dump)), ajv.errorsText(validateDump.errors)).toBe(true);
+  });
+
+  it('SARIF validates against the official SARIF 2.1.0 schema', () => {
+    const validate = sarifValidator();
+    for (const lang of ['en', 'fr'] as const) {
+      expect(validate(JSON.parse(render(report, { format: 'sarif', lang })))).toBe('');
+    }
+  });
+
+  it('text names the PACS exposures and what UPnP cannot see, and ends with the status line', () => {
+    expect(report.findings.length).toBeGreaterThan(0);
+    const text = render(report, { format: 'text', lang: 'en' });
+    expect(text).toContain('192.168.1.20:104 <- internet TCP 104 (UPnP, "PACS Orthanc")');
+    expect(text).toContain('192.168.1.21:104 <- internet TCP 8443 (UPnP, "Viewer DICOM")');
+    expect(text).toContain('- manual port forwards (not visible):');
+    expect(text).not.toMatch(TERMINAL_CONTROL);
+    const last = text.trimEnd().split('\n').at(-1)!;
+    expect(last).toMatch(/^BOXAUDIT status=findings critical=[1-9]\d* .* exit=1$/);
+    const fr = render(report, { format: 'text', lang: 'fr' });
+    expect(fr).toContain('redirections de ports manuelles (non visible) :');
+    for (const format of ['text', 'markdown', 'sarif', 'json'] as const) {
+      expect(render(report, { format, lang: 'fr' })).toBe(render(report, { format, lang: 'fr' }));
+    }
+  });
+});
