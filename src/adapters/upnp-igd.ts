@@ -46,6 +46,14 @@ export interface CollectUpnpOptions {
   maxEntries?: number;
   /** Progress lines (stderr in the CLI). */
   log?: (line: string) => void;
+  /**
+   * Try IGD:2 GetListOfPortMappings before walking GetGenericPortMappingEntry. Default false:
+   * miniupnpd 2.3.1 (nftables backend, Debian 12) crashes on it once more than ~128 mappings fall
+   * in the asked port range (reproduced in test/lab), and the list only saves requests. When set,
+   * the list is cross-checked by one GetGenericPortMappingEntry past its end, and any failure falls
+   * back to the walk.
+   */
+  useListAction?: boolean;
 }
 
 /** One control endpoint to read: services sharing a controlURL are read once. */
@@ -175,7 +183,7 @@ async function readEndpoint(
   const enumOptions = { maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES, where, log: options.log };
   let enumeration: EnumerationResult | null = null;
   const v2 = endpoint.services.some((s) => s.kind === 'WANIPConnection' && s.version >= 2);
-  if (v2) {
+  if (v2 && options.useListAction === true) {
     try {
       const listed = await enumerateList(call, enumOptions);
       enumeration = await crossCheckList(listed, call, where, warnings);
@@ -314,8 +322,8 @@ const textOrNull = (value: string | undefined): string | null => {
  * Collect a Snapshot from a UPnP IGD, given its root description URL (no SSDP is sent).
  * Reads the description, then for each WAN connection endpoint (services sharing a control URL
  * are read once): GetExternalIPAddress, GetStatusInfo, GetConnectionTypeInfo, GetNATRSIPStatus
- * (each failure is a warning) and every port mapping — GetListOfPortMappings first on
- * WANIPConnection:2 (cross-checked, falls back), else GetGenericPortMappingEntry from index 0.
+ * (each failure is a warning) and every port mapping, walking GetGenericPortMappingEntry from
+ * index 0 (GetListOfPortMappings only when `useListAction` is set: it crashes some miniupnpd).
  * Requests are sequential; how each listing ended is in `coverage` (`upnp-mappings`).
  * @throws BoxauditError when the description cannot be fetched or parsed, when it describes no
  *   WAN connection service (BOXAUDIT_UNSUPPORTED), or BOXAUDIT_ABORTED on the caller's abort.
@@ -463,6 +471,7 @@ export const upnpIgd: Adapter = {
       signal: ctx.signal,
       timeoutMs: ctx.timeoutMs,
       log: ctx.log,
+      useListAction: target.options?.useListAction === true,
       maxEntries,
     });
   },

@@ -666,25 +666,41 @@ describe.skipIf(!present)('real-router captures: the whole adapter over loopback
     await Promise.all(servers.map((s) => s.close()));
   });
 
-  it.each(devices)('%s', async (folder) => {
-    const expected = DEVICES[folder] as Device;
+  async function collectReplayed(folder: string, useListAction: boolean) {
     const server = await replay(folder);
     servers.push(server);
-    const snapshot = await collectUpnp(server.url, { timeoutMs: 3000 });
+    return collectUpnp(server.url, { timeoutMs: 3000, useListAction });
+  }
+
+  it.each(devices)('%s, walked with GetGenericPortMappingEntry (the default)', async (folder) => {
+    const expected = DEVICES[folder] as Device;
+    const snapshot = await collectReplayed(folder, false);
     expect(snapshot.gateway.manufacturer).toBe(expected.manufacturer);
     expect(snapshot.gateway.externalIp).toBe(expected.externalIp ?? null);
-    // IGD:2 boxes are listed with GetListOfPortMappings (replayed: the captured list); the others
-    // are walked entry by entry (replayed: the one captured entry, then the end).
-    const listed = expected.list !== undefined && expected.services.includes(IP2);
-    const count = listed ? expected.list!.count : expected.mapping ? 1 : 0;
+    // Replayed: the one captured entry, then the captured (or a standard) end of list.
+    const count = expected.mapping ? 1 : 0;
     expect(snapshot.forwards).toHaveLength(count);
     expect(snapshot.upnp?.mappingCount).toBe(count);
     const coverage = snapshot.coverage.find((c) => c.area === 'upnp-mappings');
-    // One captured entry then a replayed end: a clean ending everywhere.
-    expect(coverage?.status, JSON.stringify(coverage)).toBe('complete');
+    expect(coverage, JSON.stringify(coverage)).toMatchObject({ status: 'complete', code: 'UPNP_END_713' });
     if (expected.mapping === null) {
       expect(snapshot.warnings.map((w) => w.code)).toContain('UPNP_EMPTY_ENTRY');
     }
     expect(snapshot.coverage.find((c) => c.area === 'static-forwards')?.status).toBe('not-visible');
+  });
+
+  const listed = devices.filter((f) => {
+    const d = DEVICES[f] as Device;
+    return d.list !== undefined && d.services.includes(IP2);
+  });
+  it.each(listed)('%s, listed with GetListOfPortMappings (opt-in)', async (folder) => {
+    const expected = DEVICES[folder] as Device;
+    const snapshot = await collectReplayed(folder, true);
+    expect(snapshot.forwards).toHaveLength(expected.list!.count);
+    const coverage = snapshot.coverage.find((c) => c.area === 'upnp-mappings');
+    expect(coverage, JSON.stringify(coverage)).toMatchObject({
+      status: 'complete',
+      code: 'UPNP_LIST_COMPLETE',
+    });
   });
 });

@@ -328,49 +328,64 @@ describe('URLBase and control URLs', () => {
   });
 });
 
-describe('IGD:2 GetListOfPortMappings', () => {
-  it('lists TCP and UDP in two requests, cross-checked by one GetGeneric past the end', async () => {
+describe('IGD:2 boxes', () => {
+  it('are walked with GetGenericPortMappingEntry by default: GetListOfPortMappings crashes some miniupnpd', async () => {
     const { snapshot, sim: s } = await collect({ igdVersion: 2 });
+    expect(ports(snapshot)).toEqual(ALL);
+    expect(s.requests.filter((r) => r.action === 'GetListOfPortMappings')).toEqual([]);
+    expect(genericCalls(s)).toHaveLength(4);
+    expect(mappingCoverage(snapshot)).toMatchObject({ status: 'complete', code: 'UPNP_END_713' });
+    expect(snapshot.upnp?.igdVersion).toBe(2);
+  });
+});
+
+describe('IGD:2 GetListOfPortMappings (opt-in: useListAction)', () => {
+  const list = { useListAction: true };
+
+  it('lists TCP and UDP in two requests, cross-checked by one GetGeneric past the end', async () => {
+    const { snapshot, sim: s } = await collect({ igdVersion: 2 }, list);
     expect(ports(snapshot)).toEqual(ALL);
     expect(s.requests.filter((r) => r.action === 'GetListOfPortMappings')).toHaveLength(2);
     expect(genericCalls(s).map((r) => r.args.NewPortMappingIndex)).toEqual(['3']);
     expect(mappingCoverage(snapshot)).toMatchObject({ status: 'complete', code: 'UPNP_LIST_COMPLETE' });
-    expect(snapshot.upnp?.igdVersion).toBe(2);
   });
 
   it('CDATA and entity-escaped lists give the same forwards', async () => {
-    const a = await collect({ igdVersion: 2 });
-    const b = await collect({ igdVersion: 2, quirks: { listEscaped: true } });
+    const a = await collect({ igdVersion: 2 }, list);
+    const b = await collect({ igdVersion: 2, quirks: { listEscaped: true } }, list);
     const strip = (s: Snapshot) => s.forwards.map(({ provenance: _p, ...f }) => f);
     expect(strip(b.snapshot)).toEqual(strip(a.snapshot));
+    expect(b.snapshot.forwards).toHaveLength(3);
   });
 
   it('falls back to GetGeneric when the list action is refused', async () => {
-    const { snapshot } = await collect({ igdVersion: 2, quirks: { listUnsupported: true } });
+    const { snapshot } = await collect({ igdVersion: 2, quirks: { listUnsupported: true } }, list);
     expect(ports(snapshot)).toEqual(ALL);
     expect(snapshot.warnings.map((w) => w.code)).toContain('UPNP_LIST_FALLBACK');
     expect(mappingCoverage(snapshot)).toMatchObject({ status: 'complete', code: 'UPNP_END_713' });
   });
 
   it('a list that leaves a mapping out is caught by the cross-check and re-read entry by entry', async () => {
-    const { snapshot } = await collect({ igdVersion: 2, quirks: { listDropsLast: true } });
+    const { snapshot } = await collect({ igdVersion: 2, quirks: { listDropsLast: true } }, list);
     expect(ports(snapshot)).toEqual(ALL);
     expect(snapshot.warnings.map((w) => w.code)).toContain('UPNP_LIST_INCOMPLETE');
     expect(mappingCoverage(snapshot).code).toBe('UPNP_END_713');
   });
 
-  it('500 mappings are all read (v1 walk and v2 list agree)', async () => {
+  it('500 mappings: the walk and the list agree', async () => {
     const many: SimMapping[] = Array.from({ length: 500 }, (_, i) => ({
       protocol: i % 2 ? 'UDP' : 'TCP',
       externalPort: 20_000 + i,
       internalClient: '192.168.1.50',
       internalPort: 20_000 + i,
     }));
-    const v1 = await collect({ mappings: many, igdVersion: 1 });
-    const v2 = await collect({ mappings: many, igdVersion: 2 });
-    expect(v1.snapshot.forwards).toHaveLength(500);
-    expect(ports(v2.snapshot)).toEqual(ports(v1.snapshot));
-    expect(v2.sim.requests.filter((r) => r.method === 'POST').length).toBeLessThan(10);
+    const walked = await collect({ mappings: many, igdVersion: 2 });
+    const listed = await collect({ mappings: many, igdVersion: 2 }, list);
+    expect(walked.snapshot.forwards).toHaveLength(500);
+    expect(genericCalls(walked.sim)).toHaveLength(501);
+    expect(mappingCoverage(walked.snapshot).status).toBe('complete');
+    expect(ports(listed.snapshot)).toEqual(ports(walked.snapshot));
+    expect(listed.sim.requests.filter((r) => r.method === 'POST').length).toBeLessThan(10);
   });
 });
 
