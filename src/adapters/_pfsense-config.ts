@@ -1,0 +1,499 @@
+/**
+ * pfSense / OPNsense `config.xml` reading, shared by the `pfsense` and `opnsense` adapters.
+ * XML goes through the safe parser in _xml.ts (no DOCTYPE/ENTITY). Reads port forwards (`<nat><rule>`),
+ * 1:1 NAT, aliases, UPnP (miniupnpd) settings, and web GUI / SSH exposure through WAN pass rules.
+ * OPNsense's MVC-model NAT (`<OPNsense><Firewall>…`) is read where its element names are known
+ * (1:1 NAT) and, for destination NAT, from any container named like `DNat`; those names are UNCONFIRMED.
+ */
+import { BoxauditError, isBoxauditError } from '../errors.js';
+import { isRfc1918 } from '../model/addresses.js';
+import type { ForwardInput } from '../model/forward.js';
+import { parsePortRange } from '../model/forward.js';
+import type { PortRange, Protocol, RemoteAdminService } from '../model/types.js';
+import {
+  ALL_PORTS,
+  type ConfigParts,
+  type ConfigTransport,
+  cover,
+  emptyParts,
+  ipv4Network,
+  protocolsOf,
+  shiftRange,
+} from './_config-parts.js';
+import type { SshSession } from './_ssh.js';
+import {
+  childElement,
+  childElements,
+  childText,
+  childTextOrNull,
+  parseXml,
+  type XmlElement,
+} from './_xml.js';
+
+type Vendor = 'pfsense' | 'opnsense';
+
+interface Alias {
+  type: string;
+  entries: string[];
+}
+
+interface Ctx {
+  adapter: Vendor;
+  transport: ConfigTransport;
+  aliases: Map<string, Alias>;
+  wanIfs: Set<string>;
+  parts: ConfigParts;
+}
+
+const has = (node: XmlElement | undefined, name: string) =>
+  node !== undefined && childText(node, name) !== null;
+const isTrue = (v: string | null) => v !== null && /^(1|yes|on|true|enabled?)$/i.test(v.trim());
+
+function warn(ctx: Ctx, code: string, message: string, where: string): void {
+  ctx.parts.warnings.push({ code: `${ctx.adapter.toUpperCase()}_${code}`, message, where });
+}
+
+function readAliases(root: XmlElement): Map<string, Alias> {
+  const out = new Map<string, Alias>();
+  const containers = [
+    childElement(root, 'aliases'),
+    childElement(childElement(childElement(root, 'OPNsense'), 'Firewall'), 'Alias'),
+  ];
+  for (const c of containers) {
+    const list = childElements(c, 'alias').concat(childElements(childElement(c, 'aliases'), 'alias'));
+    for (const a of list) {
+      const name = childTextOrNull(a, 'name');
+      if (!name) continue;
+      const content = childText(a, 'address') ?? childText(a, 'content') ?? '';
+      out.set(name, {
+        type: childText(a, 'type') ?? '',
+        entries: content.split(/[\s,]+/).filter((e) => e !== ''),
+      });
+    }
+  }
+  return out;
+}
+
+/** Ports from "104", "8000-8010", "8000:8010" or a port alias (nested aliases followed, depth ≤ 5). */
+function resolvePorts(ctx: Ctx, text: string, where: string, depth = 0): PortRange[] | null {
+  const direct = parsePortRange(text);
+  if (direct) return [direct];
+  const alias = ctx.aliases.get(text);
+  if (alias && depth < 5) {
+    const out: PortRange[] = [];
+    for (const e of alias.entries) {
+      const r = resolvePorts(ctx, e, where, depth + 1);
+      if (!r) return null;
+      out.push(...r);
+    }
+    return out;
+  }
+  if (depth === 0) warn(ctx, 'ALIAS_UNRESOLVED', `port "${text}" is not a port or a known port alias`, where);
+  return null;
+}
+
+/** A host or alias → one address when resolvable; otherwise the name, with a warning. */
+function resolveHost(ctx: Ctx, text: string | null, where: string): string | null {
+  if (text === null || text === '') return null;
+  const alias = ctx.aliases.get(text);
+  if (!alias) return text;
+  if (alias.entries.length === 1 && !ctx.aliases.has(alias.entries[0]!)) return alias.entries[0]!;
+  warn(
+    ctx,
+    'ALIAS_UNRESOLVED',
+    `host alias "${text}" has ${alias.entries.length} entries; kept as its name`,
+    where,
+  );
+  return text;
+}
+
+/** Source restriction of a `<source>` element; null = any (also for a negated source, with a warning). */
+function sourceOf(ctx: Ctx, source: XmlElement | undefined, where: string): string | null {
+  if (!source || has(source, 'any')) return null;
+  const value = childTextOrNull(source, 'address') ?? childTextOrNull(source, 'network');
+  if (value === null) return null;
+  if (has(source, 'not')) {
+    warn(ctx, 'SOURCE_NEGATED', `source "not ${value}"; counted as open to any other source`, where);
+    return null;
+  }
+  const alias = ctx.aliases.get(value);
+  if (alias && alias.entries.length > 0) return alias.entries.join(',');
+  return value;
+}
+
+function protocolsFor(ctx: Ctx, text: string | null, where: string): Protocol[] | null {
+  if (text === null || text === '' || text === 'any') return ['tcp', 'udp'];
+  const p = protocolsOf([text]);
+  if (p.length === 0) {
+    warn(ctx, 'PROTOCOL_OTHER', `NAT rule for protocol "${text}" (not tcp/udp); not listed`, where);
+    return null;
+  }
+  return p;
+}
+
+function onWan(ctx: Ctx, ifaces: string | null): boolean {
+  if (ifaces === null || ifaces === '') return true;
+  return ifaces.split(',').some((i) => ctx.wanIfs.has(i.trim()));
+}
+
+function pushRule(
+  ctx: Ctx,
+  r: {
+    where: string;
+    protocols: Protocol[];
+    ports: PortRange[] | null;
+    portsGiven: boolean;
+    target: string | null;
+    localPort: string | null;
+    remoteHost: string | null;
+    enabled: boolean;
+    description: string | null;
+    raw: Record<string, unknown>;
+  },
+): void {
+  const isDmz = !r.portsGiven && (r.localPort === null || r.localPort === '');
+  if (isDmz && r.enabled && r.target) ctx.parts.dmz = { enabled: true, host: r.target };
+  const local = r.localPort ? parsePortRange(r.localPort) : null;
+  for (const protocol of r.protocols) {
+    for (const ext of r.ports ?? (isDmz ? [ALL_PORTS] : [null])) {
+      const f: ForwardInput = {
+        source: isDmz ? 'dmz' : 'static',
+        protocol,
+        externalPort: ext,
+        internalHost: r.target,
+        internalPort: ext ? (local ? shiftRange(ext, local.start) : { ...ext }) : local,
+        remoteHost: r.remoteHost,
+        enabled: r.enabled,
+        description: r.description,
+        leaseSeconds: 0,
+        provenance: { adapter: ctx.adapter, transport: ctx.transport, raw: r.raw },
+      };
+      ctx.parts.forwards.push(f);
+    }
+  }
+}
+
+function legacyNatRules(ctx: Ctx, nat: XmlElement | undefined): void {
+  childElements(nat, 'rule').forEach((rule, i) => {
+    const where = `nat/rule[${i + 1}]`;
+    if (has(rule, 'nordr')) return; // "no redirect": an exception, not an exposure
+    const iface = childTextOrNull(rule, 'interface');
+    if (!onWan(ctx, iface)) {
+      warn(
+        ctx,
+        'NAT_NOT_WAN',
+        `port forward on interface "${iface}" is not a WAN exposure; not listed`,
+        where,
+      );
+      return;
+    }
+    const protocols = protocolsFor(ctx, childTextOrNull(rule, 'protocol'), where);
+    if (!protocols) return;
+    const destination = childElement(rule, 'destination');
+    const portText = childTextOrNull(destination, 'port');
+    const descr = childTextOrNull(rule, 'descr');
+    pushRule(ctx, {
+      where,
+      protocols,
+      ports: portText === null ? null : resolvePorts(ctx, portText, where),
+      portsGiven: portText !== null,
+      target: resolveHost(ctx, childTextOrNull(rule, 'target'), where),
+      localPort: childTextOrNull(rule, 'local-port'),
+      remoteHost: sourceOf(ctx, childElement(rule, 'source'), where),
+      enabled: !has(rule, 'disabled') || /^(0|no|off|false)$/i.test(childText(rule, 'disabled') ?? ''),
+      description: descr,
+      raw: {
+        interface: iface,
+        protocol: childTextOrNull(rule, 'protocol'),
+        destination: childTextOrNull(destination, 'network') ?? childTextOrNull(destination, 'address'),
+        port: portText,
+        target: childTextOrNull(rule, 'target'),
+        localPort: childTextOrNull(rule, 'local-port'),
+        descr,
+      },
+    });
+  });
+}
+
+function oneToOne(ctx: Ctx, rules: XmlElement[], mvc: boolean, path: string): void {
+  rules.forEach((rule, i) => {
+    const where = `${path}[${i + 1}]`;
+    const internal = mvc
+      ? childTextOrNull(rule, 'source_net')
+      : (childTextOrNull(childElement(rule, 'source'), 'address') ?? childTextOrNull(rule, 'internal'));
+    const enabled = mvc ? childText(rule, 'enabled') !== '0' : !has(rule, 'disabled');
+    if (!onWan(ctx, childTextOrNull(rule, 'interface'))) return;
+    const host = internal?.replace(/\/32$/, '') ?? null;
+    pushRule(ctx, {
+      where,
+      protocols: ['tcp', 'udp'],
+      ports: null,
+      portsGiven: false,
+      target: host,
+      localPort: null,
+      remoteHost: null,
+      enabled,
+      description: childTextOrNull(rule, mvc ? 'description' : 'descr'),
+      raw: { kind: '1:1', external: childTextOrNull(rule, 'external'), internal },
+    });
+    if (host?.includes('/')) {
+      warn(ctx, 'ONETOONE_SUBNET', `1:1 NAT of a whole subnet (${host}); every host in it is exposed`, where);
+    }
+  });
+}
+
+/** OPNsense MVC destination NAT (element names UNCONFIRMED): containers named like DNat under OPNsense/Firewall. */
+function mvcDnat(ctx: Ctx, firewall: XmlElement | undefined): void {
+  if (!firewall) return;
+  for (const [name, values] of Object.entries(firewall)) {
+    if (!/^(d_?nat|destination_?nat|port_?forward)$/i.test(name)) continue;
+    for (const container of values) {
+      if (typeof container === 'string') continue;
+      const rules = childElements(container, 'rule').concat(
+        childElements(childElement(container, 'rules'), 'rule'),
+      );
+      rules.forEach((rule, i) => {
+        const where = `OPNsense/Firewall/${name}/rule[${i + 1}]`;
+        if (i === 0) {
+          warn(
+            ctx,
+            'MVC_NAT_UNCONFIRMED',
+            'destination NAT read from the MVC model; its field names are UNCONFIRMED',
+            where,
+          );
+        }
+        if (!onWan(ctx, childTextOrNull(rule, 'interface'))) return;
+        const protocols = protocolsFor(ctx, childTextOrNull(rule, 'protocol'), where);
+        if (!protocols) return;
+        const portText =
+          childTextOrNull(rule, 'destination_port') ??
+          childTextOrNull(childElement(rule, 'destination'), 'port');
+        const src =
+          childTextOrNull(rule, 'source_net') ?? childTextOrNull(childElement(rule, 'source'), 'network');
+        const negated = isTrue(childTextOrNull(rule, 'source_not'));
+        if (negated && src) warn(ctx, 'SOURCE_NEGATED', `source "not ${src}"; counted as any`, where);
+        pushRule(ctx, {
+          where,
+          protocols,
+          ports: portText === null ? null : resolvePorts(ctx, portText, where),
+          portsGiven: portText !== null,
+          target: resolveHost(ctx, childTextOrNull(rule, 'target'), where),
+          localPort: childTextOrNull(rule, 'local_port') ?? childTextOrNull(rule, 'target_port'),
+          remoteHost: negated || src === null || src === 'any' ? null : src,
+          enabled: childText(rule, 'enabled') !== '0' && !has(rule, 'disabled'),
+          description: childTextOrNull(rule, 'description') ?? childTextOrNull(rule, 'descr'),
+          raw: { mvc: name },
+        });
+      });
+    }
+  }
+}
+
+function upnpState(ctx: Ctx, root: XmlElement): void {
+  const pkg =
+    childElement(childElement(childElement(root, 'installedpackages'), 'miniupnpd'), 'config') ??
+    childElement(childElement(root, 'OPNsense'), 'miniupnpd') ??
+    childElement(childElement(root, 'OPNsense'), 'upnp');
+  let enabled = false;
+  if (pkg) {
+    const general = childElement(pkg, 'general') ?? pkg;
+    // Checkboxes are stored as "on"/"1"/"enabled", or as a bare element; unchecked ones are absent.
+    const on = (v: string | null) => v === '' || isTrue(v);
+    const main = childText(general, 'enable') ?? childText(general, 'enabled');
+    const upnp = childText(general, 'enable_upnp');
+    const natpmp = childText(general, 'enable_natpmp');
+    enabled = on(main) && (upnp === null && natpmp === null ? true : on(upnp) || on(natpmp));
+  }
+  ctx.parts.upnp = { enabled, mappingCount: null, igdVersion: null };
+  ctx.parts.coverage.push(
+    cover(
+      'upnp-state',
+      'complete',
+      'PF_MINIUPNPD_SETTINGS',
+      pkg
+        ? 'read from the miniupnpd (UPnP & NAT-PMP) settings'
+        : 'no UPnP & NAT-PMP settings: the service is not configured',
+    ),
+    cover(
+      'upnp-mappings',
+      enabled ? 'not-visible' : 'complete',
+      enabled ? 'PF_UPNP_RUNTIME_ONLY' : 'PF_UPNP_OFF',
+      enabled
+        ? 'active UPnP mappings are runtime only (pf anchor miniupnpd), not in config.xml: audit over UPnP too'
+        : 'UPnP is off, so there are no UPnP mappings',
+    ),
+  );
+}
+
+/** WAN pass rules (legacy and MVC) that reach the firewall itself on a TCP port. */
+function wanPassTo(ctx: Ctx, root: XmlElement, port: number): { wan: boolean; from: string | null } {
+  const legacy = childElements(childElement(root, 'filter'), 'rule');
+  for (const rule of legacy) {
+    if (has(rule, 'disabled') || (childText(rule, 'type') ?? 'pass') !== 'pass') continue;
+    if (!onWan(ctx, childTextOrNull(rule, 'interface')) || childTextOrNull(rule, 'interface') === null)
+      continue;
+    const proto = childTextOrNull(rule, 'protocol');
+    if (proto !== null && !protocolsOf([proto]).includes('tcp')) continue;
+    const dst = childElement(rule, 'destination');
+    const dstNet = childTextOrNull(dst, 'network');
+    const toSelf = has(dst, 'any') || dstNet === '(self)' || (dstNet !== null && /ip$/.test(dstNet));
+    if (!toSelf || has(dst, 'not')) continue;
+    const portText = childTextOrNull(dst, 'port');
+    const ports = portText === null ? [ALL_PORTS] : (resolvePorts(ctx, portText, 'filter/rule') ?? []);
+    if (!ports.some((r) => port >= r.start && port <= r.end)) continue;
+    return { wan: true, from: sourceOf(ctx, childElement(rule, 'source'), 'filter/rule') };
+  }
+  const mvc = childElements(
+    childElement(childElement(childElement(childElement(root, 'OPNsense'), 'Firewall'), 'Filter'), 'rules'),
+    'rule',
+  );
+  for (const rule of mvc) {
+    if (childText(rule, 'enabled') === '0' || (childText(rule, 'action') ?? 'pass') !== 'pass') continue;
+    if (!onWan(ctx, childTextOrNull(rule, 'interface'))) continue;
+    const dst = childTextOrNull(rule, 'destination_net') ?? 'any';
+    if (!(dst === 'any' || dst === '(self)' || /ip$/.test(dst))) continue;
+    const portText = childTextOrNull(rule, 'destination_port');
+    const ports = portText === null ? [ALL_PORTS] : (resolvePorts(ctx, portText, 'Filter/rule') ?? []);
+    if (!ports.some((r) => port >= r.start && port <= r.end)) continue;
+    const src = childTextOrNull(rule, 'source_net');
+    return { wan: true, from: src === null || src === 'any' ? null : src };
+  }
+  return { wan: false, from: null };
+}
+
+function remoteAdmin(ctx: Ctx, root: XmlElement): void {
+  const system = childElement(root, 'system');
+  const services: RemoteAdminService[] = [];
+  const webgui = childElement(system, 'webgui');
+  const protocol = (childTextOrNull(webgui, 'protocol') ?? 'https').toLowerCase();
+  const guiPort = Number(childTextOrNull(webgui, 'port') ?? (protocol === 'http' ? 80 : 443));
+  const gui = wanPassTo(ctx, root, guiPort);
+  services.push({ service: protocol, port: guiPort, wan: gui.wan, restrictedTo: gui.from });
+  const ssh = childElement(system, 'ssh');
+  const sshOn = isTrue(childText(ssh, 'enable')) || isTrue(childText(ssh, 'enabled'));
+  if (sshOn) {
+    const sshPort = Number(childTextOrNull(ssh, 'port') ?? 22);
+    const s = wanPassTo(ctx, root, sshPort);
+    services.push({ service: 'ssh', port: sshPort, wan: s.wan, restrictedTo: s.from });
+  }
+  ctx.parts.remoteAdmin = { enabled: services.some((s) => s.wan === true), services };
+  ctx.parts.coverage.push(
+    cover(
+      'remote-admin',
+      'complete',
+      'PF_WEBGUI_WAN_RULES',
+      'web GUI and SSH settings checked against WAN pass rules (the WAN blocks by default)',
+    ),
+  );
+}
+
+function interfacesInfo(root: XmlElement): { wanIfs: Set<string>; lanPrefixes: string[] } {
+  const wanIfs = new Set<string>(['wan']);
+  const lanPrefixes: string[] = [];
+  const ifaces = childElement(root, 'interfaces');
+  for (const [name, values] of Object.entries(ifaces ?? {})) {
+    const node = values[0];
+    if (typeof node === 'string' || node === undefined) continue;
+    const ip = childTextOrNull(node, 'ipaddr');
+    const isWan =
+      name === 'wan' ||
+      childTextOrNull(node, 'gateway') !== null ||
+      /^(dhcp|pppoe|pptp|l2tp)$/.test(ip ?? '');
+    if (isWan) wanIfs.add(name);
+    else if (ip && isRfc1918(ip)) {
+      const net = ipv4Network(ip, childTextOrNull(node, 'subnet') ?? '24');
+      if (net) lanPrefixes.push(net);
+    }
+  }
+  return { wanIfs, lanPrefixes };
+}
+
+/**
+ * Parse a pfSense or OPNsense `config.xml`. Pure.
+ * @throws BoxauditError BOXAUDIT_INPUT_INVALID on malformed XML, a DOCTYPE/ENTITY, or another root element.
+ */
+export function parsePfConfig(
+  text: string,
+  options: { adapter: Vendor; transport?: ConfigTransport },
+): ConfigParts & { rootName: string } {
+  const adapter = options.adapter;
+  let doc: { name: string; root: XmlElement };
+  try {
+    doc = parseXml(text, { context: `[${adapter}] config.xml` });
+  } catch (err) {
+    if (isBoxauditError(err)) throw new BoxauditError('BOXAUDIT_INPUT_INVALID', err.message, { cause: err });
+    throw err;
+  }
+  const rootName = doc.name.toLowerCase();
+  if (rootName !== 'pfsense' && rootName !== 'opnsense') {
+    throw new BoxauditError(
+      'BOXAUDIT_INPUT_INVALID',
+      `[${adapter}] config.xml: root element is <${doc.name}>, expected <pfsense> or <opnsense>`,
+    );
+  }
+  const root = doc.root;
+  const parts = emptyParts();
+  const { wanIfs, lanPrefixes } = interfacesInfo(root);
+  const ctx: Ctx = {
+    adapter,
+    transport: options.transport ?? 'file',
+    aliases: readAliases(root),
+    wanIfs,
+    parts,
+  };
+  const nat = childElement(root, 'nat');
+  legacyNatRules(ctx, nat);
+  oneToOne(ctx, childElements(nat, 'onetoone'), false, 'nat/onetoone');
+  const firewall = childElement(childElement(root, 'OPNsense'), 'Firewall');
+  oneToOne(
+    ctx,
+    childElements(childElement(childElement(firewall, 'Filter'), 'onetoone'), 'rule'),
+    true,
+    'OPNsense/Firewall/Filter/onetoone/rule',
+  );
+  mvcDnat(ctx, firewall);
+  parts.dmz ??= { enabled: false, host: null };
+  upnpState(ctx, root);
+  remoteAdmin(ctx, root);
+  parts.lanPrefixes = lanPrefixes.length > 0 ? lanPrefixes : null;
+  parts.gateway = {
+    model: rootName === 'pfsense' ? 'pfSense' : 'OPNsense',
+    friendlyName: childTextOrNull(childElement(root, 'system'), 'hostname'),
+  };
+  parts.coverage.push(
+    cover('static-forwards', 'complete', 'PF_CONFIG_NAT', 'every port forward of config.xml was read'),
+    cover('dmz', 'complete', 'PF_CONFIG_ONETOONE', '1:1 NAT and all-ports forwards count as a DMZ'),
+    cover(
+      'ipv6-pinholes',
+      'not-visible',
+      'PF_IPV6_RULES_NOT_AUDITED',
+      'WAN pass rules to LAN hosts over IPv6 are not audited',
+    ),
+  );
+  if (rootName !== adapter) {
+    parts.warnings.push({
+      code: 'PF_ROOT_MISMATCH',
+      message: `the file is a ${rootName} config.xml, read with the ${adapter} adapter`,
+    });
+  }
+  return { ...parts, rootName };
+}
+
+/** Read config.xml with the first allowlisted path that works (never logs its content: it holds secrets). */
+export async function readConfigXml(
+  session: SshSession,
+  adapter: string,
+  host: string,
+  commands: readonly string[],
+): Promise<string> {
+  const failures: string[] = [];
+  for (const command of commands) {
+    const r = await session.run(command);
+    if (r.exitCode === 0 && r.stdout.includes('<')) return r.stdout;
+    failures.push(`${command}: exit ${r.exitCode ?? '?'} ${r.stderr.trim().slice(0, 120)}`);
+  }
+  throw new BoxauditError(
+    'BOXAUDIT_PROTOCOL_ERROR',
+    `[${adapter}] ssh ${host}: config.xml could not be read (${failures.join('; ')}); the user needs a shell and read access to /conf`,
+  );
+}

@@ -1,0 +1,54 @@
+/**
+ * `opnsense`: OPNsense, read as `/conf/config.xml` over SSH or from a backup file
+ * (System → Configuration → Backups). Legacy `<nat><rule>` port forwards plus the MVC model where known.
+ */
+import type { Snapshot } from '../model/types.js';
+import { type ConfigParts, type ParseOptions, partsToSnapshot } from './_config-parts.js';
+import { parsePfConfig, readConfigXml } from './_pfsense-config.js';
+import { withSshSession } from './_ssh.js';
+import type { Adapter, CollectContext, CollectTarget } from './types.js';
+
+export const OPNSENSE_COMMANDS = {
+  config: 'cat /conf/config.xml',
+} as const;
+
+/** Parse an OPNsense `config.xml`. Pure. */
+export function parseOpnsense(text: string, options: ParseOptions = {}): ConfigParts {
+  const { rootName: _root, ...parts } = parsePfConfig(text, { adapter: 'opnsense', ...options });
+  return parts;
+}
+
+async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snapshot> {
+  const collectedAt = new Date().toISOString();
+  const parts = await withSshSession(
+    'opnsense',
+    opnsenseAdapter.meta.allowlist,
+    target,
+    ctx,
+    async (session) =>
+      parseOpnsense(
+        await readConfigXml(session, 'opnsense', target.host ?? '?', [OPNSENSE_COMMANDS.config]),
+        {
+          transport: 'ssh',
+        },
+      ),
+  );
+  return partsToSnapshot(
+    parts,
+    { kind: 'vendor', address: `${target.host}:${target.port ?? 22}`, adapter: 'opnsense' },
+    collectedAt,
+  );
+}
+
+/** The `opnsense` adapter (SSH). */
+export const opnsenseAdapter: Adapter = {
+  meta: {
+    id: 'opnsense',
+    name: 'OPNsense (config.xml over SSH)',
+    transports: ['ssh', 'file'],
+    capabilities: ['static-forwards', 'dmz', 'upnp-state', 'remote-admin'],
+    credentials: ['username', 'privateKey|agent|password'],
+    allowlist: Object.values(OPNSENSE_COMMANDS),
+  },
+  collect,
+};

@@ -1,0 +1,51 @@
+/**
+ * `pfsense`: pfSense CE/Plus, read as `/conf/config.xml` over SSH or from a backup file
+ * (Diagnostics → Backup & Restore). pfSense has no official REST API; the XML is the source of truth.
+ */
+import type { Snapshot } from '../model/types.js';
+import { type ConfigParts, type ParseOptions, partsToSnapshot } from './_config-parts.js';
+import { parsePfConfig, readConfigXml } from './_pfsense-config.js';
+import { withSshSession } from './_ssh.js';
+import type { Adapter, CollectContext, CollectTarget } from './types.js';
+
+export const PFSENSE_COMMANDS = {
+  config: 'cat /conf/config.xml',
+  configCf: 'cat /cf/conf/config.xml',
+} as const;
+
+/** Parse a pfSense `config.xml` (port forwards, 1:1 NAT, aliases, UPnP, web GUI exposure). Pure. */
+export function parsePfsense(text: string, options: ParseOptions = {}): ConfigParts {
+  const { rootName: _root, ...parts } = parsePfConfig(text, { adapter: 'pfsense', ...options });
+  return parts;
+}
+
+async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snapshot> {
+  const collectedAt = new Date().toISOString();
+  const parts = await withSshSession('pfsense', pfsenseAdapter.meta.allowlist, target, ctx, async (session) =>
+    parsePfsense(
+      await readConfigXml(session, 'pfsense', target.host ?? '?', [
+        PFSENSE_COMMANDS.config,
+        PFSENSE_COMMANDS.configCf,
+      ]),
+      { transport: 'ssh' },
+    ),
+  );
+  return partsToSnapshot(
+    parts,
+    { kind: 'vendor', address: `${target.host}:${target.port ?? 22}`, adapter: 'pfsense' },
+    collectedAt,
+  );
+}
+
+/** The `pfsense` adapter (SSH). */
+export const pfsenseAdapter: Adapter = {
+  meta: {
+    id: 'pfsense',
+    name: 'pfSense (config.xml over SSH)',
+    transports: ['ssh', 'file'],
+    capabilities: ['static-forwards', 'dmz', 'upnp-state', 'remote-admin'],
+    credentials: ['username', 'privateKey|agent|password'],
+    allowlist: Object.values(PFSENSE_COMMANDS),
+  },
+  collect,
+};
