@@ -1,0 +1,210 @@
+/**
+ * Offline audit: recognise an exported router configuration (or a saved `dump --json` document) and turn
+ * it into snapshots with `target.kind` `file`. The parsers are the SSH adapters' own pure functions.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { abortError, BoxauditError } from '../errors.js';
+import type { Snapshot } from '../model/types.js';
+import { type ConfigParts, partsToSnapshot } from './_config-parts.js';
+import { parseEdgeos } from './edgeos.js';
+import { parseLinuxRuleset } from './linux.js';
+import { parseOpenwrt } from './openwrt.js';
+import { parseOpnsense } from './opnsense.js';
+import { parsePfsense } from './pfsense.js';
+import { parseRouteros } from './routeros.js';
+import { parseVyos } from './vyos.js';
+
+/** Vendor ids an export can be read as (`dump` = a saved `boxaudit dump --json` document). */
+export const EXPORT_VENDORS = [
+  'linux',
+  'openwrt',
+  'routeros',
+  'edgeos',
+  'vyos',
+  'pfsense',
+  'opnsense',
+  'dump',
+] as const;
+
+/** Largest file read for an offline audit (pfSense backups can carry RRD data). */
+export const MAX_EXPORT_BYTES = 32 * 1024 * 1024;
+
+const PARSERS: Record<string, (text: string) => ConfigParts> = {
+  linux: (t) => parseLinuxRuleset(t),
+  openwrt: (t) => parseOpenwrt(t),
+  routeros: (t) => parseRouteros(t),
+  edgeos: (t) => parseEdgeos(t),
+  vyos: (t) => parseVyos(t),
+  pfsense: (t) => parsePfsense(t),
+  opnsense: (t) => parseOpnsense(t),
+};
+
+/**
+ * Guess the format of an exported configuration from its content (and file name as a hint).
+ * @returns the vendor id and a confidence in 0..1, or null when nothing fits.
+ */
+export function detectExportFormat(
+  text: string,
+  fileName?: string,
+): { vendor: string; confidence: number } | null {
+  const head = text.replace(/^\uFEFF/, '').slice(0, 256 * 1024);
+  const trimmed = head.trimStart();
+  const name = (fileName ?? '').toLowerCase();
+  const hit = (vendor: string, confidence: number) => ({ vendor, confidence });
+
+  if (trimmed.startsWith('{')) {
+    if (/"schemaVersion"\s*:/.test(head) && /"snapshots"\s*:/.test(head)) return hit('dump', 0.99);
+    if (/"nftables"\s*:/.test(head)) return hit('linux', 0.97);
+    return null;
+  }
+  if (trimmed.startsWith('<')) {
+    if (/<pfsense[\s>]/i.test(head)) return hit('pfsense', 0.97);
+    if (/<opnsense[\s>]/i.test(head)) return hit('opnsense', 0.97);
+    return null;
+  }
+  if (/^# .* by RouterOS /m.test(head)) return hit('routeros', 0.97);
+  if (/^\/ip (firewall|service|upnp|address)\b/m.test(head)) return hit('routeros', 0.9);
+  if (/^\s*\d+\s+(?:[XIDA]+\s+)*(?:;;;.*\n\s*)?chain=(dstnat|srcnat)/m.test(head))
+    return hit('routeros', 0.75);
+  if (/^\*nat\b/m.test(head) || /^-A \S+ .*-j DNAT\b/m.test(head)) return hit('linux', 0.9);
+
+  const setLines = head.match(/^set \S.*$/gm) ?? [];
+  if (setLines.length > 0) {
+    const edgeos = setLines.filter((l) =>
+      /^set (port-forward|service nat rule|service gui|service upnp2)\b/.test(l),
+    );
+    const vyos = setLines.filter((l) =>
+      /^set (nat destination|nat source|service https|firewall ipv4)\b|inbound-interface name /.test(l),
+    );
+    if (edgeos.length > vyos.length) return hit('edgeos', 0.9);
+    if (vyos.length > edgeos.length) return hit('vyos', 0.9);
+    // Same tree, no telling node: VyOS quotes every value, EdgeOS only those with spaces.
+    const quoted = setLines.filter((l) => /'[^' ]+'$/.test(l)).length;
+    return quoted > setLines.length / 2 ? hit('vyos', 0.6) : hit('edgeos', 0.6);
+  }
+  if (/^[a-z0-9_-]+\.(@[a-z0-9_-]+\[-?\d+\]|[a-z0-9_]+)(\.[a-z0-9_]+)?=/im.test(head))
+    return hit('openwrt', 0.9);
+  if (/^config (redirect|zone|rule|forwarding|defaults|upnpd|uhttpd|dropbear|interface)\b/m.test(head)) {
+    return hit('openwrt', 0.9);
+  }
+  if (/^(TCP|UDP):\d{1,5}:\d{1,3}(\.\d{1,3}){3}:\d{1,5}:/m.test(head)) {
+    return hit('openwrt', name.includes('lease') ? 0.8 : 0.6);
+  }
+  return null;
+}
+
+function invalid(message: string): BoxauditError {
+  return new BoxauditError('BOXAUDIT_INPUT_INVALID', message);
+}
+
+/** Minimal shape check of a `dump --json` document (full schema validation belongs to the caller). */
+function snapshotsOfDump(text: string, where: string): Snapshot[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (cause) {
+    throw new BoxauditError('BOXAUDIT_INPUT_INVALID', `${where}: not valid JSON`, { cause });
+  }
+  if (typeof doc !== 'object' || doc === null) throw invalid(`${where}: not a JSON object`);
+  const d = doc as Record<string, unknown>;
+  if (typeof d.schemaVersion !== 'string') throw invalid(`${where}: "schemaVersion" missing or not a string`);
+  if (!Array.isArray(d.snapshots)) throw invalid(`${where}: "snapshots" missing or not an array`);
+  d.snapshots.forEach((s, i) => {
+    const at = `${where}: /snapshots/${i}`;
+    if (typeof s !== 'object' || s === null) throw invalid(`${at} is not an object`);
+    const o = s as Record<string, unknown>;
+    if (typeof o.target !== 'object' || o.target === null) throw invalid(`${at}/target missing`);
+    for (const key of ['forwards', 'coverage', 'warnings'] as const) {
+      if (!Array.isArray(o[key])) throw invalid(`${at}/${key} missing or not an array`);
+    }
+  });
+  return d.snapshots as Snapshot[];
+}
+
+/**
+ * Parse an exported configuration into one Snapshot (`target.kind` `file`).
+ * @param options.vendor force the format (one of {@link EXPORT_VENDORS} except `dump`); default: detected.
+ * @param options.fileName shown as the target address and used as a detection hint.
+ * @throws BoxauditError BOXAUDIT_INPUT_INVALID when the format cannot be told or the text does not parse;
+ *   BOXAUDIT_USAGE for an unknown vendor id.
+ */
+export function parseExport(text: string, options: { vendor?: string; fileName?: string } = {}): Snapshot {
+  const where = options.fileName ?? '(text)';
+  const vendor = resolveVendor(text, options);
+  if (vendor === 'dump') {
+    throw new BoxauditError(
+      'BOXAUDIT_USAGE',
+      `${where}: a dump document holds several snapshots; use loadSnapshotsFromFile`,
+    );
+  }
+  const parse = PARSERS[vendor]!;
+  const parts = parse(text);
+  return partsToSnapshot(parts, { kind: 'file', address: where, adapter: vendor }, new Date().toISOString());
+}
+
+function resolveVendor(text: string, options: { vendor?: string; fileName?: string }): string {
+  const where = options.fileName ?? '(text)';
+  if (options.vendor !== undefined) {
+    if (!(EXPORT_VENDORS as readonly string[]).includes(options.vendor)) {
+      throw new BoxauditError(
+        'BOXAUDIT_USAGE',
+        `unknown export format "${options.vendor}"; known: ${EXPORT_VENDORS.join(', ')}`,
+      );
+    }
+    return options.vendor;
+  }
+  const found = detectExportFormat(text, options.fileName);
+  if (!found) {
+    throw invalid(
+      `${where}: not a recognised export (nft -j / iptables-save, uci show or /etc/config, RouterOS export, show configuration commands, config.xml, dump --json); pass --vendor to force one`,
+    );
+  }
+  return found.vendor;
+}
+
+/**
+ * Parse export text or a dump document into snapshots (a dump's snapshots are returned unchanged).
+ */
+export function parseExportSnapshots(
+  text: string,
+  options: { vendor?: string; fileName?: string } = {},
+): Snapshot[] {
+  const clean = text.replace(/^\uFEFF/, '');
+  const vendor = resolveVendor(clean, options);
+  if (vendor === 'dump') return snapshotsOfDump(clean, options.fileName ?? '(text)');
+  return [parseExport(clean, { ...options, vendor })];
+}
+
+/**
+ * Read a file (exported config or saved `dump --json`) and return its snapshots.
+ * @throws BoxauditError BOXAUDIT_NOT_FOUND (unreadable), BOXAUDIT_TOO_LARGE (> 32 MiB), BOXAUDIT_INPUT_INVALID.
+ */
+export async function loadSnapshotsFromFile(
+  path: string,
+  options: { vendor?: string; signal?: AbortSignal } = {},
+): Promise<Snapshot[]> {
+  if (options.signal?.aborted) throw abortError(options.signal, `reading ${path}`);
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (cause) {
+    throw new BoxauditError('BOXAUDIT_NOT_FOUND', `cannot read ${path}`, { cause });
+  }
+  if (size > MAX_EXPORT_BYTES) {
+    throw new BoxauditError(
+      'BOXAUDIT_TOO_LARGE',
+      `${path} is ${size} bytes; the limit is ${MAX_EXPORT_BYTES}`,
+    );
+  }
+  let text: string;
+  try {
+    text = await readFile(path, { encoding: 'utf8', ...(options.signal ? { signal: options.signal } : {}) });
+  } catch (cause) {
+    if (options.signal?.aborted) throw abortError(options.signal, `reading ${path}`);
+    throw new BoxauditError('BOXAUDIT_NOT_FOUND', `cannot read ${path}`, { cause });
+  }
+  return parseExportSnapshots(text, {
+    fileName: path,
+    ...(options.vendor !== undefined ? { vendor: options.vendor } : {}),
+  });
+}

@@ -1,0 +1,114 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  detectExportFormat,
+  loadSnapshotsFromFile,
+  parseExport,
+  parseExportSnapshots,
+} from '../../src/adapters/export-detect.js';
+import { isBoxauditError } from '../../src/errors.js';
+import { fixture } from './helpers.js';
+
+const cases: [string, string][] = [
+  ['linux/nft-lab-capture.json', 'linux'],
+  ['linux/iptables-save-nat.txt', 'linux'],
+  ['openwrt/uci-show.txt', 'openwrt'],
+  ['openwrt/etc-config-firewall', 'openwrt'],
+  ['routeros/export.rsc', 'routeros'],
+  ['routeros/nat-print-detail.txt', 'routeros'],
+  ['edgeos/show-configuration-commands.txt', 'edgeos'],
+  ['vyos/vyos-1.3.txt', 'vyos'],
+  ['vyos/vyos-1.4.txt', 'vyos'],
+  ['pfsense/config.xml', 'pfsense'],
+  ['opnsense/config.xml', 'opnsense'],
+  ['dump/dump.json', 'dump'],
+];
+
+describe('detectExportFormat', () => {
+  it.each(cases)('%s is %s', (file, vendor) => {
+    const found = detectExportFormat(fixture(file), file);
+    expect(found?.vendor).toBe(vendor);
+    expect(found?.confidence).toBeGreaterThanOrEqual(0.6);
+  });
+
+  it('returns null for text it cannot place', () => {
+    expect(detectExportFormat('hello world\n')).toBeNull();
+    expect(detectExportFormat('{"a": 1}')).toBeNull();
+    expect(detectExportFormat('<html></html>')).toBeNull();
+  });
+});
+
+describe('parseExport', () => {
+  it.each(cases.filter(([, v]) => v !== 'dump'))(
+    '%s gives a file snapshot with forwards and coverage',
+    (file, vendor) => {
+      const snap = parseExport(fixture(file), { fileName: file });
+      expect(snap.target).toEqual({ kind: 'file', address: file, adapter: vendor });
+      expect(snap.forwards.length).toBeGreaterThan(0);
+      expect(
+        snap.forwards.every((f) => f.provenance.transport === 'file' && /^fwd_[0-9a-f]{16}$/.test(f.id)),
+      ).toBe(true);
+      expect(new Set(snap.forwards.map((f) => f.id)).size).toBe(snap.forwards.length);
+      expect(snap.coverage.length).toBeGreaterThan(0);
+    },
+  );
+
+  it('honours a forced vendor, and refuses an unknown one', () => {
+    expect(parseExport(fixture('vyos/vyos-1.3.txt'), { vendor: 'edgeos' }).target.adapter).toBe('edgeos');
+    try {
+      parseExport('x', { vendor: 'netgear' });
+      expect.unreachable();
+    } catch (err) {
+      expect(isBoxauditError(err, 'BOXAUDIT_USAGE')).toBe(true);
+      expect((err as Error).message).toContain('known: linux, openwrt');
+    }
+  });
+
+  it('says what it accepts when it cannot tell the format', () => {
+    try {
+      parseExport('just some notes\n', { fileName: 'notes.txt' });
+      expect.unreachable();
+    } catch (err) {
+      expect(isBoxauditError(err, 'BOXAUDIT_INPUT_INVALID')).toBe(true);
+      expect((err as Error).message).toMatch(/^notes\.txt: not a recognised export.*--vendor/);
+    }
+  });
+});
+
+describe('dump documents and files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'boxaudit-export-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('returns a dump document’s snapshots unchanged', () => {
+    const text = fixture('dump/dump.json');
+    expect(parseExportSnapshots(text)).toEqual(JSON.parse(text).snapshots);
+  });
+
+  it('names the broken field of a bad dump', () => {
+    const bad = JSON.stringify({ schemaVersion: '1.0', snapshots: [{ target: {}, forwards: 'no' }] });
+    expect(() => parseExportSnapshots(bad)).toThrow('/snapshots/0/forwards missing or not an array');
+  });
+
+  it('loads files: config export, dump, BOM, missing file', async () => {
+    const cfg = join(dir, 'config.xml');
+    writeFileSync(cfg, `\uFEFF${fixture('pfsense/config.xml')}`);
+    const [snap] = await loadSnapshotsFromFile(cfg);
+    expect(snap?.target).toEqual({ kind: 'file', address: cfg, adapter: 'pfsense' });
+    const dump = join(dir, 'dump.json');
+    writeFileSync(dump, fixture('dump/dump.json'));
+    expect(await loadSnapshotsFromFile(dump)).toHaveLength(1);
+    await expect(loadSnapshotsFromFile(join(dir, 'nope.txt'))).rejects.toMatchObject({
+      code: 'BOXAUDIT_NOT_FOUND',
+    });
+  });
+
+  it('honours an aborted signal', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    await expect(loadSnapshotsFromFile(join(dir, 'x'), { signal: ac.signal })).rejects.toMatchObject({
+      code: 'BOXAUDIT_ABORTED',
+    });
+  });
+});
