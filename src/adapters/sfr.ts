@@ -1,0 +1,170 @@
+/**
+ * SFR box (neufbox NB4/NB5/NB6/NB6V/NB6VAC "Box 8", SFR Box 10). Reference: shared/vendor-apis.md §4.
+ *
+ * SFR's documented REST API (`/api/1.0/?method=…`) has no NAT, DMZ, UPnP or remote-access method
+ * in any public source (that absence is itself UNCONFIRMED), and the web interface's pages are
+ * not a stable format. So this adapter reads what UPnP IGD shows — the UPnP mappings, through
+ * {@link collectUpnp} — and says plainly what it cannot see: manual port forwards, the DMZ and
+ * remote administration, with where to check them by hand in the web interface.
+ * It never logs in and sends no credentials.
+ */
+import { detectScore } from '../discovery/fingerprint.js';
+import { BoxauditError, isBoxauditError } from '../errors.js';
+import type { CoverageItem, Snapshot, Warning } from '../model/types.js';
+import { emptyGatewayInfo } from './_rest.js';
+import { UPNP_READ_ONLY_ACTIONS } from './_soap.js';
+import type { Adapter, CollectContext, CollectTarget } from './types.js';
+import { type CollectUpnpOptions, collectUpnp } from './upnp-igd.js';
+
+const ID = 'sfr';
+
+/**
+ * Every call this adapter may make: the read-only UPnP IGD SOAP actions of the upnp-igd adapter
+ * (plus, as there, the GET of the IGD description). Nothing is sent to SFR's own API.
+ */
+export const SFR_ALLOWLIST: readonly string[] = UPNP_READ_ONLY_ACTIONS;
+
+export interface SfrManualCheck {
+  area: 'static-forwards' | 'dmz' | 'remote-admin' | 'upnp-state';
+  /** Stable code, also used in coverage. */
+  code: string;
+  en: string;
+  fr: string;
+}
+
+/**
+ * What the user must check by hand in the SFR box web interface (http://192.168.1.1, or
+ * http://192.168.0.1 on some Box 10). The menu names follow the neufbox interface; the exact page
+ * paths (other than `/network/nat`) are UNCONFIRMED and may differ on Box 8 / Box 10 firmware.
+ */
+export const SFR_MANUAL_CHECKS: readonly SfrManualCheck[] = [
+  {
+    area: 'static-forwards',
+    code: 'SFR_NO_API_STATIC_FORWARDS',
+    en: 'Manual port forwards cannot be read from an SFR box: open the web interface (http://192.168.1.1) → Network → NAT (page /network/nat) and check the "NAT translation" rules.',
+    fr: 'Les redirections de ports manuelles ne sont pas lisibles sur une box SFR : ouvrez l’interface (http://192.168.1.1) → Réseau → NAT (page /network/nat) et vérifiez les règles de « Translation de ports ».',
+  },
+  {
+    area: 'dmz',
+    code: 'SFR_NO_API_DMZ',
+    en: 'The DMZ cannot be read from an SFR box: check web interface → Network → DMZ (UNCONFIRMED menu name on Box 8/10) and make sure it is off.',
+    fr: 'La DMZ n’est pas lisible sur une box SFR : vérifiez interface → Réseau → DMZ (nom de menu NON CONFIRMÉ sur Box 8/10) et assurez-vous qu’elle est désactivée.',
+  },
+  {
+    area: 'remote-admin',
+    code: 'SFR_NO_API_REMOTE_ADMIN',
+    en: 'Remote administration cannot be read from an SFR box: check web interface → Maintenance → Administration / remote access (UNCONFIRMED menu name) and make sure access from the Internet is off.',
+    fr: 'L’administration à distance n’est pas lisible sur une box SFR : vérifiez interface → Maintenance → Administration / accès à distance (nom de menu NON CONFIRMÉ) et assurez-vous que l’accès depuis Internet est désactivé.',
+  },
+];
+
+/** How `collectUpnp` is called (tests inject a stand-in). */
+export type UpnpCollector = (descriptionUrl: string, options?: CollectUpnpOptions) => Promise<Snapshot>;
+
+function descriptionUrlOf(target: CollectTarget): string {
+  const fromOptions = target.options?.descriptionUrl;
+  if (typeof fromOptions === 'string' && fromOptions) return fromOptions;
+  if (target.url) return target.url;
+  throw new BoxauditError(
+    'BOXAUDIT_USAGE',
+    `[${ID}] an SFR box has no API for port forwards; boxaudit reads it over UPnP IGD and needs its description URL (found by discovery, or --gateway ${target.host ?? 'HOST'}, or --upnp URL)`,
+  );
+}
+
+function manualCoverage(): CoverageItem[] {
+  return SFR_MANUAL_CHECKS.map((c) => ({
+    area: c.area,
+    status: 'not-visible',
+    code: c.code,
+    reason: c.en,
+  }));
+}
+
+/**
+ * Read an SFR box: UPnP mappings over UPnP IGD, plus coverage items saying that manual forwards,
+ * the DMZ and remote administration could not be read and where to check them.
+ * When the IGD cannot be read at all (UPnP off, or not reachable), a snapshot is still returned
+ * with `upnp-mappings` in `error` and a warning — never an empty "nothing exposed".
+ * Target: `url` or `options.descriptionUrl` = the IGD description URL.
+ * @throws BoxauditError BOXAUDIT_USAGE (no description URL), BOXAUDIT_ABORTED.
+ */
+export async function collectSfr(
+  target: CollectTarget,
+  ctx: CollectContext = {},
+  deps: { collectUpnp?: UpnpCollector } = {},
+): Promise<Snapshot> {
+  const descriptionUrl = descriptionUrlOf(target);
+  const collectedAt = new Date().toISOString();
+  const upnpCollector = deps.collectUpnp ?? collectUpnp;
+  const maxEntries = typeof target.options?.maxEntries === 'number' ? target.options.maxEntries : undefined;
+  let upnp: Snapshot | null = null;
+  const warnings: Warning[] = [];
+  try {
+    upnp = await upnpCollector(descriptionUrl, {
+      signal: ctx.signal,
+      timeoutMs: ctx.timeoutMs,
+      maxEntries,
+      log: ctx.log,
+    });
+  } catch (error) {
+    if (
+      !isBoxauditError(error) ||
+      ['BOXAUDIT_ABORTED', 'BOXAUDIT_USAGE', 'BOXAUDIT_INPUT_INVALID'].includes(error.code)
+    ) {
+      throw error;
+    }
+    warnings.push({ code: 'SFR_UPNP_UNREADABLE', message: error.message, where: descriptionUrl });
+  }
+
+  const keep = (c: CoverageItem): boolean => !['static-forwards', 'dmz', 'remote-admin'].includes(c.area);
+  const coverage: CoverageItem[] = upnp
+    ? [...upnp.coverage.filter(keep), ...manualCoverage()]
+    : [
+        {
+          area: 'upnp-mappings',
+          status: 'error',
+          code: 'SFR_UPNP_UNREADABLE',
+          reason:
+            'the box’s UPnP IGD could not be read (UPnP may be off, which is good, or unreachable): check Network → UPnP in the web interface',
+        },
+        {
+          area: 'upnp-state',
+          status: 'not-visible',
+          code: 'SFR_UPNP_UNREADABLE',
+          reason: 'whether UPnP is on could not be told: check Network → UPnP in the web interface',
+        },
+        {
+          area: 'ipv6-pinholes',
+          status: 'not-visible',
+          code: 'SFR_NO_API_IPV6',
+          reason: 'IPv6 firewall openings are not readable on an SFR box',
+        },
+        ...manualCoverage(),
+      ];
+
+  return {
+    target: { kind: 'vendor', address: upnp?.gateway.address ?? descriptionUrl, adapter: ID },
+    collectedAt: upnp?.collectedAt ?? collectedAt,
+    gateway: upnp?.gateway ?? emptyGatewayInfo(descriptionUrl),
+    forwards: upnp?.forwards ?? [],
+    dmz: { enabled: null, host: null },
+    upnp: upnp?.upnp ?? { enabled: null, mappingCount: null, igdVersion: null },
+    remoteAdmin: null,
+    lanPrefixes: upnp?.lanPrefixes ?? null,
+    coverage,
+    warnings: [...(upnp?.warnings ?? []), ...warnings],
+  };
+}
+
+export const sfr: Adapter = {
+  meta: {
+    id: ID,
+    name: 'SFR box (UPnP IGD + manual checks)',
+    transports: ['upnp-soap'],
+    capabilities: ['upnp-mappings', 'upnp-state'],
+    credentials: [],
+    allowlist: SFR_ALLOWLIST,
+  },
+  detect: (probe) => detectScore('sfr', probe),
+  collect: (target, ctx) => collectSfr(target, ctx),
+};
