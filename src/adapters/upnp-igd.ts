@@ -380,6 +380,12 @@ export async function collectUpnp(
       details: { entries: 0 },
     });
   }
+  coverage.push({
+    area: 'upnp-state',
+    status: 'complete',
+    code: 'UPNP_ANSWERED',
+    reason: 'the box answers UPnP IGD control requests from the LAN, so LAN programs can open ports on it',
+  });
   coverage.push(...blindSpots(description));
 
   // Gateway facts from the first endpoint that gave an external address (else the first).
