@@ -1,7 +1,15 @@
 // Public API: re-exports only.
-
 export type * from './adapters/types.js';
+export { type AuditOptions, audit, buildReport, type EvaluateOptions } from './audit.js';
+export { type AuditTarget, type CollectOptions, type CollectResult, collect } from './collect.js';
+export type { DiscoveredGateway, DiscoverOptions, DiscoveryResult } from './discovery/ssdp.js';
+export { discover } from './discovery/ssdp.js';
 export { BoxauditError, type ErrorCode, isBoxauditError } from './errors.js';
+export { auditFleet, type FleetOptions, type FleetResult, type FleetSite } from './fleet.js';
 export * from './model/types.js';
+export { type RenderDumpOptions, type RenderOptions, render, renderDump } from './reporters/index.js';
+export { evaluate } from './rules/evaluate.js';
+export { builtinRules, loadRuleSet, validateRuleFiles } from './rules/load.js';
 export type * from './rules/types.js';
+export { SEVERITIES } from './rules/types.js';
 export { SCHEMA_VERSION, VERSION } from './version.js';

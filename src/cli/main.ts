@@ -1,10 +1,39 @@
 import { VERSION } from '../version.js';
 
-// Placeholder until the commands land; kept tiny so `--version` starts fast.
-const args = process.argv.slice(2);
-if (args.includes('--version') || args.includes('-v')) {
-  process.stdout.write(`${VERSION}\n`);
-} else {
-  process.stderr.write('boxaudit: commands are not implemented yet\n');
-  process.exitCode = 2;
+// The bin. Kept tiny: `--version` and `--help` load nothing else; each command is imported on demand,
+// so a doctor's `npx boxaudit --version` costs little more than starting Node.
+
+const COMMANDS = ['audit', 'discover', 'dump', 'rules', 'demo', 'help'] as const;
+type Command = (typeof COMMANDS)[number];
+
+async function main(argv: string[]): Promise<number> {
+  const first = argv[0];
+  if (first === '--version' || first === '-v' || first === 'version') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
+    const { printHelp } = await import('./help.js');
+    printHelp(argv[1]);
+    return 0;
+  }
+  // Bare `boxaudit` and `boxaudit --flags…` mean `boxaudit audit`.
+  const command: Command =
+    first !== undefined && (COMMANDS as readonly string[]).includes(first) ? (first as Command) : 'audit';
+  const rest = command === first ? argv.slice(1) : argv;
+  const { runCommand } = await import('./run.js');
+  return runCommand(command, rest);
 }
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // Last resort: runCommand already turns known errors into exit 2 with a message.
+    process.stderr.write(
+      `boxaudit: internal error: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,49 @@
+import { type AuditTarget, type CollectOptions, collect } from './collect.js';
+import type { Snapshot } from './model/types.js';
+import { evaluate } from './rules/evaluate.js';
+import { loadRuleSet } from './rules/load.js';
+import type { AuditReport, RuleSet, RuleSetConfig, Severity } from './rules/types.js';
+import { SCHEMA_VERSION, VERSION } from './version.js';
+
+export interface EvaluateOptions {
+  /** When waivers are judged (expiry). Default: now. Pass a fixed value for reproducible reports. */
+  now?: Date | string;
+  /** Exit-code threshold: findings at or above it make `summary.exitCode` 1. Default `high`. */
+  failOn?: Severity;
+}
+
+export interface AuditOptions extends CollectOptions, EvaluateOptions {
+  /** A rule set/config object or the path of a config file. Default: the built-in `recommended` set. */
+  rules?: RuleSetConfig | string;
+}
+
+/** Evaluate snapshots against a resolved rule set and assemble the report (pure). */
+export function buildReport(
+  snapshots: Snapshot[],
+  ruleSet: RuleSet,
+  options: EvaluateOptions = {},
+): AuditReport {
+  const { findings, waived, summary } = evaluate(snapshots, ruleSet, {
+    now: options.now ?? new Date(),
+    failOn: options.failOn ?? 'high',
+  });
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'boxaudit', version: VERSION },
+    snapshots,
+    findings,
+    waived,
+    summary,
+  };
+}
+
+/**
+ * Audit a box: collect (read-only) → evaluate → report.
+ * @example const report = await audit({ upnp: 'http://192.168.1.1:5000/rootDesc.xml' }, { signal });
+ */
+export async function audit(target: AuditTarget, options: AuditOptions = {}): Promise<AuditReport> {
+  // Load rules first: a broken rule file should fail before any traffic is sent.
+  const ruleSet = await loadRuleSet(options.rules, options.signal ? { signal: options.signal } : {});
+  const { snapshots } = await collect(target, options);
+  return buildReport(snapshots, ruleSet, options);
+}

@@ -1,0 +1,133 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { BoxauditError } from '../errors.js';
+
+/** Every option any command takes; each command lists the ones it accepts. */
+const OPTIONS = {
+  json: { type: 'boolean' },
+  format: { type: 'string' },
+  lang: { type: 'string' },
+  'fail-on': { type: 'string' },
+  timeout: { type: 'string' },
+  rules: { type: 'string' },
+  profile: { type: 'string', multiple: true },
+  from: { type: 'string' },
+  vendor: { type: 'string' },
+  upnp: { type: 'string' },
+  gateway: { type: 'string' },
+  interface: { type: 'string', multiple: true },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  user: { type: 'string' },
+  identity: { type: 'string' },
+  'password-env': { type: 'string' },
+  'known-hosts': { type: 'string' },
+  'host-key': { type: 'string' },
+  'trust-on-first-use': { type: 'boolean' },
+  output: { type: 'string' },
+  verbose: { type: 'boolean' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  'allow-foreign-location': { type: 'boolean' },
+  'max-entries': { type: 'string' },
+  now: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+export type OptionName = keyof typeof OPTIONS;
+export type ParsedOptions = {
+  [K in OptionName]?: (typeof OPTIONS)[K] extends { multiple: true }
+    ? string[]
+    : (typeof OPTIONS)[K]['type'] extends 'boolean'
+      ? boolean
+      : string;
+};
+
+export interface ParsedArgs {
+  options: ParsedOptions;
+  positionals: string[];
+}
+
+const OUTPUT: OptionName[] = ['json', 'format', 'lang', 'output', 'verbose', 'color', 'no-color'];
+const TARGET: OptionName[] = [
+  'from',
+  'vendor',
+  'upnp',
+  'gateway',
+  'interface',
+  'host',
+  'port',
+  'user',
+  'identity',
+  'password-env',
+  'known-hosts',
+  'host-key',
+  'trust-on-first-use',
+  'timeout',
+  'allow-foreign-location',
+  'max-entries',
+];
+const EVALUATE: OptionName[] = ['fail-on', 'rules', 'profile', 'now'];
+
+/** Which options each command accepts. */
+export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
+  audit: [...OUTPUT, ...TARGET, ...EVALUATE],
+  dump: [...OUTPUT, ...TARGET],
+  discover: [...OUTPUT, 'gateway', 'interface', 'timeout', 'allow-foreign-location'],
+  rules: [...OUTPUT, 'rules', 'profile'],
+  demo: [...OUTPUT, ...EVALUATE],
+};
+
+/** Parse argv for one command; unknown or misplaced options are usage errors (exit 2). */
+export function parseCommandArgs(command: string, argv: string[]): ParsedArgs {
+  const allowed = COMMAND_OPTIONS[command] ?? [];
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message.replace(/\. To specify.*$/s, '') : String(error);
+    throw new BoxauditError('BOXAUDIT_USAGE', `${command}: ${message}`, { cause: error });
+  }
+  for (const name of Object.keys(parsed.values)) {
+    if (!allowed.includes(name as OptionName)) {
+      throw new BoxauditError(
+        'BOXAUDIT_USAGE',
+        `${command}: option --${name} does not apply to this command`,
+      );
+    }
+  }
+  return { options: parsed.values as ParsedOptions, positionals: parsed.positionals };
+}
+
+/** A positive integer option, or a usage error naming it. */
+export function intOption(
+  options: ParsedOptions,
+  name: OptionName,
+  fallback: number,
+  max = 3_600_000,
+): number {
+  const raw = options[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0 || value > max) {
+    throw new BoxauditError(
+      'BOXAUDIT_USAGE',
+      `--${name} must be a whole number from 1 to ${max} (got "${raw}")`,
+    );
+  }
+  return value;
+}
+
+/** One option chosen from a fixed list, or a usage error that lists the choices. */
+export function choiceOption<T extends string>(
+  options: ParsedOptions,
+  name: OptionName,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  const raw = options[name];
+  if (raw === undefined) return fallback;
+  if (typeof raw === 'string' && (choices as readonly string[]).includes(raw)) return raw as T;
+  throw new BoxauditError(
+    'BOXAUDIT_USAGE',
+    `--${name} must be one of ${choices.join(', ')} (got "${String(raw)}")`,
+  );
+}

@@ -1,0 +1,31 @@
+import { writeFile } from 'node:fs/promises';
+import { buildReport } from '../../audit.js';
+import { collect } from '../../collect.js';
+import { BoxauditError } from '../../errors.js';
+import { render } from '../../reporters/index.js';
+import { loadRuleSet } from '../../rules/load.js';
+import type { ParsedArgs } from '../args.js';
+import type { CliContext } from '../context.js';
+import { failOnOption, outputFormat, outputLang, rulesConfig } from '../output.js';
+import { collectOptions, resolveTarget } from '../target.js';
+
+/** `boxaudit audit` (and bare `boxaudit`): discover → collect → evaluate → report. Exit 0/1/2. */
+export async function run({ options, positionals }: ParsedArgs, ctx: CliContext): Promise<number> {
+  if (positionals.length > 0) {
+    throw new BoxauditError('BOXAUDIT_USAGE', `audit: unexpected argument "${positionals[0]}"`);
+  }
+  const format = outputFormat(options, ['text', 'json', 'sarif', 'markdown']);
+  const lang = outputLang(options, ctx);
+  const failOn = failOnOption(options);
+  // Rules first: a broken rule file stops us before any traffic is sent.
+  const ruleSet = await loadRuleSet(rulesConfig(options), { signal: ctx.signal });
+  const target = await resolveTarget(options, ctx);
+  const { snapshots, warnings } = await collect(target, collectOptions(options, ctx));
+  for (const w of warnings) ctx.warn(`boxaudit: warning: ${w.message}`);
+  const report = buildReport(snapshots, ruleSet, { now: options.now ?? new Date(), failOn });
+  if (options.output !== undefined) {
+    await writeFile(options.output, render(report, { format: 'json' }));
+  }
+  ctx.out(render(report, { format, lang, color: ctx.color && format === 'text', rules: ruleSet.rules }));
+  return report.summary.exitCode;
+}

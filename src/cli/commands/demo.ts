@@ -1,0 +1,47 @@
+import { buildReport } from '../../audit.js';
+import { collect } from '../../collect.js';
+import { BoxauditError } from '../../errors.js';
+import { render } from '../../reporters/index.js';
+import { loadRuleSet } from '../../rules/load.js';
+import { DEMO_OFFICE } from '../../sim/demo-office.js';
+import { startIgdSimulator } from '../../sim/igd-simulator.js';
+import type { ParsedArgs } from '../args.js';
+import type { CliContext } from '../context.js';
+import { failOnOption, outputFormat, outputLang, rulesConfig } from '../output.js';
+
+/**
+ * `boxaudit demo`: a complete audit of a simulated doctor's-office box, with no box and no network.
+ * The simulated IGD listens on 127.0.0.1 only and is read by unicast (no SSDP, no multicast).
+ * Exits 0 when the demo ran (the findings are the point of the demo, not a failure).
+ */
+export async function run({ options, positionals }: ParsedArgs, ctx: CliContext): Promise<number> {
+  if (positionals.length > 0) {
+    throw new BoxauditError('BOXAUDIT_USAGE', `demo: unexpected argument "${positionals[0]}"`);
+  }
+  const format = outputFormat(options, ['text', 'json', 'sarif', 'markdown']);
+  const lang = outputLang(options, ctx);
+  const failOn = failOnOption(options);
+  const ruleSet = await loadRuleSet(rulesConfig(options), { signal: ctx.signal });
+  const sim = await startIgdSimulator(DEMO_OFFICE);
+  try {
+    ctx.progress(
+      `demo: simulated internet box at ${sim.descriptionUrl} (loopback only; nothing leaves this machine)`,
+    );
+    const { snapshots } = await collect(
+      { upnp: sim.descriptionUrl },
+      { signal: ctx.signal, log: ctx.progress },
+    );
+    const report = buildReport(snapshots, ruleSet, { now: options.now ?? new Date(), failOn });
+    ctx.out(render(report, { format, lang, color: ctx.color && format === 'text', rules: ruleSet.rules }));
+    if (format === 'text') {
+      const note =
+        lang === 'fr'
+          ? `\nCeci était une démonstration sur une box simulée. Sur votre réseau : npx boxaudit --lang fr (code de sortie ${report.summary.exitCode} ici).\n`
+          : `\nThis was a demo on a simulated box. On your own network: npx boxaudit (a real audit would exit ${report.summary.exitCode} here).\n`;
+      ctx.warn(note); // stderr: the report's last stdout line stays the status line
+    }
+    return 0;
+  } finally {
+    await sim.close();
+  }
+}

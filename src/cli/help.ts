@@ -1,0 +1,41 @@
+const GENERAL = `boxaudit — audit the port forwards, DMZ and UPnP mappings of an internet box
+
+Usage
+  boxaudit [audit] [target] [options]   audit the box (default command)
+  boxaudit dump [target] [--json]       list every forward, mapping and DMZ, without judging
+  boxaudit discover [--gateway HOST]    find internet boxes with SSDP
+  boxaudit rules list|validate FILE…    show the rule set, or check rule/config files
+  boxaudit demo                         audit a simulated doctor's-office box on loopback
+
+Targets (default: SSDP discovery on the local network)
+  --upnp URL              the box's UPnP device description URL (no discovery)
+  --gateway HOST          ask this host only (unicast SSDP)
+  --interface NAME        search on this interface (repeatable)
+  --vendor ID --host H    read the box through its own API or SSH (see docs/)
+  --from FILE             a saved \`dump --json\` or an exported router configuration
+
+Options
+  --format text|json|sarif|markdown   report format (--json = --format json)
+  --lang en|fr            report language (also BOXAUDIT_LANG)
+  --fail-on SEVERITY      exit 1 at or above: critical, high (default), medium, low, info
+  --rules FILE            a rule set / config file (extends, overrides, waivers)
+  --profile health        raise file-sharing, database and remote-access rules (patient data)
+  --output FILE           also write the full JSON report to FILE
+  --timeout MS            per-request deadline (default 3000)
+  --verbose               progress on stderr even without a terminal
+  --no-color              no colours (NO_COLOR is honoured too)
+
+Credentials (never on the command line)
+  --user U, --password-env VAR (default BOXAUDIT_PASSWORD), BOXAUDIT_TOKEN,
+  --identity KEYFILE (BOXAUDIT_KEY_PASSPHRASE), SSH agent,
+  --known-hosts FILE | --host-key SHA256:…  [--trust-on-first-use]
+
+Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage, config or fatal error.
+The last line of a text report is a one-line status for monitoring tools.
+Docs: README.md and docs/ in the package.
+`;
+
+/** Print help; commands share one page, which stays short enough to read. */
+export function printHelp(_command?: string): void {
+  process.stdout.write(GENERAL);
+}

@@ -1,0 +1,41 @@
+import { isAbsolute, resolve } from 'node:path';
+import { BoxauditError } from '../errors.js';
+import type { RuleSetConfig, Severity } from '../rules/types.js';
+import { SEVERITIES } from '../rules/types.js';
+import { choiceOption, type ParsedOptions } from './args.js';
+import type { CliContext } from './context.js';
+
+export type Format = 'text' | 'json' | 'sarif' | 'markdown';
+export type Lang = 'en' | 'fr';
+
+/** `--json` is `--format json`; the two together must agree. */
+export function outputFormat<F extends Format>(options: ParsedOptions, allowed: readonly F[]): F {
+  const format = choiceOption(options, 'format', allowed, 'text' as F);
+  if (options.json && options.format !== undefined && format !== 'json') {
+    throw new BoxauditError('BOXAUDIT_USAGE', `--json contradicts --format ${format}`);
+  }
+  return options.json ? ('json' as F) : format;
+}
+
+/** --lang, else BOXAUDIT_LANG, else English. */
+export function outputLang(options: ParsedOptions, ctx: CliContext): Lang {
+  const fromEnv = ctx.env.BOXAUDIT_LANG === 'fr' ? 'fr' : 'en';
+  return choiceOption(options, 'lang', ['en', 'fr'] as const, fromEnv);
+}
+
+export function failOnOption(options: ParsedOptions): Severity {
+  return choiceOption(options, 'fail-on', SEVERITIES, 'high');
+}
+
+/** --rules FILE and --profile NAME… as one config: the file, plus the profiles on top. */
+export function rulesConfig(options: ParsedOptions): RuleSetConfig | string | undefined {
+  const profiles = options.profile ?? [];
+  const file =
+    options.rules === undefined
+      ? undefined
+      : isAbsolute(options.rules)
+        ? options.rules
+        : resolve(options.rules);
+  if (profiles.length === 0) return file;
+  return { extends: [file ?? 'recommended', ...profiles] };
+}

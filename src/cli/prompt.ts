@@ -1,0 +1,23 @@
+import { createInterface } from 'node:readline';
+
+/** Ask for a secret on the terminal without echoing it. Only called when stdin and stderr are TTYs. */
+export function promptSecret(question: string, signal: AbortSignal): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    // Mute the echo: readline writes typed characters through _writeToOutput.
+    const muted = rl as unknown as { _writeToOutput: (s: string) => void };
+    process.stderr.write(question);
+    muted._writeToOutput = () => {};
+    const onAbort = () => {
+      rl.close();
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    rl.question('', (answer) => {
+      signal.removeEventListener('abort', onAbort);
+      rl.close();
+      process.stderr.write('\n');
+      resolve(answer);
+    });
+  });
+}

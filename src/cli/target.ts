@@ -1,0 +1,112 @@
+import { readFile } from 'node:fs/promises';
+import type { Credentials } from '../adapters/types.js';
+import type { AuditTarget, CollectOptions } from '../collect.js';
+import { BoxauditError } from '../errors.js';
+import { intOption, type ParsedOptions } from './args.js';
+import type { CliContext } from './context.js';
+import { promptSecret } from './prompt.js';
+
+/** Environment variables for secrets: never argv (it shows in `ps` and shell history). */
+export const ENV = {
+  password: 'BOXAUDIT_PASSWORD',
+  token: 'BOXAUDIT_TOKEN',
+  passphrase: 'BOXAUDIT_KEY_PASSPHRASE',
+  user: 'BOXAUDIT_USER',
+} as const;
+
+/** Turn the target flags into a library target; secrets come from env, files or a prompt. */
+export async function resolveTarget(options: ParsedOptions, ctx: CliContext): Promise<AuditTarget> {
+  const chosen = (['from', 'vendor', 'upnp', 'gateway'] as const).filter(
+    (k) => options[k] !== undefined && !(k === 'vendor' && options.from !== undefined),
+  );
+  if (chosen.length > 1) {
+    throw new BoxauditError(
+      'BOXAUDIT_USAGE',
+      `choose one target: ${chosen.map((c) => `--${c}`).join(', ')} cannot be combined`,
+    );
+  }
+  if (options.from !== undefined) {
+    return { file: options.from, ...(options.vendor ? { vendor: options.vendor } : {}) };
+  }
+  if (options.upnp !== undefined) {
+    if (!/^https?:\/\//i.test(options.upnp)) {
+      throw new BoxauditError(
+        'BOXAUDIT_USAGE',
+        `--upnp needs the http(s) URL of the device description (got "${options.upnp}")`,
+      );
+    }
+    return { upnp: options.upnp };
+  }
+  if (options.gateway !== undefined) return { gateway: options.gateway };
+  if (options.vendor !== undefined) {
+    if (!options.host)
+      throw new BoxauditError('BOXAUDIT_USAGE', `--vendor ${options.vendor} needs --host HOST`);
+    const port = options.port === undefined ? undefined : intOption(options, 'port', 0, 65535);
+    return {
+      vendor: options.vendor,
+      host: options.host,
+      ...(port ? { port } : {}),
+      credentials: await resolveCredentials(options, ctx),
+      options: {
+        ...(options['known-hosts'] ? { knownHostsPath: options['known-hosts'] } : {}),
+        ...(options['host-key'] ? { hostKey: options['host-key'] } : {}),
+        ...(options['trust-on-first-use'] ? { trustOnFirstUse: true } : {}),
+      },
+    };
+  }
+  if (options.host !== undefined) throw new BoxauditError('BOXAUDIT_USAGE', '--host goes with --vendor ID');
+  return { discover: { ...(options.interface ? { interfaces: options.interface } : {}) } };
+}
+
+async function resolveCredentials(options: ParsedOptions, ctx: CliContext): Promise<Credentials> {
+  const credentials: Credentials = {};
+  const user = options.user ?? ctx.env[ENV.user];
+  if (user) credentials.username = user;
+  const passwordVar = options['password-env'];
+  if (passwordVar !== undefined) {
+    const value = ctx.env[passwordVar];
+    if (value === undefined || value === '') {
+      throw new BoxauditError(
+        'BOXAUDIT_USAGE',
+        `--password-env ${passwordVar}: that environment variable is not set`,
+      );
+    }
+    credentials.password = value;
+  } else if (ctx.env[ENV.password]) {
+    credentials.password = ctx.env[ENV.password];
+  }
+  if (ctx.env[ENV.token]) credentials.token = ctx.env[ENV.token];
+  if (options.identity !== undefined) {
+    try {
+      credentials.privateKey = await readFile(options.identity);
+    } catch (error) {
+      throw new BoxauditError('BOXAUDIT_USAGE', `--identity ${options.identity}: cannot read the key file`, {
+        cause: error,
+      });
+    }
+    if (ctx.env[ENV.passphrase]) credentials.passphrase = ctx.env[ENV.passphrase];
+  }
+  if (ctx.env.SSH_AUTH_SOCK) credentials.agent = ctx.env.SSH_AUTH_SOCK;
+  // A person at a terminal with no key, agent or password given: ask, never echo.
+  const needsPassword = !credentials.password && !credentials.privateKey && !credentials.token;
+  if (needsPassword && ctx.interactive && options.vendor && !SSH_VENDORS.has(options.vendor)) {
+    credentials.password = await promptSecret(
+      `Password for the ${options.vendor} at ${options.host}: `,
+      ctx.signal,
+    );
+  }
+  return credentials;
+}
+
+/** Vendors read over SSH, where a key or the agent is the normal way in (no password prompt). */
+const SSH_VENDORS = new Set(['linux', 'openwrt', 'routeros', 'edgeos', 'vyos', 'pfsense', 'opnsense']);
+
+export function collectOptions(options: ParsedOptions, ctx: CliContext): CollectOptions {
+  return {
+    signal: ctx.signal,
+    timeoutMs: intOption(options, 'timeout', 3000),
+    ...(options['max-entries'] ? { maxEntries: intOption(options, 'max-entries', 4096, 65536) } : {}),
+    ...(options['allow-foreign-location'] ? { allowForeignLocation: true } : {}),
+    log: ctx.progress,
+  };
+}

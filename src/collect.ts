@@ -1,0 +1,116 @@
+import type { Credentials } from './adapters/types.js';
+import { BoxauditError } from './errors.js';
+import type { Snapshot, Warning } from './model/types.js';
+
+/** What to audit. Exactly one form. */
+export type AuditTarget =
+  /** A device description URL: no SSDP at all. */
+  | { upnp: string }
+  /** Unicast M-SEARCH to one host, then its IGD. */
+  | { gateway: string }
+  /** SSDP discovery (multicast on the given or all interfaces + unicast to the default gateway). */
+  | { discover: { interfaces?: string[] } }
+  /** A vendor adapter (HTTP API or SSH). */
+  | {
+      vendor: string;
+      host: string;
+      port?: number;
+      credentials?: Credentials;
+      options?: Record<string, unknown>;
+    }
+  /** A saved `dump --json` document or a router's exported configuration. */
+  | { file: string; vendor?: string };
+
+export interface CollectOptions {
+  signal?: AbortSignal;
+  /** Per-request deadline (ms); discovery uses it as its overall window. Default 3000. */
+  timeoutMs?: number;
+  /** Cap on UPnP mapping entries read per service. */
+  maxEntries?: number;
+  /** Follow an SSDP LOCATION that names another host than the one that answered. */
+  allowForeignLocation?: boolean;
+  /** Progress lines (never secrets). */
+  log?: (line: string) => void;
+}
+
+export interface CollectResult {
+  snapshots: Snapshot[];
+  /** Discovery-level warnings (hostile or odd SSDP answers…). */
+  warnings: Warning[];
+}
+
+/**
+ * Read everything the target shows: discovery → adapter → normalized snapshots.
+ * Read-only; every request bounded. Throws BOXAUDIT_NOT_FOUND when no box answered at all.
+ */
+export async function collect(target: AuditTarget, options: CollectOptions = {}): Promise<CollectResult> {
+  const timeoutMs = options.timeoutMs ?? 3000;
+  const adapterOptions = {
+    ...(options.signal ? { signal: options.signal } : {}),
+    timeoutMs,
+    ...(options.maxEntries ? { maxEntries: options.maxEntries } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  };
+
+  if ('upnp' in target) {
+    const { collectUpnp } = await import('./adapters/upnp-igd.js');
+    return { snapshots: [await collectUpnp(target.upnp, adapterOptions)], warnings: [] };
+  }
+
+  if ('file' in target) {
+    const { loadSnapshotsFromFile } = await import('./adapters/export-detect.js');
+    const snapshots = await loadSnapshotsFromFile(target.file, {
+      ...(target.vendor ? { vendor: target.vendor } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return { snapshots, warnings: [] };
+  }
+
+  if ('vendor' in target) {
+    const { loadAdapter } = await import('./adapters/registry.js');
+    const adapter = await loadAdapter(target.vendor);
+    const snapshot = await adapter.collect(
+      {
+        host: target.host,
+        ...(target.port ? { port: target.port } : {}),
+        ...(target.credentials ? { credentials: target.credentials } : {}),
+        ...(target.options ? { options: target.options } : {}),
+      },
+      adapterOptions,
+    );
+    return { snapshots: [snapshot], warnings: [] };
+  }
+
+  const { discover } = await import('./discovery/ssdp.js');
+  const interfaces = 'discover' in target ? target.discover.interfaces : undefined;
+  const found = await discover({
+    ...('gateway' in target ? { gateway: target.gateway, multicast: false } : {}),
+    ...(interfaces?.length ? { interfaces } : {}),
+    timeoutMs,
+    ...(options.allowForeignLocation ? { allowForeignLocation: true } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const locations = [...new Set(found.gateways.map((g) => g.location))];
+  if (locations.length === 0) {
+    const where = 'gateway' in target ? `at ${target.gateway}` : 'on the local network';
+    const notes = found.warnings.map((w) => w.message).join('; ');
+    throw new BoxauditError(
+      'BOXAUDIT_NOT_FOUND',
+      `[discovery] no internet box answered UPnP discovery ${where} within ${timeoutMs} ms. ` +
+        'This does NOT mean nothing is exposed: UPnP may be switched off, and manual port forwards ' +
+        'are never visible over UPnP. Give the box with --gateway HOST or --upnp URL, or read it ' +
+        `through its own API with --vendor ID --host HOST.${notes ? ` Discovery said: ${notes}` : ''}`,
+      { details: { warnings: found.warnings } },
+    );
+  }
+  const { collectUpnp } = await import('./adapters/upnp-igd.js');
+  const snapshots: Snapshot[] = [];
+  for (const location of locations) {
+    options.log?.(`reading ${location}`);
+    const snapshot = await collectUpnp(location, adapterOptions);
+    snapshot.target = { ...snapshot.target, kind: 'gateway' in target ? 'gateway' : 'discovered' };
+    snapshots.push(snapshot);
+  }
+  return { snapshots, warnings: found.warnings };
+}
