@@ -66,9 +66,12 @@ export interface DiscoveredGateway {
   location: string;
   /** SSDP SERVER header, cleaned of control characters; null when absent. */
   server: string | null;
-  /** Search target of the first answer for this location. */
+  /**
+   * The most telling search target this location answered: the InternetGatewayDevice device type
+   * (highest version) when it answered for it, else the first service type seen. `usn` goes with it.
+   */
   st: string;
-  /** Unique service name of the first answer; null when absent. */
+  /** Unique service name of the answer `st` comes from; null when absent. */
   usn: string | null;
   via: 'multicast' | 'unicast';
   /** Interface the answer came in on (multicast, or the default route's interface); null when unknown. */
@@ -115,6 +118,12 @@ const MAX_DISTINCT_WARNINGS = 32;
 const MAX_TARGETS_PER_GATEWAY = 8;
 /** Send errors that mean "the OS refused", not "the network is down" (macOS Local Network privacy). */
 const REFUSED_CODES = new Set(['EHOSTUNREACH', 'EACCES', 'EPERM']);
+
+/** Device type answers (highest version first) say more than a service type answer. */
+function targetRank(st: string): number {
+  const device = /device:InternetGatewayDevice:(\d+)$/i.exec(st);
+  return device ? 100 + Number(device[1]) : 0;
+}
 
 /** One address to search from. */
 export interface SearchInterface {
@@ -623,6 +632,10 @@ class SsdpSearch {
     if (known) {
       if (!known.targets.includes(st) && known.targets.length < MAX_TARGETS_PER_GATEWAY)
         known.targets.push(st);
+      if (targetRank(st) > targetRank(known.st)) {
+        known.st = st;
+        known.usn = header('usn');
+      }
       return;
     }
     this.gateways.set(href, {

@@ -86,7 +86,10 @@ describe('discover() over unicast on loopback', () => {
     expect(result.stats?.endedBy).toBe('timeout');
     expect(result.gateways.map((g) => g.location).sort()).toEqual([DESC, second].sort());
     const main = result.gateways.find((g) => g.location === DESC);
-    expect(main?.targets.sort()).toEqual([...IGD_SEARCH_TARGETS].sort());
+    expect([...(main?.targets ?? [])].sort()).toEqual([...IGD_SEARCH_TARGETS].sort());
+    // The device type answer (highest version) represents the location, with its own USN.
+    expect(main?.st).toBe('urn:schemas-upnp-org:device:InternetGatewayDevice:2');
+    expect(main?.usn).toMatch(/::urn:schemas-upnp-org:device:InternetGatewayDevice:2$/);
     // Every answer was accepted, then folded into two gateways.
     expect(result.stats?.accepted).toBe(r.timeline.filter((e) => e.kind === 'reply').length);
   });
