@@ -54,7 +54,16 @@ export interface CollectUpnpOptions {
    * back to the walk.
    */
   useListAction?: boolean;
+  /**
+   * Budget for the whole collection in ms (default {@link DEFAULT_COLLECT_DEADLINE_MS}). When it
+   * runs out, what was read is kept and coverage says `UPNP_END_DEADLINE` (the caller's own abort,
+   * by contrast, throws BOXAUDIT_ABORTED).
+   */
+  deadlineMs?: number;
 }
+
+/** Default budget for one collection: 4096 entries at ~70 ms each. */
+export const DEFAULT_COLLECT_DEADLINE_MS = 300_000;
 
 /** One control endpoint to read: services sharing a controlURL are read once. */
 interface Endpoint {
@@ -351,9 +360,26 @@ export async function collectUpnp(
   }
   const endpoints = planEndpoints(description, descriptionUrl, warnings);
   const readings: EndpointReading[] = [];
-  for (const endpoint of endpoints) {
-    options.log?.(`[upnp-igd] reading ${endpoint.serviceType} at ${redactUrl(endpoint.candidates[0]!)}`);
-    readings.push(await readEndpoint(endpoint, { ...options, timeoutMs }, warnings));
+  // The whole-collection budget: its reason is a typed error, so requests cut by it end the
+  // listing as a deadline (results kept), while the caller's abort still throws.
+  const deadlineMs = options.deadlineMs ?? DEFAULT_COLLECT_DEADLINE_MS;
+  const budget = new AbortController();
+  const timer = setTimeout(() => {
+    budget.abort(
+      new BoxauditError('BOXAUDIT_TIMEOUT', `[upnp-igd] collection budget of ${deadlineMs} ms used up`, {
+        details: { deadline: true, deadlineMs },
+      }),
+    );
+  }, deadlineMs);
+  timer.unref?.();
+  const signal = options.signal ? AbortSignal.any([options.signal, budget.signal]) : budget.signal;
+  try {
+    for (const endpoint of endpoints) {
+      options.log?.(`[upnp-igd] reading ${endpoint.serviceType} at ${redactUrl(endpoint.candidates[0]!)}`);
+      readings.push(await readEndpoint(endpoint, { ...options, timeoutMs, signal }, warnings));
+    }
+  } finally {
+    clearTimeout(timer);
   }
 
   // Forwards: every endpoint's, a mapping listed by two endpoints (one shared table) kept once.

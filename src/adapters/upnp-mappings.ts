@@ -208,6 +208,14 @@ function endingFromError(error: unknown, index: number, entries: number, action:
       BOXAUDIT_TOO_LARGE: ['UPNP_END_TOO_LARGE', 'sent a reply over the size cap'],
       BOXAUDIT_NETWORK: ['UPNP_END_NETWORK', 'failed on the network'],
     };
+    if (error.details.deadline === true) {
+      return {
+        status: lost,
+        code: 'UPNP_END_DEADLINE',
+        reason: `${action} at index ${index}: ${message}`,
+        details,
+      };
+    }
     const [code, what] = byCode[error.code] ?? ['UPNP_END_ERROR', 'failed'];
     return { status: lost, code, reason: `${action} ${what} at index ${index}: ${message}`, details };
   }

@@ -247,6 +247,16 @@ describe('slow, silent and broken boxes', () => {
     expect(error.message).toMatch(/DOCTYPE or ENTITY declaration; refused/);
   });
 
+  it('the collection budget ends the listing as partial, keeping what was read', async () => {
+    const { snapshot } = await collect(
+      { quirks: { hang: { atIndex: 2 } } },
+      { timeoutMs: 10_000, deadlineMs: 500 },
+    );
+    expect(snapshot.forwards).toHaveLength(2);
+    expect(mappingCoverage(snapshot)).toMatchObject({ status: 'partial', code: 'UPNP_END_DEADLINE' });
+    expect(mappingCoverage(snapshot).reason).toMatch(/collection budget of 500 ms used up/);
+  });
+
   it('the caller’s abort stops everything with BOXAUDIT_ABORTED', async () => {
     const s = await sim({ quirks: { hang: { atIndex: 1 } } });
     const controller = new AbortController();
