@@ -231,9 +231,14 @@ export function createRestClient(options: RestClientOptions): RestClient {
 
       clientRequest.on('error', (error: NodeJS.ErrnoException) => {
         const code = error.code ?? '';
-        const tlsHint = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)
-          ? ' — the certificate is not signed by a trusted root for this box (certificate checks are never disabled)'
-          : '';
+        const tlsHint =
+          code === 'CERT_HAS_EXPIRED'
+            ? ' — the box’s certificate has expired (update the box, or use plain http on the LAN); certificate checks are never disabled'
+            : code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+              ? ' — the certificate does not name this box; certificate checks are never disabled'
+              : /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)
+                ? ' — the certificate is not signed by a trusted root for this box (certificate checks are never disabled)'
+                : '';
         finish(
           new BoxauditError(
             'BOXAUDIT_NETWORK',

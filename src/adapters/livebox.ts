@@ -13,6 +13,7 @@
  * context (error 196618 "permission denied" and HTTP 401 are both read as "expired"), whether
  * `getPortForwarding {}` lists every origin, and the login lockout after failed attempts.
  * Orange Spain "Livebox 6+/Next" (Arcadyan) and Livebox Pro run other firmware: unsupported.
+ * No logout call is made (its name is UNCONFIRMED); the context expires on its own.
  */
 import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError } from '../errors.js';
@@ -73,7 +74,13 @@ export function liveboxProtocols(value: unknown): Protocol[] {
 
 /** The entries of a map keyed by id (the Livebox's usual shape); an array is accepted too. */
 function entriesOf(value: unknown, what: string): Record<string, unknown>[] {
-  if (value === undefined || value === null || value === true || value === false) return [];
+  // `false`/null is how a failed sysbus call can look: never read it as "no entries".
+  if (value === undefined || value === null || typeof value === 'boolean') {
+    throw new BoxauditError(
+      'BOXAUDIT_PROTOCOL_ERROR',
+      `[${ID}] ${what}: answered status ${String(value)} instead of a map of entries`,
+    );
+  }
   const list = Array.isArray(value) ? value : asRecord(value) ? Object.values(value as object) : null;
   if (!list)
     throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] ${what}: "status" is not a map of entries`);

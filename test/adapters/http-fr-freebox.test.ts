@@ -216,6 +216,13 @@ describe('freebox collect', () => {
     ]);
   });
 
+  it('reports a malformed login reply as BOXAUDIT_PROTOCOL_ERROR naming the call', async () => {
+    const s = await start({ malformed: ['login/session/'] });
+    const err = await failure(collect(s));
+    expect(err.code).toBe('BOXAUDIT_PROTOCOL_ERROR');
+    expect(err.message).toMatch(/POST \/api\/vN\/login\/session\/.*not valid JSON/);
+  });
+
   it('needs a token and says how to get one', async () => {
     const err = await failure(collectFreebox({ url: 'http://127.0.0.1:9' }, {}));
     expect(err.code).toBe('BOXAUDIT_CONFIG_INVALID');

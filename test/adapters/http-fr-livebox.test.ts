@@ -204,6 +204,14 @@ describe('livebox collect', () => {
     }
   });
 
+  it('reports a malformed login reply as BOXAUDIT_PROTOCOL_ERROR naming the call', async () => {
+    const s = await start({ malformed: ['sah.Device.Information.createContext'] });
+    const err = await failure(collect(s));
+    expect(err.code).toBe('BOXAUDIT_PROTOCOL_ERROR');
+    expect(err.message).toMatch(/POST \/ws sah\.Device\.Information\.createContext.*not valid JSON/);
+    expect(err.message).not.toContain(LIVEBOX_SIM_PASSWORD);
+  });
+
   it('needs a password', async () => {
     const err = await failure(collectLivebox({ url: 'http://127.0.0.1:9' }, {}));
     expect(err.code).toBe('BOXAUDIT_CONFIG_INVALID');
@@ -219,6 +227,8 @@ describe('livebox parse functions', () => {
 
   it('reads an empty DMZ map as off, and rejects a non-map', () => {
     expect(parseLiveboxDmz({})).toEqual({ enabled: false, host: null });
+    // A bare `false` is a failed call, never "no forwards".
+    expect(() => parseLiveboxPortForwarding(false)).toThrow(/status false/);
     expect(() => parseLiveboxPortForwarding('oops')).toThrow(/not a map/);
     expect(parseLiveboxUpnp({ Enable: '1' })).toEqual({ enabled: true, attribute: 'Enable' });
   });

@@ -35,7 +35,7 @@ export interface FreeboxSimOptions {
   connection?: Record<string, unknown>;
   lanConfig?: Record<string, unknown>;
   ipv6Config?: Record<string, unknown>;
-  /** Paths under the API prefix (e.g. `fw/dmz/`) answered with broken JSON. */
+  /** Paths under the API prefix (e.g. `fw/dmz/`, `login/session/`) answered with broken JSON. */
   malformed?: string[];
   /** Paths answered `{success:false, error_code:"internal_error"}` with HTTP 500. */
   failing?: string[];
@@ -264,6 +264,10 @@ export async function startFreeboxSimulator(options: FreeboxSimOptions = {}): Pr
         return;
       }
       if (req.method === 'POST' && sub === 'login/session/') {
+        if (options.malformed?.includes(sub)) {
+          send(200, null, '<html><body>502 Bad Gateway</body></html>');
+          return;
+        }
         if (options.rateLimitLogin) {
           fail(429, 'ratelimited', 'Trop de tentatives');
           return;

@@ -218,6 +218,10 @@ export async function startLiveboxSimulator(options: LiveboxSimOptions = {}): Pr
         return;
       }
       if (operation === 'sah.Device.Information.createContext') {
+        if (options.malformed?.includes(operation)) {
+          send(200, null, {}, '{"status":0,"data":{"contextID":');
+          return;
+        }
         const p = (body.parameters ?? {}) as Record<string, unknown>;
         if (
           req.headers.authorization !== 'X-Sah-Login' ||
