@@ -186,7 +186,12 @@ describe('slow, silent and broken boxes', () => {
   });
 
   it('SOAP that never answers → warnings and an error coverage, not a hang', async () => {
-    const { snapshot } = await collect({ quirks: { hang: 'soap' } }, { timeoutMs: 300 });
+    const { snapshot, sim: s } = await collect({ quirks: { hang: 'soap' } }, { timeoutMs: 300 });
+    // After the first silent status call the rest are skipped: the time goes to the mappings.
+    expect(s.requests.filter((r) => r.method === 'POST').map((r) => r.action)).toEqual([
+      'GetExternalIPAddress',
+      'GetGenericPortMappingEntry',
+    ]);
     expect(snapshot.forwards).toEqual([]);
     expect(snapshot.upnp?.mappingCount).toBe(0);
     expect(mappingCoverage(snapshot)).toMatchObject({ status: 'error', code: 'UPNP_END_TIMEOUT' });
