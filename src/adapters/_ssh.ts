@@ -11,10 +11,12 @@ import { createHash, createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { Client, type ConnectConfig, utils as sshUtils } from 'ssh2';
+import ssh2, { type ConnectConfig, type Client as SshClient } from 'ssh2';
 import { abortError, BoxauditError } from '../errors.js';
 import type { CollectContext, CollectTarget } from './types.js';
 
+// ssh2 is CommonJS: Node's ESM loader cannot see its named exports, so take them from the default export.
+const { Client, utils: sshUtils } = ssh2;
 /** Default per-command deadline. */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 15_000;
 /** Default cap on one command's output (stdout + stderr): a router's NAT config is far smaller. */
@@ -383,7 +385,7 @@ export const ssh2Connector: SshConnector = async (options, { signal }) => {
   });
 };
 
-function wrapClient(client: Client, ctx: string): SshConnection {
+function wrapClient(client: SshClient, ctx: string): SshConnection {
   return {
     exec(command, { signal, maxBytes }) {
       return new Promise<CommandResult>((resolve, reject) => {

@@ -14,7 +14,7 @@ import {
   type NftDnatRule,
   parseNftJson,
 } from './_nft.js';
-import { withSshSession } from './_ssh.js';
+import { type SshTargetOptions, withSshSession } from './_ssh.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export const LINUX_COMMANDS = {
@@ -128,6 +128,16 @@ async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snap
 
 function firstLine(text: string): string {
   return (text.split('\n')[0] ?? '').slice(0, 200).trim() || 'no message';
+}
+
+/**
+ * Collect a Linux router's NAT forwards over SSH (the `linux` adapter's collect).
+ * @param target host, port (default 22), credentials (username + privateKey/agent/password) and
+ *   options ({@link SshTargetOptions}: knownHostsFile | knownHosts | hostKey, trustOnFirstUse, identityFile,
+ *   commandTimeoutMs, maxOutputBytes).
+ */
+export function collectLinux(target: CollectTarget, ctx: CollectContext = {}): Promise<Snapshot> {
+  return collect(target, ctx);
 }
 
 /** The `linux` adapter (SSH). */

@@ -1,0 +1,104 @@
+/**
+ * A real OpenSSH sshd in the lab's gw namespace (the "router shell" for the SSH adapters), per
+ * lab-notes.md: own config, own host key, one authorized user key, listening on 10.77.0.1:2222.
+ * Also makes a second, unauthorized user key and a second host key (for wrong-key tests).
+ * Does not import vitest.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LAB_ADDRESSES, type Lab } from './lab.js';
+
+export interface LabSshd {
+  host: string;
+  port: number;
+  user: string;
+  /** The authorized user key (OpenSSH private key file, no passphrase). */
+  identityFile: string;
+  /** A user key that is NOT authorized. */
+  wrongIdentityFile: string;
+  /** The real host key's public line (`ssh-ed25519 AAAA…`) and `SHA256:` fingerprint. */
+  hostKeyLine: string;
+  hostFingerprint: string;
+  /** Fingerprint of a host key the server does not have (a "pinned" key that no longer matches). */
+  otherHostFingerprint: string;
+  /** A known_hosts line for `[host]:port` with the real key. */
+  knownHostsLine: string;
+}
+
+const SSHD_PORT = 2222;
+
+function keygen(file: string, comment: string): void {
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file]);
+}
+
+function fingerprint(pubFile: string): string {
+  return execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', pubFile], { encoding: 'utf8' }).split(
+    ' ',
+  )[1]!;
+}
+
+/** Start sshd in the gw namespace; it is stopped at lab teardown. */
+export async function startLabSshd(lab: Lab): Promise<LabSshd> {
+  const dir = join(lab.dir, 'sshd');
+  mkdirSync(dir, { recursive: true });
+  // Privilege separation directory sshd insists on (as in lab-notes.md).
+  if (!existsSync('/run/sshd')) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  const hostKey = join(dir, 'ssh_host_ed25519_key');
+  const otherHostKey = join(dir, 'other_host_key');
+  const userKey = join(dir, 'id_audit');
+  const wrongKey = join(dir, 'id_wrong');
+  keygen(hostKey, 'lab-host');
+  keygen(otherHostKey, 'other-host');
+  keygen(userKey, 'audit');
+  keygen(wrongKey, 'wrong');
+  writeFileSync(join(dir, 'authorized_keys'), readFileSync(`${userKey}.pub`, 'utf8'), { mode: 0o600 });
+  const config = join(dir, 'sshd_config');
+  writeFileSync(
+    config,
+    [
+      `Port ${SSHD_PORT}`,
+      `ListenAddress ${LAB_ADDRESSES.gwLanIp}`,
+      `HostKey ${hostKey}`,
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      'PermitRootLogin prohibit-password',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'UsePAM no',
+      'StrictModes no',
+      'UseDNS no',
+      'LogLevel ERROR',
+      '',
+    ].join('\n'),
+  );
+  // -D: stay in the foreground so the lab owns (and kills) the process; -e: log to stderr.
+  const child = lab.spawnBackground('gw', ['/usr/sbin/sshd', '-D', '-e', '-f', config]);
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  child.stdout?.resume();
+  lab.onTeardown(() => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+  });
+  for (let i = 0; i < 100; i++) {
+    const ss = await lab.exec('gw', ['ss', '-Hltn', `sport = :${SSHD_PORT}`]);
+    if (ss.stdout.includes(`${LAB_ADDRESSES.gwLanIp}:${SSHD_PORT}`)) break;
+    if (child.exitCode !== null) throw new Error(`[lab] sshd exited (${child.exitCode}): ${stderr.trim()}`);
+    if (i === 99) throw new Error(`[lab] sshd did not listen on ${SSHD_PORT}: ${stderr.trim()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const hostKeyLine = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ');
+  return {
+    host: LAB_ADDRESSES.gwLanIp,
+    port: SSHD_PORT,
+    user: 'root',
+    identityFile: userKey,
+    wrongIdentityFile: wrongKey,
+    hostKeyLine,
+    hostFingerprint: fingerprint(`${hostKey}.pub`),
+    otherHostFingerprint: fingerprint(`${otherHostKey}.pub`),
+    knownHostsLine: `[${LAB_ADDRESSES.gwLanIp}]:${SSHD_PORT} ${hostKeyLine}`,
+  };
+}
