@@ -18,6 +18,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -107,6 +108,8 @@ export interface Lab {
   upnpcList(): Promise<string>;
   /** `nft list ruleset` in the gw namespace. */
   nftRuleset(): Promise<string>;
+  /** Whether the miniupnpd this lab started still runs (a client must never crash the box). */
+  miniupnpdAlive(): Promise<boolean>;
   /**
    * Run an exported async function of a TypeScript module inside a namespace (default lan).
    * The module is bundled with esbuild once per lab; args and the result travel as JSON.
@@ -683,6 +686,12 @@ export async function createLab(options: CreateLabOptions = {}): Promise<Lab> {
     upnpcList: async () =>
       (await mustExec('lan', [upnpc, '-u', descUrl, '-l'], { timeoutMs: 120_000 })).stdout,
     nftRuleset: async () => (await mustExec('gw', [nft, 'list', 'ruleset'])).stdout,
+    miniupnpdAlive: async () => {
+      if (!existsSync(pidFile)) return false;
+      const pid = readFileSync(pidFile, 'utf8').trim();
+      const inGw = await run(ip, ['netns', 'pids', ns.gw]);
+      return inGw.stdout.split(/\s+/).includes(pid);
+    },
     runNode,
     runCli,
     teardown,

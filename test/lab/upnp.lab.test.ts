@@ -126,6 +126,8 @@ describeLab('UPnP IGD dump of three known mappings', { miniupnpdExtraConfig: BOX
 
     const snapshot = await collectUpnp(lab(), { timeoutMs: 5000 });
 
+    expect(await lab().miniupnpdAlive()).toBe(true);
+    expect(snapshot.warnings).toEqual([]);
     expect(snapshot.forwards).toHaveLength(3);
     for (const mapping of known) {
       const forward = snapshot.forwards.find(
@@ -187,6 +189,12 @@ describeLab('UPnP IGD dump of 500 mappings', {}, (lab) => {
 
     const snapshot = await collectUpnp(lab(), { timeoutMs: 5000 });
 
+    // miniupnpd 2.3.1 (Debian 12) crashes on GetListOfPortMappings once more than ~132 mappings
+    // fall in the asked port range (see docs/lab.md): reading must not take the box down.
+    expect(await lab().miniupnpdAlive(), 'miniupnpd died during the dump: the read crashed the box').toBe(
+      true,
+    );
+    expect(snapshot.warnings).toEqual([]);
     expect(snapshot.forwards).toHaveLength(500);
     const seen = new Map(snapshot.forwards.map((f) => [f.externalPort?.start, f]));
     for (const mapping of added) {
