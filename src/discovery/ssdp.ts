@@ -399,7 +399,7 @@ class SsdpSearch {
     if (!route) {
       this.warn(
         'SSDP_NO_DEFAULT_GATEWAY',
-        `${CONTEXT} no default gateway found (${problem ?? 'unknown reason'}): only multicast was sent, which firewalls often block`,
+        `${CONTEXT} no default gateway found (${problem ?? 'unknown reason'}): no unicast search to it was sent, and multicast answers are often blocked by firewalls`,
       );
       return;
     }
@@ -759,7 +759,9 @@ class SsdpSearch {
         message: `${CONTEXT} ${this.droppedWarnings} more warning(s) not listed`,
       });
     }
-    const result = { gateways: [...this.gateways.values()], warnings, stats: { ...this.stats } };
+    // IPv4 first: the same box answering over IPv6 has another (often link-local) LOCATION.
+    const gateways = [...this.gateways.values()].sort((a, b) => isIP(a.address) - isIP(b.address));
+    const result = { gateways, warnings, stats: { ...this.stats } };
     void released.then(() => this.resolve(result));
   }
 
