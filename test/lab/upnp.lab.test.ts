@@ -80,7 +80,9 @@ describeLab('UPnP discovery against the real miniupnpd', { miniupnpdExtraConfig:
         expect(gateway.address).toBe(LAB_ADDRESSES.gwLanIp);
         expect(gateway.via).toBe('multicast');
         expect(gateway.server).toMatch(/miniupnpd/i);
-        expect(gateway.st).toMatch(/^urn:schemas-upnp-org:(device|service):/);
+        expect(gateway.interface).toBe('lan0');
+        expect(gateway.st).toBe('urn:schemas-upnp-org:device:InternetGatewayDevice:2');
+        expect(gateway.usn).toContain(LAB_ADDRESSES.uuid);
       }
       expect(await countMulticastSearches(lab())).toBeGreaterThan(before);
     } finally {
@@ -108,6 +110,7 @@ describeLab('UPnP discovery against the real miniupnpd', { miniupnpdExtraConfig:
     expect(found, JSON.stringify(result)).toBeDefined();
     expect(found?.address).toBe(LAB_ADDRESSES.gwLanIp);
     expect(found?.via).toBe('unicast');
+    expect(found?.server).toMatch(/miniupnpd/i);
     expect(await countMulticastSearches(lab())).toBe(before);
   });
 });
