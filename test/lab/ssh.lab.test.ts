@@ -126,4 +126,46 @@ describeLab('linux adapter over SSH (real sshd, nft, miniupnpd)', {}, (getLab) =
     expect(err?.message).toMatch(/^\[linux\] ssh 10\.77\.0\.1:2222: authentication failed for user root/);
     expect(err?.message).not.toContain('PRIVATE KEY');
   });
+
+  it('reads with a passphrase-protected key; a wrong passphrase is a clear AUTH_FAILED that does not echo it', async () => {
+    const t = target({ hostKey: sshd.hostFingerprint }, sshd.encryptedIdentityFile);
+    const snap = await collect({ ...t, credentials: { username: sshd.user, passphrase: sshd.passphrase } });
+    expect(snap.forwards).toHaveLength(5);
+    const err = await collect({
+      ...t,
+      credentials: { username: sshd.user, passphrase: 'wrong-passphrase-xyz' },
+    }).then(
+      () => null,
+      (e: unknown) => e as { code?: string; message: string },
+    );
+    expect(err?.code).toBe('BOXAUDIT_AUTH_FAILED');
+    expect(err?.message).toContain('passphrase is missing or wrong');
+    expect(err?.message).not.toContain('wrong-passphrase-xyz');
+  });
+
+  it('a refused password is AUTH_FAILED and the password appears nowhere in the error', async () => {
+    const t: CollectTarget = {
+      host: sshd.host,
+      port: sshd.port,
+      credentials: { username: sshd.user, password: 'hunter2-do-not-print' },
+      options: { hostKey: sshd.hostFingerprint },
+    };
+    const err = await collect(t).then(
+      () => null,
+      (e: unknown) => e as { code?: string; message: string; details?: unknown },
+    );
+    expect(err?.code).toBe('BOXAUDIT_AUTH_FAILED');
+    expect(JSON.stringify(err)).not.toContain('hunter2');
+  });
+
+  it('caps the output size: BOXAUDIT_TOO_LARGE, connection closed, box unchanged', async () => {
+    const before = await lab.nftRuleset();
+    const err = await collect(target({ hostKey: sshd.hostFingerprint, maxOutputBytes: 200 })).then(
+      () => null,
+      (e: unknown) => e as { code?: string; message: string },
+    );
+    expect(err?.code).toBe('BOXAUDIT_TOO_LARGE');
+    expect(err?.message).toContain('"nft -j list ruleset": output exceeds 200 bytes');
+    expect(await lab.nftRuleset()).toBe(before);
+  });
 });

@@ -15,6 +15,9 @@ export interface LabSshd {
   user: string;
   /** The authorized user key (OpenSSH private key file, no passphrase). */
   identityFile: string;
+  /** An authorized user key protected by {@link LabSshd.passphrase}. */
+  encryptedIdentityFile: string;
+  passphrase: string;
   /** A user key that is NOT authorized. */
   wrongIdentityFile: string;
   /** The real host key's public line (`ssh-ed25519 AAAA…`) and `SHA256:` fingerprint. */
@@ -28,9 +31,12 @@ export interface LabSshd {
 
 const SSHD_PORT = 2222;
 
-function keygen(file: string, comment: string): void {
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file]);
+function keygen(file: string, comment: string, passphrase = ''): void {
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-C', comment, '-f', file]);
 }
+
+/** A throwaway passphrase for the lab's encrypted test key (not a secret: the key lives only in the lab). */
+const LAB_PASSPHRASE = 'lab-passphrase-not-secret';
 
 function fingerprint(pubFile: string): string {
   return execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', pubFile], { encoding: 'utf8' }).split(
@@ -48,11 +54,17 @@ export async function startLabSshd(lab: Lab): Promise<LabSshd> {
   const otherHostKey = join(dir, 'other_host_key');
   const userKey = join(dir, 'id_audit');
   const wrongKey = join(dir, 'id_wrong');
+  const encryptedKey = join(dir, 'id_encrypted');
   keygen(hostKey, 'lab-host');
   keygen(otherHostKey, 'other-host');
   keygen(userKey, 'audit');
   keygen(wrongKey, 'wrong');
-  writeFileSync(join(dir, 'authorized_keys'), readFileSync(`${userKey}.pub`, 'utf8'), { mode: 0o600 });
+  keygen(encryptedKey, 'encrypted', LAB_PASSPHRASE);
+  writeFileSync(
+    join(dir, 'authorized_keys'),
+    readFileSync(`${userKey}.pub`, 'utf8') + readFileSync(`${encryptedKey}.pub`, 'utf8'),
+    { mode: 0o600 },
+  );
   const config = join(dir, 'sshd_config');
   writeFileSync(
     config,
@@ -96,6 +108,8 @@ export async function startLabSshd(lab: Lab): Promise<LabSshd> {
     user: 'root',
     identityFile: userKey,
     wrongIdentityFile: wrongKey,
+    encryptedIdentityFile: encryptedKey,
+    passphrase: LAB_PASSPHRASE,
     hostKeyLine,
     hostFingerprint: fingerprint(`${hostKey}.pub`),
     otherHostFingerprint: fingerprint(`${otherHostKey}.pub`),
