@@ -156,7 +156,7 @@ function describe(
     `<friendlyName>${q.entityBomb ? '&i;' : esc(options.friendlyName ?? 'Simulated box')}</friendlyName>` +
     `<manufacturer>${esc(options.manufacturer ?? 'boxaudit')}</manufacturer>` +
     `<modelName>${esc(options.modelName ?? 'IGD simulator')}</modelName>` +
-    `<modelNumber>${esc(options.modelNumber ?? String(v))}</modelNumber>` +
+    (options.modelNumber === undefined ? '' : `<modelNumber>${esc(options.modelNumber)}</modelNumber>`) +
     '<UDN>uuid:00000000-0000-4000-8000-000000000001</UDN>' +
     '<serviceList>' +
     service('urn:schemas-upnp-org:service:Layer3Forwarding:1', 'L3Forwarding1', '/ctl/L3F') +
