@@ -69,8 +69,13 @@ export async function collect(target: AuditTarget, options: CollectOptions = {})
   if ('vendor' in target) {
     const { loadAdapter } = await import('./adapters/registry.js');
     const adapter = await loadAdapter(target.vendor);
+    // A UPnP-based adapter (SFR) given only a host: find its description URL by unicast SSDP first.
+    const url = adapter.meta.transports.includes('upnp-soap')
+      ? await descriptionUrlOf(target.host, timeoutMs, options)
+      : undefined;
     const snapshot = await adapter.collect(
       {
+        ...(url ? { url } : {}),
         host: target.host,
         ...(target.port ? { port: target.port } : {}),
         ...(target.credentials ? { credentials: target.credentials } : {}),
@@ -81,6 +86,39 @@ export async function collect(target: AuditTarget, options: CollectOptions = {})
     return { snapshots: [snapshot], warnings: [] };
   }
 
+  return collectDiscovered(target, timeoutMs, adapterOptions, options);
+}
+
+async function descriptionUrlOf(host: string, timeoutMs: number, options: CollectOptions): Promise<string> {
+  if (/^https?:\/\//i.test(host)) return host;
+  const { discover } = await import('./discovery/ssdp.js');
+  const found = await discover({
+    gateway: host,
+    multicast: false,
+    timeoutMs,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const location = found.gateways[0]?.location;
+  if (!location) {
+    throw new BoxauditError(
+      'BOXAUDIT_NOT_FOUND',
+      `[discovery] ${host} did not answer a UPnP search within ${timeoutMs} ms; give its description URL with --upnp URL`,
+    );
+  }
+  return location;
+}
+
+async function collectDiscovered(
+  target: { gateway: string } | { discover: { interfaces?: string[] } },
+  timeoutMs: number,
+  adapterOptions: {
+    signal?: AbortSignal;
+    timeoutMs: number;
+    maxEntries?: number;
+    log?: (line: string) => void;
+  },
+  options: CollectOptions,
+): Promise<CollectResult> {
   const { discover } = await import('./discovery/ssdp.js');
   const interfaces = 'discover' in target ? target.discover.interfaces : undefined;
   const found = await discover({

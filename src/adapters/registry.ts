@@ -7,6 +7,21 @@ import type { Adapter } from './types.js';
  */
 const LOADERS: Record<string, () => Promise<Adapter>> = {
   'upnp-igd': async () => (await import('./upnp-igd.js')).upnpIgd,
+  // ISP boxes, over their own HTTP APIs (SFR: UPnP plus what to check by hand).
+  freebox: async () => (await import('./freebox.js')).freebox,
+  livebox: async () => (await import('./livebox.js')).livebox,
+  bbox: async () => (await import('./bbox.js')).bbox,
+  sfr: async () => (await import('./sfr.js')).sfr,
+  fritzbox: async () => (await import('./fritzbox.js')).fritzbox,
+  'openwrt-ubus': async () => (await import('./openwrt-ubus.js')).openwrtUbus,
+  // Routers over SSH (the same parsers read their exported configurations offline).
+  linux: async () => (await import('./linux.js')).linuxAdapter,
+  openwrt: async () => (await import('./openwrt.js')).openwrtAdapter,
+  routeros: async () => (await import('./routeros.js')).routerosAdapter,
+  edgeos: async () => (await import('./edgeos.js')).edgeosAdapter,
+  vyos: async () => (await import('./vyos.js')).vyosAdapter,
+  pfsense: async () => (await import('./pfsense.js')).pfsenseAdapter,
+  opnsense: async () => (await import('./opnsense.js')).opnsenseAdapter,
 };
 
 export function adapterIds(): string[] {
