@@ -237,11 +237,13 @@ function normalizeOptions(options: DiscoverOptions): NormalizedOptions {
     throw invalid(`gateway ${gateway} is a multicast or broadcast address, not a host`);
   }
   const interfaces = options.interfaces?.filter((n) => n.trim() !== '') ?? [];
+  const multicast = options.multicast ?? gateway === null;
+  if (!multicast && !gateway) throw invalid('nothing to search: multicast is off and no gateway is given');
   const log = options.log ?? (() => {});
   return {
     gateway,
     interfaces: interfaces.length > 0 ? interfaces : null,
-    multicast: options.multicast ?? gateway === null,
+    multicast,
     unicastToDefaultGateway: options.unicastToDefaultGateway ?? true,
     timeoutMs,
     graceMs,

@@ -290,6 +290,7 @@ describe('discover() over unicast on loopback', () => {
       { gateway: '127.0.0.1', multicast: false, timeoutMs: 0 },
       { gateway: '127.0.0.1', multicast: false, ssdpPort: 70000 },
       { gateway: '  ', multicast: false },
+      { multicast: false },
     ] satisfies DiscoverOptions[]) {
       const error = await discover(options).catch((e) => e);
       expect(isBoxauditError(error, 'BOXAUDIT_INPUT_INVALID'), JSON.stringify(options)).toBe(true);
