@@ -168,4 +168,28 @@ describeLab('linux adapter over SSH (real sshd, nft, miniupnpd)', {}, (getLab) =
     expect(err?.message).toContain('"nft -j list ruleset": output exceeds 200 bytes');
     expect(await lab.nftRuleset()).toBe(before);
   });
+
+  it('authenticates through an SSH agent (socket path), the key never handed to boxaudit', async () => {
+    const sock = join(lab.dir, 'agent.sock');
+    const agent = lab.spawnBackground('gw', ['ssh-agent', '-D', '-a', sock]);
+    agent.stdout?.resume();
+    agent.stderr?.resume();
+    lab.onTeardown(() => {
+      if (agent.exitCode === null) agent.kill('SIGTERM');
+    });
+    let added = { code: -1, stderr: '' };
+    for (let i = 0; i < 50 && added.code !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      added = await lab.exec('gw', ['ssh-add', sshd.identityFile], { env: { SSH_AUTH_SOCK: sock } });
+    }
+    expect(added.code).toBe(0);
+    const snap = await collect({
+      host: sshd.host,
+      port: sshd.port,
+      credentials: { username: sshd.user, agent: sock },
+      options: { hostKey: sshd.hostFingerprint },
+    });
+    expect(snap.forwards).toHaveLength(5);
+    agent.kill('SIGTERM');
+  });
 });
