@@ -29,6 +29,12 @@ export interface HttpRequestOptions {
    * only the caller may choose to skip verification, knowingly.
    */
   allowSelfSigned?: boolean;
+  /**
+   * Accept replies Node's strict parser refuses but embedded web servers send: LF-only header
+   * lines, Content-Length together with chunked encoding. Safe here because every request has its
+   * own connection (no keep-alive, so no reply can be mistaken for the next one). Default false.
+   */
+  lenientParser?: boolean;
 }
 
 export interface HttpResponse {
@@ -109,6 +115,7 @@ export function httpRequest(url: string, options: HttpRequestOptions = {}): Prom
       method,
       headers,
       agent: false, // one connection per request, closed after: nothing lingers on the box
+      insecureHTTPParser: options.lenientParser === true,
       rejectUnauthorized: parsed.protocol === 'https:' ? options.allowSelfSigned !== true : undefined,
     });
     signal.addEventListener('abort', onAbort, { once: true });

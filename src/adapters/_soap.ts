@@ -34,6 +34,8 @@ export interface SoapCallOptions {
   label?: string;
   /** Actions allowed (default {@link UPNP_READ_ONLY_ACTIONS}). */
   allowlist?: readonly string[];
+  /** See `HttpRequestOptions.lenientParser`. */
+  lenientParser?: boolean;
 }
 
 /** Response out-arguments by name (prefix stripped), text values; empty elements are `''`. */
@@ -166,6 +168,7 @@ export async function soapCall(
       body: envelope,
       timeoutMs: options.timeoutMs,
       maxBytes: options.maxBytes,
+      lenientParser: options.lenientParser,
       signal: options.signal,
       context,
     });

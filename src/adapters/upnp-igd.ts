@@ -136,7 +136,12 @@ async function readEndpoint(
   options: CollectUpnpOptions,
   warnings: Warning[],
 ): Promise<EndpointReading> {
-  const soapOptions = { signal: options.signal, timeoutMs: options.timeoutMs, label: ADAPTER_ID };
+  const soapOptions = {
+    signal: options.signal,
+    timeoutMs: options.timeoutMs,
+    label: ADAPTER_ID,
+    lenientParser: true, // embedded UPnP servers send LF-only headers
+  };
   let controlUrl = endpoint.candidates[0]!;
   const call: ServiceCaller = (action, args) =>
     soapCall(controlUrl, endpoint.serviceType, action, args, soapOptions);
@@ -351,6 +356,7 @@ export async function collectUpnp(
     signal: options.signal,
     timeoutMs,
     context: `[upnp-igd] GET ${shownUrl}`,
+    lenientParser: true,
   });
   const description = parseDeviceDescription(res.body, descriptionUrl);
   const warnings: Warning[] = [...description.warnings];

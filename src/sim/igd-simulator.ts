@@ -60,6 +60,8 @@ export interface IgdSimulatorQuirks {
   chunked?: boolean;
   /** HTTP/1.0 replies delimited by closing the connection. */
   http10?: boolean;
+  /** HTTP/1.1 replies whose header lines end in a bare LF (embedded web servers). */
+  bareLf?: boolean;
   /** A reply over 1 MiB: the description, or every SOAP reply. */
   hugeBody?: boolean | 'soap';
   /** An XML entity-expansion bomb in the description. */
@@ -216,14 +218,20 @@ export async function startIgdSimulator(options: IgdSimulatorOptions = {}): Prom
     body: string,
   ): void {
     const bytes = Buffer.from(body, 'utf8');
+    const reason = http.STATUS_CODES[status] ?? '';
     if (q.http10) {
       // Close-delimited HTTP/1.0: no length, no chunks; the end of the body is the end of the socket.
-      const socket = req.socket;
-      const reason = http.STATUS_CODES[status] ?? '';
-      socket.write(
+      req.socket.write(
         `HTTP/1.0 ${status} ${reason}\r\nContent-Type: ${type}\r\nServer: boxaudit-sim/1.0\r\n\r\n`,
       );
-      socket.end(bytes);
+      req.socket.end(bytes);
+      return;
+    }
+    if (q.bareLf) {
+      req.socket.write(
+        `HTTP/1.1 ${status} ${reason}\nContent-Type: ${type}\nContent-Length: ${bytes.length}\nConnection: close\n\n`,
+      );
+      req.socket.end(bytes);
       return;
     }
     const headers: Record<string, string | number> = {

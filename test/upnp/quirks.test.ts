@@ -277,6 +277,7 @@ describe('HTTP framing and envelope styles', () => {
   it.each([
     ['chunked', { chunked: true }],
     ['HTTP/1.0 close-delimited', { http10: true }],
+    ['bare-LF header lines', { bareLf: true }],
     ['u: prefix', { prefix: 'u' }],
     ['m: prefix', { prefix: 'm' }],
     ['no prefix', { prefix: 'none' }],
