@@ -1,4 +1,5 @@
 import type { Credentials } from './adapters/types.js';
+import type { DiscoveredGateway } from './discovery/ssdp.js';
 import { BoxauditError } from './errors.js';
 import type { Snapshot, Warning } from './model/types.js';
 
@@ -129,7 +130,7 @@ async function collectDiscovered(
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
-  const locations = [...new Set(found.gateways.map((g) => g.location))];
+  const locations = oneLocationPerDevice(found.gateways);
   if (locations.length === 0) {
     const where = 'gateway' in target ? `at ${target.gateway}` : 'on the local network';
     const notes = found.warnings.map((w) => w.message).join('; ');
@@ -144,11 +145,35 @@ async function collectDiscovered(
   }
   const { collectUpnp } = await import('./adapters/upnp-igd.js');
   const snapshots: Snapshot[] = [];
+  const warnings = [...found.warnings];
+  let firstError: unknown;
   for (const location of locations) {
     options.log?.(`reading ${location}`);
-    const snapshot = await collectUpnp(location, adapterOptions);
-    snapshot.target = { ...snapshot.target, kind: 'gateway' in target ? 'gateway' : 'discovered' };
-    snapshots.push(snapshot);
+    try {
+      const snapshot = await collectUpnp(location, adapterOptions);
+      snapshot.target = { ...snapshot.target, kind: 'gateway' in target ? 'gateway' : 'discovered' };
+      snapshots.push(snapshot);
+    } catch (error) {
+      // One unreadable answer (a second IGD, a link-local address) must not sink the others.
+      if (options.signal?.aborted) throw error;
+      firstError ??= error;
+      const message = error instanceof Error ? error.message : String(error);
+      warnings.push({ code: 'UPNP_GATEWAY_UNREADABLE', message, where: location });
+    }
   }
-  return { snapshots, warnings: found.warnings };
+  if (snapshots.length === 0) throw firstError;
+  return { snapshots, warnings };
+}
+
+/**
+ * A box answers once per search target, address family and sub-device: keep one description URL per
+ * device (the UUID of its USN), preferring IPv4 (discovery lists IPv4 first), then one per URL.
+ */
+function oneLocationPerDevice(gateways: DiscoveredGateway[]): string[] {
+  const byDevice = new Map<string, string>();
+  for (const g of gateways) {
+    const device = g.usn?.match(/^uuid:[^:]+/i)?.[0]?.toLowerCase() ?? g.location;
+    if (!byDevice.has(device)) byDevice.set(device, g.location);
+  }
+  return [...new Set(byDevice.values())];
 }
