@@ -1,4 +1,4 @@
-import type { ForwardSource, PortForward, Protocol, Snapshot } from '../model/types.js';
+import type { ForwardSource, PortForward, PortRange, Protocol, Snapshot } from '../model/types.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -35,6 +35,11 @@ export interface ForwardMatch {
   minRangeSize?: number;
   /** leaseSeconds === 0. */
   permanent?: boolean;
+  /**
+   * true: only forwards limited to given sources (remoteHost set); false: only forwards open to any
+   * source. Omitted: both (a restricted forward still fails, one severity level lower).
+   */
+  remoteHostRestricted?: boolean;
 }
 
 /** Conditions on the box as a whole. */
@@ -49,11 +54,19 @@ export interface RuleMatch {
   router?: RouterMatch;
 }
 
+/** An example forward: ports may be written as a PortSpec (`104`, `"5900-5910"`) for brevity. */
+export type ExampleForward = Partial<Omit<PortForward, 'externalPort' | 'internalPort'>> & {
+  externalPort?: PortRange | PortSpec | null;
+  internalPort?: PortRange | PortSpec | null;
+};
+
 export interface RuleExample {
   /** A partial forward; the tester fills the rest with harmless defaults. */
-  forward?: Partial<PortForward>;
+  forward?: ExampleForward;
   /** A partial snapshot for router-level rules. */
   snapshot?: Partial<Snapshot>;
+  /** Profiles to evaluate this example under, e.g. `["health"]`. */
+  profiles?: Profile[];
   note?: string;
 }
 
@@ -72,7 +85,15 @@ export interface Rule {
   remediation: LocalizedText;
   references: Reference[];
   examples: { fail: RuleExample[]; pass: RuleExample[] };
+  /**
+   * Severity under a named profile (e.g. `{ "health": "critical" }`); takes precedence over the
+   * profile's default raise for the rule's category.
+   */
+  profileSeverity?: Partial<Record<Profile, Severity>>;
 }
+
+/** Profiles change severities: `health` = the network holds patient data. */
+export type Profile = 'health';
 
 export interface Waiver {
   rule: string;
@@ -102,6 +123,8 @@ export interface RuleSet {
   waivers: Waiver[];
   /** Profiles in force, e.g. `health`. */
   profiles: string[];
+  /** Per-rule severity overrides from the config (rule id → severity); applied at evaluation. */
+  severityOverrides?: Record<string, Severity>;
 }
 
 export type FindingStatus = 'fail' | 'inconclusive';

@@ -1,0 +1,202 @@
+/**
+ * Precompilation of a rule set for fast evaluation: parsed port ranges, compiled patterns,
+ * effective severities, and per protocol a port → candidate-rules index, so that a forward is
+ * only tested against the rules that could concern it.
+ */
+import { BoxauditError } from '../errors.js';
+import type { ForwardSource, PortRange, Protocol } from '../model/types.js';
+import { mergeRanges, parsePortSpec } from './ports.js';
+import { checkPatternSafety } from './regex-safety.js';
+import { lower, ruleSeverity } from './severity.js';
+import type { PortSpec, Rule, RuleSet, Severity, Waiver } from './types.js';
+
+export interface CompiledForwardRule {
+  rule: Rule;
+  /** Position in the rule set, for the dedup stamp. */
+  slot: number;
+  tcp: boolean;
+  udp: boolean;
+  either: PortRange[] | null;
+  internal: PortRange[] | null;
+  external: PortRange[] | null;
+  /** Has any port condition: such rules are skipped on very large ranges. */
+  perPort: boolean;
+  sources: ReadonlySet<ForwardSource> | null;
+  pattern: RegExp | null;
+  outsideLan: boolean | undefined;
+  minRangeSize: number | undefined;
+  permanent: boolean | undefined;
+  remoteHostRestricted: boolean | undefined;
+  severity: Severity;
+  adjustments: string[];
+  /** Severity and reasons when the forward is limited to given sources. */
+  restrictedSeverity: Severity;
+}
+
+export interface CompiledRouterRule {
+  rule: Rule;
+  dmzEnabled: boolean | undefined;
+  upnpEnabled: boolean | undefined;
+  remoteAdminOnWan: boolean | undefined;
+  severity: Severity;
+  adjustments: string[];
+  restrictedSeverity: Severity;
+}
+
+export interface CompiledRuleSet {
+  forwardRules: CompiledForwardRule[];
+  routerRules: CompiledRouterRule[];
+  /** Per protocol: rules without any port condition (tested on every forward). */
+  always: Record<Protocol, CompiledForwardRule[]>;
+  /** Per protocol: every rule with a port condition (used when a port is unknown or a range is wide). */
+  perPort: Record<Protocol, CompiledForwardRule[]>;
+  /** Per protocol: port → rules whose port condition covers it. */
+  byPort: Record<Protocol, Array<CompiledForwardRule[] | undefined>>;
+  /**
+   * Forwards spanning at least this many ports are reported by the large-range rule(s) only, not
+   * by each per-port rule (avoids hundreds of duplicates); null when no such rule is active.
+   */
+  largeRangeThreshold: number | null;
+  waiversByRule: Map<string, Waiver[]>;
+  ruleCount: number;
+}
+
+const cache = new WeakMap<RuleSet, CompiledRuleSet>();
+
+/** Compile (once per RuleSet object; treat a RuleSet as immutable once evaluated). */
+export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
+  const hit = cache.get(ruleSet);
+  if (hit) return hit;
+  const compiled = build(ruleSet);
+  cache.set(ruleSet, compiled);
+  return compiled;
+}
+
+function ranges(rule: Rule, key: string, specs: PortSpec[] | undefined): PortRange[] | null {
+  if (specs === undefined) return null;
+  const out: PortRange[] = [];
+  specs.forEach((spec, i) => {
+    const r = parsePortSpec(spec);
+    if (r === null) {
+      throw new BoxauditError(
+        'BOXAUDIT_RULE_INVALID',
+        `${rule.id}: /match/forward/${key}/${i} is not a valid port or range (got ${JSON.stringify(spec)})`,
+      );
+    }
+    out.push(r);
+  });
+  return mergeRanges(out);
+}
+
+function build(ruleSet: RuleSet): CompiledRuleSet {
+  const forwardRules: CompiledForwardRule[] = [];
+  const routerRules: CompiledRouterRule[] = [];
+  for (const rule of ruleSet.rules) {
+    const { severity, adjustments } = ruleSeverity(rule, ruleSet);
+    const restrictedSeverity = lower(severity);
+    const fm = rule.match.forward;
+    if (fm) {
+      let pattern: RegExp | null = null;
+      if (fm.descriptionPattern !== undefined) {
+        const problems = checkPatternSafety(fm.descriptionPattern);
+        if (problems.length > 0) {
+          throw new BoxauditError(
+            'BOXAUDIT_RULE_INVALID',
+            `${rule.id}: /match/forward/descriptionPattern ${problems.join('; ')}`,
+          );
+        }
+        pattern = new RegExp(fm.descriptionPattern, 'i');
+      }
+      const protocols = fm.protocols ?? ['tcp', 'udp'];
+      const either = ranges(rule, 'ports', fm.ports);
+      const internal = ranges(rule, 'internalPorts', fm.internalPorts);
+      const external = ranges(rule, 'externalPorts', fm.externalPorts);
+      forwardRules.push({
+        rule,
+        slot: forwardRules.length,
+        tcp: protocols.includes('tcp'),
+        udp: protocols.includes('udp'),
+        either,
+        internal,
+        external,
+        perPort: either !== null || internal !== null || external !== null,
+        sources: fm.sources ? new Set(fm.sources) : null,
+        pattern,
+        outsideLan: fm.internalHostOutsideLan,
+        minRangeSize: fm.minRangeSize,
+        permanent: fm.permanent,
+        remoteHostRestricted: fm.remoteHostRestricted,
+        severity,
+        adjustments,
+        restrictedSeverity,
+      });
+    } else if (rule.match.router) {
+      const rm = rule.match.router;
+      routerRules.push({
+        rule,
+        dmzEnabled: rm.dmzEnabled,
+        upnpEnabled: rm.upnpEnabled,
+        remoteAdminOnWan: rm.remoteAdminOnWan,
+        severity,
+        adjustments,
+        restrictedSeverity,
+      });
+    }
+  }
+
+  const always: Record<Protocol, CompiledForwardRule[]> = { tcp: [], udp: [] };
+  const perPort: Record<Protocol, CompiledForwardRule[]> = { tcp: [], udp: [] };
+  const byPort: Record<Protocol, Array<CompiledForwardRule[] | undefined>> = {
+    tcp: new Array(65536),
+    udp: new Array(65536),
+  };
+  for (const c of forwardRules) {
+    for (const proto of ['tcp', 'udp'] as const) {
+      if (!(proto === 'tcp' ? c.tcp : c.udp)) continue;
+      if (!c.perPort) {
+        always[proto].push(c);
+        continue;
+      }
+      perPort[proto].push(c);
+      // Index on every port any of its conditions names (the evaluator re-checks exactly).
+      const seen = new Set<number>();
+      for (const list of [c.either, c.internal, c.external]) {
+        for (const r of list ?? []) {
+          for (let p = r.start; p <= r.end; p++) {
+            if (seen.has(p)) continue;
+            seen.add(p);
+            const bucket = byPort[proto][p];
+            if (bucket) bucket.push(c);
+            else byPort[proto][p] = [c];
+          }
+        }
+      }
+    }
+  }
+
+  // The large-range threshold comes from active rules that report large ranges themselves.
+  let largeRangeThreshold: number | null = null;
+  for (const c of forwardRules) {
+    if (c.minRangeSize !== undefined && !c.perPort) {
+      largeRangeThreshold = Math.min(largeRangeThreshold ?? Number.POSITIVE_INFINITY, c.minRangeSize);
+    }
+  }
+
+  const waiversByRule = new Map<string, Waiver[]>();
+  for (const w of ruleSet.waivers) {
+    const list = waiversByRule.get(w.rule);
+    if (list) list.push(w);
+    else waiversByRule.set(w.rule, [w]);
+  }
+
+  return {
+    forwardRules,
+    routerRules,
+    always,
+    perPort,
+    byPort,
+    largeRangeThreshold,
+    waiversByRule,
+    ruleCount: forwardRules.length,
+  };
+}

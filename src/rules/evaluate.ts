@@ -1,0 +1,415 @@
+/**
+ * Pure, deterministic evaluation of snapshots against a rule set.
+ * Tri-state per rule and forward: fail, pass, or inconclusive when a needed field is unknown
+ * (never "pass" for what could not be seen).
+ */
+import { BoxauditError } from '../errors.js';
+import type { PortForward, PortRange, Snapshot } from '../model/types.js';
+import { type CompiledForwardRule, type CompiledRouterRule, compileRuleSet } from './compile.js';
+import { overlapsAny, rangeSize } from './ports.js';
+import { severityRank } from './severity.js';
+import { expand, templateValues } from './template.js';
+import type { Finding, RuleSet, Severity, Summary, WaivedFinding, Waiver } from './types.js';
+import { SEVERITIES } from './types.js';
+
+export interface EvaluateOptions {
+  /** The time waivers are checked against (ISO string or Date). Required: evaluation stays pure. */
+  now: Date | string;
+  /** Findings (status fail) at or above this severity give exitCode 1. Default `high`. */
+  failOn?: Severity;
+}
+
+export interface EvaluateResult {
+  findings: Finding[];
+  waived: WaivedFinding[];
+  summary: Summary;
+}
+
+const FULL_RANGE: PortRange = { start: 1, end: 65535 };
+const PASS = 0;
+const FAIL = 1;
+const UNKNOWN = 2;
+
+/** Per-snapshot facts computed once. */
+interface SnapshotContext {
+  snapshot: Snapshot;
+  index: number;
+  /** [network, mask] pairs of the IPv4 LAN prefixes; null = use RFC 1918. */
+  lan: Array<[number, number]> | null;
+}
+
+/**
+ * Evaluate snapshots against a rule set. Pure: the same input gives deep-equal output.
+ * Findings are sorted by severity, then snapshot, then forward order (router-level first), then rule id.
+ * @throws BoxauditError BOXAUDIT_INPUT_INVALID when the snapshots or `now` are malformed.
+ */
+export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: EvaluateOptions): EvaluateResult {
+  const nowMs = typeof options.now === 'string' ? Date.parse(options.now) : options.now?.getTime?.();
+  if (nowMs === undefined || Number.isNaN(nowMs)) {
+    throw new BoxauditError(
+      'BOXAUDIT_INPUT_INVALID',
+      `evaluate: options.now is not a valid date (${String(options.now)})`,
+    );
+  }
+  if (!Array.isArray(snapshots)) {
+    throw new BoxauditError('BOXAUDIT_INPUT_INVALID', 'evaluate: snapshots must be an array');
+  }
+  const failOn = options.failOn ?? 'high';
+  if (!SEVERITIES.includes(failOn)) {
+    throw new BoxauditError(
+      'BOXAUDIT_INPUT_INVALID',
+      `evaluate: failOn must be one of ${SEVERITIES.join(', ')}`,
+    );
+  }
+  const compiled = compileRuleSet(ruleSet);
+
+  const expired: Waiver[] = [];
+  const activeWaivers = new Map<string, Waiver[]>();
+  for (const [ruleId, list] of compiled.waiversByRule) {
+    const active = list.filter((w) => {
+      const ok = waiverExpiry(w) >= nowMs;
+      if (!ok) expired.push(w);
+      return ok;
+    });
+    if (active.length > 0) activeWaivers.set(ruleId, active);
+  }
+  // Expired waivers in config order, so the report lists them as written.
+  expired.sort((a, b) => ruleSet.waivers.indexOf(a) - ruleSet.waivers.indexOf(b));
+
+  const raw: Array<{ finding: Finding; order: number; forward: PortForward | null }> = [];
+  const stamp = new Int32Array(compiled.ruleCount);
+  let generation = 0;
+  let forwardsChecked = 0;
+  let coverageGaps = 0;
+  const unknown: string[] = [];
+
+  snapshots.forEach((snapshot, snapshotIndex) => {
+    if (snapshot === null || typeof snapshot !== 'object' || !Array.isArray(snapshot.forwards)) {
+      throw new BoxauditError(
+        'BOXAUDIT_INPUT_INVALID',
+        `evaluate: snapshots[${snapshotIndex}] is not a snapshot (no forwards array)`,
+      );
+    }
+    for (const c of snapshot.coverage ?? []) if (c.status !== 'complete') coverageGaps++;
+    const ctx: SnapshotContext = { snapshot, index: snapshotIndex, lan: lanNetworks(snapshot.lanPrefixes) };
+
+    for (const r of compiled.routerRules) {
+      const outcome = evaluateRouter(r, snapshot, unknown);
+      if (outcome.status === PASS) continue;
+      raw.push({
+        finding: makeFinding(r, outcome.status, outcome.restricted, ctx, null, unknown),
+        order: -1,
+        forward: null,
+      });
+    }
+
+    const forwards = snapshot.forwards;
+    for (let fi = 0; fi < forwards.length; fi++) {
+      const f = forwards[fi]!;
+      forwardsChecked++;
+      if (f.enabled === false) continue; // a disabled forward exposes nothing
+      const proto = f.protocol === 'udp' ? 'udp' : 'tcp';
+      const ext = f.externalPort ?? (f.source === 'dmz' ? FULL_RANGE : null);
+      const int = f.internalPort ?? (f.source === 'dmz' ? FULL_RANGE : null);
+      const size = Math.max(ext ? rangeSize(ext) : 0, int ? rangeSize(int) : 0);
+      const large = compiled.largeRangeThreshold !== null && size >= compiled.largeRangeThreshold;
+      generation++;
+
+      const check = (c: CompiledForwardRule): void => {
+        if (stamp[c.slot] === generation) return;
+        stamp[c.slot] = generation;
+        unknown.length = 0;
+        const status = evaluateForward(c, f, ext, int, size, ctx, unknown);
+        if (status === PASS) return;
+        const restricted = isRestricted(f.remoteHost);
+        raw.push({ finding: makeFinding(c, status, restricted, ctx, f, unknown), order: fi, forward: f });
+      };
+
+      for (const c of compiled.always[proto]) check(c);
+      if (large) continue;
+      if (ext === null || int === null || size > 64) {
+        for (const c of compiled.perPort[proto]) check(c);
+      } else {
+        const index = compiled.byPort[proto];
+        for (let p = ext.start; p <= ext.end; p++) {
+          const bucket = index[p];
+          if (bucket) for (const c of bucket) check(c);
+        }
+        for (let p = int.start; p <= int.end; p++) {
+          const bucket = index[p];
+          if (bucket) for (const c of bucket) check(c);
+        }
+      }
+    }
+  });
+
+  raw.sort(
+    (a, b) =>
+      severityRank(a.finding.severity) - severityRank(b.finding.severity) ||
+      a.finding.snapshotIndex - b.finding.snapshotIndex ||
+      a.order - b.order ||
+      (a.finding.ruleId < b.finding.ruleId ? -1 : a.finding.ruleId > b.finding.ruleId ? 1 : 0),
+  );
+
+  const findings: Finding[] = [];
+  const waived: WaivedFinding[] = [];
+  for (const { finding, forward } of raw) {
+    const waiver = activeWaivers.get(finding.ruleId)?.find((w) => waiverMatches(w, forward));
+    if (waiver) waived.push({ ...finding, waiver });
+    else findings.push(finding);
+  }
+
+  const counts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 } as Record<Severity, number>;
+  let inconclusive = 0;
+  let exitCode: 0 | 1 = 0;
+  const threshold = severityRank(failOn);
+  for (const f of findings) {
+    if (f.status === 'inconclusive') {
+      inconclusive++;
+      continue;
+    }
+    counts[f.severity]++;
+    if (severityRank(f.severity) <= threshold) exitCode = 1;
+  }
+  return {
+    findings,
+    waived,
+    summary: {
+      failOn,
+      exitCode,
+      counts,
+      inconclusive,
+      waived: waived.length,
+      expiredWaivers: expired,
+      forwardsChecked,
+      coverageGaps,
+    },
+  };
+}
+
+/** Milliseconds after which a waiver no longer applies; a date-only expiry lasts through that UTC day. */
+export function waiverExpiry(w: Waiver): number {
+  const text = String(w.expires);
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T23:59:59.999Z`) : Date.parse(text);
+  return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
+}
+
+function waiverMatches(w: Waiver, forward: PortForward | null): boolean {
+  const m = w.match;
+  if (!m) return true;
+  const wantsForward =
+    m.forwardId !== undefined ||
+    m.internalHost !== undefined ||
+    m.externalPort !== undefined ||
+    m.description !== undefined;
+  if (!wantsForward) return true;
+  if (forward === null) return false;
+  if (m.forwardId !== undefined && forward.id !== m.forwardId) return false;
+  if (m.internalHost !== undefined && forward.internalHost !== m.internalHost) return false;
+  if (m.externalPort !== undefined) {
+    const r = forward.externalPort;
+    if (r === null || m.externalPort < r.start || m.externalPort > r.end) return false;
+  }
+  if (m.description !== undefined && (forward.description ?? '').trim() !== m.description.trim())
+    return false;
+  return true;
+}
+
+/** A remote host of "", "*", 0.0.0.0 or ::/0 means any source, whatever the box wrote. */
+function isRestricted(remoteHost: string | null): boolean {
+  if (remoteHost === null) return false;
+  const t = remoteHost.trim();
+  return !(
+    t === '' ||
+    t === '*' ||
+    t === '0.0.0.0' ||
+    t === '0.0.0.0/0' ||
+    t === '::' ||
+    t === '::/0' ||
+    t.toLowerCase() === 'any'
+  );
+}
+
+function parseIpv4(text: string): number | null {
+  const parts = text.split('.');
+  if (parts.length !== 4) return null;
+  let n = 0;
+  for (const p of parts) {
+    if (p.length === 0 || p.length > 3) return null;
+    const v = Number(p);
+    if (!Number.isInteger(v) || v < 0 || v > 255 || !/^\d+$/.test(p)) return null;
+    n = n * 256 + v;
+  }
+  return n >>> 0;
+}
+
+function network(cidr: string): [number, number] | null {
+  const [base, bitsText] = cidr.trim().split('/');
+  const a = parseIpv4(base ?? '');
+  const bits = bitsText === undefined ? 32 : Number(bitsText);
+  if (a === null || !Number.isInteger(bits) || bits < 0 || bits > 32) return null;
+  const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+  return [(a & mask) >>> 0, mask];
+}
+
+const RFC1918: Array<[number, number]> = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map(
+  (c) => network(c)!,
+);
+
+function lanNetworks(prefixes: string[] | null | undefined): Array<[number, number]> | null {
+  if (!Array.isArray(prefixes)) return null;
+  const nets = prefixes.map(network).filter((n): n is [number, number] => n !== null);
+  return nets.length > 0 ? nets : null; // no IPv4 prefix known: fall back to RFC 1918
+}
+
+/**
+ * Is the internal host outside the box's LAN (UPnProxy) — including the box's loopback?
+ * IPv6 hosts (pinholes) are not judged: false. A host name cannot be judged: null.
+ */
+function outsideLan(host: string | null, ctx: SnapshotContext): boolean | null {
+  if (host === null) return null;
+  if (host.includes(':')) return false;
+  const a = parseIpv4(host.trim());
+  if (a === null) return null;
+  const nets = ctx.lan ?? RFC1918;
+  for (const [net, mask] of nets) if ((a & mask) >>> 0 === net) return false;
+  return true;
+}
+
+function evaluateForward(
+  c: CompiledForwardRule,
+  f: PortForward,
+  ext: PortRange | null,
+  int: PortRange | null,
+  size: number,
+  ctx: SnapshotContext,
+  unknown: string[],
+): number {
+  if (!(f.protocol === 'udp' ? c.udp : c.tcp)) return PASS;
+  if (c.sources !== null && !c.sources.has(f.source)) return PASS;
+  if (c.remoteHostRestricted !== undefined && isRestricted(f.remoteHost) !== c.remoteHostRestricted)
+    return PASS;
+  if (c.either !== null) {
+    const hit = (ext !== null && overlapsAny(ext, c.either)) || (int !== null && overlapsAny(int, c.either));
+    if (!hit) {
+      if (ext !== null && int !== null) return PASS;
+      if (ext === null) unknown.push('externalPort');
+      if (int === null) unknown.push('internalPort');
+    }
+  }
+  if (c.internal !== null) {
+    if (int === null) unknown.push('internalPort');
+    else if (!overlapsAny(int, c.internal)) return PASS;
+  }
+  if (c.external !== null) {
+    if (ext === null) unknown.push('externalPort');
+    else if (!overlapsAny(ext, c.external)) return PASS;
+  }
+  if (c.minRangeSize !== undefined) {
+    if (ext === null && int === null) unknown.push('externalPort');
+    else if (size < c.minRangeSize) return PASS;
+  }
+  if (c.permanent !== undefined) {
+    if (f.leaseSeconds === null || f.leaseSeconds === undefined) unknown.push('leaseSeconds');
+    else if ((f.leaseSeconds === 0) !== c.permanent) return PASS;
+  }
+  if (c.pattern !== null) {
+    if (f.description === null || f.description === undefined) unknown.push('description');
+    else if (!c.pattern.test(f.description.slice(0, 512))) return PASS;
+  }
+  if (c.outsideLan !== undefined) {
+    const out = outsideLan(f.internalHost, ctx);
+    if (out === null) unknown.push('internalHost');
+    else if (out !== c.outsideLan) return PASS;
+  }
+  if (f.enabled === null || f.enabled === undefined) unknown.push('enabled');
+  return unknown.length > 0 ? UNKNOWN : FAIL;
+}
+
+function evaluateRouter(
+  r: CompiledRouterRule,
+  s: Snapshot,
+  unknown: string[],
+): { status: number; restricted: boolean } {
+  unknown.length = 0;
+  let restricted = false;
+  const conds: Array<[boolean | undefined, boolean | null, string]> = [];
+  if (r.dmzEnabled !== undefined) conds.push([r.dmzEnabled, dmzState(s), 'dmz.enabled']);
+  if (r.upnpEnabled !== undefined) conds.push([r.upnpEnabled, upnpState(s), 'upnp.enabled']);
+  if (r.remoteAdminOnWan !== undefined) {
+    const state = remoteAdminState(s);
+    restricted = state.restricted;
+    conds.push([r.remoteAdminOnWan, state.onWan, 'remoteAdmin']);
+  }
+  for (const [want, have, field] of conds) {
+    if (have === null) unknown.push(field);
+    else if (have !== want) return { status: PASS, restricted };
+  }
+  return { status: unknown.length > 0 ? UNKNOWN : FAIL, restricted };
+}
+
+/** DMZ on: the box says so, or (state not visible) an enabled DMZ forward was listed. */
+function dmzState(s: Snapshot): boolean | null {
+  const v = s.dmz?.enabled;
+  if (v === true || v === false) return v;
+  return s.forwards.some((f) => f.source === 'dmz' && f.enabled !== false) ? true : null;
+}
+
+/** UPnP on: the box says so, or (state not visible) UPnP mappings were listed. */
+function upnpState(s: Snapshot): boolean | null {
+  const v = s.upnp?.enabled;
+  if (v === true || v === false) return v;
+  return s.forwards.some((f) => f.source === 'upnp') ? true : null;
+}
+
+/** Remote admin reachable from the WAN; `restricted` when every WAN service is limited to given sources. */
+function remoteAdminState(s: Snapshot): { onWan: boolean | null; restricted: boolean } {
+  const ra = s.remoteAdmin;
+  if (!ra) return { onWan: null, restricted: false };
+  const services = Array.isArray(ra.services) ? ra.services : [];
+  const wan = services.filter((x) => x.wan === true);
+  if (wan.length > 0)
+    return { onWan: true, restricted: wan.every((x) => isRestricted(x.restrictedTo ?? null)) };
+  if (ra.enabled === false) return { onWan: false, restricted: false };
+  if (services.some((x) => x.wan === null || x.wan === undefined)) return { onWan: null, restricted: false };
+  if (ra.enabled === null || ra.enabled === undefined)
+    return services.length > 0 ? { onWan: false, restricted: false } : { onWan: null, restricted: false };
+  return { onWan: false, restricted: false };
+}
+
+function makeFinding(
+  c: CompiledForwardRule | CompiledRouterRule,
+  status: number,
+  restricted: boolean,
+  ctx: SnapshotContext,
+  forward: PortForward | null,
+  unknown: string[],
+): Finding {
+  const rule = c.rule;
+  let severity = c.severity;
+  let adjustments = c.adjustments;
+  if (restricted && !('remoteHostRestricted' in c && c.remoteHostRestricted === true)) {
+    severity = c.restrictedSeverity;
+    const why = forward
+      ? `limited to source ${forward.remoteHost}: ${c.severity} → ${severity}`
+      : `remote admin limited to given sources: ${c.severity} → ${severity}`;
+    adjustments = [...adjustments, why];
+  }
+  const values = templateValues(forward, ctx.snapshot);
+  const finding: Finding = {
+    ruleId: rule.id,
+    status: status === FAIL ? 'fail' : 'inconclusive',
+    severity,
+    confidence: rule.confidence,
+    category: rule.category,
+    snapshotIndex: ctx.index,
+    forwardId: forward ? forward.id : null,
+    title: expand(rule.title, values),
+    message: expand(rule.message, values),
+    remediation: expand(rule.remediation, values),
+    references: rule.references,
+  };
+  if (adjustments.length > 0) finding.adjustments = [...adjustments];
+  if (status === UNKNOWN) finding.unknown = [...new Set(unknown)].sort();
+  return finding;
+}
