@@ -46,6 +46,8 @@ interface Device {
   model: string;
   modelNumber: string | null;
   igd: 1 | 2;
+  /** Offers WANIPv6FirewallControl (IPv6 pinholes boxaudit does not read). */
+  ipv6fc?: true;
   /** WAN connection services, in document order. */
   services: string[];
   /** The first WAN service's control URL, resolved. */
@@ -87,6 +89,7 @@ const DEVICES: Record<string, Device | { onlyNotFound: number }> = {
     model: 'Residential Livebox (GPON, WAN Ethernet)',
     modelNumber: '4+',
     igd: 2,
+    ipv6fc: true,
     services: [IP2],
     control: at('/2210321d/upnp/control/WANIPConn1'),
     mapping: tcp(29562, '192.168.1.77', 0, { int: 32400, description: '[redacted]' }),
@@ -131,6 +134,7 @@ const DEVICES: Record<string, Device | { onlyNotFound: number }> = {
     model: 'FRITZ!Box 5690 Pro',
     modelNumber: '5690avme',
     igd: 2,
+    ipv6fc: true,
     services: [IP2],
     control: at('/igd2upnp/control/WANIPConn2'),
     mapping: tcp(16127, '192.168.178.51', 0),
@@ -143,6 +147,7 @@ const DEVICES: Record<string, Device | { onlyNotFound: number }> = {
     model: 'FRITZ!Box 6660 Cable',
     modelNumber: '6660avm',
     igd: 2,
+    ipv6fc: true,
     services: [IP2],
     control: at('/igd2upnp/control/WANIPConn2'),
     mapping: tcp(16137, '192.168.54.48', 0),
@@ -157,6 +162,7 @@ const DEVICES: Record<string, Device | { onlyNotFound: number }> = {
     model: 'Sagemcom F@st5688b',
     modelNumber: 'Sagemcom F@st5688b',
     igd: 2,
+    ipv6fc: true,
     services: [IP2],
     control: at('/ctl/IPConn'),
     mapping: tcp(16132, '192.168.1.161', 2175, { description: 'FluxOS Reserved' }),
@@ -170,6 +176,7 @@ const DEVICES: Record<string, Device | { onlyNotFound: number }> = {
     model: 'Sagemcom F@st5696b',
     modelNumber: 'Sagemcom F@st5696b',
     igd: 2,
+    ipv6fc: true,
     services: [IP2],
     control: at('/ctl/IPConn'),
     mapping: tcp(16187, '192.168.1.207', 604207),
@@ -182,6 +189,7 @@ const DEVICES: Record<string, Device | { onlyNotFound: number }> = {
     model: 'SagemCom Fast5330b-r1',
     modelNumber: 'SagemCom Fast5330b-r1',
     igd: 2,
+    ipv6fc: true,
     services: [IP2],
     control: at('/ctl/IPConn'),
     mapping: tcp(16137, '192.168.1.134', 604237),
@@ -252,6 +260,7 @@ const DEVICES: Record<string, Device | { onlyNotFound: number }> = {
     model: 'FRITZ!Box 7530 AX',
     modelNumber: '7530avm',
     igd: 2,
+    ipv6fc: true,
     services: [IP2],
     control: at('/igd2upnp/control/WANIPConn2'),
     mapping: tcp(16127, '192.168.2.21', 0),
@@ -264,6 +273,7 @@ const DEVICES: Record<string, Device | { onlyNotFound: number }> = {
     model: 'FRITZ!Box 7590',
     modelNumber: '7590avm',
     igd: 2,
+    ipv6fc: true,
     services: [IP2],
     control: at('/igd2upnp/control/WANIPConn2'),
     mapping: tcp(16162, '192.168.100.85', 2173),
@@ -276,6 +286,7 @@ const DEVICES: Record<string, Device | { onlyNotFound: number }> = {
     model: 'FRITZ!Box 7590 AX',
     modelNumber: '7590avme',
     igd: 2,
+    ipv6fc: true,
     services: [IP2],
     control: at('/igd2upnp/control/WANIPConn2'),
     mapping: tcp(16172, '192.168.40.76', 3551),
@@ -336,6 +347,7 @@ const DEVICES: Record<string, Device | { onlyNotFound: number }> = {
     model: 'IGD Version 2.00',
     modelNumber: '2.00',
     igd: 2,
+    ipv6fc: true,
     services: [IP2, PPP1],
     control: at('/upnp/control/WANIPConn1'),
     mapping: udp(9153, '192.168.18.16', 48833, { description: 'Flux_Test_App' }),
@@ -370,6 +382,7 @@ const DEVICES: Record<string, Device | { onlyNotFound: number }> = {
     model: 'Funbox 6, (GPON, WAN Ethernet)',
     modelNumber: '6',
     igd: 2,
+    ipv6fc: true,
     services: [PPP1],
     control: at('/64c41295/upnp/control/WANIPConn1'),
     mapping: tcp(16137, '192.168.1.22', 0),
@@ -382,6 +395,7 @@ const DEVICES: Record<string, Device | { onlyNotFound: number }> = {
     model: 'Residential Livebox (GPON, WAN Ethernet)',
     modelNumber: '5',
     igd: 2,
+    ipv6fc: true,
     services: [IP2],
     control: at('/b36516b9/upnp/control/WANIPConn1'),
     mapping: tcp(16122, '192.168.1.15', 3097),
@@ -393,6 +407,7 @@ const DEVICES: Record<string, Device | { onlyNotFound: number }> = {
     model: 'Residential Livebox (GPON, WAN Ethernet)',
     modelNumber: '4+',
     igd: 2,
+    ipv6fc: true,
     services: [IP2],
     control: at('/e03e294b/upnp/control/WANIPConn1'),
     mapping: tcp(16197, '192.168.1.47', 0),
@@ -437,6 +452,7 @@ const DEVICES: Record<string, Device | { onlyNotFound: number }> = {
     model: 'UDM-Pro',
     modelNumber: '0002d30a',
     igd: 2,
+    ipv6fc: true,
     services: [IP2],
     control: at('/ctl/IPConn'),
     mapping: tcp(16127, '192.168.1.90', 604282),
@@ -532,6 +548,7 @@ describe.skipIf(!present)('real-router captures: parsing', () => {
       expect(d.services[0]?.controlUrl).toBe(expected.control);
       if (expected.urlBase !== undefined) expect(d.urlBase).toBe(expected.urlBase);
       expect(d.allServices.length).toBeGreaterThanOrEqual(d.services.length);
+      expect(d.ipv6FirewallControl).toBe(expected.ipv6fc === true);
     });
 
     it('GetGenericPortMappingEntry → the forward', () => {
@@ -687,6 +704,10 @@ describe.skipIf(!present)('real-router captures: the whole adapter over loopback
       expect(snapshot.warnings.map((w) => w.code)).toContain('UPNP_EMPTY_ENTRY');
     }
     expect(snapshot.coverage.find((c) => c.area === 'static-forwards')?.status).toBe('not-visible');
+    expect(snapshot.coverage.find((c) => c.area === 'ipv6-pinholes')).toMatchObject({
+      status: 'not-visible',
+      code: expected.ipv6fc ? 'UPNP_IPV6_PINHOLES_NOT_READ' : 'UPNP_CANNOT_SEE_IPV6',
+    });
   });
 
   const listed = devices.filter((f) => {
