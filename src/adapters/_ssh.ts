@@ -228,6 +228,33 @@ export function verifyHostKey(
   };
 }
 
+/** Host key algorithms ssh2 negotiates, in its default order. */
+const HOST_KEY_ALGORITHMS = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+] as const;
+
+/**
+ * Host key algorithms with those known for this host first (as OpenSSH does), so that a host known by
+ * its RSA key is not asked for its Ed25519 key and then wrongly reported as changed.
+ */
+export function preferredHostKeyAlgorithms(
+  knownHostsText: string | null,
+  host: string,
+  port: number,
+): string[] {
+  const known = parseKnownHosts(knownHostsText ?? '')
+    .filter((e) => e.marker === null && hostMatches(e.patterns, host, port))
+    .flatMap((e) => (e.keyType === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [e.keyType]))
+    .filter((t) => (HOST_KEY_ALGORITHMS as readonly string[]).includes(t));
+  return [...new Set([...known, ...HOST_KEY_ALGORITHMS])];
+}
+
 async function loadKnownHosts(policy: HostKeyPolicy, ctx: string): Promise<string | null> {
   if (policy.knownHosts !== undefined) return policy.knownHosts;
   const explicit = policy.knownHostsFile;
@@ -359,6 +386,11 @@ export const ssh2Connector: SshConnector = async (options, { signal }) => {
       readyTimeout: timeoutMs,
       // Only the methods the caller gave credentials for; no keyboard-interactive prompts.
       tryKeyboard: false,
+      algorithms: {
+        serverHostKey: preferredHostKeyAlgorithms(knownHostsText, options.host, options.port) as NonNullable<
+          ConnectConfig['algorithms']
+        >['serverHostKey'],
+      },
       hostVerifier: (key: Buffer) => {
         verdict = verifyHostKey(
           key,

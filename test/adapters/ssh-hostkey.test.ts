@@ -4,7 +4,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fingerprintOf, keyTypeOf, sshTargetOptions, verifyHostKey } from '../../src/adapters/_ssh.js';
+import {
+  fingerprintOf,
+  keyTypeOf,
+  preferredHostKeyAlgorithms,
+  sshTargetOptions,
+  verifyHostKey,
+} from '../../src/adapters/_ssh.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'boxaudit-hostkey-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -117,5 +123,15 @@ describe('SSH host key verification', () => {
       hostKey: a.fingerprint,
       trustOnFirstUse: true,
     });
+  });
+});
+
+describe('host key algorithm preference', () => {
+  it('asks first for the key types known_hosts holds for this host', () => {
+    const rsaOnly = `[10.77.0.1]:2222 ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ==\nother ssh-ed25519 ${a.line.split(' ')[1]}\n`;
+    const list = preferredHostKeyAlgorithms(rsaOnly, '10.77.0.1', 2222);
+    expect(list.slice(0, 3)).toEqual(['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
+    expect(list).toContain('ssh-ed25519');
+    expect(preferredHostKeyAlgorithms(null, 'h', 22)[0]).toBe('ssh-ed25519');
   });
 });

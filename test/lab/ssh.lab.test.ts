@@ -91,6 +91,11 @@ describeLab('linux adapter over SSH (real sshd, nft, miniupnpd)', {}, (getLab) =
     expect(snap.forwards).toHaveLength(5);
   });
 
+  it('a host known only by its RSA key is asked for that key, not reported as changed', async () => {
+    const snap = await collect(target({ knownHosts: `${sshd.rsaKnownHostsLine}\n` }));
+    expect(snap.forwards).toHaveLength(5);
+  });
+
   it('refuses a pinned host key that does not match: BOXAUDIT_HOST_KEY naming both fingerprints', async () => {
     const before = await lab.nftRuleset();
     const err = await collect(target({ hostKey: sshd.otherHostFingerprint })).then(

@@ -25,14 +25,16 @@ export interface LabSshd {
   hostFingerprint: string;
   /** Fingerprint of a host key the server does not have (a "pinned" key that no longer matches). */
   otherHostFingerprint: string;
-  /** A known_hosts line for `[host]:port` with the real key. */
+  /** A known_hosts line for `[host]:port` with the real (Ed25519) key. */
   knownHostsLine: string;
+  /** A known_hosts line with the server's other host key, RSA (as an older known_hosts would hold). */
+  rsaKnownHostsLine: string;
 }
 
 const SSHD_PORT = 2222;
 
-function keygen(file: string, comment: string, passphrase = ''): void {
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-C', comment, '-f', file]);
+function keygen(file: string, comment: string, passphrase = '', type = 'ed25519'): void {
+  execFileSync('ssh-keygen', ['-q', '-t', type, '-N', passphrase, '-C', comment, '-f', file]);
 }
 
 /** A throwaway passphrase for the lab's encrypted test key (not a secret: the key lives only in the lab). */
@@ -56,6 +58,8 @@ export async function startLabSshd(lab: Lab): Promise<LabSshd> {
   const wrongKey = join(dir, 'id_wrong');
   const encryptedKey = join(dir, 'id_encrypted');
   keygen(hostKey, 'lab-host');
+  const rsaHostKey = join(dir, 'ssh_host_rsa_key');
+  keygen(rsaHostKey, 'lab-host-rsa', '', 'rsa');
   keygen(otherHostKey, 'other-host');
   keygen(userKey, 'audit');
   keygen(wrongKey, 'wrong');
@@ -72,6 +76,7 @@ export async function startLabSshd(lab: Lab): Promise<LabSshd> {
       `Port ${SSHD_PORT}`,
       `ListenAddress ${LAB_ADDRESSES.gwLanIp}`,
       `HostKey ${hostKey}`,
+      `HostKey ${rsaHostKey}`,
       `PidFile ${join(dir, 'sshd.pid')}`,
       `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
       'PermitRootLogin prohibit-password',
@@ -114,5 +119,6 @@ export async function startLabSshd(lab: Lab): Promise<LabSshd> {
     hostFingerprint: fingerprint(`${hostKey}.pub`),
     otherHostFingerprint: fingerprint(`${otherHostKey}.pub`),
     knownHostsLine: `[${LAB_ADDRESSES.gwLanIp}]:${SSHD_PORT} ${hostKeyLine}`,
+    rsaKnownHostsLine: `[${LAB_ADDRESSES.gwLanIp}]:${SSHD_PORT} ${readFileSync(`${rsaHostKey}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ')}`,
   };
 }
