@@ -76,7 +76,7 @@ export function parseVyos(text: string, options: ParseOptions = {}): ConfigParts
   }
   parts.dmz ??= { enabled: false, host: null };
 
-  const upnpOn = hasPrefix(lines, ['service', 'upnp']);
+  const upnpOn = hasPrefix(lines, ['service', 'upnp']) || hasPrefix(lines, ['service', 'upnp2']);
   parts.upnp = { enabled: upnpOn, mappingCount: null, igdVersion: null };
   wanIf ??= valuesAt(lines, ['service', 'upnp', 'wan-interface'])?.[0] ?? null;
   const ruleset = hasPrefix(lines, ['firewall', 'ipv4', 'input', 'filter'])
@@ -88,7 +88,7 @@ export function parseVyos(text: string, options: ParseOptions = {}): ConfigParts
   parts.coverage.push(
     cover('static-forwards', 'complete', 'VYOS_NAT_DESTINATION', 'every nat destination rule was read'),
     cover('dmz', 'complete', 'VYOS_NAT_DESTINATION', 'a destination NAT without ports counts as a DMZ'),
-    cover('upnp-state', 'complete', 'VYOS_SERVICE_UPNP', 'UPnP is on when `service upnp` is configured'),
+    cover('upnp-state', 'complete', 'VYOS_SERVICE_UPNP', 'UPnP is on when `service upnp` (or `upnp2`) is configured'),
     cover(
       'upnp-mappings',
       upnpOn ? 'not-visible' : 'complete',
