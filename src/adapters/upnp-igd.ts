@@ -257,11 +257,26 @@ const worst = (a: CoverageStatus, b: CoverageStatus): CoverageStatus => {
   return rank.indexOf(a) >= rank.indexOf(b) ? a : b;
 };
 
+const connectionStatusOf = (r: EndpointReading): string | null =>
+  textOrNull(r.status.GetStatusInfo?.NewConnectionStatus);
+
+/**
+ * A WAN service that says it is not connected and listed nothing (the unused PPP service many
+ * boxes describe next to the real IP one): its failure to list does not make the box's coverage
+ * worse. It is still shown in `details.services`.
+ */
+const isIdle = (r: EndpointReading): boolean => {
+  const status = connectionStatusOf(r);
+  return status !== null && status.toLowerCase() !== 'connected' && (r.enumeration?.entriesRead ?? 0) === 0;
+};
+
 function mappingCoverage(readings: EndpointReading[]): CoverageItem {
   const endings = readings.map((r) => ({ reading: r, ending: r.failure ?? r.enumeration!.ending }));
+  const active = endings.filter((e) => !isIdle(e.reading));
+  const considered = active.length > 0 ? active : endings;
   let status: CoverageStatus = 'complete';
-  for (const { ending } of endings) status = worst(status, ending.status);
-  const main = endings.find((e) => e.ending.status === status)!;
+  for (const { ending } of considered) status = worst(status, ending.status);
+  const main = considered.find((e) => e.ending.status === status)!;
   const details: Record<string, unknown> = { ...main.ending.details, controlUrl: main.reading.controlUrl };
   if (main.reading.enumeration) details.method = main.reading.enumeration.method;
   if (endings.length > 1) {
@@ -271,6 +286,8 @@ function mappingCoverage(readings: EndpointReading[]): CoverageItem {
       status: ending.status,
       code: ending.code,
       entries: reading.enumeration?.entriesRead ?? 0,
+      connectionStatus: connectionStatusOf(reading),
+      idle: isIdle(reading),
     }));
   }
   return { area: 'upnp-mappings', status, code: main.ending.code, reason: main.ending.reason, details };
@@ -423,8 +440,12 @@ export async function collectUpnp(
   coverage.push(...blindSpots(description));
 
   // Gateway facts from the first endpoint that gave an external address (else the first).
+  const hasIp = (r: EndpointReading) =>
+    textOrNull(r.status.GetExternalIPAddress?.NewExternalIPAddress) !== null;
   const primary =
-    readings.find((r) => textOrNull(r.status.GetExternalIPAddress?.NewExternalIPAddress)) ?? readings[0];
+    readings.find((r) => hasIp(r) && connectionStatusOf(r)?.toLowerCase() === 'connected') ??
+    readings.find(hasIp) ??
+    readings[0];
   const st = primary?.status ?? {};
   const externalIp = textOrNull(st.GetExternalIPAddress?.NewExternalIPAddress);
   const uptimeText = textOrNull(st.GetStatusInfo?.NewUptime);

@@ -68,6 +68,8 @@ export interface IgdSimulatorQuirks {
   entityBomb?: boolean;
   /** A second WANConnectionDevice with WANPPPConnection:1 on its own control URL and table. */
   twoWanServices?: boolean;
+  /** With twoWanServices: the PPP service is unused (Disconnected, 501 on listing), as on many boxes. */
+  idlePpp?: boolean;
   /** Three connection services sharing one control URL (Askey RTF8316VW). */
   sharedControlUrl?: boolean;
   /** The description points its control URLs at another host (127.0.0.2, a loopback trap). */
@@ -403,10 +405,16 @@ export async function startIgdSimulator(options: IgdSimulatorOptions = {}): Prom
       );
       return;
     }
-    const result = act(action, args, table);
+    const idle = q.idlePpp === true && path === PPP_PATH;
+    const result =
+      idle && action === 'GetGenericPortMappingEntry'
+        ? new SoapFault(501, 'Action Failed')
+        : act(action, args, table);
     if (result === 'hang') return;
-    if (result instanceof SoapFault) send(req, res, 500, 'text/xml; charset="utf-8"', faultReply(result));
-    else send(req, res, 200, 'text/xml; charset="utf-8"', soapReply(action, serviceType, result));
+    const reply =
+      idle && typeof result === 'string' ? result.replace('>Connected<', '>Disconnected<') : result;
+    if (reply instanceof SoapFault) send(req, res, 500, 'text/xml; charset="utf-8"', faultReply(reply));
+    else send(req, res, 200, 'text/xml; charset="utf-8"', soapReply(action, serviceType, reply));
   }
 
   const makeServer = (trap: boolean): http.Server => {

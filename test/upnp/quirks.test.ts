@@ -336,6 +336,15 @@ describe('URLBase and control URLs', () => {
     ]);
   });
 
+  it('an unused PPP service (Disconnected, cannot list) does not spoil the IP service’s coverage', async () => {
+    const { snapshot } = await collect({ quirks: { twoWanServices: true, idlePpp: true } });
+    expect(ports(snapshot)).toEqual(ALL);
+    expect(mappingCoverage(snapshot)).toMatchObject({ status: 'complete', code: 'UPNP_END_713' });
+    const services = mappingCoverage(snapshot).details?.services as Array<Record<string, unknown>>;
+    expect(services[1]).toMatchObject({ code: 'UPNP_END_501', status: 'error', idle: true });
+    expect(snapshot.gateway.connectionStatus).toBe('Connected');
+  });
+
   it('three services sharing one control URL are read once', async () => {
     const { snapshot, sim: s } = await collect({ igdVersion: 2, quirks: { sharedControlUrl: true } });
     expect(ports(snapshot)).toEqual(ALL);
