@@ -244,7 +244,17 @@ export function decodeNftDnatRules(items: Json[]): { rules: NftDnatRule[]; warni
     const r = it.rule;
     const expr = Array.isArray(r.expr) ? (r.expr as Json[]) : [];
     const dnatStmt = expr.find((e) => isObj(e) && isObj(e.dnat));
-    if (!dnatStmt || !isObj(dnatStmt)) continue;
+    if (!dnatStmt || !isObj(dnatStmt)) {
+      // `redirect` sends the traffic to the router itself: not a forward, but it may expose a router service.
+      if (expr.some((e) => isObj(e) && 'redirect' in e)) {
+        warnings.push({
+          code: 'NFT_REDIRECT_TO_ROUTER',
+          message: `redirect to the router itself (${describe(expr.find((e) => isObj(e) && 'redirect' in e))}); not listed as a forward`,
+          where: `nft ${String(r.family)} ${String(r.table)} ${String(r.chain)} handle ${String(r.handle ?? '?')}`,
+        });
+      }
+      continue;
+    }
     const family = String(r.family);
     const table = String(r.table);
     const rule = blankRule(

@@ -149,3 +149,59 @@ describe('linux: collect() falls back to iptables-save when nft is missing', () 
     });
   });
 });
+
+describe('linux: hand-written nft JSON corner cases (documented libnftables JSON)', () => {
+  const rule = (handle: number, expr: unknown[], chain = 'prerouting') => ({
+    rule: { family: 'ip', table: 'nat', chain, handle, expr },
+  });
+  const doc = (...rules: unknown[]) =>
+    JSON.stringify({
+      nftables: [
+        { metainfo: { json_schema_version: 1 } },
+        {
+          set: {
+            family: 'ip',
+            table: 'nat',
+            name: 'partners',
+            type: 'ipv4_addr',
+            elem: ['198.51.100.7', { prefix: { addr: '203.0.113.0', len: 24 } }],
+          },
+        },
+        ...rules,
+      ],
+    });
+
+  it('resolves a named source set, reads ip protocol, warns on redirect and on a dnat map', () => {
+    const parts = parseLinuxRuleset(
+      doc(
+        rule(1, [
+          { match: { op: '==', left: { payload: { protocol: 'ip', field: 'saddr' } }, right: '@partners' } },
+          { match: { op: '==', left: { payload: { protocol: 'ip', field: 'protocol' } }, right: 'tcp' } },
+          { match: { op: '==', left: { payload: { protocol: 'th', field: 'dport' } }, right: 5432 } },
+          { counter: { packets: 0, bytes: 0 } },
+          { dnat: { addr: '10.0.0.5', port: 5432 } },
+        ]),
+        rule(2, [
+          { match: { op: '==', left: { payload: { protocol: 'tcp', field: 'dport' } }, right: 2222 } },
+          { redirect: { port: 22 } },
+        ]),
+        rule(3, [
+          { match: { op: '==', left: { payload: { protocol: 'tcp', field: 'dport' } }, right: 80 } },
+          {
+            dnat: {
+              addr: { map: { key: { payload: { protocol: 'tcp', field: 'dport' } }, data: { set: [] } } },
+            },
+          },
+        ]),
+      ),
+    );
+    expect(parts.forwards.map(row)).toEqual([
+      ['static', 'tcp', '5432-5432', '10.0.0.5', '5432-5432', '198.51.100.7,203.0.113.0/24', null],
+      ['static', 'tcp', '80-80', null, '80-80', null, null],
+    ]);
+    expect(parts.warnings.map((w) => [w.code, w.where])).toEqual([
+      ['NFT_REDIRECT_TO_ROUTER', 'nft ip nat prerouting handle 2'],
+      ['NFT_RULE_NOT_UNDERSTOOD', 'nft ip nat prerouting handle 3'],
+    ]);
+  });
+});
