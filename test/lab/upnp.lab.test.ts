@@ -62,9 +62,15 @@ async function mustExec(lab: Lab, ns: 'wan' | 'gw' | 'lan', argv: string[]): Pro
   return result.stdout;
 }
 
-/** upnpc -l rows: ` 3 TCP  8443->10.77.0.20:443  'NAS web' '' 604800`. */
+/**
+ * upnpc -l rows: ` 3 TCP  8443->10.77.0.20:443  'NAS web' '' 604800`, without the trailing lease
+ * (the time left counts down between two listings).
+ */
 function upnpcRows(listing: string): string[] {
-  return listing.split('\n').filter((line) => /^\s*\d+\s+(TCP|UDP)\s+\d+->/.test(line));
+  return listing
+    .split('\n')
+    .filter((line) => /^\s*\d+\s+(TCP|UDP)\s+\d+->/.test(line))
+    .map((line) => line.replace(/\s+\d+\s*$/, ''));
 }
 
 describeLab('UPnP discovery against the real miniupnpd', { miniupnpdExtraConfig: BOX_CONFIG }, (lab) => {
