@@ -154,6 +154,11 @@ function resolveVendor(text: string, options: { vendor?: string; fileName?: stri
     return options.vendor;
   }
   const found = detectExportFormat(text, options.fileName);
+  if (!found && /^\s*table (ip|ip6|inet|arp|bridge|netdev) \S+ \{/m.test(text)) {
+    throw invalid(
+      `${where}: this is nft's text output; export it as JSON instead: nft -j list ruleset > ruleset.json`,
+    );
+  }
   if (!found) {
     throw invalid(
       `${where}: not a recognised export (nft -j / iptables-save, uci show or /etc/config, RouterOS export, show configuration commands, config.xml, dump --json); pass --vendor to force one`,

@@ -112,3 +112,11 @@ describe('dump documents and files', () => {
     });
   });
 });
+
+describe('helpful refusals', () => {
+  it('asks for JSON when given nft text output', () => {
+    expect(() => parseExport(fixture('linux/nft-lab-capture.txt'), { fileName: 'ruleset.txt' })).toThrow(
+      "ruleset.txt: this is nft's text output; export it as JSON instead: nft -j list ruleset > ruleset.json",
+    );
+  });
+});
