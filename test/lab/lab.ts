@@ -186,7 +186,7 @@ function tool(name: (typeof REQUIRED_TOOLS)[number]): string {
 let cachedAvailability: { ok: true } | { ok: false; reason: string } | undefined;
 
 /**
- * Can the lab run here? Root, the tools, and the right to create a network namespace (checked by
+ * Can the lab run here? `BOXAUDIT_LAB=off` says no (to skip lab suites on purpose); else root, the tools, and the right to create a network namespace (checked by
  * creating and deleting a probe namespace, so an unprivileged container is reported, not crashed on).
  */
 export function labAvailability(): { ok: true } | { ok: false; reason: string } {
@@ -196,6 +196,7 @@ export function labAvailability(): { ok: true } | { ok: false; reason: string } 
 }
 
 function checkAvailability(): { ok: true } | { ok: false; reason: string } {
+  if (process.env.BOXAUDIT_LAB === 'off') return { ok: false, reason: 'turned off by BOXAUDIT_LAB=off' };
   if (process.platform !== 'linux')
     return { ok: false, reason: `the lab needs Linux (this is ${process.platform})` };
   if (process.getuid?.() !== 0)
