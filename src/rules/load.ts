@@ -1,6 +1,6 @@
 /** Built-in rules, rule-set configs (extends, overrides, define, waivers) and rule-file validation. */
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { abortError, BoxauditError } from '../errors.js';
 import { BUILTIN_RULES } from './builtin.generated.js';
 import { parseJsonText } from './json-text.js';
@@ -20,6 +20,12 @@ export const MAX_RULE_FILE_BYTES = 4 * 1024 * 1024;
 /** The built-in rules (rules/*.json, bundled at build time), sorted by id. */
 export function builtinRules(): readonly Rule[] {
   return BUILTIN_RULES;
+}
+
+/** A path as users see it: relative to the working directory when below it. */
+function shown(path: string): string {
+  const rel = relative(resolve('.'), path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 interface Accumulator {
@@ -100,8 +106,8 @@ async function apply(
     if (chain.length >= MAX_EXTENDS_DEPTH) {
       fail('BOXAUDIT_CONFIG_INVALID', [`${file}: /extends/${i} goes deeper than ${MAX_EXTENDS_DEPTH} files`]);
     }
-    const child = await readJson(path, signal, 'BOXAUDIT_CONFIG_INVALID');
-    await apply(child, path, dirname(path), [...chain, path], acc, signal);
+    const child = await readJson(shown(path), signal, 'BOXAUDIT_CONFIG_INVALID');
+    await apply(child, shown(path), dirname(path), [...chain, path], acc, signal);
   }
 
   for (const [i, rule] of (c.define ?? []).entries()) {
@@ -167,8 +173,8 @@ export async function loadRuleSet(
     await apply({ extends: [config ?? 'recommended'] }, '<config>', resolve('.'), [], acc, options.signal);
   } else if (typeof config === 'string') {
     const path = resolve(config);
-    const value = await readJson(path, options.signal, 'BOXAUDIT_CONFIG_INVALID');
-    await apply(value, path, dirname(path), [path], acc, options.signal);
+    const value = await readJson(shown(path), options.signal, 'BOXAUDIT_CONFIG_INVALID');
+    await apply(value, shown(path), dirname(path), [path], acc, options.signal);
   } else {
     await apply(config, '<config>', resolve('.'), [], acc, options.signal);
   }
