@@ -1,9 +1,17 @@
 // Public API: re-exports only.
 export type * from './adapters/types.js';
+export {
+  type CollectUpnpOptions,
+  collectUpnp,
+  parseDeviceDescription,
+  parsePortMappingEntry,
+  parsePortMappingList,
+  upnpIgd,
+} from './adapters/upnp-igd.js';
 export { type AuditOptions, audit, buildReport, type EvaluateOptions } from './audit.js';
 export { type AuditTarget, type CollectOptions, type CollectResult, collect } from './collect.js';
-export type { DiscoveredGateway, DiscoverOptions, DiscoveryResult } from './discovery/ssdp.js';
 export { defaultGateway } from './discovery/gateway.js';
+export type { DiscoveredGateway, DiscoverOptions, DiscoveryResult } from './discovery/ssdp.js';
 export { discover } from './discovery/ssdp.js';
 export { BoxauditError, type ErrorCode, isBoxauditError } from './errors.js';
 export { auditFleet, type FleetOptions, type FleetResult, type FleetSite } from './fleet.js';
