@@ -507,7 +507,8 @@ function str(v: unknown): string | undefined {
 export function sshTargetOptions(target: CollectTarget): SshTargetOptions {
   const o = target.options ?? {};
   const out: SshTargetOptions = {};
-  const known = str(o.knownHostsFile);
+  // `knownHostsPath` is accepted as an alias (the CLI's name for it).
+  const known = str(o.knownHostsFile) ?? str(o.knownHostsPath);
   if (known) out.knownHostsFile = known;
   if (typeof o.knownHosts === 'string') out.knownHosts = o.knownHosts;
   const hostKey = str(o.hostKey);

@@ -135,3 +135,11 @@ describe('host key algorithm preference', () => {
     expect(preferredHostKeyAlgorithms(null, 'h', 22)[0]).toBe('ssh-ed25519');
   });
 });
+
+describe('SSH target options', () => {
+  it('accepts knownHostsPath as an alias of knownHostsFile', () => {
+    expect(sshTargetOptions({ options: { knownHostsPath: '/x/known_hosts' } })).toEqual({
+      knownHostsFile: '/x/known_hosts',
+    });
+  });
+});
