@@ -18,6 +18,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -371,6 +372,13 @@ export function sweepStaleLabs(): string[] {
     if (pid === process.pid || pidAlive(pid)) continue;
     removeNamespaceSync(ip, name);
     removed.push(name);
+  }
+  // Their scratch dirs (`<tmp>/<prefix>-XXXXXX`) go too.
+  const prefixes = new Set(removed.map((name) => name.slice(0, name.indexOf('-'))));
+  for (const entry of prefixes.size > 0 ? readdirSync(tmpdir()) : []) {
+    if (prefixes.has(entry.slice(0, entry.indexOf('-')))) {
+      rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+    }
   }
   return removed;
 }
