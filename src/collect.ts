@@ -24,7 +24,7 @@ export type AuditTarget =
 
 export interface CollectOptions {
   signal?: AbortSignal;
-  /** Per-request deadline (ms); discovery uses it as its overall window. Default 3000. */
+  /** Per-request deadline (ms; default: each adapter's own, UPnP 5 s, SSH 15 s) and the discovery window (default 3000). */
   timeoutMs?: number;
   /** Cap on UPnP mapping entries read per service. */
   maxEntries?: number;
@@ -46,9 +46,10 @@ export interface CollectResult {
  */
 export async function collect(target: AuditTarget, options: CollectOptions = {}): Promise<CollectResult> {
   const timeoutMs = options.timeoutMs ?? 3000;
+  // Adapters keep their own per-request defaults (SSH 15 s, UPnP 5 s) unless the caller set one.
   const adapterOptions = {
     ...(options.signal ? { signal: options.signal } : {}),
-    timeoutMs,
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.maxEntries ? { maxEntries: options.maxEntries } : {}),
     ...(options.log ? { log: options.log } : {}),
   };
@@ -114,7 +115,7 @@ async function collectDiscovered(
   timeoutMs: number,
   adapterOptions: {
     signal?: AbortSignal;
-    timeoutMs: number;
+    timeoutMs?: number;
     maxEntries?: number;
     log?: (line: string) => void;
   },

@@ -51,6 +51,19 @@ export async function resolveTarget(options: ParsedOptions, ctx: CliContext): Pr
         ...(options['known-hosts'] ? { knownHostsPath: options['known-hosts'] } : {}),
         ...(options['host-key'] ? { hostKey: options['host-key'] } : {}),
         ...(options['trust-on-first-use'] ? { trustOnFirstUse: true } : {}),
+        onHostKey: ({
+          fingerprint,
+          trustedOnFirstUse,
+        }: {
+          fingerprint: string;
+          trustedOnFirstUse: boolean;
+        }) => {
+          if (trustedOnFirstUse) {
+            ctx.warn(
+              `boxaudit: trusted host key ${fingerprint} on first use; pin it next time with --host-key ${fingerprint}`,
+            );
+          }
+        },
       },
     };
   }
@@ -104,7 +117,7 @@ const SSH_VENDORS = new Set(['linux', 'openwrt', 'routeros', 'edgeos', 'vyos', '
 export function collectOptions(options: ParsedOptions, ctx: CliContext): CollectOptions {
   return {
     signal: ctx.signal,
-    timeoutMs: intOption(options, 'timeout', 3000),
+    ...(options.timeout ? { timeoutMs: intOption(options, 'timeout', 3000) } : {}),
     ...(options['max-entries'] ? { maxEntries: intOption(options, 'max-entries', 4096, 65536) } : {}),
     ...(options['allow-foreign-location'] ? { allowForeignLocation: true } : {}),
     log: ctx.progress,
