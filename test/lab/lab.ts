@@ -25,7 +25,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 
 export type LabNs = 'wan' | 'gw' | 'lan';
 
@@ -148,7 +148,19 @@ export const LAB_ADDRESSES = {
   uuid: '3d3cec3a-8cf0-11e0-98ee-001a6bd2d07d',
 } as const;
 
-const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+/** The repo root: the nearest folder up with boxaudit's package.json (this file may be bundled elsewhere, e.g. bench). */
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    try {
+      if (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name === 'boxaudit') return dir;
+    } catch {
+      // no package.json here
+    }
+    if (dirname(dir) === dir) return process.cwd();
+  }
+}
+
+const REPO_ROOT = findRepoRoot(import.meta.dirname);
 const NS_NAME = /^ba([0-9a-z]{5})[0-9a-z]{3}-(wan|gw|lan)$/;
 const REQUIRED_TOOLS = ['ip', 'nft', 'miniupnpd', 'upnpc'] as const;
 
