@@ -7,8 +7,7 @@ import { BoxauditError } from '../errors.js';
 import type { PortForward, PortRange, Snapshot } from '../model/types.js';
 import { type CompiledForwardRule, type CompiledRouterRule, compileRuleSet } from './compile.js';
 import { overlapsAny, rangeSize } from './ports.js';
-import { severityRank } from './severity.js';
-import { expand, templateValues } from './template.js';
+import { render, type TemplateValues, templateValues } from './template.js';
 import type { Finding, RuleSet, Severity, Summary, WaivedFinding, Waiver } from './types.js';
 import { SEVERITIES } from './types.js';
 
@@ -36,6 +35,9 @@ interface SnapshotContext {
   index: number;
   /** [network, mask] pairs of the IPv4 LAN prefixes; null = use RFC 1918. */
   lan: Array<[number, number]> | null;
+  /** Cache of the last forward's template values. */
+  valuesOf?: PortForward | null;
+  values?: TemplateValues;
 }
 
 /**
@@ -76,14 +78,60 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
   // Expired waivers in config order, so the report lists them as written.
   expired.sort((a, b) => ruleSet.waivers.indexOf(a) - ruleSet.waivers.indexOf(b));
 
-  const raw: Array<{ finding: Finding; order: number; forward: PortForward | null }> = [];
+  // Findings go straight into one bucket per severity; snapshots and forwards are visited in
+  // order, so only the findings of one forward need sorting (by rule id): no global sort.
+  const buckets: Finding[][] = [[], [], [], [], []];
+  const waivedBuckets: WaivedFinding[][] = [[], [], [], [], []];
+  const counts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 } as Record<Severity, number>;
+  const threshold = SEVERITY_RANK[failOn];
+  let inconclusive = 0;
+  let exitCode: 0 | 1 = 0;
+  const pending: Finding[] = [];
+  const flush = (forward: PortForward | null): void => {
+    if (pending.length > 1) pending.sort(byRuleId);
+    for (const finding of pending) {
+      const rank = SEVERITY_RANK[finding.severity];
+      const waiver =
+        activeWaivers.size === 0
+          ? undefined
+          : activeWaivers.get(finding.ruleId)?.find((w) => waiverMatches(w, forward));
+      if (waiver) {
+        waivedBuckets[rank]!.push({ ...finding, waiver });
+        continue;
+      }
+      buckets[rank]!.push(finding);
+      if (finding.status === 'inconclusive') inconclusive++;
+      else {
+        counts[finding.severity]++;
+        if (rank <= threshold) exitCode = 1;
+      }
+    }
+    pending.length = 0;
+  };
+
   const stamp = new Int32Array(compiled.ruleCount);
   let generation = 0;
   let forwardsChecked = 0;
   let coverageGaps = 0;
   const unknown: string[] = [];
 
-  snapshots.forEach((snapshot, snapshotIndex) => {
+  // State of the forward being visited (shared by `check`, which is created once).
+  let ctx: SnapshotContext;
+  let f: PortForward;
+  let ext: PortRange | null = null;
+  let int: PortRange | null = null;
+  let size = 0;
+  const check = (c: CompiledForwardRule): void => {
+    if (stamp[c.slot] === generation) return;
+    stamp[c.slot] = generation;
+    if (unknown.length > 0) unknown.length = 0;
+    const status = evaluateForward(c, f, ext, int, size, ctx, unknown);
+    if (status === PASS) return;
+    pending.push(makeFinding(c, status, isRestricted(f.remoteHost), ctx, f, unknown));
+  };
+
+  for (let snapshotIndex = 0; snapshotIndex < snapshots.length; snapshotIndex++) {
+    const snapshot = snapshots[snapshotIndex]!;
     if (snapshot === null || typeof snapshot !== 'object' || !Array.isArray(snapshot.forwards)) {
       throw new BoxauditError(
         'BOXAUDIT_INPUT_INVALID',
@@ -91,88 +139,50 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
       );
     }
     for (const c of snapshot.coverage ?? []) if (c.status !== 'complete') coverageGaps++;
-    const ctx: SnapshotContext = { snapshot, index: snapshotIndex, lan: lanNetworks(snapshot.lanPrefixes) };
+    ctx = { snapshot, index: snapshotIndex, lan: lanNetworks(snapshot.lanPrefixes) };
 
     for (const r of compiled.routerRules) {
       const outcome = evaluateRouter(r, snapshot, unknown);
-      if (outcome.status === PASS) continue;
-      raw.push({
-        finding: makeFinding(r, outcome.status, outcome.restricted, ctx, null, unknown),
-        order: -1,
-        forward: null,
-      });
+      if (outcome.status !== PASS)
+        pending.push(makeFinding(r, outcome.status, outcome.restricted, ctx, null, unknown));
     }
+    flush(null);
 
     const forwards = snapshot.forwards;
     for (let fi = 0; fi < forwards.length; fi++) {
-      const f = forwards[fi]!;
+      f = forwards[fi]!;
       forwardsChecked++;
       if (f.enabled === false) continue; // a disabled forward exposes nothing
       const proto = f.protocol === 'udp' ? 'udp' : 'tcp';
-      const ext = f.externalPort ?? (f.source === 'dmz' ? FULL_RANGE : null);
-      const int = f.internalPort ?? (f.source === 'dmz' ? FULL_RANGE : null);
-      const size = Math.max(ext ? rangeSize(ext) : 0, int ? rangeSize(int) : 0);
+      ext = f.externalPort ?? (f.source === 'dmz' ? FULL_RANGE : null);
+      int = f.internalPort ?? (f.source === 'dmz' ? FULL_RANGE : null);
+      size = Math.max(ext ? rangeSize(ext) : 0, int ? rangeSize(int) : 0);
       const large = compiled.largeRangeThreshold !== null && size >= compiled.largeRangeThreshold;
       generation++;
 
-      const check = (c: CompiledForwardRule): void => {
-        if (stamp[c.slot] === generation) return;
-        stamp[c.slot] = generation;
-        unknown.length = 0;
-        const status = evaluateForward(c, f, ext, int, size, ctx, unknown);
-        if (status === PASS) return;
-        const restricted = isRestricted(f.remoteHost);
-        raw.push({ finding: makeFinding(c, status, restricted, ctx, f, unknown), order: fi, forward: f });
-      };
-
       for (const c of compiled.always[proto]) check(c);
-      if (large) continue;
-      if (ext === null || int === null || size > 64) {
-        for (const c of compiled.perPort[proto]) check(c);
-      } else {
-        const index = compiled.byPort[proto];
-        for (let p = ext.start; p <= ext.end; p++) {
-          const bucket = index[p];
-          if (bucket) for (const c of bucket) check(c);
-        }
-        for (let p = int.start; p <= int.end; p++) {
-          const bucket = index[p];
-          if (bucket) for (const c of bucket) check(c);
+      if (!large) {
+        if (ext === null || int === null || size > 1024) {
+          for (const c of compiled.perPort[proto]) check(c);
+        } else {
+          const index = compiled.byPort[proto];
+          for (let p = ext.start; p <= ext.end; p++) {
+            const bucket = index[p];
+            if (bucket) for (const c of bucket) check(c);
+          }
+          for (let p = int.start; p <= int.end; p++) {
+            const bucket = index[p];
+            if (bucket) for (const c of bucket) check(c);
+          }
         }
       }
+      if (pending.length > 0) flush(f);
     }
-  });
-
-  raw.sort(
-    (a, b) =>
-      severityRank(a.finding.severity) - severityRank(b.finding.severity) ||
-      a.finding.snapshotIndex - b.finding.snapshotIndex ||
-      a.order - b.order ||
-      (a.finding.ruleId < b.finding.ruleId ? -1 : a.finding.ruleId > b.finding.ruleId ? 1 : 0),
-  );
-
-  const findings: Finding[] = [];
-  const waived: WaivedFinding[] = [];
-  for (const { finding, forward } of raw) {
-    const waiver = activeWaivers.get(finding.ruleId)?.find((w) => waiverMatches(w, forward));
-    if (waiver) waived.push({ ...finding, waiver });
-    else findings.push(finding);
   }
 
-  const counts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 } as Record<Severity, number>;
-  let inconclusive = 0;
-  let exitCode: 0 | 1 = 0;
-  const threshold = severityRank(failOn);
-  for (const f of findings) {
-    if (f.status === 'inconclusive') {
-      inconclusive++;
-      continue;
-    }
-    counts[f.severity]++;
-    if (severityRank(f.severity) <= threshold) exitCode = 1;
-  }
+  const waived = waivedBuckets.flat();
   return {
-    findings,
+    findings: buckets.flat(),
     waived,
     summary: {
       failOn,
@@ -185,6 +195,12 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
       coverageGaps,
     },
   };
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
+function byRuleId(a: Finding, b: Finding): number {
+  return a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0;
 }
 
 /** Milliseconds after which a waiver no longer applies; a date-only expiry lasts through that UTC day. */
@@ -230,17 +246,26 @@ function isRestricted(remoteHost: string | null): boolean {
   );
 }
 
+/** Dotted-quad IPv4 to a number; null when it is not one (hot path: no regex, no split). */
 function parseIpv4(text: string): number | null {
-  const parts = text.split('.');
-  if (parts.length !== 4) return null;
   let n = 0;
-  for (const p of parts) {
-    if (p.length === 0 || p.length > 3) return null;
-    const v = Number(p);
-    if (!Number.isInteger(v) || v < 0 || v > 255 || !/^\d+$/.test(p)) return null;
-    n = n * 256 + v;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return null;
+    } else if (c === 46) {
+      if (digits === 0 || ++dots > 3) return null;
+      n = n * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else return null;
   }
-  return n >>> 0;
+  if (dots !== 3 || digits === 0) return null;
+  return (n * 256 + octet) >>> 0;
 }
 
 function network(cidr: string): [number, number] | null {
@@ -331,7 +356,7 @@ function evaluateRouter(
   s: Snapshot,
   unknown: string[],
 ): { status: number; restricted: boolean } {
-  unknown.length = 0;
+  if (unknown.length > 0) unknown.length = 0;
   let restricted = false;
   const conds: Array<[boolean | undefined, boolean | null, string]> = [];
   if (r.dmzEnabled !== undefined) conds.push([r.dmzEnabled, dmzState(s), 'dmz.enabled']);
@@ -377,6 +402,14 @@ function remoteAdminState(s: Snapshot): { onWan: boolean | null; restricted: boo
   return { onWan: false, restricted: false };
 }
 
+/** Template values, computed once per forward (a forward often yields several findings). */
+function valuesFor(forward: PortForward | null, ctx: SnapshotContext): TemplateValues {
+  if (ctx.valuesOf === forward && ctx.values) return ctx.values;
+  ctx.valuesOf = forward;
+  ctx.values = templateValues(forward, ctx.snapshot);
+  return ctx.values;
+}
+
 function makeFinding(
   c: CompiledForwardRule | CompiledRouterRule,
   status: number,
@@ -395,7 +428,7 @@ function makeFinding(
       : `remote admin limited to given sources: ${c.severity} → ${severity}`;
     adjustments = [...adjustments, why];
   }
-  const values = templateValues(forward, ctx.snapshot);
+  const values = valuesFor(forward, ctx);
   const finding: Finding = {
     ruleId: rule.id,
     status: status === FAIL ? 'fail' : 'inconclusive',
@@ -404,12 +437,13 @@ function makeFinding(
     category: rule.category,
     snapshotIndex: ctx.index,
     forwardId: forward ? forward.id : null,
-    title: expand(rule.title, values),
-    message: expand(rule.message, values),
-    remediation: expand(rule.remediation, values),
+    title: render(c.texts.title, values),
+    message: render(c.texts.message, values),
+    remediation: render(c.texts.remediation, values),
     references: rule.references,
   };
   if (adjustments.length > 0) finding.adjustments = [...adjustments];
-  if (status === UNKNOWN) finding.unknown = [...new Set(unknown)].sort();
+  if (status === UNKNOWN)
+    finding.unknown = unknown.length === 1 ? [unknown[0]!] : [...new Set(unknown)].sort();
   return finding;
 }

@@ -4,11 +4,25 @@ import type { LocalizedText } from './types.js';
 
 /** Descriptions come from LAN programs: no control characters, bounded length. */
 export function cleanDescription(text: string | null): string {
-  if (text === null) return '?';
+  if (text === null || text === undefined) return '?';
+  if (isPlain(text)) return text;
   const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ');
   const squeezed = clean.replace(/\s+/g, ' ').trim();
   if (squeezed === '') return '""';
   return squeezed.length > 64 ? `${squeezed.slice(0, 63)}…` : squeezed;
+}
+
+/** Fast path: short printable ASCII, no leading, trailing or doubled spaces: nothing to clean. */
+function isPlain(text: string): boolean {
+  const n = text.length;
+  if (n === 0 || n > 64) return false;
+  let previous = 32;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 32 || c > 126 || (c === 32 && previous === 32)) return false;
+    previous = c;
+  }
+  return previous !== 32;
 }
 
 export type TemplateValues = Record<
@@ -16,10 +30,12 @@ export type TemplateValues = Record<
   string
 >;
 
+const PROTOCOL_LABEL: Record<string, string> = { tcp: 'TCP', udp: 'UDP' };
+
 /** Values for {protocol} {externalPort} {internalHost} {internalPort} {description} {dmzHost}; unknown = `?`. */
 export function templateValues(forward: PortForward | null, snapshot: Snapshot): TemplateValues {
   return {
-    protocol: forward ? forward.protocol.toUpperCase() : '?',
+    protocol: forward ? (PROTOCOL_LABEL[forward.protocol] ?? String(forward.protocol).toUpperCase()) : '?',
     externalPort: forward ? formatRange(forward.externalPort) : '?',
     internalHost: forward?.internalHost ?? '?',
     internalPort: forward ? formatRange(forward.internalPort) : '?',
@@ -30,9 +46,49 @@ export function templateValues(forward: PortForward | null, snapshot: Snapshot):
 
 const PLACEHOLDER = /\{(protocol|externalPort|internalHost|internalPort|description|dmzHost)\}/g;
 
-/** Expand a template; placeholders not in the list stay as written. */
+type Part = string | { key: keyof TemplateValues };
+/** A template split once into literal parts and placeholders; a plain string when it has none. */
+type CompiledString = string | Part[];
+export interface CompiledText {
+  en: CompiledString;
+  fr: CompiledString;
+  /** The text itself when neither language has a placeholder (shared, never copied). */
+  constant: LocalizedText | null;
+}
+
+function compileString(text: string): CompiledString {
+  const parts: Part[] = [];
+  let last = 0;
+  for (const m of text.matchAll(PLACEHOLDER)) {
+    if (m.index > last) parts.push(text.slice(last, m.index));
+    parts.push({ key: m[1] as keyof TemplateValues });
+    last = m.index + m[0].length;
+  }
+  if (parts.length === 0) return text;
+  if (last < text.length) parts.push(text.slice(last));
+  return parts;
+}
+
+/** Split a template once; placeholders not in the list stay as written. */
+export function compileText(text: LocalizedText): CompiledText {
+  const en = compileString(text.en);
+  const fr = compileString(text.fr);
+  return { en, fr, constant: typeof en === 'string' && typeof fr === 'string' ? text : null };
+}
+
+function renderString(t: CompiledString, values: TemplateValues): string {
+  if (typeof t === 'string') return t;
+  let out = '';
+  for (const part of t) out += typeof part === 'string' ? part : values[part.key];
+  return out;
+}
+
+/** Expand a compiled template. */
+export function render(t: CompiledText, values: TemplateValues): LocalizedText {
+  return t.constant ?? { en: renderString(t.en, values), fr: renderString(t.fr, values) };
+}
+
+/** Expand a template (uncompiled; for one-off use). */
 export function expand(text: LocalizedText, values: TemplateValues): LocalizedText {
-  const one = (t: string): string =>
-    t.indexOf('{') === -1 ? t : t.replace(PLACEHOLDER, (_, k: keyof TemplateValues) => values[k]);
-  return { en: one(text.en), fr: one(text.fr) };
+  return render(compileText(text), values);
 }
