@@ -7,7 +7,7 @@ import { BoxauditError } from '../errors.js';
 import type { PortForward, PortRange, Snapshot } from '../model/types.js';
 import { type CompiledForwardRule, type CompiledRouterRule, compileRuleSet } from './compile.js';
 import { overlapsAny, rangeSize } from './ports.js';
-import { render, type TemplateValues, templateValues } from './template.js';
+import { render, templateValues, type ValueList, valueList } from './template.js';
 import type { Finding, RuleSet, Severity, Summary, WaivedFinding, Waiver } from './types.js';
 import { SEVERITIES } from './types.js';
 
@@ -37,7 +37,7 @@ interface SnapshotContext {
   lan: Array<[number, number]> | null;
   /** Cache of the last forward's template values. */
   valuesOf?: PortForward | null;
-  values?: TemplateValues;
+  values?: ValueList;
 }
 
 /**
@@ -403,10 +403,10 @@ function remoteAdminState(s: Snapshot): { onWan: boolean | null; restricted: boo
 }
 
 /** Template values, computed once per forward (a forward often yields several findings). */
-function valuesFor(forward: PortForward | null, ctx: SnapshotContext): TemplateValues {
+function valuesFor(forward: PortForward | null, ctx: SnapshotContext): ValueList {
   if (ctx.valuesOf === forward && ctx.values) return ctx.values;
   ctx.valuesOf = forward;
-  ctx.values = templateValues(forward, ctx.snapshot);
+  ctx.values = valueList(templateValues(forward, ctx.snapshot));
   return ctx.values;
 }
 

@@ -45,8 +45,18 @@ export function templateValues(forward: PortForward | null, snapshot: Snapshot):
 }
 
 const PLACEHOLDER = /\{(protocol|externalPort|internalHost|internalPort|description|dmzHost)\}/g;
+const KEYS = ['protocol', 'externalPort', 'internalHost', 'internalPort', 'description', 'dmzHost'] as const;
 
-type Part = string | { key: keyof TemplateValues };
+/** Template values as an array in KEYS order (indexed access is the fast path). */
+export type ValueList = readonly string[];
+
+/** The values of {@link templateValues} as a {@link ValueList}. */
+export function valueList(values: TemplateValues): ValueList {
+  return KEYS.map((k) => values[k]);
+}
+
+/** A literal part, or the index of a value in KEYS. */
+type Part = string | number;
 /** A template split once into literal parts and placeholders; a plain string when it has none. */
 type CompiledString = string | Part[];
 export interface CompiledText {
@@ -61,7 +71,7 @@ function compileString(text: string): CompiledString {
   let last = 0;
   for (const m of text.matchAll(PLACEHOLDER)) {
     if (m.index > last) parts.push(text.slice(last, m.index));
-    parts.push({ key: m[1] as keyof TemplateValues });
+    parts.push(KEYS.indexOf(m[1] as (typeof KEYS)[number]));
     last = m.index + m[0].length;
   }
   if (parts.length === 0) return text;
@@ -76,19 +86,22 @@ export function compileText(text: LocalizedText): CompiledText {
   return { en, fr, constant: typeof en === 'string' && typeof fr === 'string' ? text : null };
 }
 
-function renderString(t: CompiledString, values: TemplateValues): string {
+function renderString(t: CompiledString, values: ValueList): string {
   if (typeof t === 'string') return t;
   let out = '';
-  for (const part of t) out += typeof part === 'string' ? part : values[part.key];
+  for (let i = 0; i < t.length; i++) {
+    const part = t[i]!;
+    out += typeof part === 'string' ? part : values[part];
+  }
   return out;
 }
 
 /** Expand a compiled template. */
-export function render(t: CompiledText, values: TemplateValues): LocalizedText {
+export function render(t: CompiledText, values: ValueList): LocalizedText {
   return t.constant ?? { en: renderString(t.en, values), fr: renderString(t.fr, values) };
 }
 
 /** Expand a template (uncompiled; for one-off use). */
 export function expand(text: LocalizedText, values: TemplateValues): LocalizedText {
-  return render(compileText(text), values);
+  return render(compileText(text), valueList(values));
 }
