@@ -198,6 +198,7 @@ export async function validateRuleFiles(
   options: { signal?: AbortSignal } = {},
 ): Promise<Array<{ file: string; ok: boolean; errors: string[] }>> {
   const results: Array<{ file: string; ok: boolean; errors: string[] }> = [];
+  const seenIds = new Map<string, string>();
   for (const file of paths) {
     if (options.signal?.aborted) throw abortError(options.signal, 'validating rule files');
     let value: unknown;
@@ -221,6 +222,9 @@ export async function validateRuleFiles(
       if (/^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$/.test(stem) && stem !== id) {
         errors.push(`${file}: /id must equal the file name (found "${id}", file ${basename(file)})`);
       }
+      const other = seenIds.get(id);
+      if (other !== undefined) errors.push(`${file}: /id duplicates rule id ${id} (also in ${other})`);
+      else seenIds.set(id, file);
     }
     results.push({ file, ok: errors.length === 0, errors });
   }

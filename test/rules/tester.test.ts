@@ -137,6 +137,15 @@ describe('bad rule files give the file, the JSON pointer and the reason', () => 
     expect(errors).toEqual([`${FIXTURES}/no-such-file.json: cannot read (ENOENT)`]);
   });
 
+  it('the same id in two files', async () => {
+    const file = join(FIXTURES, 'valid-rule.json');
+    const results = await validateRuleFiles([file, file]);
+    expect(results.map((r) => r.errors)).toEqual([
+      [],
+      [`${file}: /id duplicates rule id ACME-001 (also in ${file})`],
+    ]);
+  });
+
   it('a rule whose id does not match its file name', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'boxaudit-rules-'));
     try {
