@@ -6,7 +6,7 @@
 import { BoxauditError } from '../errors.js';
 import type { PortForward, PortRange, Snapshot } from '../model/types.js';
 import { type CompiledForwardRule, type CompiledRouterRule, compileRuleSet } from './compile.js';
-import { overlapsAny, rangeSize } from './ports.js';
+import { formatRange, overlapsAny, rangeSize } from './ports.js';
 import { render, templateValues, type ValueList, valueList } from './template.js';
 import type { Finding, RuleSet, Severity, Summary, WaivedFinding, Waiver } from './types.js';
 import { SEVERITIES } from './types.js';
@@ -127,7 +127,13 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
     if (unknown.length > 0) unknown.length = 0;
     const status = evaluateForward(c, f, ext, int, size, ctx, unknown);
     if (status === PASS) return;
-    pending.push(makeFinding(c, status, isRestricted(f.remoteHost), ctx, f, unknown));
+    const finding = makeFinding(c, status, isRestricted(f.remoteHost), ctx, f, unknown);
+    if (publicSideOnly) {
+      finding.confidence = 'low';
+      const why = `matched on the public port only (LAN port ${formatRange(int)}): confidence low`;
+      finding.adjustments = finding.adjustments ? [...finding.adjustments, why] : [why];
+    }
+    pending.push(finding);
   };
 
   for (let snapshotIndex = 0; snapshotIndex < snapshots.length; snapshotIndex++) {
@@ -301,6 +307,9 @@ function outsideLan(host: string | null, ctx: SnapshotContext): boolean | null {
   return true;
 }
 
+/** Set by evaluateForward: the last match was on the public port only (LAN port known, different). */
+let publicSideOnly = false;
+
 function evaluateForward(
   c: CompiledForwardRule,
   f: PortForward,
@@ -314,8 +323,13 @@ function evaluateForward(
   if (c.sources !== null && !c.sources.has(f.source)) return PASS;
   if (c.remoteHostRestricted !== undefined && isRestricted(f.remoteHost) !== c.remoteHostRestricted)
     return PASS;
+  publicSideOnly = false;
   if (c.either !== null) {
-    const hit = (ext !== null && overlapsAny(ext, c.either)) || (int !== null && overlapsAny(int, c.either));
+    const intHit = int !== null && overlapsAny(int, c.either);
+    const hit = intHit || (ext !== null && overlapsAny(ext, c.either));
+    // The LAN port names the service: a match on the public port alone, with a different known
+    // LAN port, is still an exposure on a well-known port, but a weaker sign of that service.
+    if (hit && !intHit && int !== null) publicSideOnly = true;
     if (!hit) {
       if (ext !== null && int !== null) return PASS;
       if (ext === null) unknown.push('externalPort');
