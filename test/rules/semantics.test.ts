@@ -2,7 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { isBoxauditError } from '../../src/errors.js';
 import type { Snapshot } from '../../src/model/types.js';
-import { evaluate, exampleForward, exampleSnapshot, loadRuleSet } from '../../src/rules/index.js';
+import {
+  evaluate,
+  exampleForward,
+  exampleSnapshot,
+  loadRuleSet,
+  validateRuleFiles,
+} from '../../src/rules/index.js';
 import { checkPatternSafety } from '../../src/rules/regex-safety.js';
 import type { ExampleForward, Finding, RuleSet } from '../../src/rules/types.js';
 
@@ -226,6 +232,24 @@ describe('profiles and overrides', () => {
       `${FIXTURES}/config-bad.json: /waivers/0/reason must NOT have fewer than 3 characters (got "x")`,
       `${FIXTURES}/config-bad.json: /waivers/0/expires must be an ISO date (YYYY-MM-DD) or date-time (got "tomorrow")`,
     ]);
+  });
+
+  it('inline rules are validated with their pointer inside the config', async () => {
+    const rule = structuredClone(recommended.rules.find((r) => r.id === 'BOX-RA-004')!);
+    const bad = { ...rule, id: 'ACME-009', severity: 'urgent' };
+    const error = await loadRuleSet({ define: [bad as never] }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      '<config>: /define/0/severity must be one of critical, high, medium, low, info (got "urgent")',
+    );
+  });
+
+  it('rules validate also checks config files', async () => {
+    const results = await validateRuleFiles([
+      `${FIXTURES}/config-child.json`,
+      `${FIXTURES}/config-cycle-a.json`,
+    ]);
+    expect(results.map((r) => r.ok)).toEqual([true, false]);
+    expect(results[1]!.errors[0]).toMatch(/makes a cycle/);
   });
 
   it('a duplicate rule id in define is an error', async () => {
