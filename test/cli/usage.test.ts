@@ -1,0 +1,104 @@
+/**
+ * The built bin's usage contract: --version/--help exit 0; every usage error exits 2 with ONE line on
+ * stderr naming the problem, and nothing on stdout (so a script piping stdout gets no half report).
+ * Each erroneous command also names an unreachable loopback target (port 9), so that even a
+ * regression that went on to collect could not send anything off this machine.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './helpers.js';
+
+const NOWHERE = 'http://127.0.0.1:9/rootDesc.xml';
+
+describe('boxaudit --version and --help', () => {
+  it('--version prints the package version and exits 0', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    const r = await runCli(['--version']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${version}\n`);
+    expect(r.stderr).toBe('');
+  });
+
+  it('--help lists the commands, targets and exit codes and exits 0', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code, r.stderr).toBe(0);
+    for (const word of [
+      'audit',
+      'dump',
+      'discover',
+      'rules',
+      'demo',
+      '--upnp',
+      '--from',
+      '--fail-on',
+      'Exit codes',
+    ]) {
+      expect(r.stdout).toContain(word);
+    }
+    expect(r.stderr).toBe('');
+  });
+});
+
+describe('usage errors: exit 2, one line on stderr, nothing on stdout', () => {
+  const cases: Array<{ name: string; args: string[]; mentions: RegExp }> = [
+    { name: 'unknown option', args: ['audit', '--bogus', '--upnp', NOWHERE], mentions: /--bogus/ },
+    { name: 'unknown option, bare command', args: ['--bogus', '--upnp', NOWHERE], mentions: /--bogus/ },
+    {
+      name: 'unknown command',
+      args: ['frobnicate', '--upnp', NOWHERE],
+      mentions: /unknown command "frobnicate"/,
+    },
+    {
+      name: 'bad --format',
+      args: ['audit', '--format', 'xml', '--upnp', NOWHERE],
+      mentions: /--format.*"xml"/,
+    },
+    {
+      name: 'bad --fail-on',
+      args: ['audit', '--fail-on', 'severe', '--upnp', NOWHERE],
+      mentions: /--fail-on.*"severe"/,
+    },
+    {
+      name: '--json with --format sarif',
+      args: ['audit', '--json', '--format', 'sarif', '--upnp', NOWHERE],
+      mentions: /--json.*sarif/,
+    },
+    {
+      name: 'two targets',
+      args: ['audit', '--upnp', NOWHERE, '--gateway', '127.0.0.1'],
+      mentions: /--upnp.*--gateway/,
+    },
+    {
+      name: 'an option of another command',
+      args: ['dump', '--fail-on', 'high', '--upnp', NOWHERE],
+      mentions: /--fail-on/,
+    },
+    { name: 'bad --timeout', args: ['audit', '--timeout', 'soon', '--upnp', NOWHERE], mentions: /--timeout/ },
+    { name: 'bad --lang', args: ['audit', '--lang', 'de', '--upnp', NOWHERE], mentions: /--lang.*"de"/ },
+    { name: 'rules validate without files', args: ['rules', 'validate'], mentions: /validate/ },
+    { name: 'unknown rules subcommand', args: ['rules', 'frob'], mentions: /"frob"/ },
+  ];
+
+  for (const c of cases) {
+    it(`${c.name}: ${c.args.join(' ')}`, async () => {
+      const r = await runCli(c.args);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe('');
+      const lines = r.stderr.split('\n').filter((l) => l !== '');
+      expect(lines, r.stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(/^boxaudit: /);
+      expect(lines[0]).toMatch(c.mentions);
+      expect(lines[0]).toContain('[BOXAUDIT_USAGE]');
+    });
+  }
+
+  it('an unreachable box is exit 2 with a one-line network error (not a usage error)', async () => {
+    const r = await runCli(['audit', '--upnp', NOWHERE, '--timeout', '2000']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('127.0.0.1:9');
+    expect(lines[0]).toMatch(/\[BOXAUDIT_[A-Z_]+\]$/);
+  });
+});
