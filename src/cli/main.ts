@@ -17,6 +17,13 @@ async function main(argv: string[]): Promise<number> {
     printHelp(argv[1]);
     return 0;
   }
+  // A first word that is not a command is a typo (`boxaudit dupm`), not an argument of `audit`.
+  if (first !== undefined && !first.startsWith('-') && !(COMMANDS as readonly string[]).includes(first)) {
+    process.stderr.write(
+      `boxaudit: unknown command "${first}" (commands: ${COMMANDS.join(', ')}; see boxaudit --help) [BOXAUDIT_USAGE]\n`,
+    );
+    return 2;
+  }
   // Bare `boxaudit` and `boxaudit --flags…` mean `boxaudit audit`.
   const command: Command =
     first !== undefined && (COMMANDS as readonly string[]).includes(first) ? (first as Command) : 'audit';
