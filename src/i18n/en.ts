@@ -52,6 +52,7 @@ export const en = {
   'finding.why': 'Why it matters',
   'finding.fix': 'What to do',
   'finding.unknown': 'Unknown',
+  'finding.couldBe': 'Possible exposures',
   'finding.adjusted': 'Severity adjusted',
   'finding.rule': 'Rule',
   'finding.severity': 'Severity',

@@ -51,6 +51,7 @@ export const fr: Record<MessageKey, string> = {
   'finding.why': "Pourquoi c'est important",
   'finding.fix': 'Que faire',
   'finding.unknown': 'Inconnu',
+  'finding.couldBe': 'Expositions possibles',
   'finding.adjusted': 'Gravité ajustée',
   'finding.rule': 'Règle',
   'finding.severity': 'Gravité',

@@ -157,10 +157,40 @@ function findingsSection(w: TextWriter, report: AuditReport, failing: Finding[])
   }
 }
 
+/**
+ * Inconclusive findings, one block per forward (or per router setting): a forward whose LAN port is
+ * unknown can be undecided for dozens of port rules, and their fail messages would assert what is
+ * not known. So: where, what was unknown, and which exposures it could be.
+ */
 function inconclusiveSection(w: TextWriter, report: AuditReport, inconclusive: Finding[]): void {
   if (inconclusive.length === 0) return;
+  const { lang } = w.options;
   w.heading(`${w.t('section.inconclusive')} (${inconclusive.length})`, ANSI.bold + ANSI.yellow);
-  for (const f of inconclusive) findingBlock(w, report, f, '?');
+  const groups = new Map<string, Finding[]>();
+  for (const f of inconclusive) {
+    const key =
+      f.forwardId === null ? `${f.snapshotIndex}|rule|${f.ruleId}` : `${f.snapshotIndex}|${f.forwardId}`;
+    const group = groups.get(key);
+    if (group) group.push(f);
+    else groups.set(key, [f]);
+  }
+  const MAX_TITLES = 6;
+  for (const group of groups.values()) {
+    const first = group[0]!;
+    const unknown = [...new Set(group.flatMap((f) => f.unknown ?? []))].sort();
+    if (first.forwardId === null) {
+      w.line(`  ? ${w.paint(STYLE_BOLD, titleLine(first, lang))}`);
+    } else {
+      w.line(`  ? ${w.paint(STYLE_BOLD, where(report, first, lang))}`);
+      const titles = group.slice(0, MAX_TITLES).map((f) => titleLine(f, lang));
+      const more = group.length > MAX_TITLES ? ` (+${group.length - MAX_TITLES})` : '';
+      w.line(`    ${w.label('finding.couldBe')}${titles.join('; ')}${more}`);
+    }
+    if (unknown.length > 0) {
+      const words = unknown.map((u) => unknownFieldWord(u, lang, hasMessage));
+      w.line(`    ${w.label('finding.unknown')}${words.join(', ')}`);
+    }
+  }
 }
 
 function waivedSection(w: TextWriter, report: AuditReport, waived: WaivedFinding[]): void {

@@ -62,9 +62,11 @@ describe('text report (English)', () => {
 
   it('puts inconclusive findings in their own section, saying what was unknown', () => {
     const block = section(text, 'Could not decide (something was unknown) (1)');
-    expect(block).toContain('Database server open to the internet [BOX-DB-001]');
-    expect(block).toContain('Device: 192.168.1.50:unknown <- internet TCP 15432');
+    expect(block).toContain('? 192.168.1.50:unknown <- internet TCP 15432');
+    expect(block).toContain('Possible exposures: Database server open to the internet [BOX-DB-001]');
     expect(block).toContain('Unknown: internal port');
+    // The fail message would assert what is not known: it is not printed for an undecided check.
+    expect(block).not.toContain('Why it matters');
   });
 
   it('shows waived findings with reason and end date, and expired waivers loudly', () => {
@@ -149,7 +151,8 @@ describe('text report (French)', () => {
     expect(text).toContain('Que faire : Supprimez cette redirection sur la box.');
     expect(text).toContain('Impossible de conclure (une information manquait) (1)');
     expect(text).toContain('Inconnu : port interne');
-    expect(text).toContain('Appareil : 192.168.1.50:inconnu');
+    expect(text).toContain('? 192.168.1.50:inconnu');
+    expect(text).toContain('Expositions possibles : ');
     expect(text).toContain("!! EXCEPTIONS EXPIRÉES : elles ne s'appliquent plus (1)");
     expect(text).toContain('Exceptions accordées (acceptées volontairement) (1)');
     expect(text).toContain(
