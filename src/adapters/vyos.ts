@@ -88,7 +88,12 @@ export function parseVyos(text: string, options: ParseOptions = {}): ConfigParts
   parts.coverage.push(
     cover('static-forwards', 'complete', 'VYOS_NAT_DESTINATION', 'every nat destination rule was read'),
     cover('dmz', 'complete', 'VYOS_NAT_DESTINATION', 'a destination NAT without ports counts as a DMZ'),
-    cover('upnp-state', 'complete', 'VYOS_SERVICE_UPNP', 'UPnP is on when `service upnp` (or `upnp2`) is configured'),
+    cover(
+      'upnp-state',
+      'complete',
+      'VYOS_SERVICE_UPNP',
+      'UPnP is on when `service upnp` (or `upnp2`) is configured',
+    ),
     cover(
       'upnp-mappings',
       upnpOn ? 'not-visible' : 'complete',
