@@ -32,6 +32,12 @@ async function main(argv: string[]): Promise<number> {
   return runCommand(command, rest);
 }
 
+// A reader that stops early (`boxaudit rules list | head`) is no reason for a stack trace: drop the rest
+// of the output and finish the run, so the exit code still tells what it found.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

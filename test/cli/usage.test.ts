@@ -4,9 +4,10 @@
  * Each erroneous command also names an unreachable loopback target (port 9), so that even a
  * regression that went on to collect could not send anything off this machine.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './helpers.js';
+import { CLI, requireBuiltCli, runCli } from './helpers.js';
 
 const NOWHERE = 'http://127.0.0.1:9/rootDesc.xml';
 
@@ -100,5 +101,24 @@ describe('usage errors: exit 2, one line on stderr, nothing on stdout', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('127.0.0.1:9');
     expect(lines[0]).toMatch(/\[BOXAUDIT_[A-Z_]+\]$/);
+  });
+});
+
+describe('a reader that stops early (`boxaudit rules list --json | head -1`)', () => {
+  it('costs no stack trace and keeps the exit code', async () => {
+    requireBuiltCli();
+    const child = spawn(process.execPath, [CLI, 'rules', 'list', '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(timer);
+    expect(stderr).not.toMatch(/EPIPE|Unhandled|internal error/);
+    expect(code).toBe(0);
   });
 });
