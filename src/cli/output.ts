@@ -27,9 +27,20 @@ export function failOnOption(options: ParsedOptions): Severity {
   return choiceOption(options, 'fail-on', SEVERITIES, 'high');
 }
 
+/** Profiles `--profile` accepts (a typo must not be read as a config file path). */
+const PROFILES = ['health'];
+
 /** --rules FILE and --profile NAME… as one config: the file, plus the profiles on top. */
 export function rulesConfig(options: ParsedOptions): RuleSetConfig | string | undefined {
   const profiles = options.profile ?? [];
+  for (const profile of profiles) {
+    if (!PROFILES.includes(profile)) {
+      throw new BoxauditError(
+        'BOXAUDIT_USAGE',
+        `--profile must be one of ${PROFILES.join(', ')} (got "${profile}")`,
+      );
+    }
+  }
   const file =
     options.rules === undefined
       ? undefined
@@ -38,4 +49,16 @@ export function rulesConfig(options: ParsedOptions): RuleSetConfig | string | un
         : resolve(options.rules);
   if (profiles.length === 0) return file;
   return { extends: [file ?? 'recommended', ...profiles] };
+}
+
+/** --now, checked before any traffic is sent (a typo must not cost a box read first). */
+export function nowOption(options: ParsedOptions): string | undefined {
+  const raw = options.now;
+  if (raw !== undefined && Number.isNaN(Date.parse(raw))) {
+    throw new BoxauditError(
+      'BOXAUDIT_USAGE',
+      `--now must be an ISO 8601 date or date-time such as 2026-06-01T12:00:00Z (got "${raw}")`,
+    );
+  }
+  return raw;
 }

@@ -88,6 +88,20 @@ describe('audit --rules with a broken file', () => {
     });
   }
 
+  for (const bad of [
+    ['--profile', 'helth'],
+    ['--now', '2026-13-45'],
+  ]) {
+    it(`${bad.join(' ')}: a usage error before any request reaches the box`, async () => {
+      const before = sim.requests.length;
+      const r = await runCli(['audit', '--upnp', sim.descriptionUrl, ...bad]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(bad[0]);
+      expect(r.stderr).toContain('[BOXAUDIT_USAGE]');
+      expect(sim.requests.slice(before)).toEqual([]);
+    });
+  }
+
   it('a missing rules file: exit 2 naming it, no request', async () => {
     const before = sim.requests.length;
     const r = await runCli(['audit', '--upnp', sim.descriptionUrl, '--rules', join(FIXTURES, 'nope.json')]);

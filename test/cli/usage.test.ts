@@ -76,6 +76,16 @@ describe('usage errors: exit 2, one line on stderr, nothing on stdout', () => {
     },
     { name: 'bad --timeout', args: ['audit', '--timeout', 'soon', '--upnp', NOWHERE], mentions: /--timeout/ },
     { name: 'bad --lang', args: ['audit', '--lang', 'de', '--upnp', NOWHERE], mentions: /--lang.*"de"/ },
+    {
+      name: 'unknown --profile',
+      args: ['audit', '--profile', 'nope', '--upnp', NOWHERE],
+      mentions: /--profile.*"nope"/,
+    },
+    {
+      name: 'bad --now',
+      args: ['audit', '--now', 'notadate', '--upnp', NOWHERE],
+      mentions: /--now.*"notadate"/,
+    },
     { name: 'rules validate without files', args: ['rules', 'validate'], mentions: /validate/ },
     { name: 'unknown rules subcommand', args: ['rules', 'frob'], mentions: /"frob"/ },
   ];

@@ -6,7 +6,7 @@ import { render } from '../../reporters/index.js';
 import { loadRuleSet } from '../../rules/load.js';
 import type { ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
-import { failOnOption, outputFormat, outputLang, rulesConfig } from '../output.js';
+import { failOnOption, nowOption, outputFormat, outputLang, rulesConfig } from '../output.js';
 import { collectOptions, resolveTarget } from '../target.js';
 
 /** `boxaudit audit` (and bare `boxaudit`): discover → collect → evaluate → report. Exit 0/1/2. */
@@ -17,12 +17,13 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   const format = outputFormat(options, ['text', 'json', 'sarif', 'markdown']);
   const lang = outputLang(options, ctx);
   const failOn = failOnOption(options);
+  const now = nowOption(options);
   // Rules first: a broken rule file stops us before any traffic is sent.
   const ruleSet = await loadRuleSet(rulesConfig(options), { signal: ctx.signal });
   const target = await resolveTarget(options, ctx);
   const { snapshots, warnings } = await collect(target, collectOptions(options, ctx));
   for (const w of warnings) ctx.warn(`boxaudit: warning: ${w.message}`);
-  const report = buildReport(snapshots, ruleSet, { now: options.now ?? new Date(), failOn });
+  const report = buildReport(snapshots, ruleSet, { now: now ?? new Date(), failOn });
   if (options.output !== undefined) {
     await writeFile(options.output, render(report, { format: 'json' }));
   }

@@ -7,7 +7,7 @@ import { DEMO_OFFICE } from '../../sim/demo-office.js';
 import { startIgdSimulator } from '../../sim/igd-simulator.js';
 import type { ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
-import { failOnOption, outputFormat, outputLang, rulesConfig } from '../output.js';
+import { failOnOption, nowOption, outputFormat, outputLang, rulesConfig } from '../output.js';
 
 /**
  * `boxaudit demo`: a complete audit of a simulated doctor's-office box, with no box and no network.
@@ -21,6 +21,7 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   const format = outputFormat(options, ['text', 'json', 'sarif', 'markdown']);
   const lang = outputLang(options, ctx);
   const failOn = failOnOption(options);
+  const now = nowOption(options);
   const ruleSet = await loadRuleSet(rulesConfig(options), { signal: ctx.signal });
   const sim = await startIgdSimulator(DEMO_OFFICE);
   try {
@@ -31,7 +32,7 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
       { upnp: sim.descriptionUrl },
       { signal: ctx.signal, log: ctx.progress },
     );
-    const report = buildReport(snapshots, ruleSet, { now: options.now ?? new Date(), failOn });
+    const report = buildReport(snapshots, ruleSet, { now: now ?? new Date(), failOn });
     ctx.out(render(report, { format, lang, color: ctx.color && format === 'text', rules: ruleSet.rules }));
     if (format === 'text') {
       const note =
