@@ -101,7 +101,8 @@ function descriptor(
     defaultConfiguration: { level: LEVEL[severity] },
     properties: {
       'security-severity': SECURITY_SEVERITY[severity],
-      tags: ['security', rule?.category ?? first.category, ...(rule?.tags ?? [])],
+      // A rule's own tags often repeat its category: SARIF tags are a set (uniqueItems).
+      tags: [...new Set(['security', rule?.category ?? first.category, ...(rule?.tags ?? [])])],
       category: rule?.category ?? first.category,
       confidence: rule?.confidence ?? first.confidence,
       severity,
