@@ -139,10 +139,36 @@ describe('rules list', () => {
     }
   });
 
-  it('--profile health is recorded in the listed rule set', async () => {
-    const r = await runCli(['rules', 'list', '--json', '--profile', 'health']);
+  it('--profile health: the listed severities are the ones in force (FTP high → critical, SMB stays critical)', async () => {
+    const json = await runCli(['rules', 'list', '--json', '--profile', 'health']);
+    expect(json.code, json.stderr).toBe(0);
+    const doc = parseJson<{
+      profiles: string[];
+      rules: Array<{ id: string; severity: string; effectiveSeverity: string }>;
+    }>(json.stdout, 'rules list --json --profile health');
+    expect(doc.profiles).toEqual(['health']);
+    expect(doc.rules.find((x) => x.id === 'BOX-FS-006')).toMatchObject({
+      severity: 'high',
+      effectiveSeverity: 'critical',
+    });
+    expect(doc.rules.find((x) => x.id === 'BOX-FS-001')).toMatchObject({
+      severity: 'critical',
+      effectiveSeverity: 'critical',
+    });
+
+    const plain = await runCli(['rules', 'list']);
+    const health = await runCli(['rules', 'list', '--profile', 'health']);
+    expect(plain.stdout).toMatch(/^BOX-FS-006\s+high\s/m);
+    expect(health.stdout).toMatch(/^BOX-FS-006\s+critical\s/m);
+    // A medium file-sharing rule goes up one level.
+    expect(plain.stdout).toMatch(/^BOX-FS-007\s+medium\s/m);
+    expect(health.stdout).toMatch(/^BOX-FS-007\s+high\s/m);
+  });
+
+  it('--rules with a severity override shows the overridden severity', async () => {
+    const r = await runCli(['rules', 'list', '--rules', join(FIXTURES, 'ssh-high.json')]);
     expect(r.code, r.stderr).toBe(0);
-    expect(parseJson<{ profiles: string[] }>(r.stdout, 'rules list').profiles).toEqual(['health']);
+    expect(r.stdout).toMatch(/^BOX-RA-004\s+high\s/m);
   });
 
   it('--lang fr lists French titles', async () => {

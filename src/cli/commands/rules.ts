@@ -1,5 +1,6 @@
 import { BoxauditError } from '../../errors.js';
 import { loadRuleSet, validateRuleFiles } from '../../rules/load.js';
+import { ruleSeverity } from '../../rules/severity.js';
 import type { ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { outputFormat, outputLang, rulesConfig } from '../output.js';
@@ -27,13 +28,17 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     const format = outputFormat(options, ['text', 'json']);
     const lang = outputLang(options, ctx);
     if (format === 'json') {
-      const rows = ruleSet.rules.map(({ examples: _examples, ...rule }) => rule);
+      // `severity` is the rule's own; `effectiveSeverity` the one in force (profiles, overrides).
+      const rows = ruleSet.rules.map((rule) => {
+        const { examples: _examples, ...shown } = rule;
+        return { ...shown, effectiveSeverity: ruleSeverity(rule, ruleSet).severity };
+      });
       ctx.out(`${JSON.stringify({ profiles: ruleSet.profiles, rules: rows }, null, 2)}\n`);
     } else {
       const width = Math.max(...ruleSet.rules.map((r) => r.id.length));
       for (const r of ruleSet.rules) {
         ctx.out(
-          `${r.id.padEnd(width)}  ${r.severity.padEnd(8)}  ${r.category.padEnd(13)}  ${r.title[lang]}\n`,
+          `${r.id.padEnd(width)}  ${ruleSeverity(r, ruleSet).severity.padEnd(8)}  ${r.category.padEnd(13)}  ${r.title[lang]}\n`,
         );
       }
     }
