@@ -154,3 +154,34 @@ describe('a box that stops answering', () => {
     expect(JSON.stringify(mappings)).toMatch(/index 2/);
   });
 });
+
+describe('a box that lies', () => {
+  it('never ends its mapping list: --max-entries 50 stops at 50, says so in the coverage, still audits', async () => {
+    const box = await sim({ ...DEMO_OFFICE, quirks: { listEnding: 'none' } });
+    const r = await runCli(['audit', '--upnp', box.descriptionUrl, '--max-entries', '50', '--json'], {
+      timeoutMs: 15_000,
+    });
+    expect(r.timedOut, 'the CLI hung').toBe(false);
+    expect(r.code, r.stderr).toBe(1);
+    const report = parseJson<ReportJson>(r.stdout, 'audit --json');
+    expect(report.snapshots[0]!.forwards).toHaveLength(50);
+    const mappings = report.snapshots[0]!.coverage.find((c) => /mapping/i.test(c.area));
+    expect(mappings?.status).toBe('partial');
+    expect(JSON.stringify(mappings)).toMatch(/50/);
+    const listCalls = box.requests.filter((q) => q.action === 'GetGenericPortMappingEntry').length;
+    expect(listCalls).toBeLessThanOrEqual(51);
+  });
+
+  it('points its control URLs at another host: nothing is sent there, the mappings are marked unread', async () => {
+    const box = await sim({ ...DEMO_OFFICE, quirks: { spoofedLocation: true } });
+    const r = await runCli(['audit', '--upnp', box.descriptionUrl, '--json'], { timeoutMs: 15_000 });
+    expect(r.timedOut, 'the CLI hung').toBe(false);
+    expect(box.requests.filter((q) => q.host.startsWith('127.0.0.2'))).toEqual([]);
+    const report = parseJson<ReportJson>(r.stdout, 'audit --json');
+    expect(report.snapshots[0]!.forwards).toEqual([]);
+    const mappings = report.snapshots[0]!.coverage.find((c) => /mapping/i.test(c.area));
+    expect(mappings?.status).not.toBe('complete');
+    // As with a hung SOAP service: only "UPnP is on" (medium) is found, so exit 0 at --fail-on high.
+    expect(r.code, r.stderr).toBe(0);
+  });
+});
