@@ -1,4 +1,5 @@
 import type { Credentials } from './adapters/types.js';
+import type { AdapterSuggestion } from './detect.js';
 import type { DiscoveredGateway } from './discovery/ssdp.js';
 import { BoxauditError } from './errors.js';
 import type { Snapshot, Warning } from './model/types.js';
@@ -32,6 +33,15 @@ export interface CollectOptions {
   allowForeignLocation?: boolean;
   /** Progress lines (never secrets). */
   log?: (line: string) => void;
+  /**
+   * After a discovered box is read over UPnP, fingerprint it and, when a vendor adapter fits, read
+   * it through that adapter too (with `credentials`), or add a coverage note saying how. Default true.
+   */
+  detectVendor?: boolean;
+  /** Credentials for an auto-detected vendor (e.g. from BOXAUDIT_PASSWORD). */
+  credentials?: Credentials;
+  /** Asked when a vendor was recognised and `credentials` do not cover it; null = skip. */
+  askCredentials?: (suggestion: AdapterSuggestion) => Promise<Credentials | null>;
 }
 
 export interface CollectResult {
@@ -153,7 +163,12 @@ async function collectDiscovered(
     try {
       const snapshot = await collectUpnp(location, adapterOptions);
       snapshot.target = { ...snapshot.target, kind: 'gateway' in target ? 'gateway' : 'discovered' };
-      snapshots.push(snapshot);
+      const discovered = found.gateways.find((g) => g.location === location);
+      snapshots.push(
+        options.detectVendor === false
+          ? snapshot
+          : await throughVendorIfKnown(snapshot, discovered, adapterOptions, options, warnings),
+      );
     } catch (error) {
       // One unreadable answer (a second IGD, a link-local address) must not sink the others.
       if (options.signal?.aborted) throw error;
@@ -177,4 +192,58 @@ function oneLocationPerDevice(gateways: DiscoveredGateway[]): string[] {
     if (!byDevice.has(device)) byDevice.set(device, g.location);
   }
   return [...new Set(byDevice.values())];
+}
+
+/**
+ * Fingerprint a box read over UPnP. When a vendor adapter fits and credentials are at hand, its
+ * snapshot replaces the UPnP one (it sees manual forwards, the DMZ and the UPnP mappings); when it
+ * fails, or no credentials were given, the UPnP snapshot stays, with a coverage note saying how.
+ */
+async function throughVendorIfKnown(
+  snapshot: Snapshot,
+  discovered: DiscoveredGateway | undefined,
+  adapterOptions: { signal?: AbortSignal; timeoutMs?: number; log?: (line: string) => void },
+  options: CollectOptions,
+  warnings: Warning[],
+): Promise<Snapshot> {
+  const { hasNeededCredentials, suggestAdapter, vendorHint } = await import('./detect.js');
+  const suggestion = await suggestAdapter(snapshot, discovered, adapterOptions);
+  if (!suggestion) return snapshot;
+  options.log?.(`this box looks like a ${suggestion.adapter} (${suggestion.reason})`);
+  let credentials = options.credentials;
+  if (!hasNeededCredentials(suggestion.credentials, credentials) && options.askCredentials) {
+    credentials = (await options.askCredentials(suggestion)) ?? credentials;
+  }
+  if (hasNeededCredentials(suggestion.credentials, credentials)) {
+    const { loadAdapter } = await import('./adapters/registry.js');
+    const adapter = await loadAdapter(suggestion.adapter);
+    try {
+      options.log?.(`reading it through its own interface (${suggestion.adapter} at ${suggestion.host})`);
+      const vendorSnapshot = await adapter.collect(
+        {
+          host: suggestion.host,
+          // UPnP-based vendors (SFR) read the description already found; the others their own API.
+          ...(adapter.meta.transports.includes('upnp-soap') && snapshot.gateway.descriptionUrl
+            ? { url: snapshot.gateway.descriptionUrl }
+            : {}),
+          ...(credentials ? { credentials } : {}),
+        },
+        adapterOptions,
+      );
+      return vendorSnapshot;
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      // Kept in the snapshot (JSON consumers see it) and said on stderr by the CLI.
+      const warning = {
+        code: 'VENDOR_READ_FAILED',
+        message: `${message}; the report falls back to what UPnP shows`,
+        where: suggestion.host,
+      };
+      snapshot.warnings.push(warning);
+      warnings.push(warning);
+    }
+  }
+  snapshot.coverage.push(vendorHint(suggestion));
+  return snapshot;
 }

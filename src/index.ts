@@ -10,6 +10,7 @@ export {
 } from './adapters/upnp-igd.js';
 export { type AuditOptions, audit, buildReport, type EvaluateOptions } from './audit.js';
 export { type AuditTarget, type CollectOptions, type CollectResult, collect } from './collect.js';
+export { type AdapterSuggestion, suggestAdapter } from './detect.js';
 export { defaultGateway } from './discovery/gateway.js';
 export type { DiscoveredGateway, DiscoverOptions, DiscoveryResult } from './discovery/ssdp.js';
 export { discover } from './discovery/ssdp.js';

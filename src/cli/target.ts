@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Credentials } from '../adapters/types.js';
 import type { AuditTarget, CollectOptions } from '../collect.js';
+import type { AdapterSuggestion } from '../detect.js';
 import { BoxauditError } from '../errors.js';
 import { intOption, type ParsedOptions } from './args.js';
 import type { CliContext } from './context.js';
@@ -115,11 +116,36 @@ async function resolveCredentials(options: ParsedOptions, ctx: CliContext): Prom
 const SSH_VENDORS = new Set(['linux', 'openwrt', 'routeros', 'edgeos', 'vyos', 'pfsense', 'opnsense']);
 
 export function collectOptions(options: ParsedOptions, ctx: CliContext): CollectOptions {
+  const fromEnv: Credentials = {
+    ...(ctx.env[ENV.user] ? { username: ctx.env[ENV.user] } : {}),
+    ...(ctx.env[ENV.password] ? { password: ctx.env[ENV.password] } : {}),
+    ...(ctx.env[ENV.token] ? { token: ctx.env[ENV.token] } : {}),
+  };
   return {
+    credentials: fromEnv,
+    ...(ctx.interactive ? { askCredentials: (s: AdapterSuggestion) => askForVendor(s, fromEnv, ctx) } : {}),
     signal: ctx.signal,
     ...(options.timeout ? { timeoutMs: intOption(options, 'timeout', 3000) } : {}),
     ...(options['max-entries'] ? { maxEntries: intOption(options, 'max-entries', 4096, 65536) } : {}),
     ...(options['allow-foreign-location'] ? { allowForeignLocation: true } : {}),
     log: ctx.progress,
   };
+}
+
+/** A recognised box whose password would show more: ask once on a terminal (Enter skips). */
+async function askForVendor(
+  s: AdapterSuggestion,
+  known: Credentials,
+  ctx: CliContext,
+): Promise<Credentials | null> {
+  if (!s.credentials.some((c) => c.split('|').includes('password'))) return null; // tokens are not typed in
+  ctx.warn(
+    `boxaudit: this box looks like a ${s.adapter} (${s.reason}). With its admin password boxaudit can also ` +
+      'read the manual port forwards and the DMZ, which UPnP does not show.',
+  );
+  const password = await promptSecret(
+    `Admin password of the ${s.adapter} at ${s.host} (Enter to skip): `,
+    ctx.signal,
+  );
+  return password === '' ? null : { ...known, password };
 }

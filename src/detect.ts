@@ -1,0 +1,97 @@
+import type { Adapter, Credentials } from './adapters/types.js';
+import type { DiscoveredGateway } from './discovery/ssdp.js';
+import type { CoverageItem, Snapshot } from './model/types.js';
+
+/** A vendor adapter that fits a box better than plain UPnP. */
+export interface AdapterSuggestion {
+  adapter: string;
+  score: number;
+  reason: string;
+  /** The gateway's address, for `--host`. */
+  host: string;
+  /** Which credentials it needs (adapter meta), e.g. `['password', 'username?']`. */
+  credentials: string[];
+}
+
+/** Below this score a vendor guess is not worth a login attempt or a hint. */
+const MIN_SCORE = 0.5;
+
+/** Vendors read over SSH are never guessed from UPnP: a key and a host key are a deliberate choice. */
+const SSH_ONLY = new Set(['linux', 'openwrt', 'routeros', 'edgeos', 'vyos', 'pfsense', 'opnsense']);
+
+/**
+ * Fingerprint a box already read over UPnP (description, SSDP SERVER, one credential-free GET / and the
+ * known host names) and name the vendor adapter that would show more, if any.
+ */
+export async function suggestAdapter(
+  snapshot: Snapshot,
+  discovered: DiscoveredGateway | undefined,
+  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<AdapterSuggestion | null> {
+  const host = hostOf(snapshot.gateway.descriptionUrl ?? snapshot.target.address);
+  if (!host) return null;
+  const { fingerprintGateway, probeGateway } = await import('./discovery/fingerprint.js');
+  const probe = await probeGateway(host, {
+    timeoutMs: Math.min(options.timeoutMs ?? 2000, 2000),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const g = snapshot.gateway;
+  const scores = fingerprintGateway({
+    address: host,
+    ssdpServer: discovered?.server ?? g.server,
+    description: { manufacturer: g.manufacturer, model: g.model, friendlyName: g.friendlyName },
+    httpBanner: probe.httpBanner,
+    hostname: probe.hostname,
+  });
+  const best = scores.find((s) => s.adapter !== 'upnp-igd' && !SSH_ONLY.has(s.adapter));
+  if (!best || best.score < MIN_SCORE) return null;
+  const { loadAdapter } = await import('./adapters/registry.js');
+  let adapter: Adapter;
+  try {
+    adapter = await loadAdapter(best.adapter);
+  } catch {
+    return null; // fingerprinted, but no adapter of that id in this build
+  }
+  return {
+    adapter: best.adapter,
+    score: best.score,
+    reason: best.reason,
+    host,
+    credentials: adapter.meta.credentials,
+  };
+}
+
+/** Whether the given credentials cover what an adapter needs (`x?` optional, `a|b` either). */
+export function hasNeededCredentials(needs: string[], credentials: Credentials | undefined): boolean {
+  const have = (name: string) => {
+    const value = credentials?.[name as keyof Credentials];
+    return value !== undefined && value !== '';
+  };
+  return needs.every((need) => need.endsWith('?') || need.split('|').some(have));
+}
+
+/** The coverage note that tells a person which command would show what UPnP cannot. */
+export function vendorHint(s: AdapterSuggestion): CoverageItem {
+  const needs = s.credentials.filter((c) => !c.endsWith('?'));
+  const how =
+    needs.length === 0
+      ? ''
+      : ` It needs ${needs.join(' and ')}: give them with environment variables (BOXAUDIT_USER, BOXAUDIT_PASSWORD, BOXAUDIT_TOKEN) or at the prompt on a terminal, never on the command line.`;
+  return {
+    area: 'static-forwards',
+    status: 'not-visible',
+    code: 'VENDOR_API_AVAILABLE',
+    reason:
+      `This box looks like a ${s.adapter} (${s.reason}). Its own interface shows the manual port forwards and ` +
+      `the DMZ that UPnP cannot: run boxaudit --vendor ${s.adapter} --host ${s.host}.${how}`,
+    details: { adapter: s.adapter, host: s.host, score: s.score, credentials: s.credentials },
+  };
+}
+
+function hostOf(address: string): string | null {
+  try {
+    return new URL(address).hostname.replace(/^\[|\]$/g, '') || null;
+  } catch {
+    return /^[\w.:-]+$/.test(address) ? address : null;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Auto-detection after a UPnP read: the box's description (served by the loopback IGD simulator, with
+ * the manufacturer/model strings real Liveboxes and FRITZ!Boxes send) picks the vendor adapter, and the
+ * coverage note says how to use it. The probe's `GET /` goes to 127.0.0.1:80 only (refused or answered
+ * locally): nothing leaves the machine.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { collectUpnp } from '../../src/adapters/upnp-igd.js';
+import { hasNeededCredentials, suggestAdapter, vendorHint } from '../../src/detect.js';
+import { type IgdSimulator, startIgdSimulator } from '../../src/sim/igd-simulator.js';
+
+let sim: IgdSimulator | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+async function snapshotOf(manufacturer: string, modelName: string) {
+  sim = await startIgdSimulator({ manufacturer, modelName, mappings: [] });
+  return collectUpnp(sim.descriptionUrl, { timeoutMs: 2000 });
+}
+
+describe('suggestAdapter', () => {
+  it('recognises a Livebox from its UPnP description and names the password it needs', async () => {
+    const s = await suggestAdapter(await snapshotOf('Sagemcom', 'Livebox'), undefined);
+    expect(s?.adapter).toBe('livebox');
+    expect(s?.host).toBe('127.0.0.1');
+    expect(s?.credentials).toContain('password');
+  });
+
+  it('recognises a FRITZ!Box', async () => {
+    const s = await suggestAdapter(await snapshotOf('AVM Berlin', 'FRITZ!Box 7590'), undefined);
+    expect(s?.adapter).toBe('fritzbox');
+  });
+
+  it('suggests nothing for a generic miniupnpd router', async () => {
+    expect(await suggestAdapter(await snapshotOf('MiniUPnP', 'MiniUPnPd'), undefined)).toBeNull();
+  });
+});
+
+describe('hasNeededCredentials', () => {
+  it('honours optional (x?) and alternative (a|b) needs', () => {
+    expect(hasNeededCredentials(['password', 'username?'], { password: 'p' })).toBe(true);
+    expect(hasNeededCredentials(['password', 'username?'], {})).toBe(false);
+    expect(
+      hasNeededCredentials(['username', 'privateKey|agent|password'], { username: 'u', agent: '/s' }),
+    ).toBe(true);
+    expect(hasNeededCredentials(['token'], { token: '' })).toBe(false);
+    expect(hasNeededCredentials([], undefined)).toBe(true);
+  });
+});
+
+describe('vendorHint', () => {
+  it('is a not-visible coverage note with the exact command, and no secret', () => {
+    const item = vendorHint({
+      adapter: 'livebox',
+      score: 0.9,
+      reason: 'manufacturer says Livebox',
+      host: '192.168.1.1',
+      credentials: ['password', 'username?'],
+    });
+    expect(item).toMatchObject({
+      area: 'static-forwards',
+      status: 'not-visible',
+      code: 'VENDOR_API_AVAILABLE',
+    });
+    expect(item.reason).toContain('boxaudit --vendor livebox --host 192.168.1.1');
+    expect(item.reason).toContain('BOXAUDIT_PASSWORD');
+    expect(item.reason).not.toContain('username?');
+  });
+});
