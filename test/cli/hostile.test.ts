@@ -3,10 +3,13 @@
  * descriptions with terminal escapes and forged status lines must reach the terminal inert, and a box
  * that stops answering must not hang the CLI.
  */
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_OFFICE } from '../../src/sim/demo-office.js';
 import { type IgdSimulator, startIgdSimulator } from '../../src/sim/igd-simulator.js';
 import {
+  CLI,
   parseJson,
   type ReportJson,
   requireBuiltCli,
@@ -152,6 +155,37 @@ describe('a box that stops answering', () => {
     const mappings = report.snapshots[0]!.coverage.find((c) => /mapping/i.test(c.area));
     expect(mappings?.status).toBe('partial');
     expect(JSON.stringify(mappings)).toMatch(/index 2/);
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('SIGINT while the box hangs: exit 2, "interrupted" on stderr, nothing on stdout', async () => {
+    const box = await sim({ ...DEMO_OFFICE, quirks: { hang: 'soap' } });
+    const child = spawn(process.execPath, [CLI, 'audit', '--upnp', box.descriptionUrl], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b.toString();
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    // Interrupt once the CLI is stuck waiting on a SOAP answer that will never come.
+    for (let i = 0; i < 200 && !box.requests.some((q) => !q.action.startsWith('GET ')); i++) await sleep(25);
+    expect(
+      box.requests.some((q) => !q.action.startsWith('GET ')),
+      'the CLI never reached SOAP',
+    ).toBe(true);
+    child.kill('SIGINT');
+    const code = await closed;
+    clearTimeout(killer);
+    expect(code, stderr).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim()).toMatch(/^boxaudit: interrupted \(Ctrl-C\) \[BOXAUDIT_ABORTED\]$/);
   });
 });
 
