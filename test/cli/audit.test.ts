@@ -163,6 +163,23 @@ describe('audit --lang fr', () => {
     expect(lastLine(r.stdout)).toMatch(STATUS_LINE);
   });
 
+  it('Markdown and SARIF follow --lang fr too; JSON carries both languages whatever --lang says', async () => {
+    const md = await runCli(['audit', '--upnp', url, '--format', 'markdown', '--lang', 'fr']);
+    expect(md.stdout).toContain('## Expositions trouvées');
+    const sarif = parseJson<{
+      runs: Array<{ language: string; results: Array<{ message: { text: string } }> }>;
+    }>((await runCli(['audit', '--upnp', url, '--format', 'sarif', '--lang', 'fr'])).stdout, 'sarif fr');
+    expect(sarif.runs[0]!.language).toBe('fr-FR');
+    expect(sarif.runs[0]!.results.some((x) => x.message.text.includes('redirigé'))).toBe(true);
+    const json = await runCli(['audit', '--upnp', url, '--json', '--lang', 'fr']);
+    const finding = parseJson<{ findings: Array<{ title: { en: string; fr: string } }> }>(
+      json.stdout,
+      'json fr',
+    ).findings[0]!;
+    expect(finding.title.en.length).toBeGreaterThan(0);
+    expect(finding.title.fr.length).toBeGreaterThan(0);
+  });
+
   it('BOXAUDIT_LANG=fr does the same without the flag; --lang en wins over it', async () => {
     const fr = await runCli(['audit', '--upnp', url], { env: { BOXAUDIT_LANG: 'fr' } });
     expect(fr.stdout).toContain('Résumé');
