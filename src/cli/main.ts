@@ -17,6 +17,12 @@ async function main(argv: string[]): Promise<number> {
     printHelp(argv[1]);
     return 0;
   }
+  // `boxaudit audit --help` is a request for help, not an unknown option (and must not start an audit).
+  if (argv.includes('--help') || argv.includes('-h')) {
+    const { printHelp } = await import('./help.js');
+    printHelp(first);
+    return 0;
+  }
   // A first word that is not a command is a typo (`boxaudit dupm`), not an argument of `audit`.
   if (first !== undefined && !first.startsWith('-') && !(COMMANDS as readonly string[]).includes(first)) {
     process.stderr.write(

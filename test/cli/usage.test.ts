@@ -40,6 +40,23 @@ describe('boxaudit --version and --help', () => {
   });
 });
 
+describe('--help after a command', () => {
+  for (const args of [
+    // An audit of NOWHERE would exit 2 (connection refused): exit 0 proves none started.
+    ['audit', '--help', '--upnp', NOWHERE],
+    ['dump', '-h', '--upnp', NOWHERE],
+    ['--upnp', NOWHERE, '--help'],
+    ['rules', 'list', '--help'],
+  ]) {
+    it(`${args.join(' ')} prints the help and exits 0 (no audit starts)`, async () => {
+      const r = await runCli(args);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('Usage');
+      expect(r.stderr).toBe('');
+    });
+  }
+});
+
 describe('usage errors: exit 2, one line on stderr, nothing on stdout', () => {
   const cases: Array<{ name: string; args: string[]; mentions: RegExp }> = [
     { name: 'unknown option', args: ['audit', '--bogus', '--upnp', NOWHERE], mentions: /--bogus/ },
