@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_OFFICE } from '../../src/sim/demo-office.js';
 import { type IgdSimulator, startIgdSimulator } from '../../src/sim/igd-simulator.js';
 import {
+  danglingForwardIds,
   findingKeys,
   parseJson,
   type ReportJson,
@@ -139,6 +140,53 @@ describe('offline: audit --from a saved dump', () => {
     const last = (t: string) => t.trimEnd().split('\n').at(-1);
     expect(last(offline.stdout)).toBe(last(online.stdout));
     expect(offline.code).toBe(online.code);
+  });
+
+  it('a dump of two boxes: findings point at the right snapshot and forward', async () => {
+    const second = await startIgdSimulator({
+      mappings: [
+        {
+          protocol: 'TCP',
+          externalPort: 3389,
+          internalClient: '10.0.0.5',
+          internalPort: 3389,
+          description: 'RDP',
+        },
+      ],
+    });
+    try {
+      const a = await runCli(['dump', '--upnp', sim.descriptionUrl, '--json']);
+      const b = await runCli(['dump', '--upnp', second.descriptionUrl, '--json']);
+      type Doc = { schemaVersion: string; snapshots: ReportJson['snapshots'] };
+      const docA = parseJson<Doc>(a.stdout, 'dump a');
+      const merged = {
+        ...docA,
+        snapshots: [...docA.snapshots, ...parseJson<Doc>(b.stdout, 'dump b').snapshots],
+      };
+      expect(schemaValidators().dump(merged)).toBe('');
+      const file = join(scratch, 'two-boxes.dump.json');
+      writeFileSync(file, JSON.stringify(merged));
+
+      const r = await runCli(['audit', '--from', file, '--json', '--now', NOW]);
+      expect(r.code, r.stderr).toBe(1);
+      const report = parseJson<ReportJson>(r.stdout, 'audit two boxes');
+      expect(schemaValidators().report(report)).toBe('');
+      expect(danglingForwardIds(report)).toEqual([]);
+      const rdp = report.findings.filter((f) => f.ruleId === 'BOX-RA-001');
+      expect(rdp.map((f) => f.snapshotIndex)).toEqual([1]);
+      expect(report.findings.filter((f) => f.ruleId === 'BOX-MED-001').map((f) => f.snapshotIndex)).toEqual([
+        0, 0,
+      ]);
+      // Each box's router-level finding (UPnP on) is reported once per box.
+      expect(
+        report.findings
+          .filter((f) => f.ruleId === 'BOX-NET-002')
+          .map((f) => f.snapshotIndex)
+          .sort(),
+      ).toEqual([0, 1]);
+    } finally {
+      await second.close();
+    }
   });
 
   it('a missing or garbled --from file is exit 2 naming the file', async () => {
