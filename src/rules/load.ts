@@ -174,7 +174,9 @@ export async function loadRuleSet(
   } else if (typeof config === 'string') {
     const path = resolve(config);
     const value = await readJson(shown(path), options.signal, 'BOXAUDIT_CONFIG_INVALID');
-    await apply(value, shown(path), dirname(path), [path], acc, options.signal);
+    // A single rule file (as in rules/) given where a config is expected: add it to `recommended`.
+    const fileConfig = isSingleRule(value) ? { define: [value] } : value;
+    await apply(fileConfig, shown(path), dirname(path), [path], acc, options.signal);
   } else {
     await apply(config, '<config>', resolve('.'), [], acc, options.signal);
   }
@@ -259,4 +261,15 @@ async function configProblems(
     }
     throw error;
   }
+}
+
+/** A lone rule object rather than a rule-set config: it has a rule's identity and a `match`. */
+function isSingleRule(value: unknown): value is Rule {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof (value as { id?: unknown }).id === 'string' &&
+    typeof (value as { match?: unknown }).match === 'object'
+  );
 }

@@ -272,6 +272,13 @@ describe('extends', () => {
     expect(findings[0]).toMatchObject({ severity: 'low' });
   });
 
+  it('a single rule file given as the config adds that rule to recommended', async () => {
+    const rs = await loadRuleSet(`${FIXTURES}/valid-rule.json`);
+    expect(rs.rules.some((r) => r.id === 'ACME-001')).toBe(true);
+    expect(rs.rules.some((r) => r.id === 'BOX-MED-001')).toBe(true);
+    expect(findingsFor(box([{ externalPort: 4711 }]), rs, 'ACME-001')).toHaveLength(1);
+  });
+
   it('a cycle is an error, not a hang', async () => {
     const error = await loadRuleSet(`${FIXTURES}/config-cycle-a.json`).catch((e: unknown) => e);
     expect(isBoxauditError(error, 'BOXAUDIT_CONFIG_INVALID')).toBe(true);
