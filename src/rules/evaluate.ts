@@ -85,7 +85,7 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
   const counts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 } as Record<Severity, number>;
   const threshold = SEVERITY_RANK[failOn];
   let inconclusive = 0;
-  let exitCode: 0 | 1 = 0;
+  let exitCode: 0 | 1 | 2 = 0;
   const pending: Finding[] = [];
   const flush = (forward: PortForward | null): void => {
     if (pending.length > 1) pending.sort(byRuleId);
@@ -187,6 +187,9 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
   }
 
   const waived = waivedBuckets.flat();
+  // Nothing at or above the threshold, but an area boxaudit tried to read failed: not a pass.
+  const readFailed = snapshots.some((snap) => snap.coverage.some((c) => c.status === 'error'));
+  if (exitCode === 0 && readFailed) exitCode = 2;
   return {
     findings: buckets.flat(),
     waived,

@@ -155,8 +155,11 @@ export interface WaivedFinding extends Finding {
 
 export interface Summary {
   failOn: Severity;
-  /** 1 when a failing finding is at or above failOn, else 0. */
-  exitCode: 0 | 1;
+  /**
+   * 1 when a failing finding is at or above failOn; else 2 when an area the adapter tried to read
+   * failed (coverage status `error`: the audit is incomplete, not a pass); else 0.
+   */
+  exitCode: 0 | 1 | 2;
   counts: Record<Severity, number>;
   inconclusive: number;
   waived: number;

@@ -130,14 +130,16 @@ describe('a box that stops answering', () => {
     expect(mappings, JSON.stringify(report.snapshots[0]!.coverage)).toBeDefined();
     expect(mappings!.status).not.toBe('complete');
     expect(JSON.stringify(mappings)).toMatch(/timed out/);
-    // Only the router-level "UPnP is on" finding (medium) remains: below --fail-on high → exit 0.
-    // The mapping list being unread shows in the coverage and the status line's gaps, not the exit code.
-    expect(r.code, r.stderr).toBe(0);
+    // Only "UPnP is on" (medium) is found, below --fail-on high; but the mapping list could not be
+    // read at all, so the audit is incomplete: exit 2 (never a pass), said on stderr.
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/incomplete audit: could not read upnp-mappings/);
     const text = await runCli(['audit', '--upnp', box.descriptionUrl, '--timeout', '500'], {
       timeoutMs: 15_000,
     });
     const status = text.stdout.trimEnd().split('\n').at(-1) ?? '';
     expect(status).not.toContain('status=clean');
+    expect(status).toContain('exit=2');
     expect(Number(/ gaps=(\d+)/.exec(status)?.[1])).toBeGreaterThan(4);
     expect(text.stdout).toMatch(/UPnP port mappings \(read failed\)/);
   });
@@ -215,7 +217,7 @@ describe('a box that lies', () => {
     expect(report.snapshots[0]!.forwards).toEqual([]);
     const mappings = report.snapshots[0]!.coverage.find((c) => /mapping/i.test(c.area));
     expect(mappings?.status).not.toBe('complete');
-    // As with a hung SOAP service: only "UPnP is on" (medium) is found, so exit 0 at --fail-on high.
-    expect(r.code, r.stderr).toBe(0);
+    // As with a hung SOAP service: nothing at --fail-on high, the list unread → incomplete, exit 2.
+    expect(r.code, r.stderr).toBe(2);
   });
 });

@@ -359,6 +359,21 @@ describe('evaluate', () => {
     box([{ externalPort: 445 }, { externalPort: 23, internalPort: null }]),
   ];
 
+  it('exit code: 1 on a finding at or above failOn; else 2 when an area failed to be read; else 0', async () => {
+    const rs = await loadRuleSet();
+    const failed = {
+      area: 'upnp-mappings' as const,
+      status: 'error' as const,
+      code: 'UPNP_END_TIMEOUT',
+      reason: 'x',
+    };
+    const quiet = box([{ externalPort: 443 }], { upnp: { enabled: false, mappingCount: 0, igdVersion: 2 } });
+    expect(evaluate([quiet], rs, { now: NOW }).summary.exitCode).toBe(0);
+    expect(evaluate([{ ...quiet, coverage: [failed] }], rs, { now: NOW }).summary.exitCode).toBe(2);
+    const exposed = box([{ externalPort: 104 }], { coverage: [failed] });
+    expect(evaluate([exposed], rs, { now: NOW }).summary.exitCode).toBe(1);
+  });
+
   it('is deterministic and sorted: severity, snapshot, forward order, rule id', () => {
     const a = evaluate(snapshots, recommended, { now: NOW });
     const b = evaluate(structuredClone(snapshots), recommended, { now: new Date(NOW) });

@@ -28,5 +28,13 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     await writeFile(options.output, render(report, { format: 'json' }));
   }
   ctx.out(render(report, { format, lang, color: ctx.color && format === 'text', rules: ruleSet.rules }));
+  if (report.summary.exitCode === 2) {
+    const failed = report.snapshots.flatMap((s) =>
+      s.coverage.filter((c) => c.status === 'error').map((c) => c.area),
+    );
+    ctx.warn(
+      `boxaudit: incomplete audit: could not read ${[...new Set(failed)].join(', ')} (see Coverage); exit 2`,
+    );
+  }
   return report.summary.exitCode;
 }
