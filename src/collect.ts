@@ -38,8 +38,8 @@ export interface CollectOptions {
    * it through that adapter too (with `credentials`), or add a coverage note saying how. Default true.
    */
   detectVendor?: boolean;
-  /** Credentials for an auto-detected vendor (e.g. from BOXAUDIT_PASSWORD). */
-  credentials?: Credentials;
+  /** Credentials for an auto-detected vendor, by adapter id (e.g. BOXAUDIT_PASSWORD, a saved Freebox token). */
+  credentialsFor?: (adapterId: string) => Credentials | undefined;
   /** Asked when a vendor was recognised and `credentials` do not cover it; null = skip. */
   askCredentials?: (suggestion: AdapterSuggestion) => Promise<Credentials | null>;
 }
@@ -81,10 +81,13 @@ export async function collect(target: AuditTarget, options: CollectOptions = {})
   if ('vendor' in target) {
     const { loadAdapter } = await import('./adapters/registry.js');
     const adapter = await loadAdapter(target.vendor);
-    // A UPnP-based adapter (SFR) given only a host: find its description URL by unicast SSDP first.
-    const url = adapter.meta.transports.includes('upnp-soap')
-      ? await descriptionUrlOf(target.host, timeoutMs, options)
-      : undefined;
+    // `--host http://…` is the API's base URL (a box on another port, a simulator). A UPnP-based
+    // adapter (SFR) given a bare host finds its description URL by unicast SSDP first.
+    const url = /^https?:\/\//i.test(target.host)
+      ? target.host
+      : adapter.meta.transports.includes('upnp-soap')
+        ? await descriptionUrlOf(target.host, timeoutMs, options)
+        : undefined;
     const snapshot = await adapter.collect(
       {
         ...(url ? { url } : {}),
@@ -102,7 +105,6 @@ export async function collect(target: AuditTarget, options: CollectOptions = {})
 }
 
 async function descriptionUrlOf(host: string, timeoutMs: number, options: CollectOptions): Promise<string> {
-  if (/^https?:\/\//i.test(host)) return host;
   const { discover } = await import('./discovery/ssdp.js');
   const found = await discover({
     gateway: host,
@@ -210,7 +212,7 @@ async function throughVendorIfKnown(
   const suggestion = await suggestAdapter(snapshot, discovered, adapterOptions);
   if (!suggestion) return snapshot;
   options.log?.(`this box looks like a ${suggestion.adapter} (${suggestion.reason})`);
-  let credentials = options.credentials;
+  let credentials = options.credentialsFor?.(suggestion.adapter);
   if (!hasNeededCredentials(suggestion.credentials, credentials) && options.askCredentials) {
     credentials = (await options.askCredentials(suggestion)) ?? credentials;
   }

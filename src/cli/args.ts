@@ -74,6 +74,7 @@ export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   discover: [...OUTPUT, 'gateway', 'interface', 'timeout', 'allow-foreign-location'],
   rules: [...OUTPUT, 'rules', 'profile'],
   demo: [...OUTPUT, ...EVALUATE],
+  login: ['host', 'verbose'],
 };
 
 /** Parse argv for one command; unknown or misplaced options are usage errors (exit 2). */

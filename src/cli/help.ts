@@ -6,6 +6,7 @@ Usage
   boxaudit discover [--gateway HOST]    find internet boxes with SSDP
   boxaudit rules list|validate FILE…    show the rule set, or check rule/config files
   boxaudit demo                         audit a simulated doctor's-office box on loopback
+  boxaudit login freebox                register boxaudit on a Freebox once (confirm on the box)
 
 Targets (default: SSDP discovery on the local network)
   --upnp URL              the box's UPnP device description URL (no discovery)

@@ -10,6 +10,7 @@ const LOADERS: Record<string, () => Promise<CommandModule>> = {
   discover: () => import('./commands/discover.js'),
   rules: () => import('./commands/rules.js'),
   demo: () => import('./commands/demo.js'),
+  login: () => import('./commands/login.js'),
 };
 
 /** Run one command; every error becomes a one-line message on stderr and exit 2. */

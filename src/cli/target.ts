@@ -1,9 +1,11 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Credentials } from '../adapters/types.js';
 import type { AuditTarget, CollectOptions } from '../collect.js';
 import type { AdapterSuggestion } from '../detect.js';
 import { BoxauditError } from '../errors.js';
 import { intOption, type ParsedOptions } from './args.js';
+import { freeboxTokenPath } from './config-dir.js';
 import type { CliContext } from './context.js';
 import { promptSecret } from './prompt.js';
 
@@ -52,6 +54,9 @@ export async function resolveTarget(options: ParsedOptions, ctx: CliContext): Pr
         ...(options['known-hosts'] ? { knownHostsPath: options['known-hosts'] } : {}),
         ...(options['host-key'] ? { hostKey: options['host-key'] } : {}),
         ...(options['trust-on-first-use'] ? { trustOnFirstUse: true } : {}),
+        ...(options.vendor === 'freebox' && existsSync(freeboxTokenPath(ctx.env))
+          ? { appTokenPath: freeboxTokenPath(ctx.env) }
+          : {}),
         onHostKey: ({
           fingerprint,
           trustedOnFirstUse,
@@ -121,8 +126,13 @@ export function collectOptions(options: ParsedOptions, ctx: CliContext): Collect
     ...(ctx.env[ENV.password] ? { password: ctx.env[ENV.password] } : {}),
     ...(ctx.env[ENV.token] ? { token: ctx.env[ENV.token] } : {}),
   };
+  const freeboxToken = freeboxTokenPath(ctx.env);
   return {
-    credentials: fromEnv,
+    // A saved Freebox app token goes to the Freebox adapter only, never to another vendor's box.
+    credentialsFor: (adapterId) =>
+      adapterId === 'freebox' && !fromEnv.token && existsSync(freeboxToken)
+        ? { ...fromEnv, token: readFreeboxToken(freeboxToken) }
+        : fromEnv,
     ...(ctx.interactive ? { askCredentials: (s: AdapterSuggestion) => askForVendor(s, fromEnv, ctx) } : {}),
     signal: ctx.signal,
     ...(options.timeout ? { timeoutMs: intOption(options, 'timeout', 3000) } : {}),
@@ -148,4 +158,14 @@ async function askForVendor(
     ctx.signal,
   );
   return password === '' ? null : { ...known, password };
+}
+
+/** The app token from a `login freebox` file; an unreadable file gives no token (the adapter then says so). */
+function readFreeboxToken(path: string): string | undefined {
+  try {
+    const token = (JSON.parse(readFileSync(path, 'utf8')) as { app_token?: unknown }).app_token;
+    return typeof token === 'string' ? token : undefined;
+  } catch {
+    return undefined;
+  }
 }

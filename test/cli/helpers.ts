@@ -35,7 +35,7 @@ export interface RunCliOptions {
 }
 
 /** Commands that read a box: they must be given a loopback or file target in these tests. */
-const NETWORK_COMMANDS = new Set(['audit', 'dump', 'discover']);
+const NETWORK_COMMANDS = new Set(['audit', 'dump', 'discover', 'login']);
 const LOOPBACK_URL = /^https?:\/\/(127\.\d+\.\d+\.\d+|\[::1\]|localhost)(:\d+)?\//i;
 
 /** Throws unless argv keeps the CLI off the host network (a loopback --upnp, --from, --gateway 127.0.0.1). */
@@ -53,7 +53,8 @@ function assertLoopbackOnly(args: string[]): void {
   const safe =
     (upnp !== undefined && LOOPBACK_URL.test(upnp)) ||
     value('--from') !== undefined ||
-    (gateway !== undefined && ['127.0.0.1', '::1'].includes(gateway));
+    (gateway !== undefined && ['127.0.0.1', '::1'].includes(gateway)) ||
+    LOOPBACK_URL.test(`${value('--host') ?? ''}/`);
   if (!safe) {
     throw new Error(
       `test bug: "${args.join(' ')}" could run SSDP discovery on the host network; give --upnp http://127.0.0.1:…, --from FILE or --gateway 127.0.0.1`,
