@@ -250,7 +250,13 @@ const EVIDENCE: readonly Evidence[] = [
     reason: 'Ubiquiti device',
   },
   { adapters: ['vyos'], fields: ANY_TEXT, pattern: /vyos/i, weight: 0.9, reason: 'VyOS' },
-  { adapters: ['pfsense'], fields: ANY_TEXT, pattern: /pfsense|netgate/i, weight: 0.9, reason: 'pfSense' },
+  {
+    adapters: ['pfsense'],
+    fields: ANY_TEXT,
+    pattern: /pfsense|\bnetgate\b/i,
+    weight: 0.9,
+    reason: 'pfSense',
+  },
   { adapters: ['opnsense'], fields: ANY_TEXT, pattern: /opnsense/i, weight: 0.9, reason: 'OPNsense' },
   // miniupnpd on FreeBSD is how pfSense/OPNsense answer SSDP; on Linux, any Linux router with SSH fits `linux`.
   {
