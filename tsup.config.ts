@@ -10,7 +10,6 @@ export default defineConfig([
     entry: { index: 'src/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
-    clean: true,
     shims: true,
     target: 'node20',
     define,

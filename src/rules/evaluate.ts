@@ -6,7 +6,7 @@
 import { BoxauditError } from '../errors.js';
 import type { PortForward, PortRange, Snapshot } from '../model/types.js';
 import { type CompiledForwardRule, type CompiledRouterRule, compileRuleSet } from './compile.js';
-import { formatRange, overlapsAny, rangeSize } from './ports.js';
+import { overlapsAny, rangeSize } from './ports.js';
 import { render, templateValues, type ValueList, valueList } from './template.js';
 import type { Finding, RuleSet, Severity, Summary, WaivedFinding, Waiver } from './types.js';
 import { SEVERITIES } from './types.js';
@@ -128,11 +128,6 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
     const status = evaluateForward(c, f, ext, int, size, ctx, unknown);
     if (status === PASS) return;
     const finding = makeFinding(c, status, isRestricted(f.remoteHost), ctx, f, unknown);
-    if (publicSideOnly) {
-      finding.confidence = 'low';
-      const why = `matched on the public port only (LAN port ${formatRange(int)}): confidence low`;
-      finding.adjustments = finding.adjustments ? [...finding.adjustments, why] : [why];
-    }
     pending.push(finding);
   };
 
@@ -310,9 +305,6 @@ function outsideLan(host: string | null, ctx: SnapshotContext): boolean | null {
   return true;
 }
 
-/** Set by evaluateForward: the last match was on the public port only (LAN port known, different). */
-let publicSideOnly = false;
-
 function evaluateForward(
   c: CompiledForwardRule,
   f: PortForward,
@@ -326,13 +318,12 @@ function evaluateForward(
   if (c.sources !== null && !c.sources.has(f.source)) return PASS;
   if (c.remoteHostRestricted !== undefined && isRestricted(f.remoteHost) !== c.remoteHostRestricted)
     return PASS;
-  publicSideOnly = false;
   if (c.either !== null) {
     const intHit = int !== null && overlapsAny(int, c.either);
     const hit = intHit || (ext !== null && overlapsAny(ext, c.either));
-    // The LAN port names the service: a match on the public port alone, with a different known
-    // LAN port, is still an exposure on a well-known port, but a weaker sign of that service.
-    if (hit && !intHit && int !== null) publicSideOnly = true;
+    // The LAN port names the service: WAN 8443 -> LAN 104 is DICOM, not a web console. The public
+    // port speaks for the service only when the LAN port is unknown (most forwards keep the port).
+    if (int !== null && !intHit) return PASS;
     if (!hit) {
       if (ext !== null && int !== null) return PASS;
       if (ext === null) unknown.push('externalPort');

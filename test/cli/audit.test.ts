@@ -149,12 +149,12 @@ describe('audit --lang fr', () => {
     expect(r.code, r.stderr).toBe(1);
     for (const word of [
       'CRITIQUE',
-      'ÉLEVÉE',
+      'MOYENNE',
       'Couverture',
       'Résumé',
       'Appareil : ',
       'critique : 3',
-      'élevée : ',
+      'moyenne : 1',
     ]) {
       expect(r.stdout, word).toContain(word);
     }
