@@ -3,6 +3,7 @@
  * each pure `parse…()` returns ConfigParts, which `partsToSnapshot` turns into a Snapshot for SSH or file.
  */
 import { type ForwardInput, parsePortRange, withIds } from '../model/forward.js';
+import { emptyGatewayInfo } from '../model/gateway.js';
 import type {
   CoverageItem,
   DmzState,
@@ -45,26 +46,6 @@ export function emptyParts(): ConfigParts {
     lanPrefixes: null,
     coverage: [],
     warnings: [],
-  };
-}
-
-export function emptyGateway(address: string | null): GatewayInfo {
-  return {
-    address,
-    descriptionUrl: null,
-    manufacturer: null,
-    model: null,
-    modelNumber: null,
-    friendlyName: null,
-    udn: null,
-    server: null,
-    externalIp: null,
-    doubleNat: null,
-    connectionStatus: null,
-    connectionType: null,
-    uptimeSeconds: null,
-    natEnabled: null,
-    services: [],
   };
 }
 
@@ -219,3 +200,6 @@ export function splitWords(line: string): string[] {
   if (has) out.push(cur);
   return out;
 }
+
+/** Every field unknown: see model/gateway.ts. */
+export const emptyGateway = emptyGatewayInfo;

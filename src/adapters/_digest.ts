@@ -345,3 +345,11 @@ export function createDigestClient(credentials: { username: string; password: st
     },
   };
 }
+
+/** TLS pinning from `target.options`: `tlsCa` (PEM), `tlsFingerprint` (SHA-256). */
+export function tlsFrom(target: { options?: Record<string, unknown> }): TlsPin | undefined {
+  const o = target.options ?? {};
+  const ca = typeof o.tlsCa === 'string' ? o.tlsCa : undefined;
+  const fingerprint256 = typeof o.tlsFingerprint === 'string' ? o.tlsFingerprint : undefined;
+  return ca || fingerprint256 ? { ca, fingerprint256 } : undefined;
+}

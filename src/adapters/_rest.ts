@@ -17,7 +17,6 @@ import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
 import { abortError, BoxauditError } from '../errors.js';
-import type { GatewayInfo } from '../model/types.js';
 
 /** Default per-request deadline. */
 export const REST_DEFAULT_TIMEOUT_MS = 5000;
@@ -395,27 +394,6 @@ export function sleep(ms: number, signal: AbortSignal | undefined, context: stri
   });
 }
 
-/** A GatewayInfo with every field unknown, for the REST adapters to fill in. */
-export function emptyGatewayInfo(address: string): GatewayInfo {
-  return {
-    address,
-    descriptionUrl: null,
-    manufacturer: null,
-    model: null,
-    modelNumber: null,
-    friendlyName: null,
-    udn: null,
-    server: null,
-    externalIp: null,
-    doubleNat: null,
-    connectionStatus: null,
-    connectionType: null,
-    uptimeSeconds: null,
-    natEnabled: null,
-    services: [],
-  };
-}
-
 /**
  * An error that must stop a collection instead of becoming a partial result: bad credentials, a
  * lockout, or the caller's own abort.
@@ -428,3 +406,5 @@ export function isFatalCollectError(error: unknown): boolean {
     )
   );
 }
+
+export { emptyGatewayInfo } from '../model/gateway.js';

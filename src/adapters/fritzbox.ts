@@ -11,15 +11,9 @@ import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError, isBoxauditError } from '../errors.js';
 import { isPrivateOrCgnat } from '../model/addresses.js';
 import { type ForwardInput, parsePortRange, parseProtocols, withIds } from '../model/forward.js';
-import type {
-  CoverageItem,
-  GatewayInfo,
-  RemoteAdminService,
-  ServiceInfo,
-  Snapshot,
-  Warning,
-} from '../model/types.js';
-import { createDigestClient, type DigestClient, type TlsPin } from './_digest.js';
+import { emptyGatewayInfo } from '../model/gateway.js';
+import type { CoverageItem, RemoteAdminService, ServiceInfo, Snapshot, Warning } from '../model/types.js';
+import { createDigestClient, type DigestClient, type TlsPin, tlsFrom } from './_digest.js';
 import { buildSoapEnvelope, parseSoapResponse, type SoapArgs } from './_soap.js';
 import { childElement, childElements, childTextOrNull, parseXml, type XmlElement } from './_xml.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
@@ -170,34 +164,6 @@ export function fritzConnectionKind(
   return null;
 }
 
-function emptyGateway(address: string): GatewayInfo {
-  return {
-    address,
-    descriptionUrl: null,
-    manufacturer: null,
-    model: null,
-    modelNumber: null,
-    friendlyName: null,
-    udn: null,
-    server: null,
-    externalIp: null,
-    doubleNat: null,
-    connectionStatus: null,
-    connectionType: null,
-    uptimeSeconds: null,
-    natEnabled: null,
-    services: [],
-  };
-}
-
-/** Options read from `target.options`: `tlsCa` (PEM), `tlsFingerprint` (SHA-256). */
-function tlsFrom(target: CollectTarget): TlsPin | undefined {
-  const o = target.options ?? {};
-  const ca = typeof o.tlsCa === 'string' ? o.tlsCa : undefined;
-  const fingerprint256 = typeof o.tlsFingerprint === 'string' ? o.tlsFingerprint : undefined;
-  return ca || fingerprint256 ? { ca, fingerprint256 } : undefined;
-}
-
 function baseUrlOf(target: CollectTarget): string {
   if (target.url) return target.url.replace(/\/+$/, '').replace(/\/tr64desc\.xml$/, '');
   const host = target.host ?? 'fritz.box';
@@ -286,7 +252,7 @@ export async function collectFritzbox(target: CollectTarget, ctx: CollectContext
   const client = createDigestClient({ username: target.credentials?.username ?? '', password });
   const warnings: Warning[] = [];
   const coverage: CoverageItem[] = [];
-  const gateway = emptyGateway(base);
+  const gateway = emptyGatewayInfo(base);
   gateway.descriptionUrl = `${base}/tr64desc.xml`;
 
   // 1. The description (no auth). 404 = "Allow access for applications" is off.

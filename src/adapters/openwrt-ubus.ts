@@ -11,8 +11,9 @@
 import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError, isBoxauditError } from '../errors.js';
 import { type ForwardInput, parsePortRange, parseProtocols, withIds } from '../model/forward.js';
+import { emptyGatewayInfo } from '../model/gateway.js';
 import type { CoverageItem, GatewayInfo, RemoteAdminService, Snapshot, Warning } from '../model/types.js';
-import { rawRequest, type TlsPin } from './_digest.js';
+import { rawRequest, type TlsPin, tlsFrom } from './_digest.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 const ID = 'openwrt-ubus';
@@ -475,30 +476,7 @@ class UbusSession {
 }
 
 function emptyGateway(address: string): GatewayInfo {
-  return {
-    address,
-    descriptionUrl: null,
-    manufacturer: 'OpenWrt',
-    model: null,
-    modelNumber: null,
-    friendlyName: null,
-    udn: null,
-    server: null,
-    externalIp: null,
-    doubleNat: null,
-    connectionStatus: null,
-    connectionType: null,
-    uptimeSeconds: null,
-    natEnabled: null,
-    services: [],
-  };
-}
-
-function tlsFrom(target: CollectTarget): TlsPin | undefined {
-  const o = target.options ?? {};
-  const ca = typeof o.tlsCa === 'string' ? o.tlsCa : undefined;
-  const fingerprint256 = typeof o.tlsFingerprint === 'string' ? o.tlsFingerprint : undefined;
-  return ca || fingerprint256 ? { ca, fingerprint256 } : undefined;
+  return { ...emptyGatewayInfo(address), manufacturer: 'OpenWrt' };
 }
 
 const valuesOf = (data: unknown): Record<string, UciSection> | null => {
