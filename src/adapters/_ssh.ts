@@ -13,6 +13,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import ssh2, { type ConnectConfig, type Client as SshClient } from 'ssh2';
 import { abortError, BoxauditError } from '../errors.js';
+import type { Snapshot } from '../model/types.js';
+import { type ConfigParts, partsToSnapshot } from './_config-parts.js';
 import type { CollectContext, CollectTarget } from './types.js';
 
 // ssh2 is CommonJS: Node's ESM loader cannot see its named exports, so take them from the default export.
@@ -636,4 +638,24 @@ export function guardedSession(
       }
     },
   };
+}
+
+/**
+ * An SSH adapter's whole collect: read its configuration in one session (closed on every path), then
+ * build the snapshot. `read` runs allowlisted commands and parses their output.
+ */
+export async function collectOverSsh(
+  adapter: string,
+  allowlist: readonly string[],
+  target: CollectTarget,
+  ctx: CollectContext,
+  read: (session: SshSession) => Promise<ConfigParts>,
+): Promise<Snapshot> {
+  const collectedAt = new Date().toISOString();
+  const parts = await withSshSession(adapter, allowlist, target, ctx, read);
+  return partsToSnapshot(
+    parts,
+    { kind: 'vendor', address: `${target.host}:${target.port ?? 22}`, adapter },
+    collectedAt,
+  );
 }

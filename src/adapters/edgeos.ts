@@ -17,11 +17,10 @@ import {
   ipv4Network,
   type ParseOptions,
   parsePortList,
-  partsToSnapshot,
   shiftRange,
   splitWords,
 } from './_config-parts.js';
-import { type SshSession, withSshSession } from './_ssh.js';
+import { collectOverSsh, type SshSession } from './_ssh.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 /** Non-interactive shells have no op-mode `show`; the wrapper (first) runs it (path UNCONFIRMED on some builds). */
@@ -409,14 +408,8 @@ export async function showConfigurationCommands(
 }
 
 async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snapshot> {
-  const collectedAt = new Date().toISOString();
-  const parts = await withSshSession('edgeos', edgeosAdapter.meta.allowlist, target, ctx, async (session) =>
+  return collectOverSsh('edgeos', edgeosAdapter.meta.allowlist, target, ctx, async (session) =>
     parseEdgeos(await showConfigurationCommands(session, 'edgeos', target.host ?? '?'), { transport: 'ssh' }),
-  );
-  return partsToSnapshot(
-    parts,
-    { kind: 'vendor', address: `${target.host}:${target.port ?? 22}`, adapter: 'edgeos' },
-    collectedAt,
   );
 }
 

@@ -5,7 +5,7 @@
  */
 import { BoxauditError } from '../errors.js';
 import type { Snapshot } from '../model/types.js';
-import { type ConfigParts, cover, emptyParts, type ParseOptions, partsToSnapshot } from './_config-parts.js';
+import { type ConfigParts, cover, emptyParts, type ParseOptions } from './_config-parts.js';
 import { decodeIptablesDnat } from './_iptables.js';
 import {
   decodeMiniupnpdFilterSources,
@@ -14,7 +14,7 @@ import {
   type NftDnatRule,
   parseNftJson,
 } from './_nft.js';
-import { type SshTargetOptions, withSshSession } from './_ssh.js';
+import { collectOverSsh, type SshTargetOptions } from './_ssh.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export const LINUX_COMMANDS = {
@@ -97,8 +97,7 @@ export function parseLinuxRuleset(text: string, options: ParseOptions = {}): Con
 }
 
 async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snapshot> {
-  const collectedAt = new Date().toISOString();
-  const parts = await withSshSession('linux', linuxAdapter.meta.allowlist, target, ctx, async (session) => {
+  return collectOverSsh('linux', linuxAdapter.meta.allowlist, target, ctx, async (session) => {
     const nft = await session.run(LINUX_COMMANDS.nft);
     if (nft.exitCode === 0 && nft.stdout.trim().startsWith('{')) {
       return parseLinuxRuleset(nft.stdout, { transport: 'ssh' });
@@ -119,11 +118,6 @@ async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snap
       `[linux] ssh ${target.host}: neither nft (exit ${nft.exitCode ?? '?'}: ${firstLine(nft.stderr)}) nor iptables-save (exit ${ipt.exitCode ?? '?'}: ${firstLine(ipt.stderr)}) could list the NAT rules (root or CAP_NET_ADMIN is needed)`,
     );
   });
-  return partsToSnapshot(
-    parts,
-    { kind: 'vendor', address: `${target.host}:${target.port ?? 22}`, adapter: 'linux' },
-    collectedAt,
-  );
 }
 
 function firstLine(text: string): string {

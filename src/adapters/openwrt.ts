@@ -15,11 +15,10 @@ import {
   emptyParts,
   ipv4Network,
   type ParseOptions,
-  partsToSnapshot,
   protocolsOf,
   splitWords,
 } from './_config-parts.js';
-import { withSshSession } from './_ssh.js';
+import { collectOverSsh } from './_ssh.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export const OPENWRT_COMMANDS = {
@@ -542,58 +541,46 @@ export function parseOpenwrt(text: string, options: OpenwrtParseOptions = {}): C
 }
 
 async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snapshot> {
-  const collectedAt = new Date().toISOString();
-  const parts = await withSshSession(
-    'openwrt',
-    openwrtAdapter.meta.allowlist,
-    target,
-    ctx,
-    async (session) => {
-      const chunks: string[] = [];
-      const absent: string[] = [];
-      const warnings: ConfigParts['warnings'] = [];
-      for (const [pkg, command] of [
-        ['firewall', OPENWRT_COMMANDS.firewall],
-        ['upnpd', OPENWRT_COMMANDS.upnpd],
-        ['uhttpd', OPENWRT_COMMANDS.uhttpd],
-        ['dropbear', OPENWRT_COMMANDS.dropbear],
-        ['network', OPENWRT_COMMANDS.lan],
-      ] as const) {
-        const r = await session.run(command);
-        if (r.exitCode === 0) chunks.push(r.stdout);
-        else if (/not found/i.test(r.stderr)) absent.push(pkg);
-        else
-          warnings.push({
-            code: 'OPENWRT_COMMAND_FAILED',
-            message: r.stderr.trim().slice(0, 200),
-            where: command,
-          });
+  return collectOverSsh('openwrt', openwrtAdapter.meta.allowlist, target, ctx, async (session) => {
+    const chunks: string[] = [];
+    const absent: string[] = [];
+    const warnings: ConfigParts['warnings'] = [];
+    for (const [pkg, command] of [
+      ['firewall', OPENWRT_COMMANDS.firewall],
+      ['upnpd', OPENWRT_COMMANDS.upnpd],
+      ['uhttpd', OPENWRT_COMMANDS.uhttpd],
+      ['dropbear', OPENWRT_COMMANDS.dropbear],
+      ['network', OPENWRT_COMMANDS.lan],
+    ] as const) {
+      const r = await session.run(command);
+      if (r.exitCode === 0) chunks.push(r.stdout);
+      else if (/not found/i.test(r.stderr)) absent.push(pkg);
+      else
+        warnings.push({
+          code: 'OPENWRT_COMMAND_FAILED',
+          message: r.stderr.trim().slice(0, 200),
+          where: command,
+        });
+    }
+    if (absent.includes('firewall') || chunks.length === 0) {
+      throw new BoxauditError(
+        'BOXAUDIT_PROTOCOL_ERROR',
+        `[openwrt] ssh ${target.host}: \`uci show firewall\` failed; is this OpenWrt?`,
+      );
+    }
+    let leaseFileRead = false;
+    for (const command of [OPENWRT_COMMANDS.leases, OPENWRT_COMMANDS.leasesTmp]) {
+      const r = await session.run(command);
+      if (r.exitCode === 0) {
+        leaseFileRead = true;
+        chunks.push(r.stdout);
+        break;
       }
-      if (absent.includes('firewall') || chunks.length === 0) {
-        throw new BoxauditError(
-          'BOXAUDIT_PROTOCOL_ERROR',
-          `[openwrt] ssh ${target.host}: \`uci show firewall\` failed; is this OpenWrt?`,
-        );
-      }
-      let leaseFileRead = false;
-      for (const command of [OPENWRT_COMMANDS.leases, OPENWRT_COMMANDS.leasesTmp]) {
-        const r = await session.run(command);
-        if (r.exitCode === 0) {
-          leaseFileRead = true;
-          chunks.push(r.stdout);
-          break;
-        }
-      }
-      const p = parseOpenwrt(chunks.join('\n'), { transport: 'ssh', absentPackages: absent, leaseFileRead });
-      p.warnings.push(...warnings);
-      return p;
-    },
-  );
-  return partsToSnapshot(
-    parts,
-    { kind: 'vendor', address: `${target.host}:${target.port ?? 22}`, adapter: 'openwrt' },
-    collectedAt,
-  );
+    }
+    const p = parseOpenwrt(chunks.join('\n'), { transport: 'ssh', absentPackages: absent, leaseFileRead });
+    p.warnings.push(...warnings);
+    return p;
+  });
 }
 
 /** The `openwrt` adapter (SSH + UCI). */

@@ -3,9 +3,9 @@
  * (System → Configuration → Backups). Legacy `<nat><rule>` port forwards plus the MVC model where known.
  */
 import type { Snapshot } from '../model/types.js';
-import { type ConfigParts, type ParseOptions, partsToSnapshot } from './_config-parts.js';
+import type { ConfigParts, ParseOptions } from './_config-parts.js';
 import { parsePfConfig, readConfigXml } from './_pfsense-config.js';
-import { withSshSession } from './_ssh.js';
+import { collectOverSsh } from './_ssh.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export const OPNSENSE_COMMANDS = {
@@ -19,24 +19,10 @@ export function parseOpnsense(text: string, options: ParseOptions = {}): ConfigP
 }
 
 async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snapshot> {
-  const collectedAt = new Date().toISOString();
-  const parts = await withSshSession(
-    'opnsense',
-    opnsenseAdapter.meta.allowlist,
-    target,
-    ctx,
-    async (session) =>
-      parseOpnsense(
-        await readConfigXml(session, 'opnsense', target.host ?? '?', [OPNSENSE_COMMANDS.config]),
-        {
-          transport: 'ssh',
-        },
-      ),
-  );
-  return partsToSnapshot(
-    parts,
-    { kind: 'vendor', address: `${target.host}:${target.port ?? 22}`, adapter: 'opnsense' },
-    collectedAt,
+  return collectOverSsh('opnsense', opnsenseAdapter.meta.allowlist, target, ctx, async (session) =>
+    parseOpnsense(await readConfigXml(session, 'opnsense', target.host ?? '?', [OPNSENSE_COMMANDS.config]), {
+      transport: 'ssh',
+    }),
   );
 }
 

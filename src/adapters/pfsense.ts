@@ -3,9 +3,9 @@
  * (Diagnostics → Backup & Restore). pfSense has no official REST API; the XML is the source of truth.
  */
 import type { Snapshot } from '../model/types.js';
-import { type ConfigParts, type ParseOptions, partsToSnapshot } from './_config-parts.js';
+import type { ConfigParts, ParseOptions } from './_config-parts.js';
 import { parsePfConfig, readConfigXml } from './_pfsense-config.js';
-import { withSshSession } from './_ssh.js';
+import { collectOverSsh } from './_ssh.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export const PFSENSE_COMMANDS = {
@@ -20,8 +20,7 @@ export function parsePfsense(text: string, options: ParseOptions = {}): ConfigPa
 }
 
 async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snapshot> {
-  const collectedAt = new Date().toISOString();
-  const parts = await withSshSession('pfsense', pfsenseAdapter.meta.allowlist, target, ctx, async (session) =>
+  return collectOverSsh('pfsense', pfsenseAdapter.meta.allowlist, target, ctx, async (session) =>
     parsePfsense(
       await readConfigXml(session, 'pfsense', target.host ?? '?', [
         PFSENSE_COMMANDS.config,
@@ -29,11 +28,6 @@ async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snap
       ]),
       { transport: 'ssh' },
     ),
-  );
-  return partsToSnapshot(
-    parts,
-    { kind: 'vendor', address: `${target.host}:${target.port ?? 22}`, adapter: 'pfsense' },
-    collectedAt,
   );
 }
 

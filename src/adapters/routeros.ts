@@ -17,10 +17,9 @@ import {
   ipv4Network,
   type ParseOptions,
   parsePortList,
-  partsToSnapshot,
   splitWords,
 } from './_config-parts.js';
-import { withSshSession } from './_ssh.js';
+import { collectOverSsh } from './_ssh.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export const ROUTEROS_COMMANDS = {
@@ -504,55 +503,43 @@ export function parseRouteros(text: string, options: RouterosParseOptions = {}):
 }
 
 async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snapshot> {
-  const collectedAt = new Date().toISOString();
-  const parts = await withSshSession(
-    'routeros',
-    routerosAdapter.meta.allowlist,
-    target,
-    ctx,
-    async (session) => {
-      const out: Record<string, string> = {};
-      const warnings: ConfigParts['warnings'] = [];
-      for (const [key, command] of Object.entries(ROUTEROS_COMMANDS)) {
-        const r = await session.run(command);
-        // RouterOS reports errors on stdout ("bad command name …", "expected end of command").
-        if (r.exitCode !== 0 && r.exitCode !== null) {
-          warnings.push({
-            code: 'ROUTEROS_COMMAND_FAILED',
-            message: r.stderr.trim().slice(0, 200),
-            where: command,
-          });
-        } else if (/^(bad command name|expected |syntax error|failure:)/im.test(r.stdout)) {
-          warnings.push({
-            code: 'ROUTEROS_COMMAND_FAILED',
-            message: r.stdout.trim().slice(0, 200),
-            where: command,
-          });
-        } else out[key] = r.stdout;
-      }
-      if (out.natExport === undefined && out.natPrint === undefined) {
-        throw new BoxauditError(
-          'BOXAUDIT_PROTOCOL_ERROR',
-          `[routeros] ssh ${target.host}: the NAT table could not be read`,
-        );
-      }
-      const text = [out.natExport ?? '', out.filterExport ?? '', out.addresses ?? ''].join('\n');
-      const p = parseRouteros(text, {
-        transport: 'ssh',
-        natRead: true,
-        ...(out.natPrint !== undefined ? { natPrint: out.natPrint } : {}),
-        ...(out.upnp !== undefined ? { upnpPrint: out.upnp } : {}),
-        ...(out.services !== undefined ? { servicePrint: out.services } : {}),
-      });
-      p.warnings.push(...warnings);
-      return p;
-    },
-  );
-  return partsToSnapshot(
-    parts,
-    { kind: 'vendor', address: `${target.host}:${target.port ?? 22}`, adapter: 'routeros' },
-    collectedAt,
-  );
+  return collectOverSsh('routeros', routerosAdapter.meta.allowlist, target, ctx, async (session) => {
+    const out: Record<string, string> = {};
+    const warnings: ConfigParts['warnings'] = [];
+    for (const [key, command] of Object.entries(ROUTEROS_COMMANDS)) {
+      const r = await session.run(command);
+      // RouterOS reports errors on stdout ("bad command name …", "expected end of command").
+      if (r.exitCode !== 0 && r.exitCode !== null) {
+        warnings.push({
+          code: 'ROUTEROS_COMMAND_FAILED',
+          message: r.stderr.trim().slice(0, 200),
+          where: command,
+        });
+      } else if (/^(bad command name|expected |syntax error|failure:)/im.test(r.stdout)) {
+        warnings.push({
+          code: 'ROUTEROS_COMMAND_FAILED',
+          message: r.stdout.trim().slice(0, 200),
+          where: command,
+        });
+      } else out[key] = r.stdout;
+    }
+    if (out.natExport === undefined && out.natPrint === undefined) {
+      throw new BoxauditError(
+        'BOXAUDIT_PROTOCOL_ERROR',
+        `[routeros] ssh ${target.host}: the NAT table could not be read`,
+      );
+    }
+    const text = [out.natExport ?? '', out.filterExport ?? '', out.addresses ?? ''].join('\n');
+    const p = parseRouteros(text, {
+      transport: 'ssh',
+      natRead: true,
+      ...(out.natPrint !== undefined ? { natPrint: out.natPrint } : {}),
+      ...(out.upnp !== undefined ? { upnpPrint: out.upnp } : {}),
+      ...(out.services !== undefined ? { servicePrint: out.services } : {}),
+    });
+    p.warnings.push(...warnings);
+    return p;
+  });
 }
 
 /** The `routeros` adapter (SSH). */

@@ -6,8 +6,8 @@
  */
 import { BoxauditError } from '../errors.js';
 import type { Snapshot } from '../model/types.js';
-import { type ConfigParts, cover, emptyParts, type ParseOptions, partsToSnapshot } from './_config-parts.js';
-import { withSshSession } from './_ssh.js';
+import { type ConfigParts, cover, emptyParts, type ParseOptions } from './_config-parts.js';
+import { collectOverSsh } from './_ssh.js';
 import {
   EDGEOS_COMMANDS,
   first,
@@ -113,14 +113,8 @@ export function parseVyos(text: string, options: ParseOptions = {}): ConfigParts
 }
 
 async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snapshot> {
-  const collectedAt = new Date().toISOString();
-  const parts = await withSshSession('vyos', vyosAdapter.meta.allowlist, target, ctx, async (session) =>
+  return collectOverSsh('vyos', vyosAdapter.meta.allowlist, target, ctx, async (session) =>
     parseVyos(await showConfigurationCommands(session, 'vyos', target.host ?? '?'), { transport: 'ssh' }),
-  );
-  return partsToSnapshot(
-    parts,
-    { kind: 'vendor', address: `${target.host}:${target.port ?? 22}`, adapter: 'vyos' },
-    collectedAt,
   );
 }
 
