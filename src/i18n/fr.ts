@@ -53,6 +53,11 @@ export const fr: Record<MessageKey, string> = {
   'finding.unknown': 'Inconnu',
   'finding.couldBe': 'Expositions possibles',
   'finding.adjusted': 'Gravité ajustée',
+  'adjustment.config-override': 'réglage de la configuration : {from} → {to}',
+  'adjustment.profile': 'profil {detail} : {from} → {to}',
+  'adjustment.source-restricted': 'limitée à la source {detail} : {from} → {to}',
+  'adjustment.source-restricted-admin':
+    'administration à distance limitée à des sources données : {from} → {to}',
   'finding.rule': 'Règle',
   'finding.severity': 'Gravité',
   'finding.publicPort': 'Port public',

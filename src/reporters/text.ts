@@ -131,7 +131,9 @@ function findingBlock(w: TextWriter, report: AuditReport, f: Finding, bullet: st
   w.line(`    ${w.label('finding.why')}${safeLine(f.message[lang], 1000)}`);
   w.line(`    ${w.label('finding.fix')}${safeLine(f.remediation[lang], 1000)}`);
   if (f.adjustments !== undefined && f.adjustments.length > 0) {
-    w.line(`    ${w.label('finding.adjusted')}${f.adjustments.map((a) => safeLine(a, 200)).join('; ')}`);
+    w.line(
+      `    ${w.label('finding.adjusted')}${f.adjustments.map((a) => safeLine(a.text[lang], 200)).join('; ')}`,
+    );
   }
 }
 

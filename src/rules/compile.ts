@@ -9,7 +9,7 @@ import { mergeRanges, parsePortSpec } from './ports.js';
 import { checkPatternSafety } from './regex-safety.js';
 import { lower, ruleSeverity } from './severity.js';
 import { type CompiledText, compileText } from './template.js';
-import type { PortSpec, Rule, RuleSet, Severity, Waiver } from './types.js';
+import type { PortSpec, Rule, RuleSet, Severity, SeverityAdjustment, Waiver } from './types.js';
 
 /** A rule's texts, split once for fast expansion. */
 export interface CompiledTexts {
@@ -37,7 +37,7 @@ export interface CompiledForwardRule {
   permanent: boolean | undefined;
   remoteHostRestricted: boolean | undefined;
   severity: Severity;
-  adjustments: string[];
+  adjustments: SeverityAdjustment[];
   /** Severity and reasons when the forward is limited to given sources. */
   restrictedSeverity: Severity;
 }
@@ -49,7 +49,7 @@ export interface CompiledRouterRule {
   upnpEnabled: boolean | undefined;
   remoteAdminOnWan: boolean | undefined;
   severity: Severity;
-  adjustments: string[];
+  adjustments: SeverityAdjustment[];
   restrictedSeverity: Severity;
 }
 

@@ -5,6 +5,7 @@
  */
 import { BoxauditError } from '../errors.js';
 import type { PortForward, PortRange, Snapshot } from '../model/types.js';
+import { severityAdjustment } from './adjustment.js';
 import { type CompiledForwardRule, type CompiledRouterRule, compileRuleSet } from './compile.js';
 import { overlapsAny, rangeSize } from './ports.js';
 import { render, templateValues, type ValueList, valueList } from './template.js';
@@ -431,9 +432,12 @@ function makeFinding(
   let adjustments = c.adjustments;
   if (restricted && !('remoteHostRestricted' in c && c.remoteHostRestricted === true)) {
     severity = c.restrictedSeverity;
-    const why = forward
-      ? `limited to source ${forward.remoteHost}: ${c.severity} → ${severity}`
-      : `remote admin limited to given sources: ${c.severity} → ${severity}`;
+    const why = severityAdjustment(
+      'source-restricted',
+      c.severity,
+      severity,
+      forward?.remoteHost ?? undefined,
+    );
     adjustments = [...adjustments, why];
   }
   const values = valuesFor(forward, ctx);

@@ -1,4 +1,5 @@
-import type { Category, Rule, RuleSet, Severity } from './types.js';
+import { severityAdjustment } from './adjustment.js';
+import type { Category, Rule, RuleSet, Severity, SeverityAdjustment } from './types.js';
 import { SEVERITIES } from './types.js';
 
 /** 0 = critical … 4 = info. */
@@ -24,12 +25,15 @@ export const HEALTH_RAISED: ReadonlySet<Category> = new Set(['file-sharing', 'da
  * from the rule's own. Order: a config override wins; else the profile (a rule's own
  * `profileSeverity`, else `health` raising its categories one level and medical rules to critical).
  */
-export function ruleSeverity(rule: Rule, ruleSet: RuleSet): { severity: Severity; adjustments: string[] } {
+export function ruleSeverity(
+  rule: Rule,
+  ruleSet: RuleSet,
+): { severity: Severity; adjustments: SeverityAdjustment[] } {
   const override = ruleSet.severityOverrides?.[rule.id];
   if (override !== undefined) {
     return override === rule.severity
       ? { severity: override, adjustments: [] }
-      : { severity: override, adjustments: [`config override: ${rule.severity} → ${override}`] };
+      : { severity: override, adjustments: [severityAdjustment('config-override', rule.severity, override)] };
   }
   if (ruleSet.profiles.includes('health')) {
     let s = rule.severity;
@@ -37,7 +41,8 @@ export function ruleSeverity(rule: Rule, ruleSet: RuleSet): { severity: Severity
     if (own !== undefined) s = own;
     else if (rule.category === 'medical') s = 'critical';
     else if (HEALTH_RAISED.has(rule.category)) s = raise(s);
-    if (s !== rule.severity) return { severity: s, adjustments: [`health profile: ${rule.severity} → ${s}`] };
+    if (s !== rule.severity)
+      return { severity: s, adjustments: [severityAdjustment('profile', rule.severity, s, 'health')] };
   }
   return { severity: rule.severity, adjustments: [] };
 }

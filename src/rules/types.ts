@@ -129,6 +129,16 @@ export interface RuleSet {
 
 export type FindingStatus = 'fail' | 'inconclusive';
 
+/** Why a finding's severity differs from its rule's: a stable code for programs, a sentence for people. */
+export interface SeverityAdjustment {
+  reason: 'config-override' | 'profile' | 'source-restricted';
+  from: Severity;
+  to: Severity;
+  /** The profile's name (`profile`) or the allowed source (`source-restricted`). */
+  detail?: string;
+  text: LocalizedText;
+}
+
 export interface Finding {
   ruleId: string;
   status: FindingStatus;
@@ -143,8 +153,8 @@ export interface Finding {
   message: LocalizedText;
   remediation: LocalizedText;
   references: Reference[];
-  /** Why the severity differs from the rule's (source restriction, health profile, override). */
-  adjustments?: string[];
+  /** Why the severity differs from the rule's (source restriction, health profile, override), in order. */
+  adjustments?: SeverityAdjustment[];
   /** For inconclusive findings: the unknown fields. */
   unknown?: string[];
 }

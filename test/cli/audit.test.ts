@@ -318,7 +318,7 @@ describe('--profile health', () => {
     const fs006 = (r: ReportJson) => r.findings.find((f) => f.ruleId === 'BOX-FS-006');
     expect(fs006(plain)?.severity).toBe('high');
     expect(fs006(health)?.severity).toBe('critical');
-    expect(fs006(health)?.adjustments?.join(' ')).toMatch(/health/i);
+    expect(fs006(health)?.adjustments).toMatchObject([{ reason: 'profile', detail: 'health', from: 'high' }]);
     expect(schemaValidators().report(health)).toBe('');
   });
 });

@@ -169,7 +169,7 @@ export interface ReportJson {
     severity: string;
     snapshotIndex: number;
     forwardId: string | null;
-    adjustments?: string[];
+    adjustments?: Array<{ reason: string; from: string; to: string; detail?: string }>;
   }>;
   summary: { exitCode: number; failOn: string; counts: Record<string, number> };
 }

@@ -61,4 +61,24 @@ describe('reporters on a real audit of the demo office (loopback IGD simulator)'
       expect(render(report, { format, lang: 'fr' })).toBe(render(report, { format, lang: 'fr' }));
     }
   });
+
+  it('says why a severity changed, in the language of the report', async () => {
+    const raised = await audit(
+      { upnp: sim.descriptionUrl },
+      {
+        now: '2026-11-28T00:00:00Z',
+        timeoutMs: 3000,
+        rules: { extends: ['recommended'], rules: { 'BOX-NET-005': { severity: 'medium' } } },
+      },
+    );
+    const leases = raised.findings.filter((f) => f.ruleId === 'BOX-NET-005');
+    expect(leases.length).toBeGreaterThan(0);
+    for (const f of leases)
+      expect(f.adjustments).toMatchObject([{ reason: 'config-override', from: 'low', to: 'medium' }]);
+    const en = render(raised, { format: 'text', lang: 'en' });
+    const fr = render(raised, { format: 'text', lang: 'fr' });
+    expect(en).toContain('Severity adjusted: config override: low → medium');
+    expect(fr).toContain('Gravité ajustée : réglage de la configuration : faible → moyenne');
+    expect(fr).not.toContain('config override');
+  });
 });

@@ -63,7 +63,18 @@ describe('forward matching', () => {
       'BOX-RA-001',
     );
     expect(f).toMatchObject({ status: 'fail', severity: 'high' });
-    expect(f!.adjustments).toEqual(['limited to source 198.51.100.7: critical → high']);
+    expect(f!.adjustments).toEqual([
+      {
+        reason: 'source-restricted',
+        from: 'critical',
+        to: 'high',
+        detail: '198.51.100.7',
+        text: {
+          en: 'limited to source 198.51.100.7: critical → high',
+          fr: 'limitée à la source 198.51.100.7 : critique → élevée',
+        },
+      },
+    ]);
   });
 
   it('"" and "*" remote hosts mean any source', () => {
@@ -199,7 +210,15 @@ describe('profiles and overrides', () => {
       'BOX-FS-001': 'critical',
     });
     const [db] = findingsFor(s, health, 'BOX-DB-001');
-    expect(db!.adjustments).toEqual(['health profile: high → critical']);
+    expect(db!.adjustments).toEqual([
+      {
+        reason: 'profile',
+        from: 'high',
+        to: 'critical',
+        detail: 'health',
+        text: { en: 'health profile: high → critical', fr: 'profil health : élevée → critique' },
+      },
+    ]);
     const plain = Object.fromEntries(findingsFor(s).map((f) => [f.ruleId, f.severity]));
     expect(plain).toMatchObject({ 'BOX-DB-001': 'high', 'BOX-RA-004': 'medium', 'BOX-MED-002': 'high' });
   });
@@ -214,7 +233,17 @@ describe('profiles and overrides', () => {
     const s = box([{ externalPort: 22 }, { externalPort: 445 }]);
     const findings = findingsFor(s, rs);
     expect(findings.map((f) => f.ruleId)).toEqual(['BOX-RA-004']);
-    expect(findings[0]).toMatchObject({ severity: 'info', adjustments: ['config override: medium → info'] });
+    expect(findings[0]).toMatchObject({
+      severity: 'info',
+      adjustments: [
+        {
+          reason: 'config-override',
+          from: 'medium',
+          to: 'info',
+          text: { en: 'config override: medium → info', fr: 'réglage de la configuration : moyenne → info' },
+        },
+      ],
+    });
   });
 
   it('unknown rule ids in overrides and waivers are config errors naming the pointer', async () => {
