@@ -13,6 +13,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { request as httpRequest } from 'node:http';
 import { abortError, BoxauditError } from '../errors.js';
+import { isLoopback } from '../model/addresses.js';
 
 /** Every adapter id the fingerprint knows, in tie-break order (vendor APIs before SSH, generic last). */
 export const KNOWN_ADAPTER_IDS = [
@@ -373,7 +374,7 @@ export interface ProbeGatewayOptions {
   timeoutMs?: number;
   /** HTTP port; default 80. */
   port?: number;
-  /** Host names to check; default {@link KNOWN_GATEWAY_HOSTNAMES}; `[]` skips DNS. */
+  /** Host names to check; default {@link KNOWN_GATEWAY_HOSTNAMES}, none for a loopback address; `[]` skips DNS. */
   hostnames?: readonly string[];
   /** DNS resolver (tests inject one); default `dns.promises.lookup` with `all: true`. */
   lookup?: (hostname: string, signal: AbortSignal) => Promise<string[]>;
@@ -413,7 +414,9 @@ export async function probeGateway(
   }
   let hostname: string | null = null;
   const lookup = options.lookup ?? defaultLookup;
-  for (const name of options.hostnames ?? KNOWN_GATEWAY_HOSTNAMES) {
+  // A box is never on loopback: its names cannot resolve there, so no DNS query is worth sending.
+  const hostnames = options.hostnames ?? (isLoopback(address) ? [] : KNOWN_GATEWAY_HOSTNAMES);
+  for (const name of hostnames) {
     if (options.signal?.aborted) throw abortError(options.signal, `[fingerprint] probe of ${address}`);
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;

@@ -38,3 +38,9 @@ export function isPrivateOrCgnat(address: string | null | undefined): boolean | 
 export function isRfc1918(address: string): boolean {
   return ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].some((c) => inCidr(address, c));
 }
+
+/** 127.0.0.0/8, ::1 or ::ffff:127.x: this machine itself (a simulator, never a real box). */
+export function isLoopback(address: string): boolean {
+  const a = address.replace(/^\[|\]$/g, '').replace(/^::ffff:/i, '');
+  return a === '::1' || inCidr(a, '127.0.0.0/8');
+}
