@@ -40,6 +40,8 @@ export interface RouterosItem {
   props: Record<string, string>;
   flags: string;
   line: number;
+  /** Where the item came from when not a text line (REST: `GET /rest/ip/firewall/nat .id *5`). */
+  ref?: string;
 }
 
 const COMMANDS = new Set(['add', 'set', 'remove', 'print', 'enable', 'disable']);
@@ -147,21 +149,27 @@ function protocolOf(p: string | undefined): Protocol[] | null {
   return [];
 }
 
-function isYes(v: string | undefined): boolean {
+export function isYes(v: string | undefined): boolean {
   return v === 'yes' || v === 'true';
 }
 
-function natForwards(
+/**
+ * dstnat `dst-nat`/`netmap` items → forwards (dynamic = UPnP, no dst-port/to-ports = DMZ-like) and
+ * warnings into `parts`. Shared by the SSH/file parser and the REST adapter (`adapter` names the source).
+ */
+export function natForwards(
   items: RouterosItem[],
   parts: ConfigParts,
   transport: string,
   lists: Map<string, string[]>,
-) {
+  adapter = 'routeros',
+): void {
   for (const it of items) {
     if (it.path !== '/ip firewall nat' || (it.command !== 'add' && it.command !== 'print')) continue;
     const p = it.props;
     if (p.chain !== 'dstnat') continue;
-    const where = `/ip firewall nat ${it.command === 'add' ? `line ${it.line}` : `entry at line ${it.line}`}`;
+    const where =
+      it.ref ?? `/ip firewall nat ${it.command === 'add' ? `line ${it.line}` : `entry at line ${it.line}`}`;
     const action = p.action ?? 'accept';
     if (action === 'redirect') {
       parts.warnings.push({
@@ -241,7 +249,7 @@ function natForwards(
           enabled,
           description: p.comment ?? null,
           leaseSeconds: dynamic ? null : 0,
-          provenance: { adapter: 'routeros', transport, raw: { ...p, flags: it.flags } },
+          provenance: { adapter, transport, raw: { ...p, flags: it.flags } },
         };
         parts.forwards.push(f);
       }
@@ -300,7 +308,11 @@ function wanInputVerdict(filter: RouterosItem[] | null, port: number): boolean |
   return true; // RouterOS accepts input that no rule drops
 }
 
-function remoteAdmin(
+/**
+ * `/ip service` items → `parts.remoteAdmin` + coverage; each enabled service's WAN reachability comes
+ * from its `address` restriction and the input chain of `filter` (null = not read → unknown).
+ */
+export function remoteAdmin(
   services: RouterosItem[],
   fromPrint: boolean,
   fullExport: boolean,
