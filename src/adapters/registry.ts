@@ -14,6 +14,8 @@ const LOADERS: Record<string, () => Promise<Adapter>> = {
   sfr: async () => (await import('./sfr.js')).sfr,
   fritzbox: async () => (await import('./fritzbox.js')).fritzbox,
   'openwrt-ubus': async () => (await import('./openwrt-ubus.js')).openwrtUbus,
+  'routeros-rest': async () => (await import('./routeros-rest.js')).routerosRestAdapter,
+  unifi: async () => (await import('./unifi.js')).unifi,
   // Routers over SSH (the same parsers read their exported configurations offline).
   linux: async () => (await import('./linux.js')).linuxAdapter,
   openwrt: async () => (await import('./openwrt.js')).openwrtAdapter,

@@ -1,9 +1,13 @@
 /**
  * Auto-detection after a UPnP read: the box's description (served by the loopback IGD simulator, with
  * the manufacturer/model strings real Liveboxes and FRITZ!Boxes send) picks the vendor adapter, and the
- * coverage note says how to use it. The probe's `GET /` goes to 127.0.0.1:80 only (refused or answered
- * locally): nothing leaves the machine.
+ * coverage note says how to use it; the same over every real router's description in
+ * ../shared/upnp-captures (third-party data, read in place). The probe's `GET /` goes to 127.0.0.1:80
+ * only (refused or answered locally), and no DNS lookup is made for a loopback gateway: nothing leaves
+ * the machine.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectUpnp } from '../../src/adapters/upnp-igd.js';
 import { hasNeededCredentials, suggestAdapter, vendorHint } from '../../src/detect.js';
@@ -37,6 +41,47 @@ describe('suggestAdapter', () => {
     expect(await suggestAdapter(await snapshotOf('MiniUPnP', 'MiniUPnPd'), undefined)).toBeNull();
   });
 });
+
+const CAPTURES = join(import.meta.dirname, '../../../shared/upnp-captures');
+/** The adapter the default audit should offer for each real router (SSH adapters are never offered). */
+const OFFERED: Record<string, string> = {
+  'arcadyan-residential-livebox-gpon-wan-et': 'livebox',
+  'sagemcom-residential-livebox-gpon-wan-et': 'livebox',
+  'sercomm-residential-livebox-gpon-wan-eth': 'livebox',
+  'bouygues-telecom-sagemcom-f-st5688b': 'bbox',
+  'freebox-freebox-server': 'freebox',
+  'neufbox-neufbox-router': 'sfr',
+  'avm-berlin-fritz-box-6660-cable': 'fritzbox',
+  'fritz-fritz-box-7590': 'fritzbox',
+  'mikrotik-router-os': 'routeros-rest',
+  'openwrt-openwrt-router-x': 'openwrt-ubus',
+  'ubiquiti-udm-pro': 'unifi',
+  'tp-link-archer-ax1800': 'none',
+};
+const captured = existsSync(CAPTURES)
+  ? Object.keys(OFFERED).filter((d) => existsSync(join(CAPTURES, d, 'rootdesc.xml')))
+  : [];
+if (captured.length === 0) console.warn(`suggestAdapter corpus test skipped: ${CAPTURES} is absent`);
+
+describe.skipIf(captured.length === 0)(
+  "suggestAdapter on real routers' descriptions, served on loopback",
+  () => {
+    it.each(captured)('%s', async (device) => {
+      const xml = readFileSync(join(CAPTURES, device, 'rootdesc.xml'), 'utf8');
+      const field = (tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1] ?? '';
+      sim = await startIgdSimulator({
+        manufacturer: field('manufacturer'),
+        modelName: field('modelName'),
+        friendlyName: field('friendlyName'),
+        mappings: [],
+      });
+      const snapshot = await collectUpnp(sim.descriptionUrl, { timeoutMs: 2000 });
+      const s = await suggestAdapter(snapshot, undefined, { timeoutMs: 500 });
+      // The adapter must also exist in this build (suggestAdapter loads it from the registry).
+      expect(s?.adapter ?? 'none').toBe(OFFERED[device]);
+    });
+  },
+);
 
 describe('hasNeededCredentials', () => {
   it('honours optional (x?) and alternative (a|b) needs', () => {
