@@ -1,7 +1,8 @@
 /**
  * `--vendor` end to end through the built CLI, against the loopback vendor simulators (built from the
  * vendors' documented formats, see src/sim/vendors/): the Freebox one-time registration, then audits
- * of a Freebox and a Livebox that flag the PACS forward and the DMZ as critical. Secrets come from
+ * of a Freebox and a Livebox that flag the PACS forward and the DMZ as critical, and of a RouterOS 7
+ * router and a UniFi console that flag the PACS forward. Secrets come from
  * the environment or the saved token file, and never appear in any output.
  */
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
@@ -10,6 +11,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FREEBOX_SIM_APP_TOKEN, startFreeboxSimulator } from '../../src/sim/vendors/freebox.js';
 import { LIVEBOX_SIM_PASSWORD, startLiveboxSimulator } from '../../src/sim/vendors/livebox.js';
+import {
+  ROUTEROS_REST_SIM_PASSWORD,
+  ROUTEROS_REST_SIM_USER,
+  startRouterosRestSimulator,
+} from '../../src/sim/vendors/routeros-rest.js';
+import { startUnifiSimulator, UNIFI_SIM_PASSWORD, UNIFI_SIM_USERNAME } from '../../src/sim/vendors/unifi.js';
 import { runCli } from './helpers.js';
 
 const closers: Array<() => Promise<void>> = [];
@@ -82,6 +89,42 @@ describe('--vendor livebox', () => {
     closers.push(() => sim.close());
     const r = await runCli(['audit', '--vendor', 'livebox', '--host', sim.url], {
       env: { BOXAUDIT_PASSWORD: 'not-the-password-xyz' },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/BOXAUDIT_AUTH_FAILED/);
+    expect(r.stderr).not.toContain('not-the-password-xyz');
+  });
+});
+
+describe.each([
+  {
+    vendor: 'routeros-rest',
+    start: () => startRouterosRestSimulator(),
+    env: { BOXAUDIT_USER: ROUTEROS_REST_SIM_USER, BOXAUDIT_PASSWORD: ROUTEROS_REST_SIM_PASSWORD },
+  },
+  {
+    vendor: 'unifi',
+    start: () => startUnifiSimulator(),
+    env: { BOXAUDIT_USER: UNIFI_SIM_USERNAME, BOXAUDIT_PASSWORD: UNIFI_SIM_PASSWORD },
+  },
+])('--vendor $vendor', ({ vendor, start, env }) => {
+  it('reads the box with credentials from the environment and flags the PACS forward', async () => {
+    const sim = await start();
+    closers.push(() => sim.close());
+    const r = await runCli(['audit', '--vendor', vendor, '--host', sim.url, '--json'], { env });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout + r.stderr).not.toContain(env.BOXAUDIT_PASSWORD);
+    const report = JSON.parse(r.stdout) as ReportJson;
+    expect(report.snapshots[0]!.target.adapter).toBe(vendor);
+    const pacs = report.findings.filter((f) => f.ruleId === 'BOX-MED-001' && f.status === 'fail');
+    expect(pacs.map((f) => f.severity)).toContain('critical');
+  });
+
+  it('a wrong password: exit 2, an authentication message, the password not echoed', async () => {
+    const sim = await start();
+    closers.push(() => sim.close());
+    const r = await runCli(['audit', '--vendor', vendor, '--host', sim.url], {
+      env: { ...env, BOXAUDIT_PASSWORD: 'not-the-password-xyz' },
     });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/BOXAUDIT_AUTH_FAILED/);
