@@ -117,8 +117,25 @@ export interface Lab {
    * A thrown error comes back as a LabRemoteError carrying its name, code and message.
    */
   runNode(modulePath: string, exportName: string, args?: unknown[], opts?: RunNodeOptions): Promise<unknown>;
-  /** Run the built CLI (`dist/cli/main.js`) in a namespace (default lan). */
-  runCli(args: string[], opts?: RunNodeOptions & { input?: string }): Promise<ExecResult>;
+  /**
+   * Start an exported async function of a TypeScript module as a background process in a namespace
+   * (default lan), bundled like `runNode`; killed at teardown like `spawnBackground`. For servers
+   * whose export never returns (a vendor simulator on the gateway).
+   */
+  spawnNode(
+    modulePath: string,
+    exportName: string,
+    args?: unknown[],
+    opts?: { ns?: LabNs },
+  ): Promise<ChildProcess>;
+  /**
+   * Run the built CLI (`dist/cli/main.js`) in a namespace (default lan). `env` is laid over this
+   * process's environment (an empty string hides a variable from the CLI, which ignores empty ones).
+   */
+  runCli(
+    args: string[],
+    opts?: RunNodeOptions & { input?: string; env?: Record<string, string> },
+  ): Promise<ExecResult>;
   /** Kill daemons, delete namespaces and /etc/netns folders, remove the scratch dir. Idempotent. */
   teardown(): Promise<void>;
 }
@@ -671,14 +688,34 @@ export async function createLab(options: CreateLabOptions = {}): Promise<Lab> {
 
   const runCli = async (
     args: string[],
-    opts: RunNodeOptions & { input?: string } = {},
+    opts: RunNodeOptions & { input?: string; env?: Record<string, string> } = {},
   ): Promise<ExecResult> => {
     const cli = join(REPO_ROOT, 'dist', 'cli', 'main.js');
     if (!existsSync(cli)) throw new Error(`[lab] ${cli} is missing: run \`npm run build\` first`);
     return exec(opts.ns ?? 'lan', [process.execPath, cli, ...args], {
       timeoutMs: opts.timeoutMs ?? 60_000,
       ...(opts.input === undefined ? {} : { input: opts.input }),
+      ...(opts.env === undefined ? {} : { env: opts.env }),
     });
+  };
+
+  const spawnBackground = (which: LabNs, argv: string[]): ChildProcess => {
+    const child = spawn(ip, ['netns', 'exec', nsName(which), ...argv], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    background.add(child);
+    child.on('exit', () => background.delete(child));
+    return child;
+  };
+
+  const spawnNode = async (
+    modulePath: string,
+    exportName: string,
+    args: unknown[] = [],
+    opts: { ns?: LabNs } = {},
+  ): Promise<ChildProcess> => {
+    const file = await bundle(modulePath);
+    return spawnBackground(opts.ns ?? 'lan', [process.execPath, file, exportName, JSON.stringify(args)]);
   };
 
   return {
@@ -691,14 +728,8 @@ export async function createLab(options: CreateLabOptions = {}): Promise<Lab> {
     descUrl,
     dir,
     exec,
-    spawnBackground(which, argv) {
-      const child = spawn(ip, ['netns', 'exec', nsName(which), ...argv], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      background.add(child);
-      child.on('exit', () => background.delete(child));
-      return child;
-    },
+    spawnBackground,
+    spawnNode,
     onTeardown(step) {
       teardownSteps.push(step);
     },
