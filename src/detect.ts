@@ -11,6 +11,8 @@ export interface AdapterSuggestion {
   host: string;
   /** Which credentials it needs (adapter meta), e.g. `['password', 'username?']`. */
   credentials: string[];
+  /** What that adapter reads (adapter meta), e.g. `['static-forwards', 'dmz']`; the hint promises only these. */
+  capabilities?: string[];
 }
 
 /** Below this score a vendor guess is not worth a login attempt or a hint. */
@@ -58,6 +60,7 @@ export async function suggestAdapter(
     reason: best.reason,
     host,
     credentials: adapter.meta.credentials,
+    capabilities: adapter.meta.capabilities,
   };
 }
 
@@ -82,10 +85,20 @@ export function vendorHint(s: AdapterSuggestion): CoverageItem {
     status: 'not-visible',
     code: 'VENDOR_API_AVAILABLE',
     reason:
-      `This box looks like a ${s.adapter} (${s.reason}). Its own interface shows the manual port forwards and ` +
-      `the DMZ that UPnP cannot: run boxaudit --vendor ${s.adapter} --host ${s.host}.${how}`,
+      `This box looks like a ${s.adapter} (${s.reason}). Its own interface shows ${beyondUpnp(s.capabilities)} ` +
+      `that UPnP cannot: run boxaudit --vendor ${s.adapter} --host ${s.host}.${how}`,
     details: { adapter: s.adapter, host: s.host, score: s.score, credentials: s.credentials },
   };
+}
+
+/** What the vendor adapter reads that UPnP cannot: never promise the DMZ to an adapter that cannot read it (FRITZ!Box). */
+function beyondUpnp(capabilities: string[] | undefined): string {
+  if (!capabilities) return 'the manual port forwards and the DMZ';
+  const parts = [
+    ...(capabilities.includes('static-forwards') ? ['the manual port forwards'] : []),
+    ...(capabilities.includes('dmz') ? ['the DMZ'] : []),
+  ];
+  return parts.length > 0 ? parts.join(' and ') : 'settings';
 }
 
 function hostOf(address: string): string | null {

@@ -113,4 +113,26 @@ describe('vendorHint', () => {
     expect(item.reason).toContain('BOXAUDIT_PASSWORD');
     expect(item.reason).not.toContain('username?');
   });
+
+  it("promises only what the adapter reads: a FRITZ!Box's TR-064 shows manual forwards, not the exposed host", async () => {
+    const hint = (capabilities: string[]) =>
+      vendorHint({
+        adapter: 'x',
+        score: 0.9,
+        reason: 'r',
+        host: '192.168.1.1',
+        credentials: [],
+        capabilities,
+      }).reason;
+    expect(hint(['static-forwards', 'dmz'])).toContain(
+      'the manual port forwards and the DMZ that UPnP cannot',
+    );
+    expect(hint(['static-forwards', 'upnp-mappings'])).toContain('the manual port forwards that UPnP cannot');
+    expect(hint(['static-forwards'])).not.toContain('DMZ');
+    const fritz = await suggestAdapter(await snapshotOf('AVM Berlin', 'FRITZ!Box 7590'), undefined);
+    expect(fritz?.capabilities).not.toContain('dmz');
+    expect(vendorHint(fritz!).reason).not.toContain('DMZ');
+    const livebox = await suggestAdapter(await snapshotOf('Sagemcom', 'Livebox'), undefined);
+    expect(vendorHint(livebox!).reason).toContain('the DMZ');
+  });
 });
