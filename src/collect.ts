@@ -208,7 +208,7 @@ async function throughVendorIfKnown(
   options: CollectOptions,
   warnings: Warning[],
 ): Promise<Snapshot> {
-  const { hasNeededCredentials, suggestAdapter, vendorHint } = await import('./detect.js');
+  const { hasNeededCredentials, suggestAdapter, vendorHint, vendorReadFailed } = await import('./detect.js');
   const suggestion = await suggestAdapter(snapshot, discovered, adapterOptions);
   if (!suggestion) return snapshot;
   options.log?.(`this box looks like a ${suggestion.adapter} (${suggestion.reason})`);
@@ -244,6 +244,8 @@ async function throughVendorIfKnown(
       };
       snapshot.warnings.push(warning);
       warnings.push(warning);
+      snapshot.coverage.push(vendorReadFailed(suggestion, message));
+      return snapshot;
     }
   }
   snapshot.coverage.push(vendorHint(suggestion));

@@ -87,18 +87,46 @@ export function vendorHint(s: AdapterSuggestion): CoverageItem {
     reason:
       `This box looks like a ${s.adapter} (${s.reason}). Its own interface shows ${beyondUpnp(s.capabilities)} ` +
       `that UPnP cannot: run boxaudit --vendor ${s.adapter} --host ${s.host}.${how}`,
-    details: { adapter: s.adapter, host: s.host, score: s.score, credentials: s.credentials },
+    details: {
+      adapter: s.adapter,
+      host: s.host,
+      score: s.score,
+      credentials: s.credentials,
+      shows: beyondUpnp(s.capabilities, 'fr'),
+    },
   };
 }
 
+/**
+ * The coverage error when credentials were given but the vendor read failed: the areas the person
+ * asked to see were not seen, so the audit is incomplete (exit 2 unless a finding already gives 1).
+ */
+export function vendorReadFailed(s: AdapterSuggestion, message: string): CoverageItem {
+  return {
+    area: 'static-forwards',
+    status: 'error',
+    code: 'VENDOR_READ_FAILED',
+    reason:
+      `Reading this ${s.adapter} through its own interface failed (${message}), so ${beyondUpnp(s.capabilities)} ` +
+      `were not checked: fix the credentials and run boxaudit --vendor ${s.adapter} --host ${s.host}.`,
+    details: { adapter: s.adapter, host: s.host, shows: beyondUpnp(s.capabilities, 'fr') },
+  };
+}
+
+const BEYOND_UPNP = {
+  en: { forwards: 'the manual port forwards', dmz: 'the DMZ', and: ' and ', other: 'settings' },
+  fr: { forwards: 'les redirections manuelles', dmz: 'la DMZ', and: ' et ', other: 'des réglages' },
+};
+
 /** What the vendor adapter reads that UPnP cannot: never promise the DMZ to an adapter that cannot read it (FRITZ!Box). */
-function beyondUpnp(capabilities: string[] | undefined): string {
-  if (!capabilities) return 'the manual port forwards and the DMZ';
+export function beyondUpnp(capabilities: string[] | undefined, lang: 'en' | 'fr' = 'en'): string {
+  const w = BEYOND_UPNP[lang];
+  const caps = capabilities ?? ['static-forwards', 'dmz'];
   const parts = [
-    ...(capabilities.includes('static-forwards') ? ['the manual port forwards'] : []),
-    ...(capabilities.includes('dmz') ? ['the DMZ'] : []),
+    ...(caps.includes('static-forwards') ? [w.forwards] : []),
+    ...(caps.includes('dmz') ? [w.dmz] : []),
   ];
-  return parts.length > 0 ? parts.join(' and ') : 'settings';
+  return parts.length > 0 ? parts.join(w.and) : w.other;
 }
 
 function hostOf(address: string): string | null {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Credentials } from '../adapters/types.js';
 import type { AuditTarget, CollectOptions } from '../collect.js';
-import type { AdapterSuggestion } from '../detect.js';
+import { type AdapterSuggestion, beyondUpnp } from '../detect.js';
 import { BoxauditError } from '../errors.js';
 import { intOption, type ParsedOptions } from './args.js';
 import { freeboxTokenPath } from './config-dir.js';
@@ -151,7 +151,7 @@ async function askForVendor(
   if (!s.credentials.some((c) => c.split('|').includes('password'))) return null; // tokens are not typed in
   ctx.warn(
     `boxaudit: this box looks like a ${s.adapter} (${s.reason}). With its admin password boxaudit can also ` +
-      'read the manual port forwards and the DMZ, which UPnP does not show.',
+      `read ${beyondUpnp(s.capabilities)}, which UPnP does not show.`,
   );
   const password = await promptSecret(
     `Admin password of the ${s.adapter} at ${s.host} (Enter to skip): `,

@@ -8,7 +8,9 @@ import type { CoverageItem } from '../model/types.js';
  */
 export const COVERAGE_REASONS_FR: Readonly<Record<string, string>> = {
   VENDOR_API_AVAILABLE:
-    "cette box ressemble à : {adapter}. Sa propre interface montre les redirections manuelles et la DMZ que l'UPnP ne montre pas : lancez boxaudit --vendor {adapter} --host {host} (identifiants par les variables d'environnement BOXAUDIT_USER, BOXAUDIT_PASSWORD, BOXAUDIT_TOKEN, ou à l'invite sur un terminal, jamais sur la ligne de commande)",
+    "cette box ressemble à : {adapter}. Sa propre interface montre {shows} que l'UPnP ne montre pas : lancez boxaudit --vendor {adapter} --host {host} (identifiants par les variables d'environnement BOXAUDIT_USER, BOXAUDIT_PASSWORD, BOXAUDIT_TOKEN, ou à l'invite sur un terminal, jamais sur la ligne de commande)",
+  VENDOR_READ_FAILED:
+    "la lecture de cette box ({adapter}) par sa propre interface a échoué, donc {shows} n'ont pas été vérifiées : corrigez les identifiants et lancez boxaudit --vendor {adapter} --host {host}",
   UPNP_CANNOT_SEE_STATIC:
     "les redirections de ports réglées à la main dans l'interface de la box ne sont pas visibles par UPnP : vérifiez-les dans l'interface web de la box",
   UPNP_CANNOT_SEE_DMZ:

@@ -10,7 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectUpnp } from '../../src/adapters/upnp-igd.js';
-import { hasNeededCredentials, suggestAdapter, vendorHint } from '../../src/detect.js';
+import { hasNeededCredentials, suggestAdapter, vendorHint, vendorReadFailed } from '../../src/detect.js';
+import { coverageReason } from '../../src/i18n/index.js';
 import { type IgdSimulator, startIgdSimulator } from '../../src/sim/igd-simulator.js';
 
 let sim: IgdSimulator | undefined;
@@ -134,5 +135,33 @@ describe('vendorHint', () => {
     expect(vendorHint(fritz!).reason).not.toContain('DMZ');
     const livebox = await suggestAdapter(await snapshotOf('Sagemcom', 'Livebox'), undefined);
     expect(vendorHint(livebox!).reason).toContain('the DMZ');
+  });
+});
+
+describe('in French, and when the vendor read failed', () => {
+  const fritz = {
+    adapter: 'fritzbox',
+    score: 0.9,
+    reason: 'AVM',
+    host: '192.168.178.1',
+    credentials: ['username', 'password'],
+    capabilities: ['static-forwards', 'upnp-mappings'],
+  };
+
+  it('the French hint promises the same areas as the English one', () => {
+    const fr = coverageReason(vendorHint(fritz), 'fr');
+    expect(fr).toContain('montre les redirections manuelles que');
+    expect(fr).not.toContain('DMZ');
+    expect(
+      coverageReason(vendorHint({ ...fritz, capabilities: ['static-forwards', 'dmz'] }), 'fr'),
+    ).toContain('les redirections manuelles et la DMZ');
+  });
+
+  it('a failed read is a coverage error (the audit is incomplete), naming why and what was not checked', () => {
+    const item = vendorReadFailed(fritz, '[fritzbox] login refused (HTTP 401)');
+    expect(item).toMatchObject({ status: 'error', code: 'VENDOR_READ_FAILED', area: 'static-forwards' });
+    expect(item.reason).toContain('login refused (HTTP 401)');
+    expect(item.reason).toContain('the manual port forwards were not checked');
+    expect(coverageReason(item, 'fr')).toContain("les redirections manuelles n'ont pas été vérifiées");
   });
 });
