@@ -7,7 +7,7 @@
 
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './_listen.js';
 
 export interface SimRequest {
   method: string;
@@ -259,16 +259,9 @@ export async function startOpenwrtUbusSimulator(
       res.end(JSON.stringify({ jsonrpc: '2.0', id: msg.id ?? null, ...reply }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    ...listening,
     requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }

@@ -17,7 +17,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './_listen.js';
 
 export type UnifiSimMode = 'unifi-os' | 'legacy';
 
@@ -352,18 +352,11 @@ export async function startUnifiSimulator(options: UnifiSimOptions = {}): Promis
       ok(kind === 'portforward' ? site.portforwards : kind === 'setting' ? site.settings : []);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    ...listening,
     mode,
     requests,
     issuedSecrets,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }
