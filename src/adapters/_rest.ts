@@ -8,15 +8,12 @@
  * message this module builds passes through `redact`, so the secrets the adapter registered
  * (password, app token, session id, cookie values) never reach an error or a log line.
  *
- * Built on node:http/https rather than fetch so that a custom CA bundle (the Freebox roots) can be
- * given per request without a global agent and without ever turning certificate checks off.
- * src/adapters/_http.ts (the UPnP helper) accepts self-signed certificates by default and has no
- * CA option, so it does not fit here.
+ * Built on the bounded request core (`_request.ts`), which gives a custom CA bundle (the Freebox
+ * roots) per request without a global agent and without ever turning certificate checks off.
  */
-import http from 'node:http';
-import https from 'node:https';
-import tls from 'node:tls';
+import type http from 'node:http';
 import { abortError, BoxauditError } from '../errors.js';
+import { boundedRequest } from './_request.js';
 
 /** Default per-request deadline. */
 export const REST_DEFAULT_TIMEOUT_MS = 5000;
@@ -109,8 +106,6 @@ export function parseSetCookies(lines: readonly string[] | string | undefined): 
   return out;
 }
 
-const isIpLiteral = (host: string): boolean => /^[\d.]+$/.test(host) || host.includes(':');
-
 /**
  * Create a client for one box. Nothing is sent until `request`.
  * @throws BoxauditError BOXAUDIT_INPUT_INVALID when `baseUrl` is not an http(s) URL.
@@ -178,9 +173,6 @@ export function createRestClient(options: RestClientOptions): RestClient {
     if (options.signal?.aborted) return Promise.reject(abortError(options.signal, context));
     trace.calls.push(key);
 
-    const url = new URL(req.path, origin);
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
     const headers: Record<string, string | number> = {
       accept: 'application/json',
       connection: 'close',
@@ -189,117 +181,26 @@ export function createRestClient(options: RestClientOptions): RestClient {
     };
     const cookie = cookieHeader();
     if (cookie && headers.cookie === undefined) headers.cookie = cookie;
-    if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
 
-    const isHttps = url.protocol === 'https:';
-    const tlsOptions: https.RequestOptions = {};
-    if (isHttps && options.tls) {
-      const servername = options.tls.servername;
-      tlsOptions.ca = [...(Array.isArray(options.tls.ca) ? options.tls.ca : [options.tls.ca])];
-      tlsOptions.rejectUnauthorized = true;
-      if (servername) {
-        tlsOptions.servername = isIpLiteral(url.hostname) ? servername : url.hostname;
-        tlsOptions.checkServerIdentity = (host, cert) =>
-          tls.checkServerIdentity(isIpLiteral(host) ? servername : host, cert);
+    return boundedRequest({
+      method: req.method,
+      url: new URL(req.path, origin),
+      headers,
+      body: req.body,
+      timeoutMs,
+      maxBytes,
+      signal: options.signal,
+      tls: base.protocol === 'https:' ? options.tls : undefined,
+      context,
+      details: { call: key },
+      redact,
+    }).then((res) => {
+      for (const [n, v] of parseSetCookies(res.headers['set-cookie'])) {
+        addSecret(v);
+        if (v === '' || /^deleted$/i.test(v)) cookies.delete(n);
+        else cookies.set(n, v);
       }
-    }
-
-    return new Promise<RestResponse>((resolve, reject) => {
-      let settled = false;
-      const finish = (error: BoxauditError | null, response?: RestResponse): void => {
-        if (settled) return;
-        settled = true;
-        signal.removeEventListener('abort', onAbort);
-        if (error) {
-          clientRequest.destroy();
-          reject(error);
-        } else resolve(response!);
-      };
-      const onAbort = (): void => {
-        const own = deadline.aborted && !options.signal?.aborted;
-        finish(own ? abortError(deadline, context, timeoutMs) : abortError(options.signal!, context));
-      };
-      const transport = isHttps ? https : http;
-      const clientRequest = transport.request(url, {
-        method: req.method,
-        headers,
-        agent: false,
-        ...tlsOptions,
-      });
-      signal.addEventListener('abort', onAbort, { once: true });
-
-      clientRequest.on('error', (error: NodeJS.ErrnoException) => {
-        const code = error.code ?? '';
-        const tlsHint =
-          code === 'CERT_HAS_EXPIRED'
-            ? ' — the box’s certificate has expired (update the box, or use plain http on the LAN); certificate checks are never disabled'
-            : code === 'ERR_TLS_CERT_ALTNAME_INVALID'
-              ? ' — the certificate does not name this box; certificate checks are never disabled'
-              : /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)
-                ? ' — the certificate is not signed by a trusted root for this box (certificate checks are never disabled)'
-                : '';
-        finish(
-          new BoxauditError(
-            'BOXAUDIT_NETWORK',
-            redact(`${context} failed: ${error.message}${code ? ` (${code})` : ''}${tlsHint}`),
-            {
-              details: { call: key, errno: code || null },
-            },
-          ),
-        );
-      });
-
-      clientRequest.on('response', (res) => {
-        const declared = Number(res.headers['content-length']);
-        const tooLarge = (): BoxauditError =>
-          new BoxauditError('BOXAUDIT_TOO_LARGE', `${context}: reply body exceeds the ${maxBytes}-byte cap`, {
-            details: { call: key, maxBytes },
-          });
-        if (Number.isFinite(declared) && declared > maxBytes) {
-          finish(tooLarge());
-          res.destroy();
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxBytes) {
-            finish(tooLarge());
-            res.destroy();
-            return;
-          }
-          chunks.push(chunk);
-        });
-        res.on('error', () => {
-          finish(
-            new BoxauditError('BOXAUDIT_NETWORK', `${context}: reply cut off`, { details: { call: key } }),
-          );
-        });
-        res.on('close', () => {
-          if (!res.complete) {
-            finish(
-              new BoxauditError('BOXAUDIT_NETWORK', `${context}: reply cut off`, { details: { call: key } }),
-            );
-          }
-        });
-        res.on('end', () => {
-          for (const [n, v] of parseSetCookies(res.headers['set-cookie'])) {
-            addSecret(v);
-            if (v === '' || /^deleted$/i.test(v)) cookies.delete(n);
-            else cookies.set(n, v);
-          }
-          finish(null, {
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-            call: key,
-          });
-        });
-      });
-
-      if (req.body !== undefined) clientRequest.end(req.body);
-      else clientRequest.end();
+      return { status: res.status, headers: res.headers, body: res.body, call: key };
     });
   };
 

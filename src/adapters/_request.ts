@@ -1,0 +1,291 @@
+/**
+ * The one bounded HTTP(S) exchange every box transport is built on (`_http.ts` for UPnP, `_rest.ts`
+ * for the vendor REST APIs, `_digest.ts` for TR-064 and ubus): one deadline over the whole exchange
+ * (TLS handshake and a slow drip of the body included), a body cap counted while streaming, the
+ * caller's AbortSignal, one connection per request, and no redirect ever followed (a 3xx is an
+ * answer). Every status is returned; the layers decide what a non-2xx means.
+ *
+ * TLS is decided before a single byte of the request is written, and never blanket-ignored unless
+ * the caller asks for it by name (`acceptAnyCertificate`, UPnP only):
+ * - a pinned SHA-256 fingerprint: the chain need not be trusted, the leaf must match exactly;
+ * - otherwise the system roots, or only the caller's `ca`, plus the host name (or `servername`
+ *   when the URL holds an IP address).
+ * A refused certificate's fingerprint is in the message, so the user can pin it on purpose.
+ *
+ * Kept in its own module (not inside one of the three layers) because each layer has its own
+ * error semantics (throw on non-2xx, allowlist and cookies, Digest), and none should depend on another.
+ */
+import http from 'node:http';
+import { isIP, type Socket } from 'node:net';
+import tls from 'node:tls';
+import { abortError, BoxauditError } from '../errors.js';
+
+/** TLS trust for one box (the shape `target.options.tlsCa` / `tlsFingerprint` map onto). */
+export interface TlsPin {
+  /** PEM CA bundle to trust instead of the system CAs (e.g. the box's own self-signed certificate). */
+  ca?: string;
+  /** SHA-256 fingerprint of the box's certificate (`AB:CD:…` or plain hex); accepted even if self-signed. */
+  fingerprint256?: string;
+}
+
+export interface RequestTls {
+  /** Trusted roots (PEM), replacing the system store. */
+  ca?: string | readonly string[];
+  /** Pinned leaf SHA-256 fingerprint; when set, only this certificate is accepted (chain not required). */
+  fingerprint256?: string;
+  /** Name to check the certificate against (and send as SNI) when the URL holds an IP address. */
+  servername?: string;
+  /** Accept any certificate. Only for callers that chose it knowingly (UPnP `allowSelfSigned`). */
+  acceptAnyCertificate?: boolean;
+}
+
+export interface BoundedRequest {
+  method: string;
+  url: string | URL;
+  headers?: Record<string, string | number>;
+  body?: string | Buffer;
+  timeoutMs: number;
+  maxBytes: number;
+  /** The caller's signal: aborting it gives BOXAUDIT_ABORTED (the own deadline gives BOXAUDIT_TIMEOUT). */
+  signal?: AbortSignal;
+  tls?: RequestTls;
+  /** Message prefix, e.g. `[fritzbox] POST http://…/upnp/control/x GetInfo`. */
+  context: string;
+  /** Merged into every error's `details` (e.g. `{ url }` or `{ call }`). */
+  details?: Record<string, unknown>;
+  /** Applied to every message built here (the REST layer removes its secrets). */
+  redact?: (text: string) => string;
+  /** Node's lenient parser (LF-only headers, Content-Length with chunked), for embedded web servers. */
+  lenientParser?: boolean;
+}
+
+export interface BoundedResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** Normalize a fingerprint to upper-case colon-separated hex. */
+export function normalizeFingerprint(text: string): string {
+  const hex = text.replace(/[^0-9a-f]/gi, '').toUpperCase();
+  return hex.replace(/(..)(?!$)/g, '$1:');
+}
+
+/** TLS pinning from `target.options`: `tlsCa` (PEM), `tlsFingerprint` (SHA-256). */
+export function tlsFrom(target: { options?: Record<string, unknown> }): TlsPin | undefined {
+  const o = target.options ?? {};
+  const ca = typeof o.tlsCa === 'string' ? o.tlsCa : undefined;
+  const fingerprint256 = typeof o.tlsFingerprint === 'string' ? o.tlsFingerprint : undefined;
+  return ca || fingerprint256 ? { ca, fingerprint256 } : undefined;
+}
+
+const HINTS: Record<string, string> = {
+  CERT_HAS_EXPIRED: 'the certificate has expired',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate does not name this box',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'a self-signed certificate',
+  SELF_SIGNED_CERT_IN_CHAIN: 'a self-signed root not among the trusted ones',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'not signed by a trusted root',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'not signed by a trusted root',
+};
+
+/** Why a certificate was refused, naming the presented fingerprint (and the pinned one). */
+function tlsRefusal(
+  request: BoundedRequest,
+  seen: string,
+  pinned: string | null,
+  authorizationError: string,
+): BoxauditError {
+  const redact = request.redact ?? ((t: string) => t);
+  if (pinned !== null) {
+    return new BoxauditError(
+      'BOXAUDIT_NETWORK',
+      redact(
+        `${request.context}: TLS refused: the presented certificate's SHA-256 fingerprint ${seen} does not match the pinned (expected) ${pinned}`,
+      ),
+      {
+        details: {
+          ...request.details,
+          tls: true,
+          errno: 'TLS_FINGERPRINT_MISMATCH',
+          fingerprint256: seen,
+          expectedFingerprint256: pinned,
+        },
+      },
+    );
+  }
+  const hint = HINTS[authorizationError];
+  return new BoxauditError(
+    'BOXAUDIT_NETWORK',
+    redact(
+      `${request.context}: TLS refused: certificate not trusted (${authorizationError}${hint ? `: ${hint}` : ''}); certificate checks are never disabled. If this is the box's own certificate, pin its SHA-256 fingerprint: --tls-fingerprint ${seen} (library: target.options.tlsFingerprint)`,
+    ),
+    { details: { ...request.details, tls: true, errno: authorizationError, fingerprint256: seen } },
+  );
+}
+
+/** Open a TLS socket and decide trust before anything is written. */
+function connectTls(url: URL, request: BoundedRequest, signal: AbortSignal): Promise<Socket> {
+  const opts = request.tls ?? {};
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const byIp = isIP(host) !== 0;
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({
+      host,
+      port: Number(url.port || 443),
+      // SNI and the name checked: the URL's name, or `servername` for an IP (an IP is never sent as SNI).
+      servername: byIp ? opts.servername : host,
+      ...(opts.ca !== undefined ? { ca: typeof opts.ca === 'string' ? opts.ca : [...opts.ca] } : {}),
+      // Verified by hand just below: authorized (CA + name), or the pinned fingerprint.
+      rejectUnauthorized: false,
+    });
+    const onAbort = (): void => {
+      socket.destroy();
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      signal.removeEventListener('abort', onAbort);
+      reject(networkError(request, error));
+    });
+    socket.once('secureConnect', () => {
+      signal.removeEventListener('abort', onAbort);
+      const seen = normalizeFingerprint(socket.getPeerCertificate().fingerprint256 ?? '');
+      const pinned = opts.fingerprint256 ? normalizeFingerprint(opts.fingerprint256) : null;
+      const trusted =
+        opts.acceptAnyCertificate === true || (pinned !== null ? seen === pinned : socket.authorized);
+      if (trusted) {
+        resolve(socket);
+        return;
+      }
+      socket.destroy();
+      reject(tlsRefusal(request, seen, pinned, String(socket.authorizationError)));
+    });
+  });
+}
+
+function networkError(request: BoundedRequest, error: NodeJS.ErrnoException): BoxauditError {
+  const redact = request.redact ?? ((t: string) => t);
+  const code = error.code ? ` (${error.code})` : '';
+  return new BoxauditError('BOXAUDIT_NETWORK', redact(`${request.context} failed: ${error.message}${code}`), {
+    cause: error,
+    details: { ...request.details, errno: error.code ?? null },
+  });
+}
+
+/**
+ * Send one request and read the whole body within the deadline and the size cap. Every status is
+ * returned (a redirect is not followed).
+ * @throws BoxauditError BOXAUDIT_TIMEOUT (own deadline), BOXAUDIT_ABORTED (caller's signal),
+ *   BOXAUDIT_TOO_LARGE (body over the cap; the connection is destroyed), BOXAUDIT_NETWORK (incl. a
+ *   refused certificate, `details.tls`), BOXAUDIT_INPUT_INVALID (not an http(s) URL).
+ */
+export async function boundedRequest(request: BoundedRequest): Promise<BoundedResponse> {
+  const { context, timeoutMs, maxBytes } = request;
+  const redact = request.redact ?? ((t: string) => t);
+  let url: URL;
+  try {
+    url = new URL(String(request.url));
+  } catch (error) {
+    throw new BoxauditError('BOXAUDIT_INPUT_INVALID', `${context}: not a valid URL`, { cause: error });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new BoxauditError('BOXAUDIT_INPUT_INVALID', `${context}: only http and https URLs are supported`);
+  }
+  if (request.signal?.aborted) throw abortError(request.signal, context);
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
+  // Our own deadline names its duration; the caller's abort (or caller deadline) is theirs.
+  const toAbortError = (): BoxauditError =>
+    deadline.aborted && !request.signal?.aborted
+      ? abortError(deadline, context, timeoutMs)
+      : abortError(request.signal ?? deadline, context, timeoutMs);
+
+  let socket: Socket | undefined;
+  if (url.protocol === 'https:') {
+    try {
+      socket = await connectTls(url, request, signal);
+    } catch (error) {
+      if (signal.aborted) throw toAbortError();
+      throw error;
+    }
+  }
+
+  return new Promise<BoundedResponse>((resolve, reject) => {
+    let settled = false;
+    const finish = (error: BoxauditError | null, response?: BoundedResponse): void => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      if (error) {
+        req.destroy();
+        reject(error);
+      } else resolve(response!);
+    };
+    const onAbort = (): void => finish(toAbortError());
+    const headers: Record<string, string | number> = { ...request.headers };
+    if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
+    const verified = socket;
+    const req = http.request({
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+      path: `${url.pathname}${url.search}`,
+      // user:password in the URL becomes Basic auth, as http.request(url) would do.
+      ...(url.username || url.password
+        ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` }
+        : {}),
+      method: request.method,
+      headers,
+      insecureHTTPParser: request.lenientParser === true,
+      // One connection per request, closed after: nothing lingers on the box. For https it is the
+      // socket verified above (`agent: false` would make a fresh Agent that ignores createConnection
+      // and opens a plain TCP connection instead).
+      ...(verified ? { createConnection: () => verified } : { agent: false }),
+    });
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
+
+    req.on('error', (error: NodeJS.ErrnoException) => finish(networkError(request, error)));
+    req.on('response', (res) => {
+      const cutOff = (why: string): BoxauditError =>
+        new BoxauditError('BOXAUDIT_NETWORK', redact(`${context}: reply cut off${why}`), {
+          details: { ...request.details },
+        });
+      const tooLarge = (): BoxauditError =>
+        new BoxauditError('BOXAUDIT_TOO_LARGE', `${context}: reply body exceeds the ${maxBytes}-byte cap`, {
+          details: { ...request.details, maxBytes },
+        });
+      const declared = Number(res.headers['content-length']);
+      if (Number.isFinite(declared) && declared > maxBytes) {
+        finish(tooLarge());
+        res.destroy();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxBytes) {
+          finish(tooLarge());
+          res.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on('error', (error) => finish(cutOff(` (${error.message})`)));
+      // 'end' did not come first: the box closed the connection mid-body.
+      res.on('close', () => {
+        if (!res.complete) finish(cutOff(''));
+      });
+      res.on('end', () =>
+        finish(null, {
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+    });
+
+    if (request.body !== undefined) req.end(request.body);
+    else req.end();
+  });
+}

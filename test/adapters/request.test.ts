@@ -1,0 +1,153 @@
+/**
+ * The bounded request core (src/adapters/_request.ts) that `_http.ts` (UPnP), `_rest.ts` (vendor
+ * REST) and `_digest.ts` (TR-064, ubus) are built on, against small loopback servers: size cap
+ * (declared and streamed), deadline (a slow drip included), the caller's abort, no redirect
+ * followed, a reply cut mid-body, http(s) only. Layer-specific behaviour (HTTP_STATUS, allowlist,
+ * cookies, Digest) stays in the layers' own tests.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { boundedRequest } from '../../src/adapters/_request.js';
+import { BoxauditError } from '../../src/errors.js';
+
+const servers: http.Server[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+  }
+});
+
+async function serve(handler: http.RequestListener): Promise<{ url: string; seen: string[] }> {
+  const seen: string[] = [];
+  const server = http.createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    handler(req, res);
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+async function failure(p: Promise<unknown>): Promise<BoxauditError> {
+  try {
+    await p;
+  } catch (error) {
+    expect(error).toBeInstanceOf(BoxauditError);
+    return error as BoxauditError;
+  }
+  throw new Error('expected a failure');
+}
+
+const get = (url: string, more: Partial<Parameters<typeof boundedRequest>[0]> = {}) =>
+  boundedRequest({ method: 'GET', url, timeoutMs: 2000, maxBytes: 1000, context: '[t] GET x', ...more });
+
+describe('boundedRequest', () => {
+  it('returns status, headers and body; sends the body with its length', async () => {
+    const box = await serve((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        res.setHeader('x-len', String(req.headers['content-length']));
+        res.end(`got ${Buffer.concat(chunks).toString()}`);
+      });
+    });
+    const res = await get(`${box.url}/p?q=1`, { method: 'POST', body: 'héllo' });
+    expect(res).toMatchObject({ status: 200, body: 'got héllo' });
+    expect(res.headers['x-len']).toBe('6');
+    expect(box.seen).toEqual(['POST /p?q=1']);
+  });
+
+  it('refuses a declared length over the cap before reading', async () => {
+    const box = await serve((_q, r) => {
+      r.writeHead(200, { 'content-length': 5000 });
+      r.end('x'.repeat(5000));
+    });
+    const e = await failure(get(box.url, { details: { call: 'GET /x' } }));
+    expect(e.code).toBe('BOXAUDIT_TOO_LARGE');
+    expect(e.message).toBe('[t] GET x: reply body exceeds the 1000-byte cap');
+    expect(e.details).toEqual({ call: 'GET /x', maxBytes: 1000 });
+  });
+
+  it('counts a chunked body while streaming and stops at the cap', async () => {
+    const box = await serve((_q, r) => {
+      r.writeHead(200); // no content-length: chunked
+      for (let i = 0; i < 20; i++) r.write('y'.repeat(100));
+      r.end();
+    });
+    expect((await failure(get(box.url))).code).toBe('BOXAUDIT_TOO_LARGE');
+    expect((await get(box.url, { maxBytes: 2000 })).body).toHaveLength(2000);
+  });
+
+  it('the deadline covers a slow drip of the body, not only the headers', async () => {
+    const box = await serve((_q, r) => {
+      r.writeHead(200, { 'content-length': 100 });
+      const t = setInterval(() => r.write('z'), 50);
+      r.on('close', () => clearInterval(t));
+    });
+    const started = Date.now();
+    const e = await failure(get(box.url, { timeoutMs: 300 }));
+    expect(e.code).toBe('BOXAUDIT_TIMEOUT');
+    expect(e.message).toBe('[t] GET x timed out after 300 ms');
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("the caller's signal aborts with BOXAUDIT_ABORTED, before or during the exchange", async () => {
+    const box = await serve(() => undefined);
+    const ac = new AbortController();
+    const p = get(box.url, { signal: ac.signal });
+    setTimeout(() => ac.abort(), 50);
+    const e = await failure(p);
+    expect(e.code).toBe('BOXAUDIT_ABORTED');
+    expect(e.message).toBe('[t] GET x was aborted');
+    const before = await failure(get(box.url, { signal: AbortSignal.abort() }));
+    expect(before.code).toBe('BOXAUDIT_ABORTED');
+    expect(box.seen).toHaveLength(1); // the pre-aborted request never left
+  });
+
+  it('follows no redirect: a 3xx is the answer', async () => {
+    const target = await serve((_q, r) => r.end('moved here'));
+    const box = await serve((_q, r) => {
+      r.writeHead(302, { location: `${target.url}/elsewhere` });
+      r.end();
+    });
+    const res = await get(`${box.url}/a`);
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe(`${target.url}/elsewhere`);
+    expect(target.seen).toEqual([]);
+  });
+
+  it('a connection cut mid-body is a network error', async () => {
+    const box = await serve((_q, r) => {
+      r.writeHead(200, { 'content-length': 100 });
+      r.write('partial');
+      setTimeout(() => r.socket?.destroy(), 20);
+    });
+    const e = await failure(get(box.url, { details: { url: box.url } }));
+    expect(e.code).toBe('BOXAUDIT_NETWORK');
+    expect(e.message).toMatch(/^\[t\] GET x: reply cut off/);
+    expect(e.details.url).toBe(box.url);
+  });
+
+  it('a refused connection is a network error naming the errno; messages pass through redact', async () => {
+    const box = await serve(() => undefined);
+    const port = new URL(box.url).port;
+    await new Promise((r) => servers.pop()!.close(r));
+    const e = await failure(
+      get(box.url, {
+        context: '[t] GET x SECRET-VALUE',
+        redact: (t) => t.replace('SECRET-VALUE', '[redacted]'),
+      }),
+    );
+    expect(e.code).toBe('BOXAUDIT_NETWORK');
+    expect(e.details.errno).toBe('ECONNREFUSED');
+    expect(e.message).toContain(`127.0.0.1:${port}`);
+    expect(e.message).not.toContain('SECRET-VALUE');
+  });
+
+  it('only http and https', async () => {
+    expect((await failure(get('file:///etc/passwd'))).code).toBe('BOXAUDIT_INPUT_INVALID');
+    expect((await failure(get('not a url'))).message).toBe('[t] GET x: not a valid URL');
+  });
+});
