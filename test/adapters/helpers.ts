@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import { BoxauditError } from '../../src/errors.js';
 import type { ForwardInput } from '../../src/model/forward.js';
 import type { PortRange } from '../../src/model/types.js';
 
@@ -40,4 +42,14 @@ export function row(
 /** Coverage as area → status. */
 export function coverageMap(items: { area: string; status: string }[]): Record<string, string> {
   return Object.fromEntries(items.map((c) => [c.area, c.status]));
+}
+
+/** The BoxauditError a promise rejects with; fails the test when it resolves or throws anything else. */
+export async function failure(p: Promise<unknown>): Promise<BoxauditError> {
+  const error = await p.then(
+    () => new Error('expected a failure, but it resolved'),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(BoxauditError);
+  return error as BoxauditError;
 }

@@ -11,7 +11,6 @@ import {
   parseBboxServices,
   unwrapBbox,
 } from '../../src/adapters/bbox.js';
-import { BoxauditError } from '../../src/errors.js';
 import type { Snapshot } from '../../src/model/types.js';
 import {
   BBOX_SIM_PASSWORD,
@@ -19,6 +18,7 @@ import {
   type BboxSimulator,
   startBboxSimulator,
 } from '../../src/sim/vendors/bbox.js';
+import { failure } from './helpers.js';
 
 let sim: BboxSimulator | null = null;
 afterEach(async () => {
@@ -37,16 +37,6 @@ function collect(
   options: Record<string, unknown> = {},
 ): Promise<Snapshot> {
   return collectBbox({ url: s.url, credentials: { password }, options }, { timeoutMs: 3000 });
-}
-
-async function failure(p: Promise<unknown>): Promise<BoxauditError> {
-  try {
-    await p;
-  } catch (error) {
-    expect(error).toBeInstanceOf(BoxauditError);
-    return error as BoxauditError;
-  }
-  throw new Error('expected a failure');
 }
 
 const logins = (s: BboxSimulator) => s.requests.filter((r) => r.path === '/api/v1/login').length;

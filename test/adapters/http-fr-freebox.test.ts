@@ -21,7 +21,7 @@ import {
   requestFreeboxAppToken,
   saveToken,
 } from '../../src/adapters/freebox.js';
-import { BoxauditError } from '../../src/errors.js';
+import type { BoxauditError } from '../../src/errors.js';
 import type { Snapshot } from '../../src/model/types.js';
 import {
   FREEBOX_SIM_APP_TOKEN,
@@ -29,6 +29,7 @@ import {
   type FreeboxSimulator,
   startFreeboxSimulator,
 } from '../../src/sim/vendors/freebox.js';
+import { failure } from './helpers.js';
 
 let sim: FreeboxSimulator | null = null;
 afterEach(async () => {
@@ -43,16 +44,6 @@ async function start(options: FreeboxSimOptions = {}): Promise<FreeboxSimulator>
 
 async function collect(s: FreeboxSimulator, token = FREEBOX_SIM_APP_TOKEN): Promise<Snapshot> {
   return collectFreebox({ url: s.url, credentials: { token } }, { timeoutMs: 3000 });
-}
-
-async function failure(p: Promise<unknown>): Promise<BoxauditError> {
-  try {
-    await p;
-  } catch (error) {
-    expect(error).toBeInstanceOf(BoxauditError);
-    return error as BoxauditError;
-  }
-  throw new Error('expected a failure');
 }
 
 function expectOnlyAllowlisted(s: FreeboxSimulator): void {

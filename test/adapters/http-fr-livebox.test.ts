@@ -13,7 +13,6 @@ import {
   parseLiveboxPortForwarding,
   parseLiveboxUpnp,
 } from '../../src/adapters/livebox.js';
-import { BoxauditError } from '../../src/errors.js';
 import type { Snapshot } from '../../src/model/types.js';
 import {
   LIVEBOX_SIM_PASSWORD,
@@ -21,6 +20,7 @@ import {
   type LiveboxSimulator,
   startLiveboxSimulator,
 } from '../../src/sim/vendors/livebox.js';
+import { failure } from './helpers.js';
 
 let sim: LiveboxSimulator | null = null;
 afterEach(async () => {
@@ -35,16 +35,6 @@ async function start(options: LiveboxSimOptions = {}): Promise<LiveboxSimulator>
 
 function collect(s: LiveboxSimulator, password = LIVEBOX_SIM_PASSWORD): Promise<Snapshot> {
   return collectLivebox({ url: s.url, credentials: { username: 'admin', password } }, { timeoutMs: 3000 });
-}
-
-async function failure(p: Promise<unknown>): Promise<BoxauditError> {
-  try {
-    await p;
-  } catch (error) {
-    expect(error).toBeInstanceOf(BoxauditError);
-    return error as BoxauditError;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('livebox collect', () => {

@@ -13,7 +13,6 @@ import {
   restRowToItem,
   routerosRestAdapter,
 } from '../../src/adapters/routeros-rest.js';
-import { BoxauditError } from '../../src/errors.js';
 import type { Snapshot } from '../../src/model/types.js';
 import {
   ROUTEROS_REST_SIM_PASSWORD as PASSWORD,
@@ -22,6 +21,7 @@ import {
   startRouterosRestSimulator,
   ROUTEROS_REST_SIM_USER as USER,
 } from '../../src/sim/vendors/routeros-rest.js';
+import { failure } from './helpers.js';
 
 const BASIC = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
 let sim: RouterosRestSimulator | null = null;
@@ -41,15 +41,6 @@ const collect = (url: string, password = PASSWORD, options: Record<string, unkno
     { url, credentials: { username: USER, password }, options },
     { timeoutMs: 3000 },
   );
-
-async function failure(p: Promise<unknown>): Promise<BoxauditError> {
-  const error = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(BoxauditError);
-  return error as BoxauditError;
-}
 
 function assertNoSecrets(value: unknown): void {
   const text = typeof value === 'string' ? value : JSON.stringify(value);

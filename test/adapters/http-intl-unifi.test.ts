@@ -14,7 +14,7 @@ import {
   unifiRemoteHost,
   unwrapUnifi,
 } from '../../src/adapters/unifi.js';
-import { BoxauditError } from '../../src/errors.js';
+import type { BoxauditError } from '../../src/errors.js';
 import type { Snapshot } from '../../src/model/types.js';
 import {
   defaultUnifiSites,
@@ -25,7 +25,7 @@ import {
   type UnifiSimOptions,
   type UnifiSimulator,
 } from '../../src/sim/vendors/unifi.js';
-import { coverageMap, row } from './helpers.js';
+import { coverageMap, failure, row } from './helpers.js';
 
 let sims: UnifiSimulator[] = [];
 afterEach(async () => {
@@ -49,16 +49,6 @@ function collect(
     { url: s.url, credentials: { username, password } },
     { timeoutMs: 3000, log: (m) => log.push(m) },
   );
-}
-
-async function failure(p: Promise<unknown>): Promise<BoxauditError> {
-  try {
-    await p;
-  } catch (error) {
-    expect(error).toBeInstanceOf(BoxauditError);
-    return error as BoxauditError;
-  }
-  throw new Error('expected a failure');
 }
 
 const logins = (s: UnifiSimulator) =>
