@@ -9,11 +9,12 @@
  * (password, app token, session id, cookie values) never reach an error or a log line.
  *
  * Built on the bounded request core (`_request.ts`), which gives a custom CA bundle (the Freebox
- * roots) per request without a global agent and without ever turning certificate checks off.
+ * roots) or a pinned certificate fingerprint (a console's self-signed certificate) per request,
+ * without a global agent and without ever turning certificate checks off.
  */
 import type http from 'node:http';
 import { abortError, BoxauditError } from '../errors.js';
-import { boundedRequest } from './_request.js';
+import { boundedRequest, tlsFrom } from './_request.js';
 
 /** Default per-request deadline. */
 export const REST_DEFAULT_TIMEOUT_MS = 5000;
@@ -24,9 +25,33 @@ export type RestMethod = 'GET' | 'POST';
 
 export interface RestTls {
   /** Trusted roots, PEM. Only these are trusted (not the system store). */
-  ca: string | readonly string[];
+  ca?: string | readonly string[];
+  /**
+   * SHA-256 fingerprint of the box's own certificate (`AB:CD:…` or plain hex). When set, the chain
+   * need not be trusted but the leaf must match; a mismatch names both fingerprints.
+   */
+  fingerprint256?: string;
   /** Name to check the certificate against (and to send as SNI) when the URL holds an IP address. */
   servername?: string;
+}
+
+/**
+ * REST TLS from `target.options` (`tlsCa`, `tlsFingerprint`, `tlsServername`), like `tlsFrom` for
+ * `_digest.ts`; undefined when none is set (the system roots then). `servername` is the adapter's
+ * default name for its box (e.g. the Bbox's), used when the target gives none.
+ */
+export function restTlsFrom(
+  target: { options?: Record<string, unknown> },
+  servername?: string,
+): RestTls | undefined {
+  const pin = tlsFrom(target);
+  if (!pin) return undefined;
+  const name = typeof target.options?.tlsServername === 'string' ? target.options.tlsServername : servername;
+  return {
+    ...(pin.ca ? { ca: pin.ca } : {}),
+    ...(pin.fingerprint256 ? { fingerprint256: pin.fingerprint256 } : {}),
+    ...(name ? { servername: name } : {}),
+  };
 }
 
 export interface RestClientOptions {

@@ -15,7 +15,8 @@
  * TLS: `https://mabbox.bytel.fr` is checked against the system roots (UNCONFIRMED that its
  * certificate is publicly signed). By IP (`https://192.168.1.254`) the certificate is
  * self-signed: give it with `options.tlsCa` (it is then the only trusted root, checked against
- * `mabbox.bytel.fr` or `options.tlsServername`), or use `options.scheme: 'http'` on the LAN.
+ * `mabbox.bytel.fr` or `options.tlsServername`), or pin its SHA-256 fingerprint with
+ * `options.tlsFingerprint` (CLI `--tls-fingerprint`), or use `options.scheme: 'http'` on the LAN.
  * Certificate checks are never turned off.
  *
  * UNCONFIRMED: UPnP rule entry fields (`upnp/igd/rules`), `wan/ip` and `device` shapes, the
@@ -44,6 +45,7 @@ import {
   parseJsonBody,
   type RestClient,
   type RestResponse,
+  restTlsFrom,
   retryAfterMs,
   sleep,
 } from './_rest.js';
@@ -344,7 +346,8 @@ function baseUrlOf(target: CollectTarget): string {
 /**
  * Read a Bbox. Read-only: only {@link BBOX_ALLOWLIST} is sent (GETs, plus login and logout).
  * Target: `url` or `host` (default `mabbox.bytel.fr`, https), credentials `password`; options
- * `scheme` (`http`), `tlsCa` (the box's own certificate, PEM), `tlsServername`, `maxRetryWaitMs`.
+ * `scheme` (`http`), `tlsCa` (the box's own certificate, PEM), `tlsFingerprint` (its SHA-256),
+ * `tlsServername`, `maxRetryWaitMs`.
  * @throws BoxauditError BOXAUDIT_CONFIG_INVALID (no password), BOXAUDIT_AUTH_FAILED,
  *   BOXAUDIT_RATE_LIMITED (login lockout), transport errors. One failing read becomes a warning
  *   and an `error` coverage item; the rest is kept.
@@ -360,16 +363,13 @@ export async function collectBbox(target: CollectTarget, ctx: CollectContext = {
     );
   }
   const o = target.options ?? {};
-  const tlsCa = typeof o.tlsCa === 'string' ? o.tlsCa : undefined;
   const rest = createRestClient({
     adapter: ID,
     baseUrl,
     allowlist: BBOX_ALLOWLIST,
     signal: ctx.signal,
     timeoutMs: ctx.timeoutMs,
-    tls: tlsCa
-      ? { ca: tlsCa, servername: typeof o.tlsServername === 'string' ? o.tlsServername : BBOX_HOSTNAME }
-      : undefined,
+    tls: restTlsFrom(target, BBOX_HOSTNAME),
     headers: { origin: baseUrl, referer: `${baseUrl}/` },
   });
   const maxWait = typeof o.maxRetryWaitMs === 'number' ? o.maxRetryWaitMs : BBOX_MAX_RETRY_WAIT_MS;
