@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { normalizeFingerprint } from '../adapters/_request.js';
+import { loadAdapter } from '../adapters/registry.js';
 import type { Credentials } from '../adapters/types.js';
 import type { AuditTarget, CollectOptions } from '../collect.js';
 import { type AdapterSuggestion, beyondUpnp } from '../detect.js';
@@ -28,6 +30,14 @@ export async function resolveTarget(options: ParsedOptions, ctx: CliContext): Pr
       `choose one target: ${chosen.map((c) => `--${c}`).join(', ')} cannot be combined`,
     );
   }
+  const tlsFlag = TLS_FLAGS.find((k) => options[k] !== undefined);
+  if (tlsFlag && (options.vendor === undefined || options.from !== undefined)) {
+    const target = chosen[0] ?? (options.from !== undefined ? 'from' : undefined);
+    throw new BoxauditError(
+      'BOXAUDIT_USAGE',
+      `--${tlsFlag} applies to a --vendor box read over https${target ? `, not to --${target}` : ' (--vendor ID --host H)'}`,
+    );
+  }
   if (options.from !== undefined) {
     return { file: options.from, ...(options.vendor ? { vendor: options.vendor } : {}) };
   }
@@ -45,6 +55,7 @@ export async function resolveTarget(options: ParsedOptions, ctx: CliContext): Pr
     if (!options.host)
       throw new BoxauditError('BOXAUDIT_USAGE', `--vendor ${options.vendor} needs --host HOST`);
     const port = options.port === undefined ? undefined : intOption(options, 'port', 0, 65535);
+    const tls = await resolveTls(options);
     return {
       vendor: options.vendor,
       host: options.host,
@@ -54,6 +65,7 @@ export async function resolveTarget(options: ParsedOptions, ctx: CliContext): Pr
         ...(options['known-hosts'] ? { knownHostsPath: options['known-hosts'] } : {}),
         ...(options['host-key'] ? { hostKey: options['host-key'] } : {}),
         ...(options['trust-on-first-use'] ? { trustOnFirstUse: true } : {}),
+        ...tls,
         ...(options.vendor === 'freebox' && existsSync(freeboxTokenPath(ctx.env))
           ? { appTokenPath: freeboxTokenPath(ctx.env) }
           : {}),
@@ -75,6 +87,60 @@ export async function resolveTarget(options: ParsedOptions, ctx: CliContext): Pr
   }
   if (options.host !== undefined) throw new BoxauditError('BOXAUDIT_USAGE', '--host goes with --vendor ID');
   return { discover: { ...(options.interface ? { interfaces: options.interface } : {}) } };
+}
+
+const TLS_FLAGS = ['tls-fingerprint', 'tls-ca'] as const;
+
+/**
+ * `--tls-fingerprint` / `--tls-ca` as `target.options.tlsFingerprint` / `tlsCa` (what `tlsFrom` and
+ * `restTlsFrom` read). Checked here, before any password prompt or connection: a fingerprint is
+ * 64 hex digits (`AA:BB:…`, plain hex, or openssl's `sha256 Fingerprint=AA:…` line); the CA file
+ * must be readable PEM; the vendor must be read over https.
+ */
+async function resolveTls(options: ParsedOptions): Promise<{ tlsFingerprint?: string; tlsCa?: string }> {
+  const fingerprint = options['tls-fingerprint'];
+  const caFile = options['tls-ca'];
+  if (fingerprint === undefined && caFile === undefined) return {};
+  const flag = fingerprint !== undefined ? 'tls-fingerprint' : 'tls-ca';
+  const adapter = await loadAdapter(options.vendor ?? '');
+  if (!adapter.meta.transports.includes('https')) {
+    throw new BoxauditError(
+      'BOXAUDIT_USAGE',
+      `--${flag}: --vendor ${options.vendor} is not read over https (${adapter.meta.transports.join(', ')})`,
+    );
+  }
+  const out: { tlsFingerprint?: string; tlsCa?: string } = {};
+  if (fingerprint !== undefined) {
+    const hex = fingerprint.trim().replace(/^sha256 fingerprint=/i, '');
+    if (!/^[0-9a-f]{2}([:\s]?[0-9a-f]{2}){31}$/i.test(hex)) {
+      throw new BoxauditError(
+        'BOXAUDIT_USAGE',
+        `--tls-fingerprint "${fingerprint}": expected the certificate's SHA-256 fingerprint as 64 hex digits (AA:BB:… or aabb…), as boxaudit's TLS error or \`openssl x509 -noout -fingerprint -sha256\` prints it`,
+      );
+    }
+    out.tlsFingerprint = normalizeFingerprint(hex);
+  }
+  if (caFile !== undefined) {
+    let pem: string;
+    try {
+      pem = await readFile(caFile, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new BoxauditError(
+        'BOXAUDIT_USAGE',
+        `--tls-ca ${caFile}: cannot read the CA file${code ? ` (${code})` : ''}`,
+        { cause: error },
+      );
+    }
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new BoxauditError(
+        'BOXAUDIT_USAGE',
+        `--tls-ca ${caFile}: not a PEM certificate file (no "-----BEGIN CERTIFICATE-----" line)`,
+      );
+    }
+    out.tlsCa = pem;
+  }
+  return out;
 }
 
 async function resolveCredentials(options: ParsedOptions, ctx: CliContext): Promise<Credentials> {
