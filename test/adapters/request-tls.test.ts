@@ -17,7 +17,7 @@ import { rawRequest } from '../../src/adapters/_digest.js';
 import { httpRequest } from '../../src/adapters/_http.js';
 import { normalizeFingerprint } from '../../src/adapters/_request.js';
 import { createRestClient, restTlsFrom } from '../../src/adapters/_rest.js';
-import { BoxauditError } from '../../src/errors.js';
+import { failure } from './helpers.js';
 
 let server: https.Server;
 let url: string;
@@ -69,16 +69,6 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
 });
-
-async function failure(p: Promise<unknown>): Promise<BoxauditError> {
-  try {
-    await p;
-  } catch (error) {
-    expect(error).toBeInstanceOf(BoxauditError);
-    return error as BoxauditError;
-  }
-  throw new Error('expected a failure');
-}
 
 const WRONG = 'AB'.repeat(32);
 const rest = (tls?: Parameters<typeof createRestClient>[0]['tls']) =>

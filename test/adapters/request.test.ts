@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { boundedRequest } from '../../src/adapters/_request.js';
-import { BoxauditError } from '../../src/errors.js';
+import { failure } from './helpers.js';
 
 const servers: http.Server[] = [];
 afterEach(async () => {
@@ -28,16 +28,6 @@ async function serve(handler: http.RequestListener): Promise<{ url: string; seen
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
-}
-
-async function failure(p: Promise<unknown>): Promise<BoxauditError> {
-  try {
-    await p;
-  } catch (error) {
-    expect(error).toBeInstanceOf(BoxauditError);
-    return error as BoxauditError;
-  }
-  throw new Error('expected a failure');
 }
 
 const get = (url: string, more: Partial<Parameters<typeof boundedRequest>[0]> = {}) =>
