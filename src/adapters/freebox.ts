@@ -42,6 +42,7 @@ import {
   type RestClient,
   type RestResponse,
   type RestTls,
+  restTlsFrom,
   sleep,
 } from './_rest.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
@@ -416,13 +417,14 @@ interface ApiInfo {
   raw: Record<string, unknown>;
 }
 
+/** Free's roots and name by default; `tlsCa` replaces the roots, `tlsFingerprint` pins the box's own certificate. */
 function openClient(
   baseUrl: string,
-  tlsCa: string | readonly string[] | undefined,
+  pin: RestTls | undefined,
   o: { signal?: AbortSignal; timeoutMs?: number },
 ): RestClient {
   const tls: RestTls | undefined = baseUrl.startsWith('https:')
-    ? { ca: tlsCa ?? FREEBOX_ROOT_CAS, servername: FREEBOX_HOSTNAME }
+    ? { ca: FREEBOX_ROOT_CAS, servername: FREEBOX_HOSTNAME, ...pin }
     : undefined;
   return createRestClient({
     adapter: ID,
@@ -515,7 +517,7 @@ export async function requestFreeboxAppToken(
   options: RegisterFreeboxOptions = {},
 ): Promise<FreeboxAppToken & { trackId: number }> {
   const baseUrl = options.baseUrl ?? `https://${FREEBOX_HOSTNAME}`;
-  const rest = openClient(baseUrl, options.tlsCa, options);
+  const rest = openClient(baseUrl, options.tlsCa ? { ca: options.tlsCa } : undefined, options);
   const api = await readApiVersion(rest);
   const appId = options.appId ?? FREEBOX_APP_ID;
   const res = await rest.request({
@@ -727,8 +729,7 @@ export async function collectFreebox(target: CollectTarget, ctx: CollectContext 
   const collectedAt = new Date().toISOString();
   const baseUrl = baseUrlOf(target);
   const token = await tokenOf(target, ctx.signal);
-  const tlsCa = typeof target.options?.tlsCa === 'string' ? target.options.tlsCa : undefined;
-  const rest = openClient(baseUrl, tlsCa, ctx);
+  const rest = openClient(baseUrl, restTlsFrom(target, FREEBOX_HOSTNAME), ctx);
   rest.addSecret(token.appToken);
   const api = await readApiVersion(rest);
   const session = new FreeboxSession(rest, api, token.appId, token.appToken);

@@ -8,15 +8,15 @@
  * = UPnP, no dst-port = DMZ-like), `/ip service` checked against the input filter chain.
  *
  * Transport: `createRestClient` (allowlist checked before sending, deadline, size cap, redaction).
- * RouterOS certificates are usually self-signed: give the router's certificate as `tlsCa`.
+ * RouterOS certificates are usually self-signed: pin the certificate's SHA-256 (`tlsFingerprint`,
+ * CLI `--tls-fingerprint`) or give the router's certificate as `tlsCa` (with `tlsServername`).
  */
 import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError, isBoxauditError } from '../errors.js';
 import { isPrivateOrCgnat, isRfc1918 } from '../model/addresses.js';
 import type { GatewayInfo, Snapshot } from '../model/types.js';
 import { type ConfigParts, cover, emptyParts, ipv4Network, partsToSnapshot } from './_config-parts.js';
-import { tlsFrom } from './_digest.js';
-import { createRestClient, parseJsonBody, type RestClient, type RestTls } from './_rest.js';
+import { createRestClient, parseJsonBody, type RestClient, type RestTls, restTlsFrom } from './_rest.js';
 import { isYes, natForwards, type RouterosItem, remoteAdmin } from './routeros.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
@@ -113,24 +113,6 @@ function errorDetail(body: string): string {
   }
 }
 
-/**
- * TLS for https: the system roots, or the router's own (usually self-signed) certificate given as
- * `tlsCa` (then the only trusted root), checked against `tlsServername` when the URL holds an IP.
- * A SHA-256 pin (`tlsFingerprint`) is refused rather than ignored: `createRestClient` cannot pin.
- */
-function restTlsOf(target: CollectTarget, base: string): RestTls | undefined {
-  const pin = tlsFrom(target);
-  if (pin?.fingerprint256) {
-    throw new BoxauditError(
-      'BOXAUDIT_UNSUPPORTED',
-      `[${ID}] ${base}: certificate fingerprint pinning is not supported by this adapter yet; pass the router's certificate (PEM) as tlsCa instead`,
-    );
-  }
-  if (!pin?.ca) return undefined;
-  const servername = target.options?.tlsServername;
-  return { ca: pin.ca, ...(typeof servername === 'string' ? { servername } : {}) };
-}
-
 /** Basic-auth GETs of allowlisted paths (createRestClient); every message names the call, never a secret. */
 class RouterosRestReader {
   private readonly rest: RestClient;
@@ -157,19 +139,8 @@ class RouterosRestReader {
   }
 
   async get(path: string): Promise<unknown> {
-    const res = await this.rest.request({ method: 'GET', path }).catch((error: unknown) => {
-      if (
-        isBoxauditError(error, 'BOXAUDIT_NETWORK') &&
-        /CERT|SELF_SIGNED|TLS/.test(String(error.details.errno))
-      ) {
-        throw new BoxauditError(
-          error.code,
-          `${error.message}. RouterOS certificates are usually self-signed: pass it as tlsCa (and tlsServername when it does not name ${new URL(this.base).hostname})`,
-          { details: error.details },
-        );
-      }
-      throw error;
-    });
+    // A self-signed certificate (the RouterOS default) is refused with its fingerprint and how to pin it.
+    const res = await this.rest.request({ method: 'GET', path });
     const context = `[${ID}] ${res.call} (${this.base})`;
     if (res.status === 401) {
       throw new BoxauditError(
@@ -264,7 +235,7 @@ export async function collectRouterosRest(
       `[${ID}] ${base}: a password is needed (BOXAUDIT_PASSWORD; user BOXAUDIT_USER, default admin)`,
     );
   }
-  const reader = new RouterosRestReader(base, username, password, ctx, restTlsOf(target, base));
+  const reader = new RouterosRestReader(base, username, password, ctx, restTlsFrom(target));
   const transport = base.startsWith('https:') ? 'https' : 'http';
   const parts: ConfigParts = emptyParts();
   const failed = (path: string, error: unknown): null => {

@@ -23,8 +23,9 @@
  * Management; endpoint UNCONFIRMED), firewall rules (`rest/firewallrule`; the 9.x zone-based
  * firewall path is UNCONFIRMED), so IPv6 pinholes stay unknown. UniFi has no DMZ setting.
  *
- * TLS: consoles use a self-signed certificate. The system roots are used unless `options.tlsCa`
- * (the console's certificate, PEM; checked against `options.tlsServername` when given) is set.
+ * TLS: consoles use a self-signed certificate. The system roots are used unless its SHA-256 is pinned
+ * (`options.tlsFingerprint`, CLI `--tls-fingerprint`) or `options.tlsCa` (the console's certificate,
+ * PEM; checked against `options.tlsServername` when given) is set.
  * Certificate checks are never turned off.
  */
 import { detectScore } from '../discovery/fingerprint.js';
@@ -41,6 +42,7 @@ import {
   parseJsonBody,
   type RestClient,
   type RestResponse,
+  restTlsFrom,
 } from './_rest.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
@@ -492,7 +494,7 @@ const list = (names: string[]): string => names.map((n) => `"${n}"`).join(', ');
  * Read a UniFi console or controller. Read-only: only {@link UNIFI_ALLOWLIST} is sent (GETs, plus
  * login and logout). Target: `url` or `host` (+ `port`; https by default); credentials `username`
  * + `password` (a local admin account); options `mode` (`unifi-os` | `legacy`, skips the probe
- * login), `scheme` (`http`), `tlsCa` (PEM), `tlsServername`.
+ * login), `scheme` (`http`), `tlsFingerprint`, `tlsCa` (PEM), `tlsServername`.
  * @throws BoxauditError BOXAUDIT_CONFIG_INVALID (no user/password, or only an API key),
  *   BOXAUDIT_AUTH_FAILED, BOXAUDIT_RATE_LIMITED, BOXAUDIT_NOT_FOUND (no UniFi login here), transport
  *   errors. A site or endpoint that fails becomes a warning and a partial/error coverage item.
@@ -511,7 +513,6 @@ export async function collectUnifi(target: CollectTarget, ctx: CollectContext = 
   }
   const o = target.options ?? {};
   const forcedMode = o.mode === 'legacy' || o.mode === 'unifi-os' ? o.mode : null;
-  const tlsCa = typeof o.tlsCa === 'string' ? o.tlsCa : undefined;
   const rest = createRestClient({
     adapter: ID,
     baseUrl,
@@ -519,9 +520,7 @@ export async function collectUnifi(target: CollectTarget, ctx: CollectContext = 
     canonicalPath: unifiCanonicalPath,
     signal: ctx.signal,
     timeoutMs: ctx.timeoutMs,
-    tls: tlsCa
-      ? { ca: tlsCa, ...(typeof o.tlsServername === 'string' ? { servername: o.tlsServername } : {}) }
-      : undefined,
+    tls: restTlsFrom(target),
   });
   const session = new UnifiSession(rest, username, password, forcedMode);
   ctx.log?.(`[${ID}] ${baseUrl}: logging in as "${username}"`);

@@ -341,7 +341,7 @@ describe('freebox TLS', () => {
     ]);
   });
 
-  it('verifies the certificate against the given roots and the mafreebox name, even by IP', async () => {
+  it('verifies the certificate against the given roots and the mafreebox name, even by IP, or a pinned fingerprint', async () => {
     // A throwaway CA and a server certificate for mafreebox.freebox.fr, made with openssl.
     const dir = mkdtempSync(join(tmpdir(), 'boxaudit-fbx-tls-'));
     try {
@@ -429,6 +429,13 @@ describe('freebox TLS', () => {
           { timeoutMs: 3000 },
         );
         expect(snap.forwards).toHaveLength(5);
+        // Or the box's own certificate pinned by its SHA-256 (what --tls-fingerprint passes).
+        const pin = new X509Certificate(readFileSync(join(dir, 'srv.pem'))).fingerprint256;
+        const pinned = await collectFreebox(
+          { url, credentials: { token: FREEBOX_SIM_APP_TOKEN }, options: { tlsFingerprint: pin } },
+          { timeoutMs: 3000 },
+        );
+        expect(pinned.forwards).toHaveLength(5);
       } finally {
         front.closeAllConnections();
         await new Promise((r) => front.close(r));

@@ -2,6 +2,7 @@
 // from the documented RouterOS 7 REST format (help.mikrotik.com "REST API", vendor-apis.md §7.1) —
 // not a real router. Nothing leaves 127.0.0.1.
 import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -297,7 +298,7 @@ describe('routeros-rest against the simulator', () => {
     expect(s.requests).toEqual([]);
   });
 
-  it('https by default on host+port; a self-signed certificate is refused unless given as tlsCa', async () => {
+  it('https by default on host+port; a self-signed certificate is refused unless pinned or given as tlsCa', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'boxaudit-ros-tls-'));
     try {
       execFileSync(
@@ -334,11 +335,15 @@ describe('routeros-rest against the simulator', () => {
       const refused = await failure(collectRouterosRest(target({})));
       expect(refused.code).toBe('BOXAUDIT_NETWORK');
       expect(refused.message).toContain(`https://127.0.0.1:${s.port}`);
-      expect(refused.message).toContain('tlsCa');
+      const fingerprint = new X509Certificate(cert).fingerprint256;
+      expect(refused.message).toContain(`--tls-fingerprint ${fingerprint}`);
       assertNoSecrets(refused.message);
-      const pinned = await failure(collectRouterosRest(target({ tlsFingerprint: 'AB:CD' })));
-      expect(pinned.code).toBe('BOXAUDIT_UNSUPPORTED'); // refused, not silently ignored
+      const wrongPin = await failure(collectRouterosRest(target({ tlsFingerprint: 'ab'.repeat(32) })));
+      expect(wrongPin.code).toBe('BOXAUDIT_NETWORK');
+      expect(wrongPin.message).toContain(fingerprint);
       expect(s.requests).toEqual([]); // nothing was sent before a certificate was accepted
+      const pinned = await collectRouterosRest(target({ tlsFingerprint: fingerprint }));
+      expect(pinned.forwards).toHaveLength(3);
       const snap = await collectRouterosRest(target({ tlsCa: cert, tlsServername: 'router.lan' }));
       expect(snap.target.address).toBe(`https://127.0.0.1:${s.port}`);
       expect(snap.forwards[0]?.provenance.transport).toBe('https');
