@@ -2,7 +2,6 @@
  * Freebox adapter against the loopback Freebox OS simulator (src/sim/vendors/freebox.ts), which is
  * built from Free's documented API formats (shared/vendor-apis.md §1) — not a real box.
  */
-import { execFileSync } from 'node:child_process';
 import { createHmac, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
@@ -29,6 +28,7 @@ import {
   type FreeboxSimulator,
   startFreeboxSimulator,
 } from '../../src/sim/vendors/freebox.js';
+import { certificateFromTestRoot } from '../tls-certificates.js';
 import { failure } from './helpers.js';
 
 let sim: FreeboxSimulator | null = null;
@@ -342,107 +342,53 @@ describe('freebox TLS', () => {
   });
 
   it('verifies the certificate against the given roots and the mafreebox name, even by IP, or a pinned fingerprint', async () => {
-    // A throwaway CA and a server certificate for mafreebox.freebox.fr, made with openssl.
-    const dir = mkdtempSync(join(tmpdir(), 'boxaudit-fbx-tls-'));
+    // A throwaway root and a server certificate for mafreebox.freebox.fr, made with openssl.
+    const made = certificateFromTestRoot('mafreebox.freebox.fr');
+    const ca = made.root;
+    const inner = await startFreeboxSimulator();
+    // A TLS front that relays to the plain simulator.
+    const front = https.createServer({ key: made.key, cert: made.cert }, (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', async () => {
+        const r = await fetch(`${inner.url}${req.url}`, {
+          method: req.method,
+          headers: req.headers as Record<string, string>,
+          body: chunks.length ? Buffer.concat(chunks) : undefined,
+        });
+        res.writeHead(r.status, { 'content-type': 'application/json' });
+        res.end(Buffer.from(await r.arrayBuffer()));
+      });
+    });
+    await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
+    const url = `https://127.0.0.1:${(front.address() as AddressInfo).port}`;
     try {
-      const o = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-      o([
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        'ca.key',
-        '-out',
-        'ca.pem',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=Test Root',
-      ]);
-      o([
-        'req',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        'srv.key',
-        '-out',
-        'srv.csr',
-        '-subj',
-        '/CN=mafreebox.freebox.fr',
-      ]);
-      writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=DNS:mafreebox.freebox.fr\n');
-      o([
-        'x509',
-        '-req',
-        '-in',
-        'srv.csr',
-        '-CA',
-        'ca.pem',
-        '-CAkey',
-        'ca.key',
-        '-CAcreateserial',
-        '-out',
-        'srv.pem',
-        '-days',
-        '2',
-        '-extfile',
-        'ext.cnf',
-      ]);
-      const ca = readFileSync(join(dir, 'ca.pem'), 'utf8');
-      const inner = await startFreeboxSimulator();
-      // A TLS front that relays to the plain simulator.
-      const front = https.createServer(
-        { key: readFileSync(join(dir, 'srv.key')), cert: readFileSync(join(dir, 'srv.pem')) },
-        (req, res) => {
-          const chunks: Buffer[] = [];
-          req.on('data', (c: Buffer) => chunks.push(c));
-          req.on('end', async () => {
-            const r = await fetch(`${inner.url}${req.url}`, {
-              method: req.method,
-              headers: req.headers as Record<string, string>,
-              body: chunks.length ? Buffer.concat(chunks) : undefined,
-            });
-            res.writeHead(r.status, { 'content-type': 'application/json' });
-            res.end(Buffer.from(await r.arrayBuffer()));
-          });
-        },
+      // Free's real roots do not vouch for this certificate: refused, never accepted blindly.
+      const refused = await failure(
+        collectFreebox({ url, credentials: { token: FREEBOX_SIM_APP_TOKEN } }, { timeoutMs: 3000 }),
       );
-      await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
-      const url = `https://127.0.0.1:${(front.address() as AddressInfo).port}`;
-      try {
-        // Free's real roots do not vouch for this certificate: refused, never accepted blindly.
-        const refused = await failure(
-          collectFreebox({ url, credentials: { token: FREEBOX_SIM_APP_TOKEN } }, { timeoutMs: 3000 }),
-        );
-        expect(refused.code).toBe('BOXAUDIT_NETWORK');
-        expect(refused.message).toMatch(/certificate/);
-        // With the right root, the name is checked as mafreebox.freebox.fr although the URL holds an IP.
-        const snap = await collectFreebox(
-          { url, credentials: { token: FREEBOX_SIM_APP_TOKEN }, options: { tlsCa: ca } },
-          { timeoutMs: 3000 },
-        );
-        expect(snap.forwards).toHaveLength(5);
-        // Or the box's own certificate pinned by its SHA-256 (what --tls-fingerprint passes).
-        const pin = new X509Certificate(readFileSync(join(dir, 'srv.pem'))).fingerprint256;
-        const pinned = await collectFreebox(
-          { url, credentials: { token: FREEBOX_SIM_APP_TOKEN }, options: { tlsFingerprint: pin } },
-          { timeoutMs: 3000 },
-        );
-        expect(pinned.forwards).toHaveLength(5);
-      } finally {
-        front.closeAllConnections();
-        await new Promise((r) => front.close(r));
-        await inner.close();
-      }
+      expect(refused.code).toBe('BOXAUDIT_NETWORK');
+      expect(refused.message).toMatch(/certificate/);
+      // With the right root, the name is checked as mafreebox.freebox.fr although the URL holds an IP.
+      const snap = await collectFreebox(
+        { url, credentials: { token: FREEBOX_SIM_APP_TOKEN }, options: { tlsCa: ca } },
+        { timeoutMs: 3000 },
+      );
+      expect(snap.forwards).toHaveLength(5);
+      // Or the box's own certificate pinned by its SHA-256 (what --tls-fingerprint passes).
+      const pinned = await collectFreebox(
+        {
+          url,
+          credentials: { token: FREEBOX_SIM_APP_TOKEN },
+          options: { tlsFingerprint: made.fingerprint256 },
+        },
+        { timeoutMs: 3000 },
+      );
+      expect(pinned.forwards).toHaveLength(5);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      front.closeAllConnections();
+      await new Promise((r) => front.close(r));
+      await inner.close();
     }
   });
 });

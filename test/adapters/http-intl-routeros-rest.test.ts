@@ -1,11 +1,6 @@
 // MikroTik RouterOS REST adapter against a LOOPBACK SIMULATOR (src/sim/vendors/routeros-rest.ts) built
 // from the documented RouterOS 7 REST format (help.mikrotik.com "REST API", vendor-apis.md §7.1) —
 // not a real router. Nothing leaves 127.0.0.1.
-import { execFileSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   collectRouterosRest,
@@ -22,6 +17,7 @@ import {
   startRouterosRestSimulator,
   ROUTEROS_REST_SIM_USER as USER,
 } from '../../src/sim/vendors/routeros-rest.js';
+import { selfSignedCertificate } from '../tls-certificates.js';
 import { failure } from './helpers.js';
 
 const BASIC = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
@@ -299,59 +295,30 @@ describe('routeros-rest against the simulator', () => {
   });
 
   it('https by default on host+port; a self-signed certificate is refused unless pinned or given as tlsCa', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'boxaudit-ros-tls-'));
-    try {
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:prime256v1',
-          '-nodes',
-          '-keyout',
-          'k.pem',
-          '-out',
-          'c.pem',
-          '-days',
-          '2',
-          '-subj',
-          '/CN=router.lan',
-          '-addext',
-          'subjectAltName=DNS:router.lan',
-        ],
-        { cwd: dir, stdio: 'pipe' },
-      );
-      const cert = readFileSync(join(dir, 'c.pem'), 'utf8');
-      const s = await start({ tls: { key: readFileSync(join(dir, 'k.pem'), 'utf8'), cert } });
-      const target = (options: Record<string, unknown>) => ({
-        host: '127.0.0.1',
-        port: s.port,
-        credentials: { username: USER, password: PASSWORD },
-        options,
-      });
-      const refused = await failure(collectRouterosRest(target({})));
-      expect(refused.code).toBe('BOXAUDIT_NETWORK');
-      expect(refused.message).toContain(`https://127.0.0.1:${s.port}`);
-      const fingerprint = new X509Certificate(cert).fingerprint256;
-      expect(refused.message).toContain(`--tls-fingerprint ${fingerprint}`);
-      assertNoSecrets(refused.message);
-      const wrongPin = await failure(collectRouterosRest(target({ tlsFingerprint: 'ab'.repeat(32) })));
-      expect(wrongPin.code).toBe('BOXAUDIT_NETWORK');
-      expect(wrongPin.message).toContain(fingerprint);
-      expect(s.requests).toEqual([]); // nothing was sent before a certificate was accepted
-      const pinned = await collectRouterosRest(target({ tlsFingerprint: fingerprint }));
-      expect(pinned.forwards).toHaveLength(3);
-      const snap = await collectRouterosRest(target({ tlsCa: cert, tlsServername: 'router.lan' }));
-      expect(snap.target.address).toBe(`https://127.0.0.1:${s.port}`);
-      expect(snap.forwards[0]?.provenance.transport).toBe('https');
-      expect(snap.forwards).toHaveLength(3);
-      expect(s.requests.every((r) => r.authenticated)).toBe(true);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { key, cert, fingerprint256: fingerprint } = selfSignedCertificate('router.lan');
+    const s = await start({ tls: { key, cert } });
+    const target = (options: Record<string, unknown>) => ({
+      host: '127.0.0.1',
+      port: s.port,
+      credentials: { username: USER, password: PASSWORD },
+      options,
+    });
+    const refused = await failure(collectRouterosRest(target({})));
+    expect(refused.code).toBe('BOXAUDIT_NETWORK');
+    expect(refused.message).toContain(`https://127.0.0.1:${s.port}`);
+    expect(refused.message).toContain(`--tls-fingerprint ${fingerprint}`);
+    assertNoSecrets(refused.message);
+    const wrongPin = await failure(collectRouterosRest(target({ tlsFingerprint: 'ab'.repeat(32) })));
+    expect(wrongPin.code).toBe('BOXAUDIT_NETWORK');
+    expect(wrongPin.message).toContain(fingerprint);
+    expect(s.requests).toEqual([]); // nothing was sent before a certificate was accepted
+    const pinned = await collectRouterosRest(target({ tlsFingerprint: fingerprint }));
+    expect(pinned.forwards).toHaveLength(3);
+    const snap = await collectRouterosRest(target({ tlsCa: cert, tlsServername: 'router.lan' }));
+    expect(snap.target.address).toBe(`https://127.0.0.1:${s.port}`);
+    expect(snap.forwards[0]?.provenance.transport).toBe('https');
+    expect(snap.forwards).toHaveLength(3);
+    expect(s.requests.every((r) => r.authenticated)).toBe(true);
   });
 });
 

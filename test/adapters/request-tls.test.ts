@@ -1,22 +1,19 @@
 /**
  * TLS trust of the bounded request core, seen through its three layers, against a loopback https
- * server whose self-signed certificate (and throwaway key) is made with openssl at test time and
- * deleted after: no pin → refused naming the presented fingerprint and `--tls-fingerprint`; the
- * right pin → accepted by a `_rest.ts` client and a `_digest.ts` rawRequest; a wrong pin → refused
- * naming both fingerprints; nothing is written to the server before the certificate is accepted.
+ * server whose self-signed certificate (and throwaway key) is made with openssl at test time
+ * (test/tls-certificates.ts): no pin → refused naming the presented fingerprint and
+ * `--tls-fingerprint`; the right pin → accepted by a `_rest.ts` client and a `_digest.ts` rawRequest;
+ * a wrong pin → refused naming both fingerprints; nothing is written to the server before the
+ * certificate is accepted.
  */
-import { execFileSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest } from '../../src/adapters/_digest.js';
 import { httpRequest } from '../../src/adapters/_http.js';
 import { normalizeFingerprint } from '../../src/adapters/_request.js';
 import { createRestClient, restTlsFrom } from '../../src/adapters/_rest.js';
+import { selfSignedCertificate } from '../tls-certificates.js';
 import { failure } from './helpers.js';
 
 let server: https.Server;
@@ -26,41 +23,14 @@ let fingerprint: string; // AA:BB:… as Node prints it
 const seen: string[] = [];
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'boxaudit-tls-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        'k.pem',
-        '-out',
-        'c.pem',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=console.lan',
-        '-addext',
-        'subjectAltName=DNS:console.lan',
-      ],
-      { cwd: dir, stdio: 'pipe' },
-    );
-    cert = readFileSync(join(dir, 'c.pem'), 'utf8');
-    server = https.createServer({ key: readFileSync(join(dir, 'k.pem')), cert }, (req, res) => {
-      seen.push(`${req.method} ${req.url}`);
-      res.setHeader('content-type', 'application/json');
-      res.end('{"ok":true}');
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  fingerprint = new X509Certificate(cert).fingerprint256;
+  const made = selfSignedCertificate('console.lan');
+  cert = made.cert;
+  fingerprint = made.fingerprint256;
+  server = https.createServer({ key: made.key, cert }, (req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    res.setHeader('content-type', 'application/json');
+    res.end('{"ok":true}');
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });

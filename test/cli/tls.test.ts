@@ -2,12 +2,10 @@
  * `--tls-fingerprint` / `--tls-ca` through the built CLI, on loopback only: the OpenWrt ubus and
  * RouterOS REST vendor simulators (built from the vendors' documented formats, see
  * src/sim/vendors/) served over https with a self-signed certificate made by openssl at test time
- * (key and certificate deleted after the run). The ubus simulator is plain http, so a TLS front
- * on 127.0.0.1 relays to it. Bad flags are usage errors (exit 2) naming the flag and the file.
+ * (test/tls-certificates.ts). The ubus simulator is plain http, so a TLS front on 127.0.0.1 relays
+ * to it. Bad flags are usage errors (exit 2) naming the flag and the file.
  */
-import { execFileSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,42 +17,18 @@ import {
   ROUTEROS_REST_SIM_USER,
   startRouterosRestSimulator,
 } from '../../src/sim/vendors/routeros-rest.js';
+import { selfSignedCertificate } from '../tls-certificates.js';
 import { runCli } from './helpers.js';
 
 const UBUS_PASSWORD = 'owrt-secret-pw'; // the simulator's default
-let dir: string;
 let key: string;
 let cert: string;
 let fingerprint: string;
+let dir: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'boxaudit-cli-tls-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      'k.pem',
-      '-out',
-      'c.pem',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { cwd: dir, stdio: 'pipe' },
-  );
-  key = readFileSync(join(dir, 'k.pem'), 'utf8');
-  cert = readFileSync(join(dir, 'c.pem'), 'utf8');
-  fingerprint = new X509Certificate(cert).fingerprint256;
+  ({ key, cert, fingerprint256: fingerprint } = selfSignedCertificate('127.0.0.1'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
