@@ -201,7 +201,8 @@ function portPairs(
  * Who may use a forward, as the model's `remoteHost` (null = anyone).
  * - `src_limiting_enabled: false` → anyone (whatever `src` still holds; UNCONFIRMED that it is ignored,
  *   so the open reading is kept).
- * - a source firewall group → restricted to that group; its members are not read.
+ * - a source firewall group → restricted to that group, written `firewall-group:<id>` (its members
+ *   are not read).
  * - `src` `any`/empty → anyone; `!x` means "any source except x", which is no restriction at all.
  * - otherwise `src` (IP, CIDR or `a-b` range) as written.
  */
@@ -211,7 +212,7 @@ export function unifiRemoteHost(r: Record<string, unknown>): string | null {
   const group = looseString(r.src_firewall_group_id);
   const type = looseString(r.src_limiting_type);
   if (group && (limiting === true || type === 'firewall_group')) {
-    return `firewall group ${group} (members not read)`;
+    return `firewall-group:${group}`;
   }
   const src = looseString(r.src);
   if (src === null || src.toLowerCase() === 'any' || src.startsWith('!')) return null;

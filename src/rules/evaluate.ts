@@ -430,7 +430,12 @@ function makeFinding(
   const rule = c.rule;
   let severity = c.severity;
   let adjustments = c.adjustments;
-  if (restricted && !('remoteHostRestricted' in c && c.remoteHostRestricted === true)) {
+  // Limited to given sources: one level lower (said only when that changes something: info stays info).
+  if (
+    restricted &&
+    c.restrictedSeverity !== c.severity &&
+    !('remoteHostRestricted' in c && c.remoteHostRestricted === true)
+  ) {
     severity = c.restrictedSeverity;
     const why = severityAdjustment(
       'source-restricted',

@@ -54,7 +54,7 @@ function collect(
 const logins = (s: UnifiSimulator) =>
   s.requests.filter((r) => r.method === 'POST' && /^\/api\/(auth\/)?login$/.test(r.path)).length;
 
-const GROUP = 'firewall group 65a1b2c3d4e5f60718299999 (members not read)';
+const GROUP = 'firewall-group:65a1b2c3d4e5f60718299999';
 /** Every forward of the two default sites, field by field (source, proto, ext, host, int, remote, enabled, name, lease). */
 const EXPECTED_ROWS = [
   ['static', 'tcp', '104-104', '192.168.1.20', '104-104', null, true, 'PACS', 0],
@@ -368,7 +368,7 @@ describe('unifi parse functions', () => {
         src_limiting_type: 'firewall_group',
         src_firewall_group_id: 'g1',
       }),
-    ).toBe('firewall group g1 (members not read)');
+    ).toBe('firewall-group:g1');
   });
 
   it('pairs comma lists, shifts a single internal port over a range, and flags odd values', () => {

@@ -77,6 +77,16 @@ describe('forward matching', () => {
     ]);
   });
 
+  it('a source restriction on an info finding changes nothing, so it claims no adjustment', () => {
+    const [f] = findingsFor(
+      box([{ externalPort: 80, remoteHost: '198.51.100.7' }]),
+      recommended,
+      'BOX-WEB-001',
+    );
+    expect(f).toMatchObject({ status: 'fail', severity: 'info' });
+    expect(f!.adjustments).toBeUndefined();
+  });
+
   it('"" and "*" remote hosts mean any source', () => {
     for (const remoteHost of ['', '*', '0.0.0.0/0']) {
       const [f] = findingsFor(box([{ externalPort: 3389, remoteHost }]), recommended, 'BOX-RA-001');
