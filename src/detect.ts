@@ -109,7 +109,7 @@ export function vendorReadFailed(s: AdapterSuggestion, message: string): Coverag
     reason:
       `Reading this ${s.adapter} through its own interface failed (${message}), so ${beyondUpnp(s.capabilities)} ` +
       `were not checked: fix the credentials and run boxaudit --vendor ${s.adapter} --host ${s.host}.`,
-    details: { adapter: s.adapter, host: s.host, shows: beyondUpnp(s.capabilities, 'fr') },
+    details: { adapter: s.adapter, host: s.host, shows: beyondUpnp(s.capabilities, 'fr'), error: message },
   };
 }
 

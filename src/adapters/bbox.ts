@@ -401,6 +401,7 @@ export async function collectBbox(target: CollectTarget, ctx: CollectContext = {
     status: 'error',
     code: 'BBOX_CALL_FAILED',
     reason: `GET ${path} failed (see warnings); nothing is known for this area`,
+    details: { path },
   });
 
   try {

@@ -763,6 +763,7 @@ export async function collectFreebox(target: CollectTarget, ctx: CollectContext 
     status: 'error',
     code: 'FREEBOX_CALL_FAILED',
     reason: `GET /api/vN/${path} failed (see warnings); nothing is known for this area`,
+    details: { path },
   });
 
   try {
@@ -822,6 +823,7 @@ export async function collectFreebox(target: CollectTarget, ctx: CollectContext 
               status: 'partial',
               code: 'FREEBOX_REMOTE_PARTIAL',
               reason: `${admin ? 'fw/incoming' : 'connection/config'} could not be read (see warnings)`,
+              details: { path: admin ? 'fw/incoming' : 'connection/config' },
             }
           : failed('remote-admin', 'connection/config/'),
     );

@@ -386,7 +386,7 @@ export async function collectFritzbox(target: CollectTarget, ctx: CollectContext
             status: 'error',
             code: 'FRITZ_LIST_INTERRUPTED',
             reason: `listing stopped at index ${index}: ${error.message}; entries before it are kept`,
-            details: { entries: index, index },
+            details: { entries: index, index, error: error.message },
           };
         }
         break;

@@ -408,6 +408,7 @@ export async function collectLivebox(target: CollectTarget, ctx: CollectContext 
     status: 'error',
     code: 'LIVEBOX_CALL_FAILED',
     reason: `${op} failed (see warnings); nothing is known for this area${extra}`,
+    details: { call: op },
   });
 
   const info = await read('DeviceInfo', 'get', (s) => asRecord(s));

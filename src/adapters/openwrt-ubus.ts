@@ -582,6 +582,7 @@ export async function collectOpenwrtUbus(target: CollectTarget, ctx: CollectCont
           status: 'error',
           code: fwRead.error?.code === 'BOXAUDIT_NOT_ALLOWED' ? 'UBUS_ACL_DENIED' : 'OPENWRT_FIREWALL_UNREAD',
           reason,
+          ...(fwRead.error ? { details: { error: fwRead.error.message } } : {}),
         });
       }
     }
@@ -614,6 +615,7 @@ export async function collectOpenwrtUbus(target: CollectTarget, ctx: CollectCont
         status: 'error',
         code: 'OPENWRT_UPNPD_UNREAD',
         reason: upRead.error?.message ?? 'no values',
+        ...(upRead.error ? { details: { error: upRead.error.message } } : {}),
       });
     }
     let upnpForwards: ForwardInput[] | null = null;

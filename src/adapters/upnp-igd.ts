@@ -187,7 +187,7 @@ async function readEndpoint(
         status: 'error',
         code: 'UPNP_END_NETWORK',
         reason: `the control URL ${redactUrl(controlUrl)} could not be reached: ${failure.message}`,
-        details: { entries: 0, controlUrl: redactUrl(controlUrl) },
+        details: { entries: 0, controlUrl: redactUrl(controlUrl), error: failure.message },
       };
       return { controlUrl, serviceType: endpoint.serviceType, status, enumeration: null, failure: ending };
     }
