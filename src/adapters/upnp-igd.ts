@@ -277,11 +277,14 @@ function mappingCoverage(readings: EndpointReading[]): CoverageItem {
   let status: CoverageStatus = 'complete';
   for (const { ending } of considered) status = worst(status, ending.status);
   const main = considered.find((e) => e.ending.status === status)!;
-  const details: Record<string, unknown> = { ...main.ending.details, controlUrl: main.reading.controlUrl };
+  const details: Record<string, unknown> = {
+    ...main.ending.details,
+    controlUrl: redactUrl(main.reading.controlUrl),
+  };
   if (main.reading.enumeration) details.method = main.reading.enumeration.method;
   if (endings.length > 1) {
     details.services = endings.map(({ reading, ending }) => ({
-      controlUrl: reading.controlUrl,
+      controlUrl: redactUrl(reading.controlUrl),
       serviceType: reading.serviceType,
       status: ending.status,
       code: ending.code,
@@ -415,7 +418,10 @@ export async function collectUpnp(
       const key = entryKey(forward.provenance.raw as SoapArgs);
       if (taken.has(key)) continue;
       taken.add(key);
-      forward.provenance.raw = { ...(forward.provenance.raw as SoapArgs), controlUrl: reading.controlUrl };
+      forward.provenance.raw = {
+        ...(forward.provenance.raw as SoapArgs),
+        controlUrl: redactUrl(reading.controlUrl),
+      };
       forwards.push(forward);
     }
   }
@@ -481,7 +487,12 @@ export async function collectUpnp(
     connectionType: textOrNull(st.GetConnectionTypeInfo?.NewConnectionType),
     uptimeSeconds: parseUptimeSeconds(uptimeText),
     natEnabled: nat === null ? null : nat === '1' || nat.toLowerCase() === 'true',
-    services: description.allServices,
+    // Resolved against the description URL, so they would carry its user:password.
+    services: description.allServices.map((svc) => ({
+      ...svc,
+      controlUrl: redactUrl(svc.controlUrl),
+      scpdUrl: svc.scpdUrl === null ? null : redactUrl(svc.scpdUrl),
+    })),
   };
 
   const mappingsRead = readings.some((r) => r.enumeration !== null);

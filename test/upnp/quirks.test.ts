@@ -454,6 +454,15 @@ describe('errors', () => {
     );
   });
 
+  it('credentials in the description URL reach no part of the snapshot (control URLs included)', async () => {
+    // No URLBase: the control URL is resolved against the description URL, user:password included.
+    const s = await sim({ quirks: { urlBase: 'missing' } });
+    const url = s.descriptionUrl.replace('http://', 'http://admin:s3cret-pw@');
+    const snapshot = await collectUpnp(url, { timeoutMs: 2000 });
+    expect(snapshot.forwards.length + snapshot.coverage.length).toBeGreaterThan(0);
+    expect(JSON.stringify(snapshot)).not.toContain('s3cret-pw');
+  });
+
   it('nothing listens → BOXAUDIT_NETWORK', async () => {
     const s = await sim({});
     const url = s.descriptionUrl;
