@@ -54,6 +54,9 @@ export const en = {
   'finding.unknown': 'Unknown',
   'finding.couldBe': 'Possible exposures',
   'finding.adjusted': 'Severity adjusted',
+  'finding.certainty': 'Certainty',
+  'finding.lowCertainty':
+    'low — the port number alone does not prove which program answers (other software uses this port, or the forward is a range that includes it); check what runs on this device',
   'adjustment.config-override': 'config override: {from} → {to}',
   'adjustment.profile': '{detail} profile: {from} → {to}',
   'adjustment.source-restricted': 'limited to source {detail}: {from} → {to}',

@@ -53,6 +53,9 @@ export const fr: Record<MessageKey, string> = {
   'finding.unknown': 'Inconnu',
   'finding.couldBe': 'Expositions possibles',
   'finding.adjusted': 'Gravité ajustée',
+  'finding.certainty': 'Certitude',
+  'finding.lowCertainty':
+    "faible — le numéro de port seul ne prouve pas quel logiciel répond (d'autres logiciels utilisent ce port, ou la redirection est une plage qui l'inclut) ; vérifiez ce qui tourne sur cet appareil",
   'adjustment.config-override': 'réglage de la configuration : {from} → {to}',
   'adjustment.profile': 'profil {detail} : {from} → {to}',
   'adjustment.source-restricted': 'limitée à la source {detail} : {from} → {to}',

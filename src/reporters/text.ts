@@ -129,6 +129,7 @@ function findingBlock(w: TextWriter, report: AuditReport, f: Finding, bullet: st
     w.line(`    ${w.label('finding.unknown')}${words.join(', ')}`);
   }
   w.line(`    ${w.label('finding.why')}${safeLine(f.message[lang], 1000)}`);
+  if (f.confidence === 'low') w.line(`    ${w.label('finding.certainty')}${w.t('finding.lowCertainty')}`);
   w.line(`    ${w.label('finding.fix')}${safeLine(f.remediation[lang], 1000)}`);
   if (f.adjustments !== undefined && f.adjustments.length > 0) {
     w.line(

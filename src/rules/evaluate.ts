@@ -411,6 +411,24 @@ function remoteAdminState(s: Snapshot): { onWan: boolean | null; restricted: boo
   return { onWan: false, restricted: false };
 }
 
+/**
+ * The forward is a range that holds the rule's ports among others (a game server's 27015-27030 holds
+ * MongoDB's 27017): the port match alone is weak evidence, so the finding says low confidence.
+ * The deciding side is the LAN port, or the public one when the LAN port is unknown.
+ */
+function partOfWiderRange(c: CompiledForwardRule, f: PortForward): boolean {
+  const wider = (r: PortRange | null, ranges: readonly PortRange[] | null): boolean =>
+    r !== null &&
+    ranges !== null &&
+    r.start !== r.end &&
+    !ranges.some((x) => x.start <= r.start && r.end <= x.end);
+  return (
+    wider(f.internalPort ?? f.externalPort, c.either) ||
+    wider(f.internalPort, c.internal) ||
+    wider(f.externalPort, c.external)
+  );
+}
+
 /** Template values, computed once per forward (a forward often yields several findings). */
 function valuesFor(forward: PortForward | null, ctx: SnapshotContext): ValueList {
   if (ctx.valuesOf === forward && ctx.values) return ctx.values;
@@ -450,7 +468,7 @@ function makeFinding(
     ruleId: rule.id,
     status: status === FAIL ? 'fail' : 'inconclusive',
     severity,
-    confidence: rule.confidence,
+    confidence: forward !== null && 'either' in c && partOfWiderRange(c, forward) ? 'low' : rule.confidence,
     category: rule.category,
     snapshotIndex: ctx.index,
     forwardId: forward ? forward.id : null,

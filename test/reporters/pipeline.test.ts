@@ -81,4 +81,26 @@ describe('reporters on a real audit of the demo office (loopback IGD simulator)'
     expect(fr).toContain('Gravité ajustée : réglage de la configuration : faible → moyenne');
     expect(fr).not.toContain('config override');
   });
+
+  it('says when a finding is weak evidence (a port others use too), and only then', () => {
+    const low = report.findings.filter((f) => f.status === 'fail' && f.confidence === 'low');
+    const high = report.findings.filter((f) => f.status === 'fail' && f.confidence === 'high');
+    expect(low.length).toBeGreaterThan(0);
+    expect(high.length).toBeGreaterThan(0);
+    const blocks = (lang: 'en' | 'fr') =>
+      render(report, { format: 'text', lang })
+        .split(/\n(?= {2}\* )/)
+        .filter((b) => b.startsWith('  * '));
+    for (const [lang, line] of [
+      ['en', 'Certainty: low — the port number alone'],
+      ['fr', 'Certitude : faible — le numéro de port seul'],
+    ] as const) {
+      const all = blocks(lang);
+      expect(all.filter((b) => b.includes(line))).toHaveLength(low.length);
+      for (const f of high) {
+        const block = all.find((b) => b.includes(`[${f.ruleId}]`) && !b.includes(line));
+        expect(block, `${f.ruleId} block without the certainty line`).toBeDefined();
+      }
+    }
+  });
 });

@@ -87,6 +87,24 @@ describe('forward matching', () => {
     expect(f!.adjustments).toBeUndefined();
   });
 
+  it('a range that merely holds a risky port is low confidence; a range of the rule ports only is not', () => {
+    // A game server's 27015-27030 holds MongoDB's 27017: still reported, but as weak evidence.
+    const [mongo] = findingsFor(box([{ externalPort: '27015-27030' }]), recommended, 'BOX-DB-004');
+    expect(mongo).toMatchObject({ status: 'fail', severity: 'critical', confidence: 'low' });
+    const [exact] = findingsFor(box([{ externalPort: 27017 }]), recommended, 'BOX-DB-004');
+    expect(exact).toMatchObject({ status: 'fail', confidence: 'high' });
+    // VNC's rule covers 5900-5910: a 5900-5901 forward is made of VNC ports only.
+    const [vnc] = findingsFor(box([{ externalPort: '5900-5901' }]), recommended, 'BOX-RA-002');
+    expect(vnc).toMatchObject({ status: 'fail', confidence: 'high' });
+    // The LAN side decides: WAN 40000-40010 → LAN 27017 is MongoDB, nothing weaker.
+    const [remapped] = findingsFor(
+      box([{ externalPort: '40000-40010', internalPort: 27017 }]),
+      recommended,
+      'BOX-DB-004',
+    );
+    expect(remapped).toMatchObject({ status: 'fail', confidence: 'high' });
+  });
+
   it('"" and "*" remote hosts mean any source', () => {
     for (const remoteHost of ['', '*', '0.0.0.0/0']) {
       const [f] = findingsFor(box([{ externalPort: 3389, remoteHost }]), recommended, 'BOX-RA-001');
