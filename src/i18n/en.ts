@@ -55,6 +55,7 @@ export const en = {
   'finding.couldBe': 'Possible exposures',
   'finding.adjusted': 'Severity adjusted',
   'finding.certainty': 'Certainty',
+  'finding.lowCertaintyShort': 'low certainty: a port match only',
   'finding.lowCertainty':
     'low — the port number alone does not prove which program answers (other software uses this port, or the forward is a range that includes it); check what runs on this device',
   'adjustment.config-override': 'config override: {from} → {to}',

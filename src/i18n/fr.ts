@@ -54,6 +54,7 @@ export const fr: Record<MessageKey, string> = {
   'finding.couldBe': 'Expositions possibles',
   'finding.adjusted': 'Gravité ajustée',
   'finding.certainty': 'Certitude',
+  'finding.lowCertaintyShort': 'certitude faible : numéro de port seulement',
   'finding.lowCertainty':
     "faible — le numéro de port seul ne prouve pas quel logiciel répond (d'autres logiciels utilisent ce port, ou la redirection est une plage qui l'inclut) ; vérifiez ce qui tourne sur cet appareil",
   'adjustment.config-override': 'réglage de la configuration : {from} → {to}',

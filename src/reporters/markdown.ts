@@ -61,7 +61,12 @@ function findingRows(
         `\`${f.ruleId.replace(/[^A-Za-z0-9._-]/g, '?')}\``,
         device,
         port,
-        md(f.title[lang], 200),
+        md(
+          f.confidence === 'low'
+            ? `${f.title[lang]} (${t(lang, 'finding.lowCertaintyShort')})`
+            : f.title[lang],
+          300,
+        ),
         ...(withUnknown ? [md(unknown.join(', '), 200)] : []),
         md(f.message[lang], 1000),
         md(f.remediation[lang], 1000),
@@ -163,7 +168,12 @@ export function renderMarkdown(report: AuditReport, options: { lang: Lang }): st
           `\`${f.ruleId.replace(/[^A-Za-z0-9._-]/g, '?')}\``,
           device,
           port,
-          md(f.title[lang], 200),
+          md(
+            f.confidence === 'low'
+              ? `${f.title[lang]} (${t(lang, 'finding.lowCertaintyShort')})`
+              : f.title[lang],
+            300,
+          ),
           severityWord(lang, f.severity),
           md(`${f.waiver.reason}; ${until}`, 400),
         ]),

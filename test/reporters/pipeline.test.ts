@@ -102,5 +102,9 @@ describe('reporters on a real audit of the demo office (loopback IGD simulator)'
         expect(block, `${f.ruleId} block without the certainty line`).toBeDefined();
       }
     }
+    const markdown = render(report, { format: 'markdown', lang: 'fr' });
+    expect(markdown.match(/certitude faible : numéro de port seulement/g)).toHaveLength(
+      report.findings.filter((f) => f.confidence === 'low').length,
+    );
   });
 });
