@@ -1,5 +1,6 @@
 import type { Adapter, Credentials } from './adapters/types.js';
 import type { DiscoveredGateway } from './discovery/ssdp.js';
+import { beyondUpnp } from './i18n/coverage.js';
 import type { CoverageItem, Snapshot } from './model/types.js';
 
 /** A vendor adapter that fits a box better than plain UPnP. */
@@ -92,7 +93,7 @@ export function vendorHint(s: AdapterSuggestion): CoverageItem {
       host: s.host,
       score: s.score,
       credentials: s.credentials,
-      shows: beyondUpnp(s.capabilities, 'fr'),
+      ...(s.capabilities ? { capabilities: s.capabilities } : {}),
     },
   };
 }
@@ -109,24 +110,13 @@ export function vendorReadFailed(s: AdapterSuggestion, message: string): Coverag
     reason:
       `Reading this ${s.adapter} through its own interface failed (${message}), so ${beyondUpnp(s.capabilities)} ` +
       `were not checked: fix the credentials and run boxaudit --vendor ${s.adapter} --host ${s.host}.`,
-    details: { adapter: s.adapter, host: s.host, shows: beyondUpnp(s.capabilities, 'fr'), error: message },
+    details: {
+      adapter: s.adapter,
+      host: s.host,
+      ...(s.capabilities ? { capabilities: s.capabilities } : {}),
+      error: message,
+    },
   };
-}
-
-const BEYOND_UPNP = {
-  en: { forwards: 'the manual port forwards', dmz: 'the DMZ', and: ' and ', other: 'settings' },
-  fr: { forwards: 'les redirections manuelles', dmz: 'la DMZ', and: ' et ', other: 'des réglages' },
-};
-
-/** What the vendor adapter reads that UPnP cannot: never promise the DMZ to an adapter that cannot read it (FRITZ!Box). */
-export function beyondUpnp(capabilities: string[] | undefined, lang: 'en' | 'fr' = 'en'): string {
-  const w = BEYOND_UPNP[lang];
-  const caps = capabilities ?? ['static-forwards', 'dmz'];
-  const parts = [
-    ...(caps.includes('static-forwards') ? [w.forwards] : []),
-    ...(caps.includes('dmz') ? [w.dmz] : []),
-  ];
-  return parts.length > 0 ? parts.join(w.and) : w.other;
 }
 
 function hostOf(address: string): string | null {

@@ -307,8 +307,36 @@ function unifiUpnpSetting(item: CoverageItem): string | undefined {
 const withOrWithoutError = (withError: string, without: string) => (item: CoverageItem) =>
   typeof item.details?.error === 'string' ? fill(withError, item.details) : without;
 
+const BEYOND_UPNP = {
+  en: { forwards: 'the manual port forwards', dmz: 'the DMZ', and: ' and ', other: 'settings' },
+  fr: { forwards: 'les redirections manuelles', dmz: 'la DMZ', and: ' et ', other: 'des réglages' },
+};
+
+/**
+ * What a vendor adapter reads that UPnP cannot, from its capabilities: never promise the DMZ to an
+ * adapter that cannot read it (FRITZ!Box). Without capabilities: the forwards and the DMZ.
+ */
+export function beyondUpnp(capabilities: readonly string[] | undefined, lang: 'en' | 'fr' = 'en'): string {
+  const w = BEYOND_UPNP[lang];
+  const caps = capabilities ?? ['static-forwards', 'dmz'];
+  const parts = [
+    ...(caps.includes('static-forwards') ? [w.forwards] : []),
+    ...(caps.includes('dmz') ? [w.dmz] : []),
+  ];
+  return parts.length > 0 ? parts.join(w.and) : w.other;
+}
+
+/** The vendor hint and its failure, with `{shows}` worded in French from `details.capabilities`. */
+const vendorFr = (code: 'VENDOR_API_AVAILABLE' | 'VENDOR_READ_FAILED') => (item: CoverageItem) =>
+  fill(COVERAGE_REASONS_FR[code]!, {
+    ...item.details,
+    shows: beyondUpnp(strings(item.details?.capabilities), 'fr'),
+  });
+
 /** Codes whose French depends on the values in `details`, not only on filling placeholders. */
 const COMPUTED_FR: Readonly<Record<string, (item: CoverageItem) => string | undefined>> = {
+  VENDOR_API_AVAILABLE: vendorFr('VENDOR_API_AVAILABLE'),
+  VENDOR_READ_FAILED: vendorFr('VENDOR_READ_FAILED'),
   FREEBOX_IPV6_FIREWALL_SWITCH: (item) => {
     const on = item.details?.ipv6Firewall;
     const state = on === true ? 'activé' : on === false ? 'désactivé' : 'inconnu';

@@ -4,7 +4,7 @@ import { en, type MessageKey } from './en.js';
 import { fr } from './fr.js';
 
 export type Lang = 'en' | 'fr';
-export { COVERAGE_REASONS_FR, coverageReason } from './coverage.js';
+export { beyondUpnp, COVERAGE_REASONS_FR, coverageReason } from './coverage.js';
 export type { MessageKey };
 
 const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { en, fr };
