@@ -1,5 +1,5 @@
 /**
- * Authenticated HTTP transport for the FRITZ!Box, OpenWrt ubus, RouterOS REST and UniFi adapters:
+ * Authenticated HTTP transport for the FRITZ!Box (TR-064) and OpenWrt ubus adapters:
  *
  * - `rawRequest`: one bounded request (`_request.ts`: deadline over the whole exchange, body cap
  *   counted while streaming, no redirects) that returns every status with its headers — a 401 with

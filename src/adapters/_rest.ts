@@ -14,7 +14,7 @@
  */
 import type http from 'node:http';
 import { abortError, BoxauditError } from '../errors.js';
-import { boundedRequest, tlsFrom } from './_request.js';
+import { boundedRequest, type RequestTls, tlsFrom } from './_request.js';
 
 /** Default per-request deadline. */
 export const REST_DEFAULT_TIMEOUT_MS = 5000;
@@ -23,17 +23,8 @@ export const REST_DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
 
 export type RestMethod = 'GET' | 'POST';
 
-export interface RestTls {
-  /** Trusted roots, PEM. Only these are trusted (not the system store). */
-  ca?: string | readonly string[];
-  /**
-   * SHA-256 fingerprint of the box's own certificate (`AB:CD:…` or plain hex). When set, the chain
-   * need not be trusted but the leaf must match; a mismatch names both fingerprints.
-   */
-  fingerprint256?: string;
-  /** Name to check the certificate against (and to send as SNI) when the URL holds an IP address. */
-  servername?: string;
-}
+/** TLS trust for a REST box: the core's options, never "accept any certificate". */
+export type RestTls = Omit<RequestTls, 'acceptAnyCertificate'>;
 
 /**
  * REST TLS from `target.options` (`tlsCa`, `tlsFingerprint`, `tlsServername`), like `tlsFrom` for
