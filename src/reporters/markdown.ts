@@ -37,6 +37,13 @@ function whereCells(report: AuditReport, f: Finding, lang: Lang): [string, strin
   return [md(p.device, 120) + md(box), md(`${p.publicPort} (${p.notes.join(', ')})`, 200)];
 }
 
+/** The finding's title; a low-confidence one says that a port match is all there is. */
+function titleCell(f: Finding, lang: Lang): string {
+  const title =
+    f.confidence === 'low' ? `${f.title[lang]} (${t(lang, 'finding.lowCertaintyShort')})` : f.title[lang];
+  return md(title, 300);
+}
+
 function findingRows(
   report: AuditReport,
   findings: readonly Finding[],
@@ -61,12 +68,7 @@ function findingRows(
         `\`${f.ruleId.replace(/[^A-Za-z0-9._-]/g, '?')}\``,
         device,
         port,
-        md(
-          f.confidence === 'low'
-            ? `${f.title[lang]} (${t(lang, 'finding.lowCertaintyShort')})`
-            : f.title[lang],
-          300,
-        ),
+        titleCell(f, lang),
         ...(withUnknown ? [md(unknown.join(', '), 200)] : []),
         md(f.message[lang], 1000),
         md(f.remediation[lang], 1000),
@@ -168,12 +170,7 @@ export function renderMarkdown(report: AuditReport, options: { lang: Lang }): st
           `\`${f.ruleId.replace(/[^A-Za-z0-9._-]/g, '?')}\``,
           device,
           port,
-          md(
-            f.confidence === 'low'
-              ? `${f.title[lang]} (${t(lang, 'finding.lowCertaintyShort')})`
-              : f.title[lang],
-            300,
-          ),
+          titleCell(f, lang),
           severityWord(lang, f.severity),
           md(`${f.waiver.reason}; ${until}`, 400),
         ]),
