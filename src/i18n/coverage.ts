@@ -1,3 +1,4 @@
+import { SFR_MANUAL_CHECKS } from '../adapters/sfr-checks.js';
 import type { CoverageItem } from '../model/types.js';
 
 /**
@@ -92,13 +93,8 @@ export const COVERAGE_REASONS_FR: Readonly<Record<string, string>> = {
   BBOX_DEVICE:
     "/api/v1/device et /api/v1/wan/ip (formats NON CONFIRMÉS) : l'une de ces lectures a échoué (voir les avertissements), le modèle ou l'adresse WAN sont inconnus",
 
-  // --- SFR (sfr.ts; the SFR_NO_API_* texts are SFR_MANUAL_CHECKS' own French) ---
-  SFR_NO_API_STATIC_FORWARDS:
-    'Les redirections de ports manuelles ne sont pas lisibles sur une box SFR : ouvrez l’interface (http://192.168.1.1) → Réseau → NAT (page /network/nat) et vérifiez les règles de « Translation de ports ».',
-  SFR_NO_API_DMZ:
-    'La DMZ n’est pas lisible sur une box SFR : vérifiez interface → Réseau → DMZ (nom de menu NON CONFIRMÉ sur Box 8/10) et assurez-vous qu’elle est désactivée.',
-  SFR_NO_API_REMOTE_ADMIN:
-    'L’administration à distance n’est pas lisible sur une box SFR : vérifiez interface → Maintenance → Administration / accès à distance (nom de menu NON CONFIRMÉ) et assurez-vous que l’accès depuis Internet est désactivé.',
+  // --- SFR (sfr.ts; the manual checks carry their own French) ---
+  ...Object.fromEntries(SFR_MANUAL_CHECKS.map((c) => [c.code, c.fr])),
   SFR_UPNP_UNREADABLE:
     "l'UPnP IGD de la box n'a pas pu être lu (l'UPnP est peut-être désactivé, ce qui est bien, ou injoignable) : vérifiez Réseau → UPnP dans l'interface web de la box",
   'SFR_UPNP_UNREADABLE@upnp-state':
