@@ -7,7 +7,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { redactUrl } from '../../src/adapters/_http.js';
 import { soapCall, UPNP_READ_ONLY_ACTIONS } from '../../src/adapters/_soap.js';
 import { collectUpnp, upnpIgd } from '../../src/adapters/upnp-igd.js';
-import { BoxauditError } from '../../src/errors.js';
 import type { Snapshot } from '../../src/model/types.js';
 import {
   type IgdSimulator,
@@ -15,6 +14,7 @@ import {
   type SimMapping,
   startIgdSimulator,
 } from '../../src/sim/igd-simulator.js';
+import { failure } from '../adapters/helpers.js';
 
 const MAPPINGS: SimMapping[] = [
   {
@@ -61,15 +61,6 @@ async function collect(
   const s = await sim(options);
   const snapshot = await collectUpnp(s.descriptionUrl, { timeoutMs: 2000, ...collectOptions });
   return { snapshot, sim: s };
-}
-
-async function failure(promise: Promise<unknown>): Promise<BoxauditError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(BoxauditError);
-  return error as BoxauditError;
 }
 
 const mappingCoverage = (s: Snapshot) => s.coverage.find((c) => c.area === 'upnp-mappings')!;
