@@ -1,5 +1,6 @@
 import { type AuditTarget, type CollectOptions, collect } from './collect.js';
 import type { Snapshot } from './model/types.js';
+import { describeFindings } from './rules/describe.js';
 import { evaluate } from './rules/evaluate.js';
 import { loadRuleSet } from './rules/load.js';
 import type { AuditReport, RuleSet, RuleSetConfig, Severity } from './rules/types.js';
@@ -17,23 +18,24 @@ export interface AuditOptions extends CollectOptions, EvaluateOptions {
   rules?: RuleSetConfig | string;
 }
 
-/** Evaluate snapshots against a resolved rule set and assemble the report (pure). */
+/** Evaluate snapshots against a resolved rule set and assemble the report, text included (pure). */
 export function buildReport(
   snapshots: Snapshot[],
   ruleSet: RuleSet,
   options: EvaluateOptions = {},
 ): AuditReport {
-  const { findings, waived, summary } = evaluate(snapshots, ruleSet, {
+  const result = evaluate(snapshots, ruleSet, {
     now: options.now ?? new Date(),
     failOn: options.failOn ?? 'high',
   });
+  const { findings, waived } = describeFindings(result, snapshots, ruleSet);
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'boxaudit', version: VERSION },
     snapshots,
     findings,
     waived,
-    summary,
+    summary: result.summary,
   };
 }
 

@@ -8,19 +8,10 @@ import type { ForwardSource, PortRange, Protocol } from '../model/types.js';
 import { mergeRanges, parsePortSpec } from './ports.js';
 import { checkPatternSafety } from './regex-safety.js';
 import { lower, ruleSeverity } from './severity.js';
-import { type CompiledText, compileText } from './template.js';
 import type { PortSpec, Rule, RuleSet, Severity, SeverityAdjustment, Waiver } from './types.js';
-
-/** A rule's texts, split once for fast expansion. */
-export interface CompiledTexts {
-  title: CompiledText;
-  message: CompiledText;
-  remediation: CompiledText;
-}
 
 export interface CompiledForwardRule {
   rule: Rule;
-  texts: CompiledTexts;
   /** Position in the rule set, for the dedup stamp. */
   slot: number;
   tcp: boolean;
@@ -44,7 +35,6 @@ export interface CompiledForwardRule {
 
 export interface CompiledRouterRule {
   rule: Rule;
-  texts: CompiledTexts;
   dmzEnabled: boolean | undefined;
   upnpEnabled: boolean | undefined;
   remoteAdminOnWan: boolean | undefined;
@@ -104,11 +94,6 @@ function build(ruleSet: RuleSet): CompiledRuleSet {
   for (const rule of ruleSet.rules) {
     const { severity, adjustments } = ruleSeverity(rule, ruleSet);
     const restrictedSeverity = lower(severity);
-    const texts: CompiledTexts = {
-      title: compileText(rule.title),
-      message: compileText(rule.message),
-      remediation: compileText(rule.remediation),
-    };
     const fm = rule.match.forward;
     if (fm) {
       let pattern: RegExp | null = null;
@@ -128,7 +113,6 @@ function build(ruleSet: RuleSet): CompiledRuleSet {
       const external = ranges(rule, 'externalPorts', fm.externalPorts);
       forwardRules.push({
         rule,
-        texts,
         slot: forwardRules.length,
         tcp: protocols.includes('tcp'),
         udp: protocols.includes('udp'),
@@ -150,7 +134,6 @@ function build(ruleSet: RuleSet): CompiledRuleSet {
       const rm = rule.match.router;
       routerRules.push({
         rule,
-        texts,
         dmzEnabled: rm.dmzEnabled,
         upnpEnabled: rm.upnpEnabled,
         remoteAdminOnWan: rm.remoteAdminOnWan,

@@ -8,8 +8,14 @@ import type { PortForward, PortRange, Snapshot } from '../model/types.js';
 import { severityAdjustment } from './adjustment.js';
 import { type CompiledForwardRule, type CompiledRouterRule, compileRuleSet } from './compile.js';
 import { overlapsAny, rangeSize } from './ports.js';
-import { render, templateValues, type ValueList, valueList } from './template.js';
-import type { Finding, RuleSet, Severity, Summary, WaivedFinding, Waiver } from './types.js';
+import type {
+  EvaluatedFinding,
+  EvaluatedWaivedFinding,
+  RuleSet,
+  Severity,
+  Summary,
+  Waiver,
+} from './types.js';
 import { SEVERITIES } from './types.js';
 
 export interface EvaluateOptions {
@@ -19,9 +25,10 @@ export interface EvaluateOptions {
   failOn?: Severity;
 }
 
+/** Findings as data (no text: `describeFinding` or `buildReport` add it) and the summary. */
 export interface EvaluateResult {
-  findings: Finding[];
-  waived: WaivedFinding[];
+  findings: EvaluatedFinding[];
+  waived: EvaluatedWaivedFinding[];
   summary: Summary;
 }
 
@@ -36,13 +43,12 @@ interface SnapshotContext {
   index: number;
   /** [network, mask] pairs of the IPv4 LAN prefixes; null = use RFC 1918. */
   lan: Array<[number, number]> | null;
-  /** Cache of the last forward's template values. */
-  valuesOf?: PortForward | null;
-  values?: ValueList;
 }
 
 /**
  * Evaluate snapshots against a rule set. Pure: the same input gives deep-equal output.
+ * Findings carry no text, so that evaluation stays cheap for fleets; `buildReport` (or
+ * `describeFinding`) fills in each rule's title, message and remediation for the forward.
  * Findings are sorted by severity, then snapshot, then forward order (router-level first), then rule id.
  * @throws BoxauditError BOXAUDIT_INPUT_INVALID when the snapshots or `now` are malformed.
  */
@@ -81,13 +87,13 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
 
   // Findings go straight into one bucket per severity; snapshots and forwards are visited in
   // order, so only the findings of one forward need sorting (by rule id): no global sort.
-  const buckets: Finding[][] = [[], [], [], [], []];
-  const waivedBuckets: WaivedFinding[][] = [[], [], [], [], []];
+  const buckets: EvaluatedFinding[][] = [[], [], [], [], []];
+  const waivedBuckets: EvaluatedWaivedFinding[][] = [[], [], [], [], []];
   const counts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 } as Record<Severity, number>;
   const threshold = SEVERITY_RANK[failOn];
   let inconclusive = 0;
   let exitCode: 0 | 1 | 2 = 0;
-  const pending: Finding[] = [];
+  const pending: EvaluatedFinding[] = [];
   const flush = (forward: PortForward | null): void => {
     if (pending.length > 1) pending.sort(byRuleId);
     for (const finding of pending) {
@@ -119,6 +125,7 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
   // State of the forward being visited (shared by `check`, which is created once).
   let ctx: SnapshotContext;
   let f: PortForward;
+  let fi = 0;
   let ext: PortRange | null = null;
   let int: PortRange | null = null;
   let size = 0;
@@ -128,8 +135,7 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
     if (unknown.length > 0) unknown.length = 0;
     const status = evaluateForward(c, f, ext, int, size, ctx, unknown);
     if (status === PASS) return;
-    const finding = makeFinding(c, status, isRestricted(f.remoteHost), ctx, f, unknown);
-    pending.push(finding);
+    pending.push(makeFinding(c, status, isRestricted(f.remoteHost), ctx, f, fi, unknown));
   };
 
   for (let snapshotIndex = 0; snapshotIndex < snapshots.length; snapshotIndex++) {
@@ -146,12 +152,12 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
     for (const r of compiled.routerRules) {
       const outcome = evaluateRouter(r, snapshot, unknown);
       if (outcome.status !== PASS)
-        pending.push(makeFinding(r, outcome.status, outcome.restricted, ctx, null, unknown));
+        pending.push(makeFinding(r, outcome.status, outcome.restricted, ctx, null, null, unknown));
     }
     flush(null);
 
     const forwards = snapshot.forwards;
-    for (let fi = 0; fi < forwards.length; fi++) {
+    for (fi = 0; fi < forwards.length; fi++) {
       f = forwards[fi]!;
       forwardsChecked++;
       if (f.enabled === false) continue; // a disabled forward exposes nothing
@@ -204,7 +210,7 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
-function byRuleId(a: Finding, b: Finding): number {
+function byRuleId(a: EvaluatedFinding, b: EvaluatedFinding): number {
   return a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0;
 }
 
@@ -429,22 +435,15 @@ function partOfWiderRange(c: CompiledForwardRule, f: PortForward): boolean {
   );
 }
 
-/** Template values, computed once per forward (a forward often yields several findings). */
-function valuesFor(forward: PortForward | null, ctx: SnapshotContext): ValueList {
-  if (ctx.valuesOf === forward && ctx.values) return ctx.values;
-  ctx.valuesOf = forward;
-  ctx.values = valueList(templateValues(forward, ctx.snapshot));
-  return ctx.values;
-}
-
 function makeFinding(
   c: CompiledForwardRule | CompiledRouterRule,
   status: number,
   restricted: boolean,
   ctx: SnapshotContext,
   forward: PortForward | null,
+  forwardIndex: number | null,
   unknown: string[],
-): Finding {
+): EvaluatedFinding {
   const rule = c.rule;
   let severity = c.severity;
   let adjustments = c.adjustments;
@@ -463,8 +462,7 @@ function makeFinding(
     );
     adjustments = [...adjustments, why];
   }
-  const values = valuesFor(forward, ctx);
-  const finding: Finding = {
+  const finding: EvaluatedFinding = {
     ruleId: rule.id,
     status: status === FAIL ? 'fail' : 'inconclusive',
     severity,
@@ -472,10 +470,7 @@ function makeFinding(
     category: rule.category,
     snapshotIndex: ctx.index,
     forwardId: forward ? forward.id : null,
-    title: render(c.texts.title, values),
-    message: render(c.texts.message, values),
-    remediation: render(c.texts.remediation, values),
-    references: rule.references,
+    forwardIndex,
   };
   if (adjustments.length > 0) finding.adjustments = [...adjustments];
   if (status === UNKNOWN)

@@ -100,8 +100,3 @@ function renderString(t: CompiledString, values: ValueList): string {
 export function render(t: CompiledText, values: ValueList): LocalizedText {
   return t.constant ?? { en: renderString(t.en, values), fr: renderString(t.fr, values) };
 }
-
-/** Expand a template (uncompiled; for one-off use). */
-export function expand(text: LocalizedText, values: TemplateValues): LocalizedText {
-  return render(compileText(text), valueList(values));
-}

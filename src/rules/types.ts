@@ -139,6 +139,30 @@ export interface SeverityAdjustment {
   text: LocalizedText;
 }
 
+/** A finding as `evaluate` returns it: what matched where, as data; no text. */
+export interface EvaluatedFinding {
+  ruleId: string;
+  status: FindingStatus;
+  severity: Severity;
+  confidence: Confidence;
+  category: Category;
+  /** Index into the evaluated snapshots. */
+  snapshotIndex: number;
+  /** null for router-level findings. */
+  forwardId: string | null;
+  /** Index into the snapshot's `forwards` (unambiguous even if ids repeat); null for router-level findings. */
+  forwardIndex: number | null;
+  /** Why the severity differs from the rule's (source restriction, health profile, override), in order. */
+  adjustments?: SeverityAdjustment[];
+  /** For inconclusive findings: the unknown fields. */
+  unknown?: string[];
+}
+
+export interface EvaluatedWaivedFinding extends EvaluatedFinding {
+  waiver: Waiver;
+}
+
+/** A finding of a report: the evaluated finding with its rule's text filled in for the forward. */
 export interface Finding {
   ruleId: string;
   status: FindingStatus;
@@ -153,9 +177,7 @@ export interface Finding {
   message: LocalizedText;
   remediation: LocalizedText;
   references: Reference[];
-  /** Why the severity differs from the rule's (source restriction, health profile, override), in order. */
   adjustments?: SeverityAdjustment[];
-  /** For inconclusive findings: the unknown fields. */
   unknown?: string[];
 }
 

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { isBoxauditError } from '../../src/errors.js';
 import type { Snapshot } from '../../src/model/types.js';
 import {
+  describeFinding,
+  describeFindings,
   evaluate,
   exampleForward,
   exampleSnapshot,
@@ -23,7 +25,7 @@ const recommended = await loadRuleSet();
 const health = await loadRuleSet('health');
 
 function findingsFor(snapshot: Snapshot, ruleSet: RuleSet = recommended, ruleId?: string): Finding[] {
-  const { findings } = evaluate([snapshot], ruleSet, { now: NOW });
+  const { findings } = describeFindings(evaluate([snapshot], ruleSet, { now: NOW }), [snapshot], ruleSet);
   return ruleId ? findings.filter((f) => f.ruleId === ruleId) : findings;
 }
 
@@ -475,6 +477,50 @@ describe('evaluate', () => {
       /snapshots\[0\] is not a snapshot/,
     );
     expect(() => evaluate([], recommended, { now: 'yesterday' })).toThrow(/not a valid date/);
+  });
+});
+
+describe('findings as data, text added by describe', () => {
+  const s = box([
+    { externalPort: 8443, internalPort: 104 },
+    { externalPort: 3389, internalHost: '192.168.1.7' },
+  ]);
+
+  it('evaluate returns data only; describeFinding adds the text of that forward', () => {
+    const result = evaluate([s], recommended, { now: NOW });
+    const rdp = result.findings.find((f) => f.ruleId === 'BOX-RA-001')!;
+    expect(rdp).toMatchObject({ forwardId: 'fwd_example_1', forwardIndex: 1, status: 'fail' });
+    expect(rdp).not.toHaveProperty('message');
+    const described = describeFinding(rdp, [s], recommended);
+    expect(described.message.en).toContain('192.168.1.7');
+    expect(described.message.fr).toContain('192.168.1.7');
+    expect(described).not.toHaveProperty('forwardIndex');
+    expect(described.references).toBe(recommended.rules.find((r) => r.id === 'BOX-RA-001')!.references);
+    expect(describeFindings(result, [s], recommended).findings).toContainEqual(described);
+  });
+
+  it('two forwards with the same id each get their own text', () => {
+    const twins = box([
+      { externalPort: 3389, internalHost: '192.168.1.7', id: 'fwd_same' },
+      { externalPort: 3389, internalHost: '192.168.1.8', id: 'fwd_same' },
+    ]);
+    const { findings } = describeFindings(evaluate([twins], recommended, { now: NOW }), [twins], recommended);
+    const hosts = findings
+      .filter((f) => f.ruleId === 'BOX-RA-001')
+      .map((f) => /192\.168\.1\.[78]/.exec(f.message.en)?.[0]);
+    expect(hosts).toEqual(['192.168.1.7', '192.168.1.8']);
+  });
+
+  it('a finding from other snapshots or another rule set is refused by name', async () => {
+    const [finding] = evaluate([s], recommended, { now: NOW }).findings;
+    const other = box([{ externalPort: 22, id: 'fwd_other' }]);
+    expect(() => describeFinding(finding!, [other], recommended)).toThrow(
+      /describeFinding: snapshot 0, forward \d \(fwd_example_\d\) is not in the snapshots/,
+    );
+    const empty = await loadRuleSet({ rules: { [finding!.ruleId]: 'off' } });
+    expect(() => describeFinding(finding!, [s], empty)).toThrow(
+      `describeFinding: rule ${finding!.ruleId} is not in the rule set`,
+    );
   });
 });
 
