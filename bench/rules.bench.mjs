@@ -113,9 +113,10 @@ const best = (step) => {
   return { out, runs, ms: Math.min(...runs) };
 };
 const perSecond = (ms) => Math.round(total / (ms / 1000)).toLocaleString('en-US');
+const median = (runs) => [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)];
 const show = (label, { runs, ms }) =>
   console.log(
-    `${label}: ${runs.map((r) => `${r.toFixed(0)} ms`).join(', ')} → best ${perSecond(ms)} forwards/s`,
+    `${label}: ${runs.map((r) => `${r.toFixed(0)} ms`).join(', ')} → best ${perSecond(ms)}, median ${perSecond(median(runs))} forwards/s`,
   );
 
 const evaluated = best(() => evaluate(snapshots, ruleSet, NOW));

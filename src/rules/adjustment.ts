@@ -27,3 +27,26 @@ export function severityAdjustment(
   }
   return detail === undefined ? { reason, from, to, text } : { reason, from, to, detail, text };
 }
+
+const restrictedMemo = new Map<string, SeverityAdjustment>();
+
+/**
+ * The source-restricted adjustment, shared (frozen) between the findings it applies to: a box
+ * restricting many forwards to one source would otherwise build the same two sentences each time.
+ */
+export function sourceRestricted(
+  from: Severity,
+  to: Severity,
+  source: string | undefined,
+): SeverityAdjustment {
+  const key = `${from}|${to}|${source === undefined ? '\u0000' : source}`;
+  let adjustment = restrictedMemo.get(key);
+  if (adjustment === undefined) {
+    adjustment = severityAdjustment('source-restricted', from, to, source);
+    Object.freeze(adjustment.text);
+    Object.freeze(adjustment);
+    if (restrictedMemo.size >= 1024) restrictedMemo.clear(); // bounded: sources come from boxes
+    restrictedMemo.set(key, adjustment);
+  }
+  return adjustment;
+}

@@ -5,7 +5,7 @@
  */
 import { BoxauditError } from '../errors.js';
 import type { PortForward, PortRange, Snapshot } from '../model/types.js';
-import { severityAdjustment } from './adjustment.js';
+import { sourceRestricted } from './adjustment.js';
 import { type CompiledForwardRule, type CompiledRouterRule, compileRuleSet } from './compile.js';
 import { overlapsAny, rangeSize } from './ports.js';
 import type {
@@ -423,15 +423,20 @@ function remoteAdminState(s: Snapshot): { onWan: boolean | null; restricted: boo
  * The deciding side is the LAN port, or the public one when the LAN port is unknown.
  */
 function partOfWiderRange(c: CompiledForwardRule, f: PortForward): boolean {
-  const wider = (r: PortRange | null, ranges: readonly PortRange[] | null): boolean =>
-    r !== null &&
-    ranges !== null &&
-    r.start !== r.end &&
-    !ranges.some((x) => x.start <= r.start && r.end <= x.end);
   return (
     wider(f.internalPort ?? f.externalPort, c.either) ||
     wider(f.internalPort, c.internal) ||
     wider(f.externalPort, c.external)
+  );
+}
+
+/** A range of several ports not inside one of the rule's ranges. */
+function wider(r: PortRange | null, ranges: readonly PortRange[] | null): boolean {
+  return (
+    r !== null &&
+    ranges !== null &&
+    r.start !== r.end &&
+    !ranges.some((x) => x.start <= r.start && r.end <= x.end)
   );
 }
 
@@ -454,13 +459,7 @@ function makeFinding(
     !('remoteHostRestricted' in c && c.remoteHostRestricted === true)
   ) {
     severity = c.restrictedSeverity;
-    const why = severityAdjustment(
-      'source-restricted',
-      c.severity,
-      severity,
-      forward?.remoteHost ?? undefined,
-    );
-    adjustments = [...adjustments, why];
+    adjustments = [...adjustments, sourceRestricted(c.severity, severity, forward?.remoteHost ?? undefined)];
   }
   const finding: EvaluatedFinding = {
     ruleId: rule.id,
