@@ -5,6 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { abortError, BoxauditError } from '../errors.js';
 import type { Snapshot } from '../model/types.js';
+import { schemaErrorsOfDump } from '../rules/schema.js';
 import { type ConfigParts, partsToSnapshot } from './_config-parts.js';
 import { parseEdgeos } from './edgeos.js';
 import { parseLinuxRuleset } from './linux.js';
@@ -97,7 +98,14 @@ function invalid(message: string): BoxauditError {
   return new BoxauditError('BOXAUDIT_INPUT_INVALID', message);
 }
 
-/** Minimal shape check of a `dump --json` document (full schema validation belongs to the caller). */
+/** Most schema problems listed in one error: enough to fix a file, short enough to read. */
+const MAX_LISTED_PROBLEMS = 10;
+
+/**
+ * A `dump --json` document's snapshots, checked against schema/dump.schema.json first: a hand-made
+ * or damaged file gets every problem named (file, JSON pointer, what is wrong), not a crash later
+ * in a reporter.
+ */
 function snapshotsOfDump(text: string, where: string): Snapshot[] {
   let doc: unknown;
   try {
@@ -105,20 +113,17 @@ function snapshotsOfDump(text: string, where: string): Snapshot[] {
   } catch (cause) {
     throw new BoxauditError('BOXAUDIT_INPUT_INVALID', `${where}: not valid JSON`, { cause });
   }
-  if (typeof doc !== 'object' || doc === null) throw invalid(`${where}: not a JSON object`);
-  const d = doc as Record<string, unknown>;
-  if (typeof d.schemaVersion !== 'string') throw invalid(`${where}: "schemaVersion" missing or not a string`);
-  if (!Array.isArray(d.snapshots)) throw invalid(`${where}: "snapshots" missing or not an array`);
-  d.snapshots.forEach((s, i) => {
-    const at = `${where}: /snapshots/${i}`;
-    if (typeof s !== 'object' || s === null) throw invalid(`${at} is not an object`);
-    const o = s as Record<string, unknown>;
-    if (typeof o.target !== 'object' || o.target === null) throw invalid(`${at}/target missing`);
-    for (const key of ['forwards', 'coverage', 'warnings'] as const) {
-      if (!Array.isArray(o[key])) throw invalid(`${at}/${key} missing or not an array`);
-    }
-  });
-  return d.snapshots as Snapshot[];
+  const problems = schemaErrorsOfDump(doc, where);
+  if (problems.length > 0) {
+    const shown = problems.slice(0, MAX_LISTED_PROBLEMS);
+    const more = problems.length - shown.length;
+    throw new BoxauditError(
+      'BOXAUDIT_INPUT_INVALID',
+      `${where} is not a valid boxaudit dump (schema/dump.schema.json):\n${shown.join('\n')}${more > 0 ? `\n… and ${more} more` : ''}`,
+      { details: { problems } },
+    );
+  }
+  return (doc as { snapshots: Snapshot[] }).snapshots;
 }
 
 /**

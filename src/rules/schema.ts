@@ -1,15 +1,18 @@
 /**
- * JSON Schema validation of rule files and rule-set configs (ajv, draft 2020-12, strict,
- * allErrors), with one readable line per problem: `file: /json/pointer reason`.
+ * JSON Schema validation of rule files, rule-set configs and saved dumps (ajv, draft 2020-12,
+ * strict, allErrors), with one readable line per problem: `file: /json/pointer reason`.
  */
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import dumpSchema from '../../schema/dump.schema.json';
 import ruleSchema from '../../schema/rule.schema.json';
 import ruleSetSchema from '../../schema/ruleset.schema.json';
+import snapshotSchema from '../../schema/snapshot.schema.json';
 
 interface Validators {
   rule: ValidateFunction;
   ruleSet: ValidateFunction;
+  dump: ValidateFunction;
 }
 
 let validators: Validators | undefined;
@@ -21,9 +24,12 @@ function getValidators(): Validators {
     addFormats(ajv);
     ajv.addSchema(ruleSchema);
     ajv.addSchema(ruleSetSchema);
+    ajv.addSchema(snapshotSchema);
+    ajv.addSchema(dumpSchema);
     validators = {
       rule: ajv.getSchema(ruleSchema.$id)!,
       ruleSet: ajv.getSchema(ruleSetSchema.$id)!,
+      dump: ajv.getSchema(dumpSchema.$id)!,
     };
   }
   return validators;
@@ -38,6 +44,12 @@ export function schemaErrorsOfRule(value: unknown, file: string, pointerPrefix =
 /** Schema problems of a rule-set config, as `file: /pointer reason` lines (empty when valid). */
 export function schemaErrorsOfRuleSet(value: unknown, file: string): string[] {
   const validate = getValidators().ruleSet;
+  return validate(value) ? [] : formatErrors(validate.errors ?? [], file, '');
+}
+
+/** Schema problems of a `dump --json` document, as `file: /pointer reason` lines (empty when valid). */
+export function schemaErrorsOfDump(value: unknown, file: string): string[] {
+  const validate = getValidators().dump;
   return validate(value) ? [] : formatErrors(validate.errors ?? [], file, '');
 }
 

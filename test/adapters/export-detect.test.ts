@@ -87,8 +87,35 @@ describe('dump documents and files', () => {
   });
 
   it('names the broken field of a bad dump', () => {
-    const bad = JSON.stringify({ schemaVersion: '1.0', snapshots: [{ target: {}, forwards: 'no' }] });
-    expect(() => parseExportSnapshots(bad)).toThrow('/snapshots/0/forwards missing or not an array');
+    const doc = JSON.parse(fixture('dump/dump.json'));
+    doc.snapshots[0].forwards = 'no';
+    expect(() => parseExportSnapshots(JSON.stringify(doc), { fileName: 'bad.json' })).toThrow(
+      'bad.json: /snapshots/0/forwards must be array (got "no")',
+    );
+  });
+
+  it('checks a dump against the schema before anything reads it: every problem named, at most ten', () => {
+    // Hand-made: a gateway without its fields used to crash the text report later.
+    const doc = JSON.parse(fixture('dump/dump.json'));
+    doc.snapshots[0].gateway = {};
+    doc.snapshots[0].forwards[0].internalPort = { start: 104 };
+    try {
+      parseExportSnapshots(JSON.stringify(doc), { fileName: 'hand.json' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'BOXAUDIT_INPUT_INVALID' });
+      const lines = (error as Error).message.split('\n');
+      expect(lines[0]).toBe('hand.json is not a valid boxaudit dump (schema/dump.schema.json):');
+      expect(lines).toContain('hand.json: /snapshots/0/gateway/manufacturer is required (missing)');
+      expect(lines).toHaveLength(12);
+      expect(lines.at(-1)).toMatch(/^… and \d+ more$/);
+      // All of them are in the details, the forward's too.
+      const { problems } = (error as { details: { problems: string[] } }).details;
+      expect(problems.length).toBe(10 + Number(lines.at(-1)!.match(/\d+/)![0]));
+      expect(problems.some((l) => l.startsWith('hand.json: /snapshots/0/forwards/0/internalPort '))).toBe(
+        true,
+      );
+    }
   });
 
   it('loads files: config export, dump, BOM, missing file', async () => {

@@ -3,6 +3,8 @@
  * end through the built bin. The exports are the adapters' own fixtures (test/fixtures/configs); this
  * checks the CLI path: detection, a schema-valid report, resolvable forwardIds, clear errors.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -73,6 +75,24 @@ describe('audit --from an exported configuration', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('upnp-print.txt');
     expect(r.stderr).toMatch(/not a recognised export/);
+  });
+
+  it('a hand-edited dump that breaks the schema is exit 2 naming each field, not a crash', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'boxaudit-dump-'));
+    try {
+      const doc = JSON.parse(readFileSync(join(CONFIGS, 'dump/dump.json'), 'utf8'));
+      doc.snapshots[0].gateway = {};
+      const file = join(dir, 'edited.json');
+      writeFileSync(file, JSON.stringify(doc));
+      const r = await runCli(['audit', '--from', file]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`${file} is not a valid boxaudit dump`);
+      expect(r.stderr).toContain(`${file}: /snapshots/0/gateway/manufacturer is required (missing)`);
+      expect(r.stderr).not.toMatch(/unexpected error|TypeError|\n\s+at /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('dump --from shows what the export holds, without judging', async () => {
