@@ -39,7 +39,6 @@ const UNKNOWN = 2;
 
 /** Per-snapshot facts computed once. */
 interface SnapshotContext {
-  snapshot: Snapshot;
   index: number;
   /** [network, mask] pairs of the IPv4 LAN prefixes; null = use RFC 1918. */
   lan: Array<[number, number]> | null;
@@ -147,7 +146,7 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
       );
     }
     for (const c of snapshot.coverage ?? []) if (c.status !== 'complete') coverageGaps++;
-    ctx = { snapshot, index: snapshotIndex, lan: lanNetworks(snapshot.lanPrefixes) };
+    ctx = { index: snapshotIndex, lan: lanNetworks(snapshot.lanPrefixes) };
 
     for (const r of compiled.routerRules) {
       const outcome = evaluateRouter(r, snapshot, unknown);

@@ -139,46 +139,39 @@ export interface SeverityAdjustment {
   text: LocalizedText;
 }
 
-/** A finding as `evaluate` returns it: what matched where, as data; no text. */
-export interface EvaluatedFinding {
+/** What evaluation and reports share about a finding: which rule, how bad, where. */
+interface FindingFacts {
   ruleId: string;
   status: FindingStatus;
   severity: Severity;
   confidence: Confidence;
   category: Category;
-  /** Index into the evaluated snapshots. */
+  /** Index into the evaluated (report's) snapshots. */
   snapshotIndex: number;
   /** null for router-level findings. */
   forwardId: string | null;
-  /** Index into the snapshot's `forwards` (unambiguous even if ids repeat); null for router-level findings. */
-  forwardIndex: number | null;
   /** Why the severity differs from the rule's (source restriction, health profile, override), in order. */
   adjustments?: SeverityAdjustment[];
   /** For inconclusive findings: the unknown fields. */
   unknown?: string[];
 }
 
+/** A finding as `evaluate` returns it: data only, no text. */
+export interface EvaluatedFinding extends FindingFacts {
+  /** Index into the snapshot's `forwards` (unambiguous even if ids repeat); null for router-level findings. */
+  forwardIndex: number | null;
+}
+
 export interface EvaluatedWaivedFinding extends EvaluatedFinding {
   waiver: Waiver;
 }
 
-/** A finding of a report: the evaluated finding with its rule's text filled in for the forward. */
-export interface Finding {
-  ruleId: string;
-  status: FindingStatus;
-  severity: Severity;
-  confidence: Confidence;
-  category: Category;
-  /** Index into the report's snapshots. */
-  snapshotIndex: number;
-  /** null for router-level findings. */
-  forwardId: string | null;
+/** A finding of a report: its rule's text filled in for the forward (`describeFinding`). */
+export interface Finding extends FindingFacts {
   title: LocalizedText;
   message: LocalizedText;
   remediation: LocalizedText;
   references: Reference[];
-  adjustments?: SeverityAdjustment[];
-  unknown?: string[];
 }
 
 export interface WaivedFinding extends Finding {
