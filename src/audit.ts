@@ -6,14 +6,15 @@ import { loadRuleSet } from './rules/load.js';
 import type { AuditReport, RuleSet, RuleSetConfig, Severity } from './rules/types.js';
 import { SCHEMA_VERSION, VERSION } from './version.js';
 
-export interface EvaluateOptions {
+/** Options of `buildReport` (and of `audit`): `evaluate`'s, with `now` defaulting to the current time. */
+export interface ReportOptions {
   /** When waivers are judged (expiry). Default: now. Pass a fixed value for reproducible reports. */
   now?: Date | string;
   /** Exit-code threshold: findings at or above it make `summary.exitCode` 1. Default `high`. */
   failOn?: Severity;
 }
 
-export interface AuditOptions extends CollectOptions, EvaluateOptions {
+export interface AuditOptions extends CollectOptions, ReportOptions {
   /** A rule set/config object or the path of a config file. Default: the built-in `recommended` set. */
   rules?: RuleSetConfig | string;
 }
@@ -22,7 +23,7 @@ export interface AuditOptions extends CollectOptions, EvaluateOptions {
 export function buildReport(
   snapshots: Snapshot[],
   ruleSet: RuleSet,
-  options: EvaluateOptions = {},
+  options: ReportOptions = {},
 ): AuditReport {
   const result = evaluate(snapshots, ruleSet, {
     now: options.now ?? new Date(),

@@ -8,7 +8,7 @@ export {
   parsePortMappingList,
   upnpIgd,
 } from './adapters/upnp-igd.js';
-export { type AuditOptions, audit, buildReport, type EvaluateOptions } from './audit.js';
+export { type AuditOptions, audit, buildReport, type ReportOptions } from './audit.js';
 export { type AuditTarget, type CollectOptions, type CollectResult, collect } from './collect.js';
 export { type AdapterSuggestion, suggestAdapter } from './detect.js';
 export { defaultGateway } from './discovery/gateway.js';
@@ -19,7 +19,7 @@ export { auditFleet, type FleetOptions, type FleetResult, type FleetSite } from 
 export * from './model/types.js';
 export { type RenderDumpOptions, type RenderOptions, render, renderDump } from './reporters/index.js';
 export { describeFinding, describeFindings } from './rules/describe.js';
-export { type EvaluateResult, evaluate } from './rules/evaluate.js';
+export { type EvaluateOptions, type EvaluateResult, evaluate } from './rules/evaluate.js';
 export { builtinRules, loadRuleSet, validateRuleFiles } from './rules/load.js';
 export type * from './rules/types.js';
 export { SEVERITIES } from './rules/types.js';
