@@ -1,7 +1,7 @@
 /** Built-in rules, rule-set configs (extends, overrides, define, waivers) and rule-file validation. */
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { abortError, BoxauditError } from '../errors.js';
+import { readBoundedFile } from '../read-file.js';
 import { BUILTIN_RULES } from './builtin.generated.js';
 import { parseJsonText } from './json-text.js';
 import { schemaErrorsOfRuleSet } from './schema.js';
@@ -48,19 +48,11 @@ async function readJson(
 ): Promise<unknown> {
   let text: string;
   try {
-    const buf = await readFile(path, { signal });
-    if (buf.length > MAX_RULE_FILE_BYTES) {
-      throw new BoxauditError(
-        'BOXAUDIT_TOO_LARGE',
-        `${path}: file is ${buf.length} bytes (at most ${MAX_RULE_FILE_BYTES})`,
-      );
-    }
-    text = buf.toString('utf8').replace(/^\uFEFF/, '');
+    text = (await readBoundedFile(path, MAX_RULE_FILE_BYTES, signal)).toString('utf8').replace(/^\uFEFF/, '');
   } catch (error) {
-    if (signal?.aborted) throw abortError(signal, `reading ${path}`);
-    if (error instanceof BoxauditError) throw error;
-    const e = error as NodeJS.ErrnoException;
-    throw new BoxauditError(code, `${path}: cannot read (${e.code ?? e.message})`, { cause: error });
+    const e = error as BoxauditError;
+    if (e.code === 'BOXAUDIT_TOO_LARGE' || e.code === 'BOXAUDIT_ABORTED') throw error;
+    throw new BoxauditError(code, e.message, { cause: error }); // the rule file's own code, same words
   }
   const parsed = parseJsonText(text);
   if (!parsed.ok) {

@@ -62,7 +62,12 @@ const ALTERNATIVES: Array<[RegExp, string]> = [
 ];
 
 function show(value: unknown): string {
-  const text = JSON.stringify(value);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return Array.isArray(value) ? '[…]' : '{…}'; // nested too deep to print (hostile input)
+  }
   if (text === undefined) return String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

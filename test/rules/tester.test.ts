@@ -4,7 +4,7 @@ import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtinRules, runRuleExamples, validateRuleFiles } from '../../src/rules/index.js';
+import { builtinRules, loadRuleSet, runRuleExamples, validateRuleFiles } from '../../src/rules/index.js';
 
 const RULES_DIR = 'rules';
 const FIXTURES = 'test/fixtures/rules';
@@ -134,7 +134,23 @@ describe('bad rule files give the file, the JSON pointer and the reason', () => 
 
   it('a missing file', async () => {
     const errors = await check('no-such-file.json');
-    expect(errors).toEqual([`${FIXTURES}/no-such-file.json: cannot read (ENOENT)`]);
+    expect(errors).toEqual([`${FIXTURES}/no-such-file.json: cannot read (no such file, ENOENT)`]);
+  });
+
+  it('a device or a directory is refused unread: /dev/zero would never end', async () => {
+    expect(await validateRuleFiles(['/dev/zero'])).toMatchObject([
+      { ok: false, errors: ['/dev/zero: not a regular file (a device, pipe or socket)'] },
+    ]);
+    await expect(loadRuleSet('/dev/zero')).rejects.toMatchObject({
+      code: 'BOXAUDIT_CONFIG_INVALID',
+      message: expect.stringContaining('/dev/zero: not a regular file'),
+    });
+    await expect(loadRuleSet({ extends: [FIXTURES] })).rejects.toThrow(/not a regular file \(a directory\)/);
+  });
+
+  it('a config nested too deep to print gets a schema error, not a stack overflow', async () => {
+    const deep = JSON.parse(`{"extends":[${'['.repeat(20_000)}${']'.repeat(20_000)}]}`);
+    await expect(loadRuleSet(deep)).rejects.toThrow(/\/extends\/0 must be string \(got \[…\]\)/);
   });
 
   it('the same id in two files', async () => {
