@@ -127,9 +127,19 @@ export function pushForwards(
   const isDmz = rule.ports === null && rule.toPort === null;
   if (isDmz && rule.enabled && rule.toHost) parts.dmz = { enabled: true, host: rule.toHost };
   const toPort = rule.toPort === null ? null : parsePortRange(rule.toPort);
+  // A translated port that does not parse (a port group?) is unknown, not the public port: guessing
+  // it would hide what the forward really reaches.
+  const toPortUnknown = rule.toPort !== null && toPort === null;
+  if (toPortUnknown) {
+    parts.warnings.push({
+      code: `${adapter.toUpperCase()}_PORT_INVALID`,
+      message: `translated port "${rule.toPort}" not understood; listed with an unknown LAN port`,
+      where: rule.where,
+    });
+  }
   for (const protocol of rule.protocols) {
     for (const ext of ranges ?? [null]) {
-      let internal: PortRange | null = ext;
+      let internal: PortRange | null = toPortUnknown ? null : ext;
       if (toPort && ext) internal = toPort.start === toPort.end ? shiftRange(ext, toPort.start) : toPort;
       else if (toPort) internal = toPort;
       const f: ForwardInput = {

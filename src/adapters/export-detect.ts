@@ -2,9 +2,9 @@
  * Offline audit: recognise an exported router configuration (or a saved `dump --json` document) and turn
  * it into snapshots with `target.kind` `file`. The parsers are the SSH adapters' own pure functions.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { abortError, BoxauditError } from '../errors.js';
+import { BoxauditError } from '../errors.js';
 import type { Snapshot } from '../model/types.js';
+import { readBoundedFile } from '../read-file.js';
 import { schemaErrorsOfDump } from '../rules/schema.js';
 import { type ConfigParts, partsToSnapshot } from './_config-parts.js';
 import { parseEdgeos } from './edgeos.js';
@@ -40,6 +40,9 @@ const PARSERS: Record<string, (text: string) => ConfigParts> = {
   opnsense: (t) => parseOpnsense(t),
 };
 
+const VYATTA_NODE =
+  /^set (firewall|interfaces|service|system|nat|port-forward|protocols|policy|vpn|high-availability|load-balance|traffic-policy|traffic-control|zone-policy|container|pki|qos|vrf)\b/;
+
 /**
  * Guess the format of an exported configuration from its content (and file name as a hint).
  * @returns the vendor id and a confidence in 0..1, or null when nothing fits.
@@ -59,8 +62,8 @@ export function detectExportFormat(
     return null;
   }
   if (trimmed.startsWith('<')) {
-    if (/<pfsense[\s>]/i.test(head)) return hit('pfsense', 0.97);
-    if (/<opnsense[\s>]/i.test(head)) return hit('opnsense', 0.97);
+    if (/<pfsense[\s/>]/i.test(head)) return hit('pfsense', 0.97);
+    if (/<opnsense[\s/>]/i.test(head)) return hit('opnsense', 0.97);
     return null;
   }
   if (/^# .* by RouterOS /m.test(head)) return hit('routeros', 0.97);
@@ -69,7 +72,8 @@ export function detectExportFormat(
     return hit('routeros', 0.75);
   if (/^\*nat\b/m.test(head) || /^-A \S+ .*-j DNAT\b/m.test(head)) return hit('linux', 0.9);
 
-  const setLines = head.match(/^set \S.*$/gm) ?? [];
+  // Only lines under a Vyatta top-level node: a shell script's `set -e` is not a router config.
+  const setLines = (head.match(/^set \S.*$/gm) ?? []).filter((l) => VYATTA_NODE.test(l));
   if (setLines.length > 0) {
     const edgeos = setLines.filter((l) =>
       /^set (port-forward|service nat rule|service gui|service upnp2)\b/.test(l),
@@ -123,7 +127,10 @@ function snapshotsOfDump(text: string, where: string): Snapshot[] {
       { details: { problems } },
     );
   }
-  return (doc as { snapshots: Snapshot[] }).snapshots;
+  const { snapshots } = doc as { snapshots: Snapshot[] };
+  // Valid, but nothing was read: auditing it would say "clean" about no box at all.
+  if (snapshots.length === 0) throw invalid(`${where}: the dump holds no snapshot (no box was read)`);
+  return snapshots;
 }
 
 /**
@@ -135,6 +142,7 @@ function snapshotsOfDump(text: string, where: string): Snapshot[] {
  */
 export function parseExport(text: string, options: { vendor?: string; fileName?: string } = {}): Snapshot {
   const where = options.fileName ?? '(text)';
+  text = normalizeText(text);
   const vendor = resolveVendor(text, options);
   if (vendor === 'dump') {
     throw new BoxauditError(
@@ -179,7 +187,7 @@ export function parseExportSnapshots(
   text: string,
   options: { vendor?: string; fileName?: string } = {},
 ): Snapshot[] {
-  const clean = text.replace(/^\uFEFF/, '');
+  const clean = normalizeText(text);
   const vendor = resolveVendor(clean, options);
   if (vendor === 'dump') return snapshotsOfDump(clean, options.fileName ?? '(text)');
   return [parseExport(clean, { ...options, vendor })];
@@ -187,34 +195,37 @@ export function parseExportSnapshots(
 
 /**
  * Read a file (exported config or saved `dump --json`) and return its snapshots.
- * @throws BoxauditError BOXAUDIT_NOT_FOUND (unreadable), BOXAUDIT_TOO_LARGE (> 32 MiB), BOXAUDIT_INPUT_INVALID.
+ * @throws BoxauditError BOXAUDIT_NOT_FOUND (unreadable), BOXAUDIT_TOO_LARGE (> 32 MiB), BOXAUDIT_INPUT_INVALID
+ *   (not a regular file, or not a recognised export).
  */
 export async function loadSnapshotsFromFile(
   path: string,
   options: { vendor?: string; signal?: AbortSignal } = {},
 ): Promise<Snapshot[]> {
-  if (options.signal?.aborted) throw abortError(options.signal, `reading ${path}`);
-  let size: number;
-  try {
-    size = (await stat(path)).size;
-  } catch (cause) {
-    throw new BoxauditError('BOXAUDIT_NOT_FOUND', `cannot read ${path}`, { cause });
-  }
-  if (size > MAX_EXPORT_BYTES) {
-    throw new BoxauditError(
-      'BOXAUDIT_TOO_LARGE',
-      `${path} is ${size} bytes; the limit is ${MAX_EXPORT_BYTES}`,
-    );
-  }
-  let text: string;
-  try {
-    text = await readFile(path, { encoding: 'utf8', ...(options.signal ? { signal: options.signal } : {}) });
-  } catch (cause) {
-    if (options.signal?.aborted) throw abortError(options.signal, `reading ${path}`);
-    throw new BoxauditError('BOXAUDIT_NOT_FOUND', `cannot read ${path}`, { cause });
-  }
+  const text = decodeText(await readBoundedFile(path, MAX_EXPORT_BYTES, options.signal));
   return parseExportSnapshots(text, {
     fileName: path,
     ...(options.vendor !== undefined ? { vendor: options.vendor } : {}),
   });
+}
+
+/**
+ * No byte-order mark, and `\n` line ends: the line parsers split on `\n`, and a file saved with
+ * CR-only (classic Mac) line ends would otherwise read as one line, i.e. as an empty config.
+ */
+function normalizeText(text: string): string {
+  return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+}
+
+/**
+ * UTF-8, or UTF-16 with its byte-order mark (what Windows PowerShell's `>` writes): an export
+ * saved by an MSP's script should not be refused for its encoding.
+ */
+function decodeText(buf: Buffer): string {
+  if (buf[0] === 0xff && buf[1] === 0xfe) return buf.subarray(2).toString('utf16le');
+  if (buf[0] === 0xfe && buf[1] === 0xff) {
+    const swapped = Buffer.from(buf.subarray(2, buf.length - (buf.length % 2)));
+    return swapped.swap16().toString('utf16le');
+  }
+  return buf.toString('utf8');
 }

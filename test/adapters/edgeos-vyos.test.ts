@@ -116,6 +116,19 @@ describe('vyos 1.4 syntax', () => {
 });
 
 describe('edgeos/vyos: bad input', () => {
+  it('a translated port that does not parse is unknown (warned), not the public port', () => {
+    const text = fixture('edgeos/show-configuration-commands.txt').replace(
+      'set port-forward rule 3 forward-to port 3389',
+      'set port-forward rule 3 forward-to port rdp-group',
+    );
+    const odd = parseEdgeos(text, { transport: 'file' });
+    const rdp = odd.forwards.find((f) => f.description === 'RDP remapped');
+    expect(rdp).toMatchObject({ externalPort: { start: 33389, end: 33389 }, internalPort: null });
+    expect(odd.warnings).toContainEqual(
+      expect.objectContaining({ code: 'EDGEOS_PORT_INVALID', where: 'port-forward rule 3' }),
+    );
+  });
+
   it('refuses text without set commands', () => {
     for (const parse of [parseEdgeos, parseVyos]) {
       try {

@@ -34,6 +34,8 @@ describe('detectExportFormat', () => {
   });
 
   it('returns null for text it cannot place', () => {
+    // A shell script's `set -e` is not a Vyatta node.
+    expect(detectExportFormat('#!/bin/sh\nset -e\nset -u\nnft -j list ruleset\n')).toBeNull();
     expect(detectExportFormat('hello world\n')).toBeNull();
     expect(detectExportFormat('{"a": 1}')).toBeNull();
     expect(detectExportFormat('<html></html>')).toBeNull();
@@ -74,6 +76,27 @@ describe('parseExport', () => {
       expect(isBoxauditError(err, 'BOXAUDIT_INPUT_INVALID')).toBe(true);
       expect((err as Error).message).toMatch(/^notes\.txt: not a recognised export.*--vendor/);
     }
+  });
+});
+
+describe('line ends and encodings', () => {
+  const forwards = (text: string, file: string) =>
+    parseExportSnapshots(text, { fileName: file })[0]!.forwards.map((f) => f.id);
+
+  it.each([
+    'linux/iptables-save-nat.txt',
+    'edgeos/show-configuration-commands.txt',
+    'vyos/vyos-1.4.txt',
+    'openwrt/uci-show.txt',
+  ])('%s with CR-only or CRLF line ends reads the same forwards', (file) => {
+    const lf = forwards(fixture(file), file);
+    expect(lf.length).toBeGreaterThan(0);
+    expect(forwards(fixture(file).replace(/\n/g, '\r'), file)).toEqual(lf);
+    expect(forwards(fixture(file).replace(/\n/g, '\r\n'), file)).toEqual(lf);
+  });
+
+  it('a self-closing <pfsense/> root is still pfSense', () => {
+    expect(detectExportFormat('<?xml version="1.0"?>\n<pfsense/>\n')?.vendor).toBe('pfsense');
   });
 });
 
@@ -128,6 +151,48 @@ describe('dump documents and files', () => {
     expect(await loadSnapshotsFromFile(dump)).toHaveLength(1);
     await expect(loadSnapshotsFromFile(join(dir, 'nope.txt'))).rejects.toMatchObject({
       code: 'BOXAUDIT_NOT_FOUND',
+    });
+  });
+
+  it('an empty dump is refused: no box was read, so nothing can be called clean', () => {
+    expect(() =>
+      parseExportSnapshots('{"schemaVersion":"1.0","snapshots":[]}', { fileName: 'e.json' }),
+    ).toThrow('e.json: the dump holds no snapshot (no box was read)');
+  });
+
+  it('a dump nested too deep to print gets a schema error, not a stack overflow', () => {
+    const deep = `{"schemaVersion":"1.0","snapshots":[${'['.repeat(100_000)}${']'.repeat(100_000)}]}`;
+    expect(() => parseExportSnapshots(deep, { fileName: 'deep.json' })).toThrow(
+      /deep\.json: \/snapshots\/0 must be object \(got \[…\]\)/,
+    );
+  });
+
+  it('UTF-16 files (PowerShell `>`) are decoded, little- and big-endian', async () => {
+    const text = fixture('openwrt/uci-show.txt');
+    const le = join(dir, 'uci-le.txt');
+    writeFileSync(le, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const be = join(dir, 'uci-be.txt');
+    writeFileSync(be, Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]));
+    const expected = parseExportSnapshots(text)[0]!.forwards.length;
+    expect(expected).toBeGreaterThan(0);
+    for (const file of [le, be]) {
+      const [snap] = await loadSnapshotsFromFile(file);
+      expect(snap!.target.adapter).toBe('openwrt');
+      expect(snap!.forwards).toHaveLength(expected);
+    }
+  });
+
+  it('refuses what is not a regular file, and says why, without reading it', async () => {
+    await expect(loadSnapshotsFromFile('/dev/zero')).rejects.toMatchObject({
+      code: 'BOXAUDIT_INPUT_INVALID',
+      message: '/dev/zero: not a regular file (a device, pipe or socket)',
+    });
+    await expect(loadSnapshotsFromFile(dir)).rejects.toMatchObject({
+      code: 'BOXAUDIT_INPUT_INVALID',
+      message: `${dir}: not a regular file (a directory)`,
+    });
+    await expect(loadSnapshotsFromFile(join(dir, 'nope.txt'))).rejects.toMatchObject({
+      message: `${join(dir, 'nope.txt')}: cannot read (no such file, ENOENT)`,
     });
   });
 
