@@ -211,11 +211,24 @@ export function vyattaRemoteAdmin(
   wanInterface: string | null = null,
 ): void {
   const services: RemoteAdminService[] = [];
-  const add = (service: string, port: number, listen: string[] | null) => {
+  // A configured port that is not 1-65535 is unknown (warned), not NaN: the dump must stay readable.
+  const portAt = (path: string[], fallback: number): number | null => {
+    const text = valuesAt(lines, path)?.[0];
+    if (text === undefined) return fallback;
+    const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+    if (port >= 1 && port <= 65535) return port;
+    parts.warnings.push({
+      code: 'VYATTA_SERVICE_PORT_INVALID',
+      message: `${path.join(' ')} "${text}" is not a port 1-65535; counted as unknown`,
+      where: path.slice(0, 2).join(' '),
+    });
+    return null;
+  };
+  const add = (service: string, port: number | null, listen: string[] | null) => {
     const lanOnly = listen !== null && listen.length > 0 && listen.every((a) => isRfc1918(a));
     const wan = lanOnly
       ? false
-      : localRuleset === null
+      : localRuleset === null || port === null
         ? null
         : rulesetVerdict(lines, localRuleset, port, wanInterface);
     services.push({
@@ -227,25 +240,20 @@ export function vyattaRemoteAdmin(
   };
   if (hasPrefix(lines, ['service', guiService])) {
     const listen = valuesAt(lines, ['service', guiService, 'listen-address']);
-    const httpsPort = Number(valuesAt(lines, ['service', guiService, 'https-port'])?.[0] ?? 443);
-    add('https', httpsPort, listen);
-    if (guiService === 'gui')
-      add('http', Number(valuesAt(lines, ['service', 'gui', 'http-port'])?.[0] ?? 80), listen);
-    else if (hasPrefix(lines, ['service', 'https', 'port'])) {
-      services[services.length - 1]!.port = Number(valuesAt(lines, ['service', 'https', 'port'])?.[0] ?? 443);
-    }
+    const httpsPath =
+      guiService === 'https' && hasPrefix(lines, ['service', 'https', 'port'])
+        ? ['service', 'https', 'port']
+        : ['service', guiService, 'https-port'];
+    add('https', portAt(httpsPath, 443), listen);
+    if (guiService === 'gui') add('http', portAt(['service', 'gui', 'http-port'], 80), listen);
   }
   if (hasPrefix(lines, ['service', 'ssh'])) {
-    add(
-      'ssh',
-      Number(valuesAt(lines, ['service', 'ssh', 'port'])?.[0] ?? 22),
-      valuesAt(lines, ['service', 'ssh', 'listen-address']),
-    );
+    add('ssh', portAt(['service', 'ssh', 'port'], 22), valuesAt(lines, ['service', 'ssh', 'listen-address']));
   }
   if (hasPrefix(lines, ['service', 'telnet'])) {
     add(
       'telnet',
-      Number(valuesAt(lines, ['service', 'telnet', 'port'])?.[0] ?? 23),
+      portAt(['service', 'telnet', 'port'], 23),
       valuesAt(lines, ['service', 'telnet', 'listen-address']),
     );
   }

@@ -129,6 +129,23 @@ describe('edgeos/vyos: bad input', () => {
     );
   });
 
+  it('a service port that is not 1-65535 is unknown (warned), never NaN or 99999', () => {
+    for (const bad of ['99999', 'abc']) {
+      const text = fixture('edgeos/show-configuration-commands.txt').replace(
+        'set service ssh port 22',
+        `set service ssh port ${bad}`,
+      );
+      const odd = parseEdgeos(text, { transport: 'file' });
+      expect(odd.remoteAdmin.services.find((x) => x.service === 'ssh')).toMatchObject({
+        port: null,
+        wan: null,
+      });
+      expect(odd.warnings).toContainEqual(
+        expect.objectContaining({ code: 'VYATTA_SERVICE_PORT_INVALID', where: 'service ssh' }),
+      );
+    }
+  });
+
   it('refuses text without set commands', () => {
     for (const parse of [parseEdgeos, parseVyos]) {
       try {
