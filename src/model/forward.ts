@@ -52,6 +52,30 @@ export function withIds(forwards: ForwardInput[]): PortForward[] {
       .update(n === 0 ? key : `${key}|${n}`)
       .digest('hex')
       .slice(0, 16);
-    return { id: `fwd_${hash}`, ...f };
+    const raw = f.provenance.raw;
+    const provenance =
+      typeof raw === 'object' && raw !== null ? { ...f.provenance, raw: withoutSecrets(raw) } : f.provenance;
+    return { id: `fwd_${hash}`, ...f, provenance };
   });
+}
+
+/** Field names that hold credentials in routers' records (UCI, RouterOS, Vyatta, vendor JSON). */
+const SECRET_KEY =
+  /(^|[-_.\s])(pass(word|wd|phrase)?|secret|token|psk|pre-?shared(-?(key|secret))?|private-?key|api-?key|auth-?key|key|community)($|[-_.\s])/i;
+const MAX_RAW_DEPTH = 8;
+
+/**
+ * The vendor's record as kept in `provenance.raw`, with credential-named fields replaced: a rule
+ * section may carry a key or password that must never reach a dump or a report.
+ */
+export function withoutSecrets(value: object): Record<string, unknown> {
+  const clean = (v: unknown, depth: number): unknown => {
+    if (v === null || typeof v !== 'object') return v;
+    if (depth >= MAX_RAW_DEPTH) return '[nested too deep]';
+    if (Array.isArray(v)) return v.map((x) => clean(x, depth + 1));
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k, SECRET_KEY.test(k) ? '[redacted]' : clean(x, depth + 1)]),
+    );
+  };
+  return clean(value, 0) as Record<string, unknown>;
 }
