@@ -128,9 +128,36 @@ function snapshotsOfDump(text: string, where: string): Snapshot[] {
     );
   }
   const { snapshots } = doc as { snapshots: Snapshot[] };
+  const reversed = reversedRanges(snapshots, where);
+  if (reversed.length > 0) {
+    throw new BoxauditError(
+      'BOXAUDIT_INPUT_INVALID',
+      `${where} is not a valid boxaudit dump:\n${reversed.join('\n')}`,
+      {
+        details: { problems: reversed },
+      },
+    );
+  }
   // Valid, but nothing was read: auditing it would say "clean" about no box at all.
   if (snapshots.length === 0) throw invalid(`${where}: the dump holds no snapshot (no box was read)`);
   return snapshots;
+}
+
+/** Port ranges that end before they start (the schema cannot say so): no rule could match them. */
+function reversedRanges(snapshots: Snapshot[], where: string): string[] {
+  const problems: string[] = [];
+  snapshots.forEach((snapshot, s) => {
+    snapshot.forwards.forEach((f, i) => {
+      for (const side of ['externalPort', 'internalPort'] as const) {
+        const r = f[side];
+        if (r !== null && r.start > r.end)
+          problems.push(
+            `${where}: /snapshots/${s}/forwards/${i}/${side} ends before it starts (${r.start}-${r.end})`,
+          );
+      }
+    });
+  });
+  return problems;
 }
 
 /**

@@ -154,6 +154,14 @@ describe('dump documents and files', () => {
     });
   });
 
+  it('a port range that ends before it starts is refused, naming the forward', () => {
+    const doc = JSON.parse(fixture('dump/dump.json'));
+    doc.snapshots[0].forwards[0].externalPort = { start: 9000, end: 100 };
+    expect(() => parseExportSnapshots(JSON.stringify(doc), { fileName: 'r.json' })).toThrow(
+      'r.json: /snapshots/0/forwards/0/externalPort ends before it starts (9000-100)',
+    );
+  });
+
   it('an empty dump is refused: no box was read, so nothing can be called clean', () => {
     expect(() =>
       parseExportSnapshots('{"schemaVersion":"1.0","snapshots":[]}', { fileName: 'e.json' }),
