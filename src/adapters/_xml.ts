@@ -84,7 +84,12 @@ export function parseXml(text: string, options: ParseXmlOptions): ParsedXml {
   }
   if (outcome === undefined || 'error' in outcome) {
     const error = outcome?.error;
-    const reason = error instanceof Error ? error.message.split('\n')[0] : 'unterminated document';
+    // sax writes "reason\nLine: L\nColumn: C\nChar: x"; keep the reason and where (0-based line).
+    const text = error instanceof Error ? error.message : '';
+    const at = /\nLine: (\d+)\nColumn: (\d+)/.exec(text);
+    const reason =
+      (text.split('\n')[0] || 'unterminated document') +
+      (at ? ` at line ${Number(at[1]) + 1}, column ${at[2]}` : '');
     throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `${context}: malformed XML (${reason})`, {
       cause: error,
     });

@@ -178,7 +178,17 @@ export function parseExport(text: string, options: { vendor?: string; fileName?:
     );
   }
   const parse = PARSERS[vendor]!;
-  const parts = parse(text);
+  let parts: ConfigParts;
+  try {
+    parts = parse(text);
+  } catch (error) {
+    // The parsers know the format, not the file: name it, so a fleet's log says which one broke.
+    if (!(error instanceof BoxauditError) || options.fileName === undefined) throw error;
+    throw new BoxauditError(error.code, `${where}: ${error.message}`, {
+      cause: error,
+      details: error.details,
+    });
+  }
   return partsToSnapshot(parts, { kind: 'file', address: where, adapter: vendor }, new Date().toISOString());
 }
 

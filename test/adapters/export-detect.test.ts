@@ -154,6 +154,13 @@ describe('dump documents and files', () => {
     });
   });
 
+  it('a parser error names the file and, for XML, the line', () => {
+    const truncated = fixture('pfsense/config.xml').slice(0, 400);
+    expect(() => parseExportSnapshots(truncated, { fileName: '/backups/site-12.xml' })).toThrow(
+      /^\/backups\/site-12\.xml: \[pfsense\] config\.xml: malformed XML \(.+ at line \d+, column \d+\)$/,
+    );
+  });
+
   it('a port range that ends before it starts is refused, naming the forward', () => {
     const doc = JSON.parse(fixture('dump/dump.json'));
     doc.snapshots[0].forwards[0].externalPort = { start: 9000, end: 100 };

@@ -28,6 +28,12 @@ function thrown(fn: () => unknown): BoxauditError {
 }
 
 describe('parseXml', () => {
+  it('says where malformed XML breaks (line and column)', () => {
+    expect(() => parseXml('<root>\n  <nat>\n</root', { context: 'config.xml' })).toThrow(
+      /^config\.xml: malformed XML \(.+ at line 3, column \d+\)$/,
+    );
+  });
+
   it('takes a BOM, CRLF/LF mixes, whitespace inside tags and any prefix', () => {
     const doc = parseXml(
       '\uFEFF<?xml version="1.0"?>\r\n<s:Envelope xmlns:s="x">\n<s:Body   >\r\n<a:X  >  v \r\n</a:X></s:Body></s:Envelope>',
