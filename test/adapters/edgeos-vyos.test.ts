@@ -136,7 +136,7 @@ describe('edgeos/vyos: bad input', () => {
         `set service ssh port ${bad}`,
       );
       const odd = parseEdgeos(text, { transport: 'file' });
-      expect(odd.remoteAdmin.services.find((x) => x.service === 'ssh')).toMatchObject({
+      expect(odd.remoteAdmin?.services.find((x) => x.service === 'ssh')).toMatchObject({
         port: null,
         wan: null,
       });
