@@ -223,7 +223,8 @@ export function parseNftJson(text: string, where = 'nft -j list ruleset'): Json[
   try {
     doc = JSON.parse(text);
   } catch (cause) {
-    throw new BoxauditError('BOXAUDIT_INPUT_INVALID', `[linux] ${where}: not JSON`, { cause });
+    const reason = cause instanceof Error ? ` (${cause.message})` : '';
+    throw new BoxauditError('BOXAUDIT_INPUT_INVALID', `[linux] ${where}: not JSON${reason}`, { cause });
   }
   if (!isObj(doc) || !Array.isArray(doc.nftables)) {
     throw new BoxauditError(
@@ -231,7 +232,17 @@ export function parseNftJson(text: string, where = 'nft -j list ruleset'): Json[
       `[linux] ${where}: no "nftables" array at the top level`,
     );
   }
-  return doc.nftables as Json[];
+  // `nft -j list ruleset` always starts with its metainfo, and lists objects only: anything else is
+  // not its output, and reading it as "no forwards" would call an unknown box clean.
+  const items = doc.nftables as Json[];
+  const odd = items.findIndex((it) => !isObj(it));
+  if (odd >= 0 || !items.some((it) => isObj(it) && isObj(it.metainfo))) {
+    throw new BoxauditError(
+      'BOXAUDIT_INPUT_INVALID',
+      `[linux] ${where}: not the output of nft -j list ruleset (${odd >= 0 ? `/nftables/${odd} is not an object` : 'no metainfo entry'})`,
+    );
+  }
+  return items;
 }
 
 /** Decode every DNAT rule of every table and chain; unknown parts become warnings. */

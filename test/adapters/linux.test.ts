@@ -106,6 +106,18 @@ describe('linux: bad input', () => {
       }
     }
   });
+
+  it('an nftables array that is not nft output is refused, not read as a box without forwards', () => {
+    expect(() => parseLinuxRuleset('{"nftables": []}')).toThrow('(no metainfo entry)');
+    expect(() => parseLinuxRuleset('{"nftables": [{"metainfo": {}}, [[1]]]}')).toThrow(
+      '(/nftables/1 is not an object)',
+    );
+    expect(() => parseLinuxRuleset('{"nftables": [')).toThrow(/not JSON \(.+\)/);
+    // The output of an empty ruleset is just its metainfo: no forwards, and that is an answer.
+    expect(parseLinuxRuleset('{"nftables": [{"metainfo": {"json_schema_version": 1}}]}').forwards).toEqual(
+      [],
+    );
+  });
 });
 
 describe('linux: collect() falls back to iptables-save when nft is missing', () => {
