@@ -91,8 +91,15 @@ function formatErrors(errors: ErrorObject[], file: string, prefix: string): stri
       continue;
     }
     if (done.has(root)) continue;
-    const outer = errors.filter((x) => isAlt(x) && x.instancePath === root).at(-1)!;
     done.add(root);
+    // An object that took the object alternative and broke inside: its own problems say more than
+    // "must match a schema in anyOf" (a service port of 99999 under /remoteAdmin).
+    const deeper = errors.filter((x) => !isAlt(x) && x.instancePath.startsWith(`${root}/`));
+    if (deeper.length > 0) {
+      for (const x of deeper) add(`${file}: ${formatOne(x, prefix)}`);
+      continue;
+    }
+    const outer = errors.filter((x) => isAlt(x) && x.instancePath === root).at(-1)!;
     add(`${file}: ${formatOne(outer, prefix)}`);
   }
   return lines;

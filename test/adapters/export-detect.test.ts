@@ -161,6 +161,17 @@ describe('dump documents and files', () => {
     );
   });
 
+  it('a schema error inside an object alternative points at the field, not at the anyOf', () => {
+    const doc = JSON.parse(fixture('dump/dump.json'));
+    doc.snapshots[0].remoteAdmin = {
+      enabled: true,
+      services: [{ service: 'ssh', port: 99999, wan: true, restrictedTo: null }],
+    };
+    expect(() => parseExportSnapshots(JSON.stringify(doc), { fileName: 'p.json' })).toThrow(
+      'p.json: /snapshots/0/remoteAdmin/services/0/port must be <= 65535',
+    );
+  });
+
   it('a port range that ends before it starts is refused, naming the forward', () => {
     const doc = JSON.parse(fixture('dump/dump.json'));
     doc.snapshots[0].forwards[0].externalPort = { start: 9000, end: 100 };

@@ -293,7 +293,7 @@ describe('profiles and overrides', () => {
     expect(isBoxauditError(error, 'BOXAUDIT_CONFIG_INVALID')).toBe(true);
     expect((error as Error).message.split('\n')).toEqual([
       `${FIXTURES}/config-bad.json: /colour is not a known field`,
-      `${FIXTURES}/config-bad.json: /rules/BOX-RA-004 must be "off" or an object { "severity": …, "off": … } (got {"severity":"severe"})`,
+      `${FIXTURES}/config-bad.json: /rules/BOX-RA-004/severity must be one of critical, high, medium, low, info (got "severe")`,
       `${FIXTURES}/config-bad.json: /waivers/0/reason must NOT have fewer than 3 characters (got "x")`,
       `${FIXTURES}/config-bad.json: /waivers/0/expires must be an ISO date (YYYY-MM-DD) or date-time (got "tomorrow")`,
     ]);
