@@ -530,9 +530,99 @@ describe('description pattern safety', () => {
     expect(checkPatternSafety('(a+)+$')).toHaveLength(1);
     expect(checkPatternSafety('(x|y*)*')).toHaveLength(1);
     expect(checkPatternSafety('((ab)*c)+')).toHaveLength(1);
+    expect(checkPatternSafety('(a?a)+')).toEqual([
+      'has a nested quantifier such as (a+)+ (catastrophic backtracking)',
+    ]);
     expect(checkPatternSafety('(a)\\1')).toEqual(['uses a backreference (not allowed)']);
     expect(checkPatternSafety('a'.repeat(201))[0]).toMatch(/at most 200/);
     expect(checkPatternSafety('(unclosed')[0]).toMatch(/does not compile/);
     expect(checkPatternSafety('[(a+)+]')).toEqual([]);
+  });
+
+  // These would hang on a hostile 512-character UPnP description: they are checked, never run.
+  it.each(['^(a|a)*$', '(a|ab)+', '(\\w|\\d)*x', '(?:a|b){2,}', '(a|a){30}', '((a|b)c)+'])(
+    'rejects a repeated group with alternatives: %s',
+    (pattern) => {
+      expect(checkPatternSafety(pattern)).toEqual([
+        expect.stringMatching(
+          /^repeats a group that contains \| such as \(a\|ab\)\+ \(overlapping alternatives backtrack exponentially; use a character class such as \[ab\]\+, or one rule per alternative\)$/,
+        ),
+      ]);
+    },
+  );
+
+  it.each([
+    '^a*a*a*a*a*a*a*a*a*a*b',
+    '\\w*\\s*\\w*x',
+    '.*.*.*x',
+    '.*.*x',
+    'a*a*a*x',
+    '^a*a*$',
+    'a{0,100}a{0,100}x',
+    'a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?aaaaaaaaaaaaaaaa$',
+    '(a|b)?(a|b)?(a|b)?(a|b)?(a|b)?(a|b)?(a|b)?(a|b)?x',
+    '(\\d{0,9}){9}x',
+  ])('rejects chained quantifiers whose characters overlap: %s', (pattern) => {
+    const [problem, ...rest] = checkPatternSafety(pattern);
+    expect(rest).toEqual([]);
+    expect(problem).toMatch(
+      /^can backtrack through about [\d,^]+ ways from each position \(at most 4,104\): quantifiers whose characters overlap/,
+    );
+    expect(problem).toContain('keep one such *, + or {n,m}');
+  });
+
+  it('names the size of the problem', () => {
+    expect(checkPatternSafety('.*.*x')[0]).toMatch(/about 263,682 ways/);
+    expect(checkPatternSafety('^a*a*a*a*a*a*a*a*a*a*b')[0]).toMatch(/about 10\^27 ways/);
+  });
+
+  // Patterns a rule author would write; some are run below on adversarial descriptions.
+  const typical = [
+    'galleta\\s*silenciosa',
+    '^(plex|emby)',
+    'torrent|utorrent',
+    'nas\\b',
+    '(https?|ftp)://.*',
+    '(plex|emby).*server',
+    '.*foo.*',
+    '\\d+\\.\\d+\\.\\d+',
+    '^\\d{1,3}(\\.\\d{1,3}){3}$',
+    'foo\\s*bar\\s*baz\\s*qux',
+    '[^,]*,[^,]*,',
+    '\\w*x',
+    'a*a',
+    '(ab)+c',
+    'x{',
+    // Near the limit: one overlapping quantifier and a few small choices.
+    'a?a?\\w*x',
+    'a+a{2}a{0,5}\\d{2}a*?',
+  ];
+
+  it.each(typical)('accepts %s', (pattern) => {
+    expect(checkPatternSafety(pattern)).toEqual([]);
+  });
+
+  it('every built-in pattern passes', () => {
+    const patterns = recommended.rules.flatMap((r) =>
+      r.match.forward?.descriptionPattern ? [r.match.forward.descriptionPattern] : [],
+    );
+    expect(patterns).toContain('galleta\\s*silenciosa');
+    for (const p of patterns) expect(checkPatternSafety(p), p).toEqual([]);
+  });
+
+  it('accepted patterns return on adversarial 512-character descriptions', () => {
+    const hostile = [
+      `${'a'.repeat(511)}!`,
+      `${'ab'.repeat(255)}!`,
+      `${'a '.repeat(255)}!`,
+      `${'1.'.repeat(255)}!`,
+      `${' '.repeat(511)}!`,
+      'plexserver'.repeat(51),
+    ];
+    for (const pattern of typical) {
+      expect(checkPatternSafety(pattern)).toEqual([]);
+      const re = new RegExp(pattern, 'i');
+      for (const text of hostile) expect(typeof re.test(text)).toBe('boolean');
+    }
   });
 });
