@@ -43,6 +43,10 @@ interface Ctx {
   aliases: Map<string, Alias>;
   wanIfs: Set<string>;
   parts: ConfigParts;
+  /** Resolved port aliases, by name (see aliasPorts). */
+  aliasPorts: Map<string, AliasPorts>;
+  /** Ranges the port aliases may still gather (ALIAS_WORK_BUDGET). */
+  aliasWork: number;
 }
 
 const has = (node: XmlElement | undefined, name: string) =>
@@ -74,21 +78,110 @@ function readAliases(root: XmlElement): Map<string, Alias> {
   return out;
 }
 
-/** Ports from "104", "8000-8010", "8000:8010" or a port alias (nested aliases followed, depth ≤ 5). */
-function resolvePorts(ctx: Ctx, text: string, where: string, depth = 0): PortRange[] | null {
+/** More distinct port ranges than this in one alias (after merging): the rule's port is counted as unknown. */
+export const MAX_ALIAS_RANGES = 4096;
+/** Ranges gathered over all port aliases of one config.xml; bounds the work a hostile file can ask for. */
+const ALIAS_WORK_BUDGET = 1_000_000;
+const MAX_ALIAS_DEPTH = 5;
+
+type AliasPorts =
+  | { ranges: PortRange[] }
+  | { code: 'ALIAS_UNRESOLVED' | 'ALIAS_TOO_LARGE'; message: string; depthBound: boolean };
+
+/** Sorted union of ranges: overlapping or adjacent ranges become one ("80 81 82" → 80-82). */
+export function mergeRanges(ranges: readonly PortRange[]): PortRange[] {
+  const sorted = [...ranges].sort((a, b) => a.start - b.start || a.end - b.end);
+  const out: PortRange[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && r.start <= last.end + 1) last.end = Math.max(last.end, r.end);
+    else out.push({ start: r.start, end: r.end });
+  }
+  return out;
+}
+
+const tooLarge = (name: string): AliasPorts => ({
+  code: 'ALIAS_TOO_LARGE',
+  message: `port alias "${name}" expands to more than ${MAX_ALIAS_RANGES} separate port ranges`,
+  depthBound: false,
+});
+
+/**
+ * The merged port ranges of a port alias, nested aliases followed (depth < 5). Memoised per alias and
+ * merged as it goes, so an alias that lists another one many times costs its width, not width^depth.
+ */
+function aliasPorts(ctx: Ctx, name: string, depth: number): AliasPorts {
+  const cached = ctx.aliasPorts.get(name);
+  if (cached) return cached;
+  if (depth >= MAX_ALIAS_DEPTH) {
+    const message = `port alias "${name}" is nested more than ${MAX_ALIAS_DEPTH} levels deep (or in a loop)`;
+    return { code: 'ALIAS_UNRESOLVED', message, depthBound: true };
+  }
+  let acc: PortRange[] = [];
+  let result: AliasPorts | null = null;
+  for (const entry of new Set(ctx.aliases.get(name)?.entries ?? [])) {
+    const direct = parsePortRange(entry);
+    let part: AliasPorts;
+    if (direct) part = { ranges: [direct] };
+    else if (ctx.aliases.has(entry)) part = aliasPorts(ctx, entry, depth + 1);
+    else {
+      const message = `entry "${entry}" of port alias "${name}" is not a port or a known port alias`;
+      part = { code: 'ALIAS_UNRESOLVED', message, depthBound: false };
+    }
+    if (!('ranges' in part)) {
+      result = part.code === 'ALIAS_TOO_LARGE' ? tooLarge(name) : part;
+      break;
+    }
+    ctx.aliasWork -= part.ranges.length;
+    if (ctx.aliasWork < 0) {
+      result = tooLarge(name);
+      break;
+    }
+    for (const r of part.ranges) acc.push(r); // a loop, not push(...): the part may be large
+    if (acc.length > 2 * MAX_ALIAS_RANGES) {
+      acc = mergeRanges(acc);
+      if (acc.length > MAX_ALIAS_RANGES) {
+        result = tooLarge(name);
+        break;
+      }
+    }
+  }
+  if (result === null) {
+    acc = mergeRanges(acc);
+    result = acc.length > MAX_ALIAS_RANGES ? tooLarge(name) : { ranges: acc };
+  }
+  // A failure caused only by the depth at which the alias was reached is not the alias's own answer.
+  if ('ranges' in result || !result.depthBound) ctx.aliasPorts.set(name, result);
+  return result;
+}
+
+/** Ports from "104", "8000-8010", "8000:8010" or a port alias; null (with a warning) when unreadable. */
+function resolvePorts(ctx: Ctx, text: string, where: string): PortRange[] | null {
   const direct = parsePortRange(text);
   if (direct) return [direct];
-  const alias = ctx.aliases.get(text);
-  if (alias && depth < 5) {
-    const out: PortRange[] = [];
-    for (const e of alias.entries) {
-      const r = resolvePorts(ctx, e, where, depth + 1);
-      if (!r) return null;
-      out.push(...r);
-    }
-    return out;
+  if (!ctx.aliases.has(text)) {
+    warn(ctx, 'ALIAS_UNRESOLVED', `port "${text}" is not a port or a known port alias`, where);
+    return null;
   }
-  if (depth === 0) warn(ctx, 'ALIAS_UNRESOLVED', `port "${text}" is not a port or a known port alias`, where);
+  const r = aliasPorts(ctx, text, 0);
+  if ('ranges' in r) return r.ranges;
+  warn(ctx, r.code, `${r.message}; the rule's public port is counted as unknown`, where);
+  return null;
+}
+
+/** A `<local-port>`: a port, a range, or a port alias of one port or range; null (with a warning) otherwise. */
+function resolveLocalPort(ctx: Ctx, text: string, where: string): PortRange | null {
+  const direct = parsePortRange(text);
+  if (direct) return direct;
+  const r = ctx.aliases.has(text) ? aliasPorts(ctx, text, 0) : null;
+  if (r && 'ranges' in r && r.ranges.length === 1) return { ...r.ranges[0]! };
+  const why =
+    r === null
+      ? 'is not a port, a range or a known port alias'
+      : 'ranges' in r
+        ? `is a port alias of ${r.ranges.length} separate ranges, not one`
+        : `cannot be read (${r.message})`;
+  warn(ctx, 'LOCAL_PORT_INVALID', `local port "${text}" ${why}; the LAN port is counted as unknown`, where);
   return null;
 }
 
@@ -153,15 +246,18 @@ function pushRule(
 ): void {
   const isDmz = !r.portsGiven && (r.localPort === null || r.localPort === '');
   if (isDmz && r.enabled && r.target) ctx.parts.dmz = { enabled: true, host: r.target };
-  const local = r.localPort ? parsePortRange(r.localPort) : null;
+  // An unreadable local port stays unknown (null): falling back to the public port would hide findings.
+  const localGiven = r.localPort !== null && r.localPort !== '';
+  const local = localGiven ? resolveLocalPort(ctx, r.localPort!, r.where) : null;
   for (const protocol of r.protocols) {
     for (const ext of r.ports ?? (isDmz ? [ALL_PORTS] : [null])) {
+      const internal = ext ? (local ? shiftRange(ext, local.start) : { ...ext }) : local;
       const f: ForwardInput = {
         source: isDmz ? 'dmz' : 'static',
         protocol,
-        externalPort: ext,
+        externalPort: ext ? { ...ext } : null,
         internalHost: r.target,
-        internalPort: ext ? (local ? shiftRange(ext, local.start) : { ...ext }) : local,
+        internalPort: localGiven && local === null ? null : internal,
         remoteHost: r.remoteHost,
         enabled: r.enabled,
         description: r.description,
@@ -440,6 +536,8 @@ export function parsePfConfig(
     aliases: readAliases(root),
     wanIfs,
     parts,
+    aliasPorts: new Map(),
+    aliasWork: ALIAS_WORK_BUDGET,
   };
   const nat = childElement(root, 'nat');
   legacyNatRules(ctx, nat);

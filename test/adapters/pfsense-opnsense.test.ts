@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { partsToSnapshot } from '../../src/adapters/_config-parts.js';
+import { MAX_ALIAS_RANGES } from '../../src/adapters/_pfsense-config.js';
 import { parseOpnsense } from '../../src/adapters/opnsense.js';
 import { parsePfsense } from '../../src/adapters/pfsense.js';
+import { buildReport } from '../../src/audit.js';
 import { isBoxauditError } from '../../src/errors.js';
+import { loadRuleSet } from '../../src/rules/index.js';
 import { coverageMap, fixture, row } from './helpers.js';
 
 describe('pfsense: config.xml', () => {
@@ -122,5 +126,104 @@ describe('pfsense/opnsense: unsafe or wrong input', () => {
     for (const text of ['<router><nat/></router>', '<pfsense><nat></pfsense>']) {
       expect(() => parsePfsense(text)).toThrow(/\[pfsense\] config\.xml/);
     }
+  });
+});
+
+/** The pfSense fixture with extra aliases, and the RDP rule (nat/rule[4]) given another public and local port. */
+function pfWith(aliases: string, rdp: { port?: string; localPort?: string }): string {
+  let text = fixture('pfsense/config.xml').replace('</aliases>', `${aliases}</aliases>`);
+  if (rdp.port) text = text.replace('<port>33389</port>', `<port>${rdp.port}</port>`);
+  if (rdp.localPort)
+    text = text.replace('<local-port>3389</local-port>', `<local-port>${rdp.localPort}</local-port>`);
+  return text;
+}
+
+const portAlias = (name: string, entries: string[]) =>
+  `<alias><name>${name}</name><type>port</type><address>${entries.join(' ')}</address></alias>`;
+
+/** Aliases b0 → b1 → … → b<depth-1>, each listing the next one `width` times; the last lists `leaf`. */
+function aliasBomb(width: number, depth: number, leaf: string[]): string {
+  let out = '';
+  for (let i = 0; i < depth - 1; i++) out += portAlias(`b${i}`, Array(width).fill(`b${i + 1}`));
+  return out + portAlias(`b${depth - 1}`, leaf);
+}
+
+const rdpForwards = (parts: ReturnType<typeof parsePfsense>) =>
+  parts.forwards.filter((f) => f.description === 'RDP remapped');
+
+describe('pfsense: port aliases that expand a lot (fuzz report item 1)', () => {
+  it('an alias listing the next one 100 times, 5 deep, resolves fast to one merged range', () => {
+    const started = Date.now();
+    const parts = parsePfsense(pfWith(aliasBomb(100, 5, ['80']), { port: 'b0' }));
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(rdpForwards(parts).map(row)).toEqual([
+      ['static', 'tcp', '80-80', '192.168.1.50', '3389-3389', null, true, 'RDP remapped', 0],
+    ]);
+  });
+
+  it(`more than ${MAX_ALIAS_RANGES} separate ranges: the public port is unknown, with a warning naming alias and rule`, () => {
+    const even = Array.from({ length: MAX_ALIAS_RANGES + 100 }, (_, i) => String(2 * (i + 1)));
+    const parts = parsePfsense(pfWith(aliasBomb(3, 3, even), { port: 'b0' }));
+    expect(rdpForwards(parts).map(row)).toEqual([
+      ['static', 'tcp', null, '192.168.1.50', '3389-3389', null, true, 'RDP remapped', 0],
+    ]);
+    const w = parts.warnings.find((x) => x.code === 'PFSENSE_ALIAS_TOO_LARGE');
+    expect(w?.where).toBe('nat/rule[4]');
+    expect(w?.message).toMatch(/port alias "b0" expands to more than 4096 separate port ranges/);
+  });
+
+  it('a 65,535-port alias listed port by port gives one range, not 65,535 forwards', () => {
+    const all = Array.from({ length: 65535 }, (_, i) => String(65535 - i));
+    const parts = parsePfsense(pfWith(portAlias('every_port', all), { port: 'every_port' }));
+    expect(rdpForwards(parts).map(row)).toEqual([
+      ['static', 'tcp', '1-65535', '192.168.1.50', '3389-65535', null, true, 'RDP remapped', 0],
+    ]);
+    expect(parts.forwards.length).toBeLessThan(20);
+  });
+
+  it('an alias loop or an entry that is not a port is unresolved, with a warning', () => {
+    const loop = portAlias('a', ['b']) + portAlias('b', ['a']);
+    const looped = parsePfsense(pfWith(loop, { port: 'a' }));
+    expect(rdpForwards(looped)[0]?.externalPort).toBeNull();
+    expect(looped.warnings).toContainEqual(
+      expect.objectContaining({ code: 'PFSENSE_ALIAS_UNRESOLVED', where: 'nat/rule[4]' }),
+    );
+    const bad = parsePfsense(pfWith(portAlias('p', ['80', 'http']), { port: 'p' }));
+    expect(bad.warnings.find((w) => w.where === 'nat/rule[4]')?.message).toMatch(
+      /entry "http" of port alias "p" is not a port/,
+    );
+  });
+});
+
+describe('pfsense: <local-port> (fuzz report item 8)', () => {
+  it('a port alias in local-port is resolved, so the RDP finding is there', async () => {
+    const parts = parsePfsense(pfWith(portAlias('RDP_port', ['3389']), { localPort: 'RDP_port' }));
+    expect(rdpForwards(parts).map(row)).toEqual([
+      ['static', 'tcp', '33389-33389', '192.168.1.50', '3389-3389', null, true, 'RDP remapped', 0],
+    ]);
+    expect(parts.warnings.map((w) => w.code)).not.toContain('PFSENSE_LOCAL_PORT_INVALID');
+    const target = { kind: 'file' as const, address: 'config.xml', adapter: 'pfsense' };
+    const snapshot = partsToSnapshot(parts, target, '2026-01-01T00:00:00Z');
+    const report = buildReport([snapshot], await loadRuleSet(), { now: new Date('2026-01-01T00:00:00Z') });
+    const rdpId = snapshot.forwards.find((f) => f.description === 'RDP remapped')?.id;
+    expect(report.findings.some((f) => f.ruleId === 'BOX-RA-001' && f.forwardId === rdpId)).toBe(true);
+  });
+
+  it('an unreadable local-port is unknown (null) with a warning, not the public port', () => {
+    const parts = parsePfsense(pfWith('', { localPort: 'abc' }));
+    expect(rdpForwards(parts).map(row)).toEqual([
+      ['static', 'tcp', '33389-33389', '192.168.1.50', null, null, true, 'RDP remapped', 0],
+    ]);
+    const w = parts.warnings.find((x) => x.code === 'PFSENSE_LOCAL_PORT_INVALID');
+    expect(w?.where).toBe('nat/rule[4]');
+    expect(w?.message).toMatch(/local port "abc" is not a port/);
+  });
+
+  it('a local-port alias of several separate ports is unknown too', () => {
+    const parts = parsePfsense(pfWith(portAlias('two', ['3389', '5900']), { localPort: 'two' }));
+    expect(rdpForwards(parts)[0]?.internalPort).toBeNull();
+    expect(parts.warnings.find((x) => x.code === 'PFSENSE_LOCAL_PORT_INVALID')?.message).toMatch(
+      /port alias of 2 separate ranges/,
+    );
   });
 });
