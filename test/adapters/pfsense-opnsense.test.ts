@@ -152,10 +152,10 @@ const rdpForwards = (parts: ReturnType<typeof parsePfsense>) =>
   parts.forwards.filter((f) => f.description === 'RDP remapped');
 
 describe('pfsense: port aliases that expand a lot (fuzz report item 1)', () => {
-  it('an alias listing the next one 100 times, 5 deep, resolves fast to one merged range', () => {
-    const started = Date.now();
+  // Without memoised, merged aliases this is 10^8 ranges: a stack overflow (or, narrower, a hang that
+  // the test timeout catches). No timing assertion: speed goals live in bench/.
+  it('an alias listing the next one 100 times, 5 deep, resolves to one merged range', () => {
     const parts = parsePfsense(pfWith(aliasBomb(100, 5, ['80']), { port: 'b0' }));
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(rdpForwards(parts).map(row)).toEqual([
       ['static', 'tcp', '80-80', '192.168.1.50', '3389-3389', null, true, 'RDP remapped', 0],
     ]);
