@@ -457,22 +457,41 @@ function wanPassTo(ctx: Ctx, root: XmlElement, port: number): { wan: boolean; fr
   return { wan: false, from: null };
 }
 
+/** A configured service port, or the default; one that is not 1-65535 is unknown (warned), not NaN. */
+function servicePort(ctx: Ctx, text: string | null, fallback: number, where: string): number | null {
+  if (text === null || text === '') return fallback;
+  const port = /^\d{1,5}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
+  if (port >= 1 && port <= 65535) return port;
+  warn(ctx, 'SERVICE_PORT_INVALID', `port "${text}" is not a port 1-65535; counted as unknown`, where);
+  return null;
+}
+
 function remoteAdmin(ctx: Ctx, root: XmlElement): void {
   const system = childElement(root, 'system');
   const services: RemoteAdminService[] = [];
   const webgui = childElement(system, 'webgui');
   const protocol = (childTextOrNull(webgui, 'protocol') ?? 'https').toLowerCase();
-  const guiPort = Number(childTextOrNull(webgui, 'port') ?? (protocol === 'http' ? 80 : 443));
-  const gui = wanPassTo(ctx, root, guiPort);
+  const guiPort = servicePort(
+    ctx,
+    childTextOrNull(webgui, 'port'),
+    protocol === 'http' ? 80 : 443,
+    'system/webgui',
+  );
+  const gui = guiPort === null ? { wan: null, from: null } : wanPassTo(ctx, root, guiPort);
   services.push({ service: protocol, port: guiPort, wan: gui.wan, restrictedTo: gui.from });
   const ssh = childElement(system, 'ssh');
   const sshOn = isTrue(childText(ssh, 'enable')) || isTrue(childText(ssh, 'enabled'));
   if (sshOn) {
-    const sshPort = Number(childTextOrNull(ssh, 'port') ?? 22);
-    const s = wanPassTo(ctx, root, sshPort);
+    const sshPort = servicePort(ctx, childTextOrNull(ssh, 'port'), 22, 'system/ssh');
+    const s = sshPort === null ? { wan: null, from: null } : wanPassTo(ctx, root, sshPort);
     services.push({ service: 'ssh', port: sshPort, wan: s.wan, restrictedTo: s.from });
   }
-  ctx.parts.remoteAdmin = { enabled: services.some((s) => s.wan === true), services };
+  const enabled = services.some((s) => s.wan === true)
+    ? true
+    : services.every((s) => s.wan === false)
+      ? false
+      : null;
+  ctx.parts.remoteAdmin = { enabled, services };
   ctx.parts.coverage.push(
     cover(
       'remote-admin',

@@ -227,3 +227,15 @@ describe('pfsense: <local-port> (fuzz report item 8)', () => {
     );
   });
 });
+
+describe('pfsense: a service port that is not 1-65535', () => {
+  it('is unknown (warned): the WAN verdict is unknown too, never NaN', () => {
+    const text = fixture('pfsense/config.xml').replace('<webgui>', '<webgui>\n\t\t\t<port>99999</port>');
+    expect(text).toContain('<port>99999</port>');
+    const parts = parsePfsense(text);
+    expect(parts.remoteAdmin?.services[0]).toMatchObject({ port: null, wan: null });
+    expect(parts.warnings).toContainEqual(
+      expect.objectContaining({ code: 'PFSENSE_SERVICE_PORT_INVALID', where: 'system/webgui' }),
+    );
+  });
+});
