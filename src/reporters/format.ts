@@ -12,25 +12,50 @@ function compareText(a: string, b: string): number {
 }
 
 /** The forward a finding is about, when it names one and the snapshot has it. */
-export function forwardOf(report: AuditReport, finding: Finding): PortForward | undefined {
-  if (finding.forwardId === null) return undefined;
-  return report.snapshots[finding.snapshotIndex]?.forwards.find((f) => f.id === finding.forwardId);
+export type ForwardOf = (finding: Finding) => PortForward | undefined;
+
+/**
+ * A `ForwardOf` for one render: an id→forward map per snapshot, built on first use, so a report
+ * with thousands of findings over thousands of forwards stays linear (a scan per finding was
+ * quadratic). Ids repeated in a hand-made snapshot resolve to the first forward, as a scan would.
+ * Built per call, never cached on the report: a caller may change the report between renders.
+ */
+export function forwardIndex(report: AuditReport): ForwardOf {
+  const bySnapshot = new Map<number, Map<string, PortForward>>();
+  return (finding) => {
+    if (finding.forwardId === null) return undefined;
+    let byId = bySnapshot.get(finding.snapshotIndex);
+    if (byId === undefined) {
+      byId = new Map();
+      for (const f of report.snapshots[finding.snapshotIndex]?.forwards ?? []) {
+        if (!byId.has(f.id)) byId.set(f.id, f);
+      }
+      bySnapshot.set(finding.snapshotIndex, byId);
+    }
+    return byId.get(finding.forwardId);
+  };
 }
 
 /**
  * A deterministic order: severity (critical first), box, rule id, public port, forward id.
- * Does not touch the input array.
+ * Each finding's keys are computed once, not in the comparator. Does not touch the input array.
  */
-export function sortFindings<F extends Finding>(report: AuditReport, findings: readonly F[]): F[] {
-  const key = (f: F) => forwardOf(report, f)?.externalPort?.start ?? -1;
-  return [...findings].sort(
+export function sortFindings<F extends Finding>(findings: readonly F[], forwardOf: ForwardOf): F[] {
+  const keyed = findings.map((finding) => ({
+    finding,
+    rank: SEVERITY_RANK[finding.severity],
+    port: forwardOf(finding)?.externalPort?.start ?? -1,
+    forwardId: finding.forwardId ?? '',
+  }));
+  keyed.sort(
     (a, b) =>
-      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
-      a.snapshotIndex - b.snapshotIndex ||
-      compareText(a.ruleId, b.ruleId) ||
-      key(a) - key(b) ||
-      compareText(a.forwardId ?? '', b.forwardId ?? ''),
+      a.rank - b.rank ||
+      a.finding.snapshotIndex - b.finding.snapshotIndex ||
+      compareText(a.finding.ruleId, b.finding.ruleId) ||
+      a.port - b.port ||
+      compareText(a.forwardId, b.forwardId),
   );
+  return keyed.map((k) => k.finding);
 }
 
 /** `104`, `5900-5910`, or the word for unknown. */

@@ -8,7 +8,8 @@ import { SEVERITIES } from '../rules/types.js';
 import {
   boxName,
   exposureParts,
-  forwardOf,
+  type ForwardOf,
+  forwardIndex,
   readVia,
   sortFindings,
   statusLine,
@@ -26,8 +27,8 @@ function tableHead(cells: readonly string[]): string[] {
 }
 
 /** Device and public port cells of a finding (already escaped). */
-function whereCells(report: AuditReport, f: Finding, lang: Lang): [string, string] {
-  const forward = forwardOf(report, f);
+function whereCells(report: AuditReport, forwardOf: ForwardOf, f: Finding, lang: Lang): [string, string] {
+  const forward = forwardOf(f);
   const box = report.snapshots.length > 1 ? ` (${t(lang, 'finding.onBox', { n: f.snapshotIndex + 1 })})` : '';
   if (forward === undefined) {
     const device = f.forwardId === null ? t(lang, 'finding.theBox') : f.forwardId;
@@ -46,6 +47,7 @@ function titleCell(f: Finding, lang: Lang): string {
 
 function findingRows(
   report: AuditReport,
+  forwardOf: ForwardOf,
   findings: readonly Finding[],
   lang: Lang,
   withUnknown: boolean,
@@ -61,7 +63,7 @@ function findingRows(
   ];
   const lines = tableHead(head);
   for (const f of findings) {
-    const [device, port] = whereCells(report, f, lang);
+    const [device, port] = whereCells(report, forwardOf, f, lang);
     const unknown = [...(f.unknown ?? [])].sort().map((u) => unknownFieldWord(u, lang, hasMessage));
     lines.push(
       row([
@@ -82,7 +84,8 @@ function findingRows(
 export function renderMarkdown(report: AuditReport, options: { lang: Lang }): string {
   const { lang } = options;
   const out: string[] = [];
-  const sorted = sortFindings(report, report.findings);
+  const forwardOf = forwardIndex(report);
+  const sorted = sortFindings(report.findings, forwardOf);
   out.push(`# ${md(t(lang, 'report.title', { version: report.tool.version }), 120)}`, '');
 
   out.push(`## ${t(lang, 'section.gateway')}`, '');
@@ -127,13 +130,13 @@ export function renderMarkdown(report: AuditReport, options: { lang: Lang }): st
     if (group.length === 0) continue;
     const word = severityWord(lang, severity);
     out.push(`### ${word.charAt(0).toUpperCase()}${word.slice(1)} (${group.length})`, '');
-    out.push(...findingRows(report, group, lang, false), '');
+    out.push(...findingRows(report, forwardOf, group, lang, false), '');
   }
 
   const inconclusive = sorted.filter((f) => f.status === 'inconclusive');
   if (inconclusive.length > 0) {
     out.push(`## ${t(lang, 'section.inconclusive')} (${inconclusive.length})`, '');
-    out.push(...findingRows(report, inconclusive, lang, true), '');
+    out.push(...findingRows(report, forwardOf, inconclusive, lang, true), '');
   }
 
   const expired = [...report.summary.expiredWaivers].sort((a, b) =>
@@ -149,7 +152,7 @@ export function renderMarkdown(report: AuditReport, options: { lang: Lang }): st
     out.push('');
   }
 
-  const waived = sortFindings(report, report.waived);
+  const waived = sortFindings(report.waived, forwardOf);
   if (waived.length > 0) {
     out.push(`## ${t(lang, 'section.waived')} (${waived.length})`, '');
     out.push(
@@ -163,7 +166,7 @@ export function renderMarkdown(report: AuditReport, options: { lang: Lang }): st
       ]),
     );
     for (const f of waived) {
-      const [device, port] = whereCells(report, f, lang);
+      const [device, port] = whereCells(report, forwardOf, f, lang);
       const until = t(lang, 'waiver.until', { date: f.waiver.expires });
       out.push(
         row([

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { coverageReason, type Lang } from '../i18n/index.js';
 import type { AuditReport, Finding, Rule, Severity, WaivedFinding } from '../rules/types.js';
-import { exposure, forwardOf, SEVERITY_RANK, sortFindings, statusLine } from './format.js';
+import { exposure, type ForwardOf, forwardIndex, SEVERITY_RANK, sortFindings, statusLine } from './format.js';
 import { renderJson } from './json.js';
 import { markdownText, safeLine } from './sanitize.js';
 
@@ -113,11 +113,12 @@ function descriptor(
 
 function result(
   report: AuditReport,
+  forwardOf: ForwardOf,
   f: Finding | WaivedFinding,
   ruleIndex: number,
   lang: Lang,
 ): Record<string, unknown> {
-  const forward = forwardOf(report, f);
+  const forward = forwardOf(f);
   const snapshot = report.snapshots[f.snapshotIndex];
   const target = snapshot?.target.address ?? '';
   const inconclusive = f.status === 'inconclusive';
@@ -165,20 +166,25 @@ function result(
 /** Render an audit report as a SARIF 2.1.0 log (pretty JSON, trailing newline). */
 export function renderSarif(report: AuditReport, options: { lang: Lang; rules: readonly Rule[] }): string {
   const { lang } = options;
-  const all = [...sortFindings(report, report.findings), ...sortFindings(report, report.waived)];
+  const forwardOf = forwardIndex(report);
+  const all = [...sortFindings(report.findings, forwardOf), ...sortFindings(report.waived, forwardOf)];
+  // Every lookup below is a map built once: thousands of findings must not mean a scan each.
   const byRule = new Map<string, Finding[]>();
-  for (const f of all) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+  for (const f of all) {
+    const group = byRule.get(f.ruleId);
+    if (group) group.push(f);
+    else byRule.set(f.ruleId, [f]);
+  }
   const ruleIds = [...byRule.keys()].sort();
+  const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
+  // First definition wins when a rule id repeats, as a scan would.
+  const ruleById = new Map<string, Rule>();
+  for (const r of options.rules) if (!ruleById.has(r.id)) ruleById.set(r.id, r);
   const rules = ruleIds.map((id) => {
     const findings = [...(byRule.get(id) ?? [])].sort(
       (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],
     );
-    return descriptor(
-      id,
-      findings,
-      options.rules.find((r) => r.id === id),
-      lang,
-    );
+    return descriptor(id, findings, ruleById.get(id), lang);
   });
   const notifications = report.snapshots.flatMap((s, i) =>
     s.coverage
@@ -209,7 +215,7 @@ export function renderSarif(report: AuditReport, options: { lang: Lang; rules: r
         invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
         language: lang === 'fr' ? 'fr-FR' : 'en-US',
         columnKind: 'unicodeCodePoints',
-        results: all.map((f) => result(report, f, ruleIds.indexOf(f.ruleId), lang)),
+        results: all.map((f) => result(report, forwardOf, f, ruleIndex.get(f.ruleId) ?? -1, lang)),
         properties: {
           schemaVersion: report.schemaVersion,
           summary: {

@@ -10,7 +10,8 @@ import {
   boxName,
   countsBySeverity,
   exposure,
-  forwardOf,
+  type ForwardOf,
+  forwardIndex,
   readVia,
   sortFindings,
   statusLine,
@@ -77,8 +78,8 @@ const STYLE_BOLD = ANSI.bold;
 const STYLE_LOUD = ANSI.bold + ANSI.red;
 
 /** Where a finding is: the exposure line, the forward id when it is not in the snapshot, or the box. */
-function where(report: AuditReport, finding: Finding, lang: Lang): string {
-  const forward = forwardOf(report, finding);
+function where(report: AuditReport, forwardOf: ForwardOf, finding: Finding, lang: Lang): string {
+  const forward = forwardOf(finding);
   const base =
     forward !== undefined
       ? exposure(forward, lang)
@@ -120,10 +121,16 @@ export function snapshotFacts(w: TextWriter, snapshot: Snapshot, lang: Lang): vo
   w.line(`${w.label('header.forwardsRead')}${snapshot.forwards.length}`);
 }
 
-function findingBlock(w: TextWriter, report: AuditReport, f: Finding, bullet: string): void {
+function findingBlock(
+  w: TextWriter,
+  report: AuditReport,
+  forwardOf: ForwardOf,
+  f: Finding,
+  bullet: string,
+): void {
   const { lang } = w.options;
   w.line(`  ${bullet} ${w.paint(STYLE_BOLD, titleLine(f, lang))}`);
-  w.line(`    ${w.label('finding.device')}${where(report, f, lang)}`);
+  w.line(`    ${w.label('finding.device')}${where(report, forwardOf, f, lang)}`);
   if (f.status === 'inconclusive' && f.unknown !== undefined && f.unknown.length > 0) {
     const words = [...f.unknown].sort().map((u) => unknownFieldWord(u, lang, hasMessage));
     w.line(`    ${w.label('finding.unknown')}${words.join(', ')}`);
@@ -138,7 +145,7 @@ function findingBlock(w: TextWriter, report: AuditReport, f: Finding, bullet: st
   }
 }
 
-function findingsSection(w: TextWriter, report: AuditReport, failing: Finding[]): void {
+function findingsSection(w: TextWriter, report: AuditReport, forwardOf: ForwardOf, failing: Finding[]): void {
   const { lang } = w.options;
   w.heading(w.t('section.findings'));
   if (failing.length === 0) {
@@ -156,7 +163,7 @@ function findingsSection(w: TextWriter, report: AuditReport, failing: Finding[])
     w.line(
       w.paint(SEVERITY_STYLE[severity], `${severityWord(lang, severity).toUpperCase()} (${group.length})`),
     );
-    for (const f of group) findingBlock(w, report, f, '*');
+    for (const f of group) findingBlock(w, report, forwardOf, f, '*');
   }
 }
 
@@ -165,7 +172,12 @@ function findingsSection(w: TextWriter, report: AuditReport, failing: Finding[])
  * unknown can be undecided for dozens of port rules, and their fail messages would assert what is
  * not known. So: where, what was unknown, and which exposures it could be.
  */
-function inconclusiveSection(w: TextWriter, report: AuditReport, inconclusive: Finding[]): void {
+function inconclusiveSection(
+  w: TextWriter,
+  report: AuditReport,
+  forwardOf: ForwardOf,
+  inconclusive: Finding[],
+): void {
   if (inconclusive.length === 0) return;
   const { lang } = w.options;
   w.heading(`${w.t('section.inconclusive')} (${inconclusive.length})`, ANSI.bold + ANSI.yellow);
@@ -184,7 +196,7 @@ function inconclusiveSection(w: TextWriter, report: AuditReport, inconclusive: F
     if (first.forwardId === null) {
       w.line(`  ? ${w.paint(STYLE_BOLD, titleLine(first, lang))}`);
     } else {
-      w.line(`  ? ${w.paint(STYLE_BOLD, where(report, first, lang))}`);
+      w.line(`  ? ${w.paint(STYLE_BOLD, where(report, forwardOf, first, lang))}`);
       const titles = group.slice(0, MAX_TITLES).map((f) => titleLine(f, lang));
       const more = group.length > MAX_TITLES ? ` (+${group.length - MAX_TITLES})` : '';
       w.line(`    ${w.label('finding.couldBe')}${titles.join('; ')}${more}`);
@@ -196,13 +208,18 @@ function inconclusiveSection(w: TextWriter, report: AuditReport, inconclusive: F
   }
 }
 
-function waivedSection(w: TextWriter, report: AuditReport, waived: WaivedFinding[]): void {
+function waivedSection(
+  w: TextWriter,
+  report: AuditReport,
+  forwardOf: ForwardOf,
+  waived: WaivedFinding[],
+): void {
   if (waived.length === 0) return;
   const { lang } = w.options;
   w.heading(`${w.t('section.waived')} (${waived.length})`);
   for (const f of waived) {
     w.line(`  - ${titleLine(f, lang)} (${severityWord(lang, f.severity)})`);
-    w.line(`    ${w.label('finding.device')}${where(report, f, lang)}`);
+    w.line(`    ${w.label('finding.device')}${where(report, forwardOf, f, lang)}`);
     const until = w.t('waiver.until', { date: safeLine(f.waiver.expires, 40) });
     w.line(`    ${w.label('waiver.reason')}${safeLine(f.waiver.reason, 300)}; ${until}`);
   }
@@ -290,20 +307,23 @@ export function summaryLines(report: AuditReport, lang: Lang): SummaryLine[] {
 /** Render an audit report as plain text (see docs/output.md). */
 export function renderText(report: AuditReport, options: TextOptions): string {
   const w = new TextWriter(options);
-  const sorted = sortFindings(report, report.findings);
+  const forwardOf = forwardIndex(report);
+  const sorted = sortFindings(report.findings, forwardOf);
   header(w, report);
   findingsSection(
     w,
     report,
+    forwardOf,
     sorted.filter((f) => f.status === 'fail'),
   );
   inconclusiveSection(
     w,
     report,
+    forwardOf,
     sorted.filter((f) => f.status === 'inconclusive'),
   );
   expiredSection(w, report);
-  waivedSection(w, report, sortFindings(report, report.waived));
+  waivedSection(w, report, forwardOf, sortFindings(report.waived, forwardOf));
   coverageSection(w, report.snapshots);
   warningsSection(w, report.snapshots);
   w.heading(w.t('section.summary'));

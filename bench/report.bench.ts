@@ -1,0 +1,62 @@
+/**
+ * Rendering cost of a big report: N RDP forwards with one critical finding each (the doctor's-office
+ * fixture scaled up), rendered in every format, at N and N/2. Rendering must stay linear in the
+ * findings: the time ratio N vs N/2 should be near 2 (it was 3 to 4 when the forward lookup was a
+ * scan per finding, and 40,000 findings took ~30 s in text). Usage: `node bench/run.mjs report`;
+ * another N: `node .bench-out/report.bench.mjs 80000` after that.
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { PortForward } from '../src/model/types.js';
+import { type ReportFormat, render } from '../src/reporters/index.js';
+import type { AuditReport, Finding } from '../src/rules/types.js';
+
+const N = Number(process.argv[2] ?? 40_000);
+const FORMATS: ReportFormat[] = ['json', 'text', 'markdown', 'sarif'];
+const fixture = readFileSync('test/fixtures/reports/doctor-office.report.json', 'utf8');
+
+function bigReport(n: number): AuditReport {
+  const r = JSON.parse(fixture) as AuditReport;
+  const snapshot = r.snapshots[0]!;
+  const forwardTemplate = snapshot.forwards[0]!;
+  const findingTemplate = r.findings[0]!;
+  const forwards: PortForward[] = [];
+  const findings: Finding[] = [];
+  for (let i = 0; i < n; i++) {
+    const port = 1_024 + ((i * 7_919) % 60_000);
+    forwards.push({
+      ...forwardTemplate,
+      id: `fwd-${i}`,
+      externalPort: { start: port, end: port },
+      internalHost: `10.${(i >> 8) & 255}.${i & 255}.1`,
+      internalPort: { start: 3389, end: 3389 },
+      description: `host-${i}`,
+    });
+    findings.push({ ...findingTemplate, ruleId: 'BOX-RA-001', forwardId: `fwd-${(i * 3_001) % n}` });
+  }
+  snapshot.forwards = forwards;
+  r.findings = findings;
+  r.summary.forwardsChecked = n;
+  return r;
+}
+
+/** Best of three runs, in ms. */
+function time(report: AuditReport, format: ReportFormat): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let run = 0; run < 3; run++) {
+    const t0 = performance.now();
+    render(report, { format, lang: 'en' });
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
+const half = bigReport(N / 2);
+const full = bigReport(N);
+console.log(`${N} findings over ${N} forwards (best of 3); ratio = time(N) / time(N/2)`);
+for (const format of FORMATS) {
+  const a = time(half, format);
+  const b = time(full, format);
+  console.log(`${format.padEnd(9)} ${b.toFixed(0).padStart(7)} ms   ratio ${(b / a).toFixed(2)}`);
+}
+console.log('goal: linear (ratio ~2), every format well under 2 s at 40,000 findings');
