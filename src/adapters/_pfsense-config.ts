@@ -10,6 +10,7 @@ import { isRfc1918 } from '../model/addresses.js';
 import type { ForwardInput } from '../model/forward.js';
 import { parsePortRange } from '../model/forward.js';
 import type { PortRange, Protocol, RemoteAdminService } from '../model/types.js';
+import { mergeRanges } from '../rules/ports.js';
 import {
   ALL_PORTS,
   type ConfigParts,
@@ -87,18 +88,6 @@ const MAX_ALIAS_DEPTH = 5;
 type AliasPorts =
   | { ranges: PortRange[] }
   | { code: 'ALIAS_UNRESOLVED' | 'ALIAS_TOO_LARGE'; message: string; depthBound: boolean };
-
-/** Sorted union of ranges: overlapping or adjacent ranges become one ("80 81 82" → 80-82). */
-export function mergeRanges(ranges: readonly PortRange[]): PortRange[] {
-  const sorted = [...ranges].sort((a, b) => a.start - b.start || a.end - b.end);
-  const out: PortRange[] = [];
-  for (const r of sorted) {
-    const last = out[out.length - 1];
-    if (last && r.start <= last.end + 1) last.end = Math.max(last.end, r.end);
-    else out.push({ start: r.start, end: r.end });
-  }
-  return out;
-}
 
 const tooLarge = (name: string): AliasPorts => ({
   code: 'ALIAS_TOO_LARGE',
