@@ -73,7 +73,7 @@ describe('rules validate', () => {
 describe('audit --rules with a broken file', () => {
   for (const [name, file, pointer] of [
     ['rule (in define)', BROKEN_DEFINE, 'broken-define.json: /define/0/match/forward/ports/0 '],
-    ['override', BROKEN_CONFIG, 'broken-config.json: /rules/BOX-RA-004 '],
+    ['override', BROKEN_CONFIG, 'broken-config.json: /rules/BOX-RA-004/severity must be one of '],
   ] as const) {
     it(`a broken ${name}: exit 2 with \`file: /pointer message\`, before any request reaches the box`, async () => {
       const before = sim.requests.length;
