@@ -9,6 +9,7 @@ import { BoxauditError, isBoxauditError } from '../errors.js';
 import { isRfc1918 } from '../model/addresses.js';
 import type { ForwardInput } from '../model/forward.js';
 import { parsePortRange } from '../model/forward.js';
+import { remoteAdminOf } from '../model/remote-admin.js';
 import type { PortRange, Protocol, RemoteAdminService } from '../model/types.js';
 import { mergeRanges } from '../rules/ports.js';
 import {
@@ -475,12 +476,7 @@ function remoteAdmin(ctx: Ctx, root: XmlElement): void {
     const s = sshPort === null ? { wan: null, from: null } : wanPassTo(ctx, root, sshPort);
     services.push({ service: 'ssh', port: sshPort, wan: s.wan, restrictedTo: s.from });
   }
-  const enabled = services.some((s) => s.wan === true)
-    ? true
-    : services.every((s) => s.wan === false)
-      ? false
-      : null;
-  ctx.parts.remoteAdmin = { enabled, services };
+  ctx.parts.remoteAdmin = remoteAdminOf(services);
   ctx.parts.coverage.push(
     cover(
       'remote-admin',

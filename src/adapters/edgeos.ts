@@ -8,6 +8,7 @@ import { BoxauditError } from '../errors.js';
 import { isRfc1918 } from '../model/addresses.js';
 import type { ForwardInput } from '../model/forward.js';
 import { parsePortRange } from '../model/forward.js';
+import { remoteAdminOf } from '../model/remote-admin.js';
 import type { PortRange, Protocol, RemoteAdminService, Snapshot } from '../model/types.js';
 import {
   ALL_PORTS,
@@ -257,14 +258,7 @@ export function vyattaRemoteAdmin(
       valuesAt(lines, ['service', 'telnet', 'listen-address']),
     );
   }
-  parts.remoteAdmin = {
-    enabled: services.some((s) => s.wan === true)
-      ? true
-      : services.every((s) => s.wan === false)
-        ? false
-        : null,
-    services,
-  };
+  parts.remoteAdmin = remoteAdminOf(services);
   parts.coverage.push(
     cover(
       'remote-admin',

@@ -12,6 +12,7 @@ import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError, isBoxauditError } from '../errors.js';
 import { type ForwardInput, parsePortRange, parseProtocols, withIds } from '../model/forward.js';
 import { emptyGatewayInfo } from '../model/gateway.js';
+import { remoteAdminOf } from '../model/remote-admin.js';
 import type { CoverageItem, GatewayInfo, RemoteAdminService, Snapshot, Warning } from '../model/types.js';
 import { rawRequest, type TlsPin, tlsFrom } from './_digest.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
@@ -706,14 +707,7 @@ export async function collectOpenwrtUbus(target: CollectTarget, ctx: CollectCont
         mappingCount: upnpForwards ? upnpForwards.length : null,
         igdVersion: null,
       },
-      remoteAdmin: {
-        enabled: services.some((s) => s.wan === true)
-          ? true
-          : services.every((s) => s.wan === false)
-            ? false
-            : null,
-        services,
-      },
+      remoteAdmin: remoteAdminOf(services),
       lanPrefixes: null,
       coverage,
       warnings,

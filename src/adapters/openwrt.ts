@@ -7,6 +7,7 @@
 import { BoxauditError } from '../errors.js';
 import type { ForwardInput } from '../model/forward.js';
 import { parsePortRange } from '../model/forward.js';
+import { remoteAdminOf } from '../model/remote-admin.js';
 import type { PortRange, RemoteAdminService, Snapshot } from '../model/types.js';
 import {
   ALL_PORTS,
@@ -411,9 +412,7 @@ function remoteAdmin(sections: UciSection[], parts: ConfigParts, wan: Set<string
       : { wan: c.lanOnly ? false : null, restrictedTo: null };
     services.push({ service: c.service, port: c.port, wan: e.wan, restrictedTo: e.restrictedTo });
   }
-  const anyWan = services.some((s) => s.wan === true);
-  const allClosed = services.every((s) => s.wan === false);
-  parts.remoteAdmin = { enabled: anyWan ? true : allClosed ? false : null, services };
+  parts.remoteAdmin = remoteAdminOf(services);
   parts.coverage.push(
     cover(
       'remote-admin',

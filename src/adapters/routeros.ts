@@ -8,6 +8,7 @@ import { BoxauditError } from '../errors.js';
 import { isRfc1918 } from '../model/addresses.js';
 import type { ForwardInput } from '../model/forward.js';
 import { parsePortRange } from '../model/forward.js';
+import { remoteAdminOf } from '../model/remote-admin.js';
 import type { ForwardSource, Protocol, RemoteAdminService, Snapshot } from '../model/types.js';
 import {
   ALL_PORTS,
@@ -347,10 +348,7 @@ export function remoteAdmin(
     const verdict = allPrivate ? false : wanInputVerdict(filter, s.port);
     out.push({ service: name, port: s.port, wan: verdict, restrictedTo: restricted ? s.address : null });
   }
-  parts.remoteAdmin = {
-    enabled: out.some((s) => s.wan === true) ? true : out.every((s) => s.wan === false) ? false : null,
-    services: out,
-  };
+  parts.remoteAdmin = remoteAdminOf(out);
   parts.coverage.push(
     cover(
       'remote-admin',
