@@ -8,7 +8,7 @@
 import { BoxauditError, isBoxauditError } from '../errors.js';
 import { isRfc1918 } from '../model/addresses.js';
 import type { ForwardInput } from '../model/forward.js';
-import { parsePortRange } from '../model/forward.js';
+import { parsePortRange, parseServicePort } from '../model/forward.js';
 import { remoteAdminOf } from '../model/remote-admin.js';
 import type { PortRange, Protocol, RemoteAdminService } from '../model/types.js';
 import { mergeRanges } from '../rules/ports.js';
@@ -450,8 +450,8 @@ function wanPassTo(ctx: Ctx, root: XmlElement, port: number): { wan: boolean; fr
 /** A configured service port, or the default; one that is not 1-65535 is unknown (warned), not NaN. */
 function servicePort(ctx: Ctx, text: string | null, fallback: number, where: string): number | null {
   if (text === null || text === '') return fallback;
-  const port = /^\d{1,5}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
-  if (port >= 1 && port <= 65535) return port;
+  const port = parseServicePort(text);
+  if (port !== null) return port;
   warn(ctx, 'SERVICE_PORT_INVALID', `port "${text}" is not a port 1-65535; counted as unknown`, where);
   return null;
 }

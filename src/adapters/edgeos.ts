@@ -7,7 +7,7 @@
 import { BoxauditError } from '../errors.js';
 import { isRfc1918 } from '../model/addresses.js';
 import type { ForwardInput } from '../model/forward.js';
-import { parsePortRange } from '../model/forward.js';
+import { parsePortRange, parseServicePort } from '../model/forward.js';
 import { remoteAdminOf } from '../model/remote-admin.js';
 import type { PortRange, Protocol, RemoteAdminService, Snapshot } from '../model/types.js';
 import {
@@ -216,8 +216,8 @@ export function vyattaRemoteAdmin(
   const portAt = (path: string[], fallback: number): number | null => {
     const text = valuesAt(lines, path)?.[0];
     if (text === undefined) return fallback;
-    const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
-    if (port >= 1 && port <= 65535) return port;
+    const port = parseServicePort(text);
+    if (port !== null) return port;
     parts.warnings.push({
       code: 'VYATTA_SERVICE_PORT_INVALID',
       message: `${path.join(' ')} "${text}" is not a port 1-65535; counted as unknown`,

@@ -15,6 +15,13 @@ export function parsePortRange(value: string | number | null | undefined): PortR
   return { start, end };
 }
 
+/** A service's configured port ("22"): an integer 1-65535, else null (never NaN or 99999). */
+export function parseServicePort(text: string): number | null {
+  const t = text.trim();
+  const port = /^\d{1,5}$/.test(t) ? Number(t) : 0;
+  return port >= 1 && port <= 65535 ? port : null;
+}
+
 /** "tcp", "TCP", "udp", "tcp udp", "tcpudp", "both", "all" → the protocols it covers; unknown → []. */
 export function parseProtocols(value: string | null | undefined): Protocol[] {
   const text = String(value ?? '')
