@@ -241,13 +241,14 @@ function pushRule(
   const local = localGiven ? resolveLocalPort(ctx, r.localPort!, r.where) : null;
   for (const protocol of r.protocols) {
     for (const ext of r.ports ?? (isDmz ? [ALL_PORTS] : [null])) {
-      const internal = ext ? (local ? shiftRange(ext, local.start) : { ...ext }) : local;
+      const internal =
+        !ext || (localGiven && local === null) ? local : local ? shiftRange(ext, local.start) : { ...ext };
       const f: ForwardInput = {
         source: isDmz ? 'dmz' : 'static',
         protocol,
         externalPort: ext ? { ...ext } : null,
         internalHost: r.target,
-        internalPort: localGiven && local === null ? null : internal,
+        internalPort: internal,
         remoteHost: r.remoteHost,
         enabled: r.enabled,
         description: r.description,
