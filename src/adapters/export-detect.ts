@@ -117,27 +117,22 @@ function snapshotsOfDump(text: string, where: string): Snapshot[] {
   } catch (cause) {
     throw new BoxauditError('BOXAUDIT_INPUT_INVALID', `${where}: not valid JSON`, { cause });
   }
-  const problems = schemaErrorsOfDump(doc, where);
+  const schemaProblems = schemaErrorsOfDump(doc, where);
+  const problems =
+    schemaProblems.length > 0
+      ? schemaProblems
+      : reversedRanges((doc as { snapshots: Snapshot[] }).snapshots, where);
   if (problems.length > 0) {
     const shown = problems.slice(0, MAX_LISTED_PROBLEMS);
     const more = problems.length - shown.length;
+    const against = schemaProblems.length > 0 ? ' (schema/dump.schema.json)' : '';
     throw new BoxauditError(
       'BOXAUDIT_INPUT_INVALID',
-      `${where} is not a valid boxaudit dump (schema/dump.schema.json):\n${shown.join('\n')}${more > 0 ? `\n… and ${more} more` : ''}`,
+      `${where} is not a valid boxaudit dump${against}:\n${shown.join('\n')}${more > 0 ? `\n… and ${more} more` : ''}`,
       { details: { problems } },
     );
   }
   const { snapshots } = doc as { snapshots: Snapshot[] };
-  const reversed = reversedRanges(snapshots, where);
-  if (reversed.length > 0) {
-    throw new BoxauditError(
-      'BOXAUDIT_INPUT_INVALID',
-      `${where} is not a valid boxaudit dump:\n${reversed.join('\n')}`,
-      {
-        details: { problems: reversed },
-      },
-    );
-  }
   // Valid, but nothing was read: auditing it would say "clean" about no box at all.
   if (snapshots.length === 0) throw invalid(`${where}: the dump holds no snapshot (no box was read)`);
   return snapshots;
@@ -168,9 +163,13 @@ function reversedRanges(snapshots: Snapshot[], where: string): string[] {
  *   BOXAUDIT_USAGE for an unknown vendor id.
  */
 export function parseExport(text: string, options: { vendor?: string; fileName?: string } = {}): Snapshot {
+  const clean = normalizeText(text);
+  return parseNormalized(clean, options, resolveVendor(clean, options));
+}
+
+/** One exported configuration, its text already normalised and its format already known. */
+function parseNormalized(text: string, options: { fileName?: string }, vendor: string): Snapshot {
   const where = options.fileName ?? '(text)';
-  text = normalizeText(text);
-  const vendor = resolveVendor(text, options);
   if (vendor === 'dump') {
     throw new BoxauditError(
       'BOXAUDIT_USAGE',
@@ -227,7 +226,7 @@ export function parseExportSnapshots(
   const clean = normalizeText(text);
   const vendor = resolveVendor(clean, options);
   if (vendor === 'dump') return snapshotsOfDump(clean, options.fileName ?? '(text)');
-  return [parseExport(clean, { ...options, vendor })];
+  return [parseNormalized(clean, options, vendor)];
 }
 
 /**
