@@ -7,10 +7,14 @@ import { open } from 'node:fs/promises';
 import { abortError, BoxauditError } from './errors.js';
 
 const CHUNK = 64 * 1024;
+/** Keys, certificates and known_hosts files: far larger is not one (and may be /dev/zero). */
+export const MAX_KEY_FILE_BYTES = 1024 * 1024;
 
 /**
  * @throws BoxauditError BOXAUDIT_NOT_FOUND (missing or unreadable, with the system's reason),
- *   BOXAUDIT_INPUT_INVALID (a directory, device or pipe), BOXAUDIT_TOO_LARGE, BOXAUDIT_ABORTED.
+ *   BOXAUDIT_INPUT_INVALID (a directory, device or pipe), BOXAUDIT_TOO_LARGE, BOXAUDIT_ABORTED. Except
+ *   when aborted, `details.reason` says why in a few words, and `details.errno` is the system's code
+ *   when there is one, for callers that word the error their own way.
  */
 export async function readBoundedFile(path: string, maxBytes: number, signal?: AbortSignal): Promise<Buffer> {
   if (signal?.aborted) throw abortError(signal, `reading ${path}`);
@@ -18,13 +22,14 @@ export async function readBoundedFile(path: string, maxBytes: number, signal?: A
   try {
     handle = await open(path, 'r');
   } catch (cause) {
-    throw new BoxauditError('BOXAUDIT_NOT_FOUND', `${path}: cannot read (${reason(cause)})`, { cause });
+    throw unreadable(path, cause);
   }
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) {
       const kind = stats.isDirectory() ? 'a directory' : 'a device, pipe or socket';
-      throw new BoxauditError('BOXAUDIT_INPUT_INVALID', `${path}: not a regular file (${kind})`);
+      const why = `not a regular file (${kind})`;
+      throw new BoxauditError('BOXAUDIT_INPUT_INVALID', `${path}: ${why}`, { details: { reason: why } });
     }
     if (stats.size > maxBytes) throw tooLarge(path, `${stats.size} bytes`, maxBytes);
     const chunks: Buffer[] = [];
@@ -41,26 +46,41 @@ export async function readBoundedFile(path: string, maxBytes: number, signal?: A
     return Buffer.concat(chunks, total);
   } catch (error) {
     if (error instanceof BoxauditError) throw error;
-    throw new BoxauditError('BOXAUDIT_NOT_FOUND', `${path}: cannot read (${reason(error)})`, {
-      cause: error,
-    });
+    throw unreadable(path, error);
   } finally {
     await handle.close().catch(() => {});
   }
 }
 
 function tooLarge(path: string, size: string, maxBytes: number): BoxauditError {
-  return new BoxauditError('BOXAUDIT_TOO_LARGE', `${path}: ${size}; the limit is ${maxBytes} bytes`);
+  const why = `${size}; the limit is ${maxBytes} bytes`;
+  return new BoxauditError('BOXAUDIT_TOO_LARGE', `${path}: ${why}`, { details: { reason: why } });
 }
 
-function reason(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  const known: Record<string, string> = {
-    ENOENT: 'no such file',
-    EACCES: 'permission denied',
-    EPERM: 'permission denied',
-    EISDIR: 'a directory',
-  };
-  if (e?.code === undefined) return String(e?.message ?? error);
-  return known[e.code] ? `${known[e.code]}, ${e.code}` : e.code;
+const ERRNO_WORDS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'a directory',
+};
+
+function unreadable(path: string, error: unknown): BoxauditError {
+  const errno = (error as NodeJS.ErrnoException)?.code;
+  const why =
+    errno === undefined
+      ? String((error as Error)?.message ?? error)
+      : ERRNO_WORDS[errno]
+        ? `${ERRNO_WORDS[errno]}, ${errno}`
+        : errno;
+  return new BoxauditError('BOXAUDIT_NOT_FOUND', `${path}: cannot read (${why})`, {
+    cause: error,
+    details: errno === undefined ? { reason: why } : { reason: why, errno },
+  });
+}
+
+/** The short reason of a failed {@link readBoundedFile}: the system's code when there is one. */
+export function readFailure(error: unknown): string {
+  const details = (error as BoxauditError)?.details ?? {};
+  const why = details.errno ?? details.reason;
+  return typeof why === 'string' ? why : String((error as Error)?.message ?? error);
 }

@@ -8,12 +8,12 @@
  * - Secrets (password, key, passphrase) never appear in errors or logs.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import ssh2, { type ConnectConfig, type Client as SshClient } from 'ssh2';
 import { abortError, BoxauditError } from '../errors.js';
 import type { Snapshot } from '../model/types.js';
+import { MAX_KEY_FILE_BYTES, readBoundedFile, readFailure } from '../read-file.js';
 import { type ConfigParts, partsToSnapshot } from './_config-parts.js';
 import type { CollectContext, CollectTarget } from './types.js';
 
@@ -262,12 +262,14 @@ async function loadKnownHosts(policy: HostKeyPolicy, ctx: string): Promise<strin
   const explicit = policy.knownHostsFile;
   const path = explicit ?? join(homedir(), '.ssh', 'known_hosts');
   try {
-    return await readFile(path, 'utf8');
+    return (await readBoundedFile(path, MAX_KEY_FILE_BYTES)).toString('utf8');
   } catch (cause) {
     if (explicit !== undefined) {
-      throw new BoxauditError('BOXAUDIT_HOST_KEY', `${ctx}: cannot read known_hosts file ${explicit}`, {
-        cause,
-      });
+      throw new BoxauditError(
+        'BOXAUDIT_HOST_KEY',
+        `${ctx}: cannot read known_hosts file ${explicit} (${readFailure(cause)})`,
+        { cause },
+      );
     }
     return null;
   }
@@ -277,11 +279,11 @@ async function loadPrivateKey(options: SshConnectOptions, ctx: string): Promise<
   let key = options.privateKey;
   if (key === undefined && options.identityFile !== undefined) {
     try {
-      key = await readFile(options.identityFile);
+      key = await readBoundedFile(options.identityFile, MAX_KEY_FILE_BYTES);
     } catch (cause) {
       throw new BoxauditError(
         'BOXAUDIT_AUTH_FAILED',
-        `${ctx}: cannot read identity file ${options.identityFile}`,
+        `${ctx}: cannot read identity file ${options.identityFile} (${readFailure(cause)})`,
         {
           cause,
         },

@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { normalizeFingerprint } from '../adapters/_request.js';
 import { loadAdapter } from '../adapters/registry.js';
 import type { Credentials } from '../adapters/types.js';
@@ -7,6 +6,7 @@ import type { AuditTarget, CollectOptions } from '../collect.js';
 import type { AdapterSuggestion } from '../detect.js';
 import { BoxauditError } from '../errors.js';
 import { beyondUpnp } from '../i18n/index.js';
+import { MAX_KEY_FILE_BYTES, readBoundedFile, readFailure } from '../read-file.js';
 import { intOption, type ParsedOptions } from './args.js';
 import { freeboxTokenPath } from './config-dir.js';
 import type { CliContext } from './context.js';
@@ -124,12 +124,11 @@ async function resolveTls(options: ParsedOptions): Promise<{ tlsFingerprint?: st
   if (caFile !== undefined) {
     let pem: string;
     try {
-      pem = await readFile(caFile, 'utf8');
+      pem = (await readBoundedFile(caFile, MAX_KEY_FILE_BYTES)).toString('utf8');
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
       throw new BoxauditError(
         'BOXAUDIT_USAGE',
-        `--tls-ca ${caFile}: cannot read the CA file${code ? ` (${code})` : ''}`,
+        `--tls-ca ${caFile}: cannot read the CA file (${readFailure(error)})`,
         { cause: error },
       );
     }
@@ -164,11 +163,13 @@ async function resolveCredentials(options: ParsedOptions, ctx: CliContext): Prom
   if (ctx.env[ENV.token]) credentials.token = ctx.env[ENV.token];
   if (options.identity !== undefined) {
     try {
-      credentials.privateKey = await readFile(options.identity);
+      credentials.privateKey = await readBoundedFile(options.identity, MAX_KEY_FILE_BYTES);
     } catch (error) {
-      throw new BoxauditError('BOXAUDIT_USAGE', `--identity ${options.identity}: cannot read the key file`, {
-        cause: error,
-      });
+      throw new BoxauditError(
+        'BOXAUDIT_USAGE',
+        `--identity ${options.identity}: cannot read the key file (${readFailure(error)})`,
+        { cause: error },
+      );
     }
     if (ctx.env[ENV.passphrase]) credentials.passphrase = ctx.env[ENV.passphrase];
   }

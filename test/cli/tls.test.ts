@@ -143,6 +143,12 @@ describe('bad TLS flags are usage errors (exit 2), before any connection', () =>
     const r2 = await runCli(['dump', '--vendor', 'openwrt-ubus', '--host', host, '--tls-ca', notPem]);
     expect(r2.code).toBe(2);
     expect(r2.stderr).toContain(`--tls-ca ${notPem}: not a PEM certificate file`);
+    // A device is refused unread (reading /dev/zero never ends).
+    const r3 = await runCli(['audit', '--vendor', 'openwrt-ubus', '--host', host, '--tls-ca', '/dev/zero']);
+    expect(r3.code).toBe(2);
+    expect(r3.stderr).toContain(
+      '--tls-ca /dev/zero: cannot read the CA file (not a regular file (a device, pipe or socket))',
+    );
   });
 
   it('with a target that is not an https vendor', async () => {
