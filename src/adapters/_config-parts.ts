@@ -4,6 +4,7 @@
  */
 import { type ForwardInput, parsePortRange, withIds } from '../model/forward.js';
 import { emptyGatewayInfo } from '../model/gateway.js';
+import { remoteAdminOf } from '../model/remote-admin.js';
 import type {
   CoverageItem,
   DmzState,
@@ -146,6 +147,52 @@ export function protocolsOf(values: string[]): Protocol[] {
     }
   }
   return [...out].sort();
+}
+
+/**
+ * Protocols of a rule, failing closed: a value the parser does not know keeps the forward as both tcp
+ * and udp (never dropped) and adds a `PROTOCOL_UNKNOWN` warning naming the value and where it was.
+ * An absent value (`undefined`/`null`/empty) is treated the same way: an unknown protocol is not "none".
+ */
+export function protocolsOrBoth(
+  value: string | null | undefined,
+  where: string,
+  warnings: Warning[],
+): Protocol[] {
+  const found = value === null || value === undefined ? [] : protocolsOf([value]);
+  if (found.length > 0) return found;
+  warnings.push({
+    code: 'PROTOCOL_UNKNOWN',
+    message: `protocol ${value === null || value === undefined || value === '' ? '(none given)' : JSON.stringify(value)} is not one boxaudit knows; the forward is kept as tcp and udp`,
+    where,
+  });
+  return ['tcp', 'udp'];
+}
+
+/** Loopback addresses: a forward there reaches the router itself. */
+function isLoopback(host: string): boolean {
+  return /^127\./.test(host) || host === '::1' || host === 'localhost';
+}
+
+/**
+ * A forward to the router's own address (its LAN address, or loopback) exposes the router itself:
+ * it is remote administration reachable from the Internet, whatever the port. Each such enabled
+ * forward adds a WAN-open `port-forward` service to `parts.remoteAdmin` (the forward stays listed).
+ * @param routerAddresses the router's own addresses as the configuration states them (no prefix).
+ */
+export function markForwardsToRouter(parts: ConfigParts, routerAddresses: readonly string[]): void {
+  const own = new Set(routerAddresses.map((a) => a.split('/')[0]!));
+  const added = parts.forwards
+    .filter((f) => f.enabled !== false && f.internalHost !== null)
+    .filter((f) => own.has(f.internalHost!) || isLoopback(f.internalHost!))
+    .map((f) => ({
+      service: 'port-forward',
+      port: (f.internalPort ?? f.externalPort)?.start ?? null,
+      wan: true,
+      restrictedTo: f.remoteHost,
+    }));
+  if (added.length === 0) return;
+  parts.remoteAdmin = remoteAdminOf([...(parts.remoteAdmin?.services ?? []), ...added]);
 }
 
 /** Coverage item shorthand. */
