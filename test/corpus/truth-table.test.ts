@@ -59,11 +59,17 @@ function truthFiles(dir: string): string[] {
   });
 }
 
-const range = (r: PortRange | null) => (r === null ? '?' : r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`);
+const range = (r: PortRange | null) =>
+  r === null ? '?' : r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`;
 
 /** One forward in the truth files' compact words. */
 export function describeForward(f: PortForward): string {
-  const parts = [f.source, f.protocol, range(f.externalPort), `${f.internalHost ?? '?'}:${range(f.internalPort)}`];
+  const parts = [
+    f.source,
+    f.protocol,
+    range(f.externalPort),
+    `${f.internalHost ?? '?'}:${range(f.internalPort)}`,
+  ];
   if (f.remoteHost !== null) parts.push(`from ${f.remoteHost}`);
   if (f.enabled === false) parts.push('disabled');
   if (f.enabled === null) parts.push('enabled?');
@@ -84,49 +90,70 @@ describe('truth table over real-derived configurations', () => {
     expect(files.length).toBeGreaterThanOrEqual(60);
   });
 
-  it.each(files.map((f) => [relative(ROOT, f).replace(/\.truth\.json$/, ''), f]))('%s', async (name, truthPath) => {
-    const truth = JSON.parse(readFileSync(truthPath, 'utf8')) as Truth;
-    expect(truth.source, 'source is cited').toMatch(/\S/);
-    expect(truth.pattern, 'pattern is said').toMatch(/\S/);
-    const text = readFileSync(truthPath.replace(/\.truth\.json$/, ''), 'utf8');
-    const options = { fileName: name, ...(truth.vendor !== undefined ? { vendor: truth.vendor } : {}) };
-    if (truth.refused !== undefined) {
-      expect(() => parseExport(text, options)).toThrow(new RegExp(truth.refused));
-      return;
-    }
-    const snap = parseExport(text, options);
-    if (truth.detect !== undefined) expect(snap.target.adapter).toBe(truth.detect);
-    if (truth.forwards !== undefined) {
-      expect(snap.forwards.map(describeForward).sort()).toEqual([...truth.forwards].sort());
-    }
-    if (truth.dmz !== undefined) {
-      const dmz = snap.dmz === null || snap.dmz.enabled === null ? null : snap.dmz.enabled ? snap.dmz.host : false;
-      expect(dmz, 'dmz').toEqual(truth.dmz);
-    }
-    if (truth.upnp !== undefined) expect(snap.upnp?.enabled ?? null, 'upnp').toBe(truth.upnp);
-    if (truth.remoteAdminWan !== undefined) expect(remoteAdminWan(snap), 'remote admin on WAN').toBe(truth.remoteAdminWan);
-    for (const [area, status] of Object.entries(truth.coverage ?? {})) {
-      const items = snap.coverage.filter((c) => c.area === area);
-      expect(items.length, `coverage of ${area}`).toBeGreaterThan(0);
-      expect(items.map((c) => c.status), `coverage of ${area}`).toContain(status);
-      // "complete" means every item of that area is complete.
-      if (status === 'complete') expect(items.every((c) => c.status === 'complete'), `${area} all complete`).toBe(true);
-    }
-    const codes = snap.warnings.map((w) => w.code);
-    for (const code of truth.warnings ?? []) expect(codes, 'warnings').toContain(code);
+  it.each(files.map((f) => [relative(ROOT, f).replace(/\.truth\.json$/, ''), f]))(
+    '%s',
+    async (name, truthPath) => {
+      const truth = JSON.parse(readFileSync(truthPath, 'utf8')) as Truth;
+      expect(truth.source, 'source is cited').toMatch(/\S/);
+      expect(truth.pattern, 'pattern is said').toMatch(/\S/);
+      const text = readFileSync(truthPath.replace(/\.truth\.json$/, ''), 'utf8');
+      const options = { fileName: name, ...(truth.vendor !== undefined ? { vendor: truth.vendor } : {}) };
+      if (truth.refused !== undefined) {
+        expect(() => parseExport(text, options)).toThrow(new RegExp(truth.refused));
+        return;
+      }
+      const snap = parseExport(text, options);
+      if (truth.detect !== undefined) expect(snap.target.adapter).toBe(truth.detect);
+      if (truth.forwards !== undefined) {
+        expect(snap.forwards.map(describeForward).sort()).toEqual([...truth.forwards].sort());
+      }
+      if (truth.dmz !== undefined) {
+        const dmz =
+          snap.dmz === null || snap.dmz.enabled === null ? null : snap.dmz.enabled ? snap.dmz.host : false;
+        expect(dmz, 'dmz').toEqual(truth.dmz);
+      }
+      if (truth.upnp !== undefined) expect(snap.upnp?.enabled ?? null, 'upnp').toBe(truth.upnp);
+      if (truth.remoteAdminWan !== undefined)
+        expect(remoteAdminWan(snap), 'remote admin on WAN').toBe(truth.remoteAdminWan);
+      for (const [area, status] of Object.entries(truth.coverage ?? {})) {
+        const items = snap.coverage.filter((c) => c.area === area);
+        expect(items.length, `coverage of ${area}`).toBeGreaterThan(0);
+        expect(
+          items.map((c) => c.status),
+          `coverage of ${area}`,
+        ).toContain(status);
+        // "complete" means every item of that area is complete.
+        if (status === 'complete')
+          expect(
+            items.every((c) => c.status === 'complete'),
+            `${area} all complete`,
+          ).toBe(true);
+      }
+      const codes = snap.warnings.map((w) => w.code);
+      for (const code of truth.warnings ?? []) expect(codes, 'warnings').toContain(code);
 
-    const ruleSet = await loadRuleSet({ extends: truth.profile === 'health' ? ['recommended', 'health'] : ['recommended'] });
-    const report = buildReport([snap], ruleSet, { now: '2026-12-01T00:00:00Z' });
-    const failing = report.findings.filter((f) => f.status === 'fail');
-    const failed = new Set(failing.map((f) => f.ruleId));
-    for (const id of truth.fail ?? []) expect([...failed], `${id} fails`).toContain(id);
-    for (const id of truth.notFail ?? []) {
-      expect(report.findings.filter((f) => f.ruleId === id).map((f) => `${f.ruleId} ${f.status}`), `${id} silent`).toEqual([]);
-    }
-    if (truth.maxSeverity !== undefined) {
-      const limit = truth.maxSeverity === 'none' ? -1 : SEVERITIES.length - 1 - SEVERITIES.indexOf(truth.maxSeverity);
-      const over = failing.filter((f) => SEVERITIES.length - 1 - SEVERITIES.indexOf(f.severity) > limit);
-      expect(over.map((f) => `${f.ruleId} ${f.severity} ${f.forwardId ?? ''}`), `nothing above ${truth.maxSeverity}`).toEqual([]);
-    }
-  });
+      const ruleSet = await loadRuleSet({
+        extends: truth.profile === 'health' ? ['recommended', 'health'] : ['recommended'],
+      });
+      const report = buildReport([snap], ruleSet, { now: '2026-12-01T00:00:00Z' });
+      const failing = report.findings.filter((f) => f.status === 'fail');
+      const failed = new Set(failing.map((f) => f.ruleId));
+      for (const id of truth.fail ?? []) expect([...failed], `${id} fails`).toContain(id);
+      for (const id of truth.notFail ?? []) {
+        expect(
+          report.findings.filter((f) => f.ruleId === id).map((f) => `${f.ruleId} ${f.status}`),
+          `${id} silent`,
+        ).toEqual([]);
+      }
+      if (truth.maxSeverity !== undefined) {
+        const limit =
+          truth.maxSeverity === 'none' ? -1 : SEVERITIES.length - 1 - SEVERITIES.indexOf(truth.maxSeverity);
+        const over = failing.filter((f) => SEVERITIES.length - 1 - SEVERITIES.indexOf(f.severity) > limit);
+        expect(
+          over.map((f) => `${f.ruleId} ${f.severity} ${f.forwardId ?? ''}`),
+          `nothing above ${truth.maxSeverity}`,
+        ).toEqual([]);
+      }
+    },
+  );
 });
