@@ -63,7 +63,7 @@ const range = (r: PortRange | null) =>
   r === null ? '?' : r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`;
 
 /** One forward in the truth files' compact words. */
-export function describeForward(f: PortForward): string {
+function describeForward(f: PortForward): string {
   const parts = [
     f.source,
     f.protocol,
