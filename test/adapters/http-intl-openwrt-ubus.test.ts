@@ -66,10 +66,10 @@ describe('openwrt-ubus parse functions', () => {
       externalPort: { start: 13389, end: 13389 },
       internalPort: { start: 3389, end: 3389 },
     });
-    // No src_dport and no proto: every port, tcp and udp → DMZ.
+    // No src_dport and no proto: every port, tcp and udp → DMZ (the same as the openwrt adapter).
     expect(byName('DMZ').map((f) => [f.source, f.protocol, f.externalPort])).toEqual([
-      ['dmz', 'tcp', null],
-      ['dmz', 'udp', null],
+      ['dmz', 'tcp', { start: 1, end: 65535 }],
+      ['dmz', 'udp', { start: 1, end: 65535 }],
     ]);
     expect(fw.dmz).toEqual({ enabled: true, host: '192.168.1.50' });
     expect(byName('Allow-IPv6-Web')[0]).toMatchObject({
@@ -80,9 +80,19 @@ describe('openwrt-ubus parse functions', () => {
     expect(fw.wanInputPorts).toEqual([{ port: '443', proto: 'tcp' }]);
   });
 
-  it('reads upnpd enabled / enable_upnp', () => {
-    expect(parseOpenwrtUpnpd({ config: { '.type': 'upnpd', enabled: '1', enable_upnp: '0' } })).toMatchObject(
-      { enabled: false },
+  it('reads upnpd enabled / enable_upnp / enable_natpmp', () => {
+    expect(
+      parseOpenwrtUpnpd({ config: { '.type': 'upnpd', enabled: '1', enable_upnp: '0', enable_natpmp: '0' } }),
+    ).toMatchObject({ enabled: false });
+    // The service runs with NAT-PMP only (a real Dynalink DL-WRX36 default): LAN programs can still open ports.
+    expect(
+      parseOpenwrtUpnpd({ config: { '.type': 'upnpd', enabled: '1', enable_upnp: '0', enable_natpmp: '1' } }),
+    ).toMatchObject({ enabled: true });
+    // The service switch off wins over the protocol switches.
+    expect(parseOpenwrtUpnpd({ config: { '.type': 'upnpd', enabled: '0', enable_upnp: '1' } })).toMatchObject(
+      {
+        enabled: false,
+      },
     );
     expect(parseOpenwrtUpnpd({ config: { '.type': 'upnpd', enable_upnp: '1' } })).toMatchObject({
       enabled: true,

@@ -47,7 +47,7 @@ describe('openwrt: uci show output (firewall, upnpd, uhttpd, dropbear, network.l
     expect(coverageMap(parts.coverage)).toEqual({
       'static-forwards': 'complete',
       dmz: 'complete',
-      'ipv6-pinholes': 'partial',
+      'ipv6-pinholes': 'complete',
       'upnp-state': 'complete',
       'upnp-mappings': 'complete',
       'remote-admin': 'complete',
