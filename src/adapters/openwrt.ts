@@ -116,7 +116,8 @@ export function parseUci(text: string): {
   // /etc/config files name no package: a section type this parser does not know belongs to the file
   // of the section before it (or to the last `package` line).
   let lastPackage: string | null = null;
-  let anon = 0;
+  // Anonymous sections are numbered per type, as `uci show` names them (@redirect[0], @rule[3]…).
+  const anon = new Map<string, number>();
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, i) => {
     const line = raw.trim();
@@ -149,7 +150,9 @@ export function parseUci(text: string): {
     const words = splitWords(line);
     const [kw, a, b] = words;
     if (kw === 'config' && a) {
-      const name = b ?? `@${a}[${anon++}]`;
+      const index = anon.get(a) ?? 0;
+      anon.set(a, index + 1);
+      const name = b ?? `@${a}[${index}]`;
       const pkg = SECTION_PACKAGE[a] ?? lastPackage;
       lastPackage = pkg;
       current = { package: pkg, type: a, name, options: {} };
@@ -595,7 +598,11 @@ export function readOpenwrtFirewall(
       message: `${on.length} DMZ redirects are on`,
       where: 'firewall',
     });
-  const dmz: DmzState = on[0] ?? { enabled: false, host: null };
+  // Off: keep the host the (disabled) DMZ section names, if any.
+  const dmz: DmzState = on[0] ?? {
+    enabled: false,
+    host: dmzStates.find((d) => d.host !== null)?.host ?? null,
+  };
 
   // What the sections cannot show.
   const includes = fw

@@ -80,6 +80,71 @@ describe('openwrt-ubus parse functions', () => {
     expect(fw.wanInputPorts).toEqual([{ port: '443', proto: 'tcp' }]);
   });
 
+  it('shares the openwrt section logic: Technicolor userredirect/dmzredirect, stock ISAKMP, includes, redirects to the router', () => {
+    let i = 0;
+    const sec = (type: string, o: Record<string, string | string[]>) => [
+      `cfg${i}`,
+      { '.type': type, '.anonymous': true, '.index': i++, ...o },
+    ];
+    const fw = parseOpenwrtFirewall(
+      Object.fromEntries([
+        sec('zone', { name: 'lan', network: ['lan'], wan: '0' }),
+        sec('zone', { name: 'wan', network: ['wan'], input: 'DROP', masq: '1', wan: '1' }),
+        sec('rule', {
+          name: 'Allow-ISAKMP',
+          src: 'wan',
+          dest: 'lan',
+          dest_port: '500',
+          proto: 'udp',
+          target: 'ACCEPT',
+        }),
+        sec('redirectsgroup', { type: 'dmzredirect', enabled: '1' }),
+        sec('dmzredirect', {
+          src: 'wan',
+          dest: 'lan',
+          proto: '!icmp',
+          target: 'DNAT',
+          dest_ip: '192.168.1.50',
+        }),
+        sec('userredirect', {
+          name: 'Cam',
+          src: 'wan',
+          src_dport: '8000:8010',
+          dest_ip: '192.168.1.60',
+          proto: ['tcp'],
+        }),
+        sec('redirect', { src: 'wan', src_dport: '8443', dest_port: '443', proto: 'tcp' }),
+        sec('include', { path: '/etc/firewall.user' }),
+      ]) as never,
+    );
+    expect(
+      fw.forwards.map((f) => [
+        f.source,
+        f.protocol,
+        f.externalPort?.start,
+        f.externalPort?.end,
+        f.internalHost,
+      ]),
+    ).toEqual([
+      ['pinhole6', 'udp', 500, 500, '::/0'],
+      ['dmz', 'tcp', 1, 65535, '192.168.1.50'],
+      ['dmz', 'udp', 1, 65535, '192.168.1.50'],
+      ['static', 'tcp', 8000, 8010, '192.168.1.60'],
+      ['static', 'tcp', 8443, 8443, null],
+    ]);
+    expect(fw.forwards[0]?.provenance).toMatchObject({ adapter: 'openwrt-ubus', transport: 'ubus' });
+    expect(fw.dmz).toEqual({ enabled: true, host: '192.168.1.50' });
+    expect(fw.routerServices).toEqual([
+      { service: 'port-forward', port: 443, wan: true, restrictedTo: null },
+    ]);
+    expect(fw.coverage.filter((c) => c.area === 'static-forwards')).toEqual([
+      expect.objectContaining({ status: 'partial', code: 'OPENWRT_INCLUDE_SCRIPTS' }),
+    ]);
+    expect(fw.skipped.map((w) => w.code)).toEqual(
+      expect.arrayContaining(['OPENWRT_PINHOLE_ALL_HOSTS', 'OPENWRT_REDIRECT_TO_ROUTER']),
+    );
+  });
+
   it('reads upnpd enabled / enable_upnp / enable_natpmp', () => {
     expect(
       parseOpenwrtUpnpd({ config: { '.type': 'upnpd', enabled: '1', enable_upnp: '0', enable_natpmp: '0' } }),
