@@ -40,6 +40,8 @@ export const OPENWRT_COMMANDS = {
   lan: 'uci show network.lan',
   leases: 'cat /var/run/miniupnpd.leases',
   leasesTmp: 'cat /tmp/upnp.leases',
+  /** Technicolor Homeware's upnpd writes here (`upnp_lease_file '/var/upnp.leases'`). */
+  leasesVar: 'cat /var/upnp.leases',
 } as const;
 
 /** One UCI section: options hold lists (an `option` is a one-element list). */
@@ -973,7 +975,7 @@ async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snap
       );
     }
     let leaseFileRead = false;
-    for (const command of [OPENWRT_COMMANDS.leases, OPENWRT_COMMANDS.leasesTmp]) {
+    for (const command of [OPENWRT_COMMANDS.leases, OPENWRT_COMMANDS.leasesTmp, OPENWRT_COMMANDS.leasesVar]) {
       const r = await session.run(command);
       if (r.exitCode === 0) {
         leaseFileRead = true;
