@@ -14,8 +14,15 @@ import { type ForwardInput, parsePortRange, parseProtocols, withIds } from '../m
 import { emptyGatewayInfo } from '../model/gateway.js';
 import { remoteAdminOf } from '../model/remote-admin.js';
 import type { CoverageItem, GatewayInfo, RemoteAdminService, Snapshot, Warning } from '../model/types.js';
+import { emptyParts, markForwardsToRouter } from './_config-parts.js';
 import { rawRequest, type TlsPin, tlsFrom } from './_digest.js';
-import { readOpenwrtFirewall, type UciSection as UciTextSection, upnpdEnabled } from './openwrt.js';
+import {
+  openwrtLanPrefixes,
+  openwrtRouterAddresses,
+  readOpenwrtFirewall,
+  type UciSection as UciTextSection,
+  upnpdEnabled,
+} from './openwrt.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 const ID = 'openwrt-ubus';
@@ -30,6 +37,7 @@ export const OPENWRT_UBUS_ALLOWLIST = [
   'ubus uci get upnpd',
   'ubus uci get uhttpd',
   'ubus uci get dropbear',
+  'ubus uci get network',
   'ubus luci.upnp get_status',
   ...OPENWRT_LEASE_FILES.map((p) => `ubus file read ${p}`),
   'ubus session destroy',
@@ -104,9 +112,12 @@ export function uciSectionsOf(config: string, values: Record<string, UciSection>
  * restricts the source); a redirect of every port, or Technicolor's `dmzredirect`, is the DMZ;
  * a rule from a WAN zone into a LAN zone, target ACCEPT, not IPv4-only, is an IPv6 pinhole.
  */
-export function parseOpenwrtFirewall(values: Record<string, UciSection>): OpenwrtFirewall {
+export function parseOpenwrtFirewall(
+  values: Record<string, UciSection>,
+  routerAddresses: readonly string[] = [],
+): OpenwrtFirewall {
   const sections = uciSectionsOf('firewall', values);
-  const reading = readOpenwrtFirewall(sections, { adapter: ID, transport: 'ubus' });
+  const reading = readOpenwrtFirewall(sections, { adapter: ID, transport: 'ubus', routerAddresses });
   const wanZones = reading.wanZones;
   const wanInputAccepts = sectionsOf(values, 'zone').some(
     (z) => wanZones.has(text(z.name) ?? '') && (text(z.input) ?? '').toUpperCase() === 'ACCEPT',
@@ -500,9 +511,16 @@ export async function collectOpenwrtUbus(target: CollectTarget, ctx: CollectCont
   try {
     const forwards: ForwardInput[] = [];
     // 1. Firewall: forwards, DMZ, IPv6 pinholes, WAN input rules.
+    // 0. The router's own addresses (network interfaces): a forward to them is remote administration.
+    const notFound = (e: BoxauditError) => e.code === 'BOXAUDIT_NOT_FOUND';
+    const netRead = await read('ubus uci get network', 'uci', 'get', { config: 'network' }, notFound);
+    const netValues = valuesOf(netRead.data);
+    const netSections = netValues ? uciSectionsOf('network', netValues) : [];
+    const routerAddresses = openwrtRouterAddresses(netSections);
+    const lanPrefixes = openwrtLanPrefixes(netSections);
     const fwRead = await read('ubus uci get firewall', 'uci', 'get', { config: 'firewall' });
     const fwValues = valuesOf(fwRead.data);
-    const fw = fwValues ? parseOpenwrtFirewall(fwValues) : null;
+    const fw = fwValues ? parseOpenwrtFirewall(fwValues, routerAddresses) : null;
     if (fw) {
       forwards.push(...fw.forwards);
       warnings.push(...fw.skipped);
@@ -521,7 +539,6 @@ export async function collectOpenwrtUbus(target: CollectTarget, ctx: CollectCont
     }
 
     // 2. UPnP state and leases.
-    const notFound = (e: BoxauditError) => e.code === 'BOXAUDIT_NOT_FOUND';
     const upRead = await read('ubus uci get upnpd', 'uci', 'get', { config: 'upnpd' }, notFound);
     const upValues = valuesOf(upRead.data);
     let upnpEnabled: boolean | null = null;
@@ -631,6 +648,9 @@ export async function collectOpenwrtUbus(target: CollectTarget, ctx: CollectCont
       reason: 'board model and WAN address are not read over ubus by this adapter',
     });
 
+    // A forward to the router's own address (its GUI, SSH…) is remote administration.
+    const routerParts = { ...emptyParts(), forwards, remoteAdmin: remoteAdminOf(services) };
+    markForwardsToRouter(routerParts, routerAddresses);
     return {
       target: { kind: 'vendor', address: base, adapter: ID },
       collectedAt,
@@ -642,8 +662,8 @@ export async function collectOpenwrtUbus(target: CollectTarget, ctx: CollectCont
         mappingCount: upnpForwards ? upnpForwards.length : null,
         igdVersion: null,
       },
-      remoteAdmin: remoteAdminOf(services),
-      lanPrefixes: null,
+      remoteAdmin: routerParts.remoteAdmin,
+      lanPrefixes,
       coverage,
       warnings,
     };

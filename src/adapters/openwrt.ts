@@ -825,7 +825,7 @@ export function upnpdEnabled(
 }
 
 /** The router's own IPv4 addresses from `network` interface sections (`ipaddr`, with or without a prefix). */
-function routerAddressesOf(sections: UciSection[]): string[] {
+export function openwrtRouterAddresses(sections: UciSection[]): string[] {
   const out: string[] = [];
   const lanFirst = [...sections.filter((s) => s.type === 'interface')].sort(
     (a, b) => Number(b.name === 'lan') - Number(a.name === 'lan'),
@@ -860,7 +860,7 @@ export function parseOpenwrt(text: string, options: OpenwrtParseOptions = {}): C
     });
   }
   const absent = new Set(options.absentPackages ?? []);
-  const routerAddresses = routerAddressesOf(sections);
+  const routerAddresses = openwrtRouterAddresses(sections);
   const firewallSeen = sections.some((s) => s.package === 'firewall');
   const fw = readOpenwrtFirewall(sections, { adapter: 'openwrt', transport, routerAddresses });
   const wan = fw.wanZones;
@@ -924,6 +924,18 @@ export function parseOpenwrt(text: string, options: OpenwrtParseOptions = {}): C
     parts.remoteAdmin = remoteAdminOf([...(parts.remoteAdmin?.services ?? []), ...fw.routerServices]);
   }
   markForwardsToRouter(parts, routerAddresses);
+  if (parts.remoteAdmin) {
+    // One service per port and source: a tcp+udp forward to the router is one exposure, not two.
+    const seen = new Set<string>();
+    parts.remoteAdmin = remoteAdminOf(
+      parts.remoteAdmin.services.filter((x) => {
+        const key = `${x.service}|${x.port}|${x.wan}|${x.restrictedTo}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      }),
+    );
+  }
   if (!parts.remoteAdmin) {
     parts.coverage.push(
       cover(
@@ -935,15 +947,18 @@ export function parseOpenwrt(text: string, options: OpenwrtParseOptions = {}): C
     );
   }
 
-  const lan = sections.find((s) => s.type === 'interface' && s.name === 'lan');
-  if (lan) {
-    const prefixes = (lan.options.ipaddr ?? [])
-      .flatMap((v) => v.split(/\s+/))
-      .map((a) => ipv4Network(a, a.includes('/') ? undefined : (opt(lan, 'netmask') ?? '24')))
-      .filter((p): p is string => p !== null);
-    if (prefixes.length > 0) parts.lanPrefixes = prefixes;
-  }
+  parts.lanPrefixes = openwrtLanPrefixes(sections);
   return parts;
+}
+
+/** The IPv4 prefix of the `lan` interface (`ipaddr` with a prefix, or with `netmask`, default /24); null when absent. */
+export function openwrtLanPrefixes(sections: UciSection[]): string[] | null {
+  const lan = sections.find((s) => s.type === 'interface' && s.name === 'lan');
+  if (!lan) return null;
+  const prefixes = words(lan, 'ipaddr')
+    .map((a) => ipv4Network(a, a.includes('/') ? undefined : (opt(lan, 'netmask') ?? '24')))
+    .filter((p): p is string => p !== null);
+  return prefixes.length > 0 ? prefixes : null;
 }
 
 async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snapshot> {

@@ -222,6 +222,42 @@ describe('openwrt-ubus collect (loopback simulator)', () => {
     expect(sim.requests.at(-1)?.action).toBe('ubus session destroy');
   });
 
+  it('reads network.lan: LAN prefix, and a forward to the router itself is remote administration', async () => {
+    const configs = defaultOpenwrtConfigs();
+    configs.firewall!.router_https = {
+      '.type': 'redirect',
+      '.name': 'router_https',
+      '.index': 99,
+      name: 'Router GUI',
+      src: 'wan',
+      src_dport: '8443',
+      dest_ip: '192.168.1.1',
+      dest_port: '443',
+      proto: 'tcp',
+    };
+    configs.network = {
+      lan: {
+        '.type': 'interface',
+        '.name': 'lan',
+        proto: 'static',
+        ipaddr: '192.168.1.1',
+        netmask: '255.255.255.0',
+      },
+    };
+    sim = await startOpenwrtUbusSimulator({ configs });
+    const snap = await collect(sim.url);
+    expect(snap.lanPrefixes).toEqual(['192.168.1.0/24']);
+    expect(snap.remoteAdmin?.services).toContainEqual({
+      service: 'port-forward',
+      port: 443,
+      wan: true,
+      restrictedTo: null,
+    });
+    expect(sim.requests.map((r) => r.action)).toContain('ubus uci get network');
+    expect(snap.warnings).toEqual([]);
+    assertAllowlisted(sim);
+  });
+
   it('falls back to the lease file when luci.upnp is missing', async () => {
     sim = await startOpenwrtUbusSimulator({ noLuciUpnp: true });
     const snap = await collect(sim.url);
