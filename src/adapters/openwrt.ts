@@ -389,9 +389,12 @@ export function readOpenwrtFirewall(
       }
       const src = opt(s, 'src');
       if (src === null) {
+        // fw3 and fw4 skip a DNAT redirect without a source zone ("has no source specified"); listed
+        // with an unknown state rather than dropped, in case a firmware reads it otherwise.
         warnings.push({
           code: 'OPENWRT_REDIRECT_NO_SRC',
-          message: 'redirect without a source zone; counted as coming from the WAN',
+          message:
+            'DNAT redirect without a source zone: fw3/fw4 do not apply it; listed with an unknown state',
           where,
         });
       } else if (!isWan(src)) {
@@ -407,7 +410,7 @@ export function readOpenwrtFirewall(
         otherProtocols.push(`${where} (${other.join(' ')})`);
         continue;
       }
-      const enabled = enabledOf(s);
+      const enabled = src === null ? (enabledOf(s) ? null : false) : enabledOf(s);
       let host = opt(s, 'dest_ip');
       if (host !== null && /^(0\.0\.0\.0|::)$/.test(host.trim())) {
         warnings.push({
@@ -502,11 +505,11 @@ export function readOpenwrtFirewall(
       }
       externals.forEach((externalPort, i) => {
         const internalPort = internals[i] ?? null;
-        if (toRouter && routerLan === null && enabled)
+        if (toRouter && routerLan === null && enabled !== false)
           routerServices.push({
             service: 'port-forward',
             port: (internalPort ?? externalPort)?.start ?? null,
-            wan: true,
+            wan: enabled === null ? null : true,
             restrictedTo: remoteHost,
           });
         for (const protocol of protocols)

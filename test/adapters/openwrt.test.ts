@@ -286,3 +286,22 @@ ${extra}`;
     expect(upnp("\toption port '5000'\n")).toBeNull();
   });
 });
+
+describe('openwrt: a DNAT redirect without a source zone', () => {
+  it('is not applied by fw3/fw4: listed with an unknown state and a warning, never dropped', () => {
+    const p = parseOpenwrt(`config zone
+	option name 'wan'
+	option masq '1'
+config redirect
+	option name 'script-made'
+	option src_dport '8080'
+	option dest_ip '192.168.1.10'
+	option dest_port '80'
+	option proto 'tcp'
+`);
+    expect(p.forwards.map(row)).toEqual([
+      ['static', 'tcp', '8080-8080', '192.168.1.10', '80-80', null, null, 'script-made', 0],
+    ]);
+    expect(p.warnings.map((w) => w.code)).toContain('OPENWRT_REDIRECT_NO_SRC');
+  });
+});
