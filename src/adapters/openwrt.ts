@@ -739,8 +739,18 @@ function remoteAdmin(sections: UciSection[], parts: ConfigParts, wan: Set<string
   const uhttpd = sections.filter((s) => s.type === 'uhttpd');
   const dropbear = sections.filter((s) => s.type === 'dropbear');
   if (!firewallSeen && uhttpd.length === 0 && dropbear.length === 0) return;
-  const wanZone = sections.find((s) => s.type === 'zone' && wan.has(opt(s, 'name') ?? s.name));
-  const zoneInput = wanZone ? (opt(wanZone, 'input') ?? 'ACCEPT').toUpperCase() : null;
+  // Every WAN zone counts (Technicolor has wan, wwan and mgmt): one that accepts input exposes the router.
+  const inputs = sections
+    .filter((s) => s.type === 'zone' && wan.has(opt(s, 'name') ?? s.name))
+    .map((z) => (opt(z, 'input') ?? 'ACCEPT').toUpperCase());
+  const zoneInput =
+    inputs.length === 0
+      ? null
+      : inputs.includes('ACCEPT')
+        ? 'ACCEPT'
+        : inputs.every((i) => i === 'REJECT' || i === 'DROP')
+          ? 'REJECT'
+          : null;
   const rules = firewallSeen ? wanInputPorts(sections, wan) : null;
 
   const exposure = (

@@ -305,3 +305,24 @@ config redirect
     expect(p.warnings.map((w) => w.code)).toContain('OPENWRT_REDIRECT_NO_SRC');
   });
 });
+
+describe('openwrt: remote admin with several WAN zones', () => {
+  it('a second WAN zone that accepts input exposes the router, whatever the first says', () => {
+    const p = parseOpenwrt(`config zone
+	option name 'mgmt'
+	option input 'DROP'
+	option masq '1'
+	option wan '1'
+config zone
+	option name 'wan'
+	option input 'ACCEPT'
+	option masq '1'
+	option wan '1'
+`);
+    expect(p.remoteAdmin?.services.map((s) => [s.service, s.wan])).toEqual([
+      ['ssh', true],
+      ['http', true],
+      ['https', true],
+    ]);
+  });
+});
