@@ -407,7 +407,9 @@ export function readOpenwrtFirewall(
       }
       const { protocols, other } = protocolsOfSection(s, where, warnings);
       if (protocols.length === 0) {
-        otherProtocols.push(`${where} (${other.join(' ')})`);
+        // ICMP rules (in every stock config) expose no service: not worth a warning.
+        if (!other.every((o) => /^(icmp|icmpv6|icmp6|ipv6-icmp|1|58)$/i.test(o)))
+          otherProtocols.push(`${where} (${other.join(' ')})`);
         continue;
       }
       const enabled = src === null ? (enabledOf(s) ? null : false) : enabledOf(s);
@@ -548,7 +550,9 @@ export function readOpenwrtFirewall(
       if (destIps.length > 0 && destIps.every((ip) => !ip.includes(':'))) continue;
       const { protocols, other } = protocolsOfSection(s, `firewall.${s.name}`, warnings);
       if (protocols.length === 0) {
-        otherProtocols.push(`${where} (${other.join(' ')})`);
+        // ICMP rules (in every stock config) expose no service: not worth a warning.
+        if (!other.every((o) => /^(icmp|icmpv6|icmp6|ipv6-icmp|1|58)$/i.test(o)))
+          otherProtocols.push(`${where} (${other.join(' ')})`);
         continue;
       }
       let internalHost: string;
