@@ -17,6 +17,8 @@ import type { CoverageItem, GatewayInfo, RemoteAdminService, Snapshot, Warning }
 import { emptyParts, markForwardsToRouter } from './_config-parts.js';
 import { rawRequest, type TlsPin, tlsFrom } from './_digest.js';
 import {
+  OPENWRT_RULE_TYPES,
+  openwrtGroupSwitches,
   openwrtLanPrefixes,
   openwrtRouterAddresses,
   readOpenwrtFirewall,
@@ -122,18 +124,22 @@ export function parseOpenwrtFirewall(
   const wanInputAccepts = sectionsOf(values, 'zone').some(
     (z) => wanZones.has(text(z.name) ?? '') && (text(z.input) ?? '').toUpperCase() === 'ACCEPT',
   );
+  // Input rules from a WAN zone (or any zone) to the router itself; Technicolor's rule types and groups too.
+  const groups = openwrtGroupSwitches(sections);
   const wanInputPorts: OpenwrtFirewall['wanInputPorts'] = [];
-  for (const rule of sectionsOf(values, 'rule')) {
-    const src = text(rule.src) ?? '';
+  for (const rule of sections) {
+    if (!OPENWRT_RULE_TYPES.has(rule.type) || groups.get(rule.type) === false) continue;
+    const opt = (k: string) => rule.options[k]?.join(' ') ?? null;
+    const src = opt('src') ?? '';
     if (
       !(src === '*' || wanZones.has(src)) ||
-      (text(rule.target) ?? '').toUpperCase() !== 'ACCEPT' ||
-      isOff(rule.enabled) ||
-      text(rule.dest) !== null
+      (opt('target') ?? '').toUpperCase() !== 'ACCEPT' ||
+      isOff(opt('enabled') ?? undefined) ||
+      opt('dest') !== null
     )
       continue;
-    const port = text(rule.dest_port);
-    if (port) wanInputPorts.push({ port, proto: text(rule.proto) ?? 'tcp udp' });
+    const port = opt('dest_port');
+    if (port) wanInputPorts.push({ port, proto: opt('proto') ?? 'tcp udp' });
   }
   return {
     forwards: reading.forwards,

@@ -209,7 +209,7 @@ export interface OpenwrtParseOptions extends ParseOptions {
 /** Redirect-like sections: OpenWrt `redirect`, Technicolor `userredirect` (GUI) and `dmzredirect`. */
 const REDIRECT_TYPES = new Set(['redirect', 'userredirect', 'dmzredirect']);
 /** Traffic-rule-like sections: OpenWrt `rule`, Technicolor `pinholerule` (GUI IPv6) and level rules. */
-const RULE_TYPES = new Set([
+export const OPENWRT_RULE_TYPES: ReadonlySet<string> = new Set([
   'rule',
   'pinholerule',
   'normalrule',
@@ -263,7 +263,7 @@ export function openwrtWanZones(sections: UciSection[]): Set<string> {
 }
 
 /** Technicolor groups (`config redirectsgroup 'userredirects'` + `option type 'userredirect'`) switch a whole section type. */
-function groupSwitches(sections: UciSection[]): Map<string, boolean> {
+export function openwrtGroupSwitches(sections: UciSection[]): Map<string, boolean> {
   const out = new Map<string, boolean>();
   for (const g of sections.filter((s) => s.type === 'redirectsgroup' || s.type === 'rulesgroup')) {
     const type = opt(g, 'type');
@@ -356,7 +356,7 @@ export function readOpenwrtFirewall(
 ): OpenwrtFirewallReading {
   const fw = sections.filter((s) => s.package === 'firewall' || SECTION_PACKAGE[s.type] === 'firewall');
   const wan = openwrtWanZones(fw);
-  const groups = groupSwitches(fw);
+  const groups = openwrtGroupSwitches(fw);
   const warnings: Warning[] = [];
   const forwards: ForwardInput[] = [];
   const routerServices: RemoteAdminService[] = [];
@@ -531,7 +531,7 @@ export function readOpenwrtFirewall(
       continue;
     }
 
-    if (RULE_TYPES.has(s.type)) {
+    if (OPENWRT_RULE_TYPES.has(s.type)) {
       // An IPv6 pinhole: from a WAN zone into a LAN zone, accepted, not IPv4-only.
       const src = opt(s, 'src');
       const dest = opt(s, 'dest');
@@ -707,10 +707,10 @@ function wanInputPorts(
   wan: Set<string>,
 ): { any: string | null; ports: Map<number, string> } | null {
   const ports = new Map<number, string>();
-  const groups = groupSwitches(sections);
+  const groups = openwrtGroupSwitches(sections);
   let anyPort: string | null = null;
   for (const s of sections) {
-    if (!RULE_TYPES.has(s.type) || isOff(opt(s, 'enabled')) || groups.get(s.type) === false) continue;
+    if (!OPENWRT_RULE_TYPES.has(s.type) || isOff(opt(s, 'enabled')) || groups.get(s.type) === false) continue;
     const src = opt(s, 'src');
     if (!src || !(src === '*' || wan.has(src)) || opt(s, 'dest') !== null) continue;
     if ((opt(s, 'target') ?? '').toUpperCase() !== 'ACCEPT') continue;
