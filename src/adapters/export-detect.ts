@@ -89,7 +89,11 @@ export function detectExportFormat(
   }
   if (/^[a-z0-9_-]+\.(@[a-z0-9_-]+\[-?\d+\]|[a-z0-9_]+)(\.[a-z0-9_]+)?=/im.test(head))
     return hit('openwrt', 0.9);
-  if (/^config (redirect|zone|rule|forwarding|defaults|upnpd|uhttpd|dropbear|interface)\b/m.test(head)) {
+  if (
+    /^config (redirect|userredirect|dmzredirect|pinholerule|zone|rule|forwarding|defaults|include|upnpd|uhttpd|dropbear|interface)\b/m.test(
+      head,
+    )
+  ) {
     return hit('openwrt', 0.9);
   }
   if (/^(TCP|UDP):\d{1,5}:\d{1,3}(\.\d{1,3}){3}:\d{1,5}:/m.test(head)) {

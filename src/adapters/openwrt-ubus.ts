@@ -14,7 +14,17 @@ import { type ForwardInput, parsePortRange, parseProtocols, withIds } from '../m
 import { emptyGatewayInfo } from '../model/gateway.js';
 import { remoteAdminOf } from '../model/remote-admin.js';
 import type { CoverageItem, GatewayInfo, RemoteAdminService, Snapshot, Warning } from '../model/types.js';
+import { emptyParts, markForwardsToRouter } from './_config-parts.js';
 import { rawRequest, type TlsPin, tlsFrom } from './_digest.js';
+import {
+  OPENWRT_RULE_TYPES,
+  openwrtGroupSwitches,
+  openwrtLanPrefixes,
+  openwrtRouterAddresses,
+  readOpenwrtFirewall,
+  type UciSection as UciTextSection,
+  upnpdEnabled,
+} from './openwrt.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 const ID = 'openwrt-ubus';
@@ -29,6 +39,7 @@ export const OPENWRT_UBUS_ALLOWLIST = [
   'ubus uci get upnpd',
   'ubus uci get uhttpd',
   'ubus uci get dropbear',
+  'ubus uci get network',
   'ubus luci.upnp get_status',
   ...OPENWRT_LEASE_FILES.map((p) => `ubus file read ${p}`),
   'ubus session destroy',
@@ -56,7 +67,7 @@ const text = (v: UciSection[string]): string | null =>
   v === undefined || v === null ? null : Array.isArray(v) ? v.join(' ') : String(v);
 const isOff = (v: UciSection[string]): boolean =>
   ['0', 'false', 'no', 'off'].includes(String(text(v)).toLowerCase());
-const isOn = (v: UciSection[string]): boolean =>
+const _isOn = (v: UciSection[string]): boolean =>
   ['1', 'true', 'yes', 'on'].includes(String(text(v)).toLowerCase());
 
 function sectionsOf(values: Record<string, UciSection>, type: string): UciSection[] {
@@ -66,14 +77,6 @@ function sectionsOf(values: Record<string, UciSection>, type: string): UciSectio
     .map(([name, s]) => ({ '.name': name, ...s }));
 }
 
-/** Protocols of a redirect/rule; OpenWrt's default is `tcp udp`; `icmp`-only gives []. */
-function protocolsOf(section: UciSection) {
-  const proto = text(section.proto);
-  return proto === null || proto.trim() === ''
-    ? parseProtocols('tcp udp')
-    : parseProtocols(proto.replace(/\s+/g, ' '));
-}
-
 export interface OpenwrtFirewall {
   forwards: ForwardInput[];
   dmz: { enabled: boolean | null; host: string | null };
@@ -81,104 +84,72 @@ export interface OpenwrtFirewall {
   /** Ports opened to the router itself from the WAN by `config rule` (src wan, no dest, ACCEPT). */
   wanInputPorts: Array<{ port: string; proto: string }>;
   skipped: Warning[];
+  /** What the sections could not show (include scripts, unknown section types), per area. */
+  coverage: CoverageItem[];
+  /** Forwards to the router itself: remote administration. */
+  routerServices: RemoteAdminService[];
+}
+
+/** `uci get` values (options as strings or arrays) → the sections the UCI text parser gives. */
+export function uciSectionsOf(config: string, values: Record<string, UciSection>): UciTextSection[] {
+  return Object.entries(values)
+    .filter(([, s]) => s && typeof s === 'object' && typeof s['.type'] === 'string')
+    .sort(([, a], [, b]) => Number(a['.index'] ?? 0) - Number(b['.index'] ?? 0))
+    .map(([name, s]) => ({
+      package: config,
+      type: String(s['.type']),
+      name,
+      options: Object.fromEntries(
+        Object.entries(s)
+          .filter(([k, v]) => !k.startsWith('.') && v !== undefined && v !== null)
+          .map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : [String(v)]]),
+      ),
+    }));
 }
 
 /**
- * UCI firewall (`uci get firewall` values) → forwards. `config redirect` DNAT with `src_dport` is a
- * port forward (`dest_port` defaults to `src_dport`, `proto` to `tcp udp`, `enabled '0'` disables,
- * `src_ip` restricts the source); without `src_dport` it forwards every port: the DMZ.
- * `config rule` src wan → dest, target ACCEPT, family ipv6/any: an IPv6 pinhole.
+ * UCI firewall (`uci get firewall` values) → forwards, with the same section logic as the `openwrt`
+ * adapter ({@link readOpenwrtFirewall}): `redirect`/`userredirect` DNAT with `src_dport` is a port
+ * forward (`dest_port` defaults to `src_dport`, `proto` to `tcp udp`, `enabled '0'` disables, `src_ip`
+ * restricts the source); a redirect of every port, or Technicolor's `dmzredirect`, is the DMZ;
+ * a rule from a WAN zone into a LAN zone, target ACCEPT, not IPv4-only, is an IPv6 pinhole.
  */
-export function parseOpenwrtFirewall(values: Record<string, UciSection>): OpenwrtFirewall {
-  const forwards: ForwardInput[] = [];
-  const skipped: Warning[] = [];
-  let dmz: OpenwrtFirewall['dmz'] = { enabled: false, host: null };
-  for (const r of sectionsOf(values, 'redirect')) {
-    const target = (text(r.target) ?? 'DNAT').toUpperCase();
-    const src = text(r.src);
-    if (target !== 'DNAT' || src === 'lan') continue; // SNAT, or a LAN-side redirect (DNS hijack…)
-    const protocols = protocolsOf(r);
-    const where = `firewall.${r['.name']}`;
-    if (protocols.length === 0) {
-      skipped.push({
-        code: 'OPENWRT_REDIRECT_PROTO',
-        message: `redirect with protocol "${text(r.proto)}" is not a TCP/UDP forward; skipped`,
-        where,
-      });
-      continue;
-    }
-    const enabled = !isOff(r.enabled);
-    const srcDport = text(r.src_dport);
-    const externalPort = parsePortRange(srcDport);
-    const isDmz = srcDport === null || srcDport.trim() === '';
-    if (!isDmz && externalPort === null) {
-      skipped.push({
-        code: 'OPENWRT_REDIRECT_PORT',
-        message: `src_dport "${srcDport}" is not a port or a-b range; kept with an unknown port`,
-        where,
-      });
-    }
-    const internalHost = text(r.dest_ip);
-    if (isDmz && (dmz.host === null || (enabled && dmz.enabled !== true)))
-      dmz = { enabled, host: internalHost };
-    const srcIp = text(r.src_ip);
-    for (const protocol of protocols) {
-      forwards.push({
-        source: isDmz ? 'dmz' : 'static',
-        protocol,
-        externalPort: isDmz ? null : externalPort,
-        internalHost,
-        internalPort: isDmz ? null : (parsePortRange(text(r.dest_port)) ?? externalPort),
-        remoteHost: srcIp && srcIp !== '0.0.0.0/0' ? srcIp.replace(/\s+/g, ',') : null,
-        enabled,
-        description: text(r.name) ?? text(r._name),
-        leaseSeconds: 0,
-        provenance: { adapter: ID, transport: 'ubus', raw: r },
-      });
-    }
-  }
-  const wanZones = new Set(
-    sectionsOf(values, 'zone')
-      .filter((z) => text(z.name) === 'wan' || /wan/.test(text(z.network) ?? ''))
-      .map((z) => text(z.name) ?? 'wan'),
-  );
-  if (wanZones.size === 0) wanZones.add('wan');
+export function parseOpenwrtFirewall(
+  values: Record<string, UciSection>,
+  routerAddresses: readonly string[] = [],
+): OpenwrtFirewall {
+  const sections = uciSectionsOf('firewall', values);
+  const reading = readOpenwrtFirewall(sections, { adapter: ID, transport: 'ubus', routerAddresses });
+  const wanZones = reading.wanZones;
   const wanInputAccepts = sectionsOf(values, 'zone').some(
     (z) => wanZones.has(text(z.name) ?? '') && (text(z.input) ?? '').toUpperCase() === 'ACCEPT',
   );
+  // Input rules from a WAN zone (or any zone) to the router itself; Technicolor's rule types and groups too.
+  const groups = openwrtGroupSwitches(sections);
   const wanInputPorts: OpenwrtFirewall['wanInputPorts'] = [];
-  for (const rule of sectionsOf(values, 'rule')) {
+  for (const rule of sections) {
+    if (!OPENWRT_RULE_TYPES.has(rule.type) || groups.get(rule.type) === false) continue;
+    const opt = (k: string) => rule.options[k]?.join(' ') ?? null;
+    const src = opt('src') ?? '';
     if (
-      !wanZones.has(text(rule.src) ?? '') ||
-      (text(rule.target) ?? '').toUpperCase() !== 'ACCEPT' ||
-      isOff(rule.enabled)
+      !(src === '*' || wanZones.has(src)) ||
+      (opt('target') ?? '').toUpperCase() !== 'ACCEPT' ||
+      isOff(opt('enabled') ?? undefined) ||
+      opt('dest') !== null
     )
       continue;
-    const dest = text(rule.dest);
-    const family = (text(rule.family) ?? 'any').toLowerCase();
-    if (dest === null) {
-      const port = text(rule.dest_port);
-      if (port) wanInputPorts.push({ port, proto: text(rule.proto) ?? 'tcp udp' });
-      continue;
-    }
-    if (family === 'ipv4') continue; // a v4 forward ACCEPT exposes nothing without a DNAT redirect
-    const port = parsePortRange(text(rule.dest_port));
-    for (const protocol of protocolsOf(rule)) {
-      forwards.push({
-        source: 'pinhole6',
-        protocol,
-        externalPort: port,
-        internalHost: text(rule.dest_ip),
-        internalPort: port,
-        remoteHost: text(rule.src_ip),
-        enabled: true,
-        description: text(rule.name),
-        leaseSeconds: 0,
-        provenance: { adapter: ID, transport: 'ubus', raw: rule },
-      });
-    }
+    const port = opt('dest_port');
+    if (port) wanInputPorts.push({ port, proto: opt('proto') ?? 'tcp udp' });
   }
-  return { forwards, dmz, wanInputAccepts, wanInputPorts, skipped };
+  return {
+    forwards: reading.forwards,
+    dmz: reading.dmz,
+    wanInputAccepts,
+    wanInputPorts,
+    skipped: reading.warnings,
+    coverage: reading.coverage,
+    routerServices: reading.routerServices,
+  };
 }
 
 /**
@@ -191,8 +162,7 @@ export function parseOpenwrtUpnpd(values: Record<string, UciSection>): {
 } {
   const section = sectionsOf(values, 'upnpd')[0];
   if (!section) return { enabled: null, leaseFile: null };
-  const opts = [section.enabled, section.enable_upnp].filter((v) => v !== undefined);
-  const enabled = opts.some(isOff) ? false : opts.some(isOn) ? true : null;
+  const enabled = upnpdEnabled(text(section.enabled), text(section.enable_upnp), text(section.enable_natpmp));
   return { enabled, leaseFile: text(section.upnp_lease_file) };
 }
 
@@ -547,34 +517,20 @@ export async function collectOpenwrtUbus(target: CollectTarget, ctx: CollectCont
   try {
     const forwards: ForwardInput[] = [];
     // 1. Firewall: forwards, DMZ, IPv6 pinholes, WAN input rules.
+    // 0. The router's own addresses (network interfaces): a forward to them is remote administration.
+    const notFound = (e: BoxauditError) => e.code === 'BOXAUDIT_NOT_FOUND';
+    const netRead = await read('ubus uci get network', 'uci', 'get', { config: 'network' }, notFound);
+    const netValues = valuesOf(netRead.data);
+    const netSections = netValues ? uciSectionsOf('network', netValues) : [];
+    const routerAddresses = openwrtRouterAddresses(netSections);
+    const lanPrefixes = openwrtLanPrefixes(netSections);
     const fwRead = await read('ubus uci get firewall', 'uci', 'get', { config: 'firewall' });
     const fwValues = valuesOf(fwRead.data);
-    const fw = fwValues ? parseOpenwrtFirewall(fwValues) : null;
+    const fw = fwValues ? parseOpenwrtFirewall(fwValues, routerAddresses) : null;
     if (fw) {
       forwards.push(...fw.forwards);
       warnings.push(...fw.skipped);
-      coverage.push(
-        {
-          area: 'static-forwards',
-          status: 'complete',
-          code: 'OPENWRT_UCI_REDIRECTS',
-          reason:
-            'every config redirect in /etc/config/firewall (the configuration, not the running nftables rules)',
-        },
-        {
-          area: 'dmz',
-          status: 'complete',
-          code: 'OPENWRT_UCI_REDIRECTS',
-          reason: 'a DNAT redirect without src_dport forwards every port (DMZ)',
-        },
-        {
-          area: 'ipv6-pinholes',
-          status: 'complete',
-          code: 'OPENWRT_UCI_RULES',
-          reason:
-            'config rule sections from the wan zone to a LAN zone with target ACCEPT (family ipv6 or any)',
-        },
-      );
+      coverage.push(...fw.coverage);
     } else {
       const reason = fwRead.error ? fwRead.error.message : 'uci get firewall returned no values';
       for (const area of ['static-forwards', 'dmz', 'ipv6-pinholes'] as const) {
@@ -589,7 +545,6 @@ export async function collectOpenwrtUbus(target: CollectTarget, ctx: CollectCont
     }
 
     // 2. UPnP state and leases.
-    const notFound = (e: BoxauditError) => e.code === 'BOXAUDIT_NOT_FOUND';
     const upRead = await read('ubus uci get upnpd', 'uci', 'get', { config: 'upnpd' }, notFound);
     const upValues = valuesOf(upRead.data);
     let upnpEnabled: boolean | null = null;
@@ -681,7 +636,10 @@ export async function collectOpenwrtUbus(target: CollectTarget, ctx: CollectCont
     // 3. Remote admin.
     const uh = await read('ubus uci get uhttpd', 'uci', 'get', { config: 'uhttpd' });
     const db = await read('ubus uci get dropbear', 'uci', 'get', { config: 'dropbear' });
-    const services = parseOpenwrtRemoteAdmin(valuesOf(uh.data), valuesOf(db.data), fw);
+    const services = [
+      ...parseOpenwrtRemoteAdmin(valuesOf(uh.data), valuesOf(db.data), fw),
+      ...(fw?.routerServices ?? []),
+    ];
     coverage.push({
       area: 'remote-admin',
       status: uh.error || db.error || !fw ? 'error' : 'partial',
@@ -696,6 +654,9 @@ export async function collectOpenwrtUbus(target: CollectTarget, ctx: CollectCont
       reason: 'board model and WAN address are not read over ubus by this adapter',
     });
 
+    // A forward to the router's own address (its GUI, SSH…) is remote administration.
+    const routerParts = { ...emptyParts(), forwards, remoteAdmin: remoteAdminOf(services) };
+    markForwardsToRouter(routerParts, routerAddresses);
     return {
       target: { kind: 'vendor', address: base, adapter: ID },
       collectedAt,
@@ -707,8 +668,8 @@ export async function collectOpenwrtUbus(target: CollectTarget, ctx: CollectCont
         mappingCount: upnpForwards ? upnpForwards.length : null,
         igdVersion: null,
       },
-      remoteAdmin: remoteAdminOf(services),
-      lanPrefixes: null,
+      remoteAdmin: routerParts.remoteAdmin,
+      lanPrefixes,
       coverage,
       warnings,
     };

@@ -141,6 +141,14 @@ export const COVERAGE_REASONS_FR: Readonly<Record<string, string>> = {
     "le fichier des baux de miniupnpd n'a pas été lu : les redirections UPnP sont inconnues",
   OPENWRT_NO_ADMIN_CONFIG:
     "aucune configuration uhttpd/dropbear/pare-feu : l'administration à distance n'a pas été vérifiée",
+  OPENWRT_INCLUDE_SCRIPTS:
+    "le pare-feu exécute {includes} script(s) inclus (config include) que la configuration ne montre pas : ils peuvent ouvrir des ports ou des redirections que boxaudit n'a pas vus",
+  'OPENWRT_INCLUDE_SCRIPTS@remote-admin':
+    "écoutes uhttpd/dropbear comparées à la politique d'entrée de la zone wan et aux règles d'entrée du wan ; des scripts inclus au pare-feu (config include) peuvent en ouvrir d'autres",
+  OPENWRT_SECTION_UNKNOWN:
+    "le pare-feu contient {sections} section(s) d'un type que boxaudit ne connaît pas : elles peuvent ouvrir des ports",
+  OPENWRT_ZONES_MISSING:
+    'aucune zone du pare-feu dans les données fournies : la zone nommée « wan » est prise pour le côté internet ; fournissez tout /etc/config/firewall',
 
   // --- Linux (linux.ts) ---
   LINUX_MINIUPNPD_CHAINS:

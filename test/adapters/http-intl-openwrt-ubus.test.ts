@@ -66,10 +66,10 @@ describe('openwrt-ubus parse functions', () => {
       externalPort: { start: 13389, end: 13389 },
       internalPort: { start: 3389, end: 3389 },
     });
-    // No src_dport and no proto: every port, tcp and udp → DMZ.
+    // No src_dport and no proto: every port, tcp and udp → DMZ (the same as the openwrt adapter).
     expect(byName('DMZ').map((f) => [f.source, f.protocol, f.externalPort])).toEqual([
-      ['dmz', 'tcp', null],
-      ['dmz', 'udp', null],
+      ['dmz', 'tcp', { start: 1, end: 65535 }],
+      ['dmz', 'udp', { start: 1, end: 65535 }],
     ]);
     expect(fw.dmz).toEqual({ enabled: true, host: '192.168.1.50' });
     expect(byName('Allow-IPv6-Web')[0]).toMatchObject({
@@ -80,9 +80,84 @@ describe('openwrt-ubus parse functions', () => {
     expect(fw.wanInputPorts).toEqual([{ port: '443', proto: 'tcp' }]);
   });
 
-  it('reads upnpd enabled / enable_upnp', () => {
-    expect(parseOpenwrtUpnpd({ config: { '.type': 'upnpd', enabled: '1', enable_upnp: '0' } })).toMatchObject(
-      { enabled: false },
+  it('shares the openwrt section logic: Technicolor userredirect/dmzredirect, stock ISAKMP, includes, redirects to the router', () => {
+    let i = 0;
+    const sec = (type: string, o: Record<string, string | string[]>) => [
+      `cfg${i}`,
+      { '.type': type, '.anonymous': true, '.index': i++, ...o },
+    ];
+    const fw = parseOpenwrtFirewall(
+      Object.fromEntries([
+        sec('zone', { name: 'lan', network: ['lan'], wan: '0' }),
+        sec('zone', { name: 'wan', network: ['wan'], input: 'DROP', masq: '1', wan: '1' }),
+        sec('rule', {
+          name: 'Allow-ISAKMP',
+          src: 'wan',
+          dest: 'lan',
+          dest_port: '500',
+          proto: 'udp',
+          target: 'ACCEPT',
+        }),
+        sec('redirectsgroup', { type: 'dmzredirect', enabled: '1' }),
+        sec('dmzredirect', {
+          src: 'wan',
+          dest: 'lan',
+          proto: '!icmp',
+          target: 'DNAT',
+          dest_ip: '192.168.1.50',
+        }),
+        sec('userredirect', {
+          name: 'Cam',
+          src: 'wan',
+          src_dport: '8000:8010',
+          dest_ip: '192.168.1.60',
+          proto: ['tcp'],
+        }),
+        sec('redirect', { src: 'wan', src_dport: '8443', dest_port: '443', proto: 'tcp' }),
+        sec('include', { path: '/etc/firewall.user' }),
+      ]) as never,
+    );
+    expect(
+      fw.forwards.map((f) => [
+        f.source,
+        f.protocol,
+        f.externalPort?.start,
+        f.externalPort?.end,
+        f.internalHost,
+      ]),
+    ).toEqual([
+      ['pinhole6', 'udp', 500, 500, '::/0'],
+      ['dmz', 'tcp', 1, 65535, '192.168.1.50'],
+      ['dmz', 'udp', 1, 65535, '192.168.1.50'],
+      ['static', 'tcp', 8000, 8010, '192.168.1.60'],
+      ['static', 'tcp', 8443, 8443, null],
+    ]);
+    expect(fw.forwards[0]?.provenance).toMatchObject({ adapter: 'openwrt-ubus', transport: 'ubus' });
+    expect(fw.dmz).toEqual({ enabled: true, host: '192.168.1.50' });
+    expect(fw.routerServices).toEqual([
+      { service: 'port-forward', port: 443, wan: true, restrictedTo: null },
+    ]);
+    expect(fw.coverage.filter((c) => c.area === 'static-forwards')).toEqual([
+      expect.objectContaining({ status: 'partial', code: 'OPENWRT_INCLUDE_SCRIPTS' }),
+    ]);
+    expect(fw.skipped.map((w) => w.code)).toEqual(
+      expect.arrayContaining(['OPENWRT_PINHOLE_ALL_HOSTS', 'OPENWRT_REDIRECT_TO_ROUTER']),
+    );
+  });
+
+  it('reads upnpd enabled / enable_upnp / enable_natpmp', () => {
+    expect(
+      parseOpenwrtUpnpd({ config: { '.type': 'upnpd', enabled: '1', enable_upnp: '0', enable_natpmp: '0' } }),
+    ).toMatchObject({ enabled: false });
+    // The service runs with NAT-PMP only (a real Dynalink DL-WRX36 default): LAN programs can still open ports.
+    expect(
+      parseOpenwrtUpnpd({ config: { '.type': 'upnpd', enabled: '1', enable_upnp: '0', enable_natpmp: '1' } }),
+    ).toMatchObject({ enabled: true });
+    // The service switch off wins over the protocol switches.
+    expect(parseOpenwrtUpnpd({ config: { '.type': 'upnpd', enabled: '0', enable_upnp: '1' } })).toMatchObject(
+      {
+        enabled: false,
+      },
     );
     expect(parseOpenwrtUpnpd({ config: { '.type': 'upnpd', enable_upnp: '1' } })).toMatchObject({
       enabled: true,
@@ -145,6 +220,42 @@ describe('openwrt-ubus collect (loopback simulator)', () => {
     assertNoSecrets(snap);
     // logged out at the end
     expect(sim.requests.at(-1)?.action).toBe('ubus session destroy');
+  });
+
+  it('reads network.lan: LAN prefix, and a forward to the router itself is remote administration', async () => {
+    const configs = defaultOpenwrtConfigs();
+    configs.firewall!.router_https = {
+      '.type': 'redirect',
+      '.name': 'router_https',
+      '.index': 99,
+      name: 'Router GUI',
+      src: 'wan',
+      src_dport: '8443',
+      dest_ip: '192.168.1.1',
+      dest_port: '443',
+      proto: 'tcp',
+    };
+    configs.network = {
+      lan: {
+        '.type': 'interface',
+        '.name': 'lan',
+        proto: 'static',
+        ipaddr: '192.168.1.1',
+        netmask: '255.255.255.0',
+      },
+    };
+    sim = await startOpenwrtUbusSimulator({ configs });
+    const snap = await collect(sim.url);
+    expect(snap.lanPrefixes).toEqual(['192.168.1.0/24']);
+    expect(snap.remoteAdmin?.services).toContainEqual({
+      service: 'port-forward',
+      port: 443,
+      wan: true,
+      restrictedTo: null,
+    });
+    expect(sim.requests.map((r) => r.action)).toContain('ubus uci get network');
+    expect(snap.warnings).toEqual([]);
+    assertAllowlisted(sim);
   });
 
   it('falls back to the lease file when luci.upnp is missing', async () => {
