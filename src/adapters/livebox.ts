@@ -20,7 +20,6 @@
  * Orange Spain "Livebox 6+/Next" (Arcadyan) and Livebox Pro run other firmware: unsupported.
  * No logout call is made (its name is UNCONFIRMED); the context expires on its own.
  */
-import { isIP } from 'node:net';
 import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError } from '../errors.js';
 import { isPrivateOrCgnat } from '../model/addresses.js';
@@ -46,6 +45,7 @@ import {
   parseJsonBody,
   type RestClient,
 } from './_rest.js';
+import { addressOf, ipOrNull } from './_vendor-values.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 const ID = 'livebox';
@@ -97,21 +97,9 @@ function protocolsOfRule(value: unknown, where: string, warnings: Warning[]): Pr
   return protocolsOrBoth(text, where, warnings);
 }
 
-/**
- * An IPv4/IPv6 address, or null with a warning: a value that is not an address (the diagnostics dumps
- * show `**REDACTED**`) is unknown, never a host name to report or contact.
- */
-function addressOf(value: unknown, what: string, where: string, warnings: Warning[]): string | null {
-  const text = looseString(value);
-  if (text === null) return null;
-  if (isIP(text) !== 0) return text;
-  warnings.push({
-    code: 'LIVEBOX_ADDRESS_INVALID',
-    message: `${what} ${JSON.stringify(text.slice(0, 64))} is not an IP address; kept as unknown`,
-    where,
-  });
-  return null;
-}
+/** An address field of a rule, or null with a `LIVEBOX_ADDRESS_INVALID` warning (see {@link addressOf}). */
+const ruleAddress = (value: unknown, what: string, where: string, warnings: Warning[]): string | null =>
+  addressOf(value, what, where, warnings, 'LIVEBOX_ADDRESS_INVALID');
 
 /** The entries of a map keyed by id (the Livebox's usual shape), with their keys; an array is accepted too. */
 function entriesOf(value: unknown, what: string): Array<[string, Record<string, unknown>]> {
@@ -187,7 +175,7 @@ export function parseLiveboxPortForwarding(status: unknown, warnings: Warning[] 
       DestinationIPAddress: e.DestinationIPAddress,
       LeaseDuration: e.LeaseDuration,
     };
-    const internalHost = addressOf(e.DestinationIPAddress, 'DestinationIPAddress', where, warnings);
+    const internalHost = ruleAddress(e.DestinationIPAddress, 'DestinationIPAddress', where, warnings);
     for (const protocol of protocolsOfRule(e.Protocol, where, warnings)) {
       out.push({
         source: upnp ? 'upnp' : 'static',
@@ -227,7 +215,7 @@ export function parseLiveboxPinholes(status: unknown, warnings: Warning[] = []):
       Enable: e.Enable,
       Status: e.Status,
     };
-    const internalHost = addressOf(e.DestinationIPAddress, 'DestinationIPAddress', where, warnings);
+    const internalHost = ruleAddress(e.DestinationIPAddress, 'DestinationIPAddress', where, warnings);
     for (const protocol of protocolsOfRule(e.Protocol, where, warnings)) {
       out.push({
         source: 'pinhole6',
@@ -496,8 +484,7 @@ export async function collectLivebox(target: CollectTarget, ctx: CollectContext 
     gateway.modelNumber = looseString(info.SoftwareVersion);
     gateway.friendlyName = looseString(info.FriendlyName) ?? looseString(info.ProductClass);
     // Only an address counts (a diagnostics dump shows "**REDACTED**" here).
-    const external = looseString(info.ExternalIPAddress);
-    gateway.externalIp = external !== null && isIP(external) !== 0 ? external : null;
+    gateway.externalIp = ipOrNull(info.ExternalIPAddress);
     gateway.doubleNat = isPrivateOrCgnat(gateway.externalIp);
   }
 
