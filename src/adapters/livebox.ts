@@ -571,7 +571,9 @@ export async function collectLivebox(target: CollectTarget, ctx: CollectContext 
     area: 'gateway-info',
     status: info ? 'complete' : 'partial',
     code: 'LIVEBOX_DEVICEINFO',
-    reason: 'DeviceInfo.get',
+    reason: info
+      ? 'model, firmware and WAN address read from DeviceInfo.get'
+      : 'DeviceInfo.get could not be read (see warnings): the model and WAN address of the box are unknown',
   });
   if (session.relogins > 0) ctx.log?.(`[${ID}] context renewed ${session.relogins} time(s)`);
 
