@@ -33,7 +33,7 @@ import type {
   Snapshot,
   Warning,
 } from '../model/types.js';
-import { protocolsOrBoth } from './_config-parts.js';
+import { emptyParts, ipv4Network, markForwardsToRouter, protocolsOrBoth } from './_config-parts.js';
 import {
   asRecord,
   createRestClient,
@@ -67,6 +67,7 @@ export const LIVEBOX_ALLOWLIST = [
   'POST /ws Firewall.getPinhole',
   'POST /ws UPnP-IGD.get',
   'POST /ws RemoteAccess.get',
+  'POST /ws NMC.getLANIP',
 ] as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -288,6 +289,21 @@ export function parseLiveboxRemoteAccess(status: unknown): RemoteAdminService[] 
   ];
 }
 
+/**
+ * `NMC.getLANIP` reply → the box's own LAN address and network. Real replies (Livebox 3 and 7
+ * diagnostics dumps) carry it in `data` with `status: null`: `{Address, Netmask, DHCPEnable, …}`.
+ * Null when no usable address is given (the dumps redact it).
+ */
+export function parseLiveboxLanIp(reply: {
+  status: unknown;
+  data: unknown;
+}): { address: string; prefix: string | null } | null {
+  const r = asRecord(reply.data) ?? asRecord(reply.status);
+  const address = ipOrNull(r?.Address);
+  if (!address) return null;
+  return { address, prefix: ipv4Network(address, looseString(r?.Netmask)) };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Session.
 // ---------------------------------------------------------------------------------------------
@@ -450,14 +466,16 @@ export async function collectLivebox(target: CollectTarget, ctx: CollectContext 
   const coverage: CoverageItem[] = [];
   const gateway = emptyGatewayInfo(baseUrl);
 
-  const read = async <T>(
+  const read = async <T>(service: string, method: string, parse: (status: unknown) => T): Promise<T | null> =>
+    readReply(service, method, (reply) => parse(reply.status));
+  const readReply = async <T>(
     service: string,
     method: string,
-    parse: (status: unknown) => T,
+    parse: (reply: SysbusReply) => T,
   ): Promise<T | null> => {
     try {
       const reply = await session.call(service, method);
-      return parse(reply.status);
+      return parse(reply);
     } catch (error) {
       if (isFatalCollectError(error)) throw error;
       warnings.push({
@@ -577,7 +595,17 @@ export async function collectLivebox(target: CollectTarget, ctx: CollectContext 
   });
   if (session.relogins > 0) ctx.log?.(`[${ID}] context renewed ${session.relogins} time(s)`);
 
+  // The box's own LAN address: a forward to it (or to loopback) exposes the box itself.
+  const lan = await readReply('NMC', 'getLANIP', parseLiveboxLanIp);
   const all = [...(forwards ?? []), ...(pinholes ?? [])];
+  const own = {
+    ...emptyParts(),
+    forwards: all,
+    remoteAdmin: remote
+      ? { enabled: remote.length ? remote.some((s) => s.wan === true) : null, services: remote }
+      : null,
+  };
+  markForwardsToRouter(own, lan ? [lan.address] : []);
   return {
     target: { kind: 'vendor', address: baseUrl, adapter: ID },
     collectedAt,
@@ -589,10 +617,8 @@ export async function collectLivebox(target: CollectTarget, ctx: CollectContext 
       mappingCount: forwards ? forwards.filter((f) => f.source === 'upnp').length : null,
       igdVersion: null,
     },
-    remoteAdmin: remote
-      ? { enabled: remote.length ? remote.some((s) => s.wan === true) : null, services: remote }
-      : null,
-    lanPrefixes: null,
+    remoteAdmin: own.remoteAdmin,
+    lanPrefixes: lan?.prefix ? [lan.prefix] : null,
     coverage,
     warnings,
   };

@@ -99,6 +99,7 @@ describe('livebox collect', () => {
     expect(snap.forwards).toHaveLength(7);
 
     expect(snap.dmz).toEqual({ enabled: true, host: '192.168.1.20' });
+    expect(snap.lanPrefixes).toEqual(['192.168.1.0/24']);
     expect(snap.upnp).toEqual({ enabled: true, mappingCount: 1, igdVersion: null });
     expect(snap.remoteAdmin).toEqual({
       enabled: true,
@@ -127,7 +128,7 @@ describe('livebox collect', () => {
         expect(r.authenticated).toBe(true);
       }
     }
-    expect(s.requests).toHaveLength(7);
+    expect(s.requests).toHaveLength(8);
   });
 
   it('reports a wrong password as BOXAUDIT_AUTH_FAILED after one attempt', async () => {
@@ -205,6 +206,31 @@ describe('livebox collect', () => {
     expect(err.message).not.toContain(LIVEBOX_SIM_PASSWORD);
   });
 
+  it('reports a forward to the box’s own LAN address (NMC.getLANIP) as remote administration', async () => {
+    const s = await start({
+      portForwarding: {
+        webui_Admin: {
+          Id: 'webui_Admin',
+          Origin: 'webui',
+          Description: 'Admin',
+          Enable: true,
+          Protocol: '6',
+          ExternalPort: '8443',
+          InternalPort: '443',
+          SourcePrefix: '',
+          DestinationIPAddress: '192.168.1.1',
+        },
+      },
+      remoteAccess: { Enable: false, Port: 0, Protocol: 'HTTPS', PortMode: 'RANDOM' },
+    });
+    const snap = await collect(s);
+    expect(snap.remoteAdmin?.enabled).toBe(true);
+    expect(snap.remoteAdmin?.services).toEqual([
+      { service: 'https', port: null, wan: false, restrictedTo: null },
+      { service: 'port-forward', port: 443, wan: true, restrictedTo: null },
+    ]);
+  });
+
   it('needs a password', async () => {
     const err = await failure(collectLivebox({ url: 'http://127.0.0.1:9' }, {}));
     expect(err.code).toBe('BOXAUDIT_CONFIG_INVALID');
@@ -271,6 +297,8 @@ function repliesOf(model: string): LiveboxSimOptions {
       'Firewall.getPortForwarding': raw['Firewall.async_get_port_forwarding'],
       'UPnP-IGD.get': raw['UPnPIGD.async_get'],
       'RemoteAccess.get': raw['RemoteAccess.async_get'],
+      // `{"status": null, "data": {"Address": "**REDACTED**", …}}`: no usable LAN address.
+      'NMC.getLANIP': raw['Nmc.async_get_lan_ip'],
       // No Livebox capture of getDMZ / getPinhole exists: they answer the real error reply instead.
       'Firewall.getDMZ': notFound,
       'Firewall.getPinhole': notFound,
@@ -367,6 +395,7 @@ describeShared('vendor-captures/livebox', 'livebox on real replies (vendor-captu
     ]);
     for (const w of notFound) expect(w.message).toMatch(/error 196618 .*does not offer it/);
     expect(snap.dmz).toEqual({ enabled: null, host: null });
+    expect(snap.lanPrefixes).toBeNull();
   });
 
   it('serves the Livebox 3 replies: an empty map is no forward, read completely', async () => {

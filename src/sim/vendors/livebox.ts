@@ -36,6 +36,8 @@ export interface LiveboxSimOptions {
   upnp?: Record<string, unknown>;
   remoteAccess?: Record<string, unknown>;
   deviceInfo?: Record<string, unknown>;
+  /** `NMC.getLANIP` data (sent as `{"status": null, "data": …}`, as real boxes do). */
+  lanIp?: Record<string, unknown>;
   /** `service.method` answered with broken JSON. */
   malformed?: string[];
   /** `service.method` answered with a sysbus error (not a permission error). */
@@ -183,6 +185,14 @@ export const LIVEBOX_SIM_DEFAULTS = {
     Interface: 'data',
     Enable: true,
   },
+  lanIp: {
+    Address: '192.168.1.1',
+    Netmask: '255.255.255.0',
+    DHCPEnable: true,
+    DHCPMinAddress: '192.168.1.10',
+    DHCPMaxAddress: '192.168.1.150',
+    LeaseTime: 86400,
+  },
   deviceInfo: {
     Manufacturer: 'Sagemcom',
     ModelName: 'SagemcomFast5670_OFR',
@@ -208,6 +218,7 @@ export async function startLiveboxSimulator(options: LiveboxSimOptions = {}): Pr
     'Firewall.getDMZ': options.dmz ?? LIVEBOX_SIM_DEFAULTS.dmz,
     'UPnP-IGD.get': options.upnp ?? LIVEBOX_SIM_DEFAULTS.upnp,
     'RemoteAccess.get': options.remoteAccess ?? LIVEBOX_SIM_DEFAULTS.remoteAccess,
+    'NMC.getLANIP': options.lanIp ?? LIVEBOX_SIM_DEFAULTS.lanIp,
   };
 
   const server = http.createServer((req, res) => {
@@ -298,7 +309,9 @@ export async function startLiveboxSimulator(options: LiveboxSimOptions = {}): Pr
       const reply =
         options.replies && operation in options.replies
           ? options.replies[operation]
-          : { status: getters[operation] };
+          : operation === 'NMC.getLANIP'
+            ? { status: null, data: getters[operation] }
+            : { status: getters[operation] };
       send(200, options.wrapResult ? { result: reply } : reply);
     });
   });
