@@ -235,14 +235,24 @@ export function parseLiveboxPinholes(status: unknown, warnings: Warning[] = []):
   return out;
 }
 
-/** `Firewall.getDMZ` status (a map keyed by DMZ id) → DMZ state; the first enabled entry wins. */
-export function parseLiveboxDmz(status: unknown): DmzState {
-  const entries = entriesOf(status, 'Firewall.getDMZ').map(([, e]) => e);
+/**
+ * `Firewall.getDMZ` status (a map keyed by DMZ id; no real capture) → DMZ state; the first enabled
+ * entry wins. A host that is not an address is unknown, with a warning.
+ */
+export function parseLiveboxDmz(status: unknown, warnings: Warning[] = []): DmzState {
+  const entries = entriesOf(status, 'Firewall.getDMZ');
   if (entries.length === 0) return { enabled: false, host: null };
-  const on = entries.find((e) => enabledOf(e) === true);
-  if (on) return { enabled: true, host: looseString(on.DestinationIPAddress) };
-  const unknown = entries.some((e) => enabledOf(e) === null);
-  return { enabled: unknown ? null : false, host: looseString(entries[0]?.DestinationIPAddress) };
+  const hostOf = ([key, e]: [string, Record<string, unknown>]) =>
+    ruleAddress(
+      e.DestinationIPAddress,
+      'DestinationIPAddress',
+      ruleWhere('Firewall.getDMZ', key, e),
+      warnings,
+    );
+  const on = entries.find(([, e]) => enabledOf(e) === true);
+  if (on) return { enabled: true, host: hostOf(on) };
+  const unknown = entries.some(([, e]) => enabledOf(e) === null);
+  return { enabled: unknown ? null : false, host: hostOf(entries[0]!) };
 }
 
 /**
@@ -545,7 +555,7 @@ export async function collectLivebox(target: CollectTarget, ctx: CollectContext 
       : failed('ipv6-pinholes', 'Firewall.getPinhole'),
   );
 
-  const dmz = await read('Firewall', 'getDMZ', parseLiveboxDmz);
+  const dmz = await read('Firewall', 'getDMZ', (s) => parseLiveboxDmz(s, warnings));
   coverage.push(
     dmz
       ? { area: 'dmz', status: 'complete', code: 'LIVEBOX_DMZ', reason: 'read from Firewall.getDMZ' }

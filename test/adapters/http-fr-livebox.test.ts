@@ -248,6 +248,16 @@ describe('livebox parse functions', () => {
 
   it('reads an empty DMZ map as off, and rejects a non-map', () => {
     expect(parseLiveboxDmz({})).toEqual({ enabled: false, host: null });
+    const warnings: Warning[] = [];
+    expect(
+      parseLiveboxDmz({ webui: { Enable: true, DestinationIPAddress: '**REDACTED**' } }, warnings),
+    ).toEqual({
+      enabled: true,
+      host: null,
+    });
+    expect(warnings.map((w) => [w.code, w.where])).toEqual([
+      ['LIVEBOX_ADDRESS_INVALID', 'Firewall.getDMZ webui'],
+    ]);
     // A bare `false` is a failed call, never "no forwards".
     expect(() => parseLiveboxPortForwarding(false)).toThrow(/status false/);
     expect(() => parseLiveboxPortForwarding('oops')).toThrow(/not a map/);
