@@ -183,11 +183,18 @@ export function parseBboxNatRules(body: unknown, warnings: Warning[] = []): Forw
   return out;
 }
 
-/** `GET /api/v1/nat/dmz` → DMZ state. */
-export function parseBboxDmz(body: unknown): DmzState {
+/** `GET /api/v1/nat/dmz` (no real capture) → DMZ state; a host that is not an address is unknown. */
+export function parseBboxDmz(body: unknown, warnings: Warning[] = []): DmzState {
   const dmz = asRecord(unwrapBbox(body, 'nat').dmz);
   if (!dmz) throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] nat/dmz: no "dmz" object`);
-  return { enabled: looseBool(dmz.enable), host: looseString(pick(dmz, 'ipaddress', 'ipAddress')) };
+  const host = addressOf(
+    pick(dmz, 'ipaddress', 'ipAddress'),
+    'ipaddress',
+    'GET /api/v1/nat/dmz',
+    warnings,
+    'BBOX_ADDRESS_INVALID',
+  );
+  return { enabled: looseBool(dmz.enable), host };
 }
 
 /** `GET /api/v1/upnp/igd` → UPnP on/off. */
@@ -464,7 +471,7 @@ export async function collectBbox(target: CollectTarget, ctx: CollectContext = {
           }
         : failed('static-forwards', '/api/v1/nat/rules'),
     );
-    const dmz = await read('/api/v1/nat/dmz', parseBboxDmz);
+    const dmz = await read('/api/v1/nat/dmz', (b) => parseBboxDmz(b, warnings));
     coverage.push(
       dmz
         ? { area: 'dmz', status: 'complete', code: 'BBOX_NAT_DMZ', reason: 'read from /api/v1/nat/dmz' }

@@ -259,12 +259,12 @@ export function parseFreeboxUpnpRedirs(result: unknown, warnings: Warning[] = []
   return out;
 }
 
-/** `GET /fw/dmz/` result `{enabled, ip}` → DMZ state. */
-export function parseFreeboxDmz(result: unknown): DmzState {
+/** `GET /fw/dmz/` result `{enabled, ip}` (no real capture) → DMZ state; an `ip` that is not an address is unknown. */
+export function parseFreeboxDmz(result: unknown, warnings: Warning[] = []): DmzState {
   const r = asRecord(result);
   if (!r) throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] fw/dmz: "result" is not an object`);
   const enabled = looseBool(r.enabled);
-  return { enabled, host: looseString(r.ip) };
+  return { enabled, host: addressOf(r.ip, 'ip', 'GET /api/vN/fw/dmz/', warnings, 'FREEBOX_ADDRESS_INVALID') };
 }
 
 /** `GET /upnpigd/config/` result `{enabled, version}` → UPnP on/off and IGD version. */
@@ -816,7 +816,7 @@ export async function collectFreebox(target: CollectTarget, ctx: CollectContext 
           }
         : failed('upnp-state', 'upnpigd/config/'),
     );
-    const dmz = await read('fw/dmz/', parseFreeboxDmz);
+    const dmz = await read('fw/dmz/', (r) => parseFreeboxDmz(r, warnings));
     coverage.push(
       dmz
         ? { area: 'dmz', status: 'complete', code: 'FREEBOX_FW_DMZ', reason: 'read from fw/dmz' }

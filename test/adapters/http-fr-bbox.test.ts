@@ -9,6 +9,7 @@ import {
   BBOX_ALLOWLIST,
   bbox,
   collectBbox,
+  parseBboxDmz,
   parseBboxNatRules,
   parseBboxServices,
   unwrapBbox,
@@ -400,6 +401,15 @@ describe('bbox protocol values and rule shapes it did not expect', () => {
       warnings,
     );
     expect(forwards.map(row)).toEqual([['static', 'tcp', '22-22', null, '22-22', null, true, null, 0]]);
+    expect(warnings.map((w) => w.code)).toEqual(['BBOX_ADDRESS_INVALID']);
+  });
+
+  it('reads a DMZ host that is not an address (a redaction) as unknown, with a warning', () => {
+    const warnings: Warning[] = [];
+    expect(parseBboxDmz([{ nat: { dmz: { enable: 1, ipaddress: 'XXX.XXX.XXX.XXX' } } }], warnings)).toEqual({
+      enabled: true,
+      host: null,
+    });
     expect(warnings.map((w) => w.code)).toEqual(['BBOX_ADDRESS_INVALID']);
   });
 

@@ -18,6 +18,7 @@ import {
   freebox,
   freeboxCanonicalPath,
   loadToken,
+  parseFreeboxDmz,
   parseFreeboxRedirs,
   parseFreeboxUpnpRedirs,
   requestFreeboxAppToken,
@@ -574,6 +575,16 @@ describe('freebox protocol values it does not know', () => {
     expect(warnings.map((w) => [w.code, w.where])).toEqual(
       unknown ? [['PROTOCOL_UNKNOWN', 'GET /api/vN/fw/redir/ id 9']] : [],
     );
+  });
+
+  it('reads a DMZ ip that is not an address as unknown, with a warning; an empty one silently', () => {
+    const warnings: Warning[] = [];
+    expect(parseFreeboxDmz({ enabled: true, ip: 'poste-accueil' }, warnings)).toEqual({
+      enabled: true,
+      host: null,
+    });
+    expect(parseFreeboxDmz({ enabled: false, ip: '' }, warnings)).toEqual({ enabled: false, host: null });
+    expect(warnings.map((w) => w.code)).toEqual(['FREEBOX_ADDRESS_INVALID']);
   });
 
   it('keeps an unknown UPnP proto too', () => {
