@@ -19,13 +19,19 @@
  * `options.tlsFingerprint` (CLI `--tls-fingerprint`), or use `options.scheme: 'http'` on the LAN.
  * Certificate checks are never turned off.
  *
- * UNCONFIRMED: UPnP rule entry fields (`upnp/igd/rules`), `wan/ip` and `device` shapes, the
- * 2024 Sagemcom firmware's salted login (not supported: it fails as a refused login).
+ * Settled by real replies (shared/vendor-captures/bbox: bboxapi-router's F@st5330b fw 12.11 files,
+ * hass-bbox2's F@st5688b fw 24.0 files): every reply is an array wrapping one keyed object; `device`
+ * (`modelname`, `main.version`), `wan/ip` (`ip.address`, `ip.state`) and `services` (`remote.admin`
+ * `enable`/`port`/`ip`, `upnp.igd.enable`) have the fields read here; state flags are integers that
+ * are not always 0/1 (`/summary` shows `nat.enable: 6`, `firewall.enable: 4`, `services` shows
+ * `firewall.enable: 2`), so only 0 and 1 are read as off/on and anything else is unknown.
+ * UNCONFIRMED (no capture): the `nat/rules`, `nat/dmz`, `upnp/igd` and `upnp/igd/rules` replies, and
+ * the 2024 Sagemcom firmware's salted login (not supported: it fails as a refused login).
  */
 import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError } from '../errors.js';
 import { isPrivateOrCgnat } from '../model/addresses.js';
-import { type ForwardInput, parsePortRange, parseProtocols, withIds } from '../model/forward.js';
+import { type ForwardInput, parsePortRange, withIds } from '../model/forward.js';
 import type {
   CoverageItem,
   DmzState,
@@ -34,6 +40,7 @@ import type {
   Snapshot,
   Warning,
 } from '../model/types.js';
+import { protocolsOrBoth } from './_config-parts.js';
 import {
   asRecord,
   createRestClient,
@@ -49,6 +56,7 @@ import {
   retryAfterMs,
   sleep,
 } from './_rest.js';
+import { addressOf, ipOrNull } from './_vendor-values.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 const ID = 'bbox';
@@ -110,23 +118,32 @@ function internalRange(internal: PortRange | null, external: PortRange | null): 
 const anySource = (ip: string | null): string | null =>
   ip === null || ip === '0.0.0.0' || ip === '*' || ip.toLowerCase() === 'any' ? null : ip;
 
+/**
+ * The rule list. A map keyed by rule id or name (`{"1": {…}}`) is read as its entries, as other
+ * vendors send it; anything else that is not a list is an error, never "no rule".
+ */
 function rulesOf(value: unknown, what: string): Record<string, unknown>[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value))
-    throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] ${what}: "rules" is not a list`);
-  return value.map((r) => asRecord(r)).filter((r): r is Record<string, unknown> => r !== null);
+  const list = Array.isArray(value) ? value : asRecord(value) ? Object.values(value as object) : null;
+  if (!list) throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] ${what}: "rules" is not a list`);
+  return list.map((r) => asRecord(r)).filter((r): r is Record<string, unknown> => r !== null);
 }
+
+/** Where a rule is, for warnings. */
+const ruleWhere = (path: string, r: Record<string, unknown>, index: number): string =>
+  `GET ${path} rule ${String(looseString(r.id) ?? `#${index + 1}`).slice(0, 64)}`;
 
 /**
  * `GET /api/v1/nat/rules` → static forwards. Reads the classic lower-case fields and the Sagemcom
  * camelCase variant. When the NAT service itself is disabled (`nat.enable = 0`), every rule is
  * reported disabled.
  */
-export function parseBboxNatRules(body: unknown): ForwardInput[] {
+export function parseBboxNatRules(body: unknown, warnings: Warning[] = []): ForwardInput[] {
   const nat = unwrapBbox(body, 'nat');
   const natOn = looseBool(nat.enable);
   const out: ForwardInput[] = [];
-  for (const r of rulesOf(nat.rules, 'nat/rules')) {
+  for (const [index, r] of rulesOf(nat.rules, 'nat/rules').entries()) {
+    const where = ruleWhere('/api/v1/nat/rules', r, index);
     const externalPort = portRange(pick(r, 'externalport', 'externalPort'), pick(r, 'externalEndPort'));
     const internalPort = internalRange(portRange(pick(r, 'internalport', 'internalPort')), externalPort);
     const ruleOn = looseBool(r.enable);
@@ -141,12 +158,19 @@ export function parseBboxNatRules(body: unknown): ForwardInput[] {
       internalip: pick(r, 'internalip', 'internalIP'),
       internalport: pick(r, 'internalport', 'internalPort'),
     };
-    for (const protocol of parseProtocols(looseString(r.protocol))) {
+    const internalHost = addressOf(
+      pick(r, 'internalip', 'internalIP'),
+      'internalip',
+      where,
+      warnings,
+      'BBOX_ADDRESS_INVALID',
+    );
+    for (const protocol of protocolsOrBoth(looseString(r.protocol), where, warnings)) {
       out.push({
         source: 'static',
         protocol,
         externalPort,
-        internalHost: looseString(pick(r, 'internalip', 'internalIP')),
+        internalHost,
         internalPort,
         remoteHost: anySource(looseString(pick(r, 'externalip', 'externalIP'))),
         enabled: natOn === false ? false : ruleOn,
@@ -159,11 +183,18 @@ export function parseBboxNatRules(body: unknown): ForwardInput[] {
   return out;
 }
 
-/** `GET /api/v1/nat/dmz` → DMZ state. */
-export function parseBboxDmz(body: unknown): DmzState {
+/** `GET /api/v1/nat/dmz` (no real capture) → DMZ state; a host that is not an address is unknown. */
+export function parseBboxDmz(body: unknown, warnings: Warning[] = []): DmzState {
   const dmz = asRecord(unwrapBbox(body, 'nat').dmz);
   if (!dmz) throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] nat/dmz: no "dmz" object`);
-  return { enabled: looseBool(dmz.enable), host: looseString(pick(dmz, 'ipaddress', 'ipAddress')) };
+  const host = addressOf(
+    pick(dmz, 'ipaddress', 'ipAddress'),
+    'ipaddress',
+    'GET /api/v1/nat/dmz',
+    warnings,
+    'BBOX_ADDRESS_INVALID',
+  );
+  return { enabled: looseBool(dmz.enable), host };
 }
 
 /** `GET /api/v1/upnp/igd` → UPnP on/off. */
@@ -177,22 +208,30 @@ export function parseBboxUpnpIgd(body: unknown): boolean | null {
  * `GET /api/v1/upnp/igd/rules` → UPnP mappings. The entry field names are UNCONFIRMED: the
  * NAT-rule names are tried first, then common alternatives (`ipaddress`, `leaseduration`…).
  */
-export function parseBboxUpnpRules(body: unknown): ForwardInput[] {
+export function parseBboxUpnpRules(body: unknown, warnings: Warning[] = []): ForwardInput[] {
   const igd = asRecord(unwrapBbox(body, 'upnp').igd);
   if (!igd) throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] upnp/igd/rules: no "igd" object`);
   const out: ForwardInput[] = [];
-  for (const r of rulesOf(igd.rules, 'upnp/igd/rules')) {
+  for (const [index, r] of rulesOf(igd.rules, 'upnp/igd/rules').entries()) {
+    const where = ruleWhere('/api/v1/upnp/igd/rules', r, index);
     const externalPort = portRange(pick(r, 'externalport', 'externalPort', 'extport'));
     const internalPort = internalRange(
       portRange(pick(r, 'internalport', 'internalPort', 'intport')),
       externalPort,
     );
-    for (const protocol of parseProtocols(looseString(r.protocol))) {
+    const internalHost = addressOf(
+      pick(r, 'internalip', 'internalIP', 'ipaddress', 'ip'),
+      'internalip',
+      where,
+      warnings,
+      'BBOX_ADDRESS_INVALID',
+    );
+    for (const protocol of protocolsOrBoth(looseString(r.protocol), where, warnings)) {
       out.push({
         source: 'upnp',
         protocol,
         externalPort,
-        internalHost: looseString(pick(r, 'internalip', 'internalIP', 'ipaddress', 'ip')),
+        internalHost,
         internalPort,
         remoteHost: anySource(looseString(pick(r, 'externalip', 'remotehost', 'remoteHost'))),
         enabled: looseBool(pick(r, 'enable', 'enabled')),
@@ -207,7 +246,9 @@ export function parseBboxUpnpRules(body: unknown): ForwardInput[] {
 
 /**
  * `GET /api/v1/services` → remote administration (`services.remote.admin`: `enable`, `port`,
- * `ip` = allowed source, `ip6address`) and the UPnP switch (`services.upnp.igd.enable`).
+ * `ip` = allowed source, `ip6address`) and the UPnP switch (`services.upnp.igd.enable`). A real
+ * F@st5330b reply has `remote.admin` `{status: 0, enable: 0, port: 443, ip: "", duration: ""}`;
+ * an `enable` other than 0/1 leaves the service out (unknown), never read as off.
  */
 export function parseBboxServices(body: unknown): {
   remote: RemoteAdminService[];
@@ -413,12 +454,13 @@ export async function collectBbox(target: CollectTarget, ctx: CollectContext = {
     }
     const wan = await read('/api/v1/wan/ip', (b) => asRecord(unwrapBbox(b, 'wan').ip));
     if (wan) {
-      gateway.externalIp = looseString(wan.address);
+      // A real reply may be redacted ("XXX.XXX.XXX.XXX"): only an address counts.
+      gateway.externalIp = ipOrNull(wan.address);
       gateway.doubleNat = isPrivateOrCgnat(gateway.externalIp);
       gateway.connectionStatus = looseString(wan.state);
     }
 
-    const statics = await read('/api/v1/nat/rules', parseBboxNatRules);
+    const statics = await read('/api/v1/nat/rules', (b) => parseBboxNatRules(b, warnings));
     coverage.push(
       statics
         ? {
@@ -429,14 +471,14 @@ export async function collectBbox(target: CollectTarget, ctx: CollectContext = {
           }
         : failed('static-forwards', '/api/v1/nat/rules'),
     );
-    const dmz = await read('/api/v1/nat/dmz', parseBboxDmz);
+    const dmz = await read('/api/v1/nat/dmz', (b) => parseBboxDmz(b, warnings));
     coverage.push(
       dmz
         ? { area: 'dmz', status: 'complete', code: 'BBOX_NAT_DMZ', reason: 'read from /api/v1/nat/dmz' }
         : failed('dmz', '/api/v1/nat/dmz'),
     );
     const upnpOn = await read('/api/v1/upnp/igd', parseBboxUpnpIgd);
-    const upnpRules = await read('/api/v1/upnp/igd/rules', parseBboxUpnpRules);
+    const upnpRules = await read('/api/v1/upnp/igd/rules', (b) => parseBboxUpnpRules(b, warnings));
     coverage.push(
       upnpRules
         ? {
@@ -477,7 +519,7 @@ export async function collectBbox(target: CollectTarget, ctx: CollectContext = {
         area: 'gateway-info',
         status: device && wan ? 'complete' : 'partial',
         code: 'BBOX_DEVICE',
-        reason: '/api/v1/device and /api/v1/wan/ip (shapes UNCONFIRMED)',
+        reason: '/api/v1/device and /api/v1/wan/ip',
       },
     );
 

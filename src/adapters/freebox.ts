@@ -20,7 +20,7 @@ import { dirname, join } from 'node:path';
 import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError } from '../errors.js';
 import { isPrivateOrCgnat } from '../model/addresses.js';
-import { type ForwardInput, parseProtocols, withIds } from '../model/forward.js';
+import { type ForwardInput, withIds } from '../model/forward.js';
 import type {
   CoverageItem,
   DmzState,
@@ -30,6 +30,7 @@ import type {
   Snapshot,
   Warning,
 } from '../model/types.js';
+import { emptyParts, markForwardsToRouter, protocolsOrBoth } from './_config-parts.js';
 import {
   asRecord,
   createRestClient,
@@ -45,6 +46,7 @@ import {
   restTlsFrom,
   sleep,
 } from './_rest.js';
+import { addressOf, ipOrNull } from './_vendor-values.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 const ID = 'freebox';
@@ -153,8 +155,13 @@ function range(start: number | null, end: number | null): PortRange | null {
   return e >= start && e <= 65535 ? { start, end: e } : null;
 }
 
+/** Where a rule is, for warnings: the call and the rule's id. */
+const ruleWhere = (call: string, r: Record<string, unknown>): string =>
+  `GET /api/vN/${call} id ${String(looseString(r.id) ?? '?').slice(0, 64)}`;
+
 function listOf(result: unknown, what: string): Record<string, unknown>[] {
-  // An empty list may come back with `result` absent (UNCONFIRMED for all versions, §1.5).
+  // An empty list comes back with `result` absent: `{"success": true}` (a real fw/redir reply, in
+  // free-go's tests); never read as an error.
   if (result === undefined || result === null) return [];
   if (!Array.isArray(result)) {
     throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] ${what}: "result" is not a list`);
@@ -165,11 +172,14 @@ function listOf(result: unknown, what: string): Record<string, unknown>[] {
 /**
  * `GET /fw/redir/` result (PortForwardingConfig[]) → static forwards. The last LAN port is
  * `lan_port + (wan_port_end − wan_port_start)`; `src_ip` "0.0.0.0" means any source. Port fields are
- * read as numbers or digit strings (the doc's type varies across versions).
+ * read as numbers or digit strings (the doc's type varies across versions). Real entries also carry
+ * `valid` and a whole `host` object (not read). An unknown `ip_proto` keeps the rule as tcp and udp
+ * with a `PROTOCOL_UNKNOWN` warning; a `lan_ip` that is not an address is unknown, with a warning.
  */
-export function parseFreeboxRedirs(result: unknown): ForwardInput[] {
+export function parseFreeboxRedirs(result: unknown, warnings: Warning[] = []): ForwardInput[] {
   const out: ForwardInput[] = [];
   for (const r of listOf(result, 'fw/redir')) {
+    const where = ruleWhere('fw/redir/', r);
     const wanStart = looseInt(r.wan_port_start);
     const wanEnd = looseInt(r.wan_port_end) ?? wanStart;
     const externalPort = range(wanStart, wanEnd);
@@ -190,12 +200,13 @@ export function parseFreeboxRedirs(result: unknown): ForwardInput[] {
       comment: r.comment,
       hostname: r.hostname,
     };
-    for (const protocol of parseProtocols(looseString(r.ip_proto))) {
+    const internalHost = addressOf(r.lan_ip, 'lan_ip', where, warnings, 'FREEBOX_ADDRESS_INVALID');
+    for (const protocol of protocolsOrBoth(looseString(r.ip_proto), where, warnings)) {
       out.push({
         source: 'static',
         protocol,
         externalPort,
-        internalHost: looseString(r.lan_ip),
+        internalHost,
         internalPort,
         remoteHost: anySource(looseString(r.src_ip)),
         enabled: looseBool(r.enabled),
@@ -208,10 +219,14 @@ export function parseFreeboxRedirs(result: unknown): ForwardInput[] {
   return out;
 }
 
-/** `GET /upnpigd/redir/` result (UPnPRedir[]) → UPnP forwards; `remaining` is the lease left. */
-export function parseFreeboxUpnpRedirs(result: unknown): ForwardInput[] {
+/**
+ * `GET /upnpigd/redir/` result (UPnPRedir[]) → UPnP forwards; `remaining` is the lease left. No real
+ * capture exists (the shape is the SDK doc's). Unknown `proto`: tcp and udp, with a warning.
+ */
+export function parseFreeboxUpnpRedirs(result: unknown, warnings: Warning[] = []): ForwardInput[] {
   const out: ForwardInput[] = [];
   for (const r of listOf(result, 'upnpigd/redir')) {
+    const where = ruleWhere('upnpigd/redir/', r);
     const ext = looseInt(r.ext_port);
     const int = looseInt(r.int_port);
     const raw = {
@@ -225,12 +240,13 @@ export function parseFreeboxUpnpRedirs(result: unknown): ForwardInput[] {
       desc: r.desc,
       remaining: r.remaining,
     };
-    for (const protocol of parseProtocols(looseString(r.proto))) {
+    const internalHost = addressOf(r.int_ip, 'int_ip', where, warnings, 'FREEBOX_ADDRESS_INVALID');
+    for (const protocol of protocolsOrBoth(looseString(r.proto), where, warnings)) {
       out.push({
         source: 'upnp',
         protocol,
         externalPort: range(ext, ext),
-        internalHost: looseString(r.int_ip),
+        internalHost,
         internalPort: range(int, int) ?? range(ext, ext),
         remoteHost: anySource(looseString(r.ext_src_ip)),
         enabled: looseBool(r.enabled),
@@ -243,12 +259,12 @@ export function parseFreeboxUpnpRedirs(result: unknown): ForwardInput[] {
   return out;
 }
 
-/** `GET /fw/dmz/` result `{enabled, ip}` → DMZ state. */
-export function parseFreeboxDmz(result: unknown): DmzState {
+/** `GET /fw/dmz/` result `{enabled, ip}` (no real capture) → DMZ state; an `ip` that is not an address is unknown. */
+export function parseFreeboxDmz(result: unknown, warnings: Warning[] = []): DmzState {
   const r = asRecord(result);
   if (!r) throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] fw/dmz: "result" is not an object`);
   const enabled = looseBool(r.enabled);
-  return { enabled, host: looseString(r.ip) };
+  return { enabled, host: addressOf(r.ip, 'ip', 'GET /api/vN/fw/dmz/', warnings, 'FREEBOX_ADDRESS_INVALID') };
 }
 
 /** `GET /upnpigd/config/` result `{enabled, version}` → UPnP on/off and IGD version. */
@@ -767,7 +783,7 @@ export async function collectFreebox(target: CollectTarget, ctx: CollectContext 
   });
 
   try {
-    const statics = await read('fw/redir/', parseFreeboxRedirs);
+    const statics = await read('fw/redir/', (r) => parseFreeboxRedirs(r, warnings));
     coverage.push(
       statics
         ? {
@@ -778,7 +794,7 @@ export async function collectFreebox(target: CollectTarget, ctx: CollectContext 
           }
         : failed('static-forwards', 'fw/redir/'),
     );
-    const upnpRedirs = await read('upnpigd/redir/', parseFreeboxUpnpRedirs);
+    const upnpRedirs = await read('upnpigd/redir/', (r) => parseFreeboxUpnpRedirs(r, warnings));
     coverage.push(
       upnpRedirs
         ? {
@@ -800,7 +816,7 @@ export async function collectFreebox(target: CollectTarget, ctx: CollectContext 
           }
         : failed('upnp-state', 'upnpigd/config/'),
     );
-    const dmz = await read('fw/dmz/', parseFreeboxDmz);
+    const dmz = await read('fw/dmz/', (r) => parseFreeboxDmz(r, warnings));
     coverage.push(
       dmz
         ? { area: 'dmz', status: 'complete', code: 'FREEBOX_FW_DMZ', reason: 'read from fw/dmz' }
@@ -831,7 +847,7 @@ export async function collectFreebox(target: CollectTarget, ctx: CollectContext 
     // Context: WAN address (double NAT), router vs bridge mode, IPv6 firewall switch.
     const conn = await read('connection/', (r) => asRecord(r));
     if (conn) {
-      gateway.externalIp = looseString(conn.ipv4);
+      gateway.externalIp = ipOrNull(conn.ipv4);
       gateway.doubleNat = isPrivateOrCgnat(gateway.externalIp);
       gateway.connectionStatus = looseString(conn.state);
       gateway.connectionType = looseString(conn.type) ?? looseString(conn.media);
@@ -876,7 +892,7 @@ export async function collectFreebox(target: CollectTarget, ctx: CollectContext 
     );
 
     const adminServices = [...(admin ?? []), ...(incoming ?? [])];
-    const remoteAdmin: RemoteAdminState | null =
+    let remoteAdmin: RemoteAdminState | null =
       admin || incoming
         ? {
             // "Remote admin" = the web UI or the API from the Internet; incoming ports are listed alongside.
@@ -885,6 +901,11 @@ export async function collectFreebox(target: CollectTarget, ctx: CollectContext 
           }
         : null;
     const forwards = [...(statics ?? []), ...(upnpRedirs ?? [])];
+    // A forward to the box's own LAN address (lan/config `ip`) or to loopback exposes the box itself.
+    const lanIp = ipOrNull(lan?.ip);
+    const own = { ...emptyParts(), forwards, remoteAdmin };
+    markForwardsToRouter(own, lanIp ? [lanIp] : []);
+    remoteAdmin = own.remoteAdmin;
     return {
       target: { kind: 'vendor', address: baseUrl, adapter: ID },
       collectedAt,

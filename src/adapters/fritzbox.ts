@@ -10,11 +10,13 @@
 import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError, isBoxauditError } from '../errors.js';
 import { isPrivateOrCgnat } from '../model/addresses.js';
-import { type ForwardInput, parsePortRange, parseProtocols, withIds } from '../model/forward.js';
+import { type ForwardInput, parsePortRange, withIds } from '../model/forward.js';
 import { emptyGatewayInfo } from '../model/gateway.js';
 import type { CoverageItem, RemoteAdminService, ServiceInfo, Snapshot, Warning } from '../model/types.js';
+import { protocolsOrBoth } from './_config-parts.js';
 import { createDigestClient, type DigestClient, type TlsPin, tlsFrom } from './_digest.js';
 import { buildSoapEnvelope, parseSoapResponse, type SoapArgs } from './_soap.js';
+import { addressOf } from './_vendor-values.js';
 import { childElement, childElements, childTextOrNull, parseXml, type XmlElement } from './_xml.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
@@ -112,18 +114,33 @@ const num = (v: string | undefined): number | null =>
 
 /**
  * One `GetGenericPortMappingEntry` answer → forward(s). A lease > 0 marks a UPnP mapping; lease 0
- * is read as a UI port share ("static") — UNCONFIRMED: a permanent UPnP mapping looks the same.
+ * is read as a UI port share ("static") — UNCONFIRMED: a permanent UPnP mapping looks the same (no
+ * real reply with values was found). A protocol other than TCP/UDP (or none) keeps the entry as tcp
+ * and udp with a `PROTOCOL_UNKNOWN` warning; an internal client that is not an address is unknown.
  */
-export function fritzEntryToForwards(args: SoapArgs, service: string): ForwardInput[] {
+export function fritzEntryToForwards(
+  args: SoapArgs,
+  service: string,
+  warnings: Warning[] = [],
+  index: number | null = null,
+): ForwardInput[] {
+  const where = `${service}#GetGenericPortMappingEntry${index === null ? '' : `[${index}]`}`;
   const lease = num(args.NewLeaseDuration);
   const remote = (args.NewRemoteHost ?? '').trim();
   const externalPort = parsePortRange(args.NewExternalPort);
   const internalPort = parsePortRange(args.NewInternalPort) ?? externalPort;
-  return parseProtocols(args.NewProtocol).map((protocol) => ({
+  const internalHost = addressOf(
+    args.NewInternalClient,
+    'NewInternalClient',
+    where,
+    warnings,
+    'FRITZ_ADDRESS_INVALID',
+  );
+  return protocolsOrBoth(args.NewProtocol, where, warnings).map((protocol) => ({
     source: lease !== null && lease > 0 ? 'upnp' : 'static',
     protocol,
     externalPort,
-    internalHost: args.NewInternalClient?.trim() || null,
+    internalHost,
     internalPort,
     remoteHost: remote === '' || remote === '0.0.0.0' || remote === '*' ? null : remote,
     enabled: flag(args.NewEnabled),
@@ -152,6 +169,17 @@ export function fritzStorageFtpService(args: SoapArgs): RemoteAdminService | nul
   const wan = flag(args.NewFTPWANEnable);
   if (wan === null) return null;
   return { service: 'ftp', port: num(args.NewFTPWANPort) ?? 21, wan, restrictedTo: null };
+}
+
+/**
+ * FRITZ!OS version from `NewSoftwareVersion` / tr64desc `Display`: "154.07.10" → "7.10", "256.08.00" →
+ * "8.00" (the first number is the hardware, as real replies show); anything else as given.
+ */
+export function fritzOsVersion(value: string | undefined | null): string | null {
+  const t = value?.trim();
+  if (!t) return null;
+  const m = /^\d+\.0*(\d+)\.(\d+)(?:-\d+)?$/.exec(t);
+  return m ? `${m[1]}.${m[2]}` : t;
 }
 
 /** `NewDefaultConnectionService` (`1.WANPPPConnection.1`) → `WANPPPConnection` / `WANIPConnection` / null. */
@@ -328,9 +356,8 @@ export async function collectFritzbox(target: CollectTarget, ctx: CollectContext
   const info = await tryCall('DeviceInfo:1', 'GetInfo');
   if (info) {
     gateway.model = info.NewModelName?.trim() || gateway.model;
-    gateway.modelNumber = info.NewSoftwareVersion?.trim()
-      ? `FRITZ!OS ${info.NewSoftwareVersion.trim()}`
-      : gateway.modelNumber;
+    const os = fritzOsVersion(info.NewSoftwareVersion);
+    gateway.modelNumber = os ? `FRITZ!OS ${os}` : gateway.modelNumber;
   }
 
   // 3. Which connection service holds the port mappings.
@@ -364,7 +391,7 @@ export async function collectFritzbox(target: CollectTarget, ctx: CollectContext
     for (; index < limit; index++) {
       try {
         const entry = await tr.call(svc, 'GetGenericPortMappingEntry', { NewPortMappingIndex: index });
-        forwards.push(...fritzEntryToForwards(entry, kind));
+        forwards.push(...fritzEntryToForwards(entry, kind, warnings, index));
       } catch (error) {
         if (!isBoxauditError(error) || ['BOXAUDIT_AUTH_FAILED', 'BOXAUDIT_ABORTED'].includes(error.code))
           throw error;

@@ -8,10 +8,15 @@
  * then every read is a `POST /ws` with `X-Context` (and `Authorization: X-Sah <ctx>`). Reads are
  * POSTs here, so the allowlist names the exact `service.method` pairs, all of them getters.
  *
- * UNCONFIRMED (needs a real box): the UPnP-IGD on/off attribute name (`Enable` is looked for),
- * the RemoteAccess attribute names, `DeviceInfo.get` fields, the exact error for an expired
- * context (error 196618 "permission denied" and HTTP 401 are both read as "expired"), whether
- * `getPortForwarding {}` lists every origin, and the login lockout after failed attempts.
+ * Settled by real replies (../shared/vendor-captures/livebox: Home Assistant diagnostics dumps of a
+ * Livebox 3 and a Livebox 7): `getPortForwarding` answers a map keyed by rule id with string ports and
+ * IANA protocol numbers as strings ("6", "17"); the UPnP-IGD on/off attribute is `Enable`;
+ * RemoteAccess has `Enable`, `Port`, `Protocol` ("HTTPS"), `SourcePrefix`; DeviceInfo has
+ * `Manufacturer`, `ModelName`, `ProductClass`, `SoftwareVersion`, `ExternalIPAddress`; error 196618
+ * is "Object or parameter not found" (a getter this firmware lacks), not a permission error.
+ * Permission denied is error 13 (seen in other clients' logs), or HTTP 401.
+ * Still UNCONFIRMED (no capture): `getDMZ` and `getPinhole` replies, the exact expired-context reply,
+ * whether `getPortForwarding {}` lists every origin, and the login lockout after failed attempts.
  * Orange Spain "Livebox 6+/Next" (Arcadyan) and Livebox Pro run other firmware: unsupported.
  * No logout call is made (its name is UNCONFIRMED); the context expires on its own.
  */
@@ -28,6 +33,7 @@ import type {
   Snapshot,
   Warning,
 } from '../model/types.js';
+import { emptyParts, ipv4Network, markForwardsToRouter, protocolsOrBoth } from './_config-parts.js';
 import {
   asRecord,
   createRestClient,
@@ -39,12 +45,18 @@ import {
   parseJsonBody,
   type RestClient,
 } from './_rest.js';
+import { addressOf, ipOrNull } from './_vendor-values.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 const ID = 'livebox';
 const CONTENT_TYPE = 'application/x-sah-ws-4-call+json';
-/** sysbus error meaning "permission denied": no or expired context (or a too-small group). */
-export const LIVEBOX_PERMISSION_DENIED = 196618;
+/** sysbus error "Permission denied": no or expired context (or a too-small group). */
+export const LIVEBOX_PERMISSION_DENIED = 13;
+/**
+ * sysbus error "Object or parameter not found": the firmware has no such object or method (a real
+ * Livebox 3 answers it for `Firewall.getProtocolForwarding`). Not a permission error: no re-login.
+ */
+export const LIVEBOX_NOT_FOUND = 196618;
 
 /** Every call this adapter may make: `POST /ws` plus the sysbus `service.method`. Only getters and the login. */
 export const LIVEBOX_ALLOWLIST = [
@@ -55,25 +67,43 @@ export const LIVEBOX_ALLOWLIST = [
   'POST /ws Firewall.getPinhole',
   'POST /ws UPnP-IGD.get',
   'POST /ws RemoteAccess.get',
+  'POST /ws NMC.getLANIP',
 ] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Pure parsers: sysbus `status` objects → model.
 // ---------------------------------------------------------------------------------------------
 
-/** `"6"`, `"17"`, `"6,17"`, `"TCP"`… → protocols (IANA numbers as the Livebox writes them). */
+/** `"6"`, `"17"`, `"6,17"`, `"TCP"`… → protocols (IANA numbers as the Livebox writes them); [] when none is known. */
 export function liveboxProtocols(value: unknown): Protocol[] {
   const out = new Set<Protocol>();
-  for (const part of String(value ?? '').split(/[\s,/]+/)) {
+  if (typeof value !== 'string' && typeof value !== 'number') return [];
+  for (const part of String(value).split(/[\s,/]+/)) {
     const p = part.trim().toLowerCase();
     if (p === '6' || p === 'tcp') out.add('tcp');
     if (p === '17' || p === 'udp') out.add('udp');
   }
-  return [...out];
+  return [...out].sort();
 }
 
-/** The entries of a map keyed by id (the Livebox's usual shape); an array is accepted too. */
-function entriesOf(value: unknown, what: string): Record<string, unknown>[] {
+/**
+ * Protocols of one rule, failing closed: a value not understood ("", "47", missing, an object) keeps
+ * the rule as tcp and udp with a `PROTOCOL_UNKNOWN` warning (see {@link protocolsOrBoth}).
+ */
+function protocolsOfRule(value: unknown, where: string, warnings: Warning[]): Protocol[] {
+  const known = liveboxProtocols(value);
+  if (known.length > 0) return known;
+  const text =
+    typeof value === 'string' ? value : value === undefined || value === null ? null : JSON.stringify(value);
+  return protocolsOrBoth(text, where, warnings);
+}
+
+/** An address field of a rule, or null with a `LIVEBOX_ADDRESS_INVALID` warning (see {@link addressOf}). */
+const ruleAddress = (value: unknown, what: string, where: string, warnings: Warning[]): string | null =>
+  addressOf(value, what, where, warnings, 'LIVEBOX_ADDRESS_INVALID');
+
+/** The entries of a map keyed by id (the Livebox's usual shape), with their keys; an array is accepted too. */
+function entriesOf(value: unknown, what: string): Array<[string, Record<string, unknown>]> {
   // `false`/null is how a failed sysbus call can look: never read it as "no entries".
   if (value === undefined || value === null || typeof value === 'boolean') {
     throw new BoxauditError(
@@ -81,10 +111,16 @@ function entriesOf(value: unknown, what: string): Record<string, unknown>[] {
       `[${ID}] ${what}: answered status ${String(value)} instead of a map of entries`,
     );
   }
-  const list = Array.isArray(value) ? value : asRecord(value) ? Object.values(value as object) : null;
+  const list: Array<[string, unknown]> | null = Array.isArray(value)
+    ? value.map((e, i) => [String(i), e])
+    : asRecord(value)
+      ? Object.entries(value as object)
+      : null;
   if (!list)
     throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] ${what}: "status" is not a map of entries`);
-  return list.map((e) => asRecord(e)).filter((e): e is Record<string, unknown> => e !== null);
+  return list
+    .map(([k, e]): [string, Record<string, unknown> | null] => [k, asRecord(e)])
+    .filter((p): p is [string, Record<string, unknown>] => p[1] !== null);
 }
 
 /** Internal range: the box gives only a start, the span follows the external range. */
@@ -100,6 +136,12 @@ function internalRange(internal: PortRange | null, external: PortRange | null): 
 const sourceOf = (prefix: string | null): string | null =>
   prefix === null || prefix === '0.0.0.0/0' || prefix === '::/0' ? null : prefix;
 
+/** Where a rule came from, for warnings: the map key (`upnp_5`) when the entry's own Id is unusable. */
+function ruleWhere(call: string, key: string, e: Record<string, unknown>): string {
+  const id = looseString(e.Id);
+  return `${call} ${id && !/redacted/i.test(id) ? id : key}`.slice(0, 160);
+}
+
 function enabledOf(e: Record<string, unknown>): boolean | null {
   const enable = looseBool(e.Enable);
   if (enable !== null) return enable;
@@ -108,12 +150,15 @@ function enabledOf(e: Record<string, unknown>): boolean | null {
 }
 
 /**
- * `Firewall.getPortForwarding` status (a map keyed by rule Id) → forwards. `Origin: "upnp"` is a
- * UPnP mapping (lease from `LeaseDuration`), anything else (`webui`…) a manual forward.
+ * `Firewall.getPortForwarding` status (a map keyed by rule Id, as a real Livebox 7 sends it) →
+ * forwards. `Origin: "upnp"` is a UPnP mapping (lease from `LeaseDuration`), anything else (`webui`…)
+ * a manual forward. Problems (unknown protocol, a destination that is not an address) go to `warnings`;
+ * no rule is dropped.
  */
-export function parseLiveboxPortForwarding(status: unknown): ForwardInput[] {
+export function parseLiveboxPortForwarding(status: unknown, warnings: Warning[] = []): ForwardInput[] {
   const out: ForwardInput[] = [];
-  for (const e of entriesOf(status, 'Firewall.getPortForwarding')) {
+  for (const [key, e] of entriesOf(status, 'Firewall.getPortForwarding')) {
+    const where = ruleWhere('Firewall.getPortForwarding', key, e);
     const origin = looseString(e.Origin)?.toLowerCase() ?? null;
     const upnp = origin === 'upnp';
     const externalPort = parsePortRange(looseString(e.ExternalPort));
@@ -131,12 +176,13 @@ export function parseLiveboxPortForwarding(status: unknown): ForwardInput[] {
       DestinationIPAddress: e.DestinationIPAddress,
       LeaseDuration: e.LeaseDuration,
     };
-    for (const protocol of liveboxProtocols(e.Protocol)) {
+    const internalHost = ruleAddress(e.DestinationIPAddress, 'DestinationIPAddress', where, warnings);
+    for (const protocol of protocolsOfRule(e.Protocol, where, warnings)) {
       out.push({
         source: upnp ? 'upnp' : 'static',
         protocol,
         externalPort,
-        internalHost: looseString(e.DestinationIPAddress),
+        internalHost,
         internalPort: internalRange(parsePortRange(looseString(e.InternalPort)), externalPort),
         remoteHost: sourceOf(looseString(e.SourcePrefix)),
         enabled: enabledOf(e),
@@ -153,9 +199,10 @@ export function parseLiveboxPortForwarding(status: unknown): ForwardInput[] {
  * `Firewall.getPinhole` status → IPv6 pinholes. An entry without `DestinationPort` opens every
  * port of its protocol to the host (1–65535).
  */
-export function parseLiveboxPinholes(status: unknown): ForwardInput[] {
+export function parseLiveboxPinholes(status: unknown, warnings: Warning[] = []): ForwardInput[] {
   const out: ForwardInput[] = [];
-  for (const e of entriesOf(status, 'Firewall.getPinhole')) {
+  for (const [key, e] of entriesOf(status, 'Firewall.getPinhole')) {
+    const where = ruleWhere('Firewall.getPinhole', key, e);
     const portText = looseString(e.DestinationPort);
     const ports = portText === null ? { start: 1, end: 65535 } : parsePortRange(portText);
     const raw = {
@@ -169,12 +216,13 @@ export function parseLiveboxPinholes(status: unknown): ForwardInput[] {
       Enable: e.Enable,
       Status: e.Status,
     };
-    for (const protocol of liveboxProtocols(e.Protocol)) {
+    const internalHost = ruleAddress(e.DestinationIPAddress, 'DestinationIPAddress', where, warnings);
+    for (const protocol of protocolsOfRule(e.Protocol, where, warnings)) {
       out.push({
         source: 'pinhole6',
         protocol,
         externalPort: ports,
-        internalHost: looseString(e.DestinationIPAddress),
+        internalHost,
         internalPort: ports,
         remoteHost: sourceOf(looseString(e.SourcePrefix)),
         enabled: enabledOf(e),
@@ -187,19 +235,29 @@ export function parseLiveboxPinholes(status: unknown): ForwardInput[] {
   return out;
 }
 
-/** `Firewall.getDMZ` status (a map keyed by DMZ id) → DMZ state; the first enabled entry wins. */
-export function parseLiveboxDmz(status: unknown): DmzState {
+/**
+ * `Firewall.getDMZ` status (a map keyed by DMZ id; no real capture) → DMZ state; the first enabled
+ * entry wins. A host that is not an address is unknown, with a warning.
+ */
+export function parseLiveboxDmz(status: unknown, warnings: Warning[] = []): DmzState {
   const entries = entriesOf(status, 'Firewall.getDMZ');
   if (entries.length === 0) return { enabled: false, host: null };
-  const on = entries.find((e) => enabledOf(e) === true);
-  if (on) return { enabled: true, host: looseString(on.DestinationIPAddress) };
-  const unknown = entries.some((e) => enabledOf(e) === null);
-  return { enabled: unknown ? null : false, host: looseString(entries[0]?.DestinationIPAddress) };
+  const hostOf = ([key, e]: [string, Record<string, unknown>]) =>
+    ruleAddress(
+      e.DestinationIPAddress,
+      'DestinationIPAddress',
+      ruleWhere('Firewall.getDMZ', key, e),
+      warnings,
+    );
+  const on = entries.find(([, e]) => enabledOf(e) === true);
+  if (on) return { enabled: true, host: hostOf(on) };
+  const unknown = entries.some(([, e]) => enabledOf(e) === null);
+  return { enabled: unknown ? null : false, host: hostOf(entries[0]!) };
 }
 
 /**
- * `UPnP-IGD.get` → on/off. The attribute name is UNCONFIRMED: `Enable` is read first, then
- * `Enabled`; `attribute` says which one was found (null: none, state unknown).
+ * `UPnP-IGD.get` → on/off. Real Livebox 3 and 7 replies carry `Enable` (boolean); `Enabled` is
+ * still tried for other firmware; `attribute` says which one was found (null: none, state unknown).
  */
 export function parseLiveboxUpnp(status: unknown): { enabled: boolean | null; attribute: string | null } {
   const r = asRecord(status);
@@ -213,8 +271,10 @@ export function parseLiveboxUpnp(status: unknown): { enabled: boolean | null; at
 }
 
 /**
- * `RemoteAccess.get` → the remote web UI. Field names are UNCONFIRMED: `Enable`, `Port`, and
- * `SecureAccess` / `RemoteAccessType` / `AccessType` to tell https from http.
+ * `RemoteAccess.get` → the remote web UI. Real Livebox 3 and 7 replies: `Enable` (boolean), `Port`
+ * (0 while off; `PortMode: "RANDOM"` picks it when turned on), `Protocol` "HTTPS", `SourcePrefix`
+ * ("" = anyone; absent on the Livebox 3). `SecureAccess` / `RemoteAccessType` / `AccessType` are still
+ * read for other firmware. Port 0 is no port (null).
  */
 export function parseLiveboxRemoteAccess(status: unknown): RemoteAdminService[] {
   const r = asRecord(status);
@@ -222,12 +282,36 @@ export function parseLiveboxRemoteAccess(status: unknown): RemoteAdminService[] 
     throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] RemoteAccess.get: "status" is not an object`);
   const enabled = looseBool(r.Enable);
   if (enabled === null) return [];
-  const kind = `${looseString(r.RemoteAccessType) ?? ''} ${looseString(r.AccessType) ?? ''}`.toLowerCase();
+  const kind =
+    `${looseString(r.Protocol) ?? ''} ${looseString(r.RemoteAccessType) ?? ''} ${looseString(r.AccessType) ?? ''}`.toLowerCase();
   const secure = looseBool(r.SecureAccess);
   const service =
     secure === true || kind.includes('https') ? 'https' : kind.includes('http') ? 'http' : 'web-ui';
   const source = looseString(r.SourcePrefix) ?? looseString(r.AllowedSources);
-  return [{ service, port: looseInt(r.Port), wan: enabled, restrictedTo: sourceOf(source) }];
+  const port = looseInt(r.Port);
+  return [
+    {
+      service,
+      port: port !== null && port >= 1 && port <= 65535 ? port : null,
+      wan: enabled,
+      restrictedTo: sourceOf(source),
+    },
+  ];
+}
+
+/**
+ * `NMC.getLANIP` reply → the box's own LAN address and network. Real replies (Livebox 3 and 7
+ * diagnostics dumps) carry it in `data` with `status: null`: `{Address, Netmask, DHCPEnable, …}`.
+ * Null when no usable address is given (the dumps redact it).
+ */
+export function parseLiveboxLanIp(reply: {
+  status: unknown;
+  data: unknown;
+}): { address: string; prefix: string | null } | null {
+  const r = asRecord(reply.data) ?? asRecord(reply.status);
+  const address = ipOrNull(r?.Address);
+  if (!address) return null;
+  return { address, prefix: ipv4Network(address, looseString(r?.Netmask)) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -309,16 +393,20 @@ class LiveboxSession {
         },
         body: JSON.stringify({ service, method, parameters }),
       });
-      const parsed = res.status === 401 ? null : asRecord(parseJsonBody(res, ID));
-      if (res.status !== 401 && !parsed) {
+      const body = res.status === 401 ? null : asRecord(parseJsonBody(res, ID));
+      // `…-ws-1-call+json` firmware wraps the reply in `result` (the ws-4 form has it at the top).
+      const wrapped =
+        body && body.status === undefined && body.errors === undefined ? asRecord(body.result) : null;
+      const parsed = wrapped ?? body;
+      if (res.status !== 401 && !body) {
         throw new BoxauditError(
           'BOXAUDIT_PROTOCOL_ERROR',
           `[${ID}] ${res.call}: the reply is not a JSON object`,
         );
       }
       const errors = Array.isArray(parsed?.errors) ? (parsed.errors as unknown[]) : [];
-      const denied =
-        res.status === 401 || errors.some((e) => looseInt(asRecord(e)?.error) === LIVEBOX_PERMISSION_DENIED);
+      const codes = errors.map((e) => looseInt(asRecord(e)?.error));
+      const denied = res.status === 401 || codes.includes(LIVEBOX_PERMISSION_DENIED);
       if (denied) {
         if (attempt === 0) {
           this.relogins++;
@@ -335,8 +423,11 @@ class LiveboxSession {
         const what = first
           ? `error ${looseString(first.error) ?? '?'} ${this.rest.redact(looseString(first.description) ?? '')}`.trim()
           : `HTTP ${res.status}`;
-        throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] ${res.call} failed (${what})`, {
-          details: { call: res.call, status: res.status },
+        const missing = codes.includes(LIVEBOX_NOT_FOUND)
+          ? ': this firmware does not offer it (object or parameter not found)'
+          : '';
+        throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] ${res.call} failed (${what})${missing}`, {
+          details: { call: res.call, status: res.status, notFound: missing !== '' },
         });
       }
       return { status: parsed?.status, data: parsed?.data };
@@ -385,14 +476,16 @@ export async function collectLivebox(target: CollectTarget, ctx: CollectContext 
   const coverage: CoverageItem[] = [];
   const gateway = emptyGatewayInfo(baseUrl);
 
-  const read = async <T>(
+  const read = async <T>(service: string, method: string, parse: (status: unknown) => T): Promise<T | null> =>
+    readReply(service, method, (reply) => parse(reply.status));
+  const readReply = async <T>(
     service: string,
     method: string,
-    parse: (status: unknown) => T,
+    parse: (reply: SysbusReply) => T,
   ): Promise<T | null> => {
     try {
       const reply = await session.call(service, method);
-      return parse(reply.status);
+      return parse(reply);
     } catch (error) {
       if (isFatalCollectError(error)) throw error;
       warnings.push({
@@ -414,14 +507,18 @@ export async function collectLivebox(target: CollectTarget, ctx: CollectContext 
   const info = await read('DeviceInfo', 'get', (s) => asRecord(s));
   if (info) {
     gateway.manufacturer = looseString(info.Manufacturer);
-    gateway.model = looseString(info.ModelName) ?? looseString(info.ProductClass);
+    // Real replies: ProductClass "Livebox 7" (the name users know), ModelName "SagemcomFast5694_OFR".
+    gateway.model = looseString(info.ProductClass) ?? looseString(info.ModelName);
     gateway.modelNumber = looseString(info.SoftwareVersion);
     gateway.friendlyName = looseString(info.FriendlyName) ?? looseString(info.ProductClass);
-    gateway.externalIp = looseString(info.ExternalIPAddress);
+    // Only an address counts (a diagnostics dump shows "**REDACTED**" here).
+    gateway.externalIp = ipOrNull(info.ExternalIPAddress);
     gateway.doubleNat = isPrivateOrCgnat(gateway.externalIp);
   }
 
-  const forwards = await read('Firewall', 'getPortForwarding', parseLiveboxPortForwarding);
+  const forwards = await read('Firewall', 'getPortForwarding', (s) =>
+    parseLiveboxPortForwarding(s, warnings),
+  );
   if (forwards) {
     coverage.push(
       {
@@ -446,7 +543,7 @@ export async function collectLivebox(target: CollectTarget, ctx: CollectContext 
     );
   }
 
-  const pinholes = await read('Firewall', 'getPinhole', parseLiveboxPinholes);
+  const pinholes = await read('Firewall', 'getPinhole', (s) => parseLiveboxPinholes(s, warnings));
   coverage.push(
     pinholes
       ? {
@@ -458,7 +555,7 @@ export async function collectLivebox(target: CollectTarget, ctx: CollectContext 
       : failed('ipv6-pinholes', 'Firewall.getPinhole'),
   );
 
-  const dmz = await read('Firewall', 'getDMZ', parseLiveboxDmz);
+  const dmz = await read('Firewall', 'getDMZ', (s) => parseLiveboxDmz(s, warnings));
   coverage.push(
     dmz
       ? { area: 'dmz', status: 'complete', code: 'LIVEBOX_DMZ', reason: 'read from Firewall.getDMZ' }
@@ -474,14 +571,14 @@ export async function collectLivebox(target: CollectTarget, ctx: CollectContext 
             area: 'upnp-state',
             status: 'complete',
             code: 'LIVEBOX_UPNP_IGD',
-            reason: `UPnP-IGD.get attribute ${upnp.attribute} (attribute name UNCONFIRMED on some models)`,
+            reason: `UPnP-IGD.get attribute ${upnp.attribute}`,
           }
         : {
             area: 'upnp-state',
             status: 'partial',
             code: 'LIVEBOX_UPNP_ATTRIBUTE_UNKNOWN',
             reason:
-              'UPnP-IGD.get answered without a known on/off attribute (UNCONFIRMED name): check Network → NAT/PAT → UPnP in the web interface',
+              'UPnP-IGD.get answered without the Enable attribute real Liveboxes send: check Network → NAT/PAT → UPnP in the web interface',
           },
   );
 
@@ -494,19 +591,31 @@ export async function collectLivebox(target: CollectTarget, ctx: CollectContext 
           status: 'partial',
           code: remote.length ? 'LIVEBOX_REMOTE_ACCESS' : 'LIVEBOX_REMOTE_ATTRIBUTE_UNKNOWN',
           reason: remote.length
-            ? 'RemoteAccess.get (attribute names UNCONFIRMED); other WAN services of the box are not read'
-            : 'RemoteAccess.get answered without a known Enable attribute (UNCONFIRMED names): check Advanced settings → Remote access',
+            ? 'remote web access read from RemoteAccess.get; other WAN services of the box are not read'
+            : 'RemoteAccess.get answered without the Enable attribute real Liveboxes send: check Advanced settings → Remote access',
         },
   );
   coverage.push({
     area: 'gateway-info',
     status: info ? 'complete' : 'partial',
     code: 'LIVEBOX_DEVICEINFO',
-    reason: 'DeviceInfo.get (field names UNCONFIRMED)',
+    reason: info
+      ? 'model, firmware and WAN address read from DeviceInfo.get'
+      : 'DeviceInfo.get could not be read (see warnings): the model and WAN address of the box are unknown',
   });
   if (session.relogins > 0) ctx.log?.(`[${ID}] context renewed ${session.relogins} time(s)`);
 
+  // The box's own LAN address: a forward to it (or to loopback) exposes the box itself.
+  const lan = await readReply('NMC', 'getLANIP', parseLiveboxLanIp);
   const all = [...(forwards ?? []), ...(pinholes ?? [])];
+  const own = {
+    ...emptyParts(),
+    forwards: all,
+    remoteAdmin: remote
+      ? { enabled: remote.length ? remote.some((s) => s.wan === true) : null, services: remote }
+      : null,
+  };
+  markForwardsToRouter(own, lan ? [lan.address] : []);
   return {
     target: { kind: 'vendor', address: baseUrl, adapter: ID },
     collectedAt,
@@ -518,10 +627,8 @@ export async function collectLivebox(target: CollectTarget, ctx: CollectContext 
       mappingCount: forwards ? forwards.filter((f) => f.source === 'upnp').length : null,
       igdVersion: null,
     },
-    remoteAdmin: remote
-      ? { enabled: remote.length ? remote.some((s) => s.wan === true) : null, services: remote }
-      : null,
-    lanPrefixes: null,
+    remoteAdmin: own.remoteAdmin,
+    lanPrefixes: lan?.prefix ? [lan.prefix] : null,
     coverage,
     warnings,
   };

@@ -30,8 +30,9 @@
  */
 import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError } from '../errors.js';
-import { type ForwardInput, parsePortRange, parseProtocols, withIds } from '../model/forward.js';
+import { type ForwardInput, parsePortRange, withIds } from '../model/forward.js';
 import type { CoverageItem, CoverageStatus, PortRange, Snapshot, Warning } from '../model/types.js';
+import { protocolsOrBoth } from './_config-parts.js';
 import {
   asRecord,
   createRestClient,
@@ -44,6 +45,7 @@ import {
   type RestResponse,
   restTlsFrom,
 } from './_rest.js';
+import { addressOf } from './_vendor-values.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 const ID = 'unifi';
@@ -261,15 +263,10 @@ export function parseUnifiPortForwards(
     // Absent `enabled` on very old controllers means enabled (UNCONFIRMED): kept as enabled, and said so.
     const enabled = r.enabled === undefined ? true : looseBool(r.enabled);
     if (r.enabled === undefined) raw.enabledAssumed = 'enabled field absent: read as enabled (UNCONFIRMED)';
-    let protocols = parseProtocols(looseString(r.proto));
-    if (protocols.length === 0) {
-      protocols = ['tcp', 'udp'];
-      warnings.push({
-        code: 'UNIFI_FORWARD_PROTO',
-        message: `forward "${label}" has protocol "${String(r.proto ?? '')}"; read as tcp and udp`,
-        where,
-      });
-    }
+    // `tcp_udp` (real) and `tcp`/`udp` are known; anything else is kept as tcp and udp, with a warning.
+    const ruleWhere = `${where} "${label.slice(0, 80)}"`;
+    const protocols = protocolsOrBoth(looseString(r.proto), ruleWhere, warnings);
+    const internalHost = addressOf(r.fwd, 'fwd', ruleWhere, warnings, 'UNIFI_ADDRESS_INVALID');
     const dst = looseString(r.dst_port);
     const pairs = portPairs(dst, looseString(r.fwd_port));
     if (pairs.some((p) => p.external === null)) {
@@ -286,7 +283,7 @@ export function parseUnifiPortForwards(
           source: 'static',
           protocol,
           externalPort: external,
-          internalHost: looseString(r.fwd),
+          internalHost,
           internalPort: internal,
           remoteHost,
           enabled,

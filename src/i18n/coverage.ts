@@ -77,13 +77,13 @@ export const COVERAGE_REASONS_FR: Readonly<Record<string, string>> = {
   'LIVEBOX_CALL_FAILED@upnp-mappings':
     "l'appel {call} a échoué (voir les avertissements) : rien n'est connu pour cette partie ; certains firmwares cassent cet appel (la page NAT de l'interface web échoue aussi) : essayez un audit UPnP IGD pour la partie UPnP",
   LIVEBOX_UPNP_ATTRIBUTE_UNKNOWN:
-    "UPnP-IGD.get a répondu sans attribut marche/arrêt connu (nom NON CONFIRMÉ) : vérifiez Réseau → NAT/PAT → UPnP dans l'interface web de la box",
+    "UPnP-IGD.get a répondu sans l'attribut Enable qu'envoient les vraies Livebox : vérifiez Réseau → NAT/PAT → UPnP dans l'interface web de la box",
   LIVEBOX_REMOTE_ACCESS:
-    "lu par RemoteAccess.get (noms d'attributs NON CONFIRMÉS) ; les autres services de la box ouverts côté internet ne sont pas lus",
+    'accès web à distance lu par RemoteAccess.get ; les autres services de la box ouverts côté internet ne sont pas lus',
   LIVEBOX_REMOTE_ATTRIBUTE_UNKNOWN:
-    "RemoteAccess.get a répondu sans attribut Enable connu (noms NON CONFIRMÉS) : vérifiez Paramètres avancés → Accès à distance dans l'interface web de la box",
+    "RemoteAccess.get a répondu sans l'attribut Enable qu'envoient les vraies Livebox : vérifiez Paramètres avancés → Accès à distance dans l'interface web de la box",
   LIVEBOX_DEVICEINFO:
-    "DeviceInfo.get (noms de champs NON CONFIRMÉS) n'a pas pu être lu : le modèle et l'adresse WAN de la box sont inconnus",
+    "DeviceInfo.get n'a pas pu être lu : le modèle et l'adresse WAN de la box sont inconnus",
 
   // --- Bbox (bbox.ts) ---
   BBOX_CALL_FAILED:
@@ -91,7 +91,7 @@ export const COVERAGE_REASONS_FR: Readonly<Record<string, string>> = {
   BBOX_IPV6_NOT_READ:
     "les règles du pare-feu IPv6 ne sont pas lues (leur chemin d'API est NON CONFIRMÉ) : vérifiez Services → Firewall → IPv6 dans l'interface web de la box",
   BBOX_DEVICE:
-    "/api/v1/device et /api/v1/wan/ip (formats NON CONFIRMÉS) : l'une de ces lectures a échoué (voir les avertissements), le modèle ou l'adresse WAN sont inconnus",
+    "/api/v1/device et /api/v1/wan/ip : l'une de ces lectures a échoué (voir les avertissements), le modèle ou l'adresse WAN sont inconnus",
 
   // --- SFR (sfr.ts; the manual checks carry their own French) ---
   ...Object.fromEntries(SFR_MANUAL_CHECKS.map((c) => [c.code, c.fr])),

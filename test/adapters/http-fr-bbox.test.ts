@@ -1,24 +1,28 @@
 /**
  * Bbox adapter against the loopback Bbox API v1 simulator (src/sim/vendors/bbox.ts), which is
- * built from the formats documented in shared/vendor-apis.md §3 — not a real box.
+ * built from the formats documented in shared/vendor-apis.md §3, with device/wan/services shaped like
+ * real replies — not a real box. The last part serves real captured replies
+ * (../shared/vendor-captures/bbox) through it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   BBOX_ALLOWLIST,
   bbox,
   collectBbox,
+  parseBboxDmz,
   parseBboxNatRules,
   parseBboxServices,
   unwrapBbox,
 } from '../../src/adapters/bbox.js';
-import type { Snapshot } from '../../src/model/types.js';
+import type { Snapshot, Warning } from '../../src/model/types.js';
 import {
   BBOX_SIM_PASSWORD,
   type BboxSimOptions,
   type BboxSimulator,
   startBboxSimulator,
 } from '../../src/sim/vendors/bbox.js';
-import { failure } from './helpers.js';
+import { describeShared, readShared, readSharedJson } from '../shared-corpus.js';
+import { failure, row } from './helpers.js';
 
 let sim: BboxSimulator | null = null;
 afterEach(async () => {
@@ -265,5 +269,154 @@ describe('bbox parse functions', () => {
   it('meta allowlist: GETs plus login/logout', () => {
     for (const call of bbox.meta.allowlist)
       expect(call).toMatch(/^(GET \/api\/v1\/|POST \/api\/v1\/log(in|out)$)/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Real replies (../shared/vendor-captures/bbox, read in place): bboxapi-router's F@st5330b fw 12.11.0
+// files (each an array wrapping one keyed object) and hass-bbox2's F@st5688b fw 24.0.12 files (the
+// array wrapper stripped by its client). No capture of nat/rules, nat/dmz or upnp/igd exists.
+// Values below were read off the files by hand.
+// ---------------------------------------------------------------------------------------------
+
+const BB = (file: string) =>
+  readShared(
+    'vendor-captures',
+    'bbox',
+    `bertrandmartel__bboxapi-router__bboxapi-router__src__test__resources__${file}`,
+  );
+
+describeShared('vendor-captures/bbox', 'bbox on real replies (vendor-captures/bbox)', () => {
+  it('reads the real services reply: remote admin off on port 443, UPnP on (integer flags)', () => {
+    const body = JSON.parse(BB('services.json')) as unknown;
+    expect(Array.isArray(body)).toBe(true);
+    expect(parseBboxServices(body)).toEqual({
+      remote: [{ service: 'https', port: 443, wan: false, restrictedTo: null }],
+      upnpEnabled: true,
+    });
+    // The hand-edited variant only changes `activable`: same reading.
+    expect(parseBboxServices(JSON.parse(BB('services_activable.json')))).toEqual(parseBboxServices(body));
+  });
+
+  it('serves the real device, wan/ip and services replies through the simulator', async () => {
+    const s = await start({
+      replies: {
+        '/api/v1/device': BB('device.json'),
+        '/api/v1/wan/ip': BB('wan_ip.json'),
+        '/api/v1/services': BB('services.json'),
+      },
+      // No capture of upnp/igd: let it fail so that the UPnP state comes from the real services reply.
+      failing: ['/api/v1/upnp/igd'],
+    });
+    const snap = await collect(s);
+    expect(snap.gateway).toMatchObject({
+      model: 'F@st5330b',
+      modelNumber: '12.11.0',
+      // The capture redacts the address as "XXX.XXX.XXX.XXX": not an address, so unknown.
+      externalIp: null,
+      connectionStatus: 'Up',
+    });
+    expect(snap.remoteAdmin).toEqual({
+      enabled: false,
+      services: [{ service: 'https', port: 443, wan: false, restrictedTo: null }],
+    });
+    expect(snap.upnp?.enabled).toBe(true);
+    expect(snap.coverage.find((c) => c.area === 'remote-admin')?.status).toBe('complete');
+    expect(snap.coverage.find((c) => c.area === 'gateway-info')?.status).toBe('complete');
+  });
+
+  it('reads the newer firmware’s device reply without the array wrapper (hass-bbox2, fw 24.0.12)', () => {
+    const info = readSharedJson('vendor-captures', 'bbox', 'cyr-ius__hass-bbox2__tests__fixtures__info.json');
+    const device = unwrapBbox(info, 'device');
+    expect(device.modelname).toBe('F@st5688b');
+    expect((device.main as { version: string }).version).toBe('24.0.12');
+  });
+
+  it('the real summary reply has state flags beyond 0/1, which are never read as on/off', () => {
+    const services = unwrapBbox(JSON.parse(BB('summary.json')), 'services');
+    expect((services.nat as { enable: number }).enable).toBe(6);
+    expect((services.firewall as { enable: number }).enable).toBe(4);
+    // The same flag values in a services reply leave the remote-admin service unknown.
+    const odd = [
+      { services: { remote: { admin: { enable: 6, port: 443, ip: '' } }, upnp: { igd: { enable: 4 } } } },
+    ];
+    expect(parseBboxServices(odd)).toEqual({ remote: [], upnpEnabled: null });
+  });
+});
+
+describe('bbox protocol values and rule shapes it did not expect', () => {
+  const rules = (protocol: unknown) => [
+    {
+      nat: {
+        enable: 1,
+        rules: [
+          {
+            id: 7,
+            enable: 1,
+            description: 'X',
+            ...(protocol === undefined ? {} : { protocol }),
+            externalport: '8080',
+            internalip: '192.168.1.10',
+            internalport: '80',
+          },
+        ],
+      },
+    },
+  ];
+
+  it.each([[''], [undefined], ['gre']])('keeps protocol %j as tcp and udp with PROTOCOL_UNKNOWN', (p) => {
+    const warnings: Warning[] = [];
+    expect(parseBboxNatRules(rules(p), warnings).map((f) => f.protocol)).toEqual(['tcp', 'udp']);
+    expect(warnings.map((w) => [w.code, w.where])).toEqual([
+      ['PROTOCOL_UNKNOWN', 'GET /api/v1/nat/rules rule 7'],
+    ]);
+  });
+
+  it.each([['all'], ['TCP+UDP'], ['tcp,udp']])('reads protocol %j as tcp and udp', (p) => {
+    const warnings: Warning[] = [];
+    expect(parseBboxNatRules(rules(p), warnings).map((f) => f.protocol)).toEqual(['tcp', 'udp']);
+    expect(warnings).toEqual([]);
+  });
+
+  it('reads rules sent as a map keyed by id, and keeps a rule whose host is not an address', () => {
+    const warnings: Warning[] = [];
+    const forwards = parseBboxNatRules(
+      [
+        {
+          nat: {
+            enable: 1,
+            rules: {
+              a: {
+                id: 1,
+                enable: 1,
+                protocol: 'tcp',
+                externalport: '22',
+                internalip: 'nas.lan',
+                internalport: '22',
+              },
+            },
+          },
+        },
+      ],
+      warnings,
+    );
+    expect(forwards.map(row)).toEqual([['static', 'tcp', '22-22', null, '22-22', null, true, null, 0]]);
+    expect(warnings.map((w) => w.code)).toEqual(['BBOX_ADDRESS_INVALID']);
+  });
+
+  it('reads a DMZ host that is not an address (a redaction) as unknown, with a warning', () => {
+    const warnings: Warning[] = [];
+    expect(parseBboxDmz([{ nat: { dmz: { enable: 1, ipaddress: 'XXX.XXX.XXX.XXX' } } }], warnings)).toEqual({
+      enabled: true,
+      host: null,
+    });
+    expect(warnings.map((w) => w.code)).toEqual(['BBOX_ADDRESS_INVALID']);
+  });
+
+  it('keeps an unknown-protocol rule through the whole collect', async () => {
+    const s = await start({ natRules: (rules('')[0]!.nat as { rules: unknown[] }).rules });
+    const snap = await collect(s);
+    expect(snap.forwards.filter((f) => f.source === 'static').map((f) => f.protocol)).toEqual(['tcp', 'udp']);
+    expect(snap.warnings.map((w) => w.code)).toContain('PROTOCOL_UNKNOWN');
   });
 });

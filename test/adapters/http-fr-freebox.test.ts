@@ -1,6 +1,8 @@
 /**
  * Freebox adapter against the loopback Freebox OS simulator (src/sim/vendors/freebox.ts), which is
- * built from Free's documented API formats (shared/vendor-apis.md §1) — not a real box.
+ * built from Free's documented API formats (shared/vendor-apis.md §1) and shaped like real replies
+ * (escaped slashes, empty lists without `result`) — not a real box. The last part serves real
+ * captured replies (../shared/vendor-captures/freebox) through it.
  */
 import { createHmac, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -16,20 +18,23 @@ import {
   freebox,
   freeboxCanonicalPath,
   loadToken,
+  parseFreeboxDmz,
   parseFreeboxRedirs,
+  parseFreeboxUpnpRedirs,
   requestFreeboxAppToken,
   saveToken,
 } from '../../src/adapters/freebox.js';
 import type { BoxauditError } from '../../src/errors.js';
-import type { Snapshot } from '../../src/model/types.js';
+import type { Snapshot, Warning } from '../../src/model/types.js';
 import {
   FREEBOX_SIM_APP_TOKEN,
   type FreeboxSimOptions,
   type FreeboxSimulator,
   startFreeboxSimulator,
 } from '../../src/sim/vendors/freebox.js';
+import { describeShared, goRawStrings, readShared, readSharedJson } from '../shared-corpus.js';
 import { certificateFromTestRoot } from '../tls-certificates.js';
-import { failure } from './helpers.js';
+import { failure, row } from './helpers.js';
 
 let sim: FreeboxSimulator | null = null;
 afterEach(async () => {
@@ -429,3 +434,170 @@ describe('freebox parse functions', () => {
     }
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Real replies (../shared/vendor-captures/freebox, read in place): the fw/redir replies embedded in
+// free-go's Go tests (a list with `valid` and a whole `host` object, the empty list without
+// `result`, the French "noent" error), its 403 login reply, and Home Assistant's fixtures (the
+// `result` parts only: fw/redir list, connection status). Values below were read off the files.
+// ---------------------------------------------------------------------------------------------
+
+const FBX = (file: string) => readShared('vendor-captures', 'freebox', file);
+
+/** The JSON bodies a Go test file hands to its fake server, as raw text. */
+function goBodies(file: string): string[] {
+  return goRawStrings(FBX(file)).filter((t) => {
+    try {
+      return typeof JSON.parse(t) === 'object';
+    } catch {
+      return false;
+    }
+  });
+}
+
+const pick = (bodies: string[], test: (b: Record<string, unknown>) => boolean): string => {
+  const found = bodies.find((b) => test(JSON.parse(b) as Record<string, unknown>));
+  if (!found) throw new Error('reply not found in the capture');
+  return found;
+};
+
+describeShared('vendor-captures/freebox', 'freebox on real replies (vendor-captures/freebox)', () => {
+  const redirTest = 'NikolaLohinski__free-go__client__port_forwarding_test.go';
+
+  it('reads the free-go fw/redir list: valid + host object, tcp 12345 → 192.168.1.254:80', () => {
+    const body = pick(goBodies(redirTest), (b) => Array.isArray(b.result));
+    const warnings: Warning[] = [];
+    const forwards = parseFreeboxRedirs((JSON.parse(body) as { result: unknown }).result, warnings);
+    expect(forwards.map(row)).toEqual([
+      ['static', 'tcp', '12345-12345', '192.168.1.254', '80-80', null, true, 'test', 0],
+    ]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('reads the Home Assistant fw/redir result: a source-restricted tftp forward', () => {
+    const result = readSharedJson(
+      'vendor-captures',
+      'freebox',
+      'home-assistant__core__tests__components__freebox__fixtures__lan_get_port_forwarding_config_list.json',
+    );
+    expect(parseFreeboxRedirs(result).map(row)).toEqual([
+      ['static', 'tcp', '69-69', '192.168.1.22', '69-69', '8.8.8.8', true, 'port comment', 0],
+    ]);
+  });
+
+  it('serves the real fw/redir reply: a forward to the box’s own LAN address is remote administration', async () => {
+    // lan/config has no capture: the simulator's box sits at 192.168.1.254, the Freebox default.
+    const body = pick(goBodies(redirTest), (b) => Array.isArray(b.result));
+    const s = await start({ replies: { 'fw/redir/': { body } } });
+    const snap = await collect(s);
+    const statics = snap.forwards.filter((f) => f.source === 'static');
+    expect(statics.map(row)).toEqual([
+      ['static', 'tcp', '12345-12345', '192.168.1.254', '80-80', null, true, 'test', 0],
+    ]);
+    expect(snap.remoteAdmin?.enabled).toBe(true);
+    expect(snap.remoteAdmin?.services).toContainEqual({
+      service: 'port-forward',
+      port: 80,
+      wan: true,
+      restrictedTo: null,
+    });
+  });
+
+  it('reads the real empty reply {"success": true} (no result) as no forward, completely read', async () => {
+    const body = pick(goBodies(redirTest), (b) => b.success === true && !('result' in b));
+    const s = await start({ replies: { 'fw/redir/': { body } } });
+    const snap = await collect(s);
+    expect(snap.forwards.filter((f) => f.source === 'static')).toEqual([]);
+    expect(snap.coverage.find((c) => c.area === 'static-forwards')?.status).toBe('complete');
+  });
+
+  it('reports the real French "noent" error as a failed read, keeping its text, never as "nothing"', async () => {
+    const body = pick(goBodies(redirTest), (b) => b.error_code === 'noent');
+    const s = await start({ replies: { 'fw/dmz/': { body } } });
+    const snap = await collect(s);
+    expect(snap.dmz).toEqual({ enabled: null, host: null });
+    expect(snap.coverage.find((c) => c.area === 'dmz')?.status).toBe('error');
+    const w = snap.warnings.find((x) => x.where === 'GET /api/vN/fw/dmz/');
+    expect(w?.code).toBe('FREEBOX_CALL_FAILED');
+    expect(w?.message).toMatch(/\(noent\): Impossible de récupérer la redirection : Entrée non trouvée/);
+  });
+
+  it('rejects the real "result is an object" reply for a list', () => {
+    const body = pick(goBodies(redirTest), (b) => asRecordLike(b.result) && 'foo' in (b.result as object));
+    expect(() => parseFreeboxRedirs((JSON.parse(body) as { result: unknown }).result)).toThrow(/not a list/);
+  });
+
+  it('maps the real 403 invalid_token login reply (French msg, uid, challenge) to BOXAUDIT_AUTH_FAILED', async () => {
+    const body = pick(
+      goBodies('NikolaLohinski__free-go__client__authentication_test.go'),
+      (b) => b.error_code === 'invalid_token',
+    );
+    const s = await start({ replies: { 'login/session/': { status: 403, body } } });
+    const err = await failure(collect(s));
+    expect(err.code).toBe('BOXAUDIT_AUTH_FAILED');
+    expect(err.message).toMatch(/invalid_token.*register boxaudit again/);
+    expect(s.requests.some((r) => r.path.endsWith('/fw/redir/'))).toBe(false);
+  });
+
+  it('serves the Home Assistant connection status (sanitised WAN address is not an address)', async () => {
+    const status = FBX(
+      'home-assistant__core__tests__components__freebox__fixtures__connection_get_status.json',
+    );
+    const s = await start({ replies: { 'connection/': { body: `{"success":true,"result":${status}}` } } });
+    const snap = await collect(s);
+    // "82.67.00.00" is a redaction with leading zeros, not a dotted quad: unknown, not a guess.
+    expect(snap.gateway).toMatchObject({
+      externalIp: null,
+      connectionStatus: 'up',
+      connectionType: 'ethernet',
+    });
+  });
+});
+
+describe('freebox protocol values it does not know', () => {
+  const redir = (ip_proto: unknown) => ({
+    id: 9,
+    enabled: true,
+    ...(ip_proto === undefined ? {} : { ip_proto }),
+    wan_port_start: 8080,
+    wan_port_end: 8080,
+    lan_ip: '192.168.1.10',
+    lan_port: 80,
+    src_ip: '0.0.0.0',
+    comment: 'X',
+  });
+
+  it.each([[''], ['all'], ['TCP+UDP'], [undefined]])('keeps ip_proto %j as tcp and udp', (p) => {
+    const warnings: Warning[] = [];
+    const forwards = parseFreeboxRedirs([redir(p)], warnings);
+    expect(forwards.map((f) => f.protocol)).toEqual(['tcp', 'udp']);
+    const unknown = p === '' || p === undefined;
+    expect(warnings.map((w) => [w.code, w.where])).toEqual(
+      unknown ? [['PROTOCOL_UNKNOWN', 'GET /api/vN/fw/redir/ id 9']] : [],
+    );
+  });
+
+  it('reads a DMZ ip that is not an address as unknown, with a warning; an empty one silently', () => {
+    const warnings: Warning[] = [];
+    expect(parseFreeboxDmz({ enabled: true, ip: 'poste-accueil' }, warnings)).toEqual({
+      enabled: true,
+      host: null,
+    });
+    expect(parseFreeboxDmz({ enabled: false, ip: '' }, warnings)).toEqual({ enabled: false, host: null });
+    expect(warnings.map((w) => w.code)).toEqual(['FREEBOX_ADDRESS_INVALID']);
+  });
+
+  it('keeps an unknown UPnP proto too', () => {
+    const warnings: Warning[] = [];
+    const forwards = parseFreeboxUpnpRedirs(
+      [{ id: 'a', enabled: true, ext_port: 5000, int_ip: '192.168.1.5', int_port: 5000, proto: 'sctp' }],
+      warnings,
+    );
+    expect(forwards.map((f) => f.protocol)).toEqual(['tcp', 'udp']);
+    expect(warnings[0]?.code).toBe('PROTOCOL_UNKNOWN');
+  });
+});
+
+function asRecordLike(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -3,10 +3,12 @@
  * upnp-igd adapter. Here the IGD is the loopback IGD simulator (src/sim/igd-simulator.ts, built
  * from the UPnP IGD formats) dressed as a neufbox — not a real SFR box.
  */
+import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectSfr, SFR_ALLOWLIST, SFR_MANUAL_CHECKS, sfr } from '../../src/adapters/sfr.js';
 import { BoxauditError } from '../../src/errors.js';
 import { type IgdSimulator, startIgdSimulator } from '../../src/sim/igd-simulator.js';
+import { describeShared, sharedPath } from '../shared-corpus.js';
 
 let igd: IgdSimulator | null = null;
 afterEach(async () => {
@@ -139,5 +141,21 @@ describe('sfr collect', () => {
       expect(c.fr).toMatch(/interface/);
     }
     expect(sfr.meta.credentials).toEqual([]);
+  });
+});
+
+// Real replies captured from SFR boxes (../shared/vendor-captures/sfr, hacf-fr/sfrbox-api fixtures:
+// NB6V, NB6VAC, Box 10, an FTTB box) cover these API namespaces only. The adapter's premise — no
+// API method for NAT, DMZ, UPnP or remote access, so read UPnP IGD and list manual checks — holds for
+// them; a capture of such a method would fail this test and call for an API reader.
+describeShared('vendor-captures/sfr', 'sfr real replies (vendor-captures/sfr)', () => {
+  it('cover no NAT, DMZ, UPnP or remote-access method', () => {
+    const methods = readdirSync(sharedPath('vendor-captures', 'sfr'))
+      .map((f) => /__fixtures__([a-z0-9]+\.[A-Za-z]+)/.exec(f)?.[1])
+      .filter((m): m is string => m !== undefined);
+    expect(new Set(methods.map((m) => m.split('.')[0]))).toEqual(
+      new Set(['auth', 'dsl', 'fail', 'ftth', 'ok', 'system', 'voip', 'wlan']),
+    );
+    expect(methods.filter((m) => /nat|dmz|upnp|remote|firewall/i.test(m))).toEqual([]);
   });
 });

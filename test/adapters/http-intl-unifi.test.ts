@@ -1,6 +1,7 @@
 // UniFi Network adapter against a LOOPBACK SIMULATOR (src/sim/vendors/unifi.ts) built from the
-// formats documented in shared/vendor-apis.md §9.1 (reverse-engineered local API) — not a real
-// console or controller.
+// formats documented in shared/vendor-apis.md §9.1 (reverse-engineered local API), with records
+// shaped like real ones — not a real console or controller. The last part serves real fixture
+// replies (../shared/vendor-captures/unifi) through it.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   collectUnifi,
@@ -25,6 +26,7 @@ import {
   type UnifiSimOptions,
   type UnifiSimulator,
 } from '../../src/sim/vendors/unifi.js';
+import { describeShared, pythonLiteral, readShared } from '../shared-corpus.js';
 import { coverageMap, failure, row } from './helpers.js';
 
 let sims: UnifiSimulator[] = [];
@@ -387,7 +389,7 @@ describe('unifi parse functions', () => {
       ['static', 'udp', null, '192.168.1.9', null, null, true, 'odd', 0],
       ['static', 'udp', '25-25', '192.168.1.9', '25-25', null, null, 'bad enabled', 0],
     ]);
-    expect(warnings.map((w) => w.code).sort()).toEqual(['UNIFI_FORWARD_PORT', 'UNIFI_FORWARD_PROTO']);
+    expect(warnings.map((w) => w.code).sort()).toEqual(['PROTOCOL_UNKNOWN', 'UNIFI_FORWARD_PORT']);
   });
 
   it('reads the usg settings entry, or null without one', () => {
@@ -448,5 +450,70 @@ describe('unifi parse functions', () => {
     expect(score('Ubiquiti Networks', 'UDR')).toBeGreaterThan(0.8);
     expect(score('Sagemcom', 'Livebox 6')).toBe(0);
     expect(unifi.meta).toMatchObject({ id: 'unifi', credentials: ['username', 'password'] });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Real material (../shared/vendor-captures/unifi, read in place): aiounifi's test fixtures (Python
+// literals: the sites reply and a rest/portforward reply, the latter hand-adapted by its authors
+// but in the real record format: ports as strings, `proto` "tcp_udp", `src` "any"). The Python
+// literals are turned into JSON at test time; the values below were read off the file.
+// ---------------------------------------------------------------------------------------------
+
+const AIOUNIFI = () => readShared('vendor-captures', 'unifi', 'Kane610__aiounifi__tests__fixtures.py');
+
+describeShared('vendor-captures/unifi', 'unifi on real replies (vendor-captures/unifi)', () => {
+  it('unwraps the real sites and port-forward replies and reads the tcp_udp forward', () => {
+    const source = AIOUNIFI();
+    const { sites, warnings: siteWarnings } = parseUnifiSites(
+      unwrapUnifi(pythonLiteral(source, 'SITE_RESPONSE'), 'api/self/sites'),
+    );
+    expect(sites).toEqual([{ name: 'default', desc: 'Default' }]);
+    expect(siteWarnings).toEqual([]);
+    const data = unwrapUnifi(pythonLiteral(source, 'PORT_FORWARDING'), 'rest/portforward');
+    // Ports are strings in the real record.
+    expect((data[0] as { dst_port: unknown }).dst_port).toBe('12345');
+    const { forwards, warnings } = parseUnifiPortForwards(data, sites[0]!);
+    expect(forwards.map(row)).toEqual([
+      ['static', 'tcp', '12345-12345', '10.0.0.2', '23456-23456', null, true, 'New port forward', 0],
+      ['static', 'udp', '12345-12345', '10.0.0.2', '23456-23456', null, true, 'New port forward', 0],
+    ]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('serves the real replies through the simulator (UniFi OS paths)', async () => {
+    const source = AIOUNIFI();
+    const s = await start({
+      replies: {
+        '/api/self/sites': JSON.stringify(pythonLiteral(source, 'SITE_RESPONSE')),
+        '/api/s/default/rest/portforward': JSON.stringify(pythonLiteral(source, 'PORT_FORWARDING')),
+      },
+    });
+    const snap = await collect(s);
+    expect(snap.forwards.map(row)).toEqual([
+      ['static', 'tcp', '12345-12345', '10.0.0.2', '23456-23456', null, true, 'New port forward', 0],
+      ['static', 'udp', '12345-12345', '10.0.0.2', '23456-23456', null, true, 'New port forward', 0],
+    ]);
+    expect(snap.forwards[0]?.provenance.raw).toMatchObject({ site: 'default', proto: 'tcp_udp', src: 'any' });
+    expect(snap.coverage.find((c) => c.area === 'static-forwards')?.status).toBe('complete');
+  });
+});
+
+describe('unifi protocol values it does not know', () => {
+  it.each([[''], [undefined], ['all'], ['gre']])('keeps proto %j as tcp and udp', (proto) => {
+    const { forwards, warnings } = parseUnifiPortForwards(
+      [
+        {
+          name: 'x',
+          dst_port: '8080',
+          fwd: '192.168.1.9',
+          fwd_port: '80',
+          ...(proto === undefined ? {} : { proto }),
+        },
+      ],
+      { name: 'default', desc: null },
+    );
+    expect(forwards.map((f) => f.protocol)).toEqual(['tcp', 'udp']);
+    expect(warnings.map((w) => w.code)).toEqual(proto === 'all' ? [] : ['PROTOCOL_UNKNOWN']);
   });
 });

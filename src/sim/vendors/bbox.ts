@@ -8,6 +8,11 @@
  * or an expired cookie; 429 + `Retry-After` for the login lockout; malformed replies on demand.
  * Every request is recorded; writes and unknown paths answer 404 and stay recorded, so a test can
  * prove none was sent.
+ *
+ * `device`, `wan/ip` and `services` are shaped like the real F@st5330b replies in
+ * shared/vendor-captures/bbox (integer state flags, `remote.admin.duration` "" when off, `main.version`,
+ * `ip.state`); the NAT, DMZ and UPnP rule replies have no capture and follow the documentation. Tests
+ * can also make it serve a real captured body verbatim (`replies`).
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -39,6 +44,8 @@ export interface BboxSimOptions {
   malformed?: string[];
   /** Paths answered HTTP 500. */
   failing?: string[];
+  /** GET paths → the body to send verbatim instead (e.g. a real captured reply). */
+  replies?: Record<string, string>;
 }
 
 export interface BboxSimulator {
@@ -113,7 +120,7 @@ export const BBOX_SIM_DEFAULTS = {
     nat: { status: 1, enable: 1, nbrules: 3 },
     upnp: { igd: { status: 1, enable: 1, nbrules: 2 } },
     remote: {
-      admin: { status: 1, enable: 1, port: 8080, ip: '', duration: 0, activable: 1, ip6address: '' },
+      admin: { status: 1, enable: 1, port: 8080, ip: '', duration: '', activable: 1, ip6address: '' },
       proxywol: { status: 0, enable: 0, ip: '' },
     },
     usb: {
@@ -137,15 +144,34 @@ export async function startBboxSimulator(options: BboxSimOptions = {}): Promise<
     '/api/v1/device': () => [
       {
         device: {
+          now: '2024-03-01T10:00:00+0100',
           status: 1,
+          numberofboots: 12,
           modelname: 'Bbox Ultym',
-          display: 'Bbox',
-          main: { version: '23.7.8', date: '2024-01-10' },
+          user_configured: 1,
+          display: { luminosity: 100, state: '.' },
+          main: { version: '23.7.8', date: '2024-01-10T09:00:00Z' },
+          running: { version: '23.7.8', date: '2024-01-10T10:00:00+0100' },
+          using: { ipv4: 1, ipv6: 1, ftth: 1, adsl: 0, vdsl: 0 },
         },
       },
     ],
     '/api/v1/wan/ip': () => [
-      { wan: { ip: { address: '198.51.100.99', state: 'Up', gateway: '198.51.100.1' } } },
+      {
+        wan: {
+          internet: { state: 2 },
+          ip: {
+            address: '198.51.100.99',
+            state: 'Up',
+            gateway: '198.51.100.1',
+            subnet: '255.255.255.255',
+            ip6state: 'Up',
+            ip6address: [],
+            mtu: 1500,
+          },
+          link: { state: 'Up', type: 'ftth' },
+        },
+      },
     ],
     '/api/v1/nat/rules': () => [
       { nat: { enable: natEnable, rules: options.natRules ?? BBOX_SIM_DEFAULTS.natRules } },
@@ -239,7 +265,8 @@ export async function startBboxSimulator(options: BboxSimOptions = {}): Promise<
         error(500, 'Internal error');
         return;
       }
-      send(200, read());
+      const canned = options.replies?.[path];
+      send(200, canned === undefined ? read() : null, {}, canned);
     });
   });
   const listening = await listenOnLoopback(server);

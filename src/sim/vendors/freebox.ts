@@ -8,6 +8,11 @@
  * and failure modes: bad token, session expiry, rate limiting, malformed replies. Every request is
  * recorded; anything not documented here (including any write) answers 404 and stays recorded, so
  * a test can prove nothing else was sent.
+ *
+ * Shaped like real replies (shared/vendor-captures/freebox): `/` escaped as `\/` in every JSON reply,
+ * an empty list answered `{"success": true}` with no `result`, fw/redir entries carrying `valid` and a
+ * `host` object, French `msg` texts in errors. Tests can also make it serve a real captured reply body
+ * verbatim (`replies`).
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -49,6 +54,11 @@ export interface FreeboxSimOptions {
   authorizeStatuses?: string[];
   /** The token handed out at registration (default: `appToken`). */
   registrationToken?: string;
+  /**
+   * Paths under the API prefix (a read such as `fw/redir/`, or `login/session/`) → the reply to send
+   * verbatim instead (e.g. a real captured body). Reads still need a valid session first.
+   */
+  replies?: Record<string, { status?: number; body: string }>;
 }
 
 export interface FreeboxSimulator {
@@ -76,6 +86,7 @@ export const FREEBOX_SIM_DEFAULTS = {
       src_ip: '0.0.0.0',
       comment: 'PACS cabinet',
       hostname: 'orthanc-server',
+      valid: true,
       host: { l2ident: { id: '00:11:22:33:44:55', type: 'mac_address' }, primary_name: 'orthanc-server' },
     },
     {
@@ -205,7 +216,8 @@ export async function startFreeboxSimulator(options: FreeboxSimOptions = {}): Pr
       const authenticated = session !== null && auth === session;
       requests.push({ method: req.method ?? '', path, authenticated });
       const send = (status: number, body: unknown, raw?: string): void => {
-        const text = raw ?? JSON.stringify(body);
+        // A real box escapes "/" in its JSON (`"api_base_url":"\/api\/"`).
+        const text = raw ?? JSON.stringify(body).replace(/\//g, '\\/');
         res.writeHead(status, {
           'content-type': 'application/json; charset=utf-8',
           'content-length': Buffer.byteLength(text),
@@ -263,7 +275,12 @@ export async function startFreeboxSimulator(options: FreeboxSimOptions = {}): Pr
         send(200, { success: true, result: { logged_in: authenticated, challenge } });
         return;
       }
+      const canned = options.replies?.[sub];
       if (req.method === 'POST' && sub === 'login/session/') {
+        if (canned) {
+          send(canned.status ?? 200, null, canned.body);
+          return;
+        }
         if (options.malformed?.includes(sub)) {
           send(200, null, '<html><body>502 Bad Gateway</body></html>');
           return;
@@ -307,6 +324,10 @@ export async function startFreeboxSimulator(options: FreeboxSimOptions = {}): Pr
         }
         if (options.failing?.includes(sub)) {
           fail(500, 'internal_error', 'Erreur interne');
+          return;
+        }
+        if (canned) {
+          send(canned.status ?? 200, null, canned.body);
           return;
         }
         const result = data[sub];

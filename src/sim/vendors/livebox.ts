@@ -1,11 +1,16 @@
 /**
  * A loopback Orange Livebox "sysbus" simulator, built from the formats documented in
- * shared/vendor-apis.md §2 (reverse-engineered by open-source clients; values invented) — not a
- * real box, and not a copy of any client's code. Plain HTTP on 127.0.0.1, as the Livebox web UI.
+ * shared/vendor-apis.md §2 (reverse-engineered by open-source clients; values invented) and shaped
+ * like the real Livebox 3 / Livebox 7 replies in shared/vendor-captures/livebox (Home Assistant
+ * diagnostics dumps): rules in a map keyed by rule id, ports and IANA protocol numbers as strings,
+ * `RemoteAccess` with `Enable`/`Port`/`Protocol`/`PortMode`, `UPnP-IGD` with `Enable`, errors 13
+ * "Permission denied" and 196618 "Object or parameter not found". Not a real box, and not a copy of
+ * any client's code. Plain HTTP on 127.0.0.1, as the Livebox web UI. Tests can also make it serve a
+ * real captured reply body verbatim (`replies`).
  *
  * `POST /ws` with `createContext` (X-Sah-Login), a context id and a cookie whose name contains a
  * slash, then getters checked against `X-Context` + cookie. Failure modes: bad password, expired
- * context (error 196618), a getter that errors (as getPortForwarding does on some firmware), and
+ * context (error 13), a getter that errors (as getPortForwarding does on some firmware), and
  * malformed replies. Every request is recorded with its `service.method`; setters and unknown
  * calls answer an error and stay recorded, so a test can prove none was sent.
  */
@@ -31,13 +36,21 @@ export interface LiveboxSimOptions {
   upnp?: Record<string, unknown>;
   remoteAccess?: Record<string, unknown>;
   deviceInfo?: Record<string, unknown>;
+  /** `NMC.getLANIP` data (sent as `{"status": null, "data": …}`, as real boxes do). */
+  lanIp?: Record<string, unknown>;
   /** `service.method` answered with broken JSON. */
   malformed?: string[];
   /** `service.method` answered with a sysbus error (not a permission error). */
   failing?: string[];
-  /** The first N authenticated getters (whole run) answer 196618 and drop the context. */
+  /** `service.method` answered error 196618 "Object or parameter not found" (a getter the firmware lacks). */
+  notFound?: string[];
+  /** `service.method` → the whole reply body to send (e.g. a real captured `{"status":…}`). */
+  replies?: Record<string, unknown>;
+  /** Wrap every getter reply in `{"result": …}`, as firmware speaking `x-sah-ws-1-call+json` does. */
+  wrapResult?: boolean;
+  /** The first N authenticated getters (whole run) answer 13 "Permission denied" and drop the context. */
   expireCalls?: number;
-  /** Every getter answers 196618 (context never accepted). */
+  /** Every getter answers 13 "Permission denied" (context never accepted). */
   alwaysDeny?: boolean;
 }
 
@@ -152,12 +165,38 @@ export const LIVEBOX_SIM_DEFAULTS = {
       Enable: true,
     },
   },
-  upnp: { Enable: true, WANAccessProvider: 'data', ExtendedUPnPSecurity: true },
-  remoteAccess: { Enable: true, Port: 8443, SecureAccess: true, RemoteAccessType: 'https', SourcePrefix: '' },
+  upnp: {
+    Enable: true,
+    WANAccessProvider: 'Orange Livebox',
+    ModelNumber: '6',
+    ModelName: 'Residential Livebox (GPON, WAN Ethernet)',
+    FriendlyName: 'Orange Livebox',
+  },
+  remoteAccess: {
+    SourcePrefix: '',
+    SourcePrefixNonEmpty: false,
+    PortMode: 'RANDOM',
+    AllowedPorts: '',
+    Port: 8443,
+    SupportedProtocols: 'HTTPS',
+    Protocol: 'HTTPS',
+    Timeout: 0,
+    TimeLeft: 0,
+    Interface: 'data',
+    Enable: true,
+  },
+  lanIp: {
+    Address: '192.168.1.1',
+    Netmask: '255.255.255.0',
+    DHCPEnable: true,
+    DHCPMinAddress: '192.168.1.10',
+    DHCPMaxAddress: '192.168.1.150',
+    LeaseTime: 86400,
+  },
   deviceInfo: {
     Manufacturer: 'Sagemcom',
-    ModelName: 'Livebox 6',
-    ProductClass: 'Livebox Fibra',
+    ModelName: 'SagemcomFast5670_OFR',
+    ProductClass: 'Livebox 6',
     SoftwareVersion: 'SG_LB6_1.2.3',
     ExternalIPAddress: '198.51.100.77',
   },
@@ -179,6 +218,7 @@ export async function startLiveboxSimulator(options: LiveboxSimOptions = {}): Pr
     'Firewall.getDMZ': options.dmz ?? LIVEBOX_SIM_DEFAULTS.dmz,
     'UPnP-IGD.get': options.upnp ?? LIVEBOX_SIM_DEFAULTS.upnp,
     'RemoteAccess.get': options.remoteAccess ?? LIVEBOX_SIM_DEFAULTS.remoteAccess,
+    'NMC.getLANIP': options.lanIp ?? LIVEBOX_SIM_DEFAULTS.lanIp,
   };
 
   const server = http.createServer((req, res) => {
@@ -251,7 +291,7 @@ export async function startLiveboxSimulator(options: LiveboxSimOptions = {}): Pr
           expiriesLeft--;
           context = null;
         }
-        error(200, 196618, 'Permission denied');
+        error(200, 13, 'Permission denied');
         return;
       }
       if (options.malformed?.includes(operation)) {
@@ -262,7 +302,17 @@ export async function startLiveboxSimulator(options: LiveboxSimOptions = {}): Pr
         error(200, 1, 'Function execution failed');
         return;
       }
-      send(200, { status: getters[operation] });
+      if (options.notFound?.includes(operation)) {
+        error(200, 196618, 'Object or parameter not found');
+        return;
+      }
+      const reply =
+        options.replies && operation in options.replies
+          ? options.replies[operation]
+          : operation === 'NMC.getLANIP'
+            ? { status: null, data: getters[operation] }
+            : { status: getters[operation] };
+      send(200, options.wrapResult ? { result: reply } : reply);
     });
   });
   const listening = await listenOnLoopback(server);

@@ -13,7 +13,9 @@
  * Replies use the `{"meta":{"rc":"ok"},"data":[…]}` envelope; an unauthenticated read answers 401
  * `api.err.LoginRequired`. Faults on demand: wrong password, session expiry, an endpoint answering
  * `rc:"error"` or broken JSON. Every request is recorded; writes and unknown paths answer 404 and
- * stay recorded, so a test can prove none was sent.
+ * stay recorded, so a test can prove none was sent. Port-forward records are shaped like the real
+ * ones in shared/vendor-captures/unifi (ports as strings, `proto` `tcp_udp`, `src` "any"); tests can
+ * also make it serve a given body verbatim (`replies`), e.g. a captured reply.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -53,6 +55,8 @@ export interface UnifiSimOptions {
   rcErrors?: Record<string, string>;
   /** Paths (without `/proxy/network`) answered with broken JSON. */
   malformed?: string[];
+  /** Read paths (without `/proxy/network`) → the body to send verbatim instead. */
+  replies?: Record<string, string>;
 }
 
 export interface UnifiSimulator {
@@ -329,6 +333,11 @@ export async function startUnifiSimulator(options: UnifiSimOptions = {}): Promis
       }
       if (options.malformed?.includes(readPath!)) {
         send(200, '{"meta":{"rc":"ok"},"data":[{"_id":"65a1b2c3d4e5f6","name":');
+        return;
+      }
+      const canned = options.replies?.[readPath!];
+      if (canned !== undefined) {
+        send(200, canned);
         return;
       }
       if (readPath === '/api/self/sites') {
