@@ -6,7 +6,7 @@
 import { BoxauditError, isBoxauditError } from '../errors.js';
 import type { ForwardInput } from '../model/forward.js';
 import { parsePortRange, parseProtocols } from '../model/forward.js';
-import type { CoverageStatus, Warning } from '../model/types.js';
+import type { CoverageStatus, Protocol, Warning } from '../model/types.js';
 import type { SoapArgs } from './_soap.js';
 import { childElements, childText, parseXml } from './_xml.js';
 
@@ -49,6 +49,25 @@ export function parsePortMappingEntry(args: SoapArgs): ForwardInput | null {
   if (isEmptyEntry(args)) return null;
   const protocols = parseProtocols(args.NewProtocol);
   if (protocols.length !== 1) return null;
+  return mappingForward(args, protocols[0]!);
+}
+
+/**
+ * One mapping entry → its forwards, failing closed: the all-zero placeholder gives none; a protocol
+ * boxaudit does not know (empty, "ALL", garbage) keeps the mapping as tcp and udp, and
+ * `protocolKnown` is false so the caller warns. A mapping the box reports is never dropped.
+ */
+export function parsePortMappingEntries(args: SoapArgs): {
+  forwards: ForwardInput[];
+  protocolKnown: boolean;
+} {
+  if (isEmptyEntry(args)) return { forwards: [], protocolKnown: true };
+  const known = parseProtocols(args.NewProtocol);
+  const protocols: Protocol[] = known.length > 0 ? known : ['tcp', 'udp'];
+  return { forwards: protocols.map((p) => mappingForward(args, p)), protocolKnown: known.length > 0 };
+}
+
+function mappingForward(args: SoapArgs, protocol: Protocol): ForwardInput {
   const extText = (args.NewExternalPort ?? '').trim();
   const externalPort = extText === '0' ? { start: 1, end: 65535 } : parsePortRange(extText);
   const intText = (args.NewInternalPort ?? '').trim();
@@ -58,7 +77,7 @@ export function parsePortMappingEntry(args: SoapArgs): ForwardInput | null {
   const description = (args.NewPortMappingDescription ?? args.NewDescription ?? '').trim();
   return {
     source: 'upnp',
-    protocol: protocols[0]!,
+    protocol,
     externalPort,
     internalHost: client === '' ? null : client,
     internalPort,
@@ -110,9 +129,15 @@ export function parsePortMappingListEntries(
 
 /** GetListOfPortMappings reply (or its NewPortListing) → forwards (placeholders dropped). */
 export function parsePortMappingList(xmlText: string): ForwardInput[] {
-  return parsePortMappingListEntries(xmlText)
-    .map(parsePortMappingEntry)
-    .filter((f): f is ForwardInput => f !== null);
+  return parsePortMappingListEntries(xmlText).flatMap((entry) => parsePortMappingEntries(entry).forwards);
+}
+
+function unknownProtocol(what: string, args: SoapArgs, where: string | undefined): Warning {
+  return {
+    code: 'PROTOCOL_UNKNOWN',
+    message: `${what}: protocol ${JSON.stringify(args.NewProtocol ?? '')} is not TCP or UDP; the mapping is kept as tcp and udp`,
+    ...(where !== undefined ? { where } : {}),
+  };
 }
 
 /** A mapping's identity on the box (IGD: RemoteHost, ExternalPort, Protocol). */
@@ -272,15 +297,15 @@ export async function enumerateGeneric(
       break;
     }
     seen.set(key, index);
-    const forward = parsePortMappingEntry(args);
-    if (forward) forwards.push(forward);
-    else {
+    const parsed = parsePortMappingEntries(args);
+    forwards.push(...parsed.forwards);
+    if (parsed.forwards.length === 0) {
       warnings.push({
         code: 'UPNP_EMPTY_ENTRY',
-        message: `entry ${index} is not a mapping (${isEmptyEntry(args) ? 'all-zero placeholder' : `protocol "${args.NewProtocol ?? ''}"`}); skipped`,
+        message: `entry ${index} is an all-zero placeholder, not a mapping; skipped`,
         where: options.where,
       });
-    }
+    } else if (!parsed.protocolKnown) warnings.push(unknownProtocol(`entry ${index}`, args, options.where));
     if (index > 0 && index % 100 === 0) options.log?.(`[upnp-igd] read ${index} mappings…`);
   }
   return { forwards, entriesRead: seen.size, method: action, ending, warnings };
@@ -343,15 +368,16 @@ export async function enumerateList(
         seen.add(key);
         const port = parseUint(entry.NewExternalPort) ?? 0;
         if (port > highest) highest = port;
-        const forward = parsePortMappingEntry(entry);
-        if (forward) forwards.push(forward);
-        else {
+        const parsed = parsePortMappingEntries(entry);
+        forwards.push(...parsed.forwards);
+        if (parsed.forwards.length === 0) {
           warnings.push({
             code: 'UPNP_EMPTY_ENTRY',
             message: `a GetListOfPortMappings entry is not a mapping (${key}); skipped`,
             where: options.where,
           });
-        }
+        } else if (!parsed.protocolKnown)
+          warnings.push(unknownProtocol(`entry ${key}`, entry, options.where));
       }
       if (entries.length < size || highest < start) break;
       start = highest + 1;
