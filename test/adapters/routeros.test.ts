@@ -35,7 +35,11 @@ describe('routeros: full /export file', () => {
       ['dmz', 'tcp', '1-65535', '192.168.88.99', '1-65535', null, true, 'Exposed host', 0],
       ['dmz', 'udp', '1-65535', '192.168.88.99', '1-65535', null, true, 'Exposed host', 0],
     ]);
-    expect(parts.warnings.map((w) => w.code)).toEqual(['ROUTEROS_NAT_NOT_WAN']);
+    // ether1 is in no interface list and has no address or client here: its side is not stated.
+    expect(parts.warnings.map((w) => w.code)).toEqual([
+      'ROUTEROS_INTERFACE_SIDE_UNKNOWN',
+      'ROUTEROS_NAT_NOT_WAN',
+    ]);
     expect(parts.dmz).toEqual({ enabled: true, host: '192.168.88.99' });
   });
 
