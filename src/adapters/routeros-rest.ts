@@ -341,7 +341,7 @@ export async function collectRouterosRest(
     const services = serviceRows.map((r, i) => restRowToItem(r, '/ip service', P.services, i));
     remoteAdmin(services, true, false, filter, parts, net);
   }
-  addRouterTargets(parts, nat, net);
+  addRouterTargets(parts, nat, net, filter);
 
   // 4. Addresses (LAN prefixes, WAN address; read above) and board facts.
   const gateway: Partial<GatewayInfo> = { manufacturer: 'MikroTik' };

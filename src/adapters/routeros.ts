@@ -19,6 +19,7 @@ import {
   markForwardsToRouter,
   type ParseOptions,
   parsePortList,
+  protocolsOf,
   protocolsOrBoth,
   splitWords,
 } from './_config-parts.js';
@@ -130,7 +131,10 @@ export function parseRouterosExport(text: string): RouterosItem[] {
       else if (w === ']') depth = Math.max(0, depth - 1);
       if (depth > 0 || w === ']') continue;
       const eq = w.indexOf('=');
-      if (eq > 0) props[w.slice(0, eq)] = w.slice(eq + 1);
+      // `key=""` is an unset property (verbose exports, WinBox-made rules), as if absent.
+      if (eq > 0) {
+        if (eq < w.length - 1) props[w.slice(0, eq)] = w.slice(eq + 1);
+      }
       // `!prop` in a verbose export is an unset property, not a name.
       else if (name === null && !w.startsWith('!')) name = w;
     }
@@ -207,12 +211,21 @@ export interface RouterosNetwork {
   lan: Set<string>;
   /** The router's own IPv4 addresses (no prefix), from `/ip address`. */
   routerAddresses: string[];
+  /** Router address → the interface that holds it. */
+  addressInterfaces: Map<string, string>;
   /** Firewall address lists (`/ip firewall address-list`). */
   addressLists: Map<string, string[]>;
 }
 
 export function emptyRouterosNetwork(): RouterosNetwork {
-  return { lists: new Map(), wan: new Set(), lan: new Set(), routerAddresses: [], addressLists: new Map() };
+  return {
+    lists: new Map(),
+    wan: new Set(),
+    lan: new Set(),
+    routerAddresses: [],
+    addressInterfaces: new Map(),
+    addressLists: new Map(),
+  };
 }
 
 const firstAddress = (a: string): string => a.split('/')[0]!.split('-')[0]!.trim();
@@ -282,6 +295,7 @@ export function routerosNetwork(items: RouterosItem[]): RouterosNetwork {
     const ip = firstAddress(it.props.address!);
     if (ipv4Network(ip) === null) continue;
     net.routerAddresses.push(ip);
+    net.addressInterfaces.set(ip, it.props.interface!);
     // A public address, or a dynamic one (REST/print flag D: a DHCP or PPP client), faces the WAN.
     if (isPrivateOrCgnat(ip) === false || it.flags.includes('D')) net.wan.add(it.props.interface!);
   }
@@ -384,11 +398,18 @@ const whereOf = (it: RouterosItem, menu: string): string =>
 export interface NatResult {
   /** False when a jump could not be followed (loop, too deep): some dst-nat rules were not read. */
   complete: boolean;
-  /** dstnat redirects to the router itself from the WAN side: remote administration. */
-  toRouter: RemoteAdminService[];
+  /** dstnat redirects to the router itself, not on the LAN side: remote administration candidates. */
+  toRouter: RouterTarget[];
 }
 
-const FULL_RANGE = (r: PortRange) => r.start <= 1 && r.end === 65535;
+/** A dstnat `redirect` that sends packets to the router itself. */
+export interface RouterTarget {
+  port: number | null;
+  protocols: Protocol[];
+  /** `wan`: the rule names a WAN interface; `any`/`unknown`: no interface matcher, or one of unknown side. */
+  side: 'wan' | 'any' | 'unknown';
+  restrictedTo: string | null;
+}
 
 /**
  * dstnat `dst-nat`/`netmap`/`redirect` items → forwards (dynamic = UPnP, no dst-port/to-ports =
@@ -470,7 +491,10 @@ export function natForwards(
       for (const r of rules) visit(r, next);
       return;
     }
-    const side = sideOf(ifaces, net);
+    let side = sideOf(ifaces, net);
+    // Addressed to the router's own address on a LAN-side interface: only the LAN reaches it.
+    const dstIface = net.addressInterfaces.get(p['dst-address'] ?? '');
+    if (side !== 'lan' && dstIface !== undefined && ifaceSide(dstIface, net) === 'lan') side = 'lan';
     if (action === 'redirect') {
       if (side === 'lan') {
         warn(
@@ -482,17 +506,15 @@ export function natForwards(
       }
       warn(
         'ROUTEROS_REDIRECT_TO_ROUTER',
-        `dstnat redirect to the router itself (port ${p['to-ports'] ?? p['dst-port'] ?? '?'})${via}: remote administration from the WAN`,
+        `dstnat redirect to the router itself (port ${p['to-ports'] ?? p['dst-port'] ?? '?'})${via}, not limited to the LAN side: counted as remote administration, the input chain deciding`,
         where,
       );
       if (enabled) {
         const port = parsePortRange(p['to-ports'] ?? p['dst-port'])?.start ?? null;
-        result.toRouter.push({
-          service: 'port-forward',
-          port,
-          wan: true,
-          restrictedTo: p['src-address'] ?? p['src-address-list'] ?? null,
-        });
+        const protocols: Protocol[] =
+          p.protocol === undefined ? ['tcp', 'udp'] : protocolsOrBoth(p.protocol, where, parts.warnings);
+        const restrictedTo = p['src-address'] ?? p['src-address-list'] ?? null;
+        result.toRouter.push({ port, protocols, side, restrictedTo });
       }
       return;
     }
@@ -574,6 +596,8 @@ export function natForwards(
         else if (toPorts === null || ext === null) internalPort = null;
         else if (toPorts.end - toPorts.start === ext.end - ext.start) internalPort = toPorts;
         else if (toPorts.start === toPorts.end) internalPort = toPorts;
+        // Netfilter keeps the original port when it lies inside the to-ports range (`to-ports=0-65535`).
+        else if (ext.start >= toPorts.start && ext.end <= toPorts.end) internalPort = { ...ext };
         else {
           // A to-ports range for a different-sized external range: RouterOS picks a port in it.
           warn(
@@ -581,7 +605,7 @@ export function natForwards(
             `to-ports ${p['to-ports']} for dst-port ${portsText ?? 'all'}: the internal port is not determined`,
             where,
           );
-          internalPort = FULL_RANGE(toPorts) && ext !== null && FULL_RANGE(ext) ? { ...ext } : null;
+          internalPort = null;
         }
         const f: ForwardInput = {
           source,
@@ -668,8 +692,8 @@ type Match =
   | { kind: 'maybe' }
   | { kind: 'from'; sources: string; negated: boolean };
 
-/** Does this filter rule apply to a new TCP connection from the Internet to `port` on the router? */
-function matchesWanTcp(it: RouterosItem, port: number, net: RouterosNetwork): Match {
+/** Does this filter rule apply to a new connection from the Internet to `protocol`/`port` on the router? */
+function matchesWan(it: RouterosItem, port: number, net: RouterosNetwork, protocol: Protocol): Match {
   const p = it.props;
   const side = sideOf(interfaceMatchers(p), net);
   if (side === 'lan') return { kind: 'no' };
@@ -681,8 +705,8 @@ function matchesWanTcp(it: RouterosItem, port: number, net: RouterosNetwork): Ma
   const proto = p.protocol?.toLowerCase();
   if (proto !== undefined) {
     const neg = proto.startsWith('!');
-    const isTcp = /^(tcp|6)$/.test(neg ? proto.slice(1) : proto);
-    if (neg === isTcp) return { kind: 'no' };
+    const same = protocolsOf([neg ? proto.slice(1) : proto]).includes(protocol);
+    if (neg === same) return { kind: 'no' };
   }
   const portsText = p['dst-port'] ?? p.port;
   if (portsText !== undefined) {
@@ -726,6 +750,7 @@ export function wanInputVerdict(
   filter: RouterosItem[] | null,
   port: number,
   net: RouterosNetwork = emptyRouterosNetwork(),
+  protocol: Protocol = 'tcp',
 ): InputVerdict {
   if (filter === null) return { wan: null, restrictedTo: null };
   const chains = new Map<string, RouterosItem[]>();
@@ -745,7 +770,7 @@ export function wanInputVerdict(
   const walk = (chain: string, stack: string[]): InputVerdict | 'fallthrough' => {
     for (const it of chains.get(chain) ?? []) {
       const action = it.props.action ?? 'accept';
-      const m = matchesWanTcp(it, port, net);
+      const m = matchesWan(it, port, net, protocol);
       if (m.kind === 'no') continue;
       if (action === 'jump') {
         const target = it.props['jump-target'];
@@ -800,14 +825,16 @@ export function remoteAdmin(
   net: RouterosNetwork = emptyRouterosNetwork(),
 ): void {
   const state = new Map<string, { port: number | null; disabled: boolean; address: string }>();
-  if (!fromPrint) {
-    if (!fullExport) return;
+  // A script or partial export: only the services it sets are known.
+  const onlySet = !fromPrint && !fullExport;
+  if (onlySet && services.length === 0) return;
+  if (!fromPrint && fullExport) {
     for (const [name, d] of Object.entries(SERVICE_DEFAULTS)) state.set(name, { ...d, address: '' });
   }
   for (const it of services) {
     const name = it.props.name ?? it.name;
     if (!name || !ADMIN_SERVICES.has(name)) continue;
-    const prev = state.get(name) ?? { port: SERVICE_DEFAULTS[name]!.port, disabled: false, address: '' };
+    const prev = state.get(name) ?? { ...SERVICE_DEFAULTS[name]!, address: '' };
     state.set(name, {
       port: it.props.port !== undefined ? parseServicePort(it.props.port) : prev.port,
       disabled:
@@ -840,6 +867,22 @@ export function remoteAdmin(
       restrictedTo: restrictedTo === '' ? null : restrictedTo,
     });
   }
+  const unset = onlySet ? Object.keys(SERVICE_DEFAULTS).filter((n) => !state.has(n)) : [];
+  if (unset.length > 0) {
+    // Unknown state for the services the file does not set: their reachability is unknown.
+    parts.remoteAdmin = remoteAdminOf(out);
+    if (parts.remoteAdmin.enabled === false) parts.remoteAdmin = { ...parts.remoteAdmin, enabled: null };
+    parts.coverage.push(
+      cover(
+        'remote-admin',
+        'partial',
+        'ROUTEROS_SERVICES_PARTIAL',
+        `/ip service of a script or partial export: ${unset.join(', ')} not set in it, their state is unknown`,
+        { inputFilterRead: filter !== null, servicesNotSet: unset },
+      ),
+    );
+    return;
+  }
   parts.remoteAdmin = remoteAdminOf(out);
   parts.coverage.push(
     cover(
@@ -854,11 +897,35 @@ export function remoteAdmin(
   );
 }
 
-/** Add the dstnat redirects to the router (and dst-nat rules to its own addresses) to remote admin. */
-export function addRouterTargets(parts: ConfigParts, nat: NatResult, net: RouterosNetwork): void {
-  if (nat.toRouter.length > 0) {
-    parts.remoteAdmin = remoteAdminOf([...(parts.remoteAdmin?.services ?? []), ...nat.toRouter]);
+/**
+ * dstnat redirects to the router (not on the LAN side) become `port-forward` remote-admin services:
+ * the redirected packet still crosses the input chain, which decides when it was read; unread, a
+ * redirect from a named WAN interface counts as open and one without interface matcher as unknown.
+ * dst-nat rules to the router's own addresses (or loopback) go through markForwardsToRouter.
+ */
+export function addRouterTargets(
+  parts: ConfigParts,
+  nat: NatResult,
+  net: RouterosNetwork,
+  filter: RouterosItem[] | null,
+): void {
+  const added: RemoteAdminService[] = [];
+  for (const t of nat.toRouter) {
+    for (const protocol of t.protocols) {
+      const verdict =
+        filter !== null && t.port !== null
+          ? wanInputVerdict(filter, t.port, net, protocol)
+          : { wan: t.side === 'wan' ? true : null, restrictedTo: null };
+      const restrictedTo = [t.restrictedTo, verdict.restrictedTo].filter((x) => x !== null).join(' & ');
+      added.push({
+        service: 'port-forward',
+        port: t.port,
+        wan: verdict.wan,
+        restrictedTo: restrictedTo || null,
+      });
+    }
   }
+  if (added.length > 0) parts.remoteAdmin = remoteAdminOf([...(parts.remoteAdmin?.services ?? []), ...added]);
   markForwardsToRouter(parts, net.routerAddresses);
 }
 
@@ -929,9 +996,14 @@ export function parseRouteros(text: string, options: RouterosParseOptions = {}):
   if (upnpCount > 0 && upnpEnabled === null) parts.upnp.enabled = true;
 
   // Remote admin.
+  // A whole `/export` (its `# … by RouterOS` header, interface sections) without a filter section
+  // has no filter rule: RouterOS then accepts all input.
+  const wholeExport = fullExport && /^# .* by RouterOS /m.test(text);
   const filter = exportItems.some((i) => i.path === '/ip firewall filter')
     ? exportItems.filter((i) => i.path === '/ip firewall filter' && i.command === 'add')
-    : null;
+    : wholeExport
+      ? []
+      : null;
   if (options.servicePrint) {
     remoteAdmin(
       parseRouterosPrintDetail(options.servicePrint, '/ip service'),
@@ -952,7 +1024,7 @@ export function parseRouteros(text: string, options: RouterosParseOptions = {}):
     );
   }
   const remoteAdminSeen = parts.remoteAdmin !== null;
-  addRouterTargets(parts, nat, net);
+  addRouterTargets(parts, nat, net, filter);
 
   const prefixes = exportItems
     .filter((i) => i.path === '/ip address' && i.command === 'add' && i.props.address)
