@@ -869,9 +869,11 @@ export function remoteAdmin(
   }
   const unset = onlySet ? Object.keys(SERVICE_DEFAULTS).filter((n) => !state.has(n)) : [];
   if (unset.length > 0) {
-    // Unknown state for the services the file does not set: their reachability is unknown.
+    // The services the file does not set may be on or off: their reachability is unknown.
+    for (const name of unset) {
+      out.push({ service: name, port: SERVICE_DEFAULTS[name]!.port, wan: null, restrictedTo: null });
+    }
     parts.remoteAdmin = remoteAdminOf(out);
-    if (parts.remoteAdmin.enabled === false) parts.remoteAdmin = { ...parts.remoteAdmin, enabled: null };
     parts.coverage.push(
       cover(
         'remote-admin',
