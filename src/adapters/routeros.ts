@@ -33,6 +33,11 @@ export const ROUTEROS_COMMANDS = {
   services: '/ip service print detail without-paging',
   filterExport: '/ip firewall filter export terse',
   addresses: '/ip address export terse',
+  // What says which interface is the WAN (RouterOS 6.41+ for interface lists).
+  interfaceLists: '/interface list member export terse',
+  dhcpClients: '/ip dhcp-client export terse',
+  routes: '/ip route export terse',
+  upnpInterfaces: '/ip upnp interfaces export terse',
 } as const;
 
 /** One RouterOS item: its menu path, properties, flags and comment. */
@@ -1122,7 +1127,15 @@ async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snap
         `[routeros] ssh ${target.host}: the NAT table could not be read`,
       );
     }
-    const text = [out.natExport ?? '', out.filterExport ?? '', out.addresses ?? ''].join('\n');
+    const text = [
+      out.natExport ?? '',
+      out.filterExport ?? '',
+      out.addresses ?? '',
+      out.interfaceLists ?? '',
+      out.dhcpClients ?? '',
+      out.routes ?? '',
+      out.upnpInterfaces ?? '',
+    ].join('\n');
     const p = parseRouteros(text, {
       transport: 'ssh',
       natRead: true,
