@@ -58,6 +58,9 @@ const COMMANDS = new Set(['add', 'set', 'remove', 'print', 'enable', 'disable'])
 /** Maximum jump depth followed in a firewall chain (RouterOS itself allows deep chains; we stop here). */
 export const ROUTEROS_MAX_JUMP_DEPTH = 8;
 
+/** Rule visits allowed in one chain walk: jumps repeated at every level must not blow up. */
+export const ROUTEROS_MAX_RULE_VISITS = 20_000;
+
 /**
  * Join continuation lines (a line ending in `\` goes on with the next one, whose indentation is
  * dropped, wherever the break falls: `dst-port=\` + `    53` gives `dst-port=53`).
@@ -449,7 +452,17 @@ export function natForwards(
     parts.warnings.push({ code, message, where });
   };
 
+  let visits = 0;
   const visit = (it: RouterosItem, ctx: WalkContext): void => {
+    if (++visits > ROUTEROS_MAX_RULE_VISITS) {
+      result.complete = false;
+      warn(
+        'ROUTEROS_JUMP_TOO_MANY',
+        `more than ${ROUTEROS_MAX_RULE_VISITS} rule visits through jumps; the rest was not followed`,
+        '/ip firewall nat',
+      );
+      return;
+    }
     const own = it.props;
     const where = whereOf(it, '/ip firewall nat');
     const action = own.action ?? 'accept';
@@ -772,8 +785,13 @@ export function wanInputVerdict(
     return { wan: false, restrictedTo: null };
   };
   const open = (): InputVerdict => ({ wan: uncertain ? null : true, restrictedTo: null });
+  let visits = 0;
   const walk = (chain: string, stack: string[]): InputVerdict | 'fallthrough' => {
     for (const it of chains.get(chain) ?? []) {
+      if (++visits > ROUTEROS_MAX_RULE_VISITS) {
+        uncertain = true;
+        return { wan: null, restrictedTo: null };
+      }
       const action = it.props.action ?? 'accept';
       const m = matchesWan(it, port, net, protocol);
       if (m.kind === 'no') continue;

@@ -449,3 +449,33 @@ describe('routeros: remote administration against the input chain', () => {
     ).toEqual(['www:false', 'ssh:false', 'winbox:true']);
   });
 });
+
+describe('routeros: hostile jump fan-out stays bounded', () => {
+  it('stops after the visit budget with a warning and partial coverage, in NAT and in the input chain', () => {
+    // Ten jumps to the next chain at each of eight levels would be 10^8 rule visits.
+    const levels = Array.from({ length: 8 }, (_, i) =>
+      Array.from(
+        { length: 10 },
+        () => `add action=jump chain=${i === 0 ? 'dstnat' : `l${i}`} jump-target=l${i + 1}`,
+      ),
+    ).flat();
+    const inputLevels = levels.map((l) => l.replace('chain=dstnat', 'chain=input'));
+    const parts = parseRouteros(
+      [
+        '# 2025-01-01 by RouterOS 7.16',
+        '/interface list member',
+        'add interface=ether1 list=WAN',
+        '/ip firewall nat',
+        ...levels,
+        'add action=dst-nat chain=l8 dst-port=80 protocol=tcp to-addresses=10.0.0.5',
+        '/ip firewall filter',
+        ...inputLevels,
+        // Nothing at the bottom decides for TCP: every path falls through.
+        'add action=drop chain=l8 protocol=udp',
+      ].join('\n'),
+    );
+    expect(parts.warnings.map((w) => w.code)).toContain('ROUTEROS_JUMP_TOO_MANY');
+    expect(parts.coverage.find((c) => c.area === 'static-forwards')?.status).toBe('partial');
+    expect(parts.remoteAdmin?.services.every((s) => s.wan === null)).toBe(true);
+  });
+});
