@@ -445,7 +445,9 @@ export function natForwards(
   const found = new Map<string, ForwardInput>();
   const dmzHosts: string[] = [];
   const warned = new Set<string>();
-  const warn = (code: string, message: string, where: string) => {
+  const warn = (code: string, text: string, where: string) => {
+    // Values come from the box: a hostile export must not make a warning grow without bound.
+    const message = text.length > 300 ? `${text.slice(0, 299)}…` : text;
     const key = `${code}|${where}|${message}`;
     if (warned.has(key)) return;
     warned.add(key);

@@ -479,3 +479,17 @@ describe('routeros: hostile jump fan-out stays bounded', () => {
     expect(parts.remoteAdmin?.services.every((s) => s.wan === null)).toBe(true);
   });
 });
+
+describe('routeros: hostile values stay bounded in warnings', () => {
+  it('clips a huge unparseable dst-port in the warning and keeps the port unknown', () => {
+    const parts = parseRouteros(
+      [
+        '/ip firewall nat',
+        `add action=dst-nat chain=dstnat dst-port=${'x'.repeat(100_000)} protocol=tcp to-addresses=10.0.0.5`,
+      ].join('\n'),
+    );
+    expect(parts.forwards.map((f) => f.externalPort)).toEqual([null]);
+    const w = parts.warnings.find((x) => x.code === 'ROUTEROS_PORT_INVALID');
+    expect(w?.message.length).toBeLessThanOrEqual(300);
+  });
+});
