@@ -67,7 +67,7 @@ export function detectExportFormat(
     return null;
   }
   if (/^# .* by RouterOS /m.test(head)) return hit('routeros', 0.97);
-  if (/^\/ip (firewall|service|upnp|address)\b/m.test(head)) return hit('routeros', 0.9);
+  if (/^[ \t]*\/ip[ /](firewall|service|upnp|address)\b/m.test(head)) return hit('routeros', 0.9);
   if (/^\s*\d+\s+(?:[XIDA]+\s+)*(?:;;;.*\n\s*)?chain=(dstnat|srcnat)/m.test(head))
     return hit('routeros', 0.75);
   if (/^\*nat\b/m.test(head) || /^-A \S+ .*-j DNAT\b/m.test(head)) return hit('linux', 0.9);

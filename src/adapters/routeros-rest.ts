@@ -17,7 +17,14 @@ import { isPrivateOrCgnat, isRfc1918 } from '../model/addresses.js';
 import type { GatewayInfo, Snapshot } from '../model/types.js';
 import { type ConfigParts, cover, emptyParts, ipv4Network, partsToSnapshot } from './_config-parts.js';
 import { createRestClient, parseJsonBody, type RestClient, type RestTls, restTlsFrom } from './_rest.js';
-import { isYes, natForwards, type RouterosItem, remoteAdmin } from './routeros.js';
+import {
+  addRouterTargets,
+  isYes,
+  natForwards,
+  type RouterosItem,
+  remoteAdmin,
+  routerosNetwork,
+} from './routeros.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 const ID = 'routeros-rest';
@@ -258,15 +265,26 @@ export async function collectRouterosRest(
       });
     }
   }
-  natForwards(natItems, parts, transport, new Map(), ID);
+  // Addresses next: with the NAT rules (masquerade out-interface) they say which side is the WAN.
+  const addressRows = await optionalRows(P.addresses);
+  const addressItems = (addressRows ?? []).map((r, i) => restRowToItem(r, '/ip address', P.addresses, i));
+  const net = routerosNetwork([...natItems, ...addressItems]);
+  const nat = natForwards(natItems, parts, transport, net, ID);
   parts.dmz ??= { enabled: false, host: null };
   parts.coverage.push(
-    cover(
-      'static-forwards',
-      'complete',
-      'ROUTEROS_REST_NAT',
-      'every dstnat rule of /ip/firewall/nat was read',
-    ),
+    nat.complete
+      ? cover(
+          'static-forwards',
+          'complete',
+          'ROUTEROS_REST_NAT',
+          'every dstnat rule of /ip/firewall/nat was read, jumps followed',
+        )
+      : cover(
+          'static-forwards',
+          'partial',
+          'ROUTEROS_NAT_JUMP_UNFOLLOWED',
+          'a jump from dstnat could not be followed (loop or too deep): the rules behind it were not read',
+        ),
     cover('dmz', 'complete', 'ROUTEROS_DSTNAT_ALL_PORTS', 'a dst-nat without ports counts as a DMZ'),
     cover(
       'upnp-mappings',
@@ -321,11 +339,11 @@ export async function collectRouterosRest(
     );
   } else {
     const services = serviceRows.map((r, i) => restRowToItem(r, '/ip service', P.services, i));
-    remoteAdmin(services, true, false, filter, parts);
+    remoteAdmin(services, true, false, filter, parts, net);
   }
+  addRouterTargets(parts, nat, net, filter);
 
-  // 4. Addresses (LAN prefixes, WAN address) and board facts.
-  const addressRows = await optionalRows(P.addresses);
+  // 4. Addresses (LAN prefixes, WAN address; read above) and board facts.
   const gateway: Partial<GatewayInfo> = { manufacturer: 'MikroTik' };
   if (addressRows !== null) {
     const { lan, wan } = addressFacts(addressRows);

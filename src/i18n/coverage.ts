@@ -174,6 +174,10 @@ export const COVERAGE_REASONS_FR: Readonly<Record<string, string>> = {
     "/ip service lu ; c'est le pare-feu d'entrée (chaîne input) qui décide de l'accès depuis internet, et il n'a pas été lu",
   ROUTEROS_EXPORT_SERVICE_DEFAULTS:
     "services lus dans l'export, avec les valeurs par défaut de RouterOS là où l'export les omet ; le pare-feu d'entrée (chaîne input) n'a pas été lu, donc l'accès depuis internet n'est pas tranché",
+  ROUTEROS_NAT_JUMP_UNFOLLOWED:
+    "un saut (jump) depuis la chaîne dstnat n'a pas pu être suivi (boucle ou trop de niveaux) : les règles derrière lui n'ont pas été lues",
+  ROUTEROS_SERVICES_PARTIAL:
+    "/ip service d'un script ou d'un export partiel : seuls les services qu'il règle sont connus, l'état des autres est inconnu",
   ROUTEROS_IPV6_FILTER_NOT_READ:
     "le pare-feu IPv6 (/ipv6 firewall filter) n'est pas lu : les ouvertures IPv6 n'ont pas été vérifiées",
   ROUTEROS_REST_UPNP_UNREAD:
