@@ -32,17 +32,26 @@ export interface HostKindResult {
   unknown: 'internalHost' | 'lanPrefixes' | null;
 }
 
-/** Dotted-quad IPv4 to a number; null when it is not one. */
+/** Dotted-quad IPv4 to a number; null when it is not one (hot path: no regex, no split). */
 export function parseIpv4Number(text: string): number | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (!m) return null;
   let n = 0;
-  for (let i = 1; i <= 4; i++) {
-    const octet = Number(m[i]);
-    if (octet > 255) return null;
-    n = n * 256 + octet;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return null;
+    } else if (c === 46) {
+      if (digits === 0 || ++dots > 3) return null;
+      n = n * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else return null;
   }
-  return n;
+  if (dots !== 3 || digits === 0) return null;
+  return n * 256 + octet;
 }
 
 /** An IPv6 address as eight 16-bit words; null when it is not one. Accepts a dotted IPv4 tail. */
@@ -132,30 +141,48 @@ function split(cidr: string): [string, number] {
   return [base!, Number(bits)];
 }
 
+// Results are shared constants: evaluation calls this for most forwards of most snapshots.
+const IS = {
+  lan: { mask: KIND_BIT.lan, unknown: null },
+  private: { mask: KIND_BIT.private, unknown: null },
+  loopback: { mask: KIND_BIT.loopback, unknown: null },
+  public: { mask: KIND_BIT.public, unknown: null },
+} as const satisfies Record<HostKind, HostKindResult>;
+const UNKNOWN_HOST: HostKindResult = { mask: ALL, unknown: 'internalHost' };
+const GLOBAL_V6_UNKNOWN_LAN: HostKindResult = {
+  mask: KIND_BIT.lan | KIND_BIT.public,
+  unknown: 'lanPrefixes',
+};
+
+function inAnyV4(a: number, nets: ReadonlyArray<[number, number]>): boolean {
+  for (let i = 0; i < nets.length; i++) if (inV4(a, nets[i]!)) return true;
+  return false;
+}
+
 function classifyV4(a: number, lan: LanPrefixes): HostKindResult {
-  if (V4_LOOPBACK.some((n) => inV4(a, n))) return { mask: KIND_BIT.loopback, unknown: null };
-  if (lan.v4.some((n) => inV4(a, n))) return { mask: KIND_BIT.lan, unknown: null };
-  if (V4_PRIVATE.some((n) => inV4(a, n)))
-    return { mask: lan.v4.length > 0 ? KIND_BIT.private : KIND_BIT.lan, unknown: null };
-  return { mask: KIND_BIT.public, unknown: null };
+  if (inAnyV4(a, V4_LOOPBACK)) return IS.loopback;
+  if (inAnyV4(a, lan.v4)) return IS.lan;
+  if (inAnyV4(a, V4_PRIVATE)) return lan.v4.length > 0 ? IS.private : IS.lan;
+  return IS.public;
 }
 
 function classifyV6(w: number[], lan: LanPrefixes): HostKindResult {
   const zeroHead = w.slice(0, 5).every((x) => x === 0);
   if (zeroHead && w[5] === 0xffff) return classifyV4(w[6]! * 65536 + w[7]!, lan); // ::ffff:a.b.c.d
-  if (zeroHead && w[5] === 0 && w[6] === 0 && (w[7] === 0 || w[7] === 1))
-    return { mask: KIND_BIT.loopback, unknown: null }; // :: and ::1
-  if (lan.v6.some((p) => inV6(w, p))) return { mask: KIND_BIT.lan, unknown: null };
+  if (zeroHead && w[5] === 0 && w[6] === 0 && (w[7] === 0 || w[7] === 1)) return IS.loopback; // :: and ::1
+  if (lan.v6.some((p) => inV6(w, p))) return IS.lan;
   const nonGlobal = (w[0]! & 0xfe00) === 0xfc00 || (w[0]! & 0xffc0) === 0xfe80 || (w[0]! & 0xff00) === 0xff00;
-  if (nonGlobal) return { mask: lan.v6.length > 0 ? KIND_BIT.private : KIND_BIT.lan, unknown: null };
-  if (lan.v6.length > 0) return { mask: KIND_BIT.public, unknown: null };
+  if (nonGlobal) return lan.v6.length > 0 ? IS.private : IS.lan;
+  if (lan.v6.length > 0) return IS.public;
   // A global IPv6 address: a LAN device or an Internet host, which only the LAN prefix tells.
-  return { mask: KIND_BIT.lan | KIND_BIT.public, unknown: 'lanPrefixes' };
+  return GLOBAL_V6_UNKNOWN_LAN;
 }
 
 /** The kind(s) a forward's internal host can be. A missing or unreadable host can be any. */
 export function hostKind(host: string | null | undefined, lan: LanPrefixes): HostKindResult {
-  if (typeof host !== 'string') return { mask: ALL, unknown: 'internalHost' };
+  if (typeof host !== 'string') return UNKNOWN_HOST;
+  const direct = parseIpv4Number(host); // the common case, without building new strings
+  if (direct !== null) return classifyV4(direct, lan);
   const text = host
     .trim()
     .replace(/^\[(.*)\]$/, '$1')
@@ -164,5 +191,5 @@ export function hostKind(host: string | null | undefined, lan: LanPrefixes): Hos
   if (a !== null) return classifyV4(a, lan);
   const w = parseIpv6Words(text);
   if (w !== null) return classifyV6(w, lan);
-  return { mask: ALL, unknown: 'internalHost' };
+  return UNKNOWN_HOST;
 }
