@@ -296,7 +296,7 @@ describe('forward matching', () => {
     ).toMatchObject([{ status: 'fail' }]);
   });
 
-  it('a camera named in the label, on a port such devices serve', () => {
+  it('a camera named in the label, whatever the port', () => {
     const ids = (f: ExampleForward): string[] =>
       findingsFor(box([f]))
         .map((x) => `${x.ruleId} ${x.status}`)
@@ -310,6 +310,10 @@ describe('forward matching', () => {
       'BOX-IOT-009 fail',
       'BOX-WEB-002 fail',
     ]);
+    // Moved to a non-standard port (a common piece of advice): the label still says what it is.
+    expect(ids({ externalPort: 8090, description: 'Camera 1', protocol: 'udp' })).toEqual(['BOX-IOT-009 fail']);
+    // A NAS model is not a Hikvision model.
+    expect(ids({ externalPort: 8090, description: 'Synology DS-918+' })).toEqual([]);
     // No label: the port rules report the port; the label rule makes no claim and no noise.
     expect(ids({ externalPort: 443, description: null })).toEqual(['BOX-WEB-002 fail']);
     expect(ids({ externalPort: 9000, description: null })).toEqual([]);
