@@ -311,7 +311,9 @@ describe('forward matching', () => {
       'BOX-WEB-002 fail',
     ]);
     // Moved to a non-standard port (a common piece of advice): the label still says what it is.
-    expect(ids({ externalPort: 8090, description: 'Camera 1', protocol: 'udp' })).toEqual(['BOX-IOT-009 fail']);
+    expect(ids({ externalPort: 8090, description: 'Camera 1', protocol: 'udp' })).toEqual([
+      'BOX-IOT-009 fail',
+    ]);
     // A NAS model is not a Hikvision model.
     expect(ids({ externalPort: 8090, description: 'Synology DS-918+' })).toEqual([]);
     // No label: the port rules report the port; the label rule makes no claim and no noise.
