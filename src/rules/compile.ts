@@ -5,6 +5,7 @@
  */
 import { BoxauditError } from '../errors.js';
 import type { ForwardSource, PortRange, Protocol } from '../model/types.js';
+import { HOST_KINDS, KIND_BIT } from './host-kind.js';
 import { mergeRanges, parsePortSpec } from './ports.js';
 import { checkPatternSafety } from './regex-safety.js';
 import { lower, ruleSeverity } from './severity.js';
@@ -23,7 +24,12 @@ export interface CompiledForwardRule {
   perPort: boolean;
   sources: ReadonlySet<ForwardSource> | null;
   pattern: RegExp | null;
+  /** A forward without a description passes (instead of inconclusive). */
+  unlabelledPasses: boolean;
   outsideLan: boolean | undefined;
+  /** Bits of the accepted host kinds (host-kind.ts KIND_BIT); null = no such condition. */
+  hostKinds: number | null;
+  companion: { protocol: Protocol; present: boolean } | null;
   minRangeSize: number | undefined;
   permanent: boolean | undefined;
   remoteHostRestricted: boolean | undefined;
@@ -88,6 +94,35 @@ function ranges(rule: Rule, key: string, specs: PortSpec[] | undefined): PortRan
   return mergeRanges(out);
 }
 
+function hostKindMask(rule: Rule, kinds: string[] | undefined): number | null {
+  if (kinds === undefined) return null;
+  let mask = 0;
+  kinds.forEach((kind, i) => {
+    if (!(HOST_KINDS as readonly string[]).includes(kind)) {
+      throw new BoxauditError(
+        'BOXAUDIT_RULE_INVALID',
+        `${rule.id}: /match/forward/internalHostKind/${i} must be one of ${HOST_KINDS.join(', ')} (got ${JSON.stringify(kind)})`,
+      );
+    }
+    mask |= KIND_BIT[kind as keyof typeof KIND_BIT];
+  });
+  return mask;
+}
+
+function companionOf(
+  rule: Rule,
+  c: { protocol: Protocol; present: boolean } | undefined,
+): { protocol: Protocol; present: boolean } | null {
+  if (c === undefined) return null;
+  if ((c.protocol !== 'tcp' && c.protocol !== 'udp') || typeof c.present !== 'boolean') {
+    throw new BoxauditError(
+      'BOXAUDIT_RULE_INVALID',
+      `${rule.id}: /match/forward/companion must be { "protocol": "tcp" or "udp", "present": true or false }`,
+    );
+  }
+  return { protocol: c.protocol, present: c.present };
+}
+
 function build(ruleSet: RuleSet): CompiledRuleSet {
   const forwardRules: CompiledForwardRule[] = [];
   const routerRules: CompiledRouterRule[] = [];
@@ -122,7 +157,10 @@ function build(ruleSet: RuleSet): CompiledRuleSet {
         perPort: either !== null || internal !== null || external !== null,
         sources: fm.sources ? new Set(fm.sources) : null,
         pattern,
+        unlabelledPasses: fm.withoutDescription === 'pass',
         outsideLan: fm.internalHostOutsideLan,
+        hostKinds: hostKindMask(rule, fm.internalHostKind),
+        companion: companionOf(rule, fm.companion),
         minRangeSize: fm.minRangeSize,
         permanent: fm.permanent,
         remoteHostRestricted: fm.remoteHostRestricted,

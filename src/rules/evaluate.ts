@@ -7,6 +7,7 @@ import { BoxauditError } from '../errors.js';
 import type { PortForward, PortRange, Snapshot } from '../model/types.js';
 import { sourceRestricted } from './adjustment.js';
 import { type CompiledForwardRule, type CompiledRouterRule, compileRuleSet } from './compile.js';
+import { hostKind, type LanPrefixes, parseLanPrefixes } from './host-kind.js';
 import { overlapsAny, rangeSize } from './ports.js';
 import type {
   EvaluatedFinding,
@@ -42,6 +43,12 @@ interface SnapshotContext {
   index: number;
   /** [network, mask] pairs of the IPv4 LAN prefixes; null = use RFC 1918. */
   lan: Array<[number, number]> | null;
+  /** The snapshot's LAN prefixes as given, parsed for `internalHostKind` on first use. */
+  lanPrefixes: string[] | null | undefined;
+  kindLan: LanPrefixes | null;
+  /** The snapshot's forwards and the position of the one being judged (for `companion`). */
+  forwards: PortForward[];
+  forwardIndex: number;
 }
 
 /**
@@ -132,6 +139,7 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
     if (stamp[c.slot] === generation) return;
     stamp[c.slot] = generation;
     if (unknown.length > 0) unknown.length = 0;
+    ctx.forwardIndex = fi;
     const status = evaluateForward(c, f, ext, int, size, ctx, unknown);
     if (status === PASS) return;
     pending.push(makeFinding(c, status, isRestricted(f.remoteHost), ctx, f, fi, unknown));
@@ -146,7 +154,14 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
       );
     }
     for (const c of snapshot.coverage ?? []) if (c.status !== 'complete') coverageGaps++;
-    ctx = { index: snapshotIndex, lan: lanNetworks(snapshot.lanPrefixes) };
+    ctx = {
+      index: snapshotIndex,
+      lan: lanNetworks(snapshot.lanPrefixes),
+      lanPrefixes: snapshot.lanPrefixes,
+      kindLan: null,
+      forwards: snapshot.forwards,
+      forwardIndex: 0,
+    };
 
     for (const r of compiled.routerRules) {
       const outcome = evaluateRouter(r, snapshot, unknown);
@@ -344,25 +359,82 @@ function evaluateForward(
     if (ext === null) unknown.push('externalPort');
     else if (!overlapsAny(ext, c.external)) return PASS;
   }
-  if (c.minRangeSize !== undefined) {
-    if (ext === null && int === null) unknown.push('externalPort');
-    else if (size < c.minRangeSize) return PASS;
+  if (c.minRangeSize !== undefined && size < c.minRangeSize) {
+    // The public side counts the ports opened: unknown, it could be a wide range to one LAN port.
+    if (ext === null) unknown.push('externalPort');
+    else return PASS;
   }
   if (c.permanent !== undefined) {
     if (f.leaseSeconds === null || f.leaseSeconds === undefined) unknown.push('leaseSeconds');
     else if ((f.leaseSeconds === 0) !== c.permanent) return PASS;
   }
   if (c.pattern !== null) {
-    if (f.description === null || f.description === undefined) unknown.push('description');
-    else if (!c.pattern.test(f.description.slice(0, 512))) return PASS;
+    if (f.description === null || f.description === undefined) {
+      if (c.unlabelledPasses) return PASS;
+      unknown.push('description');
+    } else if (!c.pattern.test(f.description.slice(0, 512))) return PASS;
   }
   if (c.outsideLan !== undefined) {
     const out = outsideLan(f.internalHost, ctx);
     if (out === null) unknown.push('internalHost');
     else if (out !== c.outsideLan) return PASS;
   }
+  if (c.hostKinds !== null) {
+    ctx.kindLan ??= parseLanPrefixes(ctx.lanPrefixes);
+    const kind = hostKind(f.internalHost, ctx.kindLan);
+    if ((kind.mask & c.hostKinds) === 0) return PASS;
+    // Some of the kinds the host may be are not accepted: not knowing which is inconclusive.
+    if ((kind.mask & ~c.hostKinds) !== 0) unknown.push(kind.unknown ?? 'internalHost');
+  }
+  // Last: the only condition that looks at the other forwards.
+  if (c.companion !== null) {
+    const present = companionPresent(c.companion.protocol, f, ext, int, ctx, unknown);
+    if (present !== null && present !== c.companion.present) return PASS;
+  }
   if (f.enabled === null || f.enabled === undefined) unknown.push('enabled');
   return unknown.length > 0 ? UNKNOWN : FAIL;
+}
+
+/**
+ * Is there another forward of `protocol`, not disabled, to the same internal host and LAN port
+ * (HTTP/3 on UDP 443 beside HTTPS on TCP 443)? The public ports are compared instead when a LAN
+ * port is unknown (most forwards keep the port). true, false, or null when a candidate's host or
+ * ports are unknown (their fields are added to `unknown`). A DMZ forward without ports spans every port.
+ */
+function companionPresent(
+  protocol: 'tcp' | 'udp',
+  f: PortForward,
+  ext: PortRange | null,
+  int: PortRange | null,
+  ctx: SnapshotContext,
+  unknown: string[],
+): boolean | null {
+  const host = f.internalHost?.trim().toLowerCase() ?? null;
+  const open: string[] = [];
+  for (let i = 0; i < ctx.forwards.length; i++) {
+    if (i === ctx.forwardIndex) continue;
+    const g = ctx.forwards[i]!;
+    if (g.protocol !== protocol || g.enabled === false) continue;
+    const gHost = g.internalHost?.trim().toLowerCase() ?? null;
+    if (host !== null && gHost !== null && host !== gHost) continue;
+    const gInt = g.internalPort ?? (g.source === 'dmz' ? FULL_RANGE : null);
+    const gExt = g.externalPort ?? (g.source === 'dmz' ? FULL_RANGE : null);
+    const byLan = int !== null && gInt !== null;
+    const a = byLan ? int : ext;
+    const b = byLan ? gInt : gExt;
+    if (a !== null && b !== null && !sameRange(a, b)) continue;
+    const before = open.length;
+    if (host === null || gHost === null) open.push('internalHost');
+    if (a === null || b === null) open.push('internalPort');
+    if (open.length === before) return true;
+  }
+  if (open.length === 0) return false;
+  unknown.push(...open);
+  return null;
+}
+
+function sameRange(a: PortRange, b: PortRange): boolean {
+  return a.start === b.start && a.end === b.end;
 }
 
 function evaluateRouter(

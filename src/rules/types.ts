@@ -1,4 +1,7 @@
 import type { ForwardSource, PortForward, PortRange, Protocol, Snapshot } from '../model/types.js';
+import type { HostKind } from './host-kind.js';
+
+export type { HostKind } from './host-kind.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -29,8 +32,23 @@ export interface ForwardMatch {
   sources?: ForwardSource[];
   /** Case-insensitive, bounded pattern on the description (no backreferences, no nested quantifiers). */
   descriptionPattern?: string;
-  /** The internal host is not on the box's LAN (UPnProxy) or is the box itself. */
+  /**
+   * With `descriptionPattern`: what a forward without a description (null) gives. `inconclusive`
+   * (default) or `pass`, for rules whose label only adds evidence to what a port rule reports.
+   */
+  withoutDescription?: 'inconclusive' | 'pass';
+  /**
+   * Legacy: the internal host is not in the LAN prefixes (RFC 1918 when they are unknown), loopback
+   * included; IPv6 hosts are not judged. Prefer `internalHostKind`.
+   */
   internalHostOutsideLan?: boolean;
+  /** The internal host is one of these kinds of address: `lan`, `private`, `loopback`, `public`. */
+  internalHostKind?: HostKind[];
+  /**
+   * Another forward of `protocol`, not disabled, to the same internal host with the same public and
+   * LAN ports exists in the snapshot (`present: true`) or does not (`present: false`).
+   */
+  companion?: { protocol: Protocol; present: boolean };
   /** The external range spans at least this many ports ("all ports" forwards). */
   minRangeSize?: number;
   /** leaseSeconds === 0. */

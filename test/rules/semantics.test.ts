@@ -29,6 +29,12 @@ function findingsFor(snapshot: Snapshot, ruleSet: RuleSet = recommended, ruleId?
   return ruleId ? findings.filter((f) => f.ruleId === ruleId) : findings;
 }
 
+/** A minimal rule flagging forwards to public addresses (for tests of the host-kind condition). */
+function publicRule(): RuleSet['rules'][number] {
+  const base = structuredClone(recommended.rules.find((r) => r.id === 'BOX-NET-003')!);
+  return { ...base, id: 'ACME-PUBLIC', match: { forward: { internalHostKind: ['public'] } } };
+}
+
 describe('forward matching', () => {
   it('matches the internal side: WAN 8443 → LAN 104 is DICOM', () => {
     const [f] = findingsFor(box([{ externalPort: 8443, internalPort: 104 }]), recommended, 'BOX-MED-001');
@@ -161,19 +167,158 @@ describe('forward matching', () => {
     expect(ids).toContain('BOX-FS-001');
   });
 
-  it('UPnProxy: an internal host outside the LAN prefixes, or outside RFC 1918 when they are unknown', () => {
+  it('UPnProxy is a public address; a private routed or container subnet is an ordinary forward', () => {
+    const ids = (forwards: ExampleForward[], extra: Partial<Snapshot> = {}): string[] =>
+      findingsFor(box(forwards, extra))
+        .filter((f) => f.ruleId.startsWith('BOX-NET-00') && f.ruleId !== 'BOX-NET-006')
+        .map((f) => `${f.ruleId} ${f.status}`);
+    // A public address, from any source that translates, with or without known LAN prefixes.
+    expect(ids([{ source: 'upnp', internalHost: '8.8.8.8' }])).toEqual(['BOX-NET-003 fail']);
+    expect(ids([{ source: 'static', internalHost: '8.8.8.8' }], { lanPrefixes: null })).toEqual([
+      'BOX-NET-003 fail',
+    ]);
+    // Docker's 172.17.0.0/16, a routed 10.8.0.0/24, CGNAT space: not in the LAN, not public.
+    for (const internalHost of ['172.17.0.2', '10.8.0.5', '100.64.0.9', '169.254.1.1', 'fd00::5']) {
+      expect(ids([{ source: 'static', internalHost }]), internalHost).toEqual([]);
+    }
+    // The same private address from UPnP: a program mapped another network (BOX-NET-009), when
+    // the LAN is known; unknown LAN prefixes leave the private ranges standing for the LAN.
+    expect(ids([{ source: 'upnp', internalHost: '10.0.0.5' }])).toEqual(['BOX-NET-009 fail']);
+    expect(ids([{ source: 'upnp', internalHost: '10.0.0.5' }], { lanPrefixes: null })).toEqual([]);
+    // Loopback: a static redirect is remote administration (parsers report it as such); a UPnP
+    // mapping to the box itself is BOX-NET-008.
+    expect(ids([{ source: 'static', internalHost: '127.0.0.1' }])).toEqual([]);
+    expect(ids([{ source: 'upnp', internalHost: '127.0.0.1' }])).toEqual(['BOX-NET-008 fail']);
+    expect(ids([{ source: 'nat-pmp', internalHost: '::1' }])).toEqual(['BOX-NET-008 fail']);
+    // A public LAN (routed public prefix) is the LAN.
     expect(
-      findingsFor(box([{ source: 'upnp', internalHost: '10.0.0.5' }]), recommended, 'BOX-NET-003'),
-    ).toHaveLength(1);
-    const unknownLan = box([{ source: 'upnp', internalHost: '10.0.0.5' }], { lanPrefixes: null });
-    expect(findingsFor(unknownLan, recommended, 'BOX-NET-003')).toEqual([]);
-    const outside = box([{ source: 'upnp', internalHost: '8.8.8.8' }], { lanPrefixes: null });
-    expect(findingsFor(outside, recommended, 'BOX-NET-003')[0]!.status).toBe('fail');
-    const unknownHost = box([{ source: 'upnp', internalHost: null }]);
-    expect(findingsFor(unknownHost, recommended, 'BOX-NET-003')[0]).toMatchObject({
-      status: 'inconclusive',
-      unknown: ['internalHost'],
-    });
+      ids([{ source: 'static', internalHost: '203.0.113.5' }], { lanPrefixes: ['203.0.113.0/28'] }),
+    ).toEqual([]);
+  });
+
+  it('host-based rules are inconclusive, never pass, when the internal host is unknown or a name', () => {
+    for (const internalHost of [null, 'nas.lan', 'NAS_alias']) {
+      for (const source of ['static', 'upnp'] as const) {
+        const found = findingsFor(box([{ source, internalHost }])).filter((f) =>
+          ['BOX-NET-003', 'BOX-NET-008', 'BOX-NET-009'].includes(f.ruleId),
+        );
+        const expected = source === 'upnp' ? ['BOX-NET-003', 'BOX-NET-008', 'BOX-NET-009'] : ['BOX-NET-003'];
+        expect(found.map((f) => f.ruleId).sort(), `${source} ${internalHost}`).toEqual(expected);
+        for (const f of found) expect(f).toMatchObject({ status: 'inconclusive', unknown: ['internalHost'] });
+      }
+    }
+  });
+
+  it('a global IPv6 host is judged against IPv6 LAN prefixes, inconclusive without them', () => {
+    const rs = { rules: [publicRule()], waivers: [], profiles: [] };
+    const judge = (lanPrefixes: string[] | null): Finding[] =>
+      findingsFor(box([{ source: 'static', internalHost: '2001:db8:1::10' }], { lanPrefixes }), rs);
+    expect(judge(['192.168.1.0/24', '2001:db8:1::/64'])).toEqual([]);
+    expect(judge(['192.168.1.0/24', '2001:db8:2::/64'])).toMatchObject([{ status: 'fail' }]);
+    expect(judge(['192.168.1.0/24'])).toMatchObject([{ status: 'inconclusive', unknown: ['lanPrefixes'] }]);
+    // IPv6 pinholes translate nothing, so they cannot relay: BOX-NET-003 leaves them out.
+    const pinhole = box([{ source: 'pinhole6', internalHost: '2001:db8:9::10' }]);
+    expect(findingsFor(pinhole, recommended, 'BOX-NET-003')).toEqual([]);
+  });
+
+  it('the legacy internalHostOutsideLan key keeps its documented meaning', async () => {
+    const legacy = {
+      ...publicRule(),
+      id: 'ACME-LEGACY',
+      match: { forward: { internalHostOutsideLan: true } },
+      examples: {
+        fail: [{ forward: { internalHost: '10.0.0.5' } }],
+        pass: [{ forward: { internalHost: '192.168.1.5' } }],
+      },
+    };
+    const rs = await loadRuleSet({ extends: [], define: [legacy as never] });
+    const judge = (
+      internalHost: string | null,
+      lanPrefixes: string[] | null = ['192.168.1.0/24'],
+    ): string[] => findingsFor(box([{ internalHost }], { lanPrefixes }), rs).map((f) => f.status);
+    expect(judge('10.0.0.5')).toEqual(['fail']);
+    expect(judge('127.0.0.1')).toEqual(['fail']);
+    expect(judge('10.0.0.5', null)).toEqual([]);
+    expect(judge('2001:db8::1')).toEqual([]);
+    expect(judge(null)).toEqual(['inconclusive']);
+  });
+
+  it('UDP 443 beside TCP 443 to the same device is HTTP/3 of a web server, not SMB over QUIC', () => {
+    const pair = box([
+      { protocol: 'tcp', externalPort: 443, description: 'web' },
+      { protocol: 'udp', externalPort: 443, description: 'web' },
+    ]);
+    const ids = (s: Snapshot): string[] =>
+      findingsFor(s)
+        .map((f) => `${f.ruleId} ${f.status} ${f.severity}`)
+        .sort();
+    expect(ids(pair)).toEqual(['BOX-WEB-002 fail info', 'BOX-WEB-003 fail info']);
+    // UDP 443 alone (or beside TCP 443 to another device) keeps the SMB-over-QUIC warning.
+    expect(ids(box([{ protocol: 'udp', externalPort: 443 }]))).toEqual(['BOX-FS-017 fail medium']);
+    const elsewhere = box([
+      { protocol: 'tcp', externalPort: 443, internalHost: '192.168.1.11' },
+      { protocol: 'udp', externalPort: 443 },
+    ]);
+    expect(ids(elsewhere)).toEqual(['BOX-FS-017 fail medium', 'BOX-WEB-002 fail info']);
+    // Whichever comes first in the list, the pair is recognised.
+    const reversed = box([
+      { protocol: 'udp', externalPort: 443 },
+      { protocol: 'tcp', externalPort: 443 },
+    ]);
+    expect(ids(reversed)).toEqual(['BOX-WEB-002 fail info', 'BOX-WEB-003 fail info']);
+  });
+
+  it('a companion whose host or port is unknown leaves the UDP 443 rules inconclusive, not excused', () => {
+    const unknownHost = box([
+      { protocol: 'udp', externalPort: 443 },
+      { protocol: 'tcp', externalPort: 443, internalHost: null },
+    ]);
+    for (const id of ['BOX-FS-017', 'BOX-WEB-003']) {
+      expect(findingsFor(unknownHost, recommended, id), id).toMatchObject([
+        { status: 'inconclusive', unknown: ['internalHost'], forwardId: 'fwd_example_0' },
+      ]);
+    }
+    // Its own host unknown: a TCP 443 forward exists, to which device is not known.
+    const ownHostUnknown = box([
+      { protocol: 'udp', externalPort: 443, internalHost: null },
+      { protocol: 'tcp', externalPort: 443 },
+    ]);
+    expect(findingsFor(ownHostUnknown, recommended, 'BOX-FS-017')).toMatchObject([
+      { status: 'inconclusive', unknown: ['internalHost'] },
+    ]);
+    // No TCP forward at all: nothing can excuse it, whatever is unknown about the host.
+    expect(
+      findingsFor(
+        box([{ protocol: 'udp', externalPort: 443, internalHost: null }]),
+        recommended,
+        'BOX-FS-017',
+      ),
+    ).toMatchObject([{ status: 'fail' }]);
+  });
+
+  it('a camera named in the label, whatever the port', () => {
+    const ids = (f: ExampleForward): string[] =>
+      findingsFor(box([f]))
+        .map((x) => `${x.ruleId} ${x.status}`)
+        .sort();
+    expect(ids({ externalPort: 9000, description: 'Reolink RLC-810A' })).toEqual(['BOX-IOT-009 fail']);
+    expect(ids({ externalPort: 8000, description: 'HIKVISION DS-7608NI' })).toEqual([
+      'BOX-IOT-002 fail',
+      'BOX-IOT-009 fail',
+    ]);
+    expect(ids({ externalPort: 443, description: 'Caméra parking' })).toEqual([
+      'BOX-IOT-009 fail',
+      'BOX-WEB-002 fail',
+    ]);
+    // Moved to a non-standard port (a common piece of advice): the label still says what it is.
+    expect(ids({ externalPort: 8090, description: 'Camera 1', protocol: 'udp' })).toEqual([
+      'BOX-IOT-009 fail',
+    ]);
+    // A NAS model is not a Hikvision model.
+    expect(ids({ externalPort: 8090, description: 'Synology DS-918+' })).toEqual([]);
+    // No label: the port rules report the port; the label rule makes no claim and no noise.
+    expect(ids({ externalPort: 443, description: null })).toEqual(['BOX-WEB-002 fail']);
+    expect(ids({ externalPort: 9000, description: null })).toEqual([]);
   });
 
   it('the EternalSilence description IOC, case-insensitive', () => {
@@ -183,6 +328,93 @@ describe('forward matching', () => {
       'BOX-NET-004',
     );
     expect(f!.status).toBe('fail');
+  });
+});
+
+describe('fail closed: unknown ports and hosts', () => {
+  const onlyPorts = recommended.rules.filter((r) => {
+    const fm = r.match.forward;
+    return fm?.ports !== undefined && Object.keys(fm).every((k) => k === 'protocols' || k === 'ports');
+  });
+  const firstPort = (spec: number | string): number => Number(String(spec).split('-')[0]);
+  const covers = (rule: (typeof onlyPorts)[number], port: number): boolean =>
+    rule.match.forward!.ports!.some((spec) => {
+      const [a, b] = String(spec).split('-').map(Number);
+      return port >= a! && port <= (b ?? a)!;
+    });
+  const statusOf = (rule: (typeof onlyPorts)[number], f: ExampleForward): Finding[] =>
+    findingsFor(box([{ protocol: rule.match.forward!.protocols?.[0] ?? 'tcp', ...f }]), recommended, rule.id);
+
+  it('covers the port rules', () => {
+    expect(onlyPorts.length).toBeGreaterThan(50);
+  });
+
+  it.each(onlyPorts.map((r) => [r.id, r] as const))(
+    '%s: an unknown port never passes and never widens',
+    (_, rule) => {
+      const port = firstPort(rule.match.forward!.ports![0]!);
+      let other = 40000;
+      while (covers(rule, other)) other++;
+      // Both sides unknown: inconclusive, naming both.
+      expect(statusOf(rule, { externalPort: null, internalPort: null })).toMatchObject([
+        { status: 'inconclusive', unknown: ['externalPort', 'internalPort'] },
+      ]);
+      // The public side does not match and the LAN side is unknown: it could be the service.
+      expect(statusOf(rule, { externalPort: other, internalPort: null })).toMatchObject([
+        { status: 'inconclusive', unknown: ['internalPort'] },
+      ]);
+      // The known LAN port names the service either way.
+      expect(statusOf(rule, { externalPort: null, internalPort: port })).toMatchObject([{ status: 'fail' }]);
+      expect(statusOf(rule, { externalPort: null, internalPort: other })).toEqual([]);
+      // The public port stands for an unknown LAN port (most forwards keep the port).
+      expect(statusOf(rule, { externalPort: port, internalPort: null })).toMatchObject([{ status: 'fail' }]);
+    },
+  );
+
+  it('a forward with no known port fails no rule: every finding on it is inconclusive', () => {
+    for (const protocol of ['tcp', 'udp'] as const) {
+      const found = findingsFor(box([{ protocol, externalPort: null, internalPort: null }]));
+      expect(found.length).toBeGreaterThan(10);
+      for (const f of found) expect(f.status, `${protocol} ${f.ruleId}`).toBe('inconclusive');
+    }
+  });
+
+  it('an unknown public side keeps the large-range rule inconclusive: it may open every port', () => {
+    expect(
+      findingsFor(box([{ externalPort: null, internalPort: 80 }]), recommended, 'BOX-NET-006'),
+    ).toMatchObject([{ status: 'inconclusive', unknown: ['externalPort'] }]);
+    expect(
+      findingsFor(box([{ externalPort: '1-65535', internalPort: null }]), recommended, 'BOX-NET-006'),
+    ).toMatchObject([{ status: 'fail' }]);
+    expect(findingsFor(box([{ externalPort: 80, internalPort: null }]), recommended, 'BOX-NET-006')).toEqual(
+      [],
+    );
+  });
+
+  const hostRules = recommended.rules.filter(
+    (r) =>
+      r.match.forward?.internalHostKind !== undefined ||
+      r.match.forward?.internalHostOutsideLan !== undefined,
+  );
+
+  it.each(hostRules.map((r) => [r.id, r] as const))(
+    '%s: an unknown internal host is inconclusive',
+    (_, rule) => {
+      const fm = rule.match.forward!;
+      const forward: ExampleForward = {
+        source: fm.sources?.[0] ?? 'static',
+        protocol: fm.protocols?.[0] ?? 'tcp',
+        internalHost: null,
+        ...(fm.ports ? { externalPort: firstPort(fm.ports[0]!) } : {}),
+      };
+      expect(findingsFor(box([forward]), recommended, rule.id)).toMatchObject([
+        { status: 'inconclusive', unknown: ['internalHost'] },
+      ]);
+    },
+  );
+
+  it('every built-in host condition is exercised', () => {
+    expect(hostRules.map((r) => r.id).sort()).toEqual(['BOX-NET-003', 'BOX-NET-008', 'BOX-NET-009']);
   });
 });
 
@@ -306,6 +538,27 @@ describe('profiles and overrides', () => {
     expect((error as Error).message).toBe(
       '<config>: /define/0/severity must be one of critical, high, medium, low, info (got "urgent")',
     );
+  });
+
+  it('the host-kind, companion and unlabelled-forward conditions are checked like the others', async () => {
+    const rule = structuredClone(recommended.rules.find((r) => r.id === 'BOX-IOT-009')!);
+    const bad = {
+      ...rule,
+      id: 'ACME-010',
+      match: {
+        forward: {
+          withoutDescription: 'pass',
+          internalHostKind: ['internet'],
+          companion: { protocol: 'tcp' },
+        },
+      },
+    };
+    const error = await loadRuleSet({ define: [bad as never] }).catch((e: unknown) => e);
+    expect((error as Error).message.split('\n')).toEqual([
+      '<config>: /define/0/match/forward/internalHostKind/0 must be one of lan, private, loopback, public (got "internet")',
+      '<config>: /define/0/match/forward/companion/present is required (missing)',
+      '<config>: /define/0/match/forward must have property descriptionPattern when property withoutDescription is present',
+    ]);
   });
 
   it('rules validate also checks config files', async () => {
