@@ -15,6 +15,7 @@ import {
   parseUptimeSeconds,
   resolveDescriptionUrl,
 } from '../../src/adapters/upnp-igd.js';
+import { parsePortMappingEntries } from '../../src/adapters/upnp-mappings.js';
 import { BoxauditError } from '../../src/errors.js';
 
 function thrown(fn: () => unknown): BoxauditError {
@@ -149,6 +150,22 @@ describe('parsePortMappingEntry', () => {
   it('the all-zero placeholder and unknown protocols are not mappings', () => {
     expect(parsePortMappingEntry({ ...base, NewExternalPort: '0', NewInternalClient: '0.0.0.0' })).toBeNull();
     expect(parsePortMappingEntry({ ...base, NewProtocol: 'ICMP' })).toBeNull();
+  });
+
+  it('a listed mapping with an unknown or empty protocol is kept as tcp and udp (never dropped)', () => {
+    for (const NewProtocol of ['ICMP', '', 'TCP+UDP?']) {
+      const { forwards, protocolKnown } = parsePortMappingEntries({ ...base, NewProtocol });
+      expect(protocolKnown).toBe(false);
+      expect(forwards.map((f) => [f.protocol, f.internalHost, f.externalPort?.start])).toEqual([
+        ['tcp', '192.168.1.20', 104],
+        ['udp', '192.168.1.20', 104],
+      ]);
+    }
+    expect(
+      parsePortMappingEntries({ ...base, NewExternalPort: '0', NewInternalClient: '0.0.0.0' }).forwards,
+    ).toEqual([]);
+    const list = `<p:PortMappingList xmlns:p="urn:schemas-upnp-org:gw:WANIPConnection"><p:PortMappingEntry><p:NewRemoteHost></p:NewRemoteHost><p:NewExternalPort>104</p:NewExternalPort><p:NewProtocol></p:NewProtocol><p:NewInternalPort>104</p:NewInternalPort><p:NewInternalClient>192.168.1.20</p:NewInternalClient><p:NewEnabled>1</p:NewEnabled><p:NewDescription>PACS</p:NewDescription><p:NewLeaseTime>0</p:NewLeaseTime></p:PortMappingEntry></p:PortMappingList>`;
+    expect(parsePortMappingList(list).map((f) => f.protocol)).toEqual(['tcp', 'udp']);
   });
 
   it('unknown values stay null, never guessed', () => {
