@@ -263,7 +263,7 @@ export function rulesetVerdict(
     }
     // A rule for a LAN or multicast destination cannot match new connections to the WAN address.
     const dest = first(r, 'destination address');
-    const destStart = dest?.split('/')[0]!.split('-')[0] ?? '';
+    const destStart = (dest ?? '').split('/')[0]?.split('-')[0] ?? '';
     if (dest !== null && (isRfc1918(destStart) || inCidr(destStart, '224.0.0.0/4'))) continue;
     if (dest !== null || [...r.keys()].some((k) => k.startsWith('destination group address'))) {
       if (action === 'accept') return null;
