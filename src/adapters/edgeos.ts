@@ -593,19 +593,32 @@ export function parseEdgeos(text: string, options: ParseOptions = {}): ConfigPar
   vyattaRemoteAdmin(lines, parts, wan, 'gui');
   markForwardsToRouter(parts, routerAddresses(lines));
   parts.lanPrefixes = vyattaLanPrefixes(lines);
-  const partial = fork !== null || read.warnings.length > 0;
   parts.coverage.push(
-    cover(
-      'static-forwards',
-      partial ? 'partial' : 'complete',
-      fork ? 'VYATTA_OTHER_FORK' : read.warnings.length > 0 ? 'VYATTA_CONFIG_BOOT_DAMAGED' : 'EDGEOS_CONFIG',
-      fork
-        ? 'this configuration holds VyOS nodes the EdgeOS reader does not read'
-        : read.warnings.length > 0
-          ? 'the config.boot file is damaged: what could be read was read'
-          : `port-forward and service nat destination rules read (${read.format})`,
-      { wan },
-    ),
+    fork
+      ? cover(
+          'static-forwards',
+          'partial',
+          'VYATTA_OTHER_FORK',
+          'this configuration holds VyOS nodes the EdgeOS reader does not read',
+          { wan },
+        )
+      : read.warnings.length > 0
+        ? cover(
+            'static-forwards',
+            'partial',
+            'VYATTA_CONFIG_BOOT_DAMAGED',
+            'the config.boot file is damaged: what could be read was read',
+            { wan },
+          )
+        : cover(
+            'static-forwards',
+            'complete',
+            'EDGEOS_CONFIG',
+            `port-forward and service nat destination rules read (${read.format})`,
+            { wan },
+          ),
+  );
+  parts.coverage.push(
     cover('dmz', 'complete', 'EDGEOS_CONFIG', 'a destination NAT without ports counts as a DMZ'),
     cover(
       'upnp-state',

@@ -100,23 +100,32 @@ export function parseVyos(text: string, options: ParseOptions = {}): ConfigParts
   markForwardsToRouter(parts, routerAddresses(lines));
   parts.lanPrefixes = vyattaLanPrefixes(lines);
   parts.gateway = { model: syntax14 ? 'VyOS 1.4+' : null };
-  const partial = fork !== null || read.warnings.length > 0;
   parts.coverage.push(
-    cover(
-      'static-forwards',
-      partial ? 'partial' : 'complete',
-      fork
-        ? 'VYATTA_OTHER_FORK'
-        : read.warnings.length > 0
-          ? 'VYATTA_CONFIG_BOOT_DAMAGED'
-          : 'VYOS_NAT_DESTINATION',
-      fork
-        ? 'this configuration holds EdgeOS nodes the VyOS reader does not read'
-        : read.warnings.length > 0
-          ? 'the config.boot file is damaged: what could be read was read'
-          : `every nat destination rule was read (${read.format})`,
-      { wan },
-    ),
+    fork
+      ? cover(
+          'static-forwards',
+          'partial',
+          'VYATTA_OTHER_FORK',
+          'this configuration holds EdgeOS nodes the VyOS reader does not read',
+          { wan },
+        )
+      : read.warnings.length > 0
+        ? cover(
+            'static-forwards',
+            'partial',
+            'VYATTA_CONFIG_BOOT_DAMAGED',
+            'the config.boot file is damaged: what could be read was read',
+            { wan },
+          )
+        : cover(
+            'static-forwards',
+            'complete',
+            'VYOS_NAT_DESTINATION',
+            `every nat destination rule was read (${read.format})`,
+            { wan },
+          ),
+  );
+  parts.coverage.push(
     cover('dmz', 'complete', 'VYOS_NAT_DESTINATION', 'a destination NAT without ports counts as a DMZ'),
     cover(
       'upnp-state',
