@@ -241,6 +241,7 @@ export function routerAddresses(lines: SetLine[]): string[] {
   return [...vyattaInterfaces(lines).values()].flatMap((i) => i.addresses.map((a) => a.split('/')[0]!));
 }
 
+const WAN_RULESET = /^(wan|outside|internet|untrust)/i;
 const WAN_WORDS = /\b(wan|internet|outside|uplink|isp|pppoe|upstream|ont|modem)\b/i;
 
 /**
@@ -273,12 +274,12 @@ export function vyattaWan(lines: SetLine[]): { interfaces: string[]; reasons: st
   // EdgeOS masquerade / source NAT.
   for (const [id, r] of groupById(lines, ['service', 'nat', 'rule'])) {
     const type = first(r, 'type');
-    if ((type === 'masquerade' || type === 'source') && !r.has('disable'))
+    if ((type === 'masquerade' || type === 'source') && !r.has('disable') && !hairpin(r))
       add(first(r, 'outbound-interface'), `service nat rule ${id} (${type})`);
   }
   // VyOS source NAT (1.3 `outbound-interface 'eth0'`, 1.4+ `outbound-interface name 'eth0'`).
   for (const [id, r] of groupById(lines, ['nat', 'source', 'rule'])) {
-    if (r.has('disable')) continue;
+    if (r.has('disable') || hairpin(r)) continue;
     add(first(r, 'outbound-interface name') ?? first(r, 'outbound-interface'), `nat source rule ${id}`);
   }
   // Default route in the main table.
@@ -298,10 +299,9 @@ export function vyattaWan(lines: SetLine[]): { interfaces: string[]; reasons: st
   for (const i of ifaces.values()) {
     if (i.name.startsWith('pppoe') && !i.noDefaultRoute) add(i.name, 'PPPoE session (default route)');
     else if (i.dhcp && i.defaultRoute) add(i.name, 'DHCP client with the default route');
-    if (i.localRuleset && /wan|outside|internet|untrust/i.test(i.localRuleset))
-      add(i.name, `firewall local ${i.localRuleset}`);
-    if (i.inRuleset && /wan|outside|internet|untrust/i.test(i.inRuleset))
-      add(i.name, `firewall in ${i.inRuleset}`);
+    // WAN_LOCAL, WAN_IN, wan-local, OUTSIDE_IN; not LAN_TO_WAN bound on a LAN interface.
+    if (i.localRuleset && WAN_RULESET.test(i.localRuleset)) add(i.name, `firewall local ${i.localRuleset}`);
+    if (i.inRuleset && WAN_RULESET.test(i.inRuleset)) add(i.name, `firewall in ${i.inRuleset}`);
   }
   // Weakest hints, only when nothing stronger said it.
   if (found.size === 0) {
@@ -312,6 +312,14 @@ export function vyattaWan(lines: SetLine[]): { interfaces: string[]; reasons: st
     }
   }
   return { interfaces: [...found.keys()], reasons: [...found].map(([n, why]) => `${n}: ${why}`) };
+}
+
+/** A source NAT towards private destinations (hairpin NAT, LAN to LAN) says nothing of the WAN. */
+function hairpin(r: Map<string, string[]>): boolean {
+  const dest = first(r, 'destination address');
+  if (dest === null) return false;
+  const start = dest.split('/')[0]?.split('-')[0] ?? '';
+  return isRfc1918(start);
 }
 
 /** Members of `firewall group <kind> <name>` (`port`, `address`, `network`); null when not defined. */

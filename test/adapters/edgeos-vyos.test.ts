@@ -228,6 +228,31 @@ describe('vyatta: real-configuration classes (issue 10)', () => {
     expect(parts.remoteAdmin?.services.some((s) => s.service === 'port-forward')).toBe(false);
   });
 
+  it('a hairpin masquerade towards the LAN does not make the LAN a WAN (its DNS interception stays out)', () => {
+    const parts = parseVyos(
+      [
+        "set interfaces ethernet eth0 address 'dhcp'",
+        "set interfaces ethernet eth1 address '192.168.1.1/24'",
+        "set nat source rule 10 outbound-interface name 'eth0'",
+        "set nat source rule 10 translation address 'masquerade'",
+        "set nat source rule 20 outbound-interface name 'eth1'",
+        "set nat source rule 20 destination address '192.168.1.0/24'",
+        "set nat source rule 20 translation address 'masquerade'",
+        "set nat destination rule 5 inbound-interface name 'eth1'",
+        "set nat destination rule 5 destination port '53'",
+        "set nat destination rule 5 translation address '192.168.1.1'",
+        "set firewall name WAN_LOCAL default-action 'drop'",
+        "set interfaces ethernet eth0 firewall local name 'WAN_LOCAL'",
+        "set service ssh port '22'",
+        "set system host-name 'vyos'",
+      ].join('\n'),
+    );
+    expect(parts.forwards).toEqual([]);
+    expect(parts.remoteAdmin?.services).toEqual([
+      { service: 'ssh', port: 22, wan: false, restrictedTo: null },
+    ]);
+  });
+
   it('a forward to the router itself is remote administration open on the WAN', () => {
     const parts = parseEdgeos(
       edgeWan(
