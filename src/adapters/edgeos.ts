@@ -362,9 +362,18 @@ export function vyattaRemoteAdmin(
   parts: ConfigParts,
   wan: string[],
   guiService: 'gui' | 'https',
+  providerSide: string[] = [],
 ): void {
   const ifaces = vyattaInterfaces(lines);
   const filters = wan.map((w) => inputFilterOf(lines, w, ifaces));
+  for (const p of providerSide) {
+    if (inputFilterOf(lines, p, ifaces).kind !== 'open') continue;
+    parts.warnings.push({
+      code: 'VYATTA_PROVIDER_SIDE_UNFILTERED',
+      message: `${p} is a provider-side network (an ISP's IPTV or VoIP VLAN?) with no firewall towards the router: its services answer there`,
+      where: `interfaces ${p}`,
+    });
+  }
   const services: RemoteAdminService[] = [];
   // A configured port that is not 1-65535 is unknown (warned), not NaN: the dump must stay readable.
   const portAt = (path: string[], fallback: number): number | null => {
@@ -477,6 +486,15 @@ export function facesInternet(inbound: string | null, wan: string[]): boolean {
   return wan.includes(inbound);
 }
 
+/** A destination NAT from a provider-side network (an ISP's IPTV/VoIP VLAN) is kept, and said to be so. */
+export function providerSideWarning(where: string, inbound: string): Warning {
+  return {
+    code: 'VYATTA_DNAT_PROVIDER_SIDE',
+    message: `destination NAT on ${inbound}, a provider-side network (source NAT there, but the default route goes elsewhere: an ISP's IPTV or VoIP VLAN?): kept as a forward, reachable from that network, maybe not from the whole Internet`,
+    where,
+  };
+}
+
 /** A LAN-side destination NAT is left out of the forwards, with a warning that says so. */
 export function lanSideWarning(where: string, inbound: string, wan: string[]): Warning {
   return {
@@ -515,7 +533,7 @@ export function parseEdgeos(text: string, options: ParseOptions = {}): ConfigPar
   parts.warnings.push(...read.warnings);
   const fork = otherForkWarning(lines, 'edgeos');
   if (fork) parts.warnings.push(fork);
-  const wan = vyattaWan(lines).interfaces;
+  const { interfaces: wan, providerSide } = vyattaWan(lines);
   const pfWan = valuesAt(lines, ['port-forward', 'wan-interface'])?.[0] ?? null;
 
   // 1. Port-forward wizard rules: always on the port-forward WAN interface.
@@ -558,10 +576,12 @@ export function parseEdgeos(text: string, options: ParseOptions = {}): ConfigPar
     if (first(r, 'type') !== 'destination' || r.has('exclude')) continue;
     const where = `service nat rule ${id}`;
     const inbound = first(r, 'inbound-interface');
-    if (!facesInternet(inbound, wan)) {
+    if (!facesInternet(inbound, [...wan, ...providerSide])) {
       parts.warnings.push(lanSideWarning(where, inbound!, wan));
       continue;
     }
+    if (inbound !== null && providerSide.includes(inbound))
+      parts.warnings.push(providerSideWarning(where, inbound));
     const protoText = first(r, 'protocol');
     const protocols = ruleProtocols(protoText, where, parts.warnings);
     if (protocols.length === 0) {
@@ -590,7 +610,7 @@ export function parseEdgeos(text: string, options: ParseOptions = {}): ConfigPar
   const upnpOn = hasPrefix(lines, ['service', 'upnp2']) || hasPrefix(lines, ['service', 'upnp']);
   parts.upnp = { enabled: upnpOn, mappingCount: null, igdVersion: null };
 
-  vyattaRemoteAdmin(lines, parts, wan, 'gui');
+  vyattaRemoteAdmin(lines, parts, wan, 'gui', providerSide);
   markForwardsToRouter(parts, routerAddresses(lines));
   parts.lanPrefixes = vyattaLanPrefixes(lines);
   parts.coverage.push(

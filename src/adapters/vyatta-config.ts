@@ -226,6 +226,8 @@ export function vyattaInterfaces(lines: SetLine[]): Map<string, VyattaInterface>
       else iface.defaultRoute = true;
     } else if (k === 'no-default-route') iface.noDefaultRoute = true;
     else if (k === 'dhcp-options' && v === 'default-route' && w === 'update') iface.defaultRoute = true;
+    else if (k === 'dhcp-options' && v === 'default-route' && w === 'no-update') iface.noDefaultRoute = true;
+    else if (k === 'dhcp-options' && v === 'no-default-route') iface.noDefaultRoute = true;
     // The parent of an EdgeOS `pppoe N` node.
     if (at.name.startsWith('pppoe') && words[1] !== 'pppoe') {
       const parentWords = words.slice(0, words.indexOf('pppoe'));
@@ -245,73 +247,89 @@ const WAN_RULESET = /^(wan|outside|internet|untrust)/i;
 const WAN_WORDS = /\b(wan|internet|outside|uplink|isp|pppoe|upstream|ont|modem)\b/i;
 
 /**
- * The WAN interface(s), from what the configuration says: the port-forward / UPnP WAN setting, the
- * outbound interface of a masquerade or source-NAT rule, the interface of the default route, a PPPoE
- * session or DHCP client that installs the default route, WAN-named firewall rulesets bound to an
- * interface, an interface described as WAN/Internet. Never from a destination-NAT rule's interface.
- * Empty when nothing says it.
+ * The WAN interface(s), from what the configuration says, never from a destination-NAT rule's interface.
+ * Internet side, strongest first: the port-forward / UPnP WAN setting, the interface of the default
+ * route (static route, PPPoE session, DHCP client that installs it), a WAN-named ruleset bound to it.
+ * The outbound interface of a masquerade / source-NAT rule is a WAN too, unless another interface
+ * carries the default route: then it is a provider-side network (an ISP's IPTV or VoIP VLAN), listed
+ * apart. With none of these, an interface described as WAN/Internet. Empty when nothing says it.
  */
-export function vyattaWan(lines: SetLine[]): { interfaces: string[]; reasons: string[] } {
+export function vyattaWan(lines: SetLine[]): {
+  interfaces: string[];
+  providerSide: string[];
+  reasons: string[];
+} {
   const ifaces = vyattaInterfaces(lines);
-  const found = new Map<string, string>();
-  const add = (name: string | null | undefined, why: string) => {
-    if (!name || name.includes('$') || name === 'any') return;
+  const primary = new Map<string, string>();
+  const snat = new Map<string, string>();
+  const resolve = (name: string | null | undefined): string[] => {
+    if (!name || name.includes('$') || name === 'any') return [];
     // An Ethernet port that only carries a PPPoE session is not the WAN: the session is.
     const i = ifaces.get(name);
-    if (i?.carriesPppoe && i.addresses.length === 0 && !i.dhcp) {
-      for (const p of ifaces.values()) {
-        if (p.name.startsWith('pppoe') && !found.has(p.name)) found.set(p.name, `${why} (its PPPoE session)`);
-      }
-      return;
-    }
-    if (!found.has(name)) found.set(name, why);
+    if (i?.carriesPppoe && i.addresses.length === 0 && !i.dhcp)
+      return [...ifaces.values()].filter((p) => p.name.startsWith('pppoe')).map((p) => p.name);
+    return [name];
+  };
+  const add = (to: Map<string, string>, name: string | null | undefined, why: string) => {
+    for (const n of resolve(name)) if (!to.has(n)) to.set(n, why);
   };
   for (const v of valuesAt(lines, ['port-forward', 'wan-interface']) ?? [])
-    add(v, 'port-forward wan-interface');
-  for (const v of valuesAt(lines, ['service', 'upnp2', 'wan']) ?? []) add(v, 'service upnp2 wan');
+    add(primary, v, 'port-forward wan-interface');
+  for (const v of valuesAt(lines, ['service', 'upnp2', 'wan']) ?? []) add(primary, v, 'service upnp2 wan');
   for (const v of valuesAt(lines, ['service', 'upnp', 'wan-interface']) ?? [])
-    add(v, 'service upnp wan-interface');
-  // EdgeOS masquerade / source NAT.
-  for (const [id, r] of groupById(lines, ['service', 'nat', 'rule'])) {
-    const type = first(r, 'type');
-    if ((type === 'masquerade' || type === 'source') && !r.has('disable') && !hairpin(r))
-      add(first(r, 'outbound-interface'), `service nat rule ${id} (${type})`);
-  }
-  // VyOS source NAT (1.3 `outbound-interface 'eth0'`, 1.4+ `outbound-interface name 'eth0'`).
-  for (const [id, r] of groupById(lines, ['nat', 'source', 'rule'])) {
-    if (r.has('disable') || hairpin(r)) continue;
-    add(first(r, 'outbound-interface name') ?? first(r, 'outbound-interface'), `nat source rule ${id}`);
-  }
+    add(primary, v, 'service upnp wan-interface');
   // Default route in the main table.
   for (const { words } of lines) {
     if (words[0] !== 'protocols' || words[1] !== 'static') continue;
     if (words[2] === 'interface-route' && words[3] === '0.0.0.0/0' && words[4] === 'next-hop-interface')
-      add(words[5], 'default interface-route');
+      add(primary, words[5], 'default interface-route');
     if (words[2] !== 'route' || words[3] !== '0.0.0.0/0') continue;
-    if (words[4] === 'interface') add(words[5], 'default route');
+    if (words[4] === 'interface') add(primary, words[5], 'default route');
     if (words[4] === 'next-hop' && words[5]) {
-      if (words[6] === 'interface' && words[7]) add(words[7], 'default route');
+      if (words[6] === 'interface' && words[7]) add(primary, words[7], 'default route');
       const hop = words[5];
       for (const i of ifaces.values())
-        if (i.addresses.some((a) => inCidr(hop, a))) add(i.name, `default route via ${hop}`);
+        if (i.addresses.some((a) => inCidr(hop, a))) add(primary, i.name, `default route via ${hop}`);
     }
   }
   for (const i of ifaces.values()) {
-    if (i.name.startsWith('pppoe') && !i.noDefaultRoute) add(i.name, 'PPPoE session (default route)');
-    else if (i.dhcp && i.defaultRoute) add(i.name, 'DHCP client with the default route');
+    if (i.name.startsWith('pppoe') && !i.noDefaultRoute)
+      add(primary, i.name, 'PPPoE session (default route)');
+    else if (i.dhcp && !i.noDefaultRoute) add(primary, i.name, 'DHCP client (default route)');
     // WAN_LOCAL, WAN_IN, wan-local, OUTSIDE_IN; not LAN_TO_WAN bound on a LAN interface.
-    if (i.localRuleset && WAN_RULESET.test(i.localRuleset)) add(i.name, `firewall local ${i.localRuleset}`);
-    if (i.inRuleset && WAN_RULESET.test(i.inRuleset)) add(i.name, `firewall in ${i.inRuleset}`);
+    if (i.localRuleset && WAN_RULESET.test(i.localRuleset))
+      add(primary, i.name, `firewall local ${i.localRuleset}`);
+    if (i.inRuleset && WAN_RULESET.test(i.inRuleset)) add(primary, i.name, `firewall in ${i.inRuleset}`);
+  }
+  // EdgeOS masquerade / source NAT.
+  for (const [id, r] of groupById(lines, ['service', 'nat', 'rule'])) {
+    const type = first(r, 'type');
+    if ((type === 'masquerade' || type === 'source') && !r.has('disable') && !hairpin(r))
+      add(snat, first(r, 'outbound-interface'), `service nat rule ${id} (${type})`);
+  }
+  // VyOS source NAT (1.3 `outbound-interface 'eth0'`, 1.4+ `outbound-interface name 'eth0'`).
+  for (const [id, r] of groupById(lines, ['nat', 'source', 'rule'])) {
+    if (r.has('disable') || hairpin(r)) continue;
+    add(snat, first(r, 'outbound-interface name') ?? first(r, 'outbound-interface'), `nat source rule ${id}`);
+  }
+  const found = new Map(primary);
+  const providerSide: string[] = [];
+  for (const [n, why] of snat) {
+    if (found.has(n)) continue;
+    if (primary.size > 0) providerSide.push(n);
+    else found.set(n, why);
   }
   // Weakest hints, only when nothing stronger said it.
   if (found.size === 0) {
     for (const i of ifaces.values()) {
-      if (i.description && WAN_WORDS.test(i.description)) add(i.name, `described "${i.description}"`);
-      else if (i.dhcp && i.addresses.every((a) => !isRfc1918(a.split('/')[0]!)))
-        add(i.name, 'DHCP client (address dhcp)');
+      if (i.description && WAN_WORDS.test(i.description)) add(found, i.name, `described "${i.description}"`);
     }
   }
-  return { interfaces: [...found.keys()], reasons: [...found].map(([n, why]) => `${n}: ${why}`) };
+  return {
+    interfaces: [...found.keys()],
+    providerSide,
+    reasons: [...found].map(([n, why]) => `${n}: ${why}`),
+  };
 }
 
 /** A source NAT towards private destinations (hairpin NAT, LAN to LAN) says nothing of the WAN. */

@@ -20,6 +20,7 @@ import {
   lanSideWarning,
   mapToObject,
   otherForkWarning,
+  providerSideWarning,
   pushForwards,
   rulePorts,
   ruleProtocols,
@@ -53,7 +54,7 @@ export function parseVyos(text: string, options: ParseOptions = {}): ConfigParts
   parts.warnings.push(...read.warnings);
   const fork = otherForkWarning(lines, 'vyos');
   if (fork) parts.warnings.push(fork);
-  const wan = vyattaWan(lines).interfaces;
+  const { interfaces: wan, providerSide } = vyattaWan(lines);
   let syntax14 = false;
   for (const [id, r] of groupById(lines, ['nat', 'destination', 'rule'])) {
     if (r.has('exclude')) continue;
@@ -62,10 +63,12 @@ export function parseVyos(text: string, options: ParseOptions = {}): ConfigParts
     const ifGroup = first(r, 'inbound-interface group');
     if (ifName !== null || ifGroup !== null) syntax14 = true;
     const iface = ifName ?? first(r, 'inbound-interface');
-    if (ifGroup === null && !facesInternet(iface, wan)) {
+    if (ifGroup === null && !facesInternet(iface, [...wan, ...providerSide])) {
       parts.warnings.push(lanSideWarning(where, iface!, wan));
       continue;
     }
+    if (iface !== null && providerSide.includes(iface))
+      parts.warnings.push(providerSideWarning(where, iface));
     const protoText = first(r, 'protocol');
     const protocols = ruleProtocols(protoText, where, parts.warnings);
     if (protocols.length === 0) {
@@ -96,7 +99,7 @@ export function parseVyos(text: string, options: ParseOptions = {}): ConfigParts
 
   const upnpOn = hasPrefix(lines, ['service', 'upnp']) || hasPrefix(lines, ['service', 'upnp2']);
   parts.upnp = { enabled: upnpOn, mappingCount: null, igdVersion: null };
-  vyattaRemoteAdmin(lines, parts, wan, 'https');
+  vyattaRemoteAdmin(lines, parts, wan, 'https', providerSide);
   markForwardsToRouter(parts, routerAddresses(lines));
   parts.lanPrefixes = vyattaLanPrefixes(lines);
   parts.gateway = { model: syntax14 ? 'VyOS 1.4+' : null };
