@@ -220,6 +220,8 @@ export function ruleSource(
 
 /** A jump chain deeper than this is not followed (a loop, or a damaged file). */
 const MAX_JUMPS = 8;
+/** Rulesets read for one verdict, jumps included. */
+const MAX_RULESETS = 64;
 
 /**
  * Ruleset verdict for a TCP port reaching the router on `wanInterface`: accept → true, drop/reject →
@@ -232,8 +234,13 @@ export function rulesetVerdict(
   port: number,
   wanInterface: string | null = null,
   depth = 0,
+  budget = { rulesets: MAX_RULESETS, exhausted: false },
 ): boolean | null {
-  if (depth > MAX_JUMPS) return null;
+  // Bounded: a hostile file with jumps fanning out or looping must not make this exponential.
+  if (depth > MAX_JUMPS || budget.rulesets-- <= 0) {
+    budget.exhausted = true;
+    return null;
+  }
   const rules = groupById(lines, [...base, 'rule']);
   const ids = [...rules.keys()]
     .map(Number)
@@ -272,7 +279,8 @@ export function rulesetVerdict(
     if (action === 'jump') {
       const target = first(r, 'jump-target');
       if (target === null) return null;
-      const sub = rulesetVerdict(lines, jumpBase(base, target), port, wanInterface, depth + 1);
+      const sub = rulesetVerdict(lines, jumpBase(base, target), port, wanInterface, depth + 1, budget);
+      if (budget.exhausted) return null;
       if (sub !== null) return sub;
       continue;
     }

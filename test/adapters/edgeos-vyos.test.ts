@@ -440,3 +440,24 @@ describe('vyatta: config.boot', () => {
     expect(problems.some((p) => p.includes('deeper than 64'))).toBe(true);
   });
 });
+
+describe('vyatta: hostile input stays bounded', () => {
+  it('jumps fanning out and looping give an unknown verdict, not a hang', () => {
+    const lines = [
+      "set interfaces ethernet eth0 address 'dhcp'",
+      "set firewall ipv4 input filter default-action 'drop'",
+      "set service ssh port '22'",
+      "set system host-name 'vyos'",
+    ];
+    for (let r = 1; r <= 40; r++) {
+      lines.push(`set firewall ipv4 input filter rule ${r} action 'jump'`);
+      lines.push(`set firewall ipv4 input filter rule ${r} jump-target 'A'`);
+      lines.push(`set firewall ipv4 name A rule ${r} action 'jump'`);
+      lines.push(`set firewall ipv4 name A rule ${r} jump-target 'A'`);
+    }
+    const parts = parseVyos(lines.join('\n'));
+    expect(parts.remoteAdmin?.services).toEqual([
+      { service: 'ssh', port: 22, wan: null, restrictedTo: null },
+    ]);
+  });
+});
