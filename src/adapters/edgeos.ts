@@ -47,6 +47,11 @@ export const EDGEOS_COMMANDS = {
   plain: 'show configuration commands',
 } as const;
 
+/** A value from the file as shown in a message: at most 80 characters (the file is hostile input). */
+export function clip(value: string): string {
+  return value.length > 80 ? `${value.slice(0, 80)}…` : value;
+}
+
 /** Protocols that are not tcp/udp: a destination NAT for them is no port forward (skipped, warned). */
 const OTHER_IP_PROTOCOLS =
   /^(icmp|ipv6-icmp|icmpv6|gre|esp|ah|ipip|ipencap|sctp|ospf|igmp|vrrp|pim|1|2|4|41|47|50|51|58|89|112|132)$/i;
@@ -101,7 +106,7 @@ export function pushForwards(
   if (remoteHost?.startsWith('!')) {
     parts.warnings.push({
       code: `${adapter.toUpperCase()}_SOURCE_NEGATED`,
-      message: `source ${remoteHost} is an exclusion; counted as open to any other source`,
+      message: `source ${clip(remoteHost)} is an exclusion; counted as open to any other source`,
       where: rule.where,
     });
     remoteHost = null;
@@ -110,7 +115,7 @@ export function pushForwards(
   if (ranges === null) {
     parts.warnings.push({
       code: `${adapter.toUpperCase()}_PORT_INVALID`,
-      message: `port "${rule.ports}" not understood; listed with unknown ports`,
+      message: `port "${clip(rule.ports ?? '')}" not understood; listed with unknown ports`,
       where: rule.where,
     });
   }
@@ -119,7 +124,7 @@ export function pushForwards(
   if (toHost !== null && !IPV4_TARGET.test(toHost) && !/^[0-9a-f:]+:[0-9a-f:.]*$/i.test(toHost)) {
     parts.warnings.push({
       code: 'VYATTA_ADDRESS_INVALID',
-      message: `translation address "${toHost}" is not an address; the LAN host is unknown`,
+      message: `translation address "${clip(toHost)}" is not an address; the LAN host is unknown`,
       where: rule.where,
     });
     toHost = null;
@@ -133,7 +138,7 @@ export function pushForwards(
   if (toPortUnknown) {
     parts.warnings.push({
       code: `${adapter.toUpperCase()}_PORT_INVALID`,
-      message: `translated port "${rule.toPort}" not understood; listed with an unknown LAN port`,
+      message: `translated port "${clip(rule.toPort ?? '')}" not understood; listed with an unknown LAN port`,
       where: rule.where,
     });
   }
@@ -183,7 +188,7 @@ export function rulePorts(
   if (members === null || members.length === 0) {
     parts.warnings.push({
       code: 'VYATTA_GROUP_UNDEFINED',
-      message: `port group "${group}" is not defined in this configuration; ports unknown`,
+      message: `port group "${clip(group)}" is not defined in this configuration; ports unknown`,
       where,
     });
     return `group:${group}`;
@@ -208,7 +213,7 @@ export function ruleSource(
     if (members === null || members.length === 0) {
       parts.warnings.push({
         code: 'VYATTA_GROUP_UNDEFINED',
-        message: `source ${kind} "${group}" is not defined in this configuration; the forward is kept as restricted to an unknown source`,
+        message: `source ${kind} "${clip(group)}" is not defined in this configuration; the forward is kept as restricted to an unknown source`,
         where,
       });
       return `group:${group}`;
@@ -378,8 +383,8 @@ export function vyattaRemoteAdmin(
     if (inputFilterOf(lines, p, ifaces).kind !== 'open') continue;
     parts.warnings.push({
       code: 'VYATTA_PROVIDER_SIDE_UNFILTERED',
-      message: `${p} is a provider-side network (an ISP's IPTV or VoIP VLAN?) with no firewall towards the router: its services answer there`,
-      where: `interfaces ${p}`,
+      message: `${clip(p)} is a provider-side network (an ISP's IPTV or VoIP VLAN?) with no firewall towards the router: its services answer there`,
+      where: `interfaces ${clip(p)}`,
     });
   }
   const services: RemoteAdminService[] = [];
@@ -391,7 +396,7 @@ export function vyattaRemoteAdmin(
     if (port !== null) return port;
     parts.warnings.push({
       code: 'VYATTA_SERVICE_PORT_INVALID',
-      message: `${path.join(' ')} "${text}" is not a port 1-65535; counted as unknown`,
+      message: `${path.join(' ')} "${clip(text)}" is not a port 1-65535; counted as unknown`,
       where: path.slice(0, 2).join(' '),
     });
     return null;
@@ -498,7 +503,7 @@ export function facesInternet(inbound: string | null, wan: string[]): boolean {
 export function providerSideWarning(where: string, inbound: string): Warning {
   return {
     code: 'VYATTA_DNAT_PROVIDER_SIDE',
-    message: `destination NAT on ${inbound}, a provider-side network (source NAT there, but the default route goes elsewhere: an ISP's IPTV or VoIP VLAN?): kept as a forward, reachable from that network, maybe not from the whole Internet`,
+    message: `destination NAT on ${clip(inbound)}, a provider-side network (source NAT there, but the default route goes elsewhere: an ISP's IPTV or VoIP VLAN?): kept as a forward, reachable from that network, maybe not from the whole Internet`,
     where,
   };
 }
@@ -507,7 +512,7 @@ export function providerSideWarning(where: string, inbound: string): Warning {
 export function lanSideWarning(where: string, inbound: string, wan: string[]): Warning {
   return {
     code: 'VYATTA_DNAT_LAN_SIDE',
-    message: `destination NAT on ${inbound}, not a WAN interface (${wan.join(', ')}): it redirects LAN traffic (DNS/NTP interception…), no Internet forward; left out`,
+    message: `destination NAT on ${clip(inbound)}, not a WAN interface (${wan.join(', ')}): it redirects LAN traffic (DNS/NTP interception…), no Internet forward; left out`,
     where,
   };
 }
@@ -561,7 +566,7 @@ export function parseEdgeos(text: string, options: ParseOptions = {}): ConfigPar
     if (protocols.length === 0) {
       parts.warnings.push({
         code: 'EDGEOS_PROTOCOL_OTHER',
-        message: `port forward for protocol ${protoText}`,
+        message: `port forward for protocol ${clip(protoText ?? '')}`,
         where,
       });
       continue;
@@ -595,7 +600,7 @@ export function parseEdgeos(text: string, options: ParseOptions = {}): ConfigPar
     if (protocols.length === 0) {
       parts.warnings.push({
         code: 'EDGEOS_PROTOCOL_OTHER',
-        message: `destination NAT for protocol ${protoText}, not a tcp/udp port forward`,
+        message: `destination NAT for protocol ${clip(protoText ?? '')}, not a tcp/udp port forward`,
         where,
       });
       continue;

@@ -15,6 +15,7 @@ import {
 } from './_config-parts.js';
 import { collectOverSsh } from './_ssh.js';
 import {
+  clip,
   EDGEOS_COMMANDS,
   facesInternet,
   lanSideWarning,
@@ -74,7 +75,7 @@ export function parseVyos(text: string, options: ParseOptions = {}): ConfigParts
     if (protocols.length === 0) {
       parts.warnings.push({
         code: 'VYOS_PROTOCOL_OTHER',
-        message: `destination NAT for protocol ${protoText}, not a tcp/udp port forward`,
+        message: `destination NAT for protocol ${clip(protoText ?? '')}, not a tcp/udp port forward`,
         where,
       });
       continue;
