@@ -362,6 +362,14 @@ export function inputFilterOf(
   const local = ifaces.get(iface)?.localRuleset ?? null;
   if (local !== null)
     return { kind: 'ruleset', base: ['firewall', 'name', local], iface, label: `firewall name ${local}` };
+  // DS-Lite: IPv4 arrives through the provider's AFTR, which only passes its own NAT sessions.
+  if (ifaces.get(iface)?.dsLite)
+    return {
+      kind: 'fixed',
+      verdict: null,
+      iface,
+      label: `${iface} is a DS-Lite tunnel without filter: the provider's AFTR decides`,
+    };
   return { kind: 'open', iface, label: `no firewall on traffic from ${iface} to the router` };
 }
 

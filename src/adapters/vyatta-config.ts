@@ -187,6 +187,8 @@ export interface VyattaInterface {
   defaultRoute: boolean;
   /** `default-route none` (EdgeOS PPPoE) or `no-default-route` (VyOS PPPoE). */
   noDefaultRoute: boolean;
+  /** An IPv4-in-IPv6 tunnel (`encapsulation ipip6`): DS-Lite, behind the provider's carrier-grade NAT. */
+  dsLite: boolean;
 }
 
 export function vyattaInterfaces(lines: SetLine[]): Map<string, VyattaInterface> {
@@ -204,6 +206,7 @@ export function vyattaInterfaces(lines: SetLine[]): Map<string, VyattaInterface>
         carriesPppoe: false,
         defaultRoute: false,
         noDefaultRoute: false,
+        dsLite: false,
       };
       out.set(name, i);
     }
@@ -225,6 +228,7 @@ export function vyattaInterfaces(lines: SetLine[]): Map<string, VyattaInterface>
       if (v === 'none') iface.noDefaultRoute = true;
       else iface.defaultRoute = true;
     } else if (k === 'no-default-route') iface.noDefaultRoute = true;
+    else if (k === 'encapsulation' && v === 'ipip6') iface.dsLite = true;
     else if (k === 'dhcp-options' && v === 'default-route' && w === 'update') iface.defaultRoute = true;
     else if (k === 'dhcp-options' && v === 'default-route' && w === 'no-update') iface.noDefaultRoute = true;
     else if (k === 'dhcp-options' && v === 'no-default-route') iface.noDefaultRoute = true;

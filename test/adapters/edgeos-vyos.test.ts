@@ -461,3 +461,24 @@ describe('vyatta: hostile input stays bounded', () => {
     ]);
   });
 });
+
+describe('vyatta: DS-Lite', () => {
+  it('an unfiltered DS-Lite tunnel carrying the default route leaves remote admin unknown, not open', () => {
+    const parts = parseEdgeos(
+      [
+        'set interfaces ethernet eth0 address 192.168.1.2/24',
+        'set interfaces ethernet eth1 address 192.168.2.1/24',
+        'set interfaces ipv6-tunnel v6tun0 encapsulation ipip6',
+        'set interfaces ipv6-tunnel v6tun0 firewall in name WAN_IN',
+        'set protocols static interface-route 0.0.0.0/0 next-hop-interface v6tun0',
+        'set firewall name WAN_IN default-action drop',
+        'set service ssh port 22',
+        'set system host-name erl',
+      ].join('\n'),
+    );
+    expect(parts.remoteAdmin?.services).toEqual([
+      { service: 'ssh', port: 22, wan: null, restrictedTo: null },
+    ]);
+    expect(coverageMap(parts.coverage)['remote-admin']).toBe('partial');
+  });
+});
