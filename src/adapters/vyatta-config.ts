@@ -305,6 +305,16 @@ export function vyattaWan(lines: SetLine[]): {
       add(primary, i.name, `firewall local ${i.localRuleset}`);
     if (i.inRuleset && WAN_RULESET.test(i.inRuleset)) add(primary, i.name, `firewall in ${i.inRuleset}`);
   }
+  // A zone named WAN (EdgeOS `zone-policy`, VyOS 1.4+ `firewall zone`).
+  for (const base of [
+    ['zone-policy', 'zone'],
+    ['firewall', 'zone'],
+  ]) {
+    for (const [zone, z] of groupById(lines, base)) {
+      if (!WAN_RULESET.test(zone)) continue;
+      for (const n of z.get('interface') ?? []) add(primary, n, `${base.join(' ')} ${zone}`);
+    }
+  }
   // EdgeOS masquerade / source NAT.
   for (const [id, r] of groupById(lines, ['service', 'nat', 'rule'])) {
     const type = first(r, 'type');
