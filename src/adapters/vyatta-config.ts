@@ -86,6 +86,11 @@ export function configBootToSetLines(text: string): { lines: SetLine[]; problems
     const words = splitWords(t);
     if (words.length === 0) return;
     if (hasChild.length > 0) hasChild[hasChild.length - 1] = true;
+    // `enable-default-log { }`: an empty node on one line (VyOS 1.3+).
+    if (words.length >= 2 && words[words.length - 2] === '{' && words[words.length - 1] === '}') {
+      lines.push({ words: [...path.flat(), ...words.slice(0, -2)], line });
+      return;
+    }
     if (words[words.length - 1] === '{') {
       if (path.length >= MAX_BOOT_DEPTH) {
         problems.push(`line ${line}: nodes nested deeper than ${MAX_BOOT_DEPTH} levels`);
@@ -213,6 +218,12 @@ export function vyattaInterfaces(lines: SetLine[]): Map<string, VyattaInterface>
     return i;
   };
   for (const { words } of lines) {
+    // VyOS 1.3/1.4 (before 1.4 GA): `firewall interface eth0 local name X`.
+    if (words[0] === 'firewall' && words[1] === 'interface' && words[2] && words[4] === 'name' && words[5]) {
+      if (words[3] === 'local') get(words[2]).localRuleset = words[5];
+      if (words[3] === 'in') get(words[2]).inRuleset = words[5];
+      continue;
+    }
     const at = interfaceOf(words);
     if (!at) continue;
     const iface = get(at.name);
