@@ -1,8 +1,9 @@
 /**
  * `edgeos`: Ubiquiti EdgeRouter (EdgeOS, Vyatta-based) read over SSH with `show configuration commands`,
- * or offline from that output. Audits both forwarding mechanisms: the port-forward wizard
- * (`set port-forward rule N …`) and destination NAT rules (`set service nat rule N type destination`).
- * The `set`-command helpers here are shared with the `vyos` adapter.
+ * or offline from that output or from `/config/config.boot`. Audits both forwarding mechanisms: the
+ * port-forward wizard (`set port-forward rule N …`) and destination NAT rules (`set service nat rule N
+ * type destination`). The rule, filter and remote-admin helpers here are shared with the `vyos` adapter;
+ * the configuration tree, the WAN and the groups are in vyatta-config.ts.
  */
 import { BoxauditError } from '../errors.js';
 import { inCidr, isRfc1918 } from '../model/addresses.js';

@@ -1,8 +1,8 @@
 /**
- * `vyos`: VyOS 1.3 / 1.4 / 1.5 read over SSH with `show configuration commands`, or offline from that output.
- * Reads `nat destination rule N …` in both syntaxes (1.3 `inbound-interface 'eth0'`, 1.4+
- * `inbound-interface name 'eth0'`), `service upnp`, and remote admin (`service https|ssh`) against the
- * WAN local ruleset (1.3 `firewall name` bound as `local`, 1.4+ `firewall ipv4 input filter`).
+ * `vyos`: VyOS 1.1 to 1.5 read over SSH with `show configuration commands`, or offline from that output or
+ * from `/config/config.boot`. Reads `nat destination rule N …` in every syntax (1.3 `inbound-interface
+ * 'eth0'`, 1.4+ `inbound-interface name 'eth0'`), `service upnp`, and remote admin (`service https|ssh`)
+ * against what filters the WAN (see vyatta-config.ts for the WAN, edgeos.ts for the shared rules).
  */
 import { BoxauditError } from '../errors.js';
 import type { Snapshot } from '../model/types.js';
