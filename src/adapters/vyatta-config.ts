@@ -35,6 +35,8 @@ const BOOT_TOP_ALL = new RegExp(`^(?:${VYATTA_TOP_NODES})\\s*\\{\\s*$`, 'gm');
 /** A `config.boot` file: top-level Vyatta nodes opened with `{` at the start of a line, no `set` line. */
 export function looksLikeConfigBoot(text: string): boolean {
   if (/^\s*set \S/m.test(text)) return false;
+  // Junos has the same top-level names, but ends its statements with `;`.
+  if ((text.match(/;\s*$/gm) ?? []).length > 3) return false;
   if (/vyatta-config-version|vyos-config-version/.test(text) && BOOT_TOP.test(text)) return true;
   return (text.match(BOOT_TOP_ALL) ?? []).length >= 2;
 }

@@ -434,6 +434,12 @@ describe('vyatta: config.boot', () => {
     );
   });
 
+  it('a Junos configuration (same top-level names, statements ending with ;) is not taken for one', () => {
+    const junos =
+      'system {\n    host-name r1;\n    services {\n        ssh;\n    }\n}\ninterfaces {\n    ge-0/0/0 {\n        unit 0;\n    }\n}\nprotocols {\n    lldp;\n}\n';
+    expect(detectExportFormat(junos)).toBeNull();
+  });
+
   it('bounds the nesting depth', () => {
     const deep = `${'a {\n'.repeat(100)}${'}\n'.repeat(100)}`;
     const { problems } = configBootToSetLines(deep);
