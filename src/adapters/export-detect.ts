@@ -13,6 +13,7 @@ import { parseOpenwrt } from './openwrt.js';
 import { parseOpnsense } from './opnsense.js';
 import { parsePfsense } from './pfsense.js';
 import { parseRouteros } from './routeros.js';
+import { configBootToSetLines, forkMarkers, looksLikeConfigBoot } from './vyatta-config.js';
 import { parseVyos } from './vyos.js';
 
 /** Vendor ids an export can be read as (`dump` = a saved `boxaudit dump --json` document). */
@@ -72,6 +73,14 @@ export function detectExportFormat(
     return hit('routeros', 0.75);
   if (/^\*nat\b/m.test(head) || /^-A \S+ .*-j DNAT\b/m.test(head)) return hit('linux', 0.9);
 
+  // The native EdgeOS/VyOS /config/config.boot tree: both readers convert it to `set` lines.
+  if (looksLikeConfigBoot(head)) {
+    if (/vyos-config-version|Release version: VyOS/.test(head)) return hit('vyos', 0.95);
+    if (/Release version: v\d/.test(head)) return hit('edgeos', 0.95);
+    const m = forkMarkers(configBootToSetLines(head).lines);
+    if (m.edgeos !== m.vyos) return hit(m.edgeos > m.vyos ? 'edgeos' : 'vyos', 0.85);
+    return hit('edgeos', 0.5);
+  }
   // Only lines under a Vyatta top-level node: a shell script's `set -e` is not a router config.
   const setLines = (head.match(/^set \S.*$/gm) ?? []).filter((l) => VYATTA_NODE.test(l));
   if (setLines.length > 0) {
@@ -79,7 +88,9 @@ export function detectExportFormat(
       /^set (port-forward|service nat rule|service gui|service upnp2)\b/.test(l),
     );
     const vyos = setLines.filter((l) =>
-      /^set (nat destination|nat source|service https|firewall ipv4)\b|inbound-interface name /.test(l),
+      /^set (nat destination|nat source|service https|firewall ipv4|firewall global-options)\b|inbound-interface name /.test(
+        l,
+      ),
     );
     if (edgeos.length > vyos.length) return hit('edgeos', 0.9);
     if (vyos.length > edgeos.length) return hit('vyos', 0.9);
@@ -214,7 +225,7 @@ function resolveVendor(text: string, options: { vendor?: string; fileName?: stri
   }
   if (!found) {
     throw invalid(
-      `${where}: not a recognised export (nft -j / iptables-save, uci show or /etc/config, RouterOS export, show configuration commands, config.xml, dump --json); pass --vendor to force one`,
+      `${where}: not a recognised export (nft -j / iptables-save, uci show or /etc/config, RouterOS export, show configuration commands or config.boot, config.xml, dump --json); pass --vendor to force one`,
     );
   }
   return found.vendor;

@@ -1,76 +1,98 @@
 /**
- * `vyos`: VyOS 1.3 / 1.4 / 1.5 read over SSH with `show configuration commands`, or offline from that output.
- * Reads `nat destination rule N …` in both syntaxes (1.3 `inbound-interface 'eth0'`, 1.4+
- * `inbound-interface name 'eth0'`), `service upnp`, and remote admin (`service https|ssh`) against the
- * WAN local ruleset (1.3 `firewall name` bound as `local`, 1.4+ `firewall ipv4 input filter`).
+ * `vyos`: VyOS 1.1 to 1.5 read over SSH with `show configuration commands`, or offline from that output or
+ * from `/config/config.boot`. Reads `nat destination rule N …` in every syntax (1.3 `inbound-interface
+ * 'eth0'`, 1.4+ `inbound-interface name 'eth0'`), `service upnp`, and remote admin (`service https|ssh`)
+ * against what filters the WAN (see vyatta-config.ts for the WAN, edgeos.ts for the shared rules).
  */
 import { BoxauditError } from '../errors.js';
 import type { Snapshot } from '../model/types.js';
-import { type ConfigParts, cover, emptyParts, type ParseOptions } from './_config-parts.js';
+import {
+  type ConfigParts,
+  cover,
+  emptyParts,
+  markForwardsToRouter,
+  type ParseOptions,
+} from './_config-parts.js';
 import { collectOverSsh } from './_ssh.js';
 import {
+  clip,
   EDGEOS_COMMANDS,
-  first,
-  groupById,
-  hasPrefix,
-  localRulesetOf,
-  parseSetCommands,
+  facesInternet,
+  lanSideWarning,
+  mapToObject,
+  otherForkWarning,
+  providerSideWarning,
   pushForwards,
+  rulePorts,
+  ruleProtocols,
+  ruleSource,
   showConfigurationCommands,
-  valuesAt,
   vyattaLanPrefixes,
-  vyattaProtocols,
   vyattaRemoteAdmin,
 } from './edgeos.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
+import {
+  first,
+  groupById,
+  hasPrefix,
+  readVyattaConfig,
+  routerAddresses,
+  vyattaWan,
+} from './vyatta-config.js';
 
-/** Parse VyOS `show configuration commands` output. Pure. */
+/** Parse VyOS `show configuration commands` output (or `/config/config.boot`). Pure. */
 export function parseVyos(text: string, options: ParseOptions = {}): ConfigParts {
   const transport = options.transport ?? 'file';
-  const lines = parseSetCommands(text);
+  const read = readVyattaConfig(text, 'vyos');
+  const { lines } = read;
   if (lines.length === 0) {
-    throw new BoxauditError('BOXAUDIT_INPUT_INVALID', '[vyos] no `set …` configuration command found');
+    throw new BoxauditError(
+      'BOXAUDIT_INPUT_INVALID',
+      '[vyos] no `set …` configuration command (nor a config.boot tree) found; export it with `show configuration commands`',
+    );
   }
   const parts = emptyParts();
-  let wanIf: string | null = null;
+  parts.warnings.push(...read.warnings);
+  const fork = otherForkWarning(lines, 'vyos');
+  if (fork) parts.warnings.push(fork);
+  const { interfaces: wan, providerSide } = vyattaWan(lines);
   let syntax14 = false;
   for (const [id, r] of groupById(lines, ['nat', 'destination', 'rule'])) {
     if (r.has('exclude')) continue;
     const where = `nat destination rule ${id}`;
     const ifName = first(r, 'inbound-interface name');
-    if (ifName !== null || r.has('inbound-interface group')) syntax14 = true;
-    const iface = ifName ?? first(r, 'inbound-interface') ?? first(r, 'inbound-interface group');
-    wanIf ??= iface;
-    const protocols = vyattaProtocols(first(r, 'protocol')) ?? ['tcp', 'udp'];
+    const ifGroup = first(r, 'inbound-interface group');
+    if (ifName !== null || ifGroup !== null) syntax14 = true;
+    const iface = ifName ?? first(r, 'inbound-interface');
+    if (ifGroup === null && !facesInternet(iface, [...wan, ...providerSide])) {
+      parts.warnings.push(lanSideWarning(where, iface!, wan));
+      continue;
+    }
+    if (iface !== null && providerSide.includes(iface))
+      parts.warnings.push(providerSideWarning(where, iface));
+    const protoText = first(r, 'protocol');
+    const protocols = ruleProtocols(protoText, where, parts.warnings);
     if (protocols.length === 0) {
       parts.warnings.push({
         code: 'VYOS_PROTOCOL_OTHER',
-        message: 'destination NAT for a non tcp/udp protocol',
+        message: `destination NAT for protocol ${clip(protoText ?? '')}, not a tcp/udp port forward`,
         where,
       });
       continue;
     }
-    const portGroup = first(r, 'destination group port-group');
-    if (portGroup !== null) {
-      parts.warnings.push({
-        code: 'VYOS_PORT_GROUP',
-        message: `destination port group "${portGroup}" not expanded; ports unknown`,
-        where,
-      });
-    }
     pushForwards(parts, 'vyos', transport, {
       where,
       protocols,
-      ports: first(r, 'destination port') ?? portGroup,
+      ports: rulePorts(lines, r, where, parts),
       toHost: first(r, 'translation address'),
       toPort: first(r, 'translation port'),
-      source: first(r, 'source address') ?? first(r, 'source group address-group'),
+      source: ruleSource(lines, r, where, parts),
       enabled: !r.has('disable'),
       description: first(r, 'description'),
       raw: {
         rule: id,
-        inboundInterface: iface,
-        ...Object.fromEntries([...r].map(([k, v]) => [k, v.length === 0 ? true : v.length === 1 ? v[0] : v])),
+        inboundInterface: iface ?? (ifGroup === null ? null : `group ${ifGroup}`),
+        ...mapToObject(r),
       },
     });
   }
@@ -78,15 +100,36 @@ export function parseVyos(text: string, options: ParseOptions = {}): ConfigParts
 
   const upnpOn = hasPrefix(lines, ['service', 'upnp']) || hasPrefix(lines, ['service', 'upnp2']);
   parts.upnp = { enabled: upnpOn, mappingCount: null, igdVersion: null };
-  wanIf ??= valuesAt(lines, ['service', 'upnp', 'wan-interface'])?.[0] ?? null;
-  const ruleset = hasPrefix(lines, ['firewall', 'ipv4', 'input', 'filter'])
-    ? ['firewall', 'ipv4', 'input', 'filter']
-    : localRulesetOf(lines, wanIf);
-  vyattaRemoteAdmin(lines, parts, ruleset, 'https', wanIf);
+  vyattaRemoteAdmin(lines, parts, wan, 'https', providerSide);
+  markForwardsToRouter(parts, routerAddresses(lines));
   parts.lanPrefixes = vyattaLanPrefixes(lines);
   parts.gateway = { model: syntax14 ? 'VyOS 1.4+' : null };
   parts.coverage.push(
-    cover('static-forwards', 'complete', 'VYOS_NAT_DESTINATION', 'every nat destination rule was read'),
+    fork
+      ? cover(
+          'static-forwards',
+          'partial',
+          'VYATTA_OTHER_FORK',
+          'this configuration holds EdgeOS nodes the VyOS reader does not read',
+          { wan },
+        )
+      : read.warnings.length > 0
+        ? cover(
+            'static-forwards',
+            'partial',
+            'VYATTA_CONFIG_BOOT_DAMAGED',
+            'the config.boot file is damaged: what could be read was read',
+            { wan },
+          )
+        : cover(
+            'static-forwards',
+            'complete',
+            'VYOS_NAT_DESTINATION',
+            `every nat destination rule was read (${read.format})`,
+            { wan },
+          ),
+  );
+  parts.coverage.push(
     cover('dmz', 'complete', 'VYOS_NAT_DESTINATION', 'a destination NAT without ports counts as a DMZ'),
     cover(
       'upnp-state',

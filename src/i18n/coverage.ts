@@ -189,7 +189,17 @@ export const COVERAGE_REASONS_FR: Readonly<Record<string, string>> = {
 
   // --- EdgeOS / VyOS (edgeos.ts, vyos.ts) ---
   VYATTA_SERVICES:
-    "services lus ; aucun jeu de règles « local » du pare-feu côté WAN n'a été trouvé pour décider s'ils sont joignables depuis internet",
+    "services vérifiés contre ce qui filtre le WAN (jeu de règles « local », zone locale ou filtre d'entrée) ; une partie n'a pas pu être décidée",
+  VYATTA_WAN_UNKNOWN:
+    "services lus ; la configuration ne dit pas quelle interface est le WAN, on ne sait donc pas s'ils sont joignables depuis internet",
+  VYATTA_WAN_UNFILTERED:
+    "rien ne filtre les nouvelles connexions du WAN vers le routeur : chaque service qui écoute répond depuis internet",
+  VYATTA_FRAGMENT:
+    "le fichier n'a pas de section « system » ou « interfaces » : c'est une partie de configuration, les services qu'il omet ne sont pas connus",
+  VYATTA_OTHER_FORK:
+    "cette configuration contient des nœuds de l'autre variante Vyatta (EdgeOS ou VyOS) que ce lecteur ne lit pas : relisez-la avec l'autre --vendor",
+  VYATTA_CONFIG_BOOT_DAMAGED:
+    "le fichier config.boot est abîmé (accolades déséquilibrées ou trop profondes) : seul ce qui a pu être lu l'a été",
   EDGEOS_UPNP_RUNTIME:
     "les redirections UPnP vivent dans le service en cours d'exécution, pas dans la configuration : auditez aussi la box par UPnP",
   EDGEOS_UPNP_OFF: "l'UPnP est désactivé : aucune redirection UPnP",

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseEdgeos } from '../../src/adapters/edgeos.js';
+import { detectExportFormat } from '../../src/adapters/export-detect.js';
+import { configBootToSetLines } from '../../src/adapters/vyatta-config.js';
 import { parseVyos } from '../../src/adapters/vyos.js';
 import { isBoxauditError } from '../../src/errors.js';
 import { coverageMap, fixture, row } from './helpers.js';
@@ -155,5 +157,334 @@ describe('edgeos/vyos: bad input', () => {
         expect(isBoxauditError(err, 'BOXAUDIT_INPUT_INVALID')).toBe(true);
       }
     }
+  });
+});
+
+describe('vyatta: real-configuration classes (issue 10)', () => {
+  const edgeWan = (extra: string) =>
+    [
+      'set interfaces ethernet eth0 address dhcp',
+      'set interfaces ethernet eth1 address 192.168.1.1/24',
+      'set service nat rule 5010 outbound-interface eth0',
+      'set service nat rule 5010 type masquerade',
+      'set service gui https-port 443',
+      'set service ssh port 22',
+      'set system host-name ubnt',
+      extra,
+    ].join('\n');
+
+  it('EdgeOS with no firewall local on the WAN: everything reaches the router, remote admin is open', () => {
+    const parts = parseEdgeos(edgeWan(''));
+    expect(parts.remoteAdmin?.enabled).toBe(true);
+    expect(parts.remoteAdmin?.services.map((s) => [s.service, s.wan])).toEqual([
+      ['https', true],
+      ['http', true],
+      ['ssh', true],
+    ]);
+    expect(parts.coverage.find((c) => c.area === 'remote-admin')).toMatchObject({
+      status: 'complete',
+      code: 'VYATTA_WAN_UNFILTERED',
+    });
+  });
+
+  it('no WAN stated anywhere: reachability unknown (partial), never "closed"', () => {
+    const parts = parseEdgeos(
+      'set interfaces ethernet eth1 address 192.168.1.1/24\nset service ssh\nset system host-name x',
+    );
+    expect(parts.remoteAdmin?.services).toEqual([
+      { service: 'ssh', port: 22, wan: null, restrictedTo: null },
+    ]);
+    expect(parts.coverage.find((c) => c.area === 'remote-admin')).toMatchObject({
+      status: 'partial',
+      code: 'VYATTA_WAN_UNKNOWN',
+    });
+  });
+
+  it('the WAN comes from the config, not from the first DNAT rule: a LAN-side DNAT is left out, warned', () => {
+    const parts = parseVyos(
+      [
+        "set interfaces ethernet eth0 description 'WAN'",
+        "set interfaces ethernet eth0 address 'dhcp'",
+        "set interfaces ethernet eth1 address '10.0.0.1/24'",
+        "set nat destination rule 5 inbound-interface name 'eth1'",
+        "set nat destination rule 5 destination port '53'",
+        "set nat destination rule 5 protocol 'udp'",
+        "set nat destination rule 5 translation address '10.0.0.1'",
+        "set nat destination rule 10 inbound-interface name 'eth0'",
+        "set nat destination rule 10 destination port '443'",
+        "set nat destination rule 10 protocol 'tcp'",
+        "set nat destination rule 10 translation address '10.0.0.20'",
+        "set protocols static route 0.0.0.0/0 interface 'eth0'",
+        "set system host-name 'vyos'",
+      ].join('\n'),
+    );
+    expect(parts.forwards.map(row)).toEqual([
+      ['static', 'tcp', '443-443', '10.0.0.20', '443-443', null, true, null, 0],
+    ]);
+    expect(parts.warnings).toContainEqual(
+      expect.objectContaining({ code: 'VYATTA_DNAT_LAN_SIDE', where: 'nat destination rule 5' }),
+    );
+    // The DNS interception to the router's own address is no remote administration.
+    expect(parts.remoteAdmin?.services.some((s) => s.service === 'port-forward')).toBe(false);
+  });
+
+  it('a hairpin masquerade towards the LAN does not make the LAN a WAN (its DNS interception stays out)', () => {
+    const parts = parseVyos(
+      [
+        "set interfaces ethernet eth0 address 'dhcp'",
+        "set interfaces ethernet eth1 address '192.168.1.1/24'",
+        "set nat source rule 10 outbound-interface name 'eth0'",
+        "set nat source rule 10 translation address 'masquerade'",
+        "set nat source rule 20 outbound-interface name 'eth1'",
+        "set nat source rule 20 destination address '192.168.1.0/24'",
+        "set nat source rule 20 translation address 'masquerade'",
+        "set nat destination rule 5 inbound-interface name 'eth1'",
+        "set nat destination rule 5 destination port '53'",
+        "set nat destination rule 5 translation address '192.168.1.1'",
+        "set firewall name WAN_LOCAL default-action 'drop'",
+        "set interfaces ethernet eth0 firewall local name 'WAN_LOCAL'",
+        "set service ssh port '22'",
+        "set system host-name 'vyos'",
+      ].join('\n'),
+    );
+    expect(parts.forwards).toEqual([]);
+    expect(parts.remoteAdmin?.services).toEqual([
+      { service: 'ssh', port: 22, wan: false, restrictedTo: null },
+    ]);
+  });
+
+  it('a forward to the router itself is remote administration open on the WAN', () => {
+    const parts = parseEdgeos(
+      edgeWan(
+        [
+          'set interfaces ethernet eth0 firewall local name WAN_LOCAL',
+          'set firewall name WAN_LOCAL default-action drop',
+          'set port-forward wan-interface eth0',
+          'set port-forward rule 1 original-port 8443',
+          'set port-forward rule 1 forward-to address 192.168.1.1',
+          'set port-forward rule 1 forward-to port 443',
+          'set port-forward rule 1 protocol tcp',
+        ].join('\n'),
+      ),
+    );
+    expect(parts.remoteAdmin?.enabled).toBe(true);
+    expect(parts.remoteAdmin?.services).toContainEqual({
+      service: 'port-forward',
+      port: 443,
+      wan: true,
+      restrictedTo: null,
+    });
+  });
+
+  it('unknown protocol → tcp and udp with PROTOCOL_UNKNOWN; gre is no port forward (skipped, warned)', () => {
+    const parts = parseEdgeos(
+      edgeWan(
+        [
+          'set service nat rule 1 type destination',
+          'set service nat rule 1 inbound-interface eth0',
+          'set service nat rule 1 protocol tpc',
+          'set service nat rule 1 destination port 3389',
+          'set service nat rule 1 inside-address address 192.168.1.40',
+          'set service nat rule 2 type destination',
+          'set service nat rule 2 inbound-interface eth0',
+          'set service nat rule 2 protocol gre',
+          'set service nat rule 2 inside-address address 192.168.1.41',
+        ].join('\n'),
+      ),
+    );
+    expect(parts.forwards.map((f) => `${f.protocol} ${f.externalPort?.start} ${f.internalHost}`)).toEqual([
+      'tcp 3389 192.168.1.40',
+      'udp 3389 192.168.1.40',
+    ]);
+    expect(parts.warnings.map((w) => w.code)).toEqual(
+      expect.arrayContaining(['PROTOCOL_UNKNOWN', 'EDGEOS_PROTOCOL_OTHER']),
+    );
+  });
+
+  it('source address groups are expanded; an undefined one stays a restriction to an unknown source, warned', () => {
+    const parts = parseVyos(
+      [
+        "set interfaces ethernet eth0 address 'dhcp'",
+        "set nat source rule 1 outbound-interface name 'eth0'",
+        "set firewall group address-group partners address '198.51.100.7'",
+        "set firewall group address-group partners address '198.51.100.8'",
+        "set nat destination rule 1 inbound-interface name 'eth0'",
+        "set nat destination rule 1 destination port '104'",
+        "set nat destination rule 1 protocol 'tcp'",
+        "set nat destination rule 1 source group address-group 'partners'",
+        "set nat destination rule 1 translation address '10.0.0.5'",
+        "set nat destination rule 2 inbound-interface name 'eth0'",
+        "set nat destination rule 2 destination port '4242'",
+        "set nat destination rule 2 protocol 'tcp'",
+        "set nat destination rule 2 source group address-group 'elsewhere'",
+        "set nat destination rule 2 translation address '10.0.0.6'",
+      ].join('\n'),
+    );
+    expect(parts.forwards.map((f) => f.remoteHost)).toEqual(['198.51.100.7,198.51.100.8', 'group:elsewhere']);
+    expect(parts.warnings).toContainEqual(
+      expect.objectContaining({ code: 'VYATTA_GROUP_UNDEFINED', where: 'nat destination rule 2' }),
+    );
+  });
+
+  it('VyOS 1.4 input filter: a jump to a named ruleset is followed for the WAN interface', () => {
+    const base = [
+      "set interfaces ethernet eth0 address 'dhcp'",
+      "set interfaces ethernet eth0 description 'WAN'",
+      "set nat source rule 1 outbound-interface name 'eth0'",
+      "set firewall ipv4 input filter default-action 'accept'",
+      "set firewall ipv4 input filter rule 10 action 'jump'",
+      "set firewall ipv4 input filter rule 10 jump-target 'WAN_LOCAL'",
+      "set firewall ipv4 input filter rule 10 inbound-interface name 'eth0'",
+      "set firewall ipv4 name WAN_LOCAL default-action 'drop'",
+      "set service ssh port '22'",
+      "set system host-name 'vyos'",
+    ];
+    expect(parseVyos(base.join('\n')).remoteAdmin?.services[0]?.wan).toBe(false);
+    const opened = [
+      ...base,
+      "set firewall ipv4 name WAN_LOCAL rule 5 action 'accept'",
+      "set firewall ipv4 name WAN_LOCAL rule 5 destination port '22'",
+      "set firewall ipv4 name WAN_LOCAL rule 5 protocol 'tcp'",
+    ];
+    expect(parseVyos(opened.join('\n')).remoteAdmin?.services[0]?.wan).toBe(true);
+  });
+
+  it('an unparseable port is unknown with a warning, never all ports', () => {
+    const parts = parseEdgeos(
+      edgeWan(
+        [
+          'set port-forward wan-interface eth0',
+          'set port-forward rule 1 original-port 80x',
+          'set port-forward rule 1 forward-to address 192.168.1.9',
+          'set port-forward rule 1 protocol tcp',
+        ].join('\n'),
+      ),
+    );
+    expect(parts.forwards.map((f) => [f.source, f.externalPort])).toEqual([['static', null]]);
+    expect(parts.warnings).toContainEqual(expect.objectContaining({ code: 'EDGEOS_PORT_INVALID' }));
+  });
+});
+
+describe('vyatta: config.boot', () => {
+  it('converts the tree: nodes, leaves, flags, empty nodes, quoted values, comments', () => {
+    const { lines, problems } = configBootToSetLines(
+      [
+        '/* header */',
+        'interfaces {',
+        '    ethernet eth0 {',
+        '        description "Internet (PPPoE)"',
+        '        pppoe 0 {',
+        '            firewall {',
+        '                local {',
+        '                    name WAN_LOCAL',
+        '                }',
+        '            }',
+        '        }',
+        '    }',
+        '    loopback lo {',
+        '    }',
+        '}',
+        'service {',
+        '    ssh {',
+        '        disable-password-authentication /* inline */',
+        '    }',
+        '}',
+        '// vyos-config-version: "nat@5"',
+      ].join('\n'),
+    );
+    expect(problems).toEqual([]);
+    expect(lines.map((l) => l.words.join(' '))).toEqual([
+      'interfaces ethernet eth0 description Internet (PPPoE)',
+      'interfaces ethernet eth0 pppoe 0 firewall local name WAN_LOCAL',
+      'interfaces loopback lo',
+      'service ssh disable-password-authentication',
+    ]);
+  });
+
+  it('a damaged config.boot keeps what was read, warns, and says forwards are partly read', () => {
+    const text = [
+      'interfaces {',
+      '    ethernet eth0 {',
+      '        address dhcp',
+      '    }',
+      '}',
+      'port-forward {',
+      '    wan-interface eth0',
+      '    rule 1 {',
+      '        original-port 8080',
+      '        forward-to {',
+      '            address 192.168.1.5',
+    ].join('\n');
+    const parts = parseEdgeos(text);
+    expect(parts.forwards.map((f) => f.internalHost)).toEqual(['192.168.1.5', '192.168.1.5']);
+    expect(parts.warnings.map((w) => w.code)).toContain('VYATTA_CONFIG_BOOT_DAMAGED');
+    expect(coverageMap(parts.coverage)['static-forwards']).toBe('partial');
+  });
+
+  it('is detected, and told apart: EdgeOS by its release line or its nodes, VyOS by its own', () => {
+    const edge = 'firewall {\n}\nport-forward {\n    wan-interface eth0\n}\n';
+    expect(detectExportFormat(edge)?.vendor).toBe('edgeos');
+    const vyos = 'interfaces {\n}\nnat {\n    destination {\n        rule 10 {\n        }\n    }\n}\n';
+    expect(detectExportFormat(vyos)?.vendor).toBe('vyos');
+    expect(detectExportFormat(`${vyos}// Release version: 1.3.2\n// vyos-config-version: "nat@5"\n`)).toEqual(
+      {
+        vendor: 'vyos',
+        confidence: 0.95,
+      },
+    );
+  });
+
+  it('a Junos configuration (same top-level names, statements ending with ;) is not taken for one', () => {
+    const junos =
+      'system {\n    host-name r1;\n    services {\n        ssh;\n    }\n}\ninterfaces {\n    ge-0/0/0 {\n        unit 0;\n    }\n}\nprotocols {\n    lldp;\n}\n';
+    expect(detectExportFormat(junos)).toBeNull();
+  });
+
+  it('bounds the nesting depth', () => {
+    const deep = `${'a {\n'.repeat(100)}${'}\n'.repeat(100)}`;
+    const { problems } = configBootToSetLines(deep);
+    expect(problems.some((p) => p.includes('deeper than 64'))).toBe(true);
+  });
+});
+
+describe('vyatta: hostile input stays bounded', () => {
+  it('jumps fanning out and looping give an unknown verdict, not a hang', () => {
+    const lines = [
+      "set interfaces ethernet eth0 address 'dhcp'",
+      "set firewall ipv4 input filter default-action 'drop'",
+      "set service ssh port '22'",
+      "set system host-name 'vyos'",
+    ];
+    for (let r = 1; r <= 40; r++) {
+      lines.push(`set firewall ipv4 input filter rule ${r} action 'jump'`);
+      lines.push(`set firewall ipv4 input filter rule ${r} jump-target 'A'`);
+      lines.push(`set firewall ipv4 name A rule ${r} action 'jump'`);
+      lines.push(`set firewall ipv4 name A rule ${r} jump-target 'A'`);
+    }
+    const parts = parseVyos(lines.join('\n'));
+    expect(parts.remoteAdmin?.services).toEqual([
+      { service: 'ssh', port: 22, wan: null, restrictedTo: null },
+    ]);
+  });
+});
+
+describe('vyatta: DS-Lite', () => {
+  it('an unfiltered DS-Lite tunnel carrying the default route leaves remote admin unknown, not open', () => {
+    const parts = parseEdgeos(
+      [
+        'set interfaces ethernet eth0 address 192.168.1.2/24',
+        'set interfaces ethernet eth1 address 192.168.2.1/24',
+        'set interfaces ipv6-tunnel v6tun0 encapsulation ipip6',
+        'set interfaces ipv6-tunnel v6tun0 firewall in name WAN_IN',
+        'set protocols static interface-route 0.0.0.0/0 next-hop-interface v6tun0',
+        'set firewall name WAN_IN default-action drop',
+        'set service ssh port 22',
+        'set system host-name erl',
+      ].join('\n'),
+    );
+    expect(parts.remoteAdmin?.services).toEqual([
+      { service: 'ssh', port: 22, wan: null, restrictedTo: null },
+    ]);
+    expect(coverageMap(parts.coverage)['remote-admin']).toBe('partial');
   });
 });
