@@ -23,6 +23,12 @@ Options
   --profile health        raise file-sharing, database and remote-access rules (patient data)
   --output FILE           also write the full JSON report to FILE
   --timeout MS            per-request deadline (default 3000)
+  --max-forwards N        whole-audit budgets (reaching one keeps what was read, marked partial):
+  --max-bytes N             forwards (4096), reply bytes (67108864), audit time in ms (900000),
+  --max-time MS             time per box and adapter (300000), SSDP answers (256), descriptions
+  --max-walk-time MS        fetched after discovery (8); see docs/security.md
+  --max-ssdp-answers N
+  --max-descriptions N
   --verbose               progress on stderr even without a terminal
   --no-color              no colours (NO_COLOR is honoured too)
 
