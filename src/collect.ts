@@ -95,7 +95,9 @@ export async function collect(target: AuditTarget, options: CollectOptions = {})
       ...(target.vendor ? { vendor: target.vendor } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    return { snapshots, warnings: [] };
+    // The forward budget holds for exports too (all their snapshots together).
+    const walk = budget.forWalk();
+    return { snapshots: snapshots.map((snapshot) => applyBudget(snapshot, walk)), warnings: [] };
   }
 
   if ('vendor' in target) {
