@@ -6,6 +6,8 @@
  * loopback simulators of src/sim/vendors/ (built from documented formats, not real boxes) and the
  * small hostile SOAP box of ./servers.ts.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PinnedTarget } from '../../src/adapters/_pin.js';
 import { collectBbox } from '../../src/adapters/bbox.js';
@@ -277,5 +279,43 @@ describe('REST and sysbus adapters: the box name is resolved once', () => {
     );
     expect(e.code).toBe('BOXAUDIT_NETWORK');
     expect(e.message).toContain('cannot resolve nowhere.test (ENOTFOUND)');
+  });
+});
+
+describe('redirects', () => {
+  /** A box answering every request with a redirect to `location`. */
+  async function redirecting(location: string) {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(302, { location });
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    keep({
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    });
+    return `http://127.0.0.1:${port}`;
+  }
+
+  it('a sysbus login answered by a redirect to 127.0.0.2 is not followed (the password stays here)', async () => {
+    const w = await witness();
+    const url = await redirecting(`http://127.0.0.2:${w.port}/ws`);
+    await collectLivebox(
+      { url, credentials: { username: 'admin', password: PASSWORD } },
+      { timeoutMs: 2000 },
+    ).catch(() => undefined);
+    expect(w.connections).toBe(0);
+  });
+
+  it('a UPnP description answered by a redirect to 127.0.0.2 is not followed', async () => {
+    const w = await witness();
+    const url = await redirecting(`http://127.0.0.2:${w.port}/desc.xml`);
+    const e = await failure(collectUpnp(`${url}/desc.xml`, { timeoutMs: 2000 }));
+    expect(e.code).toBe('BOXAUDIT_HTTP_STATUS');
+    expect(w.connections).toBe(0);
   });
 });
