@@ -241,7 +241,8 @@ export async function boundedRequest(request: BoundedRequest): Promise<BoundedRe
 
   let address: string;
   try {
-    ({ address } = await pin.address(context));
+    // A lookup cannot be cancelled: stop waiting for it at the deadline or the caller's abort.
+    ({ address } = await untilAborted(pin.address(context), signal));
   } catch (error) {
     if (signal.aborted) throw toAbortError();
     throw error;
@@ -365,4 +366,23 @@ function budgetBytesError(context: string, limit: number, details?: Record<strin
     `${context}: the audit's budget of ${limit} bytes read is used up`,
     { details: { ...details, budget: 'bytes', limit } },
   );
+}
+
+/** `promise`, or a rejection as soon as `signal` aborts (the promise itself keeps running). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -267,6 +267,16 @@ describe('REST and sysbus adapters: the box name is resolved once', () => {
     expect((result as { forwards: unknown[] }).forwards.length).toBeGreaterThan(0);
   });
 
+  it('a lookup that never answers ends at the request deadline, not never', async () => {
+    const e = await failure(
+      collectLivebox(
+        { url: 'http://slow.test:1', credentials: { username: 'admin', password: LIVEBOX_SIM_PASSWORD } },
+        { timeoutMs: 300, lookup: () => new Promise(() => {}) },
+      ),
+    );
+    expect(e.code).toBe('BOXAUDIT_TIMEOUT');
+  });
+
   it('a name that does not resolve is a network error naming it, before anything is sent', async () => {
     const e = await failure(
       collectLivebox(
