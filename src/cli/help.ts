@@ -23,14 +23,16 @@ Options
   --profile health        raise file-sharing, database and remote-access rules (patient data)
   --output FILE           also write the full JSON report to FILE
   --timeout MS            per-request deadline (default 3000)
-  --max-forwards N        whole-audit budgets (reaching one keeps what was read, marked partial):
-  --max-bytes N             forwards (4096), reply bytes (67108864), audit time in ms (900000),
-  --max-time MS             time per box and adapter (300000), SSDP answers (256), descriptions
-  --max-walk-time MS        fetched after discovery (8); see docs/security.md
-  --max-ssdp-answers N
-  --max-descriptions N
   --verbose               progress on stderr even without a terminal
   --no-color              no colours (NO_COLOR is honoured too)
+
+Budgets of the whole audit (reaching one keeps what was read, marked partial; docs/security.md)
+  --max-forwards N        forwards kept, all adapters together (default 4096)
+  --max-bytes N           reply bytes read (default 67108864 = 64 MiB)
+  --max-time MS           time of the whole audit (default 900000 = 15 min)
+  --max-walk-time MS      time to read one box through one adapter (default 300000 = 5 min)
+  --max-ssdp-answers N    SSDP answers processed in one search (default 256)
+  --max-descriptions N    UPnP descriptions read after discovery (default 8)
 
 Credentials (never on the command line)
   --user U, --password-env VAR (default BOXAUDIT_PASSWORD), BOXAUDIT_TOKEN,

@@ -3,6 +3,7 @@
  * loopback IGD simulator (src/sim/igd-simulator.ts, not a real box). Needs `npm run build`.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../src/budget.js';
 import { DEMO_OFFICE } from '../../src/sim/demo-office.js';
 import { type IgdSimulator, startIgdSimulator } from '../../src/sim/igd-simulator.js';
 import { parseJson, type ReportJson, requireBuiltCli, runCli } from '../cli/helpers.js';
@@ -37,8 +38,16 @@ describe('budget flags', () => {
     expect(r.stderr).toContain('--max-bytes must be a whole number');
   });
 
-  it('help names the budget flags', async () => {
+  it('help names the budget flags with their defaults', async () => {
     const r = await runCli(['--help']);
+    expect(r.stdout).toContain(
+      `--max-forwards N        forwards kept, all adapters together (default ${DEFAULT_LIMITS.maxForwards})`,
+    );
+    expect(r.stdout).toContain(`(default ${DEFAULT_LIMITS.maxBytes} = 64 MiB)`);
+    expect(r.stdout).toContain(`(default ${DEFAULT_LIMITS.auditTimeMs} = 15 min)`);
+    expect(r.stdout).toContain(`(default ${DEFAULT_LIMITS.walkTimeMs} = 5 min)`);
+    expect(r.stdout).toContain(`in one search (default ${DEFAULT_LIMITS.maxSsdpAnswers})`);
+    expect(r.stdout).toContain(`after discovery (default ${DEFAULT_LIMITS.maxDescriptions})`);
     for (const flag of [
       '--max-forwards',
       '--max-bytes',
