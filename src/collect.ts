@@ -1,4 +1,6 @@
+import type { Lookup } from './adapters/_pin.js';
 import type { Credentials } from './adapters/types.js';
+import { AuditBudget, type AuditLimits, applyBudget, budgetCoverage } from './budget.js';
 import type { AdapterSuggestion } from './detect.js';
 import type { DiscoveredGateway } from './discovery/ssdp.js';
 import { BoxauditError } from './errors.js';
@@ -42,6 +44,14 @@ export interface CollectOptions {
   credentialsFor?: (adapterId: string) => Credentials | undefined;
   /** Asked when a vendor was recognised and `credentials` do not cover it; null = skip. */
   askCredentials?: (suggestion: AdapterSuggestion) => Promise<Credentials | null>;
+  /**
+   * Whole-audit budgets (`budget.ts`, defaults in `DEFAULT_LIMITS`): forwards, bytes read, time per
+   * adapter walk and for the audit, SSDP answers, descriptions fetched. Reaching one keeps what
+   * was read and adds a `partial` coverage item with a `BUDGET_*` code.
+   */
+  limits?: Partial<AuditLimits>;
+  /** Name resolution for the target (each adapter run resolves its host once). Default `dns.lookup`. */
+  lookup?: Lookup;
 }
 
 export interface CollectResult {
@@ -56,17 +66,27 @@ export interface CollectResult {
  */
 export async function collect(target: AuditTarget, options: CollectOptions = {}): Promise<CollectResult> {
   const timeoutMs = options.timeoutMs ?? 3000;
+  let budget: AuditBudget;
+  try {
+    budget = AuditBudget.create(options.limits ?? {});
+  } catch (error) {
+    throw new BoxauditError('BOXAUDIT_USAGE', error instanceof Error ? error.message : String(error));
+  }
   // Adapters keep their own per-request defaults (SSH 15 s, UPnP 5 s) unless the caller set one.
-  const adapterOptions = {
+  const adapterOptions: AdapterOptions = {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.maxEntries ? { maxEntries: options.maxEntries } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.lookup ? { lookup: options.lookup } : {}),
+    budget,
   };
 
   if ('upnp' in target) {
     const { collectUpnp } = await import('./adapters/upnp-igd.js');
-    return { snapshots: [await collectUpnp(target.upnp, adapterOptions)], warnings: [] };
+    const walk = budget.forWalk();
+    const snapshot = await collectUpnp(target.upnp, { ...adapterOptions, budget: walk });
+    return { snapshots: [applyBudget(snapshot, walk)], warnings: [] };
   }
 
   if ('file' in target) {
@@ -75,7 +95,9 @@ export async function collect(target: AuditTarget, options: CollectOptions = {})
       ...(target.vendor ? { vendor: target.vendor } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    return { snapshots, warnings: [] };
+    // The forward budget holds for exports too (all their snapshots together).
+    const walk = budget.forWalk();
+    return { snapshots: snapshots.map((snapshot) => applyBudget(snapshot, walk)), warnings: [] };
   }
 
   if ('vendor' in target) {
@@ -88,6 +110,7 @@ export async function collect(target: AuditTarget, options: CollectOptions = {})
       : adapter.meta.transports.includes('upnp-soap')
         ? await descriptionUrlOf(target.host, timeoutMs, options)
         : undefined;
+    const walk = budget.forWalk();
     const snapshot = await adapter.collect(
       {
         ...(url ? { url } : {}),
@@ -96,9 +119,9 @@ export async function collect(target: AuditTarget, options: CollectOptions = {})
         ...(target.credentials ? { credentials: target.credentials } : {}),
         ...(target.options ? { options: target.options } : {}),
       },
-      adapterOptions,
+      { ...adapterOptions, budget: walk },
     );
-    return { snapshots: [snapshot], warnings: [] };
+    return { snapshots: [applyBudget(snapshot, walk)], warnings: [] };
   }
 
   return collectDiscovered(target, timeoutMs, adapterOptions, options);
@@ -122,17 +145,23 @@ async function descriptionUrlOf(host: string, timeoutMs: number, options: Collec
   return location;
 }
 
+/** What `collect` hands every adapter run (the budget is replaced by a walk of it per run). */
+interface AdapterOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  maxEntries?: number;
+  log?: (line: string) => void;
+  lookup?: Lookup;
+  budget: AuditBudget;
+}
+
 async function collectDiscovered(
   target: { gateway: string } | { discover: { interfaces?: string[] } },
   timeoutMs: number,
-  adapterOptions: {
-    signal?: AbortSignal;
-    timeoutMs?: number;
-    maxEntries?: number;
-    log?: (line: string) => void;
-  },
+  adapterOptions: AdapterOptions,
   options: CollectOptions,
 ): Promise<CollectResult> {
+  const budget = adapterOptions.budget;
   const { discover } = await import('./discovery/ssdp.js');
   const interfaces = 'discover' in target ? target.discover.interfaces : undefined;
   const found = await discover({
@@ -142,6 +171,8 @@ async function collectDiscovered(
     ...(options.allowForeignLocation ? { allowForeignLocation: true } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.log ? { log: options.log } : {}),
+    maxAnswers: budget.limits.maxSsdpAnswers,
+    maxGateways: budget.limits.maxDescriptions,
   });
   const locations = oneLocationPerDevice(found.gateways);
   if (locations.length === 0) {
@@ -159,18 +190,38 @@ async function collectDiscovered(
   const { collectUpnp } = await import('./adapters/upnp-igd.js');
   const snapshots: Snapshot[] = [];
   const warnings = [...found.warnings];
+  // Discovery kept at most maxDescriptions locations (each its own description fetch and walk).
+  const budgetWarnings = found.warnings.filter(
+    (w) => w.code === 'SSDP_ANSWER_LIMIT' || w.code === 'SSDP_GATEWAY_LIMIT',
+  );
   let firstError: unknown;
+  const skipped: string[] = [];
   for (const location of locations) {
+    // The whole audit's time: a location not started in time is named, not silently dropped.
+    if (budget.auditTimeLeft() <= 0) {
+      skipped.push(location);
+      continue;
+    }
     options.log?.(`reading ${location}`);
     try {
-      const snapshot = await collectUpnp(location, adapterOptions);
+      const walk = budget.forWalk();
+      for (const w of budgetWarnings) {
+        walk.hit(w.code === 'SSDP_ANSWER_LIMIT' ? 'ssdp-answers' : 'descriptions', w.where ?? '[ssdp]');
+      }
+      const snapshot = await collectUpnp(location, { ...adapterOptions, budget: walk });
       snapshot.target = { ...snapshot.target, kind: 'gateway' in target ? 'gateway' : 'discovered' };
       const discovered = found.gateways.find((g) => g.location === location);
-      snapshots.push(
+      const read =
         options.detectVendor === false
           ? snapshot
-          : await throughVendorIfKnown(snapshot, discovered, adapterOptions, options, warnings),
-      );
+          : await throughVendorIfKnown(
+              snapshot,
+              discovered,
+              { ...adapterOptions, budget: walk },
+              options,
+              warnings,
+            );
+      snapshots.push(applyBudget(read, walk));
     } catch (error) {
       // One unreadable answer (a second IGD, a link-local address) must not sink the others.
       if (options.signal?.aborted) throw error;
@@ -179,7 +230,31 @@ async function collectDiscovered(
       warnings.push({ code: 'UPNP_GATEWAY_UNREADABLE', message, where: location });
     }
   }
-  if (snapshots.length === 0) throw firstError;
+  if (skipped.length > 0) {
+    const warning = {
+      code: 'BUDGET_TIME',
+      message: `the audit's time budget (${budget.limits.auditTimeMs} ms, --max-time) ran out before ${skipped.length} discovered box(es) could be read: ${skipped.join(', ')}`,
+      where: skipped[0]!,
+    };
+    warnings.push(warning);
+    const last = snapshots.at(-1);
+    if (last) {
+      last.warnings.push(warning);
+      last.coverage.push(
+        budgetCoverage('time', 'upnp-mappings', budget.limits, `${skipped.length} box(es) not read`),
+      );
+    }
+  }
+  if (snapshots.length === 0) {
+    if (firstError === undefined) {
+      throw new BoxauditError(
+        'BOXAUDIT_TIMEOUT',
+        `[discovery] the audit's time budget (${budget.limits.auditTimeMs} ms, --max-time) ran out before any box was read`,
+        { details: { budget: 'time' } },
+      );
+    }
+    throw firstError;
+  }
   return { snapshots, warnings };
 }
 
@@ -204,7 +279,7 @@ function oneLocationPerDevice(gateways: DiscoveredGateway[]): string[] {
 async function throughVendorIfKnown(
   snapshot: Snapshot,
   discovered: DiscoveredGateway | undefined,
-  adapterOptions: { signal?: AbortSignal; timeoutMs?: number; log?: (line: string) => void },
+  adapterOptions: AdapterOptions,
   options: CollectOptions,
   warnings: Warning[],
 ): Promise<Snapshot> {
@@ -219,6 +294,7 @@ async function throughVendorIfKnown(
   if (hasNeededCredentials(suggestion.credentials, credentials)) {
     const { loadAdapter } = await import('./adapters/registry.js');
     const adapter = await loadAdapter(suggestion.adapter);
+    const vendorWalk = adapterOptions.budget.forWalk();
     try {
       options.log?.(`reading it through its own interface (${suggestion.adapter} at ${suggestion.host})`);
       const vendorSnapshot = await adapter.collect(
@@ -230,8 +306,11 @@ async function throughVendorIfKnown(
             : {}),
           ...(credentials ? { credentials } : {}),
         },
-        adapterOptions,
+        // Its own walk: the vendor adapter gets its own time, from the same audit budget.
+        { ...adapterOptions, budget: vendorWalk },
       );
+      // The caller notes the budgets that ran out on the snapshot it keeps.
+      for (const hit of vendorWalk.hits) adapterOptions.budget.hit(hit.kind, hit.where);
       return vendorSnapshot;
     } catch (error) {
       if (options.signal?.aborted) throw error;

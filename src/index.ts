@@ -1,4 +1,6 @@
 // Public API: re-exports only.
+
+export { type Lookup, PinnedTarget } from './adapters/_pin.js';
 export type * from './adapters/types.js';
 export {
   type CollectUpnpOptions,
@@ -9,6 +11,7 @@ export {
   upnpIgd,
 } from './adapters/upnp-igd.js';
 export { type AuditOptions, audit, buildReport, type ReportOptions } from './audit.js';
+export { AuditBudget, type AuditLimits, type BudgetKind, DEFAULT_LIMITS } from './budget.js';
 export { type AuditTarget, type CollectOptions, type CollectResult, collect } from './collect.js';
 export { type AdapterSuggestion, suggestAdapter } from './detect.js';
 export { defaultGateway } from './discovery/gateway.js';

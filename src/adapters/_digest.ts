@@ -14,6 +14,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import { BoxauditError } from '../errors.js';
+import { PinnedTarget } from './_pin.js';
 import { boundedRequest, type TlsPin } from './_request.js';
 
 export type { TlsPin } from './_request.js';
@@ -31,6 +32,8 @@ export interface RawRequestOptions {
   /** Error prefix, e.g. `[fritzbox] POST http://…/upnp/control/x_remote GetInfo`. */
   context: string;
   tls?: TlsPin;
+  /** The audited target (see `_pin.ts`); default a pin on `url` itself. */
+  pin?: PinnedTarget;
 }
 
 export interface RawResponse {
@@ -58,6 +61,7 @@ export function rawRequest(url: string, options: RawRequestOptions): Promise<Raw
     signal: options.signal,
     context: options.context,
     tls: options.tls,
+    pin: options.pin ?? new PinnedTarget(url, { label: options.context }),
   });
 }
 
@@ -154,11 +158,20 @@ export interface DigestClient {
   request(url: string, options: RawRequestOptions): Promise<RawResponse>;
 }
 
-export function createDigestClient(credentials: { username: string; password: string }): DigestClient {
+/**
+ * @param pin the audited target: every request (and so every Digest response, from which the
+ *   password could be cracked offline) goes to it only; a URL off it is refused before sending.
+ */
+export function createDigestClient(
+  credentials: { username: string; password: string },
+  pin: PinnedTarget,
+): DigestClient {
   let challenge: DigestChallenge | null = null;
   let nc = 0;
   const cnonce = randomBytes(8).toString('hex');
   const send = (url: string, options: RawRequestOptions): Promise<RawResponse> => {
+    // Checked here too, before the Authorization header is even computed.
+    pin.check(url, options.context);
     const headers = { ...options.headers };
     if (challenge) {
       nc += 1;
@@ -172,7 +185,7 @@ export function createDigestClient(credentials: { username: string; password: st
         cnonce,
       });
     }
-    return rawRequest(url, { ...options, headers });
+    return rawRequest(url, { ...options, headers, pin });
   };
   return {
     async request(url, options) {

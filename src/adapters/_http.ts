@@ -5,6 +5,7 @@
  */
 import type http from 'node:http';
 import { BoxauditError } from '../errors.js';
+import { PinnedTarget } from './_pin.js';
 import { boundedRequest } from './_request.js';
 
 /** Default per-request deadline. */
@@ -35,6 +36,11 @@ export interface HttpRequestOptions {
    * own connection (no keep-alive, so no reply can be mistaken for the next one). Default false.
    */
   lenientParser?: boolean;
+  /**
+   * The audited target (`_pin.ts`): a URL off it is refused before sending; its address is
+   * resolved once. Default: a pin on `url` itself (a single request to where the caller said).
+   */
+  pin?: PinnedTarget;
 }
 
 export interface HttpResponse {
@@ -81,6 +87,7 @@ export async function httpRequest(url: string, options: HttpRequestOptions = {})
     context,
     details: { url: shownUrl },
     lenientParser: options.lenientParser,
+    pin: options.pin ?? new PinnedTarget(url, { label: context }),
     ...(options.allowSelfSigned === true ? { tls: { acceptAnyCertificate: true } } : {}),
   });
   if (res.status < 200 || res.status > 299) {

@@ -12,6 +12,12 @@
  *   when the URL holds an IP address).
  * A refused certificate's fingerprint is in the message, so the user can pin it on purpose.
  *
+ * Every request goes through a `PinnedTarget` (`_pin.ts`): a URL off the audited host (or off its
+ * allowed ports) is refused before anything is sent, the host is resolved once and every
+ * connection goes to that address, and the bytes read and the time spent count against the
+ * audit's budget (`budget.ts`): a request never waits past the walk's deadline, and never reads
+ * past what is left of the audit's byte budget.
+ *
  * Kept in its own module (not inside one of the three layers) because each layer has its own
  * error semantics (throw on non-2xx, allowlist and cookies, Digest), and none should depend on another.
  */
@@ -19,6 +25,7 @@ import http from 'node:http';
 import { isIP, type Socket } from 'node:net';
 import tls from 'node:tls';
 import { abortError, BoxauditError } from '../errors.js';
+import type { PinnedTarget } from './_pin.js';
 
 /** TLS trust for one box (the shape `target.options.tlsCa` / `tlsFingerprint` map onto). */
 export interface TlsPin {
@@ -57,6 +64,8 @@ export interface BoundedRequest {
   redact?: (text: string) => string;
   /** Node's lenient parser (LF-only headers, Content-Length with chunked), for embedded web servers. */
   lenientParser?: boolean;
+  /** The audited target: the URL must be on it; connects to its once-resolved address; budget. */
+  pin: PinnedTarget;
 }
 
 export interface BoundedResponse {
@@ -124,13 +133,19 @@ function tlsRefusal(
 }
 
 /** Open a TLS socket and decide trust before anything is written. */
-function connectTls(url: URL, request: BoundedRequest, signal: AbortSignal): Promise<Socket> {
+function connectTls(
+  url: URL,
+  address: string,
+  request: BoundedRequest,
+  signal: AbortSignal,
+): Promise<Socket> {
   const opts = request.tls ?? {};
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const byIp = isIP(host) !== 0;
   return new Promise((resolve, reject) => {
     const socket = tls.connect({
-      host,
+      // The pinned address; the certificate is still checked against the URL's name (servername).
+      host: address,
       port: Number(url.port || 443),
       // SNI and the name checked: the URL's name, or `servername` for an IP (an IP is never sent as SNI).
       servername: byIp ? opts.servername : host,
@@ -180,7 +195,7 @@ function networkError(request: BoundedRequest, error: NodeJS.ErrnoException): Bo
  *   refused certificate, `details.tls`), BOXAUDIT_INPUT_INVALID (not an http(s) URL).
  */
 export async function boundedRequest(request: BoundedRequest): Promise<BoundedResponse> {
-  const { context, timeoutMs, maxBytes } = request;
+  const { context, pin } = request;
   const redact = request.redact ?? ((t: string) => t);
   let url: URL;
   try {
@@ -191,19 +206,53 @@ export async function boundedRequest(request: BoundedRequest): Promise<BoundedRe
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new BoxauditError('BOXAUDIT_INPUT_INVALID', `${context}: only http and https URLs are supported`);
   }
+  // Off the audited host or port: refused before anything (a DNS lookup included) is sent.
+  pin.check(url, context);
   if (request.signal?.aborted) throw abortError(request.signal, context);
+  const budget = pin.budget;
+  const timeLeft = budget.timeLeft();
+  if (timeLeft <= 0) {
+    budget.hit('time', context);
+    throw budgetTimeError(context, budget.limits.walkTimeMs, request.details);
+  }
+  const bytesLeft = budget.bytesLeft();
+  if (bytesLeft <= 0) {
+    budget.hit('bytes', context);
+    throw budgetBytesError(context, budget.limits.maxBytes, request.details);
+  }
+  // The walk's deadline and the audit's byte budget shorten this request's own limits.
+  const byBudgetTime = timeLeft < request.timeoutMs;
+  const timeoutMs = Math.min(request.timeoutMs, timeLeft);
+  const byBudgetBytes = bytesLeft < request.maxBytes;
+  const maxBytes = Math.min(request.maxBytes, bytesLeft);
   const deadline = AbortSignal.timeout(timeoutMs);
   const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
   // Our own deadline names its duration; the caller's abort (or caller deadline) is theirs.
-  const toAbortError = (): BoxauditError =>
-    deadline.aborted && !request.signal?.aborted
-      ? abortError(deadline, context, timeoutMs)
-      : abortError(request.signal ?? deadline, context, timeoutMs);
+  const toAbortError = (): BoxauditError => {
+    if (deadline.aborted && !request.signal?.aborted) {
+      if (byBudgetTime) {
+        budget.hit('time', context);
+        return budgetTimeError(context, budget.limits.walkTimeMs, request.details);
+      }
+      return abortError(deadline, context, timeoutMs);
+    }
+    return abortError(request.signal ?? deadline, context, timeoutMs);
+  };
+
+  let address: string;
+  try {
+    // A lookup cannot be cancelled: stop waiting for it at the deadline or the caller's abort.
+    ({ address } = await untilAborted(pin.address(context), signal));
+  } catch (error) {
+    if (signal.aborted) throw toAbortError();
+    throw error;
+  }
+  if (signal.aborted) throw toAbortError();
 
   let socket: Socket | undefined;
   if (url.protocol === 'https:') {
     try {
-      socket = await connectTls(url, request, signal);
+      socket = await connectTls(url, address, request, signal);
     } catch (error) {
       if (signal.aborted) throw toAbortError();
       throw error;
@@ -222,11 +271,12 @@ export async function boundedRequest(request: BoundedRequest): Promise<BoundedRe
       } else resolve(response!);
     };
     const onAbort = (): void => finish(toAbortError());
-    const headers: Record<string, string | number> = { ...request.headers };
+    // Host names the box as the URL does; the connection goes to the pinned address.
+    const headers: Record<string, string | number> = { host: url.host, ...request.headers };
     if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
     const verified = socket;
     const req = http.request({
-      host: url.hostname.replace(/^\[|\]$/g, ''),
+      host: address,
       port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
       path: `${url.pathname}${url.search}`,
       // user:password in the URL becomes Basic auth, as http.request(url) would do.
@@ -250,10 +300,19 @@ export async function boundedRequest(request: BoundedRequest): Promise<BoundedRe
         new BoxauditError('BOXAUDIT_NETWORK', redact(`${context}: reply cut off${why}`), {
           details: { ...request.details },
         });
-      const tooLarge = (): BoxauditError =>
-        new BoxauditError('BOXAUDIT_TOO_LARGE', `${context}: reply body exceeds the ${maxBytes}-byte cap`, {
-          details: { ...request.details, maxBytes },
-        });
+      const tooLarge = (): BoxauditError => {
+        if (byBudgetBytes) {
+          budget.hit('bytes', context);
+          return budgetBytesError(context, budget.limits.maxBytes, request.details);
+        }
+        return new BoxauditError(
+          'BOXAUDIT_TOO_LARGE',
+          `${context}: reply body exceeds the ${maxBytes}-byte cap`,
+          {
+            details: { ...request.details, maxBytes },
+          },
+        );
+      };
       const declared = Number(res.headers['content-length']);
       if (Number.isFinite(declared) && declared > maxBytes) {
         finish(tooLarge());
@@ -264,6 +323,7 @@ export async function boundedRequest(request: BoundedRequest): Promise<BoundedRe
       let size = 0;
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
+        budget.addBytes(chunk.length);
         if (size > maxBytes) {
           finish(tooLarge());
           res.destroy();
@@ -287,5 +347,42 @@ export async function boundedRequest(request: BoundedRequest): Promise<BoundedRe
 
     if (request.body !== undefined) req.end(request.body);
     else req.end();
+  });
+}
+
+/** The walk's (or the audit's) time budget ran out: BOXAUDIT_TIMEOUT with `details.budget: 'time'`. */
+function budgetTimeError(context: string, limitMs: number, details?: Record<string, unknown>): BoxauditError {
+  return new BoxauditError(
+    'BOXAUDIT_TIMEOUT',
+    `${context}: the time budget of this walk (${limitMs} ms, or what was left of the audit's) is used up`,
+    { details: { ...details, budget: 'time', deadline: true, limitMs } },
+  );
+}
+
+/** The audit's byte budget ran out: BOXAUDIT_TOO_LARGE with `details.budget: 'bytes'`. */
+function budgetBytesError(context: string, limit: number, details?: Record<string, unknown>): BoxauditError {
+  return new BoxauditError(
+    'BOXAUDIT_TOO_LARGE',
+    `${context}: the audit's budget of ${limit} bytes read is used up`,
+    { details: { ...details, budget: 'bytes', limit } },
+  );
+}
+
+/** `promise`, or a rejection as soon as `signal` aborts (the promise itself keeps running). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
   });
 }

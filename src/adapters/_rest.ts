@@ -14,6 +14,7 @@
  */
 import type http from 'node:http';
 import { abortError, BoxauditError } from '../errors.js';
+import { type PinContext, pinFor } from './_pin.js';
 import { boundedRequest, type RequestTls, tlsFrom } from './_request.js';
 
 /** Default per-request deadline. */
@@ -61,6 +62,11 @@ export interface RestClientOptions {
   tls?: RestTls;
   /** Headers sent on every request (before per-request ones). */
   headers?: Record<string, string>;
+  /**
+   * The audited target and the audit's budget (`_pin.ts`, `budget.ts`). Without a pin, one is made
+   * for `baseUrl` (its host and port only, resolved once) with `budget` / `lookup`.
+   */
+  net?: PinContext;
 }
 
 export interface RestRequest {
@@ -152,6 +158,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
     );
   }
   const origin = base.origin;
+  const pin = pinFor(base, options.net, { label: `[${options.adapter}]` });
   const secrets = new Set<string>();
   const cookies = new Map<string, string>();
   const trace: RestTrace = { calls: [] };
@@ -210,6 +217,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
       context,
       details: { call: key },
       redact,
+      pin,
     }).then((res) => {
       for (const [n, v] of parseSetCookies(res.headers['set-cookie'])) {
         addSecret(v);

@@ -4,6 +4,7 @@
  */
 import { BoxauditError, isBoxauditError } from '../errors.js';
 import { httpRequest, redactUrl } from './_http.js';
+import type { PinnedTarget } from './_pin.js';
 import { childElement, childText, childValues, parseXml, type XmlElement } from './_xml.js';
 
 /**
@@ -36,6 +37,8 @@ export interface SoapCallOptions {
   allowlist?: readonly string[];
   /** See `HttpRequestOptions.lenientParser`. */
   lenientParser?: boolean;
+  /** The audited target: a control URL off it is refused before sending (see `_pin.ts`). */
+  pin?: PinnedTarget;
 }
 
 /** Response out-arguments by name (prefix stripped), text values; empty elements are `''`. */
@@ -170,6 +173,7 @@ export async function soapCall(
       maxBytes: options.maxBytes,
       lenientParser: options.lenientParser,
       signal: options.signal,
+      ...(options.pin ? { pin: options.pin } : {}),
       context,
     });
     text = res.body;

@@ -409,6 +409,7 @@ export async function collectBbox(target: CollectTarget, ctx: CollectContext = {
     baseUrl,
     allowlist: BBOX_ALLOWLIST,
     signal: ctx.signal,
+    net: ctx,
     timeoutMs: ctx.timeoutMs,
     tls: restTlsFrom(target, BBOX_HOSTNAME),
     headers: { origin: baseUrl, referer: `${baseUrl}/` },

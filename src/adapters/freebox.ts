@@ -17,6 +17,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { AuditBudget } from '../budget.js';
 import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError } from '../errors.js';
 import { isPrivateOrCgnat } from '../model/addresses.js';
@@ -31,6 +32,7 @@ import type {
   Warning,
 } from '../model/types.js';
 import { emptyParts, markForwardsToRouter, protocolsOrBoth } from './_config-parts.js';
+import type { Lookup } from './_pin.js';
 import {
   asRecord,
   createRestClient,
@@ -437,7 +439,7 @@ interface ApiInfo {
 function openClient(
   baseUrl: string,
   pin: RestTls | undefined,
-  o: { signal?: AbortSignal; timeoutMs?: number },
+  o: { signal?: AbortSignal; timeoutMs?: number; budget?: AuditBudget; lookup?: Lookup },
 ): RestClient {
   const tls: RestTls | undefined = baseUrl.startsWith('https:')
     ? { ca: FREEBOX_ROOT_CAS, servername: FREEBOX_HOSTNAME, ...pin }
@@ -450,6 +452,7 @@ function openClient(
     signal: o.signal,
     timeoutMs: o.timeoutMs,
     tls,
+    net: o,
   });
 }
 

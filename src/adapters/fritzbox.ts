@@ -15,6 +15,7 @@ import { emptyGatewayInfo } from '../model/gateway.js';
 import type { CoverageItem, RemoteAdminService, ServiceInfo, Snapshot, Warning } from '../model/types.js';
 import { protocolsOrBoth } from './_config-parts.js';
 import { createDigestClient, type DigestClient, type TlsPin, tlsFrom } from './_digest.js';
+import { type PinnedTarget, pinFor } from './_pin.js';
 import { buildSoapEnvelope, parseSoapResponse, type SoapArgs } from './_soap.js';
 import { addressOf } from './_vendor-values.js';
 import { childElement, childElements, childTextOrNull, parseXml, type XmlElement } from './_xml.js';
@@ -60,9 +61,16 @@ export interface Tr64Description {
   friendlyName: string | null;
   udn: string | null;
   services: Tr64Service[];
+  /** False when devices nested deeper than {@link TR64_MAX_DEVICE_DEPTH} were not walked. */
+  complete?: boolean;
 }
 
-function collectServices(device: XmlElement, out: Tr64Service[]): void {
+/** Real tr64desc.xml trees are 2–3 devices deep; deeper nesting is not walked (and is warned about). */
+export const TR64_MAX_DEVICE_DEPTH = 16;
+
+function collectServices(device: XmlElement, out: Tr64Service[], depth = 0): boolean {
+  if (depth > TR64_MAX_DEVICE_DEPTH) return false;
+  let whole = true;
   for (const list of childElements(device, 'serviceList')) {
     for (const s of childElements(list, 'service')) {
       const serviceType = childTextOrNull(s, 'serviceType');
@@ -78,8 +86,9 @@ function collectServices(device: XmlElement, out: Tr64Service[]): void {
     }
   }
   for (const list of childElements(device, 'deviceList')) {
-    for (const d of childElements(list, 'device')) collectServices(d, out);
+    for (const d of childElements(list, 'device')) whole = collectServices(d, out, depth + 1) && whole;
   }
+  return whole;
 }
 
 /**
@@ -96,7 +105,7 @@ export async function parseTr64Description(
     throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `${context}: not a TR-064 device description`);
   }
   const services: Tr64Service[] = [];
-  collectServices(device, services);
+  const complete = collectServices(device, services);
   return {
     manufacturer: childTextOrNull(device, 'manufacturer'),
     model: childTextOrNull(device, 'modelName'),
@@ -104,6 +113,7 @@ export async function parseTr64Description(
     friendlyName: childTextOrNull(device, 'friendlyName'),
     udn: childTextOrNull(device, 'UDN'),
     services,
+    ...(complete ? {} : { complete: false }),
   };
 }
 
@@ -277,7 +287,9 @@ export async function collectFritzbox(target: CollectTarget, ctx: CollectContext
     );
   }
   const tls = tlsFrom(target);
-  const client = createDigestClient({ username: target.credentials?.username ?? '', password });
+  // Every request, and so every Digest response, goes to this host and port only, resolved once.
+  const pin: PinnedTarget = pinFor(base, ctx, { label: `[${ID}]` });
+  const client = createDigestClient({ username: target.credentials?.username ?? '', password }, pin);
   const warnings: Warning[] = [];
   const coverage: CoverageItem[] = [];
   const gateway = emptyGatewayInfo(base);
@@ -304,6 +316,13 @@ export async function collectFritzbox(target: CollectTarget, ctx: CollectContext
     });
   }
   const desc = await parseTr64Description(descRes.body, descContext);
+  if (desc.complete === false) {
+    warnings.push({
+      code: 'FRITZ_DESCRIPTION_TOO_DEEP',
+      message: `${descContext}: devices nested more than ${TR64_MAX_DEVICE_DEPTH} deep were not read (a real tr64desc.xml is 2–3 deep)`,
+      where: 'tr64desc.xml',
+    });
+  }
   Object.assign(gateway, {
     manufacturer: desc.manufacturer,
     model: desc.model,
@@ -336,14 +355,22 @@ export async function collectFritzbox(target: CollectTarget, ctx: CollectContext
     try {
       return await tr.call(short, action);
     } catch (error) {
+      // A spent budget (time, bytes) ends this read, not the collection: what was read is kept.
+      const budgetSpent = isBoxauditError(error) && error.details.budget !== undefined;
       if (
         !isBoxauditError(error) ||
-        ['BOXAUDIT_AUTH_FAILED', 'BOXAUDIT_ABORTED', 'BOXAUDIT_TIMEOUT'].includes(error.code)
+        (!budgetSpent &&
+          ['BOXAUDIT_AUTH_FAILED', 'BOXAUDIT_ABORTED', 'BOXAUDIT_TIMEOUT'].includes(error.code))
       )
         throw error;
       const code = faultCode(error);
       warnings.push({
-        code: code === 606 ? 'FRITZ_ACTION_NOT_AUTHORIZED' : 'FRITZ_ACTION_FAILED',
+        code:
+          error.details.reason === 'off-target'
+            ? 'TARGET_URL_REFUSED'
+            : code === 606
+              ? 'FRITZ_ACTION_NOT_AUTHORIZED'
+              : 'FRITZ_ACTION_FAILED',
         message:
           code === 606 ? `${error.message} (the user lacks the "FRITZ!Box settings" right)` : error.message,
         where: `${short}#${action}`,
@@ -389,6 +416,17 @@ export async function collectFritzbox(target: CollectTarget, ctx: CollectContext
       details: Record<string, unknown>;
     } | null = null;
     for (; index < limit; index++) {
+      // The audit's forward budget: stop before reading more than is left of it.
+      if (forwards.length >= pin.budget.forwardsLeft()) {
+        pin.budget.hit('forwards', `${svc}#GetGenericPortMappingEntry[${index}]`);
+        ending = {
+          status: 'partial',
+          code: 'BUDGET_FORWARDS',
+          reason: `stopped at index ${index}: the audit's forward budget (${pin.budget.limits.maxForwards}) is used up`,
+          details: { entries: index, index, budget: 'forwards', limit: pin.budget.limits.maxForwards },
+        };
+        break;
+      }
       try {
         const entry = await tr.call(svc, 'GetGenericPortMappingEntry', { NewPortMappingIndex: index });
         forwards.push(...fritzEntryToForwards(entry, kind, warnings, index));
@@ -396,7 +434,15 @@ export async function collectFritzbox(target: CollectTarget, ctx: CollectContext
         if (!isBoxauditError(error) || ['BOXAUDIT_AUTH_FAILED', 'BOXAUDIT_ABORTED'].includes(error.code))
           throw error;
         const code = faultCode(error);
-        if (code !== null && END_OF_LIST.has(code)) {
+        if (error.details.budget !== undefined) {
+          const kind = String(error.details.budget);
+          ending = {
+            status: 'partial',
+            code: kind === 'time' ? 'BUDGET_TIME' : 'BUDGET_BYTES',
+            reason: `stopped at index ${index}: ${error.message}; entries before it are kept`,
+            details: { entries: index, index, budget: kind },
+          };
+        } else if (code !== null && END_OF_LIST.has(code)) {
           ending = {
             status: 'partial',
             code: `FRITZ_END_${code}`,

@@ -466,6 +466,7 @@ export async function collectLivebox(target: CollectTarget, ctx: CollectContext 
     baseUrl,
     allowlist: LIVEBOX_ALLOWLIST,
     signal: ctx.signal,
+    net: ctx,
     timeoutMs: ctx.timeoutMs,
   });
   const session = new LiveboxSession(rest, target.credentials?.username || 'admin', password);

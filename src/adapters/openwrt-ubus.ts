@@ -16,6 +16,7 @@ import { remoteAdminOf } from '../model/remote-admin.js';
 import type { CoverageItem, GatewayInfo, RemoteAdminService, Snapshot, Warning } from '../model/types.js';
 import { emptyParts, markForwardsToRouter } from './_config-parts.js';
 import { rawRequest, type TlsPin, tlsFrom } from './_digest.js';
+import { type PinnedTarget, pinFor } from './_pin.js';
 import {
   OPENWRT_RULE_TYPES,
   openwrtGroupSwitches,
@@ -318,6 +319,8 @@ class UbusSession {
   private sid = '00000000000000000000000000000000';
   private relogged = false;
   private id = 0;
+  /** The box: every call (and so the password) goes to this host and port only, resolved once. */
+  private readonly pin: PinnedTarget;
 
   constructor(
     private readonly url: string,
@@ -325,7 +328,9 @@ class UbusSession {
     private readonly password: string,
     private readonly ctx: CollectContext,
     private readonly tls: TlsPin | undefined,
-  ) {}
+  ) {
+    this.pin = pinFor(url, ctx, { label: `[${ID}]` });
+  }
 
   private async rpc(
     key: string,
@@ -355,6 +360,7 @@ class UbusSession {
       signal: this.ctx.signal,
       context,
       tls: this.tls,
+      pin: this.pin,
     });
     if (res.status === 404) {
       throw new BoxauditError(

@@ -140,6 +140,7 @@ class RouterosRestReader {
       ...(ctx.timeoutMs !== undefined ? { timeoutMs: ctx.timeoutMs } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       ...(tls ? { tls } : {}),
+      net: ctx,
     });
     this.rest.addSecret(password);
     this.rest.addSecret(basic);

@@ -74,6 +74,8 @@ export async function collectSfr(
       timeoutMs: ctx.timeoutMs,
       maxEntries,
       log: ctx.log,
+      ...(ctx.budget ? { budget: ctx.budget } : {}),
+      ...(ctx.lookup ? { lookup: ctx.lookup } : {}),
     });
   } catch (error) {
     if (

@@ -1,4 +1,6 @@
+import type { AuditBudget } from '../budget.js';
 import type { Snapshot } from '../model/types.js';
+import type { Lookup } from './_pin.js';
 
 /** What an adapter needs to reach its box. Secrets are passed in, never read from argv. */
 export interface Credentials {
@@ -29,6 +31,14 @@ export interface CollectContext {
   timeoutMs?: number;
   /** Progress lines for stderr; never given secrets. */
   log?: (message: string) => void;
+  /**
+   * The audit's budget for this walk (`budget.ts`: forwards, bytes, time). Default: a fresh one
+   * with the default limits. Every request counts against it; reaching it ends the walk with
+   * what was read and a `BUDGET_*` coverage note.
+   */
+  budget?: AuditBudget;
+  /** Name resolution for the target, called once per run (default `dns.lookup`). */
+  lookup?: Lookup;
 }
 
 export interface AdapterMeta {

@@ -517,6 +517,7 @@ export async function collectUnifi(target: CollectTarget, ctx: CollectContext = 
     allowlist: UNIFI_ALLOWLIST,
     canonicalPath: unifiCanonicalPath,
     signal: ctx.signal,
+    net: ctx,
     timeoutMs: ctx.timeoutMs,
     tls: restTlsFrom(target),
   });

@@ -2,11 +2,13 @@
  * The UPnP IGD adapter: reads a gateway's description, WAN connection state and every UPnP port
  * mapping over SOAP, read-only (UPnP IGD:1/IGD:2, WANIPConnection:1/2, WANPPPConnection:1).
  */
+import { AuditBudget } from '../budget.js';
 import { BoxauditError, isBoxauditError } from '../errors.js';
 import { isPrivateOrCgnat } from '../model/addresses.js';
 import { type ForwardInput, withIds } from '../model/forward.js';
 import type { CoverageItem, CoverageStatus, GatewayInfo, Snapshot, Warning } from '../model/types.js';
 import { DEFAULT_HTTP_TIMEOUT_MS, httpRequest, redactUrl } from './_http.js';
+import { type Lookup, PinnedTarget } from './_pin.js';
 import { type SoapArgs, soapCall, UPNP_READ_ONLY_ACTIONS } from './_soap.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 import {
@@ -60,6 +62,10 @@ export interface CollectUpnpOptions {
    * by contrast, throws BOXAUDIT_ABORTED).
    */
   deadlineMs?: number;
+  /** The audit's budget for this walk (forwards, bytes, time; see `budget.ts`). Default: a fresh one. */
+  budget?: AuditBudget;
+  /** Name resolution for the description's host, called once (default `dns.lookup`). */
+  lookup?: Lookup;
 }
 
 /** Default budget for one collection: 4096 entries at ~70 ms each. */
@@ -72,14 +78,6 @@ interface Endpoint {
   serviceType: string;
   services: WanConnectionService[];
 }
-
-const sameHost = (a: string, b: string): boolean => {
-  try {
-    return new URL(a).hostname.toLowerCase() === new URL(b).hostname.toLowerCase();
-  } catch {
-    return false;
-  }
-};
 
 /** Highest WANIPConnection first, then WANPPPConnection: the type used in SOAPAction. */
 function preferredType(services: WanConnectionService[]): string {
@@ -97,13 +95,15 @@ function planEndpoints(
   description: DeviceDescription,
   descriptionUrl: string,
   warnings: Warning[],
+  pin: PinnedTarget,
 ): Endpoint[] {
+  const sameHost = (u: string): boolean => pin.allows(u);
   const byKey = new Map<string, Endpoint>();
   for (const service of description.services) {
     const viaDescription = resolveDescriptionUrl(service.controlUrlDeclared, descriptionUrl);
     const all = [service.controlUrl, viaDescription].filter((u): u is string => u !== null);
-    const candidates = [...new Set(all)].filter((u) => sameHost(u, descriptionUrl));
-    for (const refused of new Set(all.filter((u) => !sameHost(u, descriptionUrl)))) {
+    const candidates = [...new Set(all)].filter((u) => sameHost(u));
+    for (const refused of new Set(all.filter((u) => !sameHost(u)))) {
       warnings.push({
         code: 'UPNP_CONTROL_URL_OTHER_HOST',
         message: `control URL ${redactUrl(refused)} of ${service.serviceType} is on another host than the description; not contacted`,
@@ -135,12 +135,15 @@ async function readEndpoint(
   endpoint: Endpoint,
   options: CollectUpnpOptions,
   warnings: Warning[],
+  pin: PinnedTarget,
+  forwardRoom: number,
 ): Promise<EndpointReading> {
   const soapOptions = {
     signal: options.signal,
     timeoutMs: options.timeoutMs,
     label: ADAPTER_ID,
     lenientParser: true, // embedded UPnP servers send LF-only headers
+    pin,
   };
   let controlUrl = endpoint.candidates[0]!;
   const call: ServiceCaller = (action, args) =>
@@ -196,7 +199,10 @@ async function readEndpoint(
   }
 
   const where = redactUrl(controlUrl);
-  const enumOptions = { maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES, where, log: options.log };
+  // The audit's forward budget caps this listing too; reaching it is said as such below.
+  const perService = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+  const byBudget = forwardRoom < perService;
+  const enumOptions = { maxEntries: Math.min(perService, forwardRoom), where, log: options.log };
   let enumeration: EnumerationResult | null = null;
   const v2 = endpoint.services.some((s) => s.kind === 'WANIPConnection' && s.version >= 2);
   if (v2 && options.useListAction === true) {
@@ -213,6 +219,15 @@ async function readEndpoint(
     }
   }
   enumeration ??= await enumerateGeneric(call, enumOptions);
+  if (byBudget && enumeration.ending.code === 'UPNP_MAX_ENTRIES') {
+    pin.budget.hit('forwards', where);
+    enumeration.ending = {
+      ...enumeration.ending,
+      code: 'BUDGET_FORWARDS',
+      reason: `stopped after ${enumeration.entriesRead} entries: the audit's forward budget (${pin.budget.limits.maxForwards}) is used up; the box had not ended the list`,
+      details: { ...enumeration.ending.details, budget: 'forwards', limit: pin.budget.limits.maxForwards },
+    };
+  }
   warnings.push(...enumeration.warnings);
   return { controlUrl, serviceType: endpoint.serviceType, status, enumeration, failure: null };
 }
@@ -371,8 +386,16 @@ export async function collectUpnp(
   const collectedAt = new Date().toISOString();
   const shownUrl = redactUrl(descriptionUrl);
   const timeoutMs = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
+  // One target: the description's host, resolved once; UPnP names its own ports on that host.
+  const pin = new PinnedTarget(descriptionUrl, {
+    otherPorts: 'any',
+    label: `[${ADAPTER_ID}]`,
+    budget: options.budget ?? AuditBudget.create().forWalk(),
+    ...(options.lookup ? { lookup: options.lookup } : {}),
+  });
   options.log?.(`[upnp-igd] reading ${shownUrl}`);
   const res = await httpRequest(descriptionUrl, {
+    pin,
     signal: options.signal,
     timeoutMs,
     context: `[upnp-igd] GET ${shownUrl}`,
@@ -386,7 +409,7 @@ export async function collectUpnp(
       `[upnp-igd] ${shownUrl} describes no WANIPConnection or WANPPPConnection service (device type ${description.deviceType ?? 'unknown'}): not an Internet Gateway Device`,
     );
   }
-  const endpoints = planEndpoints(description, descriptionUrl, warnings);
+  const endpoints = planEndpoints(description, descriptionUrl, warnings, pin);
   const readings: EndpointReading[] = [];
   // The whole-collection budget: its reason is a typed error, so requests cut by it end the
   // listing as a deadline (results kept), while the caller's abort still throws.
@@ -404,7 +427,9 @@ export async function collectUpnp(
   try {
     for (const endpoint of endpoints) {
       options.log?.(`[upnp-igd] reading ${endpoint.serviceType} at ${redactUrl(endpoint.candidates[0]!)}`);
-      readings.push(await readEndpoint(endpoint, { ...options, timeoutMs, signal }, warnings));
+      const read = readings.reduce((n, r) => n + (r.enumeration?.forwards.length ?? 0), 0);
+      const room = Math.max(0, pin.budget.forwardsLeft() - read);
+      readings.push(await readEndpoint(endpoint, { ...options, timeoutMs, signal }, warnings, pin, room));
     }
   } finally {
     clearTimeout(timer);
@@ -540,6 +565,8 @@ export const upnpIgd: Adapter = {
     }
     const maxEntries = typeof target.options?.maxEntries === 'number' ? target.options.maxEntries : undefined;
     return collectUpnp(target.url, {
+      ...(ctx.budget ? { budget: ctx.budget } : {}),
+      ...(ctx.lookup ? { lookup: ctx.lookup } : {}),
       signal: ctx.signal,
       timeoutMs: ctx.timeoutMs,
       log: ctx.log,

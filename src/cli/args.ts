@@ -31,6 +31,12 @@ const OPTIONS = {
   'no-color': { type: 'boolean' },
   'allow-foreign-location': { type: 'boolean' },
   'max-entries': { type: 'string' },
+  'max-forwards': { type: 'string' },
+  'max-bytes': { type: 'string' },
+  'max-time': { type: 'string' },
+  'max-walk-time': { type: 'string' },
+  'max-ssdp-answers': { type: 'string' },
+  'max-descriptions': { type: 'string' },
   now: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -68,6 +74,12 @@ const TARGET: OptionName[] = [
   'timeout',
   'allow-foreign-location',
   'max-entries',
+  'max-forwards',
+  'max-bytes',
+  'max-time',
+  'max-walk-time',
+  'max-ssdp-answers',
+  'max-descriptions',
 ];
 const EVALUATE: OptionName[] = ['fail-on', 'rules', 'profile', 'now'];
 
@@ -75,7 +87,15 @@ const EVALUATE: OptionName[] = ['fail-on', 'rules', 'profile', 'now'];
 export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   audit: [...OUTPUT, ...TARGET, ...EVALUATE],
   dump: [...OUTPUT, ...TARGET],
-  discover: [...OUTPUT, 'gateway', 'interface', 'timeout', 'allow-foreign-location'],
+  discover: [
+    ...OUTPUT,
+    'gateway',
+    'interface',
+    'timeout',
+    'allow-foreign-location',
+    'max-ssdp-answers',
+    'max-descriptions',
+  ],
   rules: [...OUTPUT, 'rules', 'profile'],
   demo: [...OUTPUT, ...EVALUATE],
   login: ['host', 'verbose'],

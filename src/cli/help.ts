@@ -26,6 +26,14 @@ Options
   --verbose               progress on stderr even without a terminal
   --no-color              no colours (NO_COLOR is honoured too)
 
+Budgets of the whole audit (reaching one keeps what was read, marked partial; docs/security.md)
+  --max-forwards N        forwards kept, all adapters together (default 4096)
+  --max-bytes N           reply bytes read (default 67108864 = 64 MiB)
+  --max-time MS           time of the whole audit (default 900000 = 15 min)
+  --max-walk-time MS      time to read one box through one adapter (default 300000 = 5 min)
+  --max-ssdp-answers N    SSDP answers processed in one search (default 256)
+  --max-descriptions N    UPnP descriptions read after discovery (default 8)
+
 Credentials (never on the command line)
   --user U, --password-env VAR (default BOXAUDIT_PASSWORD), BOXAUDIT_TOKEN,
   --identity KEYFILE (BOXAUDIT_KEY_PASSPHRASE), SSH agent,

@@ -2,12 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { normalizeFingerprint } from '../adapters/_request.js';
 import { loadAdapter } from '../adapters/registry.js';
 import type { Credentials } from '../adapters/types.js';
+import { type AuditLimits, DEFAULT_LIMITS } from '../budget.js';
 import type { AuditTarget, CollectOptions } from '../collect.js';
 import type { AdapterSuggestion } from '../detect.js';
 import { BoxauditError } from '../errors.js';
 import { beyondUpnp } from '../i18n/index.js';
 import { MAX_KEY_FILE_BYTES, readBoundedFile, readFailure } from '../read-file.js';
-import { intOption, type ParsedOptions } from './args.js';
+import { intOption, type OptionName, type ParsedOptions } from './args.js';
 import { freeboxTokenPath } from './config-dir.js';
 import type { CliContext } from './context.js';
 import { promptSecret } from './prompt.js';
@@ -206,8 +207,24 @@ export function collectOptions(options: ParsedOptions, ctx: CliContext): Collect
     ...(options.timeout ? { timeoutMs: intOption(options, 'timeout', 3000) } : {}),
     ...(options['max-entries'] ? { maxEntries: intOption(options, 'max-entries', 4096, 65536) } : {}),
     ...(options['allow-foreign-location'] ? { allowForeignLocation: true } : {}),
+    limits: limitOptions(options),
     log: ctx.progress,
   };
+}
+
+/** The whole-audit budgets given on the command line (`--max-*`); the rest keep their defaults. */
+export function limitOptions(options: ParsedOptions): Partial<AuditLimits> {
+  const limits: Partial<AuditLimits> = {};
+  const set = (name: OptionName, key: keyof AuditLimits, max: number): void => {
+    if (options[name] !== undefined) limits[key] = intOption(options, name, DEFAULT_LIMITS[key], max);
+  };
+  set('max-forwards', 'maxForwards', 1_000_000);
+  set('max-bytes', 'maxBytes', 1024 * 1024 * 1024);
+  set('max-time', 'auditTimeMs', 24 * 3_600_000);
+  set('max-walk-time', 'walkTimeMs', 24 * 3_600_000);
+  set('max-ssdp-answers', 'maxSsdpAnswers', 65_536);
+  set('max-descriptions', 'maxDescriptions', 1024);
+  return limits;
 }
 
 /** A recognised box whose password would show more: ask once on a terminal (Enter skips). */

@@ -54,6 +54,11 @@ export interface DiscoverOptions {
   allowForeignLocation?: boolean;
   /** Most answers processed in one search; default 256. Later answers are counted and dropped. */
   maxAnswers?: number;
+  /**
+   * Most distinct description URLs kept (each one is a description to fetch and a box to walk);
+   * default 8. Later ones are dropped with an `SSDP_GATEWAY_LIMIT` warning.
+   */
+  maxGateways?: number;
   signal?: AbortSignal;
   /** Progress lines (what was sent where, what was ignored); never contains secrets. */
   log?: (line: string) => void;
@@ -103,6 +108,7 @@ const CONTEXT = '[ssdp]';
 const DEFAULT_TIMEOUT_MS = 3000;
 const DEFAULT_GRACE_MS = 300;
 const DEFAULT_MAX_ANSWERS = 256;
+const DEFAULT_MAX_GATEWAYS = 8;
 /** A search answer is a few hundred bytes; anything past 8 KiB is not one. */
 export const MAX_DATAGRAM_BYTES = 8 * 1024;
 /** Three transmissions of every target (UDA advises resending, as UDP is lossy). */
@@ -203,6 +209,7 @@ interface NormalizedOptions {
   ssdpPort: number;
   allowForeignLocation: boolean;
   maxAnswers: number;
+  maxGateways: number;
   signal: AbortSignal | null;
   log: (line: string) => void;
 }
@@ -231,6 +238,9 @@ function normalizeOptions(options: DiscoverOptions): NormalizedOptions {
   const maxAnswers = options.maxAnswers ?? DEFAULT_MAX_ANSWERS;
   if (!Number.isInteger(maxAnswers) || maxAnswers < 1)
     throw invalid(`maxAnswers must be >= 1, got ${maxAnswers}`);
+  const maxGateways = options.maxGateways ?? DEFAULT_MAX_GATEWAYS;
+  if (!Number.isInteger(maxGateways) || maxGateways < 1)
+    throw invalid(`maxGateways must be >= 1, got ${maxGateways}`);
   const gateway = options.gateway?.trim() || null;
   if (options.gateway !== undefined && !gateway) throw invalid('gateway is empty');
   if (gateway && isIP(gateway) !== 0 && isMulticastOrBroadcast(gateway)) {
@@ -250,6 +260,7 @@ function normalizeOptions(options: DiscoverOptions): NormalizedOptions {
     ssdpPort,
     allowForeignLocation: options.allowForeignLocation ?? false,
     maxAnswers,
+    maxGateways,
     signal: options.signal ?? null,
     log: (line) => {
       try {
@@ -638,6 +649,14 @@ class SsdpSearch {
         known.st = st;
         known.usn = header('usn');
       }
+      return;
+    }
+    if (this.gateways.size >= this.cfg.maxGateways) {
+      this.stats.ignored++;
+      this.warn(
+        'SSDP_GATEWAY_LIMIT',
+        `${CONTEXT} more than ${this.cfg.maxGateways} description URLs were announced: the rest were not kept (a flood, or a very large network; --max-descriptions)`,
+      );
       return;
     }
     this.gateways.set(href, {

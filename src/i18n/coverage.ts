@@ -229,6 +229,18 @@ export const COVERAGE_REASONS_FR: Readonly<Record<string, string>> = {
     "l'accès à distance UniFi (UniFi cloud / Remote Management, un réglage de la console plutôt qu'un port WAN) n'a pas d'accès local confirmé (NON CONFIRMÉ) : vérifiez le réglage d'accès à distance de la console dans l'interface UniFi, et qu'aucune redirection de ports ne vise la console elle-même",
   UNIFI_FIREWALL_NOT_READ:
     "les règles du pare-feu ne sont pas lues (rest/firewallrule sur les anciennes versions ; le chemin du pare-feu par zones de la 9.x est NON CONFIRMÉ) : les règles IPv6 qui autorisent des connexions depuis internet sont inconnues ; vérifiez-les dans l'interface UniFi",
+
+  // --- Whole-audit budgets (budget.ts, collect.ts, the request core) ---
+  BUDGET_FORWARDS:
+    "le nombre maximal de redirections lues pour cet audit (--max-forwards) est atteint : celles lues avant sont gardées, les suivantes n'ont pas été lues",
+  BUDGET_BYTES:
+    "le volume maximal de données lues pour cet audit (--max-bytes) est atteint : ce qui a été lu avant est gardé, la suite n'a pas été lue",
+  BUDGET_TIME:
+    "le temps accordé à la lecture de cette box ou à l'audit entier (--max-walk-time, --max-time) est écoulé : ce qui a été lu avant est gardé, la suite n'a pas été lue",
+  BUDGET_DESCRIPTIONS:
+    "plus de descriptions UPnP ont été annoncées que la limite (--max-descriptions) : seules les premières ont été lues, les autres appareils n'ont pas été vérifiés",
+  BUDGET_SSDP_ANSWERS:
+    "plus de réponses SSDP sont arrivées que la limite (--max-ssdp-answers) : les suivantes ont été ignorées, d'autres appareils ont pu ne pas être vus",
 };
 
 /** Longest `{error}` shown (the reporters cut the whole line again). */

@@ -8,6 +8,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PinnedTarget } from '../../src/adapters/_pin.js';
 import { boundedRequest } from '../../src/adapters/_request.js';
 import { failure } from './helpers.js';
 
@@ -30,8 +31,25 @@ async function serve(handler: http.RequestListener): Promise<{ url: string; seen
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
 
+// The request's own URL checks come first: an unusable URL gets a pin elsewhere, never used.
+const pinOf = (url: string): PinnedTarget => {
+  try {
+    return new PinnedTarget(url);
+  } catch {
+    return new PinnedTarget('http://127.0.0.1');
+  }
+};
+
 const get = (url: string, more: Partial<Parameters<typeof boundedRequest>[0]> = {}) =>
-  boundedRequest({ method: 'GET', url, timeoutMs: 2000, maxBytes: 1000, context: '[t] GET x', ...more });
+  boundedRequest({
+    method: 'GET',
+    url,
+    timeoutMs: 2000,
+    maxBytes: 1000,
+    context: '[t] GET x',
+    pin: pinOf(url),
+    ...more,
+  });
 
 describe('boundedRequest', () => {
   it('returns status, headers and body; sends the body with its length', async () => {

@@ -237,7 +237,8 @@ describe('discover() over unicast on loopback', () => {
         if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
       }
     });
-    const result = await discover(loopback(r, { timeoutMs: 8000, graceMs: 3000 }));
+    // Distinct description URLs are capped too (maxGateways, default 8): lifted here to see the answer cap.
+    const result = await discover(loopback(r, { timeoutMs: 8000, graceMs: 3000, maxGateways: 1000 }));
 
     expect(result.gateways.length).toBeLessThanOrEqual(256);
     expect(result.stats?.received).toBeGreaterThan(256);
@@ -256,7 +257,7 @@ describe('discover() over unicast on loopback', () => {
         await res.reply(req, searchAnswer({ st: IGD1, location: `http://127.0.0.1:5000/dev/${i}.xml` }));
       }
     });
-    const result = await discover(loopback(r, { maxAnswers: 10, graceMs: 500 }));
+    const result = await discover(loopback(r, { maxAnswers: 10, graceMs: 500, maxGateways: 1000 }));
     expect(result.gateways).toHaveLength(10);
     expect(result.warnings.map((w) => w.code)).toContain('SSDP_ANSWER_LIMIT');
   });

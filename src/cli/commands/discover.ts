@@ -4,6 +4,7 @@ import { SCHEMA_VERSION } from '../../version.js';
 import { intOption, type ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { outputFormat } from '../output.js';
+import { limitOptions } from '../target.js';
 
 /** `boxaudit discover`: which internet boxes answer SSDP. Exit 0 when one answered, 1 when none did. */
 export async function run({ options, positionals }: ParsedArgs, ctx: CliContext): Promise<number> {
@@ -20,6 +21,8 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     ...(options.interface ? { interfaces: options.interface } : {}),
     ...(options['allow-foreign-location'] ? { allowForeignLocation: true } : {}),
     timeoutMs,
+    ...(options['max-ssdp-answers'] ? { maxAnswers: limitOptions(options).maxSsdpAnswers } : {}),
+    ...(options['max-descriptions'] ? { maxGateways: limitOptions(options).maxDescriptions } : {}),
     signal: ctx.signal,
     log: ctx.progress,
   });
