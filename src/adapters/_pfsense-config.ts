@@ -58,6 +58,9 @@ interface Ctx {
 
 const has = (node: XmlElement | undefined, name: string) =>
   node !== undefined && childText(node, name) !== null;
+/** A checkbox element: set when present (`<nordr/>`, `<not>1</not>`), unset when absent or `0`/`no`/`off`. */
+const flag = (node: XmlElement | undefined, name: string) =>
+  has(node, name) && !/^(0|no|off|false)$/i.test(childText(node, name) ?? '');
 const isTrue = (v: string | null) => v !== null && /^(1|yes|on|true|enabled?)$/i.test(v.trim());
 
 function warn(ctx: Ctx, code: string, message: string, where: string): void {
@@ -202,7 +205,7 @@ function sourceOf(ctx: Ctx, source: XmlElement | undefined, where: string): stri
   if (!source || has(source, 'any')) return null;
   const value = childTextOrNull(source, 'address') ?? childTextOrNull(source, 'network');
   if (value === null) return null;
-  if (has(source, 'not')) {
+  if (flag(source, 'not')) {
     warn(ctx, 'SOURCE_NEGATED', `source "not ${value}"; counted as open to any other source`, where);
     return null;
   }
@@ -217,7 +220,12 @@ const PORTLESS_PROTOCOLS = /^(icmp|icmp6|ipv6-icmp|esp|ah|gre|igmp|ospf|pim|carp
 function protocolsFor(ctx: Ctx, text: string | null, where: string): Protocol[] | null {
   if (text === null || text === '' || text === 'any') return ['tcp', 'udp'];
   if (PORTLESS_PROTOCOLS.test(text.trim())) {
-    warn(ctx, 'PROTOCOL_OTHER', `NAT rule for protocol "${text}" (no ports: not a port forward); not listed`, where);
+    warn(
+      ctx,
+      'PROTOCOL_OTHER',
+      `NAT rule for protocol "${text}" (no ports: not a port forward); not listed`,
+      where,
+    );
     return null;
   }
   // Anything else not understood stays a forward, as tcp and udp, with a PROTOCOL_UNKNOWN warning.
@@ -273,7 +281,7 @@ function pushRule(
 function legacyNatRules(ctx: Ctx, nat: XmlElement | undefined): void {
   childElements(nat, 'rule').forEach((rule, i) => {
     const where = `nat/rule[${i + 1}]`;
-    if (has(rule, 'nordr')) return; // "no redirect": an exception, not an exposure
+    if (flag(rule, 'nordr')) return; // "no redirect": an exception, not an exposure
     const iface = childTextOrNull(rule, 'interface');
     if (!onWan(ctx, iface)) {
       warn(
@@ -297,7 +305,7 @@ function legacyNatRules(ctx: Ctx, nat: XmlElement | undefined): void {
       target: resolveHost(ctx, childTextOrNull(rule, 'target'), where),
       localPort: childTextOrNull(rule, 'local-port'),
       remoteHost: sourceOf(ctx, childElement(rule, 'source'), where),
-      enabled: !has(rule, 'disabled') || /^(0|no|off|false)$/i.test(childText(rule, 'disabled') ?? ''),
+      enabled: !flag(rule, 'disabled'),
       description: descr,
       raw: {
         interface: iface,
@@ -318,7 +326,7 @@ function oneToOne(ctx: Ctx, rules: XmlElement[], mvc: boolean, path: string): vo
     const internal = mvc
       ? childTextOrNull(rule, 'source_net')
       : (childTextOrNull(childElement(rule, 'source'), 'address') ?? childTextOrNull(rule, 'internal'));
-    const enabled = mvc ? childText(rule, 'enabled') !== '0' : !has(rule, 'disabled');
+    const enabled = mvc ? childText(rule, 'enabled') !== '0' : !flag(rule, 'disabled');
     if (!onWan(ctx, childTextOrNull(rule, 'interface'))) return;
     const host = internal?.replace(/\/32$/, '') ?? null;
     pushRule(ctx, {
@@ -377,7 +385,7 @@ function mvcDnat(ctx: Ctx, firewall: XmlElement | undefined): void {
           target: resolveHost(ctx, childTextOrNull(rule, 'target'), where),
           localPort: childTextOrNull(rule, 'local_port') ?? childTextOrNull(rule, 'target_port'),
           remoteHost: negated || src === null || src === 'any' ? null : src,
-          enabled: childText(rule, 'enabled') !== '0' && !has(rule, 'disabled'),
+          enabled: childText(rule, 'enabled') !== '0' && !flag(rule, 'disabled'),
           description: childTextOrNull(rule, 'description') ?? childTextOrNull(rule, 'descr'),
           raw: { mvc: name },
         });
@@ -424,7 +432,7 @@ function upnpState(ctx: Ctx, root: XmlElement): void {
 
 /** Whether a rule's `<destination>` includes the firewall itself (any, `(self)`, `wanip`, an interface's net or address). */
 function reachesSelf(ctx: Ctx, dst: XmlElement | undefined): boolean {
-  if (!dst || has(dst, 'not')) return false;
+  if (!dst || flag(dst, 'not')) return false;
   if (has(dst, 'any')) return true;
   const net = childTextOrNull(dst, 'network');
   if (net !== null) return SELF_KEYWORD.test(net) || ctx.wanIfs.has(net) || ctx.ifaceAddress.has(`${net}ip`);
@@ -436,7 +444,7 @@ function reachesSelf(ctx: Ctx, dst: XmlElement | undefined): boolean {
 function wanPassTo(ctx: Ctx, root: XmlElement, port: number): { wan: boolean; from: string | null } {
   const legacy = childElements(childElement(root, 'filter'), 'rule');
   for (const rule of legacy) {
-    if (has(rule, 'disabled')) continue;
+    if (flag(rule, 'disabled')) continue;
     const iface = childTextOrNull(rule, 'interface');
     if (iface === null || !onWan(ctx, iface)) continue;
     const proto = childTextOrNull(rule, 'protocol');
@@ -449,7 +457,7 @@ function wanPassTo(ctx: Ctx, root: XmlElement, port: number): { wan: boolean; fr
     const from = sourceOf(ctx, childElement(rule, 'source'), 'filter/rule');
     // First match wins: a block of every source ends the search; a narrower block is passed over.
     if ((childText(rule, 'type') ?? 'pass') !== 'pass') {
-      if (from === null && !has(childElement(rule, 'source'), 'not')) break;
+      if (from === null && !flag(childElement(rule, 'source'), 'not')) break;
       continue;
     }
     return { wan: true, from };
@@ -544,7 +552,7 @@ function interfacesInfo(root: XmlElement, warnings: ConfigParts['warnings'], ven
     const name = childTextOrNull(item, 'name');
     const iface = childTextOrNull(item, 'interface');
     if (name && iface) gwIface.set(name, iface);
-    if (name && has(item, 'defaultgw') && childText(item, 'defaultgw') !== '0') upstreamGw.add(name);
+    if (name && flag(item, 'defaultgw')) upstreamGw.add(name);
   }
   for (const key of ['defaultgw4', 'defaultgw6']) {
     const name = childTextOrNull(gateways, key);
@@ -594,7 +602,7 @@ function interfacesInfo(root: XmlElement, warnings: ConfigParts['warnings'], ven
   }
   const lanPrefixes = inside.map((i) => i.net);
   childElements(childElement(root, 'staticroutes'), 'route').forEach((route) => {
-    if (has(route, 'disabled')) return;
+    if (flag(route, 'disabled')) return;
     const network = childTextOrNull(route, 'network');
     const via = gwIface.get(childTextOrNull(route, 'gateway') ?? '');
     const net = network ? ipv4Network(network) : null;
@@ -631,7 +639,11 @@ export function parsePfConfig(
   }
   const root = doc.root;
   const parts = emptyParts();
-  const { wanIfs, lanPrefixes, routerAddresses, ifaceAddress } = interfacesInfo(root, parts.warnings, adapter);
+  const { wanIfs, lanPrefixes, routerAddresses, ifaceAddress } = interfacesInfo(
+    root,
+    parts.warnings,
+    adapter,
+  );
   const ctx: Ctx = {
     adapter,
     transport: options.transport ?? 'file',
