@@ -25,6 +25,10 @@ export interface NftDnatRule {
   /** Original destination address match (the box's public address), if any. */
   destinations: string[] | null;
   inInterface: string | null;
+  /** Every incoming interface the rule names (a set), when it names any. */
+  inInterfaces?: string[] | null;
+  /** Where the rule is, for warnings (default: family, table, chain and handle). */
+  where?: string;
   toAddress: string | null;
   toPort: PortRange | null;
   unknown: string[];
@@ -300,6 +304,29 @@ export function decodeNftDnatRules(items: Json[]): { rules: NftDnatRule[]; warni
   return { rules, warnings };
 }
 
+/** Outgoing interfaces of masquerade/snat rules (`oifname "eth0" masquerade`): the WAN. */
+export function decodeNftNatOutIfaces(items: Json[]): { ifaces: string[]; withoutIface: number } {
+  const ifaces = new Set<string>();
+  let withoutIface = 0;
+  for (const it of items) {
+    if (!isObj(it) || !isObj(it.rule)) continue;
+    const expr = Array.isArray(it.rule.expr) ? (it.rule.expr as Json[]) : [];
+    if (!expr.some((e) => isObj(e) && ('masquerade' in e || 'snat' in e))) continue;
+    let found = false;
+    for (const e of expr) {
+      if (!isObj(e) || !isObj(e.match)) continue;
+      const m = e.match;
+      const key = isObj(m.left) && isObj(m.left.meta) ? m.left.meta.key : null;
+      if ((key === 'oifname' || key === 'oif') && m.op === '==' && typeof m.right === 'string') {
+        ifaces.add(m.right);
+        found = true;
+      }
+    }
+    if (!found) withoutIface++;
+  }
+  return { ifaces: [...ifaces], withoutIface };
+}
+
 /**
  * miniupnpd enforces a mapping's remote host in its filter chain (`miniupnpd`), not in the DNAT rule:
  * read those accept rules as (protocol, internal address, internal port) → allowed source.
@@ -364,7 +391,7 @@ export function dnatRulesToForwards(
   const forwards: ForwardInput[] = [];
   const dmzHosts: string[] = [];
   for (const rule of rules) {
-    const where = `nft ${rule.family} ${rule.table} ${rule.chain} handle ${rule.handle ?? '?'}`;
+    const where = rule.where ?? `nft ${rule.family} ${rule.table} ${rule.chain} handle ${rule.handle ?? '?'}`;
     const source = isMiniupnpdChain(rule.chain) ? 'upnp' : 'static';
     let protocols = rule.protocols;
     if (protocols === null) {

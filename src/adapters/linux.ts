@@ -4,16 +4,32 @@
  * Every DNAT rule of every table and chain becomes a forward; miniupnpd's chains are source `upnp`.
  */
 import { BoxauditError } from '../errors.js';
+import { remoteAdminOf } from '../model/remote-admin.js';
 import type { Snapshot } from '../model/types.js';
-import { type ConfigParts, cover, emptyParts, type ParseOptions } from './_config-parts.js';
-import { decodeIptablesDnat } from './_iptables.js';
+import {
+  type ConfigParts,
+  cover,
+  emptyParts,
+  markForwardsToRouter,
+  type ParseOptions,
+} from './_config-parts.js';
+import { type InputFilter, wanReaches } from './_input-filter.js';
+import {
+  decodeIptablesDnat,
+  decodeIptablesInput,
+  iptablesNatOutIfaces,
+  iptablesTables,
+} from './_iptables.js';
 import {
   decodeMiniupnpdFilterSources,
   decodeNftDnatRules,
+  decodeNftNatOutIfaces,
   dnatRulesToForwards,
+  isMiniupnpdChain,
   type NftDnatRule,
   parseNftJson,
 } from './_nft.js';
+import { looksLikeNftText, parseNftText } from './_nft-text.js';
 import { collectOverSsh, type SshTargetOptions } from './_ssh.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
@@ -22,17 +38,45 @@ export const LINUX_COMMANDS = {
   iptables: 'iptables-save -t nat',
 } as const;
 
+/** What a reader found besides the DNAT rules. */
+interface Extra {
+  /** WAN interfaces from masquerade/snat rules; empty when none names one. */
+  wanIfaces: string[];
+  /** The router's input filter; null when the input shows none (remote administration unknown). */
+  input: InputFilter | null;
+  /** Why remote administration cannot be judged (when `input` is null). */
+  inputMissing: string;
+  /** Coverage of the static forwards. */
+  forwards: { status: 'complete' | 'partial' | 'not-visible'; code: string; reason: string };
+  upnpSources?: Map<string, string>;
+}
+
+/** Remote administration checked on the input filter: SSH (22), the one service every Linux router has. */
+const ADMIN_PORTS = [{ service: 'ssh', port: 22 }] as const;
+
 function toParts(
   rules: NftDnatRule[],
   warnings: ConfigParts['warnings'],
   options: ParseOptions,
-  what: string,
-  upnpSources?: Map<string, string>,
-) {
+  extra: Extra,
+): ConfigParts {
   const parts = emptyParts();
   const transport = options.transport ?? 'file';
   parts.warnings.push(...warnings);
-  const { forwards, dmzHosts } = dnatRulesToForwards(rules, transport, parts.warnings, upnpSources);
+  // A DNAT rule bound to an inside interface (DNS hijack on the LAN…) is not a forward from the Internet.
+  const wan = extra.wanIfaces;
+  const fromWan = rules.filter((r) => {
+    const names = r.inInterfaces ?? (r.inInterface ? r.inInterface.split(',') : null);
+    if (wan.length === 0 || names === null || isMiniupnpdChain(r.chain)) return true;
+    if (names.some((n) => wan.some((w) => ifaceMatch(w, n)))) return true;
+    parts.warnings.push({
+      code: 'LINUX_DNAT_NOT_WAN',
+      message: `DNAT on interface ${names.join(', ')}, not on the WAN (${wan.join(', ')}, named by the masquerade rules): not a forward from the Internet; not listed`,
+      where: r.where ?? `nft ${r.family} ${r.table} ${r.chain} handle ${r.handle ?? '?'}`,
+    });
+    return false;
+  });
+  const { forwards, dmzHosts } = dnatRulesToForwards(fromWan, transport, parts.warnings, extra.upnpSources);
   parts.forwards = forwards;
   const upnpCount = forwards.filter((f) => f.source === 'upnp').length;
   parts.dmz = dmzHosts.length > 0 ? { enabled: true, host: dmzHosts[0]! } : { enabled: false, host: null };
@@ -44,26 +88,21 @@ function toParts(
   }
   // miniupnpd's chains hold its mappings; their presence does not prove the daemon runs now.
   parts.upnp = { enabled: upnpCount > 0 ? true : null, mappingCount: upnpCount, igdVersion: null };
+  const f = extra.forwards;
   parts.coverage.push(
-    cover('static-forwards', 'complete', 'LINUX_NAT_RULESET', `every DNAT rule of the ${what} was read`),
+    cover('static-forwards', f.status, f.code, f.reason),
     cover(
       'upnp-mappings',
       'partial',
       'LINUX_MINIUPNPD_CHAINS',
       "miniupnpd's mappings read from its NAT chains; their descriptions and remaining lease times are not in the ruleset",
     ),
-    cover('dmz', 'complete', 'LINUX_DNAT_ALL_PORTS', 'a DNAT rule with no port match counts as a DMZ'),
+    cover('dmz', f.status, 'LINUX_DNAT_ALL_PORTS', 'a DNAT rule with no port match counts as a DMZ'),
     cover(
       'upnp-state',
       'partial',
       'LINUX_UPNP_DAEMON_NOT_READ',
       'whether miniupnpd runs is not read; only its mappings are',
-    ),
-    cover(
-      'remote-admin',
-      'not-visible',
-      'LINUX_FILTER_NOT_AUDITED',
-      'services listening on the router and the filter rules that expose them are not read',
     ),
     cover(
       'ipv6-pinholes',
@@ -72,27 +111,119 @@ function toParts(
       'IPv6 forward filter rules (pinholes) are not read',
     ),
   );
+  remoteAdmin(parts, extra);
+  // A DNAT to the router itself (loopback) exposes the router.
+  markForwardsToRouter(parts, []);
   return parts;
 }
 
+function ifaceMatch(pattern: string, name: string): boolean {
+  if (pattern.endsWith('*')) return name.startsWith(pattern.slice(0, -1));
+  if (name.endsWith('*')) return pattern.startsWith(name.slice(0, -1));
+  return pattern === name;
+}
+
+/** SSH exposure decided on the input filter, for new connections arriving on the WAN. */
+function remoteAdmin(parts: ConfigParts, extra: Extra): void {
+  const input = extra.input;
+  if (input === null) {
+    parts.coverage.push(cover('remote-admin', 'not-visible', 'LINUX_FILTER_NOT_AUDITED', extra.inputMissing));
+    return;
+  }
+  const wan = extra.wanIfaces.length > 0 ? extra.wanIfaces : null;
+  const services = ADMIN_PORTS.map(({ service, port }) => {
+    const r = wanReaches(input, wan, port);
+    if (r.open === null) {
+      parts.warnings.push({
+        code: 'LINUX_INPUT_UNDECIDED',
+        message: `whether the input filter lets ${service} (${port}) in from the WAN depends on ${r.why}`,
+      });
+    }
+    return { service, port, wan: r.open, restrictedTo: r.from };
+  });
+  parts.remoteAdmin = remoteAdminOf(services);
+  parts.coverage.push(
+    cover(
+      'remote-admin',
+      'partial',
+      'LINUX_INPUT_CHAIN_READ',
+      `the input filter was read for SSH (22) from ${wan ? `the WAN (${wan.join(', ')})` : 'any interface (no masquerade rule names the WAN)'}; which services listen on the router is not known`,
+    ),
+  );
+}
+
 /**
- * Parse a Linux NAT ruleset: `nft -j list ruleset` JSON or `iptables-save` text (auto-detected).
- * Pure; throws BOXAUDIT_INPUT_INVALID when the text is neither.
+ * Parse a Linux ruleset: `nft -j list ruleset` JSON, nftables text (`/etc/nftables.conf` or
+ * `nft list ruleset`), or `iptables-save` text (auto-detected).
+ * Pure; throws BOXAUDIT_INPUT_INVALID when the text is none of them.
  */
 export function parseLinuxRuleset(text: string, options: ParseOptions = {}): ConfigParts {
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{')) {
     const items = parseNftJson(text);
     const { rules, warnings } = decodeNftDnatRules(items);
-    return toParts(rules, warnings, options, 'nftables ruleset', decodeMiniupnpdFilterSources(items));
+    const out = decodeNftNatOutIfaces(items);
+    return toParts(rules, warnings, options, {
+      wanIfaces: out.ifaces,
+      input: null,
+      inputMissing: 'services listening on the router and the filter rules that expose them are not read',
+      forwards: {
+        status: 'complete',
+        code: 'LINUX_NAT_RULESET',
+        reason: 'every DNAT rule of the nftables ruleset was read',
+      },
+      upnpSources: decodeMiniupnpdFilterSources(items),
+    });
   }
-  if (/^\*nat\b/m.test(text) || /^-A \S+ .*-j DNAT/m.test(text)) {
+  if (/^\*(nat|filter|mangle|raw)\b/m.test(text) || /^-A \S+ .*-j DNAT/m.test(text)) {
+    const tables = iptablesTables(text);
     const { rules, warnings } = decodeIptablesDnat(text);
-    return toParts(rules, warnings, options, 'iptables nat table');
+    const hasNat = tables.has('nat') || tables.size === 0;
+    return toParts(rules, warnings, options, {
+      wanIfaces: iptablesNatOutIfaces(text).ifaces,
+      input: decodeIptablesInput(text),
+      inputMissing: 'the dump has no filter table (iptables-save -t nat): the INPUT chain is not read',
+      forwards: hasNat
+        ? {
+            status: 'complete',
+            code: 'LINUX_NAT_RULESET',
+            reason: 'every DNAT rule of the iptables nat table was read',
+          }
+        : {
+            status: 'not-visible',
+            code: 'LINUX_NO_NAT_TABLE',
+            reason: 'the dump has no nat table (saved with -t filter?): port forwards cannot be seen',
+          },
+    });
+  }
+  if (looksLikeNftText(text)) {
+    const r = parseNftText(text);
+    const partial =
+      r.includes.length > 0 ||
+      r.warnings.some((w) => w.code === 'NFT_STATEMENT_NOT_UNDERSTOOD' || w.code === 'NFT_TEXT_TOO_LARGE');
+    const noInput = !r.hasInputChain && !r.whole;
+    return toParts(r.dnat, r.warnings, options, {
+      wanIfaces: r.wanIfaces,
+      input: noInput ? null : r.filter,
+      inputMissing:
+        'the file has no input chain and does not start with "flush ruleset": other tables may filter what reaches the router',
+      forwards: partial
+        ? {
+            status: 'partial',
+            code: 'NFT_TEXT_PARTIAL',
+            reason: `part of the ruleset was not read${r.includes.length > 0 ? ` (include ${r.includes.join(', ')})` : ''}: forwards there are not listed`,
+          }
+        : {
+            status: 'complete',
+            code: 'NFT_TEXT_RULESET',
+            reason: 'every DNAT rule of the nftables text was read',
+          },
+      upnpSources: r.upnpSources,
+    });
   }
   throw new BoxauditError(
     'BOXAUDIT_INPUT_INVALID',
-    '[linux] input is neither `nft -j list ruleset` JSON nor `iptables-save -t nat` output',
+    '[linux] input is neither `nft -j list ruleset` JSON, nftables text (nftables.conf, nft list ruleset) nor `iptables-save` output',
   );
 }
 
