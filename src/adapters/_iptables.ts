@@ -44,6 +44,7 @@ export function decodeIptablesDnat(text: string): { rules: NftDnatRule[]; warnin
       table,
       chain: words[1] ?? '?',
       handle: index + 1,
+      where: `iptables-save line ${index + 1}`,
       comment: null,
       protocols: null,
       ports: null,

@@ -15,9 +15,10 @@ import type { NftDnatRule } from './_nft.js';
 
 /** Bounds on what a hostile file can make the reader do. */
 const MAX_TOKENS = 2_000_000;
-const MAX_DEFINE_DEPTH = 10;
 const MAX_WARNINGS = 200;
 const MAX_EXPANDED = 65_536;
+/** Words all `$variable` expansions of one file may produce together (defines of defines double up). */
+const EXPANSION_BUDGET = 1_000_000;
 
 interface Tok {
   t: string;
@@ -26,6 +27,8 @@ interface Tok {
 }
 
 const NL = '\n';
+/** Characters that end a word: white space, `{ } ; , " #`. */
+const WORD_END = new Set([...' \t\r\n\f\v{};,"#'].map((c) => c.charCodeAt(0)));
 const FAMILIES = new Set(['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev']);
 
 /** Split nft text into words, quoted strings, `{ } ; ,` and line ends; `#` comments and `\` continuations dropped. */
@@ -84,7 +87,7 @@ function tokenize(text: string, warnings: Warning[]): Tok[] {
       continue;
     }
     let j = i;
-    while (j < n && !/[\s{};,"#]/.test(text[j]!)) j++;
+    while (j < n && !WORD_END.has(text.charCodeAt(j))) j++;
     const word = text.slice(i, j);
     // `0x1:` / `80:` in a map: the key and its colon (not an IPv6 address such as fe80::).
     if (/^[A-Za-z0-9_$@./-]+:$/.test(word) && word.length > 1) {
@@ -121,6 +124,7 @@ interface Model {
 class Parser {
   private i = 0;
   private readonly defines = new Map<string, Tok[]>();
+  private budget = EXPANSION_BUDGET;
   readonly model: Model = { chains: [], sets: new Map(), whole: false, includes: [] };
 
   constructor(
@@ -163,8 +167,8 @@ class Parser {
     }
   }
 
-  /** Expand `$name` (bounded depth); a name never defined is kept and warned. */
-  substitute(tokens: Tok[], depth = 0): Tok[] {
+  /** Expand `$name` (values were expanded when defined); a name never defined is kept and warned. */
+  substitute(tokens: Tok[]): Tok[] {
     const out: Tok[] = [];
     for (const tok of tokens) {
       if (!tok.quoted && tok.t.startsWith('$')) {
@@ -172,10 +176,20 @@ class Parser {
         if (value === undefined) {
           this.warn('NFT_VARIABLE_UNDEFINED', `variable ${tok.t} is not defined in the file`, tok.line);
           out.push(tok);
-        } else if (depth >= MAX_DEFINE_DEPTH) {
-          this.warn('NFT_VARIABLE_UNDEFINED', `variable ${tok.t} nests too deep`, tok.line);
+        } else if (this.budget < value.length) {
+          if (this.budget >= 0)
+            this.warn(
+              'NFT_TEXT_TOO_LARGE',
+              `variables expand to more than ${EXPANSION_BUDGET} words; ${tok.t} and later ones were not expanded`,
+              tok.line,
+            );
+          this.budget = -1;
           out.push(tok);
-        } else for (const v of this.substitute(value, depth + 1)) out.push({ ...v, line: tok.line });
+        } else {
+          // A define's value was expanded when it was defined: copy it, with the line of its use.
+          this.budget -= value.length;
+          for (const v of value) out.push({ t: v.t, line: tok.line, quoted: v.quoted });
+        }
       } else out.push(tok);
       if (out.length > MAX_EXPANDED) break;
     }
@@ -1095,7 +1109,8 @@ function dnatRule(
     sourceNegated: r.saddr?.negated ?? false,
     destinations: destinations ?? (r.daddr && !r.daddr.negated ? r.daddr.items : null),
     inInterface: r.iif && !r.iif.negated ? r.iif.names.join(',') : null,
-    inInterfaces: r.iif && !r.iif.negated ? r.iif.names : null,
+    // An interface whose variable could not be resolved is unknown: the rule may well be on the WAN.
+    inInterfaces: r.iif && !r.iif.negated && !r.iif.names.some((n) => n.startsWith('$')) ? r.iif.names : null,
     toAddress,
     toPort,
     unknown: r.ports?.negated ? ['negated destination port'] : [],

@@ -66,7 +66,8 @@ function toParts(
   // A DNAT rule bound to an inside interface (DNS hijack on the LAN…) is not a forward from the Internet.
   const wan = extra.wanIfaces;
   const fromWan = rules.filter((r) => {
-    const names = r.inInterfaces ?? (r.inInterface ? r.inInterface.split(',') : null);
+    const names =
+      r.inInterfaces !== undefined ? r.inInterfaces : r.inInterface ? r.inInterface.split(',') : null;
     if (wan.length === 0 || names === null || isMiniupnpdChain(r.chain)) return true;
     if (names.some((n) => wan.some((w) => ifaceMatch(w, n)))) return true;
     parts.warnings.push({
