@@ -5,7 +5,7 @@
  */
 import { BoxauditError } from '../errors.js';
 import { remoteAdminOf } from '../model/remote-admin.js';
-import type { Snapshot } from '../model/types.js';
+import type { CoverageItem, Snapshot } from '../model/types.js';
 import {
   type ConfigParts,
   cover,
@@ -46,8 +46,8 @@ interface Extra {
   input: InputFilter | null;
   /** Why remote administration cannot be judged (when `input` is null). */
   inputMissing: string;
-  /** Coverage of the static forwards. */
-  forwards: { status: 'complete' | 'partial' | 'not-visible'; code: string; reason: string };
+  /** Coverage of the static forwards: the whole NAT read, or part of it (`partial`), or none. */
+  forwards: CoverageItem;
   upnpSources?: Map<string, string>;
 }
 
@@ -80,7 +80,11 @@ function toParts(
   const { forwards, dmzHosts } = dnatRulesToForwards(fromWan, transport, parts.warnings, extra.upnpSources);
   parts.forwards = forwards;
   const upnpCount = forwards.filter((f) => f.source === 'upnp').length;
-  parts.dmz = dmzHosts.length > 0 ? { enabled: true, host: dmzHosts[0]! } : { enabled: false, host: null };
+  // No whole-host DNAT among the rules read says "no DMZ" only when the whole NAT was read.
+  parts.dmz =
+    dmzHosts.length > 0
+      ? { enabled: true, host: dmzHosts[0]! }
+      : { enabled: extra.forwards.status === 'complete' ? false : null, host: null };
   if (dmzHosts.length > 1) {
     parts.warnings.push({
       code: 'LINUX_SEVERAL_DMZ',
@@ -91,14 +95,21 @@ function toParts(
   parts.upnp = { enabled: upnpCount > 0 ? true : null, mappingCount: upnpCount, igdVersion: null };
   const f = extra.forwards;
   parts.coverage.push(
-    cover('static-forwards', f.status, f.code, f.reason),
+    f,
     cover(
       'upnp-mappings',
       'partial',
       'LINUX_MINIUPNPD_CHAINS',
       "miniupnpd's mappings read from its NAT chains; their descriptions and remaining lease times are not in the ruleset",
     ),
-    cover('dmz', f.status, 'LINUX_DNAT_ALL_PORTS', 'a DNAT rule with no port match counts as a DMZ'),
+    f.status === 'complete'
+      ? cover('dmz', 'complete', 'LINUX_DNAT_ALL_PORTS', 'a DNAT rule with no port match counts as a DMZ')
+      : cover(
+          'dmz',
+          f.status,
+          'LINUX_DNAT_PARTLY_READ',
+          'a DMZ (DNAT rule with no port) set where the NAT was not read cannot be seen',
+        ),
     cover(
       'upnp-state',
       'partial',
@@ -168,11 +179,12 @@ export function parseLinuxRuleset(text: string, options: ParseOptions = {}): Con
       wanIfaces: out.ifaces,
       input: null,
       inputMissing: 'services listening on the router and the filter rules that expose them are not read',
-      forwards: {
-        status: 'complete',
-        code: 'LINUX_NAT_RULESET',
-        reason: 'every DNAT rule of the nftables ruleset was read',
-      },
+      forwards: cover(
+        'static-forwards',
+        'complete',
+        'LINUX_NAT_RULESET',
+        'every DNAT rule of the nftables ruleset was read',
+      ),
       upnpSources: decodeMiniupnpdFilterSources(items),
     });
   }
@@ -185,16 +197,18 @@ export function parseLinuxRuleset(text: string, options: ParseOptions = {}): Con
       input: decodeIptablesInput(text),
       inputMissing: 'the dump has no filter table (iptables-save -t nat): the INPUT chain is not read',
       forwards: hasNat
-        ? {
-            status: 'complete',
-            code: 'LINUX_NAT_RULESET',
-            reason: 'every DNAT rule of the iptables nat table was read',
-          }
-        : {
-            status: 'not-visible',
-            code: 'LINUX_NO_NAT_TABLE',
-            reason: 'the dump has no nat table (saved with -t filter?): port forwards cannot be seen',
-          },
+        ? cover(
+            'static-forwards',
+            'complete',
+            'LINUX_NAT_RULESET',
+            'every DNAT rule of the iptables nat table was read',
+          )
+        : cover(
+            'static-forwards',
+            'not-visible',
+            'LINUX_NO_NAT_TABLE',
+            'the dump has no nat table (saved with -t filter?): port forwards cannot be seen',
+          ),
     });
   }
   if (looksLikeNftText(text)) {
@@ -209,16 +223,18 @@ export function parseLinuxRuleset(text: string, options: ParseOptions = {}): Con
       inputMissing:
         'the file has no input chain and does not start with "flush ruleset": other tables may filter what reaches the router',
       forwards: partial
-        ? {
-            status: 'partial',
-            code: 'NFT_TEXT_PARTIAL',
-            reason: `part of the ruleset was not read${r.includes.length > 0 ? ` (include ${r.includes.join(', ')})` : ''}: forwards there are not listed`,
-          }
-        : {
-            status: 'complete',
-            code: 'NFT_TEXT_RULESET',
-            reason: 'every DNAT rule of the nftables text was read',
-          },
+        ? cover(
+            'static-forwards',
+            'partial',
+            'NFT_TEXT_PARTIAL',
+            `part of the ruleset was not read${r.includes.length > 0 ? ` (include ${r.includes.join(', ')})` : ''}: forwards there are not listed`,
+          )
+        : cover(
+            'static-forwards',
+            'complete',
+            'NFT_TEXT_RULESET',
+            'every DNAT rule of the nftables text was read',
+          ),
       upnpSources: r.upnpSources,
     });
   }
