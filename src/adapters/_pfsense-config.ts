@@ -600,6 +600,11 @@ function interfacesInfo(root: XmlElement, warnings: ConfigParts['warnings'], ven
     const net = staticIp ? ipv4Network(staticIp, childTextOrNull(node, 'subnet') ?? '24') : null;
     if (net) inside.push({ name, net });
   }
+  // Virtual IPs (IP aliases, CARP) are the firewall's own addresses too.
+  for (const vip of childElements(childElement(root, 'virtualip'), 'vip')) {
+    const address = childTextOrNull(vip, 'subnet');
+    if (address && ipv4Network(address) !== null) routerAddresses.push(address);
+  }
   const lanPrefixes = inside.map((i) => i.net);
   childElements(childElement(root, 'staticroutes'), 'route').forEach((route) => {
     if (flag(route, 'disabled')) return;
@@ -665,6 +670,17 @@ export function parsePfConfig(
     'OPNsense/Firewall/Filter/onetoone/rule',
   );
   mvcDnat(ctx, firewall);
+  const npt =
+    childElements(nat, 'npt').length +
+    childElements(childElement(childElement(firewall, 'Filter'), 'npt'), 'rule').length;
+  if (npt > 0) {
+    warn(
+      ctx,
+      'NPT_NOT_AUDITED',
+      `${npt} IPv6 network prefix translation rule(s) (NPT): what they expose over IPv6 is not audited`,
+      'nat/npt',
+    );
+  }
   parts.dmz ??= { enabled: false, host: null };
   upnpState(ctx, root);
   remoteAdmin(ctx, root);

@@ -402,3 +402,26 @@ describe('pfsense: inside networks, forwards to the firewall itself, protocols (
     expect(parsePfsense(cfg(pass + block)).remoteAdmin?.services[0]?.wan).toBe(true);
   });
 });
+
+describe('pfsense: virtual IPs and NPT', () => {
+  it('a forward to a virtual IP of the firewall is administration; NPT rules are warned as not audited', () => {
+    const parts = parsePfsense(
+      pfConfig({
+        interfaces: `${WAN_DHCP}<lan><if>igb1</if><ipaddr>192.168.1.1</ipaddr><subnet>24</subnet></lan>`,
+        nat: `${forward('wan', '8080', '192.168.1.2')}<npt><interface>wan</interface><source><address>fd00::/48</address></source><destination><address>2001:db8::/48</address></destination></npt>`,
+        extra:
+          '<virtualip><vip><mode>ipalias</mode><interface>lan</interface><subnet>192.168.1.2</subnet><subnet_bits>24</subnet_bits></vip></virtualip>',
+      }),
+    );
+    expect(parts.remoteAdmin?.services).toContainEqual({
+      service: 'port-forward',
+      port: 8080,
+      wan: true,
+      restrictedTo: null,
+    });
+    expect(parts.warnings.map((w) => [w.code, w.where])).toContainEqual([
+      'PFSENSE_NPT_NOT_AUDITED',
+      'nat/npt',
+    ]);
+  });
+});
