@@ -23,6 +23,7 @@ import {
 import {
   decodeMiniupnpdFilterSources,
   decodeNftDnatRules,
+  decodeNftJsonInput,
   decodeNftNatOutIfaces,
   dnatRulesToForwards,
   isMiniupnpdChain,
@@ -177,8 +178,9 @@ export function parseLinuxRuleset(text: string, options: ParseOptions = {}): Con
     const out = decodeNftNatOutIfaces(items);
     return toParts(rules, warnings, options, {
       wanIfaces: out.ifaces,
-      input: null,
-      inputMissing: 'services listening on the router and the filter rules that expose them are not read',
+      input: decodeNftJsonInput(items),
+      inputMissing:
+        'the ruleset has no input chain: what reaches the router is not filtered by nftables, but another firewall (iptables-legacy) may filter it',
       forwards: cover(
         'static-forwards',
         'complete',

@@ -390,3 +390,86 @@ describe('linux: nftables text expansion is bounded', () => {
     expect(parts.coverage.find((c) => c.area === 'static-forwards')?.status).toBe('partial');
   });
 });
+
+describe('linux: nft -j input chain (issue 10)', () => {
+  const chain = (name: string, extra: Record<string, unknown> = {}) => ({
+    chain: { family: 'inet', table: 'filter', name, handle: 1, ...extra },
+  });
+  const rule = (chainName: string, handle: number, expr: unknown[]) => ({
+    rule: { family: 'inet', table: 'filter', chain: chainName, handle, expr },
+  });
+  const meta = (key: string, right: unknown, op = '==') => ({
+    match: { op, left: { meta: { key } }, right },
+  });
+  const dport = (port: unknown) => ({
+    match: { op: '==', left: { payload: { protocol: 'tcp', field: 'dport' } }, right: port },
+  });
+  const doc = (...rules: unknown[]) =>
+    JSON.stringify({
+      nftables: [
+        { metainfo: { json_schema_version: 1 } },
+        chain('input', { type: 'filter', hook: 'input', prio: 0, policy: 'drop' }),
+        chain('from_lan'),
+        chain('postrouting', { type: 'nat', hook: 'postrouting', prio: 100, policy: 'accept' }),
+        rule('postrouting', 9, [meta('oifname', 'ppp0'), { masquerade: null }]),
+        rule('input', 2, [
+          {
+            vmap: {
+              key: { ct: { key: 'state' } },
+              data: {
+                set: [
+                  ['established', { accept: null }],
+                  ['invalid', { drop: null }],
+                ],
+              },
+            },
+          },
+        ]),
+        ...rules,
+      ],
+    });
+  const ssh = (text: string) => parseLinuxRuleset(text).remoteAdmin?.services[0]?.wan;
+
+  it('decides SSH from the WAN named by the masquerade rule', () => {
+    expect(
+      ssh(
+        doc(
+          rule('input', 3, [meta('iifname', 'lan0'), { jump: { target: 'from_lan' } }]),
+          rule('from_lan', 4, [dport(22), { accept: null }]),
+        ),
+      ),
+    ).toBe(false);
+    expect(ssh(doc(rule('input', 3, [dport({ set: [22, 443] }), { accept: null }])))).toBe(true);
+    expect(ssh(doc(rule('input', 3, [meta('iifname', 'lan0', '!='), dport(22), { accept: null }])))).toBe(
+      true,
+    );
+    expect(
+      ssh(
+        doc(
+          rule('input', 3, [
+            {
+              vmap: {
+                key: { meta: { key: 'iifname' } },
+                data: { set: [['ppp0', { jump: { target: 'from_lan' } }]] },
+              },
+            },
+          ]),
+          rule('from_lan', 4, [dport(22), { accept: null }]),
+        ),
+      ),
+    ).toBe(true);
+  });
+
+  it('a condition it does not know that could open SSH makes the answer unknown, with a warning', () => {
+    const parts = parseLinuxRuleset(
+      doc(
+        rule('input', 3, [
+          { match: { op: '==', left: { osf: { key: 'name' } }, right: 'Linux' } },
+          { accept: null },
+        ]),
+      ),
+    );
+    expect(parts.remoteAdmin?.services[0]?.wan).toBeNull();
+    expect(parts.warnings.map((w) => w.code)).toContain('LINUX_INPUT_UNDECIDED');
+  });
+});
