@@ -1,7 +1,9 @@
 /**
  * `linux`: a Linux router (or any box with nftables/iptables) read over SSH.
- * Reads the kernel's active NAT rules: `nft -j list ruleset`, falling back to `iptables-save -t nat`.
- * Every DNAT rule of every table and chain becomes a forward; miniupnpd's chains are source `upnp`.
+ * Reads the kernel's active NAT rules: `nft -j list ruleset`, falling back to `iptables-save -t nat`;
+ * offline also nftables text (`/etc/nftables.conf`, `nft list ruleset`) and full `iptables-save` dumps.
+ * Every DNAT rule arriving on the WAN (the masquerade/SNAT outgoing interface) becomes a forward;
+ * miniupnpd's chains are source `upnp`. SSH exposure is decided on the input chain when there is one.
  */
 import { BoxauditError } from '../errors.js';
 import { remoteAdminOf } from '../model/remote-admin.js';
@@ -290,7 +292,7 @@ export const linuxAdapter: Adapter = {
     id: 'linux',
     name: 'Linux router (nftables / iptables) over SSH',
     transports: ['ssh', 'file'],
-    capabilities: ['static-forwards', 'upnp-mappings', 'dmz'],
+    capabilities: ['static-forwards', 'upnp-mappings', 'dmz', 'remote-admin'],
     credentials: ['username', 'privateKey|agent|password'],
     allowlist: [LINUX_COMMANDS.nft, LINUX_COMMANDS.iptables],
   },
