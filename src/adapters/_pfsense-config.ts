@@ -548,7 +548,11 @@ function interfacesInfo(root: XmlElement, warnings: ConfigParts['warnings'], ven
   const gateways = childElement(root, 'gateways');
   const gwIface = new Map<string, string>();
   const upstreamGw = new Set<string>();
-  for (const item of childElements(gateways, 'gateway_item')) {
+  // pfSense and older OPNsense: <gateways><gateway_item>; OPNsense 22.7+: <OPNsense><Gateways><gateway_item>.
+  const mvcGateways = childElement(childElement(root, 'OPNsense'), 'Gateways');
+  for (const item of childElements(gateways, 'gateway_item').concat(
+    childElements(mvcGateways, 'gateway_item'),
+  )) {
     const name = childTextOrNull(item, 'name');
     const iface = childTextOrNull(item, 'interface');
     if (name && iface) gwIface.set(name, iface);

@@ -425,3 +425,15 @@ describe('pfsense: virtual IPs and NPT', () => {
     ]);
   });
 });
+
+describe('opnsense: gateways of the MVC model (<OPNsense><Gateways>)', () => {
+  it('a default gateway declared there marks its interface as a WAN', () => {
+    const text = pfConfig({
+      interfaces: `${WAN_DHCP}<opt1><if>igb2</if><ipaddr>10.99.0.2</ipaddr><subnet>30</subnet><gateway>UPLINK2</gateway></opt1>`,
+      filter: allowAllOn('opt1'),
+      extra:
+        '<OPNsense><Gateways><gateway_item uuid="x"><name>UPLINK2</name><interface>opt1</interface><gateway>10.99.0.1</gateway><defaultgw>1</defaultgw></gateway_item></Gateways></OPNsense>',
+    }).replace(/pfsense>/g, 'opnsense>');
+    expect(parseOpnsense(text).remoteAdmin?.services[0]?.wan).toBe(true);
+  });
+});
