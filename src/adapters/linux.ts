@@ -80,6 +80,15 @@ function toParts(
     });
     return false;
   });
+  const bound = [
+    ...new Set(fromWan.flatMap((r) => (isMiniupnpdChain(r.chain) ? [] : (r.inInterfaces ?? [])))),
+  ];
+  if (wan.length === 0 && bound.length > 0) {
+    parts.warnings.push({
+      code: 'LINUX_WAN_UNKNOWN',
+      message: `no masquerade/SNAT rule names its outgoing interface, so the WAN is not known: DNAT rules on ${bound.slice(0, 10).join(', ')} are all kept as forwards from the Internet`,
+    });
+  }
   const { forwards, dmzHosts } = dnatRulesToForwards(fromWan, transport, parts.warnings, extra.upnpSources);
   parts.forwards = forwards;
   const upnpCount = forwards.filter((f) => f.source === 'upnp').length;

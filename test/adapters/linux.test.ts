@@ -303,6 +303,20 @@ table ip nat {
     ]);
   });
 
+  it('without a masquerade rule naming the WAN, DNAT rules bound to interfaces are kept, and that is said', () => {
+    const parts = parseLinuxRuleset(`table ip nat {
+  chain prerouting { type nat hook prerouting priority dstnat;
+    iifname "br0" udp dport 53 dnat to 192.168.100.1:53
+  }
+  chain postrouting { type nat hook postrouting priority srcnat; ip saddr 192.168.100.0/24 masquerade }
+}`);
+    expect(parts.forwards.map(row)).toEqual([
+      ['static', 'udp', '53-53', '192.168.100.1', '53-53', null, null],
+    ]);
+    expect(parts.warnings.map((w) => w.code)).toEqual(['LINUX_WAN_UNKNOWN']);
+    expect(parts.warnings[0]?.message).toContain('br0');
+  });
+
   it('a DNAT to the router itself (loopback) is remote administration from the Internet', () => {
     const parts = parseLinuxRuleset(nat('iifname $WAN tcp dport 2222 dnat to 127.0.0.1:22'));
     expect(parts.remoteAdmin?.services).toContainEqual({
