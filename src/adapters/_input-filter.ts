@@ -78,6 +78,12 @@ interface Packet {
 }
 
 const MAX_JUMP_DEPTH = 16;
+/** Rules visited for one packet: jumps that fan out at every level cannot make the walk explode. */
+const MAX_STEPS = 200_000;
+
+interface Budget {
+  steps: number;
+}
 const ANY_SOURCE = /^(0\.0\.0\.0\/0|::\/0)$/;
 
 function matches(rule: InputRule, p: Packet): 'yes' | 'no' | 'maybe' {
@@ -118,11 +124,13 @@ function settle(o: Outcome, doubt: Doubt, restricted: string | null): Outcome {
   return o;
 }
 
-function walk(filter: InputFilter, rules: InputRule[], p: Packet, depth: number): Outcome {
+function walk(filter: InputFilter, rules: InputRule[], p: Packet, depth: number, budget: Budget): Outcome {
   const doubt: Doubt = { accept: null, drop: null };
   if (depth > MAX_JUMP_DEPTH) return { kind: 'unknown', why: `jumps nested deeper than ${MAX_JUMP_DEPTH}` };
   let restricted: string | null = null;
   for (const rule of rules) {
+    if (--budget.steps < 0)
+      return { kind: 'unknown', why: `more than ${MAX_STEPS} rule visits (jumps fan out)` };
     if (rule.verdict === null) continue;
     const m = matches(rule, p);
     if (m === 'no') continue;
@@ -139,7 +147,7 @@ function walk(filter: InputFilter, rules: InputRule[], p: Packet, depth: number)
       const target = filter.chains.get(v.chain);
       if (!target) outcome = { kind: 'unknown', why: `${rule.where}: chain "${v.chain}" is not in the file` };
       else {
-        const sub = walk(filter, target, p, depth + 1);
+        const sub = walk(filter, target, p, depth + 1, budget);
         if (sub.kind === 'fallthrough') {
           doubt.accept ??= sub.doubt.accept;
           doubt.drop ??= sub.doubt.drop;
@@ -172,7 +180,7 @@ function walk(filter: InputFilter, rules: InputRule[], p: Packet, depth: number)
 }
 
 function throughBase(filter: InputFilter, chain: InputChain, p: Packet): Outcome {
-  const o = walk(filter, chain.rules, p, 0);
+  const o = walk(filter, chain.rules, p, 0, { steps: MAX_STEPS });
   if (o.kind !== 'fallthrough') return o;
   const end: Outcome = chain.policy === 'accept' ? { kind: 'accept', from: null } : { kind: 'drop' };
   return settle(end, o.doubt, o.restricted);

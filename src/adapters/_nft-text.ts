@@ -211,7 +211,11 @@ class Parser {
       if (!tok) break;
       const word = tok.t;
       if (word === 'table') this.table(this.statementHead());
-      else {
+      else if ((word === '}' || word === '{') && !tok.quoted) {
+        // A brace with nothing to close or open at the top level: skip it (every pass moves on).
+        this.warn('NFT_STATEMENT_NOT_UNDERSTOOD', `stray "${word}" was skipped`, tok.line);
+        this.i++;
+      } else {
         const stmt = this.statement();
         this.topStatement(stmt);
       }

@@ -352,12 +352,22 @@ table ip nat { chain postrouting { type nat hook postrouting priority 100; oifna
     expect(looped.warnings.map((w) => w.code)).toContain('LINUX_INPUT_UNDECIDED');
   });
 
+  it('jumps that fan out at every level are bounded: the answer is unknown, not a hang', () => {
+    const levels = Array.from(
+      { length: 15 },
+      (_, i) => `chain c${i} { ${Array.from({ length: 10 }, () => `jump c${i + 1}`).join('\n')} }`,
+    ).join('\n');
+    const text = `flush ruleset\ntable inet f {\n${levels}\nchain c15 { counter }\nchain input { type filter hook input priority 0; policy accept;\njump c0\n} }`;
+    expect(parseLinuxRuleset(text).remoteAdmin?.services[0]?.wan).toBeNull();
+  });
+
   it('hostile text: unbalanced braces, huge sets, variables defined by themselves: no crash, no hang', () => {
     const big = `table ip nat { chain p { type nat hook prerouting priority 0; tcp dport { ${Array.from({ length: 20000 }, (_, i) => i + 1).join(', ')} } dnat to 10.0.0.1 } }`;
     expect(parseLinuxRuleset(big).forwards.length).toBe(20000);
     for (const text of [
       `table ip x {${'{'.repeat(50000)}`,
       'define A = $A\ntable ip x { chain c { iifname $A accept } }',
+      '}\n}}\ntable ip nat { chain c { type nat hook prerouting priority 0; tcp dport 1 dnat to 10.0.0.1 } }\n}',
       `table ip x { chain c { ${'ip saddr . '.repeat(5000)} accept } }`,
     ]) {
       expect(() => parseLinuxRuleset(text)).not.toThrow();
