@@ -8,6 +8,7 @@ import { BoxauditError } from '../errors.js';
 import type { ForwardInput } from '../model/forward.js';
 import type { PortRange, Protocol, Warning } from '../model/types.js';
 import { ALL_PORTS } from './_config-parts.js';
+import { blankInputRule, type InputFilter, type InputRule, type Verdict } from './_input-filter.js';
 
 /** A DNAT rule decoded from nft JSON, before it is split per protocol. */
 export interface NftDnatRule {
@@ -25,6 +26,10 @@ export interface NftDnatRule {
   /** Original destination address match (the box's public address), if any. */
   destinations: string[] | null;
   inInterface: string | null;
+  /** Every incoming interface the rule names (a set), when it names any. */
+  inInterfaces?: string[] | null;
+  /** Where the rule is, for warnings (default: family, table, chain and handle). */
+  where?: string;
   toAddress: string | null;
   toPort: PortRange | null;
   unknown: string[];
@@ -300,6 +305,29 @@ export function decodeNftDnatRules(items: Json[]): { rules: NftDnatRule[]; warni
   return { rules, warnings };
 }
 
+/** Outgoing interfaces of masquerade/snat rules (`oifname "eth0" masquerade`): the WAN. */
+export function decodeNftNatOutIfaces(items: Json[]): { ifaces: string[]; withoutIface: number } {
+  const ifaces = new Set<string>();
+  let withoutIface = 0;
+  for (const it of items) {
+    if (!isObj(it) || !isObj(it.rule)) continue;
+    const expr = Array.isArray(it.rule.expr) ? (it.rule.expr as Json[]) : [];
+    if (!expr.some((e) => isObj(e) && ('masquerade' in e || 'snat' in e))) continue;
+    let found = false;
+    for (const e of expr) {
+      if (!isObj(e) || !isObj(e.match)) continue;
+      const m = e.match;
+      const key = isObj(m.left) && isObj(m.left.meta) ? m.left.meta.key : null;
+      if ((key === 'oifname' || key === 'oif') && m.op === '==' && typeof m.right === 'string') {
+        ifaces.add(m.right);
+        found = true;
+      }
+    }
+    if (!found) withoutIface++;
+  }
+  return { ifaces: [...ifaces], withoutIface };
+}
+
 /**
  * miniupnpd enforces a mapping's remote host in its filter chain (`miniupnpd`), not in the DNAT rule:
  * read those accept rules as (protocol, internal address, internal port) → allowed source.
@@ -364,7 +392,7 @@ export function dnatRulesToForwards(
   const forwards: ForwardInput[] = [];
   const dmzHosts: string[] = [];
   for (const rule of rules) {
-    const where = `nft ${rule.family} ${rule.table} ${rule.chain} handle ${rule.handle ?? '?'}`;
+    const where = rule.where ?? `nft ${rule.family} ${rule.table} ${rule.chain} handle ${rule.handle ?? '?'}`;
     const source = isMiniupnpdChain(rule.chain) ? 'upnp' : 'static';
     let protocols = rule.protocols;
     if (protocols === null) {
@@ -434,4 +462,133 @@ export function dnatRulesToForwards(
     }
   }
   return { forwards, dmzHosts };
+}
+
+/** Strings of a right-hand value (`"eth0"`, `{"set": ["eth0", "ppp0"]}`, a named set). */
+function rightStrings(right: Json, sets: Map<string, Json[]>): string[] | null {
+  const items = rightItems(right, sets);
+  if (items === null || !items.every((i) => typeof i === 'string')) return null;
+  return items as string[];
+}
+
+function jsonVerdict(e: Obj): Verdict | null | undefined {
+  if ('accept' in e) return { kind: 'accept' };
+  if ('drop' in e || 'reject' in e) return { kind: 'drop' };
+  if ('return' in e) return { kind: 'return' };
+  for (const kind of ['jump', 'goto'] as const) {
+    const v = e[kind];
+    if (isObj(v) && typeof v.target === 'string') return { kind, chain: v.target };
+  }
+  if ('continue' in e || 'counter' in e || 'log' in e || 'limit' in e) return null;
+  return undefined;
+}
+
+/**
+ * The input filter of `nft -j list ruleset`: base chains on the input hook and the chains they jump to,
+ * reduced to what decides whether a new TCP connection reaches the router (see _input-filter.ts).
+ * Null when the ruleset has no input chain (other firewalls, e.g. iptables-legacy, may filter: unknown).
+ */
+export function decodeNftJsonInput(items: Json[]): InputFilter | null {
+  const sets = collectSets(items);
+  const filter: InputFilter = { base: [], chains: new Map() };
+  const scoped = (family: unknown, table: unknown, chain: unknown) =>
+    `${String(family)} ${String(table)} ${String(chain)}`;
+  for (const it of items) {
+    if (!isObj(it) || !isObj(it.chain)) continue;
+    const c = it.chain;
+    if (c.family === 'ip6' || c.family === 'arp' || c.family === 'bridge' || c.family === 'netdev') continue;
+    const name = scoped(c.family, c.table, c.name);
+    const rules = filter.chains.get(name) ?? [];
+    filter.chains.set(name, rules);
+    if (c.type === 'filter' && c.hook === 'input') {
+      filter.base.push({ name, policy: c.policy === 'drop' ? 'drop' : 'accept', rules });
+    }
+  }
+  if (filter.base.length === 0) return null;
+  for (const it of items) {
+    if (!isObj(it) || !isObj(it.rule)) continue;
+    const r = it.rule;
+    const list = filter.chains.get(scoped(r.family, r.table, r.chain));
+    if (!list) continue;
+    const tableSets = sets.get(`${String(r.family)}/${String(r.table)}`) ?? new Map<string, Json[]>();
+    const where = `nft ${String(r.family)} ${String(r.table)} ${String(r.chain)} handle ${String(r.handle ?? '?')}`;
+    const rule = blankInputRule(where);
+    const probe = blankRule(String(r.family), String(r.table), String(r.chain), null, null);
+    const expr = Array.isArray(r.expr) ? (r.expr as Json[]) : [];
+    let vmap: Obj | null = null;
+    for (const e of expr) {
+      if (!isObj(e)) continue;
+      if (isObj(e.vmap)) {
+        vmap = e.vmap;
+        continue;
+      }
+      const verdict = jsonVerdict(e);
+      if (verdict !== undefined) {
+        if (verdict !== null) rule.verdict = verdict;
+        continue;
+      }
+      if (!isObj(e.match)) {
+        rule.unknown.push(describe(e));
+        continue;
+      }
+      const m = e.match;
+      const left = m.left;
+      const negated = m.op === '!=';
+      const meta = isObj(left) && isObj(left.meta) ? left.meta.key : null;
+      const ct = isObj(left) && isObj(left.ct) ? left.ct.key : null;
+      const payload = isObj(left) && isObj(left.payload) ? left.payload : null;
+      if (meta === 'iifname' || meta === 'iif') {
+        const names = rightStrings(m.right, tableSets);
+        if (names) rule.iif = { names, negated };
+        else rule.unknown.push(describe(e));
+      } else if (ct === 'state') {
+        const states = rightStrings(m.right, tableSets) ?? [];
+        rule.states = negated
+          ? ['new', 'established', 'related', 'invalid'].filter((s) => !states.includes(s))
+          : states;
+      } else if (ct === 'status') {
+        if (!negated) rule.never = true;
+      } else if (payload && (payload.protocol === 'ip6' || payload.protocol === 'icmpv6')) {
+        rule.never = true;
+      } else if (payload && payload.protocol === 'icmp') {
+        rule.protocols = [];
+      } else if (!applyMatch(probe, m, tableSets)) {
+        rule.unknown.push(describe(e));
+      }
+    }
+    if (probe.protocols !== null)
+      rule.protocols = intersect(rule.protocols ?? probe.protocols, probe.protocols);
+    if (probe.ports !== null) rule.ports = { ranges: probe.ports, negated: false };
+    if (probe.sources !== null) rule.sources = { items: probe.sources, negated: probe.sourceNegated };
+    if (probe.destinations !== null) rule.unknown.push(`ip daddr ${probe.destinations.join(',')}`);
+    for (const one of vmap ? expandVmap(rule, vmap) : [rule]) {
+      const v = one.verdict;
+      if (v && (v.kind === 'jump' || v.kind === 'goto')) v.chain = scoped(r.family, r.table, v.chain);
+      list.push(one);
+    }
+  }
+  return filter;
+}
+
+/** A verdict map on `ct state` or `meta iifname` as one rule per entry; any other key: an unknown verdict. */
+function expandVmap(rule: InputRule, vmap: Obj): InputRule[] {
+  const key = vmap.key;
+  const ct = isObj(key) && isObj(key.ct) ? key.ct.key : null;
+  const meta = isObj(key) && isObj(key.meta) ? key.meta.key : null;
+  const data = isObj(vmap.data) && Array.isArray(vmap.data.set) ? (vmap.data.set as Json[]) : null;
+  if (data === null || !(ct === 'state' || meta === 'iifname' || meta === 'iif')) {
+    return [{ ...rule, verdict: { kind: 'unknown', text: describe({ vmap }) } }];
+  }
+  const out: InputRule[] = [];
+  for (const entry of data) {
+    if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !isObj(entry[1])) continue;
+    const verdict = jsonVerdict(entry[1]) ?? { kind: 'unknown' as const, text: describe(entry[1]) };
+    if (verdict === null) continue;
+    out.push(
+      ct === 'state'
+        ? { ...rule, states: [entry[0]], verdict }
+        : { ...rule, iif: { names: [entry[0]], negated: false }, verdict },
+    );
+  }
+  return out;
 }

@@ -19,7 +19,9 @@ import {
   cover,
   emptyParts,
   ipv4Network,
+  markForwardsToRouter,
   protocolsOf,
+  protocolsOrBoth,
   shiftRange,
 } from './_config-parts.js';
 import type { SshSession } from './_ssh.js';
@@ -28,6 +30,7 @@ import {
   childElements,
   childText,
   childTextOrNull,
+  childValues,
   parseXml,
   type XmlElement,
 } from './_xml.js';
@@ -44,6 +47,8 @@ interface Ctx {
   transport: ConfigTransport;
   aliases: Map<string, Alias>;
   wanIfs: Set<string>;
+  /** Interface-address keyword (`lanip`) → the interface's static address. */
+  ifaceAddress: Map<string, string>;
   parts: ConfigParts;
   /** Resolved port aliases, by name (see aliasPorts). */
   aliasPorts: Map<string, AliasPorts>;
@@ -53,6 +58,9 @@ interface Ctx {
 
 const has = (node: XmlElement | undefined, name: string) =>
   node !== undefined && childText(node, name) !== null;
+/** A checkbox element: set when present (`<nordr/>`, `<not>1</not>`), unset when absent or `0`/`no`/`off`. */
+const flag = (node: XmlElement | undefined, name: string) =>
+  has(node, name) && !/^(0|no|off|false)$/i.test(childText(node, name) ?? '');
 const isTrue = (v: string | null) => v !== null && /^(1|yes|on|true|enabled?)$/i.test(v.trim());
 
 function warn(ctx: Ctx, code: string, message: string, where: string): void {
@@ -178,6 +186,8 @@ function resolveLocalPort(ctx: Ctx, text: string, where: string): PortRange | nu
 /** A host or alias → one address when resolvable; otherwise the name, with a warning. */
 function resolveHost(ctx: Ctx, text: string | null, where: string): string | null {
   if (text === null || text === '') return null;
+  // `lanip`, `wanip`, `(self)`: the firewall itself, by the interface's address where it is static.
+  if (SELF_KEYWORD.test(text) && !ctx.aliases.has(text)) return ctx.ifaceAddress.get(text) ?? text;
   const alias = ctx.aliases.get(text);
   if (!alias) return text;
   if (alias.entries.length === 1 && !ctx.aliases.has(alias.entries[0]!)) return alias.entries[0]!;
@@ -195,7 +205,7 @@ function sourceOf(ctx: Ctx, source: XmlElement | undefined, where: string): stri
   if (!source || has(source, 'any')) return null;
   const value = childTextOrNull(source, 'address') ?? childTextOrNull(source, 'network');
   if (value === null) return null;
-  if (has(source, 'not')) {
+  if (flag(source, 'not')) {
     warn(ctx, 'SOURCE_NEGATED', `source "not ${value}"; counted as open to any other source`, where);
     return null;
   }
@@ -204,14 +214,22 @@ function sourceOf(ctx: Ctx, source: XmlElement | undefined, where: string): stri
   return value;
 }
 
+/** Protocols that carry no ports: a NAT rule for one of them is not a port forward. */
+const PORTLESS_PROTOCOLS = /^(icmp|icmp6|ipv6-icmp|esp|ah|gre|igmp|ospf|pim|carp|pfsync|ipv6|ipencap)$/i;
+
 function protocolsFor(ctx: Ctx, text: string | null, where: string): Protocol[] | null {
   if (text === null || text === '' || text === 'any') return ['tcp', 'udp'];
-  const p = protocolsOf([text]);
-  if (p.length === 0) {
-    warn(ctx, 'PROTOCOL_OTHER', `NAT rule for protocol "${text}" (not tcp/udp); not listed`, where);
+  if (PORTLESS_PROTOCOLS.test(text.trim())) {
+    warn(
+      ctx,
+      'PROTOCOL_OTHER',
+      `NAT rule for protocol "${text}" (no ports: not a port forward); not listed`,
+      where,
+    );
     return null;
   }
-  return p;
+  // Anything else not understood stays a forward, as tcp and udp, with a PROTOCOL_UNKNOWN warning.
+  return protocolsOrBoth(text, where, ctx.parts.warnings);
 }
 
 function onWan(ctx: Ctx, ifaces: string | null): boolean {
@@ -263,7 +281,7 @@ function pushRule(
 function legacyNatRules(ctx: Ctx, nat: XmlElement | undefined): void {
   childElements(nat, 'rule').forEach((rule, i) => {
     const where = `nat/rule[${i + 1}]`;
-    if (has(rule, 'nordr')) return; // "no redirect": an exception, not an exposure
+    if (flag(rule, 'nordr')) return; // "no redirect": an exception, not an exposure
     const iface = childTextOrNull(rule, 'interface');
     if (!onWan(ctx, iface)) {
       warn(
@@ -287,7 +305,7 @@ function legacyNatRules(ctx: Ctx, nat: XmlElement | undefined): void {
       target: resolveHost(ctx, childTextOrNull(rule, 'target'), where),
       localPort: childTextOrNull(rule, 'local-port'),
       remoteHost: sourceOf(ctx, childElement(rule, 'source'), where),
-      enabled: !has(rule, 'disabled') || /^(0|no|off|false)$/i.test(childText(rule, 'disabled') ?? ''),
+      enabled: !flag(rule, 'disabled'),
       description: descr,
       raw: {
         interface: iface,
@@ -308,7 +326,7 @@ function oneToOne(ctx: Ctx, rules: XmlElement[], mvc: boolean, path: string): vo
     const internal = mvc
       ? childTextOrNull(rule, 'source_net')
       : (childTextOrNull(childElement(rule, 'source'), 'address') ?? childTextOrNull(rule, 'internal'));
-    const enabled = mvc ? childText(rule, 'enabled') !== '0' : !has(rule, 'disabled');
+    const enabled = mvc ? childText(rule, 'enabled') !== '0' : !flag(rule, 'disabled');
     if (!onWan(ctx, childTextOrNull(rule, 'interface'))) return;
     const host = internal?.replace(/\/32$/, '') ?? null;
     pushRule(ctx, {
@@ -367,7 +385,7 @@ function mvcDnat(ctx: Ctx, firewall: XmlElement | undefined): void {
           target: resolveHost(ctx, childTextOrNull(rule, 'target'), where),
           localPort: childTextOrNull(rule, 'local_port') ?? childTextOrNull(rule, 'target_port'),
           remoteHost: negated || src === null || src === 'any' ? null : src,
-          enabled: childText(rule, 'enabled') !== '0' && !has(rule, 'disabled'),
+          enabled: childText(rule, 'enabled') !== '0' && !flag(rule, 'disabled'),
           description: childTextOrNull(rule, 'description') ?? childTextOrNull(rule, 'descr'),
           raw: { mvc: name },
         });
@@ -412,23 +430,37 @@ function upnpState(ctx: Ctx, root: XmlElement): void {
   );
 }
 
+/** Whether a rule's `<destination>` includes the firewall itself (any, `(self)`, `wanip`, an interface's net or address). */
+function reachesSelf(ctx: Ctx, dst: XmlElement | undefined): boolean {
+  if (!dst || flag(dst, 'not')) return false;
+  if (has(dst, 'any')) return true;
+  const net = childTextOrNull(dst, 'network');
+  if (net !== null) return SELF_KEYWORD.test(net) || ctx.wanIfs.has(net) || ctx.ifaceAddress.has(`${net}ip`);
+  const address = childTextOrNull(dst, 'address');
+  return address !== null && [...ctx.ifaceAddress.values()].includes(address);
+}
+
 /** WAN pass rules (legacy and MVC) that reach the firewall itself on a TCP port. */
 function wanPassTo(ctx: Ctx, root: XmlElement, port: number): { wan: boolean; from: string | null } {
   const legacy = childElements(childElement(root, 'filter'), 'rule');
   for (const rule of legacy) {
-    if (has(rule, 'disabled') || (childText(rule, 'type') ?? 'pass') !== 'pass') continue;
-    if (!onWan(ctx, childTextOrNull(rule, 'interface')) || childTextOrNull(rule, 'interface') === null)
-      continue;
+    if (flag(rule, 'disabled')) continue;
+    const iface = childTextOrNull(rule, 'interface');
+    if (iface === null || !onWan(ctx, iface)) continue;
     const proto = childTextOrNull(rule, 'protocol');
     if (proto !== null && !protocolsOf([proto]).includes('tcp')) continue;
     const dst = childElement(rule, 'destination');
-    const dstNet = childTextOrNull(dst, 'network');
-    const toSelf = has(dst, 'any') || dstNet === '(self)' || (dstNet !== null && /ip$/.test(dstNet));
-    if (!toSelf || has(dst, 'not')) continue;
+    if (!reachesSelf(ctx, dst)) continue;
     const portText = childTextOrNull(dst, 'port');
     const ports = portText === null ? [ALL_PORTS] : (resolvePorts(ctx, portText, 'filter/rule') ?? []);
     if (!ports.some((r) => port >= r.start && port <= r.end)) continue;
-    return { wan: true, from: sourceOf(ctx, childElement(rule, 'source'), 'filter/rule') };
+    const from = sourceOf(ctx, childElement(rule, 'source'), 'filter/rule');
+    // First match wins: a block of every source ends the search; a narrower block is passed over.
+    if ((childText(rule, 'type') ?? 'pass') !== 'pass') {
+      if (from === null && !flag(childElement(rule, 'source'), 'not')) break;
+      continue;
+    }
+    return { wan: true, from };
   }
   const mvc = childElements(
     childElement(childElement(childElement(childElement(root, 'OPNsense'), 'Firewall'), 'Filter'), 'rules'),
@@ -488,25 +520,107 @@ function remoteAdmin(ctx: Ctx, root: XmlElement): void {
   );
 }
 
-function interfacesInfo(root: XmlElement): { wanIfs: Set<string>; lanPrefixes: string[] } {
+/** Interface-address keywords of pfSense/OPNsense (`wanip`, `lanip`, `opt1ip`, `(self)`): the firewall itself. */
+const SELF_KEYWORD = /^(\(self\)|[a-z][a-z0-9_]*ip)$/i;
+
+/** Private, shared (CGNAT) or link-local IPv4: an address an ISP hands out behind another box. */
+function isPrivateV4(ip: string): boolean {
+  return isRfc1918(ip) || /^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./.test(ip) || /^169\.254\./.test(ip);
+}
+
+interface IfaceInfo {
+  wanIfs: Set<string>;
+  lanPrefixes: string[];
+  /** The firewall's own addresses and the interface-address keywords that name them. */
+  routerAddresses: string[];
+  /** Interface-address keyword (`lanip`) → the address, where the interface has a static one. */
+  ifaceAddress: Map<string, string>;
+}
+
+/**
+ * Which interfaces face the Internet, decided by their role: `wan`; an address the ISP hands out
+ * (DHCP, PPPoE…); or a gateway that is the default one, a member of a gateway group (multi-WAN), or
+ * reached over a public address. A LAN with a `<gateway>` towards an inside router is not a WAN.
+ * Static addresses of every other interface, and `<staticroutes>` networks reached through them,
+ * are the inside networks (lanPrefixes).
+ */
+function interfacesInfo(root: XmlElement, warnings: ConfigParts['warnings'], vendor: Vendor): IfaceInfo {
+  const gateways = childElement(root, 'gateways');
+  const gwIface = new Map<string, string>();
+  const upstreamGw = new Set<string>();
+  // pfSense and older OPNsense: <gateways><gateway_item>; OPNsense 22.7+: <OPNsense><Gateways><gateway_item>.
+  const mvcGateways = childElement(childElement(root, 'OPNsense'), 'Gateways');
+  for (const item of childElements(gateways, 'gateway_item').concat(
+    childElements(mvcGateways, 'gateway_item'),
+  )) {
+    const name = childTextOrNull(item, 'name');
+    const iface = childTextOrNull(item, 'interface');
+    if (name && iface) gwIface.set(name, iface);
+    if (name && flag(item, 'defaultgw')) upstreamGw.add(name);
+  }
+  for (const key of ['defaultgw4', 'defaultgw6']) {
+    const name = childTextOrNull(gateways, key);
+    if (name && name !== '-') upstreamGw.add(name);
+  }
+  for (const group of childElements(gateways, 'gateway_group')) {
+    for (const item of childValues(group, 'item')) {
+      const name = typeof item === 'string' ? item.split('|')[0]?.trim() : undefined;
+      if (name) upstreamGw.add(name);
+    }
+  }
+  const upstreamIfaces = new Set([...upstreamGw].map((g) => gwIface.get(g)).filter((i) => i !== undefined));
+
   const wanIfs = new Set<string>(['wan']);
-  const lanPrefixes: string[] = [];
+  const inside: Array<{ name: string; net: string }> = [];
+  const routerAddresses: string[] = ['(self)'];
+  const ifaceAddress = new Map<string, string>();
   const ifaces = childElement(root, 'interfaces');
   for (const [name, values] of Object.entries(ifaces ?? {})) {
     const node = values[0];
     if (typeof node === 'string' || node === undefined) continue;
     const ip = childTextOrNull(node, 'ipaddr');
-    const isWan =
-      name === 'wan' ||
-      childTextOrNull(node, 'gateway') !== null ||
-      /^(dhcp|pppoe|pptp|l2tp)$/.test(ip ?? '');
-    if (isWan) wanIfs.add(name);
-    else if (ip && isRfc1918(ip)) {
-      const net = ipv4Network(ip, childTextOrNull(node, 'subnet') ?? '24');
-      if (net) lanPrefixes.push(net);
+    const gw = childTextOrNull(node, 'gateway');
+    const staticIp = ip !== null && ipv4Network(ip) !== null ? ip : null;
+    routerAddresses.push(`${name}ip`);
+    if (staticIp) {
+      routerAddresses.push(staticIp);
+      ifaceAddress.set(`${name}ip`, staticIp);
     }
+    const dynamic = /^(dhcp|pppoe|pptp|l2tp|ppp)$/i.test(ip ?? '');
+    const upstream =
+      (gw !== null && upstreamGw.has(gw)) || (gw !== null && staticIp !== null && !isPrivateV4(staticIp));
+    const isWan = name === 'wan' || dynamic || upstream || (name !== 'lan' && upstreamIfaces.has(name));
+    if (isWan) {
+      wanIfs.add(name);
+      continue;
+    }
+    if (gw !== null) {
+      warnings.push({
+        code: `${vendor.toUpperCase()}_GATEWAY_NOT_WAN`,
+        message: `interface "${name}" has gateway "${gw}", which is not a default or multi-WAN gateway and not reached over a public address; counted as an inside network`,
+        where: `interfaces/${name}`,
+      });
+    }
+    const net = staticIp ? ipv4Network(staticIp, childTextOrNull(node, 'subnet') ?? '24') : null;
+    if (net) inside.push({ name, net });
   }
-  return { wanIfs, lanPrefixes };
+  // Virtual IPs (IP aliases, CARP) are the firewall's own addresses too.
+  for (const vip of childElements(childElement(root, 'virtualip'), 'vip')) {
+    const address = childTextOrNull(vip, 'subnet');
+    if (address && ipv4Network(address) !== null) routerAddresses.push(address);
+  }
+  const lanPrefixes = inside.map((i) => i.net);
+  childElements(childElement(root, 'staticroutes'), 'route').forEach((route) => {
+    if (flag(route, 'disabled')) return;
+    const network = childTextOrNull(route, 'network');
+    const via = gwIface.get(childTextOrNull(route, 'gateway') ?? '');
+    const net = network ? ipv4Network(network) : null;
+    // A route through an inside interface, or to private addresses, leads to an inside network.
+    if (net && ((via !== undefined && !wanIfs.has(via)) || isPrivateV4(net.split('/')[0]!))) {
+      if (!lanPrefixes.includes(net)) lanPrefixes.push(net);
+    }
+  });
+  return { wanIfs, lanPrefixes, routerAddresses, ifaceAddress };
 }
 
 /**
@@ -534,12 +648,17 @@ export function parsePfConfig(
   }
   const root = doc.root;
   const parts = emptyParts();
-  const { wanIfs, lanPrefixes } = interfacesInfo(root);
+  const { wanIfs, lanPrefixes, routerAddresses, ifaceAddress } = interfacesInfo(
+    root,
+    parts.warnings,
+    adapter,
+  );
   const ctx: Ctx = {
     adapter,
     transport: options.transport ?? 'file',
     aliases: readAliases(root),
     wanIfs,
+    ifaceAddress,
     parts,
     aliasPorts: new Map(),
     aliasWork: ALIAS_WORK_BUDGET,
@@ -555,9 +674,22 @@ export function parsePfConfig(
     'OPNsense/Firewall/Filter/onetoone/rule',
   );
   mvcDnat(ctx, firewall);
+  const npt =
+    childElements(nat, 'npt').length +
+    childElements(childElement(childElement(firewall, 'Filter'), 'npt'), 'rule').length;
+  if (npt > 0) {
+    warn(
+      ctx,
+      'NPT_NOT_AUDITED',
+      `${npt} IPv6 network prefix translation rule(s) (NPT): what they expose over IPv6 is not audited`,
+      'nat/npt',
+    );
+  }
   parts.dmz ??= { enabled: false, host: null };
   upnpState(ctx, root);
   remoteAdmin(ctx, root);
+  // A port forward to the firewall's own address exposes the firewall itself.
+  markForwardsToRouter(parts, routerAddresses);
   parts.lanPrefixes = lanPrefixes.length > 0 ? lanPrefixes : null;
   parts.gateway = {
     model: rootName === 'pfsense' ? 'pfSense' : 'OPNsense',

@@ -7,6 +7,7 @@ import type { Snapshot } from '../model/types.js';
 import { readBoundedFile } from '../read-file.js';
 import { schemaErrorsOfDump } from '../rules/schema.js';
 import { type ConfigParts, partsToSnapshot } from './_config-parts.js';
+import { looksLikeNftText } from './_nft-text.js';
 import { parseEdgeos } from './edgeos.js';
 import { parseLinuxRuleset } from './linux.js';
 import { parseOpenwrt } from './openwrt.js';
@@ -72,6 +73,11 @@ export function detectExportFormat(
   if (/^\s*\d+\s+(?:[XIDA]+\s+)*(?:;;;.*\n\s*)?chain=(dstnat|srcnat)/m.test(head))
     return hit('routeros', 0.75);
   if (/^\*nat\b/m.test(head) || /^-A \S+ .*-j DNAT\b/m.test(head)) return hit('linux', 0.9);
+  // iptables-save of the filter table alone (`:INPUT DROP [0:0]`): still a Linux ruleset.
+  if (/^\*(filter|mangle|raw)\b/m.test(head) && /^:[A-Z]+ (ACCEPT|DROP|-) \[\d+:\d+\]/m.test(head))
+    return hit('linux', 0.85);
+  // nftables text: /etc/nftables.conf or `nft list ruleset`.
+  if (looksLikeNftText(head)) return hit('linux', 0.9);
 
   // The native EdgeOS/VyOS /config/config.boot tree: both readers convert it to `set` lines.
   if (looksLikeConfigBoot(head)) {
@@ -218,14 +224,9 @@ function resolveVendor(text: string, options: { vendor?: string; fileName?: stri
     return options.vendor;
   }
   const found = detectExportFormat(text, options.fileName);
-  if (!found && /^\s*table (ip|ip6|inet|arp|bridge|netdev) \S+ \{/m.test(text)) {
-    throw invalid(
-      `${where}: this is nft's text output; export it as JSON instead: nft -j list ruleset > ruleset.json`,
-    );
-  }
   if (!found) {
     throw invalid(
-      `${where}: not a recognised export (nft -j / iptables-save, uci show or /etc/config, RouterOS export, show configuration commands or config.boot, config.xml, dump --json); pass --vendor to force one`,
+      `${where}: not a recognised export (nft -j / nftables.conf / iptables-save, uci show or /etc/config, RouterOS export, show configuration commands or config.boot, config.xml, dump --json); pass --vendor to force one`,
     );
   }
   return found.vendor;

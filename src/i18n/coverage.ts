@@ -160,6 +160,14 @@ export const COVERAGE_REASONS_FR: Readonly<Record<string, string>> = {
     'les services qui écoutent sur le routeur et les règles de filtrage qui les exposent ne sont pas lus : vérifiez-les sur le routeur',
   'LINUX_FILTER_NOT_AUDITED@ipv6-pinholes':
     'les règles de filtrage IPv6 en transit (ouvertures) ne sont pas lues : vérifiez-les sur le routeur',
+  LINUX_INPUT_CHAIN_READ:
+    "la chaîne input du pare-feu a été lue pour SSH (port 22) depuis l'interface Internet ; boxaudit ne sait pas quels services écoutent réellement sur le routeur",
+  LINUX_NO_NAT_TABLE:
+    "la sauvegarde iptables n'a pas de table nat (enregistrée avec -t filter ?) : les redirections de ports ne sont pas visibles",
+  LINUX_DNAT_PARTLY_READ:
+    "une partie des règles NAT n'a pas été lue : une DMZ (redirection de tous les ports) réglée là ne serait pas vue",
+  NFT_TEXT_PARTIAL:
+    "une partie des règles nftables n'a pas été lue (fichier inclus ou instruction non comprise) : les redirections qui s'y trouvent ne sont pas listées",
 
   // --- RouterOS (routeros.ts over SSH or an export, routeros-rest.ts) ---
   ROUTEROS_NO_NAT:

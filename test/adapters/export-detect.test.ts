@@ -231,10 +231,25 @@ describe('dump documents and files', () => {
   });
 });
 
-describe('helpful refusals', () => {
-  it('asks for JSON when given nft text output', () => {
-    expect(() => parseExport(fixture('linux/nft-lab-capture.txt'), { fileName: 'ruleset.txt' })).toThrow(
-      "ruleset.txt: this is nft's text output; export it as JSON instead: nft -j list ruleset > ruleset.json",
+describe('nftables text and filter-only iptables-save are Linux rulesets (issue 10)', () => {
+  it('reads nft text output (nft list ruleset) like its JSON export', () => {
+    expect(detectExportFormat(fixture('linux/nft-lab-capture.txt'))).toEqual({
+      vendor: 'linux',
+      confidence: 0.9,
+    });
+    const text = parseExport(fixture('linux/nft-lab-capture.txt'), { fileName: 'ruleset.txt' });
+    const json = parseExport(fixture('linux/nft-lab-capture.json'), { fileName: 'ruleset.json' });
+    expect(text.forwards.map(({ id: _id, provenance: _p, ...f }) => f)).toEqual(
+      json.forwards.map(({ id: _id, provenance: _p, ...f }) => f),
     );
+  });
+
+  it('recognises /etc/nftables.conf with defines and an iptables-save of the filter table alone', () => {
+    const conf = 'flush ruleset\ndefine WAN = eth0\n\ntable inet filter {\n  chain input {\n  }\n}\n';
+    expect(detectExportFormat(conf)?.vendor).toBe('linux');
+    const filterOnly = '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n';
+    expect(detectExportFormat(filterOnly)).toEqual({ vendor: 'linux', confidence: 0.85 });
+    // a shell script that happens to say "table" is not nftables
+    expect(detectExportFormat('echo "table ip nat"\n')).toBeNull();
   });
 });

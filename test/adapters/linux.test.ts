@@ -217,3 +217,283 @@ describe('linux: hand-written nft JSON corner cases (documented libnftables JSON
     ]);
   });
 });
+
+describe('linux: nftables text (nftables.conf, nft list ruleset) (issue 10)', () => {
+  const rows = (text: string) => parseLinuxRuleset(text).forwards.map(row);
+
+  it('the text capture gives the same forwards as the JSON capture of the same ruleset', () => {
+    const json = parseLinuxRuleset(read('nft-lab-capture.json'));
+    const text = parseLinuxRuleset(read('nft-lab-capture.txt'));
+    expect(text.forwards.map(row)).toEqual(json.forwards.map(row));
+    expect(text.dmz).toEqual(json.dmz);
+    expect(text.upnp).toEqual(json.upnp);
+  });
+
+  const nat = (prerouting: string, extra = '') => `flush ruleset
+define WAN = "eth0"
+define LAN = "br-lan"
+table inet filter {
+  chain input { type filter hook input priority 0; policy drop; iifname $LAN accept; }
+}
+table ip nat {
+  ${extra}
+  chain prerouting {
+    type nat hook prerouting priority dstnat; policy accept;
+    ${prerouting}
+  }
+  chain postrouting {
+    type nat hook postrouting priority srcnat; policy accept;
+    oifname $WAN masquerade
+  }
+}
+`;
+
+  it('reads port maps: anonymous, named, keyed by address or address . port', () => {
+    expect(rows(nat('iifname $WAN dnat to tcp dport map { 80 : 10.0.0.2, 8443 : 10.0.0.3 }'))).toEqual([
+      ['static', 'tcp', '80-80', '10.0.0.2', '80-80', null, null],
+      ['static', 'tcp', '8443-8443', '10.0.0.3', '8443-8443', null, null],
+    ]);
+    expect(
+      rows(
+        nat(
+          'iifname $WAN dnat ip addr . port to udp dport map @games',
+          'map games { type inet_service : ipv4_addr . inet_service; elements = { 27015 : 10.0.0.7 . 27016 } }',
+        ),
+      ),
+    ).toEqual([['static', 'udp', '27015-27015', '10.0.0.7', '27016-27016', null, null]]);
+    expect(
+      rows(
+        nat(
+          'iifname $WAN tcp dport 443 dnat ip to ip daddr map { 203.0.113.5 : 10.0.0.5, 203.0.113.6 : 10.0.0.6 }',
+        ),
+      ),
+    ).toEqual([
+      ['static', 'tcp', '443-443', '10.0.0.5', '443-443', null, null],
+      ['static', 'tcp', '443-443', '10.0.0.6', '443-443', null, null],
+    ]);
+  });
+
+  it('a DNAT on the LAN (DNS hijack) is not a forward from the Internet; the WAN comes from the masquerade rule', () => {
+    const parts = parseLinuxRuleset(
+      nat(`iifname $LAN udp dport 53 ip daddr != 10.0.0.1 dnat to 10.0.0.1
+    iifname $WAN tcp dport 8080 dnat to 10.0.0.9:80`),
+    );
+    expect(parts.forwards.map(row)).toEqual([
+      ['static', 'tcp', '8080-8080', '10.0.0.9', '80-80', null, null],
+    ]);
+    expect(parts.warnings.map((w) => [w.code, w.where])).toEqual([
+      ['LINUX_DNAT_NOT_WAN', 'nft ip nat prerouting line 11'],
+    ]);
+  });
+
+  it('what it cannot read is warned with its line, the forward kept, never silent', () => {
+    const parts = parseLinuxRuleset(
+      nat(`iifname $WAN tcp dport 25 dnat to tcp dport map @missing
+    iifname $NOWHERE tcp dport 26 dnat to 10.0.0.4
+    iifname $WAN tcp dport 2222 redirect to :22`),
+    );
+    expect(parts.forwards.map(row)).toEqual([
+      ['static', 'tcp', '25-25', null, '25-25', null, null],
+      ['static', 'tcp', '26-26', '10.0.0.4', '26-26', null, null],
+    ]);
+    expect(parts.warnings.map((w) => [w.code, w.where])).toEqual([
+      ['NFT_VARIABLE_UNDEFINED', 'line 12'],
+      ['NFT_RULE_NOT_UNDERSTOOD', 'line 11'],
+      ['NFT_REDIRECT_TO_ROUTER', 'line 13'],
+    ]);
+  });
+
+  it('without a masquerade rule naming the WAN, DNAT rules bound to interfaces are kept, and that is said', () => {
+    const parts = parseLinuxRuleset(`table ip nat {
+  chain prerouting { type nat hook prerouting priority dstnat;
+    iifname "br0" udp dport 53 dnat to 192.168.100.1:53
+  }
+  chain postrouting { type nat hook postrouting priority srcnat; ip saddr 192.168.100.0/24 masquerade }
+}`);
+    expect(parts.forwards.map(row)).toEqual([
+      ['static', 'udp', '53-53', '192.168.100.1', '53-53', null, null],
+    ]);
+    expect(parts.warnings.map((w) => w.code)).toEqual(['LINUX_WAN_UNKNOWN']);
+    expect(parts.warnings[0]?.message).toContain('br0');
+  });
+
+  it('a DNAT to the router itself (loopback) is remote administration from the Internet', () => {
+    const parts = parseLinuxRuleset(nat('iifname $WAN tcp dport 2222 dnat to 127.0.0.1:22'));
+    expect(parts.remoteAdmin?.services).toContainEqual({
+      service: 'port-forward',
+      port: 22,
+      wan: true,
+      restrictedTo: null,
+    });
+  });
+
+  it('SSH from the input chain: closed, open, restricted to a source, or unknown (never a guess)', () => {
+    const input = (rules: string, policy = 'drop') => `flush ruleset
+table inet filter {
+  chain input { type filter hook input priority 0; policy ${policy};
+    ${rules}
+  }
+  chain a { jump b }
+  chain b { jump a }
+}
+table ip nat { chain postrouting { type nat hook postrouting priority 100; oifname "ppp0" masquerade } }`;
+    const ssh = (text: string) => parseLinuxRuleset(text).remoteAdmin?.services[0];
+    expect(ssh(input('iifname "lan0" tcp dport 22 accept'))).toMatchObject({ wan: false });
+    expect(ssh(input('tcp dport { 22, 443 } accept'))).toMatchObject({ wan: true, restrictedTo: null });
+    expect(ssh(input('ip saddr 198.51.100.0/24 tcp dport 22 accept'))).toMatchObject({
+      wan: true,
+      restrictedTo: '198.51.100.0/24',
+    });
+    expect(ssh(input('iifname "ppp0" drop', 'accept'))).toMatchObject({ wan: false });
+    expect(ssh(input('iifname "ppp0" tcp dport 22 meta skuid 0 accept'))).toMatchObject({ wan: null });
+    // a jump loop is bounded and gives "unknown", with a warning
+    const looped = parseLinuxRuleset(input('jump a\n    tcp dport 22 accept'));
+    expect(looped.remoteAdmin?.services[0]?.wan).toBeNull();
+    expect(looped.warnings.map((w) => w.code)).toContain('LINUX_INPUT_UNDECIDED');
+  });
+
+  it('jumps that fan out at every level are bounded: the answer is unknown, not a hang', () => {
+    const levels = Array.from(
+      { length: 15 },
+      (_, i) => `chain c${i} { ${Array.from({ length: 10 }, () => `jump c${i + 1}`).join('\n')} }`,
+    ).join('\n');
+    const text = `flush ruleset\ntable inet f {\n${levels}\nchain c15 { counter }\nchain input { type filter hook input priority 0; policy accept;\njump c0\n} }`;
+    expect(parseLinuxRuleset(text).remoteAdmin?.services[0]?.wan).toBeNull();
+  });
+
+  it('hostile text: unbalanced braces, huge sets, variables defined by themselves: no crash, no hang', () => {
+    const big = `table ip nat { chain p { type nat hook prerouting priority 0; tcp dport { ${Array.from({ length: 20000 }, (_, i) => i + 1).join(', ')} } dnat to 10.0.0.1 } }`;
+    expect(parseLinuxRuleset(big).forwards.length).toBe(20000);
+    for (const text of [
+      `table ip x {${'{'.repeat(50000)}`,
+      'define A = $A\ntable ip x { chain c { iifname $A accept } }',
+      '}\n}}\ntable ip nat { chain c { type nat hook prerouting priority 0; tcp dport 1 dnat to 10.0.0.1 } }\n}',
+      `table ip x { chain c { ${'ip saddr . '.repeat(5000)} accept } }`,
+    ]) {
+      expect(() => parseLinuxRuleset(text)).not.toThrow();
+    }
+  });
+});
+
+describe('linux: iptables-save and nft -j find the WAN from the masquerade rule (issue 10)', () => {
+  it('reads `--to` (iptables accepts the abbreviation of --to-destination)', () => {
+    const parts = parseLinuxRuleset(`*nat
+-A PREROUTING -i eth0 -p tcp -m tcp --dport 443 -j DNAT --to 192.168.1.10:443
+-A POSTROUTING -o eth0 -j MASQUERADE
+COMMIT`);
+    expect(parts.forwards.map(row)).toEqual([
+      ['static', 'tcp', '443-443', '192.168.1.10', '443-443', null, null],
+    ]);
+    expect(parts.warnings).toEqual([]);
+  });
+
+  it('a DNAT on another interface than the masqueraded one is not listed, with a warning', () => {
+    const parts = parseLinuxRuleset(`*nat
+-A PREROUTING -i br-lan -p udp --dport 53 -j DNAT --to-destination 192.168.1.1
+-A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 192.168.1.20
+-A POSTROUTING -o ppp0 -j MASQUERADE
+COMMIT`);
+    expect(parts.forwards.map(row)).toEqual([
+      ['static', 'tcp', '80-80', '192.168.1.20', '80-80', null, null],
+    ]);
+    expect(parts.warnings.map((w) => [w.code, w.where])).toEqual([
+      ['LINUX_DNAT_NOT_WAN', 'iptables-save line 2'],
+    ]);
+    // no filter table in the dump: remote administration is not visible, not "closed"
+    expect(parts.remoteAdmin).toBeNull();
+  });
+});
+
+describe('linux: nftables text expansion is bounded', () => {
+  it('variables that double at every level stop at the expansion budget, with a warning', () => {
+    const defs = Array.from({ length: 40 }, (_, i) => `define V${i + 1} = { $V${i}, $V${i} }`).join('\n');
+    const rules = Array.from({ length: 200 }, () => 'ip saddr $V40 accept').join('\n');
+    const text = `define V0 = 10.0.0.1\n${defs}\ntable ip f { chain input { type filter hook input priority 0;\n${rules}\n} }`;
+    const parts = parseLinuxRuleset(text);
+    expect(parts.warnings.map((w) => w.code)).toContain('NFT_TEXT_TOO_LARGE');
+    expect(parts.coverage.find((c) => c.area === 'static-forwards')?.status).toBe('partial');
+  });
+});
+
+describe('linux: nft -j input chain (issue 10)', () => {
+  const chain = (name: string, extra: Record<string, unknown> = {}) => ({
+    chain: { family: 'inet', table: 'filter', name, handle: 1, ...extra },
+  });
+  const rule = (chainName: string, handle: number, expr: unknown[]) => ({
+    rule: { family: 'inet', table: 'filter', chain: chainName, handle, expr },
+  });
+  const meta = (key: string, right: unknown, op = '==') => ({
+    match: { op, left: { meta: { key } }, right },
+  });
+  const dport = (port: unknown) => ({
+    match: { op: '==', left: { payload: { protocol: 'tcp', field: 'dport' } }, right: port },
+  });
+  const doc = (...rules: unknown[]) =>
+    JSON.stringify({
+      nftables: [
+        { metainfo: { json_schema_version: 1 } },
+        chain('input', { type: 'filter', hook: 'input', prio: 0, policy: 'drop' }),
+        chain('from_lan'),
+        chain('postrouting', { type: 'nat', hook: 'postrouting', prio: 100, policy: 'accept' }),
+        rule('postrouting', 9, [meta('oifname', 'ppp0'), { masquerade: null }]),
+        rule('input', 2, [
+          {
+            vmap: {
+              key: { ct: { key: 'state' } },
+              data: {
+                set: [
+                  ['established', { accept: null }],
+                  ['invalid', { drop: null }],
+                ],
+              },
+            },
+          },
+        ]),
+        ...rules,
+      ],
+    });
+  const ssh = (text: string) => parseLinuxRuleset(text).remoteAdmin?.services[0]?.wan;
+
+  it('decides SSH from the WAN named by the masquerade rule', () => {
+    expect(
+      ssh(
+        doc(
+          rule('input', 3, [meta('iifname', 'lan0'), { jump: { target: 'from_lan' } }]),
+          rule('from_lan', 4, [dport(22), { accept: null }]),
+        ),
+      ),
+    ).toBe(false);
+    expect(ssh(doc(rule('input', 3, [dport({ set: [22, 443] }), { accept: null }])))).toBe(true);
+    expect(ssh(doc(rule('input', 3, [meta('iifname', 'lan0', '!='), dport(22), { accept: null }])))).toBe(
+      true,
+    );
+    expect(
+      ssh(
+        doc(
+          rule('input', 3, [
+            {
+              vmap: {
+                key: { meta: { key: 'iifname' } },
+                data: { set: [['ppp0', { jump: { target: 'from_lan' } }]] },
+              },
+            },
+          ]),
+          rule('from_lan', 4, [dport(22), { accept: null }]),
+        ),
+      ),
+    ).toBe(true);
+  });
+
+  it('a condition it does not know that could open SSH makes the answer unknown, with a warning', () => {
+    const parts = parseLinuxRuleset(
+      doc(
+        rule('input', 3, [
+          { match: { op: '==', left: { osf: { key: 'name' } }, right: 'Linux' } },
+          { accept: null },
+        ]),
+      ),
+    );
+    expect(parts.remoteAdmin?.services[0]?.wan).toBeNull();
+    expect(parts.warnings.map((w) => w.code)).toContain('LINUX_INPUT_UNDECIDED');
+  });
+});

@@ -239,3 +239,201 @@ describe('pfsense: a service port that is not 1-65535', () => {
     );
   });
 });
+
+/** A minimal config.xml around the given interfaces, gateways, NAT and filter sections. */
+function pfConfig(body: {
+  interfaces: string;
+  gateways?: string;
+  nat?: string;
+  filter?: string;
+  extra?: string;
+}) {
+  return `<?xml version="1.0"?><pfsense><system><hostname>fw</hostname><webgui><protocol>https</protocol></webgui>
+    <ssh><enable>enabled</enable></ssh></system>
+    <interfaces>${body.interfaces}</interfaces><gateways>${body.gateways ?? ''}</gateways>
+    <nat>${body.nat ?? ''}</nat><filter>${body.filter ?? ''}</filter>${body.extra ?? ''}</pfsense>`;
+}
+
+const WAN_DHCP = '<wan><if>igb0</if><ipaddr>dhcp</ipaddr></wan>';
+const allowAllOn = (iface: string) =>
+  `<rule><type>pass</type><interface>${iface}</interface><source><any/></source><destination><any/></destination></rule>`;
+const forward = (iface: string, port: string, target: string, extra = '') =>
+  `<rule><interface>${iface}</interface><protocol>tcp</protocol><source><any/></source>
+    <destination><network>wanip</network><port>${port}</port></destination><target>${target}</target>
+    <local-port>${port}</local-port>${extra}</rule>`;
+
+describe('pfsense: the WAN is decided by role (issue 10)', () => {
+  it('a LAN with a <gateway> towards an inside router is not a WAN: its allow-all rule is not admin from the Internet', () => {
+    const parts = parsePfsense(
+      pfConfig({
+        interfaces: `${WAN_DHCP}<lan><if>igb1</if><ipaddr>192.168.1.1</ipaddr><subnet>24</subnet><gateway>INSIDE_GW</gateway></lan>`,
+        gateways: `<gateway_item><name>INSIDE_GW</name><interface>lan</interface><gateway>192.168.1.254</gateway></gateway_item>
+          <gateway_item><name>WAN_DHCP</name><interface>wan</interface><gateway>dynamic</gateway><defaultgw/></gateway_item>`,
+        filter: allowAllOn('lan'),
+        nat: forward('lan', '53', '192.168.1.53'),
+      }),
+    );
+    expect(parts.remoteAdmin?.services.every((s) => s.wan === false)).toBe(true);
+    expect(parts.forwards).toEqual([]);
+    expect(parts.lanPrefixes).toEqual(['192.168.1.0/24']);
+    expect(parts.warnings.map((w) => [w.code, w.where])).toEqual([
+      ['PFSENSE_GATEWAY_NOT_WAN', 'interfaces/lan'],
+      ['PFSENSE_NAT_NOT_WAN', 'nat/rule[1]'],
+    ]);
+  });
+
+  it('a second uplink behind an ISP box (private address) is a WAN when its gateway is in a gateway group', () => {
+    const parts = parsePfsense(
+      pfConfig({
+        interfaces: `${WAN_DHCP}<lan><if>igb1</if><ipaddr>10.0.0.1</ipaddr><subnet>24</subnet></lan>
+          <opt1><if>igb2</if><ipaddr>192.168.0.2</ipaddr><subnet>24</subnet><gateway>LTE_GW</gateway></opt1>`,
+        gateways: `<gateway_item><name>LTE_GW</name><interface>opt1</interface><gateway>192.168.0.1</gateway></gateway_item>
+          <gateway_group><name>Failover</name><item>WAN_DHCP|1|address</item><item>LTE_GW|2|address</item></gateway_group>`,
+        filter: allowAllOn('opt1'),
+        nat: forward('opt1', '3389', '10.0.0.50'),
+      }),
+    );
+    expect(parts.forwards.map((f) => [f.internalHost, f.externalPort])).toEqual([
+      ['10.0.0.50', { start: 3389, end: 3389 }],
+    ]);
+    // An allow-all pass rule on the uplink reaches the firewall's own GUI and SSH.
+    expect(parts.remoteAdmin?.services.map((s) => s.wan)).toEqual([true, true]);
+    expect(parts.lanPrefixes).toEqual(['10.0.0.0/24']);
+  });
+
+  it('the default gateway marks its interface as a WAN (<defaultgw> or <defaultgw4>), <defaultgw>0</defaultgw> does not', () => {
+    const iface = `${WAN_DHCP}<opt2><if>igb3</if><ipaddr>172.16.5.2</ipaddr><subnet>30</subnet><gateway>UP2</gateway></opt2>`;
+    const item = (flag: string) =>
+      `<gateway_item><name>UP2</name><interface>opt2</interface><gateway>172.16.5.1</gateway>${flag}</gateway_item>`;
+    const wanOf = (gateways: string) =>
+      parsePfsense(pfConfig({ interfaces: iface, gateways, filter: allowAllOn('opt2') })).remoteAdmin
+        ?.services[0]?.wan;
+    expect(wanOf(item('<defaultgw/>'))).toBe(true);
+    expect(wanOf(`${item('')}<defaultgw4>UP2</defaultgw4>`)).toBe(true);
+    expect(wanOf(item('<defaultgw>0</defaultgw>'))).toBe(false);
+  });
+});
+
+describe('pfsense: inside networks, forwards to the firewall itself, protocols (issue 10)', () => {
+  it('static routes to private networks are inside networks: a forward there is an ordinary forward', async () => {
+    const parts = parsePfsense(
+      pfConfig({
+        interfaces: `${WAN_DHCP}<lan><if>igb1</if><ipaddr>192.168.1.1</ipaddr><subnet>24</subnet></lan>`,
+        gateways:
+          '<gateway_item><name>CORE</name><interface>lan</interface><gateway>192.168.1.254</gateway></gateway_item>',
+        nat: forward('wan', '443', '10.50.3.10'),
+        extra: `<staticroutes><route><network>10.50.0.0/16</network><gateway>CORE</gateway></route>
+          <route><network>172.20.0.0/16</network><gateway>CORE</gateway><disabled/></route></staticroutes>`,
+      }),
+    );
+    expect(parts.lanPrefixes).toEqual(['192.168.1.0/24', '10.50.0.0/16']);
+    const snapshot = partsToSnapshot(
+      parts,
+      { kind: 'file', address: 'x', adapter: 'pfsense' },
+      '2026-01-01T00:00:00Z',
+    );
+    const report = buildReport([snapshot], await loadRuleSet(), { now: new Date('2026-01-01T00:00:00Z') });
+    expect(report.findings.filter((f) => f.ruleId === 'BOX-NET-003')).toEqual([]);
+  });
+
+  it('a forward to lanip, (self) or the firewall address is remote administration from the Internet', () => {
+    for (const target of ['lanip', '192.168.1.1', '(self)']) {
+      const parts = parsePfsense(
+        pfConfig({
+          interfaces: `${WAN_DHCP}<lan><if>igb1</if><ipaddr>192.168.1.1</ipaddr><subnet>24</subnet></lan>`,
+          nat: forward('wan', '8443', target),
+        }),
+      );
+      expect(parts.remoteAdmin?.services).toContainEqual({
+        service: 'port-forward',
+        port: 8443,
+        wan: true,
+        restrictedTo: null,
+      });
+      if (target === 'lanip') expect(parts.forwards[0]?.internalHost).toBe('192.168.1.1');
+    }
+  });
+
+  it('tcp/udp is both; an unknown protocol keeps the forward as tcp+udp with a warning; GRE is not a port forward', () => {
+    const rule = (proto: string) =>
+      `<rule><interface>wan</interface><protocol>${proto}</protocol><destination><network>wanip</network><port>5000</port></destination><target>192.168.1.9</target><local-port>5000</local-port></rule>`;
+    const parts = parsePfsense(
+      pfConfig({
+        interfaces: `${WAN_DHCP}<lan><if>igb1</if><ipaddr>192.168.1.1</ipaddr><subnet>24</subnet></lan>`,
+        nat: rule('tcp/udp') + rule('sctp') + rule('gre'),
+      }),
+    );
+    expect(parts.forwards.map((f) => f.protocol)).toEqual(['tcp', 'udp', 'tcp', 'udp']);
+    expect(parts.warnings.map((w) => [w.code, w.where])).toEqual([
+      ['PROTOCOL_UNKNOWN', 'nat/rule[2]'],
+      ['PFSENSE_PROTOCOL_OTHER', 'nat/rule[3]'],
+    ]);
+  });
+
+  it('an unreadable public port is unknown (null) with a warning, never all ports', () => {
+    const parts = parsePfsense(
+      pfConfig({
+        interfaces: `${WAN_DHCP}<lan><if>igb1</if><ipaddr>192.168.1.1</ipaddr><subnet>24</subnet></lan>`,
+        nat: forward('wan', '80,443', '192.168.1.9'),
+      }),
+    );
+    expect(parts.forwards.map((f) => f.externalPort)).toEqual([null]);
+    expect(parts.warnings.map((w) => w.code)).toContain('PFSENSE_ALIAS_UNRESOLVED');
+  });
+
+  it('<nordr>0</nordr> and <not>0</not> (OPNsense writes unchecked boxes as 0) are unset', () => {
+    const parts = parseOpnsense(
+      pfConfig({
+        interfaces: `${WAN_DHCP}<lan><if>igb1</if><ipaddr>192.168.1.1</ipaddr><subnet>24</subnet></lan>`,
+        nat: forward('wan', '443', '192.168.1.9', '<nordr>0</nordr><disabled>0</disabled>').replace(
+          '<source><any/></source>',
+          '<source><address>198.51.100.4</address><not>0</not></source>',
+        ),
+      }).replace(/pfsense>/g, 'opnsense>'),
+    );
+    expect(parts.forwards.map((f) => [f.enabled, f.remoteHost])).toEqual([[true, '198.51.100.4']]);
+  });
+
+  it('a WAN block of every source before a pass rule closes the GUI (first match wins)', () => {
+    const pass = `<rule><type>pass</type><interface>wan</interface><protocol>tcp</protocol><source><any/></source><destination><network>wanip</network><port>443</port></destination></rule>`;
+    const block = `<rule><type>block</type><interface>wan</interface><source><any/></source><destination><any/></destination></rule>`;
+    const cfg = (filter: string) => pfConfig({ interfaces: WAN_DHCP, filter });
+    expect(parsePfsense(cfg(block + pass)).remoteAdmin?.services[0]?.wan).toBe(false);
+    expect(parsePfsense(cfg(pass + block)).remoteAdmin?.services[0]?.wan).toBe(true);
+  });
+});
+
+describe('pfsense: virtual IPs and NPT', () => {
+  it('a forward to a virtual IP of the firewall is administration; NPT rules are warned as not audited', () => {
+    const parts = parsePfsense(
+      pfConfig({
+        interfaces: `${WAN_DHCP}<lan><if>igb1</if><ipaddr>192.168.1.1</ipaddr><subnet>24</subnet></lan>`,
+        nat: `${forward('wan', '8080', '192.168.1.2')}<npt><interface>wan</interface><source><address>fd00::/48</address></source><destination><address>2001:db8::/48</address></destination></npt>`,
+        extra:
+          '<virtualip><vip><mode>ipalias</mode><interface>lan</interface><subnet>192.168.1.2</subnet><subnet_bits>24</subnet_bits></vip></virtualip>',
+      }),
+    );
+    expect(parts.remoteAdmin?.services).toContainEqual({
+      service: 'port-forward',
+      port: 8080,
+      wan: true,
+      restrictedTo: null,
+    });
+    expect(parts.warnings.map((w) => [w.code, w.where])).toContainEqual([
+      'PFSENSE_NPT_NOT_AUDITED',
+      'nat/npt',
+    ]);
+  });
+});
+
+describe('opnsense: gateways of the MVC model (<OPNsense><Gateways>)', () => {
+  it('a default gateway declared there marks its interface as a WAN', () => {
+    const text = pfConfig({
+      interfaces: `${WAN_DHCP}<opt1><if>igb2</if><ipaddr>10.99.0.2</ipaddr><subnet>30</subnet><gateway>UPLINK2</gateway></opt1>`,
+      filter: allowAllOn('opt1'),
+      extra:
+        '<OPNsense><Gateways><gateway_item uuid="x"><name>UPLINK2</name><interface>opt1</interface><gateway>10.99.0.1</gateway><defaultgw>1</defaultgw></gateway_item></Gateways></OPNsense>',
+    }).replace(/pfsense>/g, 'opnsense>');
+    expect(parseOpnsense(text).remoteAdmin?.services[0]?.wan).toBe(true);
+  });
+});

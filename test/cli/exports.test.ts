@@ -62,11 +62,16 @@ describe('audit --from an exported configuration', () => {
     });
   }
 
-  it('nft text output is refused with the command that makes the JSON export', async () => {
-    const r = await runCli(['audit', '--from', join(CONFIGS, 'linux/nft-lab-capture.txt')]);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('nft -j list ruleset');
+  it('nft text output (nft list ruleset, nftables.conf) is audited like its JSON export', async () => {
+    const text = await runCli(['audit', '--from', join(CONFIGS, 'linux/nft-lab-capture.txt'), '--json']);
+    const json = await runCli(['audit', '--from', join(CONFIGS, 'linux/nft-lab-capture.json'), '--json']);
+    expect(text.stderr).toBe('');
+    expect(text.code).toBe(json.code);
+    const ruleIds = (out: string) =>
+      (JSON.parse(out) as { findings: Array<{ ruleId: string; status: string }> }).findings
+        .map((f) => `${f.ruleId} ${f.status}`)
+        .sort();
+    expect(ruleIds(text.stdout)).toEqual(ruleIds(json.stdout));
   });
 
   it('an unrecognised file is exit 2 naming it and listing what is accepted', async () => {
