@@ -201,7 +201,7 @@ export const COVERAGE_REASONS_FR: Readonly<Record<string, string>> = {
   VYATTA_WAN_UNKNOWN:
     "services lus ; la configuration ne dit pas quelle interface est le WAN, on ne sait donc pas s'ils sont joignables depuis internet",
   VYATTA_WAN_UNFILTERED:
-    "rien ne filtre les nouvelles connexions du WAN vers le routeur : chaque service qui écoute répond depuis internet",
+    'rien ne filtre les nouvelles connexions du WAN vers le routeur : chaque service qui écoute répond depuis internet',
   VYATTA_FRAGMENT:
     "le fichier n'a pas de section « system » ou « interfaces » : c'est une partie de configuration, les services qu'il omet ne sont pas connus",
   VYATTA_OTHER_FORK:
