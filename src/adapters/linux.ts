@@ -68,9 +68,10 @@ function toParts(
   parts.warnings.push(...warnings);
   // A DNAT rule bound to an inside interface (DNS hijack on the LAN…) is not a forward from the Internet.
   const wan = extra.wanIfaces;
+  const inNames = (r: NftDnatRule) =>
+    r.inInterfaces !== undefined ? r.inInterfaces : r.inInterface ? r.inInterface.split(',') : null;
   const fromWan = rules.filter((r) => {
-    const names =
-      r.inInterfaces !== undefined ? r.inInterfaces : r.inInterface ? r.inInterface.split(',') : null;
+    const names = inNames(r);
     if (wan.length === 0 || names === null || isMiniupnpdChain(r.chain)) return true;
     if (names.some((n) => wan.some((w) => ifaceMatch(w, n)))) return true;
     parts.warnings.push({
@@ -80,9 +81,7 @@ function toParts(
     });
     return false;
   });
-  const bound = [
-    ...new Set(fromWan.flatMap((r) => (isMiniupnpdChain(r.chain) ? [] : (r.inInterfaces ?? [])))),
-  ];
+  const bound = [...new Set(fromWan.flatMap((r) => (isMiniupnpdChain(r.chain) ? [] : (inNames(r) ?? []))))];
   if (wan.length === 0 && bound.length > 0) {
     parts.warnings.push({
       code: 'LINUX_WAN_UNKNOWN',

@@ -317,6 +317,15 @@ table ip nat {
     expect(parts.warnings[0]?.message).toContain('br0');
   });
 
+  it('nft -j: the same rule for DNAT rules bound to an interface (the lab box over SSH)', () => {
+    const doc = JSON.parse(read('nft-lab-capture.json')) as { nftables: Record<string, unknown>[] };
+    const noMasquerade = doc.nftables.filter((item) => !JSON.stringify(item).includes('"masquerade"'));
+    expect(noMasquerade.length).toBe(doc.nftables.length - 1);
+    const parts = parseLinuxRuleset(JSON.stringify({ nftables: noMasquerade }));
+    expect(parts.warnings.map((w) => w.code)).toContain('LINUX_WAN_UNKNOWN');
+    expect(parts.warnings.find((w) => w.code === 'LINUX_WAN_UNKNOWN')?.message).toContain('bxgww');
+  });
+
   it('a DNAT to the router itself (loopback) is remote administration from the Internet', () => {
     const parts = parseLinuxRuleset(nat('iifname $WAN tcp dport 2222 dnat to 127.0.0.1:22'));
     expect(parts.remoteAdmin?.services).toContainEqual({
