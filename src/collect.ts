@@ -3,6 +3,7 @@ import type { AdapterSuggestion } from './detect.js';
 import type { DiscoveredGateway } from './discovery/ssdp.js';
 import { BoxauditError } from './errors.js';
 import type { Snapshot, Warning } from './model/types.js';
+import { checkSnapshots } from './model/validate.js';
 
 /** What to audit. Exactly one form. */
 export type AuditTarget =
@@ -53,8 +54,15 @@ export interface CollectResult {
 /**
  * Read everything the target shows: discovery → adapter → normalized snapshots.
  * Read-only; every request bounded. Throws BOXAUDIT_NOT_FOUND when no box answered at all.
+ * Every snapshot passes the schema boundary (`checkSnapshot`): a value outside the published schema
+ * is read as unknown, with a warning.
  */
 export async function collect(target: AuditTarget, options: CollectOptions = {}): Promise<CollectResult> {
+  const result = await collectSnapshots(target, options);
+  return { ...result, snapshots: checkSnapshots(result.snapshots) };
+}
+
+async function collectSnapshots(target: AuditTarget, options: CollectOptions): Promise<CollectResult> {
   const timeoutMs = options.timeoutMs ?? 3000;
   // Adapters keep their own per-request defaults (SSH 15 s, UPnP 5 s) unless the caller set one.
   const adapterOptions = {
