@@ -105,12 +105,15 @@ export function redactSecrets(text: string, secrets: SecretList | undefined): st
 /**
  * One line for stderr: secrets redacted (box policy), line breaks flattened, controls as `?`, so
  * a box's text can neither start a new line (a forged `BOXAUDIT status=clean`) nor drive the
- * terminal. Leading indentation of our own text is kept; capped at `max` code points.
+ * terminal. Spacing is kept; capped at `max` code points.
  */
 export function terminalLine(text: string, redactor?: Redactor, max = 4000): string {
   const redacted = redactor ? redactor.mixed(String(text)) : String(text);
-  const indent = /^ */.exec(redacted)?.[0] ?? '';
-  return indent + safeLine(redacted, max);
+  // Unlike safeLine, spacing is kept (aligned columns, indentation): only breaks and controls go.
+  const flat = redacted.replace(LINE_BREAKS, ' ').replace(UNSAFE, '?').trimEnd();
+  if (flat.length <= max) return flat;
+  const chars = Array.from(flat);
+  return chars.length <= max ? flat : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
 }
 
 // ---------------------------------------------------------------------------------------------
