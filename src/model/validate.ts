@@ -49,8 +49,15 @@ class Problems {
     else this.byField.set(field, { count: 1, first: `${shown(value)}${where ? ` at ${where}` : ''}` });
   }
 
+  /** A change that is not worth a warning (an extra field stripped from a port range). */
+  touch(): void {
+    this.touched = true;
+  }
+
+  private touched = false;
+
   get empty(): boolean {
-    return this.byField.size === 0;
+    return this.byField.size === 0 && !this.touched;
   }
 
   warnings(): Warning[] {
@@ -75,7 +82,9 @@ function range(v: unknown, field: string, where: string, p: Problems): PortRange
     isInt(r.end, 0, 65535) &&
     r.start <= r.end
   ) {
-    return Object.keys(r).length === 2 ? (r as PortRange) : { start: r.start, end: r.end };
+    if (Object.keys(r).length === 2) return r as PortRange;
+    p.touch();
+    return { start: r.start, end: r.end };
   }
   p.note(field, v, where);
   return null;

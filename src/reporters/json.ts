@@ -2,20 +2,39 @@
 import { joinChunks } from './chunks.js';
 import { escapeJsonText } from './sanitize.js';
 
-/** Containers down to this depth are written member by member; deeper values in one piece each. */
+/**
+ * Containers down to this depth that hold a big array are written member by member; everything
+ * else (a forward, a finding) in one piece each.
+ */
 const EXPAND_DEPTH = 4; // report → snapshots → snapshot → forwards; SARIF log → runs → run → results
 
 function skipped(v: unknown): boolean {
   return v === undefined || typeof v === 'function' || typeof v === 'symbol';
 }
 
-function* walk(value: unknown, indent: string, depth: number): Generator<string> {
-  if (
-    depth < EXPAND_DEPTH &&
+/** Arrays longer than this are written element by element. */
+const BIG_ARRAY = 64;
+
+function expandable(value: unknown): value is object {
+  return (
     value !== null &&
     typeof value === 'object' &&
     typeof (value as { toJSON?: unknown }).toJSON !== 'function'
-  ) {
+  );
+}
+
+/** Whether a big array sits within `levels` levels of `value` (only those containers are split). */
+function holdsBigArray(value: unknown, levels: number): boolean {
+  if (levels <= 0 || !expandable(value)) return false;
+  if (Array.isArray(value)) {
+    if (value.length > BIG_ARRAY) return true;
+    return value.some((v) => holdsBigArray(v, levels - 1));
+  }
+  return Object.values(value).some((v) => holdsBigArray(v, levels - 1));
+}
+
+function* walk(value: unknown, indent: string, depth: number): Generator<string> {
+  if (depth < EXPAND_DEPTH && expandable(value) && holdsBigArray(value, EXPAND_DEPTH - depth)) {
     const inner = `${indent}  `;
     if (Array.isArray(value)) {
       if (value.length === 0) {
