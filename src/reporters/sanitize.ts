@@ -40,7 +40,10 @@ export type SecretList = readonly string[];
 export interface Redactor {
   /** Box-supplied text: long secrets anywhere, 1–3 character secrets where they stand as a token. */
   box(text: string): string;
-  /** Text that mixes our own words with box text: long secrets anywhere, short ones as tokens too. */
+  /**
+   * Text that mixes our own words with box text (error lines, coverage reasons, warnings): long
+   * secrets anywhere, short ones as tokens unless they are ordinary words of our texts.
+   */
   mixed(text: string): string;
   /** Our own text that may quote a long secret (never short ones: that would mangle our words). */
   ours(text: string): string;
@@ -52,6 +55,32 @@ export interface Redactor {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The secrets as whole tokens: not preceded or followed by a letter, digit or underscore. */
+function tokenPattern(secrets: readonly string[]): RegExp {
+  return new RegExp(
+    `(?<![\\p{L}\\p{N}_])(?:${secrets.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}_])`,
+    'gu',
+  );
+}
+
+/**
+ * Short words of our own texts (English and French messages, protocol names): a 1–3 character
+ * secret that is one of them, a single character, or a number, is not redacted from text that
+ * mixes our words with the box's (error lines, coverage reasons): it would blank our own words and,
+ * by doing so, show the secret. It is still redacted from the box's own strings.
+ */
+const ORDINARY_WORDS = new Set(
+  (
+    'a an the and or not no is are was be by to of in on at as if it its for per via all any can has had up out off ' +
+    'de la le les un une et ou du des en au aux ne pas par sur est ce se sa son ses il qui que ni y à ' +
+    'tcp udp ip ssh ftp dmz lan wan nat vpn nas rdp smb url api box ok id ms'
+  ).split(' '),
+);
+
+function isOrdinaryWord(secret: string): boolean {
+  return Array.from(secret).length === 1 || /^\d+$/.test(secret) || ORDINARY_WORDS.has(secret.toLowerCase());
 }
 
 /**
@@ -78,10 +107,9 @@ export function createRedactor(secrets: SecretList | undefined): Redactor {
   const sorted = [...all].sort((a, b) => b.length - a.length);
   const long = sorted.filter((s) => s.length >= SHORT_SECRET_LENGTH);
   const short = sorted.filter((s) => s.length < SHORT_SECRET_LENGTH);
-  const shortPattern =
-    short.length === 0
-      ? null
-      : new RegExp(`(?<![\\p{L}\\p{N}_])(?:${short.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}_])`, 'gu');
+  const unusual = short.filter((s) => !isOrdinaryWord(s));
+  const unusualPattern = unusual.length === 0 ? null : tokenPattern(unusual);
+  const shortPattern = short.length === 0 ? null : tokenPattern(short);
   const ours = (text: string): string => {
     let out = text;
     for (const s of long) if (out.includes(s)) out = out.split(s).join(REDACTED);
@@ -91,7 +119,11 @@ export function createRedactor(secrets: SecretList | undefined): Redactor {
     const out = ours(text);
     return shortPattern === null ? out : out.replace(shortPattern, REDACTED);
   };
-  return { box, mixed: box, ours, empty: sorted.length === 0, hasShort: short.length > 0 };
+  const mixed = (text: string): string => {
+    const out = ours(text);
+    return unusualPattern === null ? out : out.replace(unusualPattern, REDACTED);
+  };
+  return { box, mixed, ours, empty: sorted.length === 0, hasShort: short.length > 0 };
 }
 
 /** Redact `text` as box-supplied text (see {@link createRedactor}). */
