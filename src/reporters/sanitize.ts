@@ -20,9 +20,22 @@ export const DEFAULT_MAX_LENGTH = 300;
  */
 export function safeLine(value: string, max: number = DEFAULT_MAX_LENGTH): string {
   const flat = String(value).replace(LINE_BREAKS, ' ').replace(UNSAFE, '?').replace(/ {2,}/g, ' ').trim();
-  if (flat.length <= max) return flat; // UTF-16 length ≥ code points: no cut needed
-  const chars = Array.from(flat);
-  return chars.length <= max ? flat : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+  return capCodePoints(flat, max);
+}
+
+/** `text` cut to `max` code points with `…` (never splitting a surrogate pair); as is when it fits. */
+function capCodePoints(text: string, max: number): string {
+  if (text.length <= max) return text; // UTF-16 length ≥ code points: no cut needed
+  let count = 0;
+  let cut = 0; // end of the first max - 1 code points
+  for (let i = 0; i < text.length; count++) {
+    if (count === max - 1) cut = i;
+    if (count === max) return `${text.slice(0, Math.max(0, cut))}…`;
+    const c = text.charCodeAt(i);
+    const next = text.charCodeAt(i + 1); // NaN past the end
+    i += c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
+  }
+  return text;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -142,10 +155,7 @@ export function redactSecrets(text: string, secrets: SecretList | undefined): st
 export function terminalLine(text: string, redactor?: Redactor, max = 4000): string {
   const redacted = redactor ? redactor.mixed(String(text)) : String(text);
   // Unlike safeLine, spacing is kept (aligned columns, indentation): only breaks and controls go.
-  const flat = redacted.replace(LINE_BREAKS, ' ').replace(UNSAFE, '?').trimEnd();
-  if (flat.length <= max) return flat;
-  const chars = Array.from(flat);
-  return chars.length <= max ? flat : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+  return capCodePoints(redacted.replace(LINE_BREAKS, ' ').replace(UNSAFE, '?').trimEnd(), max);
 }
 
 // ---------------------------------------------------------------------------------------------
