@@ -4,6 +4,8 @@ import type { DiscoveredGateway } from './discovery/ssdp.js';
 import { BoxauditError } from './errors.js';
 import type { Snapshot, Warning } from './model/types.js';
 import { checkSnapshots } from './model/validate.js';
+import { redactSnapshot } from './reporters/redact.js';
+import { createRedactor } from './reporters/sanitize.js';
 
 /** What to audit. Exactly one form. */
 export type AuditTarget =
@@ -43,6 +45,11 @@ export interface CollectOptions {
   credentialsFor?: (adapterId: string) => Credentials | undefined;
   /** Asked when a vendor was recognised and `credentials` do not cover it; null = skip. */
   askCredentials?: (suggestion: AdapterSuggestion) => Promise<Credentials | null>;
+  /**
+   * Other secret values to keep out of the snapshots (replaced by `[redacted]` when the box echoes
+   * them). The credentials given to this read (target, `credentialsFor`, `askCredentials`) always are.
+   */
+  secrets?: readonly string[];
 }
 
 export interface CollectResult {
@@ -55,11 +62,29 @@ export interface CollectResult {
  * Read everything the target shows: discovery → adapter → normalized snapshots.
  * Read-only; every request bounded. Throws BOXAUDIT_NOT_FOUND when no box answered at all.
  * Every snapshot passes the schema boundary (`checkSnapshot`): a value outside the published schema
- * is read as unknown, with a warning.
+ * is read as unknown, with a warning; and the credentials used (and `options.secrets`) are redacted
+ * from it, even when the box echoed them back.
  */
 export async function collect(target: AuditTarget, options: CollectOptions = {}): Promise<CollectResult> {
-  const result = await collectSnapshots(target, options);
-  return { ...result, snapshots: checkSnapshots(result.snapshots) };
+  // Every credential this read may send: a box that echoes one back must not put it in a snapshot.
+  const secrets = new Set<string>(options.secrets ?? []);
+  const keep = <C extends Credentials | null | undefined>(c: C): C => {
+    for (const v of [c?.password, c?.token, c?.passphrase])
+      if (typeof v === 'string' && v !== '') secrets.add(v);
+    return c;
+  };
+  if ('credentials' in target) keep(target.credentials);
+  const { credentialsFor, askCredentials } = options;
+  const watched: CollectOptions = {
+    ...options,
+    ...(credentialsFor ? { credentialsFor: (id: string) => keep(credentialsFor(id)) } : {}),
+    ...(askCredentials
+      ? { askCredentials: async (s: AdapterSuggestion) => keep(await askCredentials(s)) }
+      : {}),
+  };
+  const result = await collectSnapshots(target, watched);
+  const redactor = createRedactor([...secrets]);
+  return { ...result, snapshots: checkSnapshots(result.snapshots).map((s) => redactSnapshot(s, redactor)) };
 }
 
 async function collectSnapshots(target: AuditTarget, options: CollectOptions): Promise<CollectResult> {

@@ -213,6 +213,7 @@ export function collectOptions(options: ParsedOptions, ctx: CliContext): Collect
     },
     ...(ctx.interactive ? { askCredentials: (s: AdapterSuggestion) => askForVendor(s, fromEnv, ctx) } : {}),
     signal: ctx.signal,
+    secrets: ctx.secrets,
     ...(options.timeout ? { timeoutMs: intOption(options, 'timeout', 3000) } : {}),
     ...(options['max-entries'] ? { maxEntries: intOption(options, 'max-entries', 4096, 65536) } : {}),
     ...(options['allow-foreign-location'] ? { allowForeignLocation: true } : {}),

@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { collect } from '../../src/collect.js';
 import { render, renderDump } from '../../src/reporters/index.js';
 import { createRedactor, REDACTED } from '../../src/reporters/sanitize.js';
 import { DEMO_OFFICE } from '../../src/sim/demo-office.js';
@@ -113,6 +114,19 @@ afterEach(async () => {
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
+});
+
+describe('collect() keeps the secrets it was given out of the snapshots', () => {
+  it('an echoed secret is [redacted] in the snapshot itself (library use, before any render)', async () => {
+    const box = await startIgdSimulator({
+      ...DEMO_OFFICE,
+      mappings: [{ ...DEMO_OFFICE.mappings![0]!, description: `PACS pw ${LONG}` }],
+    });
+    sims.push(box);
+    const { snapshots } = await collect({ upnp: box.descriptionUrl }, { secrets: [LONG] });
+    expect(snapshots[0]!.forwards[0]!.description).toBe(`PACS pw ${REDACTED}`);
+    expect(JSON.stringify(snapshots)).not.toContain(LONG);
+  });
 });
 
 describe('the CLI: a box that echoes the password', () => {
