@@ -18,7 +18,9 @@ export { BoxauditError, type ErrorCode, isBoxauditError } from './errors.js';
 export { auditFleet, type FleetOptions, type FleetResult, type FleetSite } from './fleet.js';
 export * from './model/types.js';
 export {
+  createRedactor,
   escapeHtml,
+  type Redactor,
   type RenderDumpOptions,
   type RenderOptions,
   redactSecrets,
