@@ -7,37 +7,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { PortForward } from '../src/model/types.js';
 import { type ReportFormat, render } from '../src/reporters/index.js';
-import type { AuditReport, Finding } from '../src/rules/types.js';
+import type { AuditReport } from '../src/rules/types.js';
+import { bigReport as makeBigReport } from '../test/reporters/big-report.js';
 
 const N = Number(process.argv[2] ?? 40_000);
 const FORMATS: ReportFormat[] = ['json', 'text', 'markdown', 'sarif'];
 const fixture = readFileSync('test/fixtures/reports/doctor-office.report.json', 'utf8');
 
 function bigReport(n: number): AuditReport {
-  const r = JSON.parse(fixture) as AuditReport;
-  const snapshot = r.snapshots[0]!;
-  const forwardTemplate = snapshot.forwards[0]!;
-  const findingTemplate = r.findings[0]!;
-  const forwards: PortForward[] = [];
-  const findings: Finding[] = [];
-  for (let i = 0; i < n; i++) {
-    const port = 1_024 + ((i * 7_919) % 60_000);
-    forwards.push({
-      ...forwardTemplate,
-      id: `fwd-${i}`,
-      externalPort: { start: port, end: port },
-      internalHost: `10.${(i >> 8) & 255}.${i & 255}.1`,
-      internalPort: { start: 3389, end: 3389 },
-      description: `host-${i}`,
-    });
-    findings.push({ ...findingTemplate, ruleId: 'BOX-RA-001', forwardId: `fwd-${(i * 3_001) % n}` });
-  }
-  snapshot.forwards = forwards;
-  r.findings = findings;
-  r.summary.forwardsChecked = n;
-  return r;
+  return makeBigReport(JSON.parse(fixture) as AuditReport, n, {
+    publicPort: (i) => 1_024 + ((i * 7_919) % 60_000),
+  });
 }
 
 /** Best of three runs, in ms. */

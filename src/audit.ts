@@ -1,5 +1,6 @@
 import { type AuditTarget, type CollectOptions, collect } from './collect.js';
 import type { Snapshot } from './model/types.js';
+import { checkSnapshots } from './model/validate.js';
 import { describeFindings } from './rules/describe.js';
 import { evaluate } from './rules/evaluate.js';
 import { loadRuleSet } from './rules/load.js';
@@ -25,15 +26,17 @@ export function buildReport(
   ruleSet: RuleSet,
   options: ReportOptions = {},
 ): AuditReport {
-  const result = evaluate(snapshots, ruleSet, {
+  // The schema boundary again for snapshots built by hand (a no-op on what collect returned).
+  const checked = checkSnapshots(snapshots);
+  const result = evaluate(checked, ruleSet, {
     now: options.now ?? new Date(),
     failOn: options.failOn ?? 'high',
   });
-  const { findings, waived } = describeFindings(result, snapshots, ruleSet);
+  const { findings, waived } = describeFindings(result, checked, ruleSet);
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'boxaudit', version: VERSION },
-    snapshots,
+    snapshots: checked,
     findings,
     waived,
     summary: result.summary,

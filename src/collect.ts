@@ -5,6 +5,9 @@ import type { AdapterSuggestion } from './detect.js';
 import type { DiscoveredGateway } from './discovery/ssdp.js';
 import { BoxauditError } from './errors.js';
 import type { Snapshot, Warning } from './model/types.js';
+import { checkSnapshots } from './model/validate.js';
+import { redactSnapshot } from './reporters/redact.js';
+import { createRedactor } from './reporters/sanitize.js';
 
 /** What to audit. Exactly one form. */
 export type AuditTarget =
@@ -52,6 +55,11 @@ export interface CollectOptions {
   limits?: Partial<AuditLimits>;
   /** Name resolution for the target (each adapter run resolves its host once). Default `dns.lookup`. */
   lookup?: Lookup;
+  /**
+   * Other secret values to keep out of the snapshots (replaced by `[redacted]` when the box echoes
+   * them). The credentials given to this read (target, `credentialsFor`, `askCredentials`) always are.
+   */
+  secrets?: readonly string[];
 }
 
 export interface CollectResult {
@@ -63,8 +71,33 @@ export interface CollectResult {
 /**
  * Read everything the target shows: discovery → adapter → normalized snapshots.
  * Read-only; every request bounded. Throws BOXAUDIT_NOT_FOUND when no box answered at all.
+ * Every snapshot passes the schema boundary (`checkSnapshot`): a value outside the published schema
+ * is read as unknown, with a warning; and the credentials used (and `options.secrets`) are redacted
+ * from it, even when the box echoed them back.
  */
 export async function collect(target: AuditTarget, options: CollectOptions = {}): Promise<CollectResult> {
+  // Every credential this read may send: a box that echoes one back must not put it in a snapshot.
+  const secrets = new Set<string>(options.secrets ?? []);
+  const keep = <C extends Credentials | null | undefined>(c: C): C => {
+    for (const v of [c?.password, c?.token, c?.passphrase])
+      if (typeof v === 'string' && v !== '') secrets.add(v);
+    return c;
+  };
+  if ('credentials' in target) keep(target.credentials);
+  const { credentialsFor, askCredentials } = options;
+  const watched: CollectOptions = {
+    ...options,
+    ...(credentialsFor ? { credentialsFor: (id: string) => keep(credentialsFor(id)) } : {}),
+    ...(askCredentials
+      ? { askCredentials: async (s: AdapterSuggestion) => keep(await askCredentials(s)) }
+      : {}),
+  };
+  const result = await collectSnapshots(target, watched);
+  const redactor = createRedactor([...secrets]);
+  return { ...result, snapshots: checkSnapshots(result.snapshots).map((s) => redactSnapshot(s, redactor)) };
+}
+
+async function collectSnapshots(target: AuditTarget, options: CollectOptions): Promise<CollectResult> {
   const timeoutMs = options.timeoutMs ?? 3000;
   let budget: AuditBudget;
   try {

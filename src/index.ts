@@ -20,7 +20,19 @@ export { discover } from './discovery/ssdp.js';
 export { BoxauditError, type ErrorCode, isBoxauditError } from './errors.js';
 export { auditFleet, type FleetOptions, type FleetResult, type FleetSite } from './fleet.js';
 export * from './model/types.js';
-export { type RenderDumpOptions, type RenderOptions, render, renderDump } from './reporters/index.js';
+export {
+  createRedactor,
+  escapeHtml,
+  type Redactor,
+  type RenderDumpOptions,
+  type RenderOptions,
+  redactSecrets,
+  render,
+  renderChunks,
+  renderDump,
+  renderDumpChunks,
+  type SecretList,
+} from './reporters/index.js';
 export { describeFinding, describeFindings } from './rules/describe.js';
 export { type EvaluateOptions, type EvaluateResult, evaluate } from './rules/evaluate.js';
 export { builtinRules, loadRuleSet, validateRuleFiles } from './rules/load.js';

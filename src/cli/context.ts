@@ -1,17 +1,30 @@
+import { createRedactor, type Redactor, terminalLine } from '../reporters/sanitize.js';
 import type { ParsedOptions } from './args.js';
 
 /** Everything a command may touch of the process, gathered in one place (the only place with `process`). */
 export interface CliContext {
+  /** Raw stdout: only for renderer output (already sanitized) and our own static text. */
   out(text: string): void;
-  /** Progress for people: shown on a TTY or with --verbose; silent for RMM agents and pipes. */
+  /** One line on stdout that may carry box or user text: secrets redacted, controls and line breaks neutralised. */
+  outLine(line: string): void;
+  /** Progress for people: shown on a TTY or with --verbose; silent for RMM agents and pipes. Sanitized like `warn`. */
   progress(line: string): void;
-  /** Warnings and errors: always on stderr. */
+  /** Warnings and errors: always on stderr, one line each (secrets redacted, controls and line breaks neutralised). */
   warn(line: string): void;
+  /** Remember a secret value (password, token, passphrase): redacted from every output from now on. */
+  addSecret(value: string | null | undefined): void;
+  /** The secrets known so far (for `render`'s `secrets`). */
+  readonly secrets: readonly string[];
+  /** The redactor for the secrets known so far. */
+  redactor(): Redactor;
   env: Readonly<Record<string, string | undefined>>;
   color: boolean;
   interactive: boolean;
   signal: AbortSignal;
 }
+
+/** Environment variables that hold secrets whatever the command (see target.ts ENV). */
+const SECRET_ENV = ['BOXAUDIT_PASSWORD', 'BOXAUDIT_TOKEN', 'BOXAUDIT_KEY_PASSPHRASE'];
 
 export function createContext(options: ParsedOptions, signal: AbortSignal): CliContext {
   const env = process.env;
@@ -21,12 +34,28 @@ export function createContext(options: ParsedOptions, signal: AbortSignal): CliC
   const noColor = options['no-color'] === true || (env.NO_COLOR !== undefined && env.NO_COLOR !== '');
   const color = !noColor && (options.color === true || (stdoutTty && env.TERM !== 'dumb'));
   const showProgress = options.verbose === true || stderrTty;
+  const secrets: string[] = [];
+  let redactor = createRedactor(secrets);
+  const addSecret = (value: string | null | undefined) => {
+    if (typeof value !== 'string' || value === '' || secrets.includes(value)) return;
+    secrets.push(value);
+    redactor = createRedactor(secrets);
+  };
+  for (const name of SECRET_ENV) addSecret(env[name]);
+  if (options['password-env'] !== undefined) addSecret(env[options['password-env']]);
+  const errLine = (line: string) => process.stderr.write(`${terminalLine(line, redactor)}\n`);
   return {
     out: (text) => process.stdout.write(text),
+    outLine: (line) => process.stdout.write(`${terminalLine(line, redactor)}\n`),
     progress: (line) => {
-      if (showProgress) process.stderr.write(`${line}\n`);
+      if (showProgress) errLine(line);
     },
-    warn: (line) => process.stderr.write(`${line}\n`),
+    warn: errLine,
+    addSecret,
+    get secrets() {
+      return secrets;
+    },
+    redactor: () => redactor,
     env,
     color,
     interactive: process.stdin.isTTY === true && stderrTty,

@@ -44,15 +44,23 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;
 });
 
+/** Signal exits (130 Ctrl-C, 143 SIGTERM) end the process at once: nothing left to wait for. */
+const SIGNAL_EXITS = new Set([130, 143]);
+
 main(process.argv.slice(2)).then(
   (code) => {
+    if (SIGNAL_EXITS.has(code)) process.exit(code);
     process.exitCode = code;
   },
   (error: unknown) => {
-    // Last resort: runCommand already turns known errors into exit 2 with a message.
-    process.stderr.write(
-      `boxaudit: internal error: ${error instanceof Error ? error.stack : String(error)}\n`,
+    // Last resort: runCommand already turns known errors into exit 2 with a message. Controls in
+    // the text (it may quote a box) are shown as `?`, line by line.
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const inert = text.replace(
+      /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+      '?',
     );
+    process.stderr.write(`boxaudit: internal error: ${inert}\n`);
     process.exitCode = 2;
   },
 );

@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { terminalLine } from '../reporters/sanitize.js';
 
 /** Ask for a secret on the terminal without echoing it. Only called when stdin and stderr are TTYs. */
 export function promptSecret(question: string, signal: AbortSignal): Promise<string> {
@@ -6,7 +7,8 @@ export function promptSecret(question: string, signal: AbortSignal): Promise<str
     const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
     // Mute the echo: readline writes typed characters through _writeToOutput.
     const muted = rl as unknown as { _writeToOutput: (s: string) => void };
-    process.stderr.write(question);
+    // The question may name a detected box (its address came from the network): one inert line.
+    process.stderr.write(`${terminalLine(question)}${question.endsWith(' ') ? ' ' : ''}`);
     muted._writeToOutput = () => {};
     const onAbort = () => {
       rl.close();

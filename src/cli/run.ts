@@ -1,6 +1,8 @@
 import { BoxauditError, isBoxauditError } from '../errors.js';
+import { createRedactor, type Redactor, safeLine, terminalLine } from '../reporters/sanitize.js';
 import { parseCommandArgs } from './args.js';
 import { type CliContext, createContext } from './context.js';
+import { installSignalHandlers } from './signals.js';
 
 type CommandModule = { run(args: ReturnType<typeof parseCommandArgs>, ctx: CliContext): Promise<number> };
 
@@ -13,31 +15,52 @@ const LOADERS: Record<string, () => Promise<CommandModule>> = {
   login: () => import('./commands/login.js'),
 };
 
-/** Run one command; every error becomes a one-line message on stderr and exit 2. */
+/**
+ * Run one command; every error becomes a one-line message on stderr and exit 2. Ctrl-C (SIGINT) and
+ * SIGTERM at any stage end the run with one line on stderr and exit 130 / 143 (see signals.ts).
+ */
 export async function runCommand(command: string, argv: string[]): Promise<number> {
   const controller = new AbortController();
-  const onSigint = () => controller.abort(new BoxauditError('BOXAUDIT_ABORTED', 'interrupted (Ctrl-C)'));
-  process.once('SIGINT', onSigint);
+  const stderr = (text: string) => process.stderr.write(text);
+  const guard = installSignalHandlers(controller, stderr);
+  let ctx: CliContext | undefined;
   try {
     const args = parseCommandArgs(command, argv);
-    const ctx = createContext(args.options, controller.signal);
+    ctx = createContext(args.options, controller.signal);
     const load = LOADERS[command];
     if (!load) throw new BoxauditError('BOXAUDIT_USAGE', `unknown command "${command}"`);
     const mod = await load();
-    return await mod.run(args, ctx);
+    const code = await mod.run(args, ctx);
+    // A signal that arrived while the last piece was written still ends the run as interrupted.
+    return guard.received ? guard.finish(stderr) : code;
   } catch (error) {
-    process.stderr.write(`${describeError(error)}\n`);
+    if (guard.received) return guard.finish(stderr);
+    stderr(`${describeError(error, ctx?.redactor() ?? createRedactor([]))}\n`);
     return 2;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    guard.dispose();
   }
 }
 
-function describeError(error: unknown): string {
+/**
+ * The error as one stderr line: its message may embed box text (a description, a REST error
+ * detail), so it is redacted and neutralised like every other output line. An unexpected error
+ * keeps its stack frames (our code's paths), each line neutralised, never the box's line breaks.
+ */
+export function describeError(error: unknown, redactor: Redactor): string {
   if (isBoxauditError(error)) {
     const hint = error.code === 'BOXAUDIT_USAGE' ? ' (see boxaudit --help)' : '';
-    return `boxaudit: ${error.message}${hint} [${error.code}]`;
+    return terminalLine(`boxaudit: ${error.message}${hint} [${error.code}]`, redactor);
   }
-  if (error instanceof Error) return `boxaudit: unexpected error: ${error.stack ?? error.message}`;
-  return `boxaudit: unexpected error: ${String(error)}`;
+  if (error instanceof Error) {
+    const frames = (error.stack ?? '')
+      .split('\n')
+      .filter((l) => /^\s+at /.test(l))
+      .map((l) => `    ${safeLine(redactor.mixed(l), 400)}`);
+    return [
+      terminalLine(`boxaudit: unexpected error: ${error.name}: ${error.message}`, redactor),
+      ...frames,
+    ].join('\n');
+  }
+  return terminalLine(`boxaudit: unexpected error: ${String(error)}`, redactor);
 }

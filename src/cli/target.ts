@@ -58,6 +58,10 @@ export async function resolveTarget(options: ParsedOptions, ctx: CliContext): Pr
       throw new BoxauditError('BOXAUDIT_USAGE', `--vendor ${options.vendor} needs --host HOST`);
     const port = options.port === undefined ? undefined : intOption(options, 'port', 0, 65535);
     const tls = await resolveTls(options);
+    // The adapter reads the saved Freebox app token itself: the token is still a secret of this run.
+    if (options.vendor === 'freebox' && existsSync(freeboxTokenPath(ctx.env))) {
+      ctx.addSecret(readFreeboxToken(freeboxTokenPath(ctx.env)));
+    }
     return {
       vendor: options.vendor,
       host: options.host,
@@ -183,6 +187,10 @@ async function resolveCredentials(options: ParsedOptions, ctx: CliContext): Prom
       ctx.signal,
     );
   }
+  // Every secret at hand is redacted from every output from now on, even when the box echoes it.
+  ctx.addSecret(credentials.password);
+  ctx.addSecret(credentials.token);
+  ctx.addSecret(credentials.passphrase);
   return credentials;
 }
 
@@ -198,12 +206,15 @@ export function collectOptions(options: ParsedOptions, ctx: CliContext): Collect
   const freeboxToken = freeboxTokenPath(ctx.env);
   return {
     // A saved Freebox app token goes to the Freebox adapter only, never to another vendor's box.
-    credentialsFor: (adapterId) =>
-      adapterId === 'freebox' && !fromEnv.token && existsSync(freeboxToken)
-        ? { ...fromEnv, token: readFreeboxToken(freeboxToken) }
-        : fromEnv,
+    credentialsFor: (adapterId) => {
+      if (adapterId !== 'freebox' || fromEnv.token || !existsSync(freeboxToken)) return fromEnv;
+      const token = readFreeboxToken(freeboxToken);
+      ctx.addSecret(token);
+      return { ...fromEnv, token };
+    },
     ...(ctx.interactive ? { askCredentials: (s: AdapterSuggestion) => askForVendor(s, fromEnv, ctx) } : {}),
     signal: ctx.signal,
+    secrets: ctx.secrets,
     ...(options.timeout ? { timeoutMs: intOption(options, 'timeout', 3000) } : {}),
     ...(options['max-entries'] ? { maxEntries: intOption(options, 'max-entries', 4096, 65536) } : {}),
     ...(options['allow-foreign-location'] ? { allowForeignLocation: true } : {}),
@@ -242,6 +253,7 @@ async function askForVendor(
     `Admin password of the ${s.adapter} at ${s.host} (Enter to skip): `,
     ctx.signal,
   );
+  ctx.addSecret(password);
   return password === '' ? null : { ...known, password };
 }
 

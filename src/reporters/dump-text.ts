@@ -85,7 +85,7 @@ function gatewayFacts(w: TextWriter, snapshot: Snapshot, lang: Lang): void {
   );
 }
 
-function forwardsTable(w: TextWriter, snapshot: Snapshot, lang: Lang): void {
+function* forwardsTable(w: TextWriter, snapshot: Snapshot, lang: Lang): Generator<string> {
   w.heading(`${w.t('section.forwards')} (${snapshot.forwards.length})`);
   if (snapshot.forwards.length === 0) {
     w.line(w.t('dump.noForwards'));
@@ -114,23 +114,29 @@ function forwardsTable(w: TextWriter, snapshot: Snapshot, lang: Lang): void {
       f.description === null ? '' : safeLine(f.description, DESCRIPTION_WIDTH),
     ]);
   }
-  for (const line of table(rows)) w.line(`  ${line}`);
+  for (const line of table(rows)) {
+    w.line(`  ${line}`);
+    if (w.full) yield w.flush();
+  }
 }
 
-/** Render a dump document as text (see docs/output.md). */
-export function renderDumpText(doc: DumpDocument, options: { lang: Lang; color: boolean }): string {
+/** Render a dump document as text, in pieces (see docs/output.md). */
+export function* dumpTextChunks(
+  doc: DumpDocument,
+  options: { lang: Lang; color: boolean },
+): Generator<string> {
   const w = new TextWriter(options);
   const { lang } = options;
   const title = w.t('dump.title');
   w.line(title);
   w.line('='.repeat(width(title)));
-  doc.snapshots.forEach((snapshot, i) => {
+  for (const [i, snapshot] of doc.snapshots.entries()) {
     w.line();
     if (doc.snapshots.length > 1) w.line(w.t('header.boxNumber', { n: i + 1, total: doc.snapshots.length }));
     gatewayFacts(w, snapshot, lang);
-    forwardsTable(w, snapshot, lang);
-  });
+    yield* forwardsTable(w, snapshot, lang);
+  }
   coverageSection(w, doc.snapshots);
   warningsSection(w, doc.snapshots);
-  return w.toString();
+  yield w.flush();
 }

@@ -1,16 +1,21 @@
 /**
- * Reporters: pure functions from an audit report (or a dump document) to a string. Same input,
- * byte-identical output: no clock, no environment, no locale-dependent formatting.
+ * Reporters: pure functions from an audit report (or a dump document) to text. Same input,
+ * byte-identical output: no clock, no environment, no locale-dependent formatting. Every format
+ * can be produced in pieces (`renderChunks`), so a report too large for one string is still
+ * written; `render` joins the pieces.
  */
 import { BoxauditError } from '../errors.js';
 import type { Lang } from '../i18n/index.js';
 import type { DumpDocument } from '../model/types.js';
 import type { AuditReport, Rule } from '../rules/types.js';
-import { renderDumpText } from './dump-text.js';
-import { renderJson } from './json.js';
-import { renderMarkdown } from './markdown.js';
-import { renderSarif } from './sarif.js';
-import { renderText } from './text.js';
+import { joinChunks } from './chunks.js';
+import { dumpTextChunks } from './dump-text.js';
+import { jsonChunks } from './json.js';
+import { markdownChunks } from './markdown.js';
+import { redactDump, redactReport } from './redact.js';
+import type { SecretList } from './sanitize.js';
+import { sarifChunks } from './sarif.js';
+import { textChunks } from './text.js';
 
 export type ReportFormat = 'text' | 'json' | 'sarif' | 'markdown';
 export type DumpFormat = 'text' | 'json';
@@ -26,12 +31,40 @@ export interface RenderOptions {
    * description and severity instead of deriving them from its findings.
    */
   rules?: readonly Rule[];
+  /**
+   * Secret values (password, token, passphrase…) that must not appear in the output, even when
+   * the box echoed them back: replaced by `[redacted]` (see docs/security-output.md).
+   */
+  secrets?: SecretList;
 }
 
 export interface RenderDumpOptions {
   format: DumpFormat;
   lang?: Lang;
   color?: boolean;
+  /** As in {@link RenderOptions.secrets}. */
+  secrets?: SecretList;
+}
+
+/**
+ * Render an audit report, in pieces (concatenated, they are what `render` returns). Lazy: each
+ * piece is computed when asked for, so a caller can write, yield or stop between pieces.
+ */
+export function renderChunks(report: AuditReport, options: RenderOptions): Iterable<string> {
+  const lang = options.lang ?? 'en';
+  const shown = redactReport(report, options.secrets);
+  switch (options.format) {
+    case 'text':
+      return textChunks(shown, { lang, color: options.color ?? false });
+    case 'json':
+      return jsonChunks(shown);
+    case 'sarif':
+      return sarifChunks(shown, { lang, rules: options.rules ?? [] });
+    case 'markdown':
+      return markdownChunks(shown, { lang });
+    default:
+      throw unknownFormat(options.format, 'render');
+  }
 }
 
 /**
@@ -40,20 +73,23 @@ export interface RenderDumpOptions {
  * - `json`: the AuditReport as is (schema/report.schema.json).
  * - `sarif`: SARIF 2.1.0 log, one run.
  * - `markdown`: for tickets and MSP reports.
+ * @throws BoxauditError BOXAUDIT_TOO_LARGE when the output cannot fit in one string: use renderChunks.
  */
 export function render(report: AuditReport, options: RenderOptions): string {
+  return joinChunks(renderChunks(report, options), `${options.format} report`);
+}
+
+/** A `boxaudit dump` document in pieces (see {@link renderDump}). */
+export function renderDumpChunks(doc: DumpDocument, options: RenderDumpOptions): Iterable<string> {
   const lang = options.lang ?? 'en';
+  const shown = redactDump(doc, options.secrets);
   switch (options.format) {
     case 'text':
-      return renderText(report, { lang, color: options.color ?? false });
+      return dumpTextChunks(shown, { lang, color: options.color ?? false });
     case 'json':
-      return renderJson(report);
-    case 'sarif':
-      return renderSarif(report, { lang, rules: options.rules ?? [] });
-    case 'markdown':
-      return renderMarkdown(report, { lang });
+      return jsonChunks(shown);
     default:
-      throw unknownFormat(options.format, 'render');
+      throw unknownFormat(options.format, 'renderDump');
   }
 }
 
@@ -62,15 +98,7 @@ export function render(report: AuditReport, options: RenderOptions): string {
  * and the coverage; `json` is the document as is (schema/dump.schema.json).
  */
 export function renderDump(doc: DumpDocument, options: RenderDumpOptions): string {
-  const lang = options.lang ?? 'en';
-  switch (options.format) {
-    case 'text':
-      return renderDumpText(doc, { lang, color: options.color ?? false });
-    case 'json':
-      return renderJson(doc);
-    default:
-      throw unknownFormat(options.format, 'renderDump');
-  }
+  return joinChunks(renderDumpChunks(doc, options), `${options.format} dump`);
 }
 
 /** For JavaScript callers (and casts): TypeScript callers cannot reach it. */
@@ -81,4 +109,15 @@ function unknownFormat(format: never, where: string): BoxauditError {
 }
 
 export { statusLine } from './format.js';
-export { markdownText, safeLine } from './sanitize.js';
+export { redactDump, redactReport, redactSnapshot } from './redact.js';
+export {
+  createRedactor,
+  escapeHtml,
+  escapeJsonText,
+  markdownText,
+  type Redactor,
+  redactSecrets,
+  type SecretList,
+  safeLine,
+  terminalLine,
+} from './sanitize.js';

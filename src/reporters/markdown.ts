@@ -5,6 +5,7 @@
 import { colon, coverageReason, hasMessage, type Lang, severityWord, t } from '../i18n/index.js';
 import type { AuditReport, Finding } from '../rules/types.js';
 import { SEVERITIES } from '../rules/types.js';
+import { LINES_PER_CHUNK } from './chunks.js';
 import {
   boxName,
   exposureParts,
@@ -45,13 +46,13 @@ function titleCell(f: Finding, lang: Lang): string {
   return md(title, 300);
 }
 
-function findingRows(
+function* findingRows(
   report: AuditReport,
   forwardOf: ForwardOf,
   findings: readonly Finding[],
   lang: Lang,
   withUnknown: boolean,
-): string[] {
+): Generator<string> {
   const head = [
     t(lang, 'finding.rule'),
     t(lang, 'finding.device'),
@@ -61,29 +62,34 @@ function findingRows(
     t(lang, 'finding.why'),
     t(lang, 'finding.fix'),
   ];
-  const lines = tableHead(head);
+  yield* tableHead(head);
   for (const f of findings) {
     const [device, port] = whereCells(report, forwardOf, f, lang);
     const unknown = [...(f.unknown ?? [])].sort().map((u) => unknownFieldWord(u, lang, hasMessage));
-    lines.push(
-      row([
-        `\`${f.ruleId.replace(/[^A-Za-z0-9._-]/g, '?')}\``,
-        device,
-        port,
-        titleCell(f, lang),
-        ...(withUnknown ? [md(unknown.join(', '), 200)] : []),
-        md(f.message[lang], 1000),
-        md(f.remediation[lang], 1000),
-      ]),
-    );
+    yield row([
+      `\`${f.ruleId.replace(/[^A-Za-z0-9._-]/g, '?')}\``,
+      device,
+      port,
+      titleCell(f, lang),
+      ...(withUnknown ? [md(unknown.join(', '), 200)] : []),
+      md(f.message[lang], 1000),
+      md(f.remediation[lang], 1000),
+    ]);
   }
-  return lines;
 }
 
-/** Render an audit report as GitHub-flavoured Markdown (see docs/output.md). */
-export function renderMarkdown(report: AuditReport, options: { lang: Lang }): string {
+/**
+ * Render an audit report as GitHub-flavoured Markdown, in pieces (see docs/output.md). Rows are
+ * added one at a time (never `push(...rows)`, whose arguments overflow the stack past ~100,000).
+ */
+export function* markdownChunks(report: AuditReport, options: { lang: Lang }): Generator<string> {
   const { lang } = options;
   const out: string[] = [];
+  const flush = (): string => {
+    const text = out.length === 0 ? '' : `${out.join('\n')}\n`;
+    out.length = 0;
+    return text;
+  };
   const forwardOf = forwardIndex(report);
   const sorted = sortFindings(report.findings, forwardOf);
   out.push(`# ${md(t(lang, 'report.title', { version: report.tool.version }), 120)}`, '');
@@ -130,13 +136,21 @@ export function renderMarkdown(report: AuditReport, options: { lang: Lang }): st
     if (group.length === 0) continue;
     const word = severityWord(lang, severity);
     out.push(`### ${word.charAt(0).toUpperCase()}${word.slice(1)} (${group.length})`, '');
-    out.push(...findingRows(report, forwardOf, group, lang, false), '');
+    for (const line of findingRows(report, forwardOf, group, lang, false)) {
+      out.push(line);
+      if (out.length >= LINES_PER_CHUNK) yield flush();
+    }
+    out.push('');
   }
 
   const inconclusive = sorted.filter((f) => f.status === 'inconclusive');
   if (inconclusive.length > 0) {
     out.push(`## ${t(lang, 'section.inconclusive')} (${inconclusive.length})`, '');
-    out.push(...findingRows(report, forwardOf, inconclusive, lang, true), '');
+    for (const line of findingRows(report, forwardOf, inconclusive, lang, true)) {
+      out.push(line);
+      if (out.length >= LINES_PER_CHUNK) yield flush();
+    }
+    out.push('');
   }
 
   const expired = [...report.summary.expiredWaivers].sort((a, b) =>
@@ -178,6 +192,7 @@ export function renderMarkdown(report: AuditReport, options: { lang: Lang }): st
           md(`${f.waiver.reason}; ${until}`, 400),
         ]),
       );
+      if (out.length >= LINES_PER_CHUNK) yield flush();
     }
     out.push('');
   }
@@ -201,5 +216,5 @@ export function renderMarkdown(report: AuditReport, options: { lang: Lang }): st
   for (const line of summaryLines(report, lang))
     out.push(`- ${line.loud ? `**${md(line.text)}**` : md(line.text)}`);
   out.push('', `## ${t(lang, 'section.status')}`, '', '```text', statusLine(report), '```');
-  return `${out.join('\n')}\n`;
+  yield flush();
 }

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { coverageReason, type Lang } from '../i18n/index.js';
 import type { AuditReport, Finding, Rule, Severity, WaivedFinding } from '../rules/types.js';
 import { exposure, type ForwardOf, forwardIndex, SEVERITY_RANK, sortFindings, statusLine } from './format.js';
-import { renderJson } from './json.js';
+import { jsonChunks } from './json.js';
 import { markdownText, safeLine } from './sanitize.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -163,8 +163,11 @@ function result(
   return out;
 }
 
-/** Render an audit report as a SARIF 2.1.0 log (pretty JSON, trailing newline). */
-export function renderSarif(report: AuditReport, options: { lang: Lang; rules: readonly Rule[] }): string {
+/** Render an audit report as a SARIF 2.1.0 log (pretty JSON, trailing newline), in pieces. */
+export function sarifChunks(
+  report: AuditReport,
+  options: { lang: Lang; rules: readonly Rule[] },
+): Generator<string> {
   const { lang } = options;
   const forwardOf = forwardIndex(report);
   const all = [...sortFindings(report.findings, forwardOf), ...sortFindings(report.waived, forwardOf)];
@@ -233,5 +236,5 @@ export function renderSarif(report: AuditReport, options: { lang: Lang; rules: r
       },
     ],
   };
-  return renderJson(log);
+  return jsonChunks(log);
 }

@@ -6,6 +6,7 @@ import { colon, coverageReason, hasMessage, type Lang, severityWord, t } from '.
 import type { Snapshot } from '../model/types.js';
 import type { AuditReport, Finding, Severity, WaivedFinding } from '../rules/types.js';
 import { SEVERITIES } from '../rules/types.js';
+import { LINES_PER_CHUNK } from './chunks.js';
 import {
   boxName,
   countsBySeverity,
@@ -41,9 +42,14 @@ const SEVERITY_STYLE: Record<Severity, string> = {
   info: ANSI.dim,
 };
 
-/** A small writer that knows the language and whether to color. */
+/**
+ * A small writer that knows the language and whether to color. Lines are handed out in pieces
+ * (`flush`), so a report with hundreds of thousands of findings is never one giant string.
+ */
 export class TextWriter {
   readonly lines: string[] = [];
+  /** The last line written, even after a flush (headings put a blank line after a non-blank one). */
+  private last: string | undefined;
   constructor(readonly options: TextOptions) {}
 
   paint(style: string, text: string): string {
@@ -52,10 +58,24 @@ export class TextWriter {
 
   line(text = ''): void {
     this.lines.push(text);
+    this.last = text;
+  }
+
+  /** True when enough lines are buffered to hand a piece out. */
+  get full(): boolean {
+    return this.lines.length >= LINES_PER_CHUNK;
+  }
+
+  /** The buffered lines, each ending with a newline, and an empty buffer ('' when nothing is buffered). */
+  flush(): string {
+    if (this.lines.length === 0) return '';
+    const text = `${this.lines.join('\n')}\n`;
+    this.lines.length = 0;
+    return text;
   }
 
   heading(text: string, style: string = ANSI.bold): void {
-    if (this.lines.length > 0 && this.lines[this.lines.length - 1] !== '') this.line();
+    if (this.last !== undefined && this.last !== '') this.line();
     this.line(this.paint(style, text));
     this.line('-'.repeat(Math.min(Array.from(text).length, 78)));
   }
@@ -145,7 +165,12 @@ function findingBlock(
   }
 }
 
-function findingsSection(w: TextWriter, report: AuditReport, forwardOf: ForwardOf, failing: Finding[]): void {
+function* findingsSection(
+  w: TextWriter,
+  report: AuditReport,
+  forwardOf: ForwardOf,
+  failing: Finding[],
+): Generator<string> {
   const { lang } = w.options;
   w.heading(w.t('section.findings'));
   if (failing.length === 0) {
@@ -163,7 +188,10 @@ function findingsSection(w: TextWriter, report: AuditReport, forwardOf: ForwardO
     w.line(
       w.paint(SEVERITY_STYLE[severity], `${severityWord(lang, severity).toUpperCase()} (${group.length})`),
     );
-    for (const f of group) findingBlock(w, report, forwardOf, f, '*');
+    for (const f of group) {
+      findingBlock(w, report, forwardOf, f, '*');
+      if (w.full) yield w.flush();
+    }
   }
 }
 
@@ -172,12 +200,12 @@ function findingsSection(w: TextWriter, report: AuditReport, forwardOf: ForwardO
  * unknown can be undecided for dozens of port rules, and their fail messages would assert what is
  * not known. So: where, what was unknown, and which exposures it could be.
  */
-function inconclusiveSection(
+function* inconclusiveSection(
   w: TextWriter,
   report: AuditReport,
   forwardOf: ForwardOf,
   inconclusive: Finding[],
-): void {
+): Generator<string> {
   if (inconclusive.length === 0) return;
   const { lang } = w.options;
   w.heading(`${w.t('section.inconclusive')} (${inconclusive.length})`, ANSI.bold + ANSI.yellow);
@@ -205,15 +233,16 @@ function inconclusiveSection(
       const words = unknown.map((u) => unknownFieldWord(u, lang, hasMessage));
       w.line(`    ${w.label('finding.unknown')}${words.join(', ')}`);
     }
+    if (w.full) yield w.flush();
   }
 }
 
-function waivedSection(
+function* waivedSection(
   w: TextWriter,
   report: AuditReport,
   forwardOf: ForwardOf,
   waived: WaivedFinding[],
-): void {
+): Generator<string> {
   if (waived.length === 0) return;
   const { lang } = w.options;
   w.heading(`${w.t('section.waived')} (${waived.length})`);
@@ -222,6 +251,7 @@ function waivedSection(
     w.line(`    ${w.label('finding.device')}${where(report, forwardOf, f, lang)}`);
     const until = w.t('waiver.until', { date: safeLine(f.waiver.expires, 40) });
     w.line(`    ${w.label('waiver.reason')}${safeLine(f.waiver.reason, 300)}; ${until}`);
+    if (w.full) yield w.flush();
   }
 }
 
@@ -304,26 +334,26 @@ export function summaryLines(report: AuditReport, lang: Lang): SummaryLine[] {
   return lines;
 }
 
-/** Render an audit report as plain text (see docs/output.md). */
-export function renderText(report: AuditReport, options: TextOptions): string {
+/** Render an audit report as plain text, in pieces (see docs/output.md). */
+export function* textChunks(report: AuditReport, options: TextOptions): Generator<string> {
   const w = new TextWriter(options);
   const forwardOf = forwardIndex(report);
   const sorted = sortFindings(report.findings, forwardOf);
   header(w, report);
-  findingsSection(
+  yield* findingsSection(
     w,
     report,
     forwardOf,
     sorted.filter((f) => f.status === 'fail'),
   );
-  inconclusiveSection(
+  yield* inconclusiveSection(
     w,
     report,
     forwardOf,
     sorted.filter((f) => f.status === 'inconclusive'),
   );
   expiredSection(w, report);
-  waivedSection(w, report, forwardOf, sortFindings(report.waived, forwardOf));
+  yield* waivedSection(w, report, forwardOf, sortFindings(report.waived, forwardOf));
   coverageSection(w, report.snapshots);
   warningsSection(w, report.snapshots);
   w.heading(w.t('section.summary'));
@@ -331,5 +361,5 @@ export function renderText(report: AuditReport, options: TextOptions): string {
     w.line(line.loud ? w.paint(STYLE_LOUD, line.text) : line.text);
   w.line();
   w.line(statusLine(report));
-  return w.toString();
+  yield w.flush();
 }

@@ -77,7 +77,7 @@ describe('Markdown report', () => {
     // Brackets are escaped, so `[link](url)` and `![img](url)` are plain text.
     expect(out).not.toMatch(/(?<!\\)\]\(http:\/\/evil/);
     expect(out).not.toMatch(/(?<!\\)!\[img/);
-    expect(out).toContain('\\[link\\](http://evil.example)');
+    expect(out).toContain('\\[link\\](http\\[:\\]//evil.example)'); // and defanged: no autolink
     expect(out).toContain('&lt;script&gt;');
     expect(out).toContain('\\| x \\|');
     expect(out).not.toContain(HOSTILE.long.slice(0, 1100));
@@ -103,7 +103,7 @@ describe('markdownText', () => {
     expect(markdownText('192.168.1.20:104 "NAS"')).toBe('192.168.1.20:104 "NAS"');
     expect(markdownText('a|b')).toBe('a\\|b');
     expect(markdownText('[x](http://e) *b* _i_ `c` ~s~ !')).toBe(
-      '\\[x\\](http://e) \\*b\\* \\_i\\_ \\`c\\` \\~s\\~ \\!',
+      '\\[x\\](http\\[:\\]//e) \\*b\\* \\_i\\_ \\`c\\` \\~s\\~ \\!',
     );
     expect(markdownText('<b>&amp;</b>')).toBe('&lt;b&gt;&amp;amp;&lt;/b&gt;');
     expect(markdownText('a\\|b')).toBe('a\\\\\\|b');

@@ -4,9 +4,9 @@
  * (quadratic); speed itself is measured in bench/report.bench.ts, not asserted here.
  */
 import { describe, expect, it } from 'vitest';
-import type { PortForward } from '../../src/model/types.js';
 import { render } from '../../src/reporters/index.js';
-import type { AuditReport, Finding } from '../../src/rules/types.js';
+import type { AuditReport } from '../../src/rules/types.js';
+import { bigReport as makeBigReport } from './big-report.js';
 import { doctorOffice } from './helpers.js';
 
 const N = 20_000;
@@ -18,35 +18,7 @@ function publicPort(i: number): number {
 
 /** N RDP forwards and one critical finding each, findings listed in an order unrelated to the ports. */
 function bigReport(): AuditReport {
-  const r = doctorOffice();
-  const snapshot = r.snapshots[0]!;
-  const forwardTemplate = snapshot.forwards[0]!;
-  const findingTemplate = r.findings.find((f) => f.status === 'fail' && f.severity === 'critical')!;
-  const forwards: PortForward[] = [];
-  const findings: Finding[] = [];
-  for (let i = 0; i < N; i++) {
-    const port = publicPort(i);
-    forwards.push({
-      ...forwardTemplate,
-      id: `fwd-${i}`,
-      externalPort: { start: port, end: port },
-      internalHost: `10.${(i >> 8) & 255}.${i & 255}.1`,
-      internalPort: { start: 3389, end: 3389 },
-      description: `host-${i}`,
-    });
-  }
-  for (let k = 0; k < N; k++) {
-    const i = (k * 3_001) % N; // another permutation: finding order ≠ forward order ≠ port order
-    findings.push({ ...findingTemplate, ruleId: 'BOX-RA-001', forwardId: `fwd-${i}` });
-  }
-  snapshot.forwards = forwards;
-  r.findings = findings;
-  r.waived = [];
-  r.summary.counts = { critical: N, high: 0, medium: 0, low: 0, info: 0 };
-  r.summary.inconclusive = 0;
-  r.summary.waived = 0;
-  r.summary.forwardsChecked = N;
-  return r;
+  return makeBigReport(doctorOffice(), N, { publicPort });
 }
 
 /** The forward index from a `host-<i>` description in a line. */

@@ -1,13 +1,14 @@
-import { writeFile } from 'node:fs/promises';
 import { buildReport } from '../../audit.js';
 import { collect } from '../../collect.js';
-import { BoxauditError } from '../../errors.js';
-import { render } from '../../reporters/index.js';
+import { abortError, BoxauditError } from '../../errors.js';
+import { renderChunks } from '../../reporters/index.js';
 import { loadRuleSet } from '../../rules/load.js';
 import type { ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { failOnOption, nowOption, outputFormat, outputLang, rulesConfig } from '../output.js';
+import { yieldToEventLoop } from '../signals.js';
 import { collectOptions, resolveTarget } from '../target.js';
+import { stdoutSink, writeChunks, writeFileChunks } from '../write.js';
 
 /** `boxaudit audit` (and bare `boxaudit`): discover → collect → evaluate → report. Exit 0/1/2. */
 export async function run({ options, positionals }: ParsedArgs, ctx: CliContext): Promise<number> {
@@ -23,11 +24,24 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   const target = await resolveTarget(options, ctx);
   const { snapshots, warnings } = await collect(target, collectOptions(options, ctx));
   for (const w of warnings) ctx.warn(`boxaudit: warning: ${w.message}`);
+  await checkpoint(ctx, 'the audit');
   const report = buildReport(snapshots, ruleSet, { now: now ?? new Date(), failOn });
+  await checkpoint(ctx, 'the audit');
   if (options.output !== undefined) {
-    await writeFile(options.output, render(report, { format: 'json' }));
+    await writeFileChunks(
+      options.output,
+      renderChunks(report, { format: 'json', secrets: ctx.secrets }),
+      ctx.signal,
+    );
   }
-  ctx.out(render(report, { format, lang, color: ctx.color && format === 'text', rules: ruleSet.rules }));
+  const chunks = renderChunks(report, {
+    format,
+    lang,
+    color: ctx.color && format === 'text',
+    rules: ruleSet.rules,
+    secrets: ctx.secrets,
+  });
+  await writeChunks(chunks, stdoutSink(), ctx.signal);
   if (report.summary.exitCode === 2) {
     const failed = report.snapshots.flatMap((s) =>
       s.coverage.filter((c) => c.status === 'error').map((c) => c.area),
@@ -37,4 +51,10 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     );
   }
   return report.summary.exitCode;
+}
+
+/** One turn of the event loop (a pending Ctrl-C runs), then stop if the run was aborted. */
+export async function checkpoint(ctx: CliContext, what: string): Promise<void> {
+  await yieldToEventLoop();
+  if (ctx.signal.aborted) throw abortError(ctx.signal, what);
 }

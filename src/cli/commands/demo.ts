@@ -1,13 +1,15 @@
 import { buildReport } from '../../audit.js';
 import { collect } from '../../collect.js';
 import { BoxauditError } from '../../errors.js';
-import { render } from '../../reporters/index.js';
+import { renderChunks } from '../../reporters/index.js';
 import { loadRuleSet } from '../../rules/load.js';
 import { DEMO_OFFICE } from '../../sim/demo-office.js';
 import { startIgdSimulator } from '../../sim/igd-simulator.js';
 import type { ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { failOnOption, nowOption, outputFormat, outputLang, rulesConfig } from '../output.js';
+import { stdoutSink, writeChunks } from '../write.js';
+import { checkpoint } from './audit.js';
 
 /**
  * `boxaudit demo`: a complete audit of a simulated doctor's-office box, with no box and no network.
@@ -32,14 +34,26 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
       { upnp: sim.descriptionUrl },
       { signal: ctx.signal, log: ctx.progress },
     );
+    await checkpoint(ctx, 'the demo');
     const report = buildReport(snapshots, ruleSet, { now: now ?? new Date(), failOn });
-    ctx.out(render(report, { format, lang, color: ctx.color && format === 'text', rules: ruleSet.rules }));
+    await checkpoint(ctx, 'the demo');
+    const chunks = renderChunks(report, {
+      format,
+      lang,
+      color: ctx.color && format === 'text',
+      rules: ruleSet.rules,
+      secrets: ctx.secrets,
+    });
+    await writeChunks(chunks, stdoutSink(), ctx.signal);
     if (format === 'text') {
       const note =
         lang === 'fr'
-          ? `\nCeci était une démonstration sur une box simulée. Sur votre réseau : npx boxaudit --lang fr (code de sortie ${report.summary.exitCode} ici).\n`
-          : `\nThis was a demo on a simulated box. On your own network: npx boxaudit (a real audit would exit ${report.summary.exitCode} here).\n`;
-      ctx.warn(note); // stderr: the report's last stdout line stays the status line
+          ? `Ceci était une démonstration sur une box simulée. Sur votre réseau : npx boxaudit --lang fr (code de sortie ${report.summary.exitCode} ici).`
+          : `This was a demo on a simulated box. On your own network: npx boxaudit (a real audit would exit ${report.summary.exitCode} here).`;
+      // stderr: the report's last stdout line stays the status line
+      ctx.warn('');
+      ctx.warn(note);
+      ctx.warn('');
     }
     return 0;
   } finally {

@@ -1,5 +1,6 @@
 import { discover } from '../../discovery/ssdp.js';
 import { BoxauditError } from '../../errors.js';
+import { escapeJsonText } from '../../reporters/sanitize.js';
 import { SCHEMA_VERSION } from '../../version.js';
 import { intOption, type ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
@@ -27,7 +28,7 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     log: ctx.progress,
   });
   if (format === 'json') {
-    ctx.out(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...result }, null, 2)}\n`);
+    ctx.out(`${escapeJsonText(JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...result }, null, 2))}\n`);
   } else {
     const lines: string[] = [];
     for (const g of result.gateways) {
@@ -43,7 +44,8 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
       );
     }
     for (const w of result.warnings) lines.push(`warning: ${w.message}`);
-    ctx.out(`${lines.join('\n')}\n`);
+    // SSDP answers (address, LOCATION, SERVER) are the box's words: one neutralised line each.
+    for (const line of lines) ctx.outLine(line);
   }
   return result.gateways.length > 0 ? 0 : 1;
 }

@@ -18,11 +18,11 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     );
   }
   const path = freeboxTokenPath(ctx.env);
+  ctx.warn('boxaudit: asking the Freebox to register boxaudit (read-only access).');
   ctx.warn(
-    'boxaudit: asking the Freebox to register boxaudit (read-only access).\n' +
-      '  Go to the box and accept the request on its front screen (Freebox Pop: in the Freebox Connect app).\n' +
-      '  Waiting up to 2 minutes…',
+    '  Go to the box and accept the request on its front screen (Freebox Pop: in the Freebox Connect app).',
   );
+  ctx.warn('  Waiting up to 2 minutes…');
   const token = await requestFreeboxAppToken({
     ...(options.host
       ? { baseUrl: /^https?:\/\//.test(options.host) ? options.host : `https://${options.host}` }
@@ -30,6 +30,7 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     signal: ctx.signal,
     onStatus: (status) => ctx.progress(`freebox: ${status}`),
   });
+  ctx.addSecret(token.appToken);
   await saveToken(path, { appId: token.appId, appToken: token.appToken }, { signal: ctx.signal });
   const check = await loadToken(path, { signal: ctx.signal });
   if (check.looseMode) ctx.warn(`boxaudit: warning: ${path} is readable by other users; run chmod 600 on it`);

@@ -1,4 +1,5 @@
 import { BoxauditError } from '../../errors.js';
+import { escapeJsonText } from '../../reporters/sanitize.js';
 import { loadRuleSet, validateRuleFiles } from '../../rules/load.js';
 import { ruleSeverity } from '../../rules/severity.js';
 import type { ParsedArgs } from '../args.js';
@@ -14,10 +15,10 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     const results = await validateRuleFiles(files);
     const format = outputFormat(options, ['text', 'json']);
     if (format === 'json') {
-      ctx.out(`${JSON.stringify(results, null, 2)}\n`);
+      ctx.out(`${escapeJsonText(JSON.stringify(results, null, 2))}\n`);
     } else {
       for (const r of results) {
-        if (r.ok) ctx.out(`${r.file}: ok\n`);
+        if (r.ok) ctx.outLine(`${r.file}: ok`);
         else for (const e of r.errors) ctx.warn(e);
       }
     }
@@ -33,12 +34,12 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
         const { examples: _examples, ...shown } = rule;
         return { ...shown, effectiveSeverity: ruleSeverity(rule, ruleSet).severity };
       });
-      ctx.out(`${JSON.stringify({ profiles: ruleSet.profiles, rules: rows }, null, 2)}\n`);
+      ctx.out(`${escapeJsonText(JSON.stringify({ profiles: ruleSet.profiles, rules: rows }, null, 2))}\n`);
     } else {
       const width = Math.max(...ruleSet.rules.map((r) => r.id.length));
       for (const r of ruleSet.rules) {
-        ctx.out(
-          `${r.id.padEnd(width)}  ${ruleSeverity(r, ruleSet).severity.padEnd(8)}  ${r.category.padEnd(13)}  ${r.title[lang]}\n`,
+        ctx.outLine(
+          `${r.id.padEnd(width)}  ${ruleSeverity(r, ruleSet).severity.padEnd(8)}  ${r.category.padEnd(13)}  ${r.title[lang]}`,
         );
       }
     }

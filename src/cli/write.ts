@@ -1,0 +1,97 @@
+/**
+ * Writing a rendered report piece by piece, to stdout or a file: no single giant string, a turn of
+ * the event loop between pieces (so Ctrl-C is honoured while a large report is built and written),
+ * and the run's signal checked before each piece. A file is written under a temporary name and
+ * renamed when complete: an interrupted run never leaves half a report behind.
+ */
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { abortError } from '../errors.js';
+import { yieldToEventLoop } from './signals.js';
+
+/** Characters gathered before one write (and one turn of the event loop). */
+const BATCH = 1 << 20;
+
+export type Sink = (text: string) => Promise<void>;
+
+/** Write `chunks` to `sink` in batches, checking `signal` between pieces. */
+export async function writeChunks(
+  chunks: Iterable<string>,
+  sink: Sink,
+  signal: AbortSignal,
+  what = 'writing the report',
+): Promise<void> {
+  let batch: string[] = [];
+  let size = 0;
+  for (const chunk of chunks) {
+    if (signal.aborted) throw abortError(signal, what);
+    batch.push(chunk);
+    size += chunk.length;
+    if (size >= BATCH) {
+      await sink(batch.join(''));
+      batch = [];
+      size = 0;
+      await yieldToEventLoop();
+    }
+  }
+  if (signal.aborted) throw abortError(signal, what);
+  if (size > 0) await sink(batch.join(''));
+}
+
+/** A sink on process.stdout; a reader that went away (EPIPE, `| head`) drops the rest quietly. */
+export function stdoutSink(): Sink {
+  let closed = false;
+  return (text) =>
+    new Promise((resolve, reject) => {
+      if (closed) return resolve();
+      process.stdout.write(text, (error) => {
+        if (!error) return resolve();
+        if ((error as NodeJS.ErrnoException).code === 'EPIPE') {
+          closed = true;
+          return resolve();
+        }
+        reject(error);
+      });
+    });
+}
+
+/** Write `chunks` to the file `path` (temporary name, then rename; removed on any failure or abort). */
+export async function writeFileChunks(
+  path: string,
+  chunks: Iterable<string>,
+  signal: AbortSignal,
+): Promise<void> {
+  const existing = await stat(path).catch(() => null);
+  if (existing !== null && !existing.isFile()) {
+    // A device or pipe (`--output /dev/stdout`): written in place, there is nothing to rename.
+    const direct = await open(path, 'w');
+    try {
+      await writeChunks(chunks, async (text) => void (await direct.write(text, null, 'utf8')), signal);
+    } finally {
+      await direct.close();
+    }
+    return;
+  }
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(tmp, 'wx', 0o600);
+  let done = false;
+  try {
+    await writeChunks(
+      chunks,
+      async (text) => {
+        await handle.write(text, null, 'utf8');
+      },
+      signal,
+      `writing ${path}`,
+    );
+    await handle.close();
+    await rename(tmp, path);
+    done = true;
+  } finally {
+    if (!done) {
+      await handle.close().catch(() => undefined);
+      await rm(tmp, { force: true }).catch(() => undefined);
+    }
+  }
+}
