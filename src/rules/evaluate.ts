@@ -184,7 +184,8 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
 
       for (const c of compiled.always[proto]) check(c);
       if (!large) {
-        if (ext === null || int === null || size > 1024) {
+        // Index walk only over small, well-formed ranges: a hand-made snapshot's 1e20 would never end.
+        if (ext === null || int === null || size > 1024 || !inPortSpace(ext) || !inPortSpace(int)) {
           for (const c of compiled.perPort[proto]) check(c);
         } else {
           const index = compiled.byPort[proto];
@@ -546,4 +547,8 @@ function makeFinding(
   if (status === UNKNOWN)
     finding.unknown = unknown.length === 1 ? [unknown[0]!] : [...new Set(unknown)].sort();
   return finding;
+}
+
+function inPortSpace(r: PortRange): boolean {
+  return Number.isSafeInteger(r.start) && Number.isSafeInteger(r.end) && r.start >= 0 && r.end <= 65535;
 }

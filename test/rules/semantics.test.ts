@@ -879,3 +879,15 @@ describe('description pattern safety', () => {
     }
   });
 });
+
+describe('evaluate on hand-made snapshots outside the schema', () => {
+  it('a port of 1e20 ends (no endless index walk) and matches no port rule', () => {
+    const snap = box([
+      { protocol: 'tcp', externalPort: 104, internalPort: 104, internalHost: '192.168.1.20' },
+    ]);
+    const huge = { start: 1e20, end: 1e20 };
+    snap.forwards[0] = { ...snap.forwards[0]!, externalPort: huge, internalPort: huge };
+    const result = evaluate([snap], recommended, { now: NOW, failOn: 'high' });
+    expect(result.findings.filter((f) => f.ruleId === 'BOX-MED-001')).toEqual([]);
+  });
+});
