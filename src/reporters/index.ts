@@ -33,7 +33,7 @@ export interface RenderOptions {
   rules?: readonly Rule[];
   /**
    * Secret values (password, token, passphrase…) that must not appear in the output, even when
-   * the box echoed them back: replaced by `[redacted]` (see docs/security-output.md).
+   * the box echoed them back: replaced by `[redacted]` (see docs/security.md (Output, secrets and signals)).
    */
   secrets?: SecretList;
 }

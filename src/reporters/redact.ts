@@ -3,7 +3,7 @@
  * names, raw provenance) is redacted with the box policy; the texts composed around box strings
  * (coverage reasons, warnings, finding titles and messages) have long secrets redacted anywhere and
  * short ones inside the box strings they quote or as unusual tokens, so our own words are never
- * mangled. See docs/security-output.md.
+ * mangled. See docs/security.md (Output, secrets and signals).
  */
 import type { DumpDocument, PortForward, Snapshot } from '../model/types.js';
 import { cleanDescription } from '../rules/template.js';

@@ -3,7 +3,7 @@
  * embed the description) come from the box or from user files: on every channel (stdout, stderr,
  * files, JSON, Markdown, HTML) they must never drive the terminal (ANSI/OSC escapes, C1 controls,
  * bidi overrides), forge a line (a `\r` or `\n` followed by a fake status line), inject a link or
- * raw HTML, nor carry a secret the box echoed back. See docs/security-output.md.
+ * raw HTML, nor carry a secret the box echoed back. See docs/security.md (Output, secrets and signals).
  */
 
 /** C0 controls, DEL, C1 controls (incl. the 8-bit CSI 0x9b), bidi embeddings/overrides/isolates, LRM/RLM/ALM. */

@@ -2,7 +2,7 @@
  * Issue 11, item 6: a password the box echoes back (in a description, an error message, raw
  * provenance) must not reach any output (stdout, --output, stderr), whatever its length. Secrets of
  * 4+ characters are redacted wherever they occur; 1–3 character ones where they stand as a token
- * of box text (see docs/security-output.md), so our own words are never mangled.
+ * of box text (see docs/security.md (Output, secrets and signals)), so our own words are never mangled.
  */
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
