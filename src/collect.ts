@@ -6,7 +6,7 @@ import type { DiscoveredGateway } from './discovery/ssdp.js';
 import { BoxauditError } from './errors.js';
 import type { Snapshot, Warning } from './model/types.js';
 import { checkSnapshots } from './model/validate.js';
-import { redactSnapshot } from './reporters/redact.js';
+import { mapStrings, redactSnapshot } from './reporters/redact.js';
 import { createRedactor } from './reporters/sanitize.js';
 
 /** What to audit. Exactly one form. */
@@ -92,9 +92,27 @@ export async function collect(target: AuditTarget, options: CollectOptions = {})
       ? { askCredentials: async (s: AdapterSuggestion) => keep(await askCredentials(s)) }
       : {}),
   };
-  const result = await collectSnapshots(target, watched);
+  let result: CollectResult;
+  try {
+    result = await collectSnapshots(target, watched);
+  } catch (error) {
+    throw redactedError(error, createRedactor([...secrets]));
+  }
   const redactor = createRedactor([...secrets]);
   return { ...result, snapshots: checkSnapshots(result.snapshots).map((s) => redactSnapshot(s, redactor)) };
+}
+
+/**
+ * A library caller sees the error too, not only the CLI: its message and details lose every secret
+ * (short ones included) that the adapters' own redaction may have let through; the raw cause is
+ * dropped, since it holds the unredacted text.
+ */
+function redactedError(error: unknown, redactor: ReturnType<typeof createRedactor>): unknown {
+  if (!(error instanceof BoxauditError) || redactor.empty) return error;
+  const message = redactor.mixed(error.message);
+  const details = mapStrings(error.details, redactor.mixed);
+  if (message === error.message && JSON.stringify(details) === JSON.stringify(error.details)) return error;
+  return new BoxauditError(error.code, message, { details });
 }
 
 async function collectSnapshots(target: AuditTarget, options: CollectOptions): Promise<CollectResult> {

@@ -129,6 +129,31 @@ describe('collect() keeps the secrets it was given out of the snapshots', () => 
   });
 });
 
+describe('collect() errors keep the secrets out too (library callers see them before any CLI)', () => {
+  it('a short password echoed in a RouterOS REST error is [redacted] in the thrown message', async () => {
+    server = createServer((_req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ error: 400, message: 'Bad Request', detail: `wrong password ${SHORT} for admin` }),
+      );
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const error = await collect({
+      vendor: 'routeros-rest',
+      host: `http://127.0.0.1:${port}`,
+      credentials: { username: 'admin', password: SHORT },
+    }).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toContain(`wrong password ${REDACTED} for admin`);
+    expect(JSON.stringify({ m: error?.message, d: (error as { details?: unknown }).details })).not.toMatch(
+      new RegExp(`\\b${SHORT}\\b`),
+    );
+  });
+});
+
 describe('the CLI: a box that echoes the password', () => {
   it('never shows it on stdout (text and JSON) nor in --output, long or short', async () => {
     for (const secret of [LONG, SHORT]) {
