@@ -7,7 +7,7 @@ import { BoxauditError } from '../errors.js';
 import type { PortForward, PortRange, Snapshot } from '../model/types.js';
 import { sourceRestricted } from './adjustment.js';
 import { type CompiledForwardRule, type CompiledRouterRule, compileRuleSet } from './compile.js';
-import { hostKind, type LanPrefixes, parseLanPrefixes } from './host-kind.js';
+import { hostKind, type LanPrefixes, parseIpv4Number, parseLanPrefixes } from './host-kind.js';
 import { overlapsAny, rangeSize } from './ports.js';
 import type {
   EvaluatedFinding,
@@ -272,31 +272,9 @@ function isRestricted(remoteHost: string | null): boolean {
   );
 }
 
-/** Dotted-quad IPv4 to a number; null when it is not one (hot path: no regex, no split). */
-function parseIpv4(text: string): number | null {
-  let n = 0;
-  let octet = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      octet = octet * 10 + (c - 48);
-      if (++digits > 3 || octet > 255) return null;
-    } else if (c === 46) {
-      if (digits === 0 || ++dots > 3) return null;
-      n = n * 256 + octet;
-      octet = 0;
-      digits = 0;
-    } else return null;
-  }
-  if (dots !== 3 || digits === 0) return null;
-  return (n * 256 + octet) >>> 0;
-}
-
 function network(cidr: string): [number, number] | null {
   const [base, bitsText] = cidr.trim().split('/');
-  const a = parseIpv4(base ?? '');
+  const a = parseIpv4Number(base ?? '');
   const bits = bitsText === undefined ? 32 : Number(bitsText);
   if (a === null || !Number.isInteger(bits) || bits < 0 || bits > 32) return null;
   const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
@@ -320,7 +298,7 @@ function lanNetworks(prefixes: string[] | null | undefined): Array<[number, numb
 function outsideLan(host: string | null, ctx: SnapshotContext): boolean | null {
   if (host === null) return null;
   if (host.includes(':')) return false;
-  const a = parseIpv4(host.trim());
+  const a = parseIpv4Number(host.trim());
   if (a === null) return null;
   const nets = ctx.lan ?? RFC1918;
   for (const [net, mask] of nets) if ((a & mask) >>> 0 === net) return false;
