@@ -10,14 +10,25 @@ export type { MessageKey };
 const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { en, fr };
 
 /**
- * The message `key` in `lang`, with `{name}` placeholders replaced from `params`.
- * A placeholder without a value is left as written, so a mistake shows instead of vanishing.
+ * The message `key` in `lang`, with `{name}` placeholders replaced from `params`, and plural choices
+ * `{name:one|other}` made from the number `params[name]` (English: 1 is singular; French: 0 and 1
+ * are, as CLDR says). A placeholder without a value is left as written, so a mistake shows instead
+ * of vanishing.
  */
 export function t(lang: Lang, key: MessageKey, params: Record<string, string | number> = {}): string {
   const template = CATALOGUES[lang][key];
-  return template.replace(/\{([a-zA-Z]+)\}/g, (whole, name: string) =>
-    Object.hasOwn(params, name) ? String(params[name]) : whole,
+  return template.replace(
+    /\{([a-zA-Z]+)(?::([^{}|]*)\|([^{}|]*))?\}/g,
+    (whole, name: string, one?: string, other?: string) => {
+      if (!Object.hasOwn(params, name)) return whole;
+      if (one === undefined || other === undefined) return String(params[name]);
+      return isSingular(lang, Number(params[name])) ? one : other;
+    },
   );
+}
+
+function isSingular(lang: Lang, n: number): boolean {
+  return lang === 'fr' ? n === 0 || n === 1 : n === 1;
 }
 
 /** The severity word in `lang` (lower case): `critical`/`critique`, `high`/`élevée`… */

@@ -41,7 +41,7 @@ describe('Markdown report', () => {
       "- [ ] **manual port forwards** (not visible): Manual port forwards are not visible over UPnP: check the box's web interface.",
     );
     expect(md).toContain('- [x] **UPnP port mappings** (complete)');
-    expect(md).toContain('- **1 waiver(s) EXPIRED.**');
+    expect(md).toContain('- **1 waiver EXPIRED.**');
     expect(
       md
         .trimEnd()

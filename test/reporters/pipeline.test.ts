@@ -56,7 +56,7 @@ describe('reporters on a real audit of the demo office (loopback IGD simulator)'
     const last = text.trimEnd().split('\n').at(-1)!;
     expect(last).toMatch(/^BOXAUDIT status=findings critical=[1-9]\d* .* exit=1$/);
     const fr = render(report, { format: 'text', lang: 'fr' });
-    expect(fr).toContain('redirections de ports manuelles (non visible) :');
+    expect(fr).toContain('redirections de ports manuelles (aucune visibilité) :');
     for (const format of ['text', 'markdown', 'sarif', 'json'] as const) {
       expect(render(report, { format, lang: 'fr' })).toBe(render(report, { format, lang: 'fr' }));
     }

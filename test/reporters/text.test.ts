@@ -80,7 +80,7 @@ describe('text report (English)', () => {
     expect(expired).toContain(
       '!! rule BOX-FS-002: "Old scanner uploads by FTP until replaced", expired on 2026-10-01',
     );
-    expect(text).toContain('1 waiver(s) EXPIRED.');
+    expect(text).toContain('1 waiver EXPIRED.');
   });
 
   it('says what could not be checked, with the reason', () => {
@@ -93,8 +93,8 @@ describe('text report (English)', () => {
   });
 
   it('ends with a summary and the status line as the very last line', () => {
-    expect(text).toContain('6 exposure(s) found: critical: 2, high: 3, medium: 1.');
-    expect(text).toContain('4 area(s) could not be checked: see Coverage.');
+    expect(text).toContain('6 exposures found: critical: 2, high: 3, medium: 1.');
+    expect(text).toContain('4 areas could not be checked: see Coverage.');
     expect(text).toContain('Fails at: high and above. Forwards checked: 7.');
     expect(text.endsWith('\n')).toBe(true);
     const last = lines(text.trimEnd()).at(-1)!;
@@ -116,14 +116,14 @@ describe('text report (English)', () => {
 describe('text report when nothing is found', () => {
   it('never claims safety when areas could not be checked', () => {
     const text = render(cleanReport(false), { format: 'text', lang: 'en' });
-    expect(text).toContain('No exposure found in what could be read; 4 area(s) could not be checked.');
+    expect(text).toContain('No exposure found in what could be read; 4 areas could not be checked.');
     expect(text).not.toMatch(/\bsafe\b|no problem/i);
     expect(lines(text.trimEnd()).at(-1)).toBe(
       'BOXAUDIT status=incomplete critical=0 high=0 medium=0 low=0 info=0 inconclusive=0 waived=0 expired=0 gaps=4 failon=high exit=0',
     );
     const fr = render(cleanReport(false), { format: 'text', lang: 'fr' });
     expect(fr).toContain(
-      "Aucune exposition trouvée dans ce qui a pu être lu ; 4 zone(s) n'ont pas pu être vérifiée(s).",
+      "Aucune exposition trouvée dans ce qui a pu être lu ; 4 zones n'ont pas pu être vérifiées.",
     );
   });
 
@@ -158,13 +158,13 @@ describe('text report (French)', () => {
     expect(text).toContain(
       "Motif : Reception PC support by the software vendor, source IP restricted; jusqu'au 2027-06-30",
     );
-    expect(text).toContain('6 exposition(s) trouvée(s) : critique : 2, élevée : 3, moyenne : 1.');
-    expect(text).toContain('Échec à partir de : élevée.');
+    expect(text).toContain('6 expositions trouvées : critique : 2, élevée : 3, moyenne : 1.');
+    expect(text).toContain("Seuil d'alerte : gravité élevée ou plus.");
   });
 
   it('translates coverage reasons by code', () => {
     expect(text).toContain(
-      "- redirections de ports manuelles (non visible) : les redirections de ports réglées à la main dans l'interface de la box ne sont pas visibles par UPnP : vérifiez-les dans l'interface web de la box",
+      "- redirections de ports manuelles (aucune visibilité) : les redirections de ports réglées à la main dans l'interface de la box ne sont pas visibles par UPnP : vérifiez-les dans l'interface web de la box",
     );
     expect(text).not.toContain('Manual port forwards are not visible over UPnP');
   });
@@ -187,9 +187,9 @@ describe('text report (French)', () => {
     });
     const fr = render(r, { format: 'text', lang: 'fr' });
     expect(fr).toContain(
-      "- redirections UPnP (lu en partie) : la box a renvoyé l'erreur UPnP 606 à l'entrée 3 ; les redirections suivantes, s'il y en a, n'ont pas été lues",
+      "- redirections UPnP (lecture partielle) : la box a renvoyé l'erreur UPnP 606 à l'entrée 3 ; les redirections suivantes, s'il y en a, n'ont pas été lues",
     );
-    expect(fr).toContain('- NAT-PMP/PCP (lu en partie) : stopped after N entries');
+    expect(fr).toContain('- NAT-PMP/PCP (lecture partielle) : stopped after N entries');
   });
 
   it('falls back to the English reason for an unknown code, with French around it', () => {
