@@ -123,7 +123,7 @@ function* forwardsTable(w: TextWriter, snapshot: Snapshot, lang: Lang): Generato
 /** Render a dump document as text, in pieces (see docs/output.md). */
 export function* dumpTextChunks(
   doc: DumpDocument,
-  options: { lang: Lang; color: boolean },
+  options: { lang: Lang; color: boolean; timeZone?: string },
 ): Generator<string> {
   const w = new TextWriter(options);
   const { lang } = options;

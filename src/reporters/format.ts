@@ -165,3 +165,22 @@ export function statusLine(report: AuditReport): string {
     `expired=${s.expiredWaivers.length} gaps=${s.coverageGaps} failon=${s.failOn} exit=${s.exitCode}`
   );
 }
+
+/**
+ * When a box was read, for people: "2 décembre 2026 à 08:26" / "2 December 2026 at 08:26", in
+ * `timeZone` (IANA name; default the system's). A time that does not parse (a hand-edited dump) or
+ * an unknown zone shows the stored text as it is; JSON and SARIF keep the ISO time.
+ */
+export function readTime(iso: string, lang: Lang, timeZone?: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return safeLine(iso, 40);
+  try {
+    return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+      dateStyle: 'long',
+      timeStyle: 'short',
+      ...(timeZone !== undefined ? { timeZone } : {}),
+    }).format(date);
+  } catch {
+    return safeLine(iso, 40);
+  }
+}

@@ -36,12 +36,16 @@ export interface RenderOptions {
    * the box echoed them back: replaced by `[redacted]` (see docs/security.md (Output, secrets and signals)).
    */
   secrets?: SecretList;
+  /** IANA time zone of the times shown in text and Markdown (default the system's); JSON and SARIF keep ISO times. */
+  timeZone?: string;
 }
 
 export interface RenderDumpOptions {
   format: DumpFormat;
   lang?: Lang;
   color?: boolean;
+  /** As in {@link RenderOptions.timeZone}. */
+  timeZone?: string;
   /** As in {@link RenderOptions.secrets}. */
   secrets?: SecretList;
 }
@@ -55,13 +59,13 @@ export function renderChunks(report: AuditReport, options: RenderOptions): Itera
   const shown = redactReport(report, options.secrets);
   switch (options.format) {
     case 'text':
-      return textChunks(shown, { lang, color: options.color ?? false });
+      return textChunks(shown, { lang, color: options.color ?? false, ...zone(options) });
     case 'json':
       return jsonChunks(shown);
     case 'sarif':
       return sarifChunks(shown, { lang, rules: options.rules ?? [] });
     case 'markdown':
-      return markdownChunks(shown, { lang });
+      return markdownChunks(shown, { lang, ...zone(options) });
     default:
       throw unknownFormat(options.format, 'render');
   }
@@ -85,7 +89,7 @@ export function renderDumpChunks(doc: DumpDocument, options: RenderDumpOptions):
   const shown = redactDump(doc, options.secrets);
   switch (options.format) {
     case 'text':
-      return dumpTextChunks(shown, { lang, color: options.color ?? false });
+      return dumpTextChunks(shown, { lang, color: options.color ?? false, ...zone(options) });
     case 'json':
       return jsonChunks(shown);
     default:
@@ -121,3 +125,7 @@ export {
   safeLine,
   terminalLine,
 } from './sanitize.js';
+
+function zone(options: { timeZone?: string }): { timeZone?: string } {
+  return options.timeZone !== undefined ? { timeZone: options.timeZone } : {};
+}

@@ -11,6 +11,7 @@ import {
   exposureParts,
   type ForwardOf,
   forwardIndex,
+  readTime,
   readVia,
   sortFindings,
   statusLine,
@@ -82,7 +83,10 @@ function* findingRows(
  * Render an audit report as GitHub-flavoured Markdown, in pieces (see docs/output.md). Rows are
  * added one at a time (never `push(...rows)`, whose arguments overflow the stack past ~100,000).
  */
-export function* markdownChunks(report: AuditReport, options: { lang: Lang }): Generator<string> {
+export function* markdownChunks(
+  report: AuditReport,
+  options: { lang: Lang; timeZone?: string },
+): Generator<string> {
   const { lang } = options;
   const out: string[] = [];
   const flush = (): string => {
@@ -114,7 +118,7 @@ export function* markdownChunks(report: AuditReport, options: { lang: Lang }): G
         md(boxName(s.gateway, lang), 200),
         md(ip + doubleNat, 200),
         md(readVia(s, lang), 300),
-        md(s.collectedAt, 40),
+        md(readTime(s.collectedAt, lang, options.timeZone), 60),
         String(s.forwards.length),
       ]),
     );

@@ -13,6 +13,7 @@ import {
   exposure,
   type ForwardOf,
   forwardIndex,
+  readTime,
   readVia,
   sortFindings,
   statusLine,
@@ -23,6 +24,8 @@ import { safeLine } from './sanitize.js';
 export interface TextOptions {
   lang: Lang;
   color: boolean;
+  /** IANA time zone of the times shown; default the system's. */
+  timeZone?: string;
 }
 
 const ANSI = {
@@ -137,7 +140,7 @@ export function snapshotFacts(w: TextWriter, snapshot: Snapshot, lang: Lang): vo
     `${w.label('header.externalIp')}${ip}${g.doubleNat === true ? ` (${w.t('header.doubleNat')})` : ''}`,
   );
   w.line(`${w.label('header.readVia')}${readVia(snapshot, lang)}`);
-  w.line(`${w.label('header.readAt')}${safeLine(snapshot.collectedAt, 40)}`);
+  w.line(`${w.label('header.readAt')}${readTime(snapshot.collectedAt, lang, w.options.timeZone)}`);
   w.line(`${w.label('header.forwardsRead')}${snapshot.forwards.length}`);
 }
 

@@ -139,6 +139,18 @@ describe('text report when nothing is found', () => {
 describe('text report (French)', () => {
   const text = render(doctorOffice(), { format: 'text', lang: 'fr' });
 
+  it('shows when the box was read as a date in the language and time zone asked, never a UTC ISO time', () => {
+    const paris = render(doctorOffice(), { format: 'text', lang: 'fr', timeZone: 'Europe/Paris' });
+    expect(paris).toContain('Lue le : 28 novembre 2026 à 09:30');
+    expect(paris).not.toContain('2026-11-28T08:30');
+    const london = render(doctorOffice(), { format: 'markdown', lang: 'en', timeZone: 'Europe/London' });
+    expect(london).toContain('28 November 2026 at 08:30');
+    // A time a hand-edited dump cannot parse, or an unknown zone, shows the stored text instead.
+    expect(render(doctorOffice(), { format: 'text', lang: 'fr', timeZone: 'Mars/Olympus' })).toContain(
+      'Lue le : 2026-11-28T08:30:00.000Z',
+    );
+  });
+
   it('translates headings, labels and severity words', () => {
     expect(text).toContain('boxaudit 0.1.0 : audit de la box internet');
     expect(text).toContain('Adresse IP publique (externe) : 203.0.113.45');
