@@ -17,10 +17,18 @@ export function outputFormat<F extends Format>(options: ParsedOptions, allowed: 
   return options.json ? ('json' as F) : format;
 }
 
-/** --lang, else BOXAUDIT_LANG, else English. */
+/**
+ * --lang, else BOXAUDIT_LANG, else the POSIX locale (the first set of LC_ALL, LC_MESSAGES, LANG:
+ * `fr_FR.UTF-8`, `fr_CA`, `fr` are French), else English.
+ */
 export function outputLang(options: ParsedOptions, ctx: CliContext): Lang {
-  const fromEnv = ctx.env.BOXAUDIT_LANG === 'fr' ? 'fr' : 'en';
-  return choiceOption(options, 'lang', ['en', 'fr'] as const, fromEnv);
+  return choiceOption(options, 'lang', ['en', 'fr'] as const, langFromEnv(ctx.env));
+}
+
+function langFromEnv(env: CliContext['env']): Lang {
+  if (env.BOXAUDIT_LANG === 'fr' || env.BOXAUDIT_LANG === 'en') return env.BOXAUDIT_LANG;
+  const locale = [env.LC_ALL, env.LC_MESSAGES, env.LANG].find((v) => v !== undefined && v !== '');
+  return locale !== undefined && /^fr(?:[_.@-]|$)/i.test(locale) ? 'fr' : 'en';
 }
 
 export function failOnOption(options: ParsedOptions): Severity {

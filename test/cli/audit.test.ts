@@ -187,6 +187,21 @@ describe('audit --lang fr', () => {
     expect(en.stdout).toContain('Summary');
     expect(en.stdout).not.toContain('Résumé');
   });
+
+  it('a French POSIX locale (LANG, LC_MESSAGES, LC_ALL) selects French; LC_ALL wins, BOXAUDIT_LANG and --lang win over all', async () => {
+    const lang = await runCli(['audit', '--upnp', url], { env: { LANG: 'fr_FR.UTF-8' } });
+    expect(lang.stdout).toContain('Résumé');
+    const messages = await runCli(['audit', '--upnp', url], {
+      env: { LC_MESSAGES: 'fr_CA', LANG: 'en_US.UTF-8' },
+    });
+    expect(messages.stdout).toContain('Résumé');
+    const all = await runCli(['audit', '--upnp', url], { env: { LC_ALL: 'C.UTF-8', LANG: 'fr_FR.UTF-8' } });
+    expect(all.stdout).toContain('Summary');
+    const own = await runCli(['audit', '--upnp', url], { env: { BOXAUDIT_LANG: 'en', LANG: 'fr_FR.UTF-8' } });
+    expect(own.stdout).toContain('Summary');
+    const flag = await runCli(['audit', '--upnp', url, '--lang', 'en'], { env: { LANG: 'fr_FR.UTF-8' } });
+    expect(flag.stdout).toContain('Summary');
+  });
 });
 
 describe('colours', () => {

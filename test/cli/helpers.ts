@@ -77,7 +77,16 @@ export function runCli(args: string[], options: RunCliOptions = {}): Promise<Cli
   requireBuiltCli();
   assertLoopbackOnly(args);
   const env: Record<string, string | undefined> = { ...process.env };
-  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'BOXAUDIT_LANG', 'BOXAUDIT_PASSWORD', 'BOXAUDIT_TOKEN']) {
+  for (const name of [
+    'NO_COLOR',
+    'FORCE_COLOR',
+    'BOXAUDIT_LANG',
+    'LANG',
+    'LC_ALL',
+    'LC_MESSAGES',
+    'BOXAUDIT_PASSWORD',
+    'BOXAUDIT_TOKEN',
+  ]) {
     delete env[name];
   }
   for (const [name, value] of Object.entries(options.env ?? {})) {
