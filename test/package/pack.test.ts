@@ -178,72 +178,77 @@ describe('the packed package', () => {
 });
 
 describe('SSH through the bundled ssh2 (no native parts)', () => {
-  let server: ssh2.Server;
-  let port: number;
-  let fingerprint: string;
   const nft = readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'configs', 'linux', 'nft-lab-capture.json'));
-  const sent: string[] = [];
 
-  beforeAll(async () => {
+  /** A loopback SSH server that offers only `cipher` and answers `nft -j list ruleset`. */
+  async function startServer(cipher: string) {
     const key = ssh2.utils.generateKeyPairSync('ed25519');
     const blob = Buffer.from(key.public.split(' ')[1]!, 'base64');
-    fingerprint = `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
-    server = new ssh2.Server({ hostKeys: [key.private] }, (client) => {
-      client.on('authentication', (ctx) => {
-        if (ctx.method === 'password' && ctx.username === 'audit' && ctx.password === 'pack-test')
-          ctx.accept();
-        else ctx.reject(['password']);
-      });
-      client.on('ready', () => {
-        client.on('session', (accept) => {
-          accept().on('exec', (acceptExec, _reject, info) => {
-            const stream = acceptExec();
-            sent.push(info.command);
-            if (info.command === 'nft -j list ruleset') {
-              stream.write(nft);
-              stream.exit(0);
-            } else {
-              stream.stderr.write(`${info.command.split(' ')[0]}: not found\n`);
-              stream.exit(127);
-            }
-            stream.end();
+    const fingerprint = `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+    const sent: string[] = [];
+    const server = new ssh2.Server(
+      { hostKeys: [key.private], algorithms: { cipher: [cipher] as ssh2.CipherAlgorithm[] } },
+      (client) => {
+        client.on('authentication', (ctx) => {
+          if (ctx.method === 'password' && ctx.username === 'audit' && ctx.password === 'pack-test')
+            ctx.accept();
+          else ctx.reject(['password']);
+        });
+        client.on('ready', () => {
+          client.on('session', (accept) => {
+            accept().on('exec', (acceptExec, _reject, info) => {
+              const stream = acceptExec();
+              sent.push(info.command);
+              if (info.command === 'nft -j list ruleset') {
+                stream.write(nft);
+                stream.exit(0);
+              } else {
+                stream.stderr.write(`${info.command.split(' ')[0]}: not found\n`);
+                stream.exit(127);
+              }
+              stream.end();
+            });
           });
         });
-      });
-      client.on('error', () => undefined);
-    });
+        client.on('error', () => undefined);
+      },
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
-  });
+    const port = (server.address() as AddressInfo).port;
+    const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+    return { port, fingerprint, sent, close };
+  }
 
-  afterAll(async () => {
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  });
-
-  it('the installed bin reads a Linux router over SSH (host key pinned)', async () => {
-    const args = [
-      'dump',
-      '--vendor',
-      'linux',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--user',
-      'audit',
-    ];
-    args.push('--password-env', 'PACK_TEST_PASSWORD', '--host-key', fingerprint, '--json');
-    const r = await run(bin, args, {
-      cwd: app,
-      env: { ...process.env, PACK_TEST_PASSWORD: 'pack-test' },
-      timeout: 30_000,
+  // ChaCha20-Poly1305 runs on ssh2's bundled WebAssembly Poly1305; the AES modes on Node's crypto.
+  for (const cipher of ['chacha20-poly1305@openssh.com', 'aes128-gcm@openssh.com', 'aes256-ctr']) {
+    it(`the installed bin reads a Linux router over SSH (${cipher}, host key pinned)`, async () => {
+      const box = await startServer(cipher);
+      try {
+        const args = ['dump', '--vendor', 'linux', '--host', '127.0.0.1', '--port', String(box.port)];
+        args.push(
+          '--user',
+          'audit',
+          '--password-env',
+          'PACK_TEST_PASSWORD',
+          '--host-key',
+          box.fingerprint,
+          '--json',
+        );
+        const r = await run(bin, args, {
+          cwd: app,
+          env: { ...process.env, PACK_TEST_PASSWORD: 'pack-test' },
+          timeout: 30_000,
+        });
+        expect(box.sent).toContain('nft -j list ruleset');
+        const dump = JSON.parse(r.stdout) as {
+          snapshots: Array<{ forwards: unknown[]; target: { adapter: string } }>;
+        };
+        expect(dump.snapshots[0]!.target.adapter).toBe('linux');
+        expect(dump.snapshots[0]!.forwards.length).toBeGreaterThan(0);
+        expect(r.stdout).not.toContain('pack-test');
+      } finally {
+        await box.close();
+      }
     });
-    expect(sent).toContain('nft -j list ruleset');
-    const dump = JSON.parse(r.stdout) as {
-      snapshots: Array<{ forwards: unknown[]; target: { adapter: string } }>;
-    };
-    expect(dump.snapshots[0]!.target.adapter).toBe('linux');
-    expect(dump.snapshots[0]!.forwards.length).toBeGreaterThan(0);
-    expect(r.stdout).not.toContain('pack-test');
-  });
+  }
 });
