@@ -59,6 +59,8 @@ describe('public functions check their options', () => {
     render: (o) => lib.render({} as never, o as never),
     renderDump: (o) => lib.renderDump({} as never, o as never),
     auditFleet: (o) => lib.auditFleet([], o as never).next(),
+    PinnedTarget: (o) => new lib.PinnedTarget('http://127.0.0.1:9/', o as never),
+    'AuditBudget.create': (o) => lib.AuditBudget.create(o as never),
   };
   for (const [name, call] of Object.entries(calls)) {
     it(`${name}: options that are not an object → BOXAUDIT_INPUT_INVALID naming ${name}`, async () => {
