@@ -163,6 +163,7 @@ describe('the packed package', () => {
 
   it('attw finds no type resolution problem in the tarball', async () => {
     const attw = join(REPO_ROOT, 'node_modules', '.bin', 'attw');
+    expect(existsSync(attw), 'devDependency @arethetypeswrong/cli missing: run npm ci').toBe(true);
     const r = spawnSync(attw, [tarball, '--format', 'json'], { encoding: 'utf8', timeout: 60_000 });
     const result = JSON.parse(r.stdout) as { analysis: { problems: unknown[] } };
     expect(result.analysis.problems).toEqual([]);
@@ -171,6 +172,7 @@ describe('the packed package', () => {
 
   it('publint finds nothing to report in the tarball (strict)', () => {
     const publint = join(REPO_ROOT, 'node_modules', '.bin', 'publint');
+    expect(existsSync(publint), 'devDependency publint missing: run npm ci').toBe(true);
     const r = spawnSync(publint, ['run', tarball, '--strict'], { encoding: 'utf8', timeout: 60_000 });
     expect(r.stdout + r.stderr).toContain('All good');
     expect(r.status, r.stdout + r.stderr).toBe(0);
