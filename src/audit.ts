@@ -1,4 +1,5 @@
 import { type AuditTarget, type CollectOptions, collect } from './collect.js';
+import { checkOptions } from './errors.js';
 import type { Snapshot } from './model/types.js';
 import { checkSnapshots } from './model/validate.js';
 import { describeFindings } from './rules/describe.js';
@@ -26,6 +27,7 @@ export function buildReport(
   ruleSet: RuleSet,
   options: ReportOptions = {},
 ): AuditReport {
+  checkOptions('buildReport', options);
   // The schema boundary again for snapshots built by hand (a no-op on what collect returned).
   const checked = checkSnapshots(snapshots);
   const result = evaluate(checked, ruleSet, {
@@ -48,6 +50,7 @@ export function buildReport(
  * @example const report = await audit({ upnp: 'http://192.168.1.1:5000/rootDesc.xml' }, { signal });
  */
 export async function audit(target: AuditTarget, options: AuditOptions = {}): Promise<AuditReport> {
+  checkOptions('audit', options);
   // Load rules first: a broken rule file should fail before any traffic is sent.
   const ruleSet = await loadRuleSet(options.rules, options.signal ? { signal: options.signal } : {});
   const { snapshots } = await collect(target, options);

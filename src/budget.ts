@@ -9,6 +9,7 @@
  * counters but with its own deadline. The request core (`adapters/_request.ts`) counts every byte
  * read against it and never waits past its deadline.
  */
+import { checkOptions } from './errors.js';
 import type { CoverageArea, CoverageItem, Snapshot } from './model/types.js';
 
 export interface AuditLimits {
@@ -79,6 +80,7 @@ export class AuditBudget {
    * @throws RangeError when a limit is not a positive integer.
    */
   static create(limits: Partial<AuditLimits> = {}, now: () => number = Date.now): AuditBudget {
+    checkOptions('AuditBudget.create', limits);
     const merged: AuditLimits = { ...DEFAULT_LIMITS };
     for (const [key, value] of Object.entries(limits) as Array<[keyof AuditLimits, number | undefined]>) {
       if (value === undefined) continue;

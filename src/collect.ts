@@ -3,7 +3,7 @@ import type { Credentials } from './adapters/types.js';
 import { AuditBudget, type AuditLimits, applyBudget, budgetCoverage } from './budget.js';
 import type { AdapterSuggestion } from './detect.js';
 import type { DiscoveredGateway } from './discovery/ssdp.js';
-import { BoxauditError } from './errors.js';
+import { BoxauditError, checkOptions } from './errors.js';
 import type { Snapshot, Warning } from './model/types.js';
 import { checkSnapshots } from './model/validate.js';
 import { mapStrings, redactSnapshot } from './reporters/redact.js';
@@ -76,6 +76,7 @@ export interface CollectResult {
  * from it, even when the box echoed them back.
  */
 export async function collect(target: AuditTarget, options: CollectOptions = {}): Promise<CollectResult> {
+  checkOptions('collect', options);
   // Every credential this read may send: a box that echoes one back must not put it in a snapshot.
   const secrets = new Set<string>(options.secrets ?? []);
   const keep = <C extends Credentials | null | undefined>(c: C): C => {

@@ -1,5 +1,6 @@
 import type { Adapter, Credentials } from './adapters/types.js';
 import type { DiscoveredGateway } from './discovery/ssdp.js';
+import { checkOptions } from './errors.js';
 import { beyondUpnp } from './i18n/coverage.js';
 import type { CoverageItem, Snapshot } from './model/types.js';
 
@@ -31,6 +32,7 @@ export async function suggestAdapter(
   discovered: DiscoveredGateway | undefined,
   options: { signal?: AbortSignal; timeoutMs?: number } = {},
 ): Promise<AdapterSuggestion | null> {
+  checkOptions('suggestAdapter', options);
   const host = hostOf(snapshot.gateway.descriptionUrl ?? snapshot.target.address);
   if (!host) return null;
   const { fingerprintGateway, probeGateway } = await import('./discovery/fingerprint.js');

@@ -22,7 +22,15 @@ export type ErrorCode =
   | 'BOXAUDIT_USAGE'
   | 'BOXAUDIT_UNSUPPORTED';
 
+/**
+ * The brand every BoxauditError carries: a registered symbol, the same in every copy of the library
+ * loaded in one process (the ESM and the CJS build, two versions in node_modules), where `instanceof`
+ * would only recognise errors made by the copy that tests them.
+ */
+const BRAND: unique symbol = Symbol.for('boxaudit.error') as never;
+
 export class BoxauditError extends Error {
+  readonly [BRAND] = true;
   readonly code: ErrorCode;
   readonly details: Record<string, unknown>;
 
@@ -38,8 +46,14 @@ export class BoxauditError extends Error {
   }
 }
 
+/**
+ * True for a BoxauditError made by any copy of boxaudit (ESM or CJS, any version): tested by the
+ * registered brand `Symbol.for('boxaudit.error')`, not `instanceof`. With `code`, also its code.
+ */
 export function isBoxauditError(value: unknown, code?: ErrorCode): value is BoxauditError {
-  return value instanceof BoxauditError && (code === undefined || value.code === code);
+  if (typeof value !== 'object' || value === null) return false;
+  if ((value as Record<symbol, unknown>)[BRAND] !== true) return false;
+  return code === undefined || (value as { code?: unknown }).code === code;
 }
 
 /**
@@ -48,11 +62,46 @@ export function isBoxauditError(value: unknown, code?: ErrorCode): value is Boxa
  */
 export function abortError(signal: AbortSignal, context: string, timeoutMs?: number): BoxauditError {
   const reason: unknown = signal.reason;
-  if (reason instanceof BoxauditError) return reason;
+  if (isBoxauditError(reason)) return reason;
   const isTimeout = reason instanceof Error && reason.name === 'TimeoutError';
   if (isTimeout) {
     const after = timeoutMs === undefined ? '' : ` after ${timeoutMs} ms`;
     return new BoxauditError('BOXAUDIT_TIMEOUT', `${context} timed out${after}`, { cause: reason });
   }
   return new BoxauditError('BOXAUDIT_ABORTED', `${context} was aborted`, { cause: reason });
+}
+
+/**
+ * The options argument of the public function `fn`, checked before anything else runs: absent (when
+ * `required` is false) or a plain object; `signal`, when given, an AbortSignal; every `…Ms` duration a
+ * finite number ≥ 0. Anything else throws BOXAUDIT_INPUT_INVALID naming the function and the option,
+ * never a bare TypeError from deep inside.
+ */
+export function checkOptions(fn: string, options: unknown, required = false): void {
+  if (options === undefined || options === null) {
+    if (required) {
+      throw new BoxauditError('BOXAUDIT_INPUT_INVALID', `${fn}: the options argument is required`);
+    }
+    return;
+  }
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new BoxauditError(
+      'BOXAUDIT_INPUT_INVALID',
+      `${fn}: options must be an object (got ${Array.isArray(options) ? 'an array' : typeof options})`,
+    );
+  }
+  const o = options as Record<string, unknown>;
+  const signal = o.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new BoxauditError('BOXAUDIT_INPUT_INVALID', `${fn}: options.signal must be an AbortSignal`);
+  }
+  for (const [key, value] of Object.entries(o)) {
+    if (!key.endsWith('Ms') || value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new BoxauditError(
+        'BOXAUDIT_INPUT_INVALID',
+        `${fn}: options.${key} must be a finite number of milliseconds ≥ 0 (got ${typeof value === 'number' ? value : typeof value})`,
+      );
+    }
+  }
 }

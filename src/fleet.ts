@@ -1,6 +1,6 @@
 import { type AuditOptions, buildReport } from './audit.js';
 import { type AuditTarget, collect } from './collect.js';
-import { isBoxauditError } from './errors.js';
+import { checkOptions, isBoxauditError } from './errors.js';
 import { loadRuleSet } from './rules/load.js';
 import type { AuditReport, RuleSet } from './rules/types.js';
 
@@ -27,6 +27,7 @@ export async function* auditFleet(
   sites: Iterable<FleetSite>,
   options: FleetOptions = {},
 ): AsyncGenerator<FleetResult> {
+  checkOptions('auditFleet', options);
   // One rule set for the whole fleet: a broken rule file fails before any site is contacted.
   const ruleSet = await loadRuleSet(options.rules, options.signal ? { signal: options.signal } : {});
   const limit = Math.min(Math.max(1, Math.floor(options.concurrency ?? 4)), 64);

@@ -12,7 +12,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { AuditBudget } from '../budget.js';
-import { BoxauditError } from '../errors.js';
+import { BoxauditError, checkOptions } from '../errors.js';
 
 /** Resolve a host name to one address (default `dns.lookup`, the system resolver, hosts file included). */
 export type Lookup = (hostname: string) => Promise<{ address: string; family: number }>;
@@ -53,6 +53,7 @@ export class PinnedTarget {
 
   /** @throws BoxauditError BOXAUDIT_INPUT_INVALID when `target` is not an http(s) URL. */
   constructor(target: string | URL, options: PinOptions = {}) {
+    checkOptions('PinnedTarget', options);
     let url: URL;
     try {
       url = new URL(String(target));

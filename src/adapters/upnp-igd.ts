@@ -3,7 +3,7 @@
  * mapping over SOAP, read-only (UPnP IGD:1/IGD:2, WANIPConnection:1/2, WANPPPConnection:1).
  */
 import { AuditBudget } from '../budget.js';
-import { BoxauditError, isBoxauditError } from '../errors.js';
+import { BoxauditError, checkOptions, isBoxauditError } from '../errors.js';
 import { isPrivateOrCgnat } from '../model/addresses.js';
 import { type ForwardInput, withIds } from '../model/forward.js';
 import type { CoverageItem, CoverageStatus, GatewayInfo, Snapshot, Warning } from '../model/types.js';
@@ -383,6 +383,7 @@ export async function collectUpnp(
   descriptionUrl: string,
   options: CollectUpnpOptions = {},
 ): Promise<Snapshot> {
+  checkOptions('collectUpnp', options);
   const collectedAt = new Date().toISOString();
   const shownUrl = redactUrl(descriptionUrl);
   const timeoutMs = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;

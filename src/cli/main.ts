@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { VERSION } from '../version.js';
 
 // The bin. Kept tiny: `--version` and `--help` load nothing else; each command is imported on demand,

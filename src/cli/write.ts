@@ -5,9 +5,10 @@
  * renamed when complete: an interrupted run never leaves half a report behind.
  */
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { abortError } from '../errors.js';
+import { constants } from 'node:fs';
+import { access, open, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { abortError, BoxauditError } from '../errors.js';
 import { yieldToEventLoop } from './signals.js';
 
 /** Characters gathered before one write (and one turn of the event loop). */
@@ -93,5 +94,55 @@ export async function writeFileChunks(
       await handle.close().catch(() => undefined);
       await rm(tmp, { force: true }).catch(() => undefined);
     }
+  }
+}
+
+/**
+ * `--output FILE`, checked before any box is contacted: FILE is not a folder, its folder exists and
+ * is writable (a typo must not cost a box read and then lose the report).
+ */
+export async function checkOutputPath(path: string): Promise<void> {
+  const full = resolve(path);
+  const existing = await stat(full).catch(() => null);
+  if (existing?.isDirectory()) {
+    throw new BoxauditError('BOXAUDIT_USAGE', `--output ${path}: is a folder, not a file`);
+  }
+  if (existing !== null && !existing.isFile()) {
+    // A device or pipe (`/dev/stdout`): written in place, it only needs to be writable.
+    await access(full, constants.W_OK).catch(() => {
+      throw new BoxauditError('BOXAUDIT_USAGE', `--output ${path}: not writable`);
+    });
+    return;
+  }
+  const folder = dirname(full);
+  const parent = await stat(folder).catch(() => null);
+  if (parent === null || !parent.isDirectory()) {
+    throw new BoxauditError('BOXAUDIT_USAGE', `--output ${path}: folder ${folder} does not exist`);
+  }
+  // The file is written under a temporary name in its folder, then renamed: the folder must be writable.
+  await access(folder, constants.W_OK).catch(() => {
+    throw new BoxauditError('BOXAUDIT_USAGE', `--output ${path}: folder ${folder} is not writable`);
+  });
+}
+
+/**
+ * Write the `--output` file after the report went to stdout. A failure (disk full, folder removed
+ * meanwhile) loses nothing: the report is already printed; it gives one line on stderr and exit 2.
+ * An interruption (Ctrl-C) still ends the run as interrupted.
+ */
+export async function writeOutputFile(
+  path: string,
+  chunks: Iterable<string>,
+  signal: AbortSignal,
+  warn: (line: string) => void,
+): Promise<boolean> {
+  try {
+    await writeFileChunks(path, chunks, signal);
+    return true;
+  } catch (error) {
+    if (signal.aborted) throw error;
+    const why = error instanceof Error ? error.message : String(error);
+    warn(`boxaudit: could not write --output ${path}: ${why} (the report was printed to stdout); exit 2`);
+    return false;
   }
 }

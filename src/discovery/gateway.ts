@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { platform } from 'node:os';
-import { abortError } from '../errors.js';
+import { abortError, checkOptions } from '../errors.js';
 
 export interface DefaultRoute {
   /** Next hop address (IPv4). */
@@ -221,5 +221,6 @@ export async function defaultRoute(options: { signal?: AbortSignal } = {}): Prom
  * @throws BoxauditError BOXAUDIT_ABORTED when `signal` aborts.
  */
 export async function defaultGateway(options: { signal?: AbortSignal } = {}): Promise<string | null> {
+  checkOptions('defaultGateway', options);
   return (await defaultRoute(options))?.gateway ?? null;
 }

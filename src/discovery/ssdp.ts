@@ -18,7 +18,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { type NetworkInterfaceInfo, networkInterfaces, type as osType, platform, release } from 'node:os';
-import { abortError, BoxauditError } from '../errors.js';
+import { abortError, BoxauditError, checkOptions } from '../errors.js';
 import type { Warning } from '../model/types.js';
 import { VERSION } from '../version.js';
 import { lookupDefaultRoute } from './gateway.js';
@@ -814,6 +814,7 @@ class SsdpSearch {
  * @see UPnP Device Architecture 1.1 §1.3 (Discovery), UPnP IGD:1 and IGD:2.
  */
 export async function discover(options: DiscoverOptions = {}): Promise<DiscoveryResult> {
+  checkOptions('discover', options);
   const cfg = normalizeOptions(options);
   if (cfg.signal?.aborted) throw abortError(cfg.signal, `${CONTEXT} discovery`);
   return new SsdpSearch(cfg).run();

@@ -4,7 +4,7 @@
  * can be produced in pieces (`renderChunks`), so a report too large for one string is still
  * written; `render` joins the pieces.
  */
-import { BoxauditError } from '../errors.js';
+import { BoxauditError, checkOptions } from '../errors.js';
 import type { Lang } from '../i18n/index.js';
 import type { DumpDocument } from '../model/types.js';
 import type { AuditReport, Rule } from '../rules/types.js';
@@ -55,6 +55,7 @@ export interface RenderDumpOptions {
  * piece is computed when asked for, so a caller can write, yield or stop between pieces.
  */
 export function renderChunks(report: AuditReport, options: RenderOptions): Iterable<string> {
+  checkOptions('render', options, true);
   const lang = options.lang ?? 'en';
   const shown = redactReport(report, options.secrets);
   switch (options.format) {
@@ -85,6 +86,7 @@ export function render(report: AuditReport, options: RenderOptions): string {
 
 /** A `boxaudit dump` document in pieces (see {@link renderDump}). */
 export function renderDumpChunks(doc: DumpDocument, options: RenderDumpOptions): Iterable<string> {
+  checkOptions('renderDump', options, true);
   const lang = options.lang ?? 'en';
   const shown = redactDump(doc, options.secrets);
   switch (options.format) {

@@ -3,7 +3,7 @@
  * Tri-state per rule and forward: fail, pass, or inconclusive when a needed field is unknown
  * (never "pass" for what could not be seen).
  */
-import { BoxauditError } from '../errors.js';
+import { BoxauditError, checkOptions } from '../errors.js';
 import type { PortForward, PortRange, Snapshot } from '../model/types.js';
 import { sourceRestricted } from './adjustment.js';
 import { type CompiledForwardRule, type CompiledRouterRule, compileRuleSet } from './compile.js';
@@ -59,6 +59,7 @@ interface SnapshotContext {
  * @throws BoxauditError BOXAUDIT_INPUT_INVALID when the snapshots or `now` are malformed.
  */
 export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: EvaluateOptions): EvaluateResult {
+  checkOptions('evaluate', options, true);
   const nowMs = typeof options.now === 'string' ? Date.parse(options.now) : options.now?.getTime?.();
   if (nowMs === undefined || Number.isNaN(nowMs)) {
     throw new BoxauditError(

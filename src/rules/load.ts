@@ -1,6 +1,6 @@
 /** Built-in rules, rule-set configs (extends, overrides, define, waivers) and rule-file validation. */
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
-import { abortError, BoxauditError } from '../errors.js';
+import { abortError, BoxauditError, checkOptions } from '../errors.js';
 import { readBoundedFile } from '../read-file.js';
 import { BUILTIN_RULES } from './builtin.generated.js';
 import { parseJsonText } from './json-text.js';
@@ -154,6 +154,7 @@ export async function loadRuleSet(
   config?: RuleSetConfig | string,
   options: { signal?: AbortSignal } = {},
 ): Promise<RuleSet> {
+  checkOptions('loadRuleSet', options);
   const acc: Accumulator = {
     rules: new Map(),
     off: new Set(),
@@ -191,6 +192,7 @@ export async function validateRuleFiles(
   paths: string[],
   options: { signal?: AbortSignal } = {},
 ): Promise<Array<{ file: string; ok: boolean; errors: string[] }>> {
+  checkOptions('validateRuleFiles', options);
   const results: Array<{ file: string; ok: boolean; errors: string[] }> = [];
   const seenIds = new Map<string, string>();
   for (const file of paths) {

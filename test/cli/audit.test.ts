@@ -4,7 +4,7 @@
  * the real miniupnpd is exercised in test/lab/audit.lab.test.ts) holding the demo office's mappings:
  * a PACS on DICOM 104, a viewer remapped 8443→104, SMB behind 4450, HTTPS 443 and an Xbox (UDP).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -241,12 +241,48 @@ describe('audit --output FILE', () => {
     expect(report.summary.counts.critical).toBe(critical);
   });
 
-  it('an unwritable --output is exit 2 with a message naming the file', async () => {
+  it('an --output in a missing folder is refused before the box is contacted (exit 2, one line)', async () => {
     const file = join(scratch, 'no-such-dir', 'report.json');
+    const before = office.requests.length;
     const r = await runCli(['audit', '--upnp', url, '--output', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('report.json');
+    expect(r.stderr).toMatch(/does not exist.*\[BOXAUDIT_USAGE\]\n$/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stdout).toBe('');
+    expect(office.requests.length).toBe(before);
   });
+
+  it('an --output that is a folder is refused before the box is contacted', async () => {
+    const before = office.requests.length;
+    const r = await runCli(['audit', '--upnp', url, '--output', scratch]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is a folder, not a file.*\[BOXAUDIT_USAGE\]/);
+    expect(r.stdout).toBe('');
+    expect(office.requests.length).toBe(before);
+  });
+
+  it.skipIf(!existsSync('/dev/full'))(
+    'a write that fails (disk full) still prints the whole report, then one line and exit 2',
+    async () => {
+      const r = await runCli([
+        'audit',
+        '--upnp',
+        url,
+        '--output',
+        '/dev/full',
+        '--now',
+        '2026-06-01T00:00:00Z',
+      ]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toContain('Exposures found');
+      expect(lastLine(r.stdout)).toMatch(STATUS_LINE);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^boxaudit: could not write --output \/dev\/full: .*ENOSPC.*exit 2$/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    },
+  );
 });
 
 describe('--fail-on', () => {

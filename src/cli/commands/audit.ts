@@ -8,7 +8,7 @@ import type { CliContext } from '../context.js';
 import { failOnOption, nowOption, outputFormat, outputLang, rulesConfig } from '../output.js';
 import { yieldToEventLoop } from '../signals.js';
 import { collectOptions, resolveTarget } from '../target.js';
-import { stdoutSink, writeChunks, writeFileChunks } from '../write.js';
+import { checkOutputPath, stdoutSink, writeChunks, writeOutputFile } from '../write.js';
 
 /** `boxaudit audit` (and bare `boxaudit`): discover → collect → evaluate → report. Exit 0/1/2. */
 export async function run({ options, positionals }: ParsedArgs, ctx: CliContext): Promise<number> {
@@ -21,19 +21,14 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   const now = nowOption(options);
   // Rules first: a broken rule file stops us before any traffic is sent.
   const ruleSet = await loadRuleSet(rulesConfig(options), { signal: ctx.signal });
+  // --output is checked before the box is contacted: a typo must not cost a read, then the report.
+  if (options.output !== undefined) await checkOutputPath(options.output);
   const target = await resolveTarget(options, ctx);
   const { snapshots, warnings } = await collect(target, collectOptions(options, ctx));
   for (const w of warnings) ctx.warn(`boxaudit: warning: ${w.message}`);
   await checkpoint(ctx, 'the audit');
   const report = buildReport(snapshots, ruleSet, { now: now ?? new Date(), failOn });
   await checkpoint(ctx, 'the audit');
-  if (options.output !== undefined) {
-    await writeFileChunks(
-      options.output,
-      renderChunks(report, { format: 'json', secrets: ctx.secrets }),
-      ctx.signal,
-    );
-  }
   const chunks = renderChunks(report, {
     format,
     lang,
@@ -42,6 +37,18 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     secrets: ctx.secrets,
   });
   await writeChunks(chunks, stdoutSink(), ctx.signal);
+  // The file after stdout: a failure to write it never loses the report (printed above), exit 2.
+  if (
+    options.output !== undefined &&
+    !(await writeOutputFile(
+      options.output,
+      renderChunks(report, { format: 'json', secrets: ctx.secrets }),
+      ctx.signal,
+      ctx.warn,
+    ))
+  ) {
+    return 2;
+  }
   if (report.summary.exitCode === 2) {
     const failed = report.snapshots.flatMap((s) =>
       s.coverage.filter((c) => c.status === 'error').map((c) => c.area),

@@ -6,7 +6,7 @@ import type { ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { outputFormat, outputLang } from '../output.js';
 import { collectOptions, resolveTarget } from '../target.js';
-import { stdoutSink, writeChunks, writeFileChunks } from '../write.js';
+import { checkOutputPath, stdoutSink, writeChunks, writeOutputFile } from '../write.js';
 import { checkpoint } from './audit.js';
 
 /** `boxaudit dump`: every forward, mapping, DMZ and coverage note, without judging them. */
@@ -16,18 +16,13 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   }
   const format = outputFormat(options, ['text', 'json']);
   const lang = outputLang(options, ctx);
+  // --output is checked before the box is contacted: a typo must not cost a read, then the report.
+  if (options.output !== undefined) await checkOutputPath(options.output);
   const target = await resolveTarget(options, ctx);
   const { snapshots, warnings } = await collect(target, collectOptions(options, ctx));
   for (const w of warnings) ctx.warn(`boxaudit: warning: ${w.message}`);
   await checkpoint(ctx, 'the dump');
   const doc = { schemaVersion: SCHEMA_VERSION, snapshots };
-  if (options.output !== undefined) {
-    await writeFileChunks(
-      options.output,
-      renderDumpChunks(doc, { format: 'json', secrets: ctx.secrets }),
-      ctx.signal,
-    );
-  }
   const chunks = renderDumpChunks(doc, {
     format,
     lang,
@@ -35,5 +30,17 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     secrets: ctx.secrets,
   });
   await writeChunks(chunks, stdoutSink(), ctx.signal);
+  // The file after stdout: a failure to write it never loses the report (printed above), exit 2.
+  if (
+    options.output !== undefined &&
+    !(await writeOutputFile(
+      options.output,
+      renderDumpChunks(doc, { format: 'json', secrets: ctx.secrets }),
+      ctx.signal,
+      ctx.warn,
+    ))
+  ) {
+    return 2;
+  }
   return 0;
 }
