@@ -173,16 +173,20 @@ export class ProbeSocket {
     });
   }
 
-  /** Read until the peer closes, the cap is reached, or the read deadline passes; never rejects on those. */
-  async readToEnd(): Promise<{ bytes: Buffer; complete: boolean }> {
+  /**
+   * Read one message as `framer` measures it, or else whatever came before the peer closed, the
+   * cap was reached or the read deadline passed (`complete` false then). Only an abort rejects.
+   */
+  async readAtMost(
+    framer: Framer = () => undefined,
+  ): Promise<{ bytes: Buffer; complete: boolean; error: BoxauditError | null }> {
     try {
-      const bytes = await this.read(() => undefined);
-      return { bytes, complete: true };
+      return { bytes: await this.read(framer), complete: true, error: null };
     } catch (error) {
-      if (error instanceof BoxauditError && error.code === 'BOXAUDIT_ABORTED') throw error;
+      if (!(error instanceof BoxauditError) || error.code === 'BOXAUDIT_ABORTED') throw error;
       const bytes = this.buffer;
       this.buffer = Buffer.alloc(0);
-      return { bytes, complete: error instanceof BoxauditError && error.details.closed === true };
+      return { bytes, complete: false, error };
     }
   }
 
