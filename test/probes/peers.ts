@@ -54,8 +54,17 @@ export async function startPeer(
   args: string[],
   port: number,
   timeoutMs = 20_000,
+  spawnOptions: {
+    /** Own process group: for daemons (smbd) that signal their whole group when they stop. */
+    detached?: boolean;
+    /** A file descriptor for stdin (default: none). */
+    stdin?: number;
+  } = {},
 ): Promise<Peer> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    stdio: [spawnOptions.stdin ?? 'ignore', 'pipe', 'pipe'],
+    detached: spawnOptions.detached === true,
+  });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-8000);
