@@ -4,6 +4,7 @@
  * credentials, reads data, or writes anything on the peer. Not wired into the pipeline yet.
  */
 import { probeFtp, probeSsh, probeTelnet } from './banner.js';
+import { probeMysql, probePostgres, probeRedis } from './database.js';
 import { type DicomProbeOptions, probeDicom } from './dicom.js';
 import { type HttpProbeOptions, probeHttp } from './http.js';
 import { probeRdp } from './rdp.js';
@@ -14,7 +15,19 @@ import { probeVnc } from './vnc.js';
 export { PRODUCT_SIGNATURES, recogniseProducts } from './products.js';
 export { checkProbeScope, localInterfacePrefixes, parsePrefix } from './scope.js';
 export type * from './types.js';
-export { probeDicom, probeFtp, probeHttp, probeRdp, probeSmb, probeSsh, probeTelnet, probeVnc };
+export {
+  probeDicom,
+  probeFtp,
+  probeHttp,
+  probeMysql,
+  probePostgres,
+  probeRdp,
+  probeRedis,
+  probeSmb,
+  probeSsh,
+  probeTelnet,
+  probeVnc,
+};
 
 /** Options for any family (each probe reads the fields it knows). */
 export type AnyProbeOptions = ProbeOptions & DicomProbeOptions & HttpProbeOptions & SmbProbeOptions;
@@ -30,6 +43,9 @@ export const PORT_FAMILIES: ReadonlyArray<{ ports: readonly number[]; family: Se
   { ports: [5900, 5901, 5902, 5903], family: 'vnc' },
   { ports: [3389], family: 'rdp' },
   { ports: [445], family: 'smb' },
+  { ports: [3306], family: 'mysql' },
+  { ports: [5432], family: 'postgres' },
+  { ports: [6379], family: 'redis' },
 ];
 
 /** The family to probe on an internal port, or null when the port says nothing. */
@@ -63,6 +79,12 @@ export function probeService(
       return probeRdp(host, port, options);
     case 'smb':
       return probeSmb(host, port, options);
+    case 'mysql':
+      return probeMysql(host, port, options);
+    case 'postgres':
+      return probePostgres(host, port, options);
+    case 'redis':
+      return probeRedis(host, port, options);
   }
 }
 

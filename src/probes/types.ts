@@ -5,7 +5,19 @@
  */
 
 /** The service families a probe knows how to greet. */
-export type ServiceFamily = 'dicom' | 'http' | 'https' | 'ssh' | 'ftp' | 'telnet' | 'vnc' | 'rdp' | 'smb';
+export type ServiceFamily =
+  | 'dicom'
+  | 'http'
+  | 'https'
+  | 'ssh'
+  | 'ftp'
+  | 'telnet'
+  | 'vnc'
+  | 'rdp'
+  | 'smb'
+  | 'mysql'
+  | 'postgres'
+  | 'redis';
 
 /**
  * - `confirmed`: the expected service answered its handshake;
