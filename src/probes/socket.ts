@@ -40,12 +40,15 @@ export class ProbeSocket {
   private ended = false;
   private failure: unknown = null;
   private waiter: Waiter | null = null;
+  private readonly onAbort = () => this.fail(aborted(this.context, this.limits.signal!));
 
   private constructor(
     private readonly socket: Socket | TLSSocket,
     private readonly limits: SocketLimits,
     private readonly context: string,
   ) {
+    // Removed in destroy(): one long-lived caller signal serves many probes without piling up listeners.
+    limits.signal?.addEventListener('abort', this.onAbort, { once: true });
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => {
       this.ended = true;
@@ -90,11 +93,7 @@ export class ProbeSocket {
           socket.destroy();
           reject(error);
         } else {
-          const probe = new ProbeSocket(socket, limits, context);
-          limits.signal?.addEventListener('abort', () => probe.fail(aborted(context, limits.signal!)), {
-            once: true,
-          });
-          resolve(probe);
+          resolve(new ProbeSocket(socket, limits, context));
         }
       };
       const onReady = () => finish(null);
@@ -193,6 +192,7 @@ export class ProbeSocket {
   /** Close and destroy the socket (idempotent). */
   destroy(): void {
     this.ended = true;
+    this.limits.signal?.removeEventListener('abort', this.onAbort);
     this.socket.destroy();
   }
 

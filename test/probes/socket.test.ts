@@ -1,4 +1,5 @@
 /** The bounded exchange against hostile loopback servers written for the test. */
+import { getEventListeners } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { probeDicom } from '../../src/probes/dicom.js';
@@ -67,6 +68,14 @@ describe('bounded probe socket', () => {
     setTimeout(() => controller.abort(), 100);
     const result = await probeDicom('127.0.0.1', port, { ...options, signal: controller.signal });
     expect(result).toMatchObject({ status: 'skipped', reason: 'ABORTED' });
+  });
+
+  it('leaves no abort listener behind on a long-lived signal', async () => {
+    const port = await serve((socket) => socket.end('SSH-2.0-x\r\n'));
+    const controller = new AbortController();
+    for (let i = 0; i < 3; i++)
+      await probeDicom('127.0.0.1', port, { ...options, signal: controller.signal });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('never resolves a name', async () => {
