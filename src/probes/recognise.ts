@@ -19,6 +19,15 @@ export function recogniseService(bytes: Uint8Array): string | null {
     if ((b[0] === 0x02 && length >= 68 && length < 1 << 20) || (b[0] !== 0x02 && length === 4))
       return 'dicom';
   }
+  if (
+    b.length >= 6 &&
+    b[3] === 0x00 &&
+    b[4] === 0x0a &&
+    b.readUIntLE(0, 3) < 1024 &&
+    /^\d/.test(head.slice(5))
+  ) {
+    return 'mysql';
+  }
   if (b[0] === 0x16 && b[1] === 0x03) return 'tls';
   if (b[0] === 0x15 && b[1] === 0x03) return 'tls';
   return null;

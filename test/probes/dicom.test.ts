@@ -124,7 +124,7 @@ if (!orthanc.available && process.env.CI) {
 
 describe.skipIf(!orthanc.available)(`DICOM probe against Orthanc ${orthanc.reason}`, () => {
   const started: Array<{ peer: Peer; dir: string }> = [];
-  let open = { dicomPort: 0 };
+  let open = { dicomPort: 0, httpPort: 0 };
   let checked = { dicomPort: 0 };
 
   beforeAll(async () => {
@@ -157,6 +157,11 @@ describe.skipIf(!orthanc.available)(`DICOM probe against Orthanc ${orthanc.reaso
       rejectSource: 'service-user',
       rejectReason: 'called-ae-title-not-recognized',
     });
+  });
+
+  it("probed as DICOM, Orthanc's web port says a different service (http) answers", async () => {
+    const result = await probeDicom('127.0.0.1', open.httpPort, options);
+    expect(result).toMatchObject({ status: 'different', service: 'http' });
   });
 
   it('the same Orthanc accepts when the called AE title is its own', async () => {
