@@ -4,20 +4,16 @@
  */
 
 import { rmSync } from 'node:fs';
-import {
-  createServer as createHttp,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer as createHttp, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttps } from 'node:https';
+import { createServer as createRaw, type Server as NetServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { probeHttp } from '../../src/probes/http.js';
 import { certificateFromTestRoot, selfSignedCertificate } from '../tls-certificates.js';
 import { BOUNDS, LOOPBACK_SCOPE, type Peer, peerBinary, startOrthanc } from './peers.js';
 
 const options = { scope: LOOPBACK_SCOPE, ...BOUNDS };
-const servers: Server[] = [];
+const servers: NetServer[] = [];
 const seen: IncomingMessage[] = [];
 afterEach(async () => {
   seen.length = 0;
@@ -26,7 +22,7 @@ afterEach(async () => {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-function listen(server: Server): Promise<number> {
+function listen(server: NetServer): Promise<number> {
   servers.push(server);
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
@@ -132,6 +128,31 @@ describe('HTTP probe', () => {
     expect(result).toMatchObject({ status: 'confirmed' });
     expect(result.facts).toMatchObject({ title: 'Reolink', products: ['reolink'], bodyComplete: false });
     expect(result.bytesReceived).toBeLessThan(200_000);
+  });
+
+  it('hostile pages: a malformed status line is an error; entities and controls are neutralised', async () => {
+    const raw = (reply: string) =>
+      listen(
+        createRaw((socket) => {
+          socket.on('error', () => {});
+          socket.resume(); // consume the request, or the socket never sees the probe's close
+          socket.end(reply, 'latin1');
+        }),
+      );
+    const garbage = await raw('HTTP/1.1 OK\r\n\r\n');
+    expect(await probeHttp('127.0.0.1', garbage, options)).toMatchObject({
+      status: 'error',
+      service: 'http',
+    });
+
+    const body = '<title>&#x202e;Login&#0;&#27;[2J &amp; more&lt;</title>';
+    const port = await raw(
+      `HTTP/1.1 200 OK\r\nServer: x\x07\x1b[31m${'A'.repeat(500)}\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
+    const result = await probeHttp('127.0.0.1', port, options);
+    expect(result.facts.title).toBe('Login&#0; [2J & more<');
+    expect(String(result.facts.server)).toMatch(/^x \[31mAAAA/);
+    expect(String(result.facts.server).length).toBeLessThanOrEqual(120);
   });
 
   it('a TLS port probed as plain HTTP is different, not confirmed', async () => {
