@@ -38,7 +38,16 @@ interface Run {
 /** Spawn the bin (stdout and stderr piped, a clean environment for the secrets). */
 function start(args: string[]): Run {
   const env = { ...process.env };
-  for (const name of ['BOXAUDIT_PASSWORD', 'BOXAUDIT_TOKEN', 'BOXAUDIT_LANG', 'LANG', 'LC_ALL', 'LC_MESSAGES', 'NO_COLOR']) delete env[name];
+  for (const name of [
+    'BOXAUDIT_PASSWORD',
+    'BOXAUDIT_TOKEN',
+    'BOXAUDIT_LANG',
+    'LANG',
+    'LC_ALL',
+    'LC_MESSAGES',
+    'NO_COLOR',
+  ])
+    delete env[name];
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: REPO_ROOT,
     env,
