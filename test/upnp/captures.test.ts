@@ -11,7 +11,6 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseSoapResponse } from '../../src/adapters/_soap.js';
 import {
   collectUpnp,
   parseDeviceDescription,
@@ -20,6 +19,7 @@ import {
   parseUptimeSeconds,
 } from '../../src/adapters/upnp-igd.js';
 import { BoxauditError } from '../../src/errors.js';
+import { parseSoapResponse } from '../../src/transport/soap.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CAPTURES = path.resolve(repoRoot, '../shared/upnp-captures');

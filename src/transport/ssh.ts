@@ -11,11 +11,11 @@ import { createHash, createHmac } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import ssh2, { type ConnectConfig, type Client as SshClient } from 'ssh2';
+import type { CollectContext, CollectTarget } from '../adapters/types.js';
 import { abortError, BoxauditError } from '../errors.js';
+import { type ConfigParts, partsToSnapshot } from '../formats/config-parts.js';
 import type { Snapshot } from '../model/types.js';
-import { MAX_KEY_FILE_BYTES, readBoundedFile, readFailure } from '../read-file.js';
-import { type ConfigParts, partsToSnapshot } from './_config-parts.js';
-import type { CollectContext, CollectTarget } from './types.js';
+import { MAX_KEY_FILE_BYTES, readBoundedFile, readFailure } from '../util/read-file.js';
 
 // ssh2 is CommonJS: Node's ESM loader cannot see its named exports, so take them from the default export.
 const { Client, utils: sshUtils } = ssh2;

@@ -1,6 +1,6 @@
 /**
  * pfSense / OPNsense `config.xml` reading, shared by the `pfsense` and `opnsense` adapters.
- * XML goes through the safe parser in _xml.ts (no DOCTYPE/ENTITY). Reads port forwards (`<nat><rule>`),
+ * XML goes through the safe parser in transport/xml.ts (no DOCTYPE/ENTITY). Reads port forwards (`<nat><rule>`),
  * 1:1 NAT, aliases, UPnP (miniupnpd) settings, and web GUI / SSH exposure through WAN pass rules.
  * OPNsense's MVC-model NAT (`<OPNsense><Firewall>…`) is read where its element names are known
  * (1:1 NAT) and, for destination NAT, from any container named like `DNat`; those names are UNCONFIRMED.
@@ -12,6 +12,16 @@ import { parsePortRange, parseServicePort } from '../model/forward.js';
 import { remoteAdminOf } from '../model/remote-admin.js';
 import type { PortRange, Protocol, RemoteAdminService } from '../model/types.js';
 import { mergeRanges } from '../rules/ports.js';
+import type { SshSession } from '../transport/ssh.js';
+import {
+  childElement,
+  childElements,
+  childText,
+  childTextOrNull,
+  childValues,
+  parseXml,
+  type XmlElement,
+} from '../transport/xml.js';
 import {
   ALL_PORTS,
   type ConfigParts,
@@ -23,17 +33,7 @@ import {
   protocolsOf,
   protocolsOrBoth,
   shiftRange,
-} from './_config-parts.js';
-import type { SshSession } from './_ssh.js';
-import {
-  childElement,
-  childElements,
-  childText,
-  childTextOrNull,
-  childValues,
-  parseXml,
-  type XmlElement,
-} from './_xml.js';
+} from './config-parts.js';
 
 type Vendor = 'pfsense' | 'opnsense';
 
