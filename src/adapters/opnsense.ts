@@ -4,9 +4,10 @@
  */
 
 import type { ConfigParts, ParseOptions } from '../formats/config-parts.js';
-import { parsePfConfig, readConfigXml } from '../formats/pfsense-config.js';
+import { parsePfConfig } from '../formats/pfsense-config.js';
 import type { Snapshot } from '../model/types.js';
 import { collectOverSsh } from '../transport/ssh.js';
+import { readConfigXml } from './pfsense.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export const OPNSENSE_COMMANDS = {

@@ -9,10 +9,9 @@ import { BoxauditError, isBoxauditError } from '../errors.js';
 import { isRfc1918 } from '../model/addresses.js';
 import type { ForwardInput } from '../model/forward.js';
 import { parsePortRange, parseServicePort } from '../model/forward.js';
+import { mergeRanges } from '../model/ports.js';
 import { remoteAdminOf } from '../model/remote-admin.js';
 import type { PortRange, Protocol, RemoteAdminService } from '../model/types.js';
-import { mergeRanges } from '../rules/ports.js';
-import type { SshSession } from '../transport/ssh.js';
 import {
   childElement,
   childElements,
@@ -712,23 +711,4 @@ export function parsePfConfig(
     });
   }
   return { ...parts, rootName };
-}
-
-/** Read config.xml with the first allowlisted path that works (never logs its content: it holds secrets). */
-export async function readConfigXml(
-  session: SshSession,
-  adapter: string,
-  host: string,
-  commands: readonly string[],
-): Promise<string> {
-  const failures: string[] = [];
-  for (const command of commands) {
-    const r = await session.run(command);
-    if (r.exitCode === 0 && r.stdout.includes('<')) return r.stdout;
-    failures.push(`${command}: exit ${r.exitCode ?? '?'} ${r.stderr.trim().slice(0, 120)}`);
-  }
-  throw new BoxauditError(
-    'BOXAUDIT_PROTOCOL_ERROR',
-    `[${adapter}] ssh ${host}: config.xml could not be read (${failures.join('; ')}); the user needs a shell and read access to /conf`,
-  );
 }
