@@ -1,6 +1,4 @@
-import type { Lookup } from './adapters/_pin.js';
 import type { Credentials } from './adapters/types.js';
-import { AuditBudget, type AuditLimits, applyBudget, budgetCoverage } from './budget.js';
 import type { AdapterSuggestion } from './detect.js';
 import type { DiscoveredGateway } from './discovery/ssdp.js';
 import { BoxauditError, checkOptions } from './errors.js';
@@ -8,6 +6,8 @@ import type { Snapshot, Warning } from './model/types.js';
 import { checkSnapshots } from './model/validate.js';
 import { mapStrings, redactSnapshot } from './reporters/redact.js';
 import { createRedactor } from './reporters/sanitize.js';
+import type { Lookup } from './transport/pin.js';
+import { AuditBudget, type AuditLimits, applyBudget, budgetCoverage } from './util/budget.js';
 
 /** What to audit. Exactly one form. */
 export type AuditTarget =
@@ -48,7 +48,7 @@ export interface CollectOptions {
   /** Asked when a vendor was recognised and `credentials` do not cover it; null = skip. */
   askCredentials?: (suggestion: AdapterSuggestion) => Promise<Credentials | null>;
   /**
-   * Whole-audit budgets (`budget.ts`, defaults in `DEFAULT_LIMITS`): forwards, bytes read, time per
+   * Whole-audit budgets (`util/budget.ts`, defaults in `DEFAULT_LIMITS`): forwards, bytes read, time per
    * adapter walk and for the audit, SSDP answers, descriptions fetched. Reaching one keeps what
    * was read and adds a `partial` coverage item with a `BUDGET_*` code.
    */
@@ -142,7 +142,7 @@ async function collectSnapshots(target: AuditTarget, options: CollectOptions): P
   }
 
   if ('file' in target) {
-    const { loadSnapshotsFromFile } = await import('./adapters/export-detect.js');
+    const { loadSnapshotsFromFile } = await import('./import.js');
     const snapshots = await loadSnapshotsFromFile(target.file, {
       ...(target.vendor ? { vendor: target.vendor } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

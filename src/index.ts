@@ -1,6 +1,5 @@
 // Public API: re-exports only.
 
-export { type Lookup, PinnedTarget } from './adapters/_pin.js';
 export type * from './adapters/types.js';
 export {
   type CollectUpnpOptions,
@@ -11,7 +10,6 @@ export {
   upnpIgd,
 } from './adapters/upnp-igd.js';
 export { type AuditOptions, audit, buildReport, type ReportOptions } from './audit.js';
-export { AuditBudget, type AuditLimits, type BudgetKind, DEFAULT_LIMITS } from './budget.js';
 export { type AuditTarget, type CollectOptions, type CollectResult, collect } from './collect.js';
 export { type AdapterSuggestion, suggestAdapter } from './detect.js';
 export { defaultGateway } from './discovery/gateway.js';
@@ -38,4 +36,6 @@ export { type EvaluateOptions, type EvaluateResult, evaluate } from './rules/eva
 export { builtinRules, loadRuleSet, validateRuleFiles } from './rules/load.js';
 export type * from './rules/types.js';
 export { SEVERITIES } from './rules/types.js';
+export { type Lookup, PinnedTarget } from './transport/pin.js';
+export { AuditBudget, type AuditLimits, type BudgetKind, DEFAULT_LIMITS } from './util/budget.js';
 export { SCHEMA_VERSION, VERSION } from './version.js';

@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import type { Warning } from '../model/types.js';
-import { looseString } from './_rest.js';
+import { looseString } from '../transport/rest.js';
 
 /** An IP address as text, or null when `value` is not one. */
 export function ipOrNull(value: unknown): string | null {

@@ -30,6 +30,7 @@
  */
 import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError } from '../errors.js';
+import { protocolsOrBoth } from '../formats/config-parts.js';
 import { isPrivateOrCgnat } from '../model/addresses.js';
 import { type ForwardInput, parsePortRange, withIds } from '../model/forward.js';
 import type {
@@ -40,7 +41,6 @@ import type {
   Snapshot,
   Warning,
 } from '../model/types.js';
-import { protocolsOrBoth } from './_config-parts.js';
 import {
   asRecord,
   createRestClient,
@@ -55,7 +55,7 @@ import {
   restTlsFrom,
   retryAfterMs,
   sleep,
-} from './_rest.js';
+} from '../transport/rest.js';
 import { addressOf, ipOrNull } from './_vendor-values.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 

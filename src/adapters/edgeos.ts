@@ -3,14 +3,9 @@
  * or offline from that output or from `/config/config.boot`. Audits both forwarding mechanisms: the
  * port-forward wizard (`set port-forward rule N …`) and destination NAT rules (`set service nat rule N
  * type destination`). The rule, filter and remote-admin helpers here are shared with the `vyos` adapter;
- * the configuration tree, the WAN and the groups are in vyatta-config.ts.
+ * the configuration tree, the WAN and the groups are in formats/vyatta-config.ts.
  */
 import { BoxauditError } from '../errors.js';
-import { inCidr, isRfc1918 } from '../model/addresses.js';
-import type { ForwardInput } from '../model/forward.js';
-import { parsePortRange, parseServicePort } from '../model/forward.js';
-import { remoteAdminOf } from '../model/remote-admin.js';
-import type { PortRange, Protocol, RemoteAdminService, Snapshot, Warning } from '../model/types.js';
 import {
   ALL_PORTS,
   type ConfigParts,
@@ -22,9 +17,7 @@ import {
   parsePortList,
   protocolsOrBoth,
   shiftRange,
-} from './_config-parts.js';
-import { collectOverSsh, type SshSession } from './_ssh.js';
-import type { Adapter, CollectContext, CollectTarget } from './types.js';
+} from '../formats/config-parts.js';
 import {
   first,
   forkMarkers,
@@ -38,9 +31,23 @@ import {
   valuesAt,
   vyattaInterfaces,
   vyattaWan,
-} from './vyatta-config.js';
+} from '../formats/vyatta-config.js';
+import { inCidr, isRfc1918 } from '../model/addresses.js';
+import type { ForwardInput } from '../model/forward.js';
+import { parsePortRange, parseServicePort } from '../model/forward.js';
+import { remoteAdminOf } from '../model/remote-admin.js';
+import type { PortRange, Protocol, RemoteAdminService, Snapshot, Warning } from '../model/types.js';
+import { collectOverSsh, type SshSession } from '../transport/ssh.js';
+import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
-export { first, groupById, hasPrefix, parseSetCommands, type SetLine, valuesAt } from './vyatta-config.js';
+export {
+  first,
+  groupById,
+  hasPrefix,
+  parseSetCommands,
+  type SetLine,
+  valuesAt,
+} from '../formats/vyatta-config.js';
 
 /** Non-interactive shells have no op-mode `show`; the wrapper (first) runs it (path UNCONFIRMED on some builds). */
 export const EDGEOS_COMMANDS = {

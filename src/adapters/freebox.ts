@@ -17,9 +17,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { AuditBudget } from '../budget.js';
 import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError } from '../errors.js';
+import { emptyParts, markForwardsToRouter, protocolsOrBoth } from '../formats/config-parts.js';
 import { isPrivateOrCgnat } from '../model/addresses.js';
 import { type ForwardInput, withIds } from '../model/forward.js';
 import type {
@@ -31,8 +31,7 @@ import type {
   Snapshot,
   Warning,
 } from '../model/types.js';
-import { emptyParts, markForwardsToRouter, protocolsOrBoth } from './_config-parts.js';
-import type { Lookup } from './_pin.js';
+import type { Lookup } from '../transport/pin.js';
 import {
   asRecord,
   createRestClient,
@@ -47,7 +46,8 @@ import {
   type RestTls,
   restTlsFrom,
   sleep,
-} from './_rest.js';
+} from '../transport/rest.js';
+import type { AuditBudget } from '../util/budget.js';
 import { addressOf, ipOrNull } from './_vendor-values.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 

@@ -9,16 +9,16 @@
  */
 import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError, isBoxauditError } from '../errors.js';
+import { protocolsOrBoth } from '../formats/config-parts.js';
 import { isPrivateOrCgnat } from '../model/addresses.js';
 import { type ForwardInput, parsePortRange, withIds } from '../model/forward.js';
 import { emptyGatewayInfo } from '../model/gateway.js';
 import type { CoverageItem, RemoteAdminService, ServiceInfo, Snapshot, Warning } from '../model/types.js';
-import { protocolsOrBoth } from './_config-parts.js';
-import { createDigestClient, type DigestClient, type TlsPin, tlsFrom } from './_digest.js';
-import { type PinnedTarget, pinFor } from './_pin.js';
-import { buildSoapEnvelope, parseSoapResponse, type SoapArgs } from './_soap.js';
+import { createDigestClient, type DigestClient, type TlsPin, tlsFrom } from '../transport/digest.js';
+import { type PinnedTarget, pinFor } from '../transport/pin.js';
+import { buildSoapEnvelope, parseSoapResponse, type SoapArgs } from '../transport/soap.js';
+import { childElement, childElements, childTextOrNull, parseXml, type XmlElement } from '../transport/xml.js';
 import { addressOf } from './_vendor-values.js';
-import { childElement, childElements, childTextOrNull, parseXml, type XmlElement } from './_xml.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 const ID = 'fritzbox';

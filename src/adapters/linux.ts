@@ -6,22 +6,20 @@
  * miniupnpd's chains are source `upnp`. SSH exposure is decided on the input chain when there is one.
  */
 import { BoxauditError } from '../errors.js';
-import { remoteAdminOf } from '../model/remote-admin.js';
-import type { CoverageItem, Snapshot } from '../model/types.js';
 import {
   type ConfigParts,
   cover,
   emptyParts,
   markForwardsToRouter,
   type ParseOptions,
-} from './_config-parts.js';
-import { type InputFilter, wanReaches } from './_input-filter.js';
+} from '../formats/config-parts.js';
+import { type InputFilter, wanReaches } from '../formats/input-filter.js';
 import {
   decodeIptablesDnat,
   decodeIptablesInput,
   iptablesNatOutIfaces,
   iptablesTables,
-} from './_iptables.js';
+} from '../formats/iptables.js';
 import {
   decodeMiniupnpdFilterSources,
   decodeNftDnatRules,
@@ -31,9 +29,11 @@ import {
   isMiniupnpdChain,
   type NftDnatRule,
   parseNftJson,
-} from './_nft.js';
-import { looksLikeNftText, parseNftText } from './_nft-text.js';
-import { collectOverSsh, type SshTargetOptions } from './_ssh.js';
+} from '../formats/nft.js';
+import { looksLikeNftText, parseNftText } from '../formats/nft-text.js';
+import { remoteAdminOf } from '../model/remote-admin.js';
+import type { CoverageItem, Snapshot } from '../model/types.js';
+import { collectOverSsh, type SshTargetOptions } from '../transport/ssh.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export const LINUX_COMMANDS = {

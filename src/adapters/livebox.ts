@@ -22,6 +22,7 @@
  */
 import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError } from '../errors.js';
+import { emptyParts, ipv4Network, markForwardsToRouter, protocolsOrBoth } from '../formats/config-parts.js';
 import { isPrivateOrCgnat } from '../model/addresses.js';
 import { type ForwardInput, parsePortRange, withIds } from '../model/forward.js';
 import type {
@@ -33,7 +34,6 @@ import type {
   Snapshot,
   Warning,
 } from '../model/types.js';
-import { emptyParts, ipv4Network, markForwardsToRouter, protocolsOrBoth } from './_config-parts.js';
 import {
   asRecord,
   createRestClient,
@@ -44,7 +44,7 @@ import {
   looseString,
   parseJsonBody,
   type RestClient,
-} from './_rest.js';
+} from '../transport/rest.js';
 import { addressOf, ipOrNull } from './_vendor-values.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 

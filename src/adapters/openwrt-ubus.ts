@@ -10,13 +10,13 @@
  */
 import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError, isBoxauditError } from '../errors.js';
+import { emptyParts, markForwardsToRouter } from '../formats/config-parts.js';
 import { type ForwardInput, parsePortRange, parseProtocols, withIds } from '../model/forward.js';
 import { emptyGatewayInfo } from '../model/gateway.js';
 import { remoteAdminOf } from '../model/remote-admin.js';
 import type { CoverageItem, GatewayInfo, RemoteAdminService, Snapshot, Warning } from '../model/types.js';
-import { emptyParts, markForwardsToRouter } from './_config-parts.js';
-import { rawRequest, type TlsPin, tlsFrom } from './_digest.js';
-import { type PinnedTarget, pinFor } from './_pin.js';
+import { rawRequest, type TlsPin, tlsFrom } from '../transport/digest.js';
+import { type PinnedTarget, pinFor } from '../transport/pin.js';
 import {
   OPENWRT_RULE_TYPES,
   openwrtGroupSwitches,

@@ -5,6 +5,18 @@
  * admin exposure (uhttpd/dropbear + wan zone policy + wan input rules).
  */
 import { BoxauditError } from '../errors.js';
+import {
+  ALL_PORTS,
+  type ConfigParts,
+  cover,
+  emptyParts,
+  ipv4Network,
+  markForwardsToRouter,
+  type ParseOptions,
+  protocolsOf,
+  protocolsOrBoth,
+  splitWords,
+} from '../formats/config-parts.js';
 import type { ForwardInput } from '../model/forward.js';
 import { parsePortRange } from '../model/forward.js';
 import { remoteAdminOf } from '../model/remote-admin.js';
@@ -17,19 +29,7 @@ import type {
   Snapshot,
   Warning,
 } from '../model/types.js';
-import {
-  ALL_PORTS,
-  type ConfigParts,
-  cover,
-  emptyParts,
-  ipv4Network,
-  markForwardsToRouter,
-  type ParseOptions,
-  protocolsOf,
-  protocolsOrBoth,
-  splitWords,
-} from './_config-parts.js';
-import { collectOverSsh } from './_ssh.js';
+import { collectOverSsh } from '../transport/ssh.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export const OPENWRT_COMMANDS = {

@@ -2,10 +2,12 @@
  * `opnsense`: OPNsense, read as `/conf/config.xml` over SSH or from a backup file
  * (System → Configuration → Backups). Legacy `<nat><rule>` port forwards plus the MVC model where known.
  */
+
+import type { ConfigParts, ParseOptions } from '../formats/config-parts.js';
+import { parsePfConfig } from '../formats/pfsense-config.js';
 import type { Snapshot } from '../model/types.js';
-import type { ConfigParts, ParseOptions } from './_config-parts.js';
-import { parsePfConfig, readConfigXml } from './_pfsense-config.js';
-import { collectOverSsh } from './_ssh.js';
+import { collectOverSsh } from '../transport/ssh.js';
+import { readConfigXml } from './pfsense.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export const OPNSENSE_COMMANDS = {

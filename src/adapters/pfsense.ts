@@ -2,10 +2,12 @@
  * `pfsense`: pfSense CE/Plus, read as `/conf/config.xml` over SSH or from a backup file
  * (Diagnostics → Backup & Restore). pfSense has no official REST API; the XML is the source of truth.
  */
+
+import { BoxauditError } from '../errors.js';
+import type { ConfigParts, ParseOptions } from '../formats/config-parts.js';
+import { parsePfConfig } from '../formats/pfsense-config.js';
 import type { Snapshot } from '../model/types.js';
-import type { ConfigParts, ParseOptions } from './_config-parts.js';
-import { parsePfConfig, readConfigXml } from './_pfsense-config.js';
-import { collectOverSsh } from './_ssh.js';
+import { collectOverSsh, type SshSession } from '../transport/ssh.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export const PFSENSE_COMMANDS = {
@@ -43,3 +45,22 @@ export const pfsenseAdapter: Adapter = {
   },
   collect,
 };
+
+/** Read config.xml over SSH (pfSense and OPNsense) with the first allowlisted path that works (never logs its content: it holds secrets). */
+export async function readConfigXml(
+  session: SshSession,
+  adapter: string,
+  host: string,
+  commands: readonly string[],
+): Promise<string> {
+  const failures: string[] = [];
+  for (const command of commands) {
+    const r = await session.run(command);
+    if (r.exitCode === 0 && r.stdout.includes('<')) return r.stdout;
+    failures.push(`${command}: exit ${r.exitCode ?? '?'} ${r.stderr.trim().slice(0, 120)}`);
+  }
+  throw new BoxauditError(
+    'BOXAUDIT_PROTOCOL_ERROR',
+    `[${adapter}] ssh ${host}: config.xml could not be read (${failures.join('; ')}); the user needs a shell and read access to /conf`,
+  );
+}

@@ -13,10 +13,22 @@
  */
 import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError, isBoxauditError } from '../errors.js';
+import {
+  type ConfigParts,
+  cover,
+  emptyParts,
+  ipv4Network,
+  partsToSnapshot,
+} from '../formats/config-parts.js';
 import { isPrivateOrCgnat, isRfc1918 } from '../model/addresses.js';
 import type { GatewayInfo, Snapshot } from '../model/types.js';
-import { type ConfigParts, cover, emptyParts, ipv4Network, partsToSnapshot } from './_config-parts.js';
-import { createRestClient, parseJsonBody, type RestClient, type RestTls, restTlsFrom } from './_rest.js';
+import {
+  createRestClient,
+  parseJsonBody,
+  type RestClient,
+  type RestTls,
+  restTlsFrom,
+} from '../transport/rest.js';
 import {
   addRouterTargets,
   isYes,

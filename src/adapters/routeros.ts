@@ -5,11 +5,6 @@
  * `/ip service print detail` checked against the input chain of `/ip firewall filter export terse`.
  */
 import { BoxauditError } from '../errors.js';
-import { isPrivateOrCgnat, isRfc1918 } from '../model/addresses.js';
-import type { ForwardInput } from '../model/forward.js';
-import { parsePortRange, parseServicePort } from '../model/forward.js';
-import { remoteAdminOf } from '../model/remote-admin.js';
-import type { ForwardSource, PortRange, Protocol, RemoteAdminService, Snapshot } from '../model/types.js';
 import {
   ALL_PORTS,
   type ConfigParts,
@@ -22,8 +17,13 @@ import {
   protocolsOf,
   protocolsOrBoth,
   splitWords,
-} from './_config-parts.js';
-import { collectOverSsh } from './_ssh.js';
+} from '../formats/config-parts.js';
+import { isPrivateOrCgnat, isRfc1918 } from '../model/addresses.js';
+import type { ForwardInput } from '../model/forward.js';
+import { parsePortRange, parseServicePort } from '../model/forward.js';
+import { remoteAdminOf } from '../model/remote-admin.js';
+import type { ForwardSource, PortRange, Protocol, RemoteAdminService, Snapshot } from '../model/types.js';
+import { collectOverSsh } from '../transport/ssh.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export const ROUTEROS_COMMANDS = {

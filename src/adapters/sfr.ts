@@ -11,8 +11,8 @@
 import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError, isBoxauditError } from '../errors.js';
 import type { CoverageItem, Snapshot, Warning } from '../model/types.js';
-import { emptyGatewayInfo } from './_rest.js';
-import { UPNP_READ_ONLY_ACTIONS } from './_soap.js';
+import { emptyGatewayInfo } from '../transport/rest.js';
+import { UPNP_READ_ONLY_ACTIONS } from '../transport/soap.js';
 import { SFR_MANUAL_CHECKS } from './sfr-checks.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 import { type CollectUpnpOptions, collectUpnp } from './upnp-igd.js';

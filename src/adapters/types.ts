@@ -1,6 +1,6 @@
-import type { AuditBudget } from '../budget.js';
 import type { Snapshot } from '../model/types.js';
-import type { Lookup } from './_pin.js';
+import type { Lookup } from '../transport/pin.js';
+import type { AuditBudget } from '../util/budget.js';
 
 /** What an adapter needs to reach its box. Secrets are passed in, never read from argv. */
 export interface Credentials {
@@ -32,7 +32,7 @@ export interface CollectContext {
   /** Progress lines for stderr; never given secrets. */
   log?: (message: string) => void;
   /**
-   * The audit's budget for this walk (`budget.ts`: forwards, bytes, time). Default: a fresh one
+   * The audit's budget for this walk (`util/budget.ts`: forwards, bytes, time). Default: a fresh one
    * with the default limits. Every request counts against it; reaching it ends the walk with
    * what was read and a `BUDGET_*` coverage note.
    */

@@ -30,9 +30,9 @@
  */
 import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError } from '../errors.js';
+import { protocolsOrBoth } from '../formats/config-parts.js';
 import { type ForwardInput, parsePortRange, withIds } from '../model/forward.js';
 import type { CoverageItem, CoverageStatus, PortRange, Snapshot, Warning } from '../model/types.js';
-import { protocolsOrBoth } from './_config-parts.js';
 import {
   asRecord,
   createRestClient,
@@ -44,7 +44,7 @@ import {
   type RestClient,
   type RestResponse,
   restTlsFrom,
-} from './_rest.js';
+} from '../transport/rest.js';
 import { addressOf } from './_vendor-values.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 

@@ -2,21 +2,19 @@
  * The UPnP IGD adapter: reads a gateway's description, WAN connection state and every UPnP port
  * mapping over SOAP, read-only (UPnP IGD:1/IGD:2, WANIPConnection:1/2, WANPPPConnection:1).
  */
-import { AuditBudget } from '../budget.js';
 import { BoxauditError, checkOptions, isBoxauditError } from '../errors.js';
 import { isPrivateOrCgnat } from '../model/addresses.js';
 import { type ForwardInput, withIds } from '../model/forward.js';
 import type { CoverageItem, CoverageStatus, GatewayInfo, Snapshot, Warning } from '../model/types.js';
-import { DEFAULT_HTTP_TIMEOUT_MS, httpRequest, redactUrl } from './_http.js';
-import { type Lookup, PinnedTarget } from './_pin.js';
-import { type SoapArgs, soapCall, UPNP_READ_ONLY_ACTIONS } from './_soap.js';
-import type { Adapter, CollectContext, CollectTarget } from './types.js';
+import { DEFAULT_HTTP_TIMEOUT_MS, httpRequest, redactUrl } from '../transport/http.js';
+import { type Lookup, PinnedTarget } from '../transport/pin.js';
+import { type SoapArgs, soapCall, UPNP_READ_ONLY_ACTIONS } from '../transport/soap.js';
 import {
   type DeviceDescription,
   parseDeviceDescription,
   resolveDescriptionUrl,
   type WanConnectionService,
-} from './upnp-description.js';
+} from '../upnp/description.js';
 import {
   DEFAULT_MAX_ENTRIES,
   type EnumerationEnding,
@@ -25,17 +23,19 @@ import {
   enumerateGeneric,
   enumerateList,
   type ServiceCaller,
-} from './upnp-mappings.js';
+} from '../upnp/mappings.js';
+import { AuditBudget } from '../util/budget.js';
+import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
-export type { DeviceDescription, WanConnectionService } from './upnp-description.js';
-export { parseDeviceDescription, resolveDescriptionUrl } from './upnp-description.js';
-export type { EnumerationEnding, EnumerationResult } from './upnp-mappings.js';
+export type { DeviceDescription, WanConnectionService } from '../upnp/description.js';
+export { parseDeviceDescription, resolveDescriptionUrl } from '../upnp/description.js';
+export type { EnumerationEnding, EnumerationResult } from '../upnp/mappings.js';
 export {
   DEFAULT_MAX_ENTRIES,
   parsePortMappingEntry,
   parsePortMappingList,
   parsePortMappingListEntries,
-} from './upnp-mappings.js';
+} from '../upnp/mappings.js';
 
 const ADAPTER_ID = 'upnp-igd';
 
@@ -62,7 +62,7 @@ export interface CollectUpnpOptions {
    * by contrast, throws BOXAUDIT_ABORTED).
    */
   deadlineMs?: number;
-  /** The audit's budget for this walk (forwards, bytes, time; see `budget.ts`). Default: a fresh one. */
+  /** The audit's budget for this walk (forwards, bytes, time; see `util/budget.ts`). Default: a fresh one. */
   budget?: AuditBudget;
   /** Name resolution for the description's host, called once (default `dns.lookup`). */
   lookup?: Lookup;

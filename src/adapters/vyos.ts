@@ -2,18 +2,26 @@
  * `vyos`: VyOS 1.1 to 1.5 read over SSH with `show configuration commands`, or offline from that output or
  * from `/config/config.boot`. Reads `nat destination rule N …` in every syntax (1.3 `inbound-interface
  * 'eth0'`, 1.4+ `inbound-interface name 'eth0'`), `service upnp`, and remote admin (`service https|ssh`)
- * against what filters the WAN (see vyatta-config.ts for the WAN, edgeos.ts for the shared rules).
+ * against what filters the WAN (see formats/vyatta-config.ts for the WAN, edgeos.ts for the shared rules).
  */
 import { BoxauditError } from '../errors.js';
-import type { Snapshot } from '../model/types.js';
 import {
   type ConfigParts,
   cover,
   emptyParts,
   markForwardsToRouter,
   type ParseOptions,
-} from './_config-parts.js';
-import { collectOverSsh } from './_ssh.js';
+} from '../formats/config-parts.js';
+import {
+  first,
+  groupById,
+  hasPrefix,
+  readVyattaConfig,
+  routerAddresses,
+  vyattaWan,
+} from '../formats/vyatta-config.js';
+import type { Snapshot } from '../model/types.js';
+import { collectOverSsh } from '../transport/ssh.js';
 import {
   clip,
   EDGEOS_COMMANDS,
@@ -31,14 +39,6 @@ import {
   vyattaRemoteAdmin,
 } from './edgeos.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
-import {
-  first,
-  groupById,
-  hasPrefix,
-  readVyattaConfig,
-  routerAddresses,
-  vyattaWan,
-} from './vyatta-config.js';
 
 /** Parse VyOS `show configuration commands` output (or `/config/config.boot`). Pure. */
 export function parseVyos(text: string, options: ParseOptions = {}): ConfigParts {

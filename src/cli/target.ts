@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { normalizeFingerprint } from '../adapters/_request.js';
 import { loadAdapter } from '../adapters/registry.js';
 import type { Credentials } from '../adapters/types.js';
-import { type AuditLimits, DEFAULT_LIMITS } from '../budget.js';
 import type { AuditTarget, CollectOptions } from '../collect.js';
 import type { AdapterSuggestion } from '../detect.js';
 import { BoxauditError } from '../errors.js';
 import { beyondUpnp } from '../i18n/index.js';
-import { MAX_KEY_FILE_BYTES, readBoundedFile, readFailure } from '../read-file.js';
+import { normalizeFingerprint } from '../transport/request.js';
+import { type AuditLimits, DEFAULT_LIMITS } from '../util/budget.js';
+import { MAX_KEY_FILE_BYTES, readBoundedFile, readFailure } from '../util/read-file.js';
 import { intOption, type OptionName, type ParsedOptions } from './args.js';
 import { freeboxTokenPath } from './config-dir.js';
 import type { CliContext } from './context.js';

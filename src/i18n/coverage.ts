@@ -18,7 +18,7 @@ export const COVERAGE_REASONS_FR: Readonly<Record<string, string>> = {
   VENDOR_READ_FAILED:
     "la lecture de cette box ({adapter}) par sa propre interface a échoué ({error}), donc {shows} n'ont pas été vérifiées : corrigez les identifiants et lancez boxaudit --vendor {adapter} --host {host}",
 
-  // --- UPnP IGD (upnp-igd.ts, upnp-mappings.ts) ---
+  // --- UPnP IGD (upnp-igd.ts, upnp/mappings.ts) ---
   UPNP_CANNOT_SEE_STATIC:
     "les redirections de ports réglées à la main dans l'interface de la box ne sont pas visibles par UPnP : vérifiez-les dans l'interface web de la box",
   UPNP_CANNOT_SEE_DMZ:
@@ -219,7 +219,7 @@ export const COVERAGE_REASONS_FR: Readonly<Record<string, string>> = {
   VYOS_IPV6_FILTER_NOT_READ:
     "les règles de filtrage IPv6 en transit (forward) ne sont pas auditées : les ouvertures IPv6 n'ont pas été vérifiées",
 
-  // --- pfSense / OPNsense (_pfsense-config.ts) ---
+  // --- pfSense / OPNsense (formats/pfsense-config.ts) ---
   PF_UPNP_RUNTIME_ONLY:
     "les redirections UPnP actives n'existent qu'en mémoire (ancre pf miniupnpd), pas dans config.xml : auditez aussi la box par UPnP",
   PF_UPNP_OFF: "l'UPnP est désactivé : aucune redirection UPnP",
@@ -238,7 +238,7 @@ export const COVERAGE_REASONS_FR: Readonly<Record<string, string>> = {
   UNIFI_FIREWALL_NOT_READ:
     "les règles du pare-feu ne sont pas lues (rest/firewallrule sur les anciennes versions ; le chemin du pare-feu par zones de la 9.x est NON CONFIRMÉ) : les règles IPv6 qui autorisent des connexions depuis internet sont inconnues ; vérifiez-les dans l'interface UniFi",
 
-  // --- Whole-audit budgets (budget.ts, collect.ts, the request core) ---
+  // --- Whole-audit budgets (util/budget.ts, collect.ts, the request core) ---
   BUDGET_FORWARDS:
     "le nombre maximal de redirections lues pour cet audit (--max-forwards) est atteint : celles lues avant sont gardées, les suivantes n'ont pas été lues",
   BUDGET_BYTES:

@@ -1,10 +1,10 @@
 /** Built-in rules, rule-set configs (extends, overrides, define, waivers) and rule-file validation. */
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { abortError, BoxauditError, checkOptions } from '../errors.js';
-import { readBoundedFile } from '../read-file.js';
+import { schemaErrorsOfRuleSet } from '../schema/validate.js';
+import { readBoundedFile } from '../util/read-file.js';
 import { BUILTIN_RULES } from './builtin.generated.js';
 import { parseJsonText } from './json-text.js';
-import { schemaErrorsOfRuleSet } from './schema.js';
 import type { Rule, RuleSet, RuleSetConfig, Severity, Waiver } from './types.js';
 import { ruleProblems } from './validate.js';
 

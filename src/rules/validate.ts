@@ -1,7 +1,8 @@
 /** Checks a JSON Schema cannot express: port ranges, pattern safety, examples that behave. */
+
+import { schemaErrorsOfRule } from '../schema/validate.js';
 import { parsePortSpec } from './ports.js';
 import { checkPatternSafety } from './regex-safety.js';
-import { schemaErrorsOfRule } from './schema.js';
 import { runRuleExamples } from './tester.js';
 import type { Rule } from './types.js';
 

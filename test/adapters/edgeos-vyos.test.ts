@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseEdgeos } from '../../src/adapters/edgeos.js';
-import { detectExportFormat } from '../../src/adapters/export-detect.js';
-import { configBootToSetLines } from '../../src/adapters/vyatta-config.js';
 import { parseVyos } from '../../src/adapters/vyos.js';
 import { isBoxauditError } from '../../src/errors.js';
+import { configBootToSetLines } from '../../src/formats/vyatta-config.js';
+import { detectExportFormat } from '../../src/import.js';
 import { coverageMap, fixture, row } from './helpers.js';
 
 describe('edgeos: show configuration commands', () => {

@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isBoxauditError } from '../../src/errors.js';
 import {
   detectExportFormat,
   loadSnapshotsFromFile,
   parseExport,
   parseExportSnapshots,
-} from '../../src/adapters/export-detect.js';
-import { isBoxauditError } from '../../src/errors.js';
+} from '../../src/import.js';
 import { fixture } from './helpers.js';
 
 const cases: [string, string][] = [

@@ -1,5 +1,5 @@
 /**
- * Bbox adapter against the loopback Bbox API v1 simulator (src/sim/vendors/bbox.ts), which is
+ * Bbox adapter against the loopback Bbox API v1 simulator (test/sim/vendors/bbox.ts), which is
  * built from the formats documented in shared/vendor-apis.md §3, with device/wan/services shaped like
  * real replies — not a real box. The last part serves real captured replies
  * (../shared/vendor-captures/bbox) through it.
@@ -15,13 +15,13 @@ import {
   unwrapBbox,
 } from '../../src/adapters/bbox.js';
 import type { Snapshot, Warning } from '../../src/model/types.js';
+import { describeShared, readShared, readSharedJson } from '../shared-corpus.js';
 import {
   BBOX_SIM_PASSWORD,
   type BboxSimOptions,
   type BboxSimulator,
   startBboxSimulator,
-} from '../../src/sim/vendors/bbox.js';
-import { describeShared, readShared, readSharedJson } from '../shared-corpus.js';
+} from '../sim/vendors/bbox.js';
 import { failure, row } from './helpers.js';
 
 let sim: BboxSimulator | null = null;

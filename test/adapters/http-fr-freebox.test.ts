@@ -1,5 +1,5 @@
 /**
- * Freebox adapter against the loopback Freebox OS simulator (src/sim/vendors/freebox.ts), which is
+ * Freebox adapter against the loopback Freebox OS simulator (test/sim/vendors/freebox.ts), which is
  * built from Free's documented API formats (shared/vendor-apis.md §1) and shaped like real replies
  * (escaped slashes, empty lists without `result`) — not a real box. The last part serves real
  * captured replies (../shared/vendor-captures/freebox) through it.
@@ -26,13 +26,13 @@ import {
 } from '../../src/adapters/freebox.js';
 import type { BoxauditError } from '../../src/errors.js';
 import type { Snapshot, Warning } from '../../src/model/types.js';
+import { describeShared, goRawStrings, readShared, readSharedJson } from '../shared-corpus.js';
 import {
   FREEBOX_SIM_APP_TOKEN,
   type FreeboxSimOptions,
   type FreeboxSimulator,
   startFreeboxSimulator,
-} from '../../src/sim/vendors/freebox.js';
-import { describeShared, goRawStrings, readShared, readSharedJson } from '../shared-corpus.js';
+} from '../sim/vendors/freebox.js';
 import { certificateFromTestRoot } from '../tls-certificates.js';
 import { failure, row } from './helpers.js';
 

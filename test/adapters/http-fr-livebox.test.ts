@@ -1,5 +1,5 @@
 /**
- * Livebox adapter against the loopback sysbus simulator (src/sim/vendors/livebox.ts), which is
+ * Livebox adapter against the loopback sysbus simulator (test/sim/vendors/livebox.ts), which is
  * built from the formats documented in shared/vendor-apis.md §2 (reverse-engineered by open-source
  * clients) and shaped like real Livebox replies — not a real box. The last part serves real replies
  * captured from a Livebox 3 and a Livebox 7 (../shared/vendor-captures/livebox) through it.
@@ -16,13 +16,13 @@ import {
   parseLiveboxUpnp,
 } from '../../src/adapters/livebox.js';
 import type { Snapshot, Warning } from '../../src/model/types.js';
+import { describeShared, readSharedJson } from '../shared-corpus.js';
 import {
   LIVEBOX_SIM_PASSWORD,
   type LiveboxSimOptions,
   type LiveboxSimulator,
   startLiveboxSimulator,
-} from '../../src/sim/vendors/livebox.js';
-import { describeShared, readSharedJson } from '../shared-corpus.js';
+} from '../sim/vendors/livebox.js';
 import { failure } from './helpers.js';
 
 let sim: LiveboxSimulator | null = null;

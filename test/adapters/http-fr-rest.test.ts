@@ -1,12 +1,12 @@
 /**
- * The shared REST transport of the French box adapters (src/adapters/_rest.ts) against small
+ * The shared REST transport of the French box adapters (src/transport/rest.ts) against small
  * loopback HTTP servers: allowlist enforcement before sending, the call named in errors,
  * verbatim cookies (Livebox names contain a slash), secret redaction.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRestClient, parseSetCookies, retryAfterMs } from '../../src/adapters/_rest.js';
+import { createRestClient, parseSetCookies, retryAfterMs } from '../../src/transport/rest.js';
 import { failure } from './helpers.js';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;

@@ -1,13 +1,13 @@
 /**
  * SFR adapter: SFR boxes have no documented API for forwards, so it reads UPnP IGD through the
- * upnp-igd adapter. Here the IGD is the loopback IGD simulator (src/sim/igd-simulator.ts, built
+ * upnp-igd adapter. Here the IGD is the loopback IGD simulator (src/demo/igd-simulator.ts, built
  * from the UPnP IGD formats) dressed as a neufbox — not a real SFR box.
  */
 import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectSfr, SFR_ALLOWLIST, SFR_MANUAL_CHECKS, sfr } from '../../src/adapters/sfr.js';
+import { type IgdSimulator, startIgdSimulator } from '../../src/demo/igd-simulator.js';
 import { BoxauditError } from '../../src/errors.js';
-import { type IgdSimulator, startIgdSimulator } from '../../src/sim/igd-simulator.js';
 import { describeShared, sharedPath } from '../shared-corpus.js';
 
 let igd: IgdSimulator | null = null;

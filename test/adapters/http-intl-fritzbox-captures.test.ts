@@ -7,7 +7,6 @@
  * GetGenericPortMappingEntry reply with values exists there. Values below were read off the files.
  */
 import { expect, it } from 'vitest';
-import { parseSoapResponse } from '../../src/adapters/_soap.js';
 import {
   FRITZBOX_ALLOWLIST,
   fritzEntryToForwards,
@@ -16,6 +15,7 @@ import {
 } from '../../src/adapters/fritzbox.js';
 import { isBoxauditError } from '../../src/errors.js';
 import type { Warning } from '../../src/model/types.js';
+import { parseSoapResponse } from '../../src/transport/soap.js';
 import { describeShared, readShared, readSharedJson } from '../shared-corpus.js';
 
 const FB = (file: string) => readShared('vendor-captures', 'fritzbox', file);

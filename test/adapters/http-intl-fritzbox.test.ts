@@ -1,7 +1,6 @@
-// FRITZ!Box TR-064 adapter against a LOOPBACK SIMULATOR (src/sim/vendors/fritzbox.ts) built from
+// FRITZ!Box TR-064 adapter against a LOOPBACK SIMULATOR (test/sim/vendors/fritzbox.ts) built from
 // AVM's documented TR-064 formats — not a real box. Digest auth is real RFC 7616 MD5/qop=auth.
 import { afterEach, describe, expect, it } from 'vitest';
-import { digestAuthorization, parseDigestChallenge } from '../../src/adapters/_digest.js';
 import {
   FRITZBOX_ALLOWLIST,
   fritzbox,
@@ -10,7 +9,8 @@ import {
   parseTr64Description,
 } from '../../src/adapters/fritzbox.js';
 import { isBoxauditError } from '../../src/errors.js';
-import { startFritzboxSimulator, type VendorSimulator } from '../../src/sim/vendors/fritzbox.js';
+import { digestAuthorization, parseDigestChallenge } from '../../src/transport/digest.js';
+import { startFritzboxSimulator, type VendorSimulator } from '../sim/vendors/fritzbox.js';
 
 const USER = 'boxaudit';
 const PASSWORD = 'fritz-secret-pw';

@@ -1,4 +1,4 @@
-// OpenWrt ubus adapter against a LOOPBACK SIMULATOR (src/sim/vendors/openwrt-ubus.ts) built from the
+// OpenWrt ubus adapter against a LOOPBACK SIMULATOR (test/sim/vendors/openwrt-ubus.ts) built from the
 // documented rpcd/uhttpd JSON-RPC formats — not a real router.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -13,7 +13,7 @@ import {
   defaultOpenwrtConfigs,
   startOpenwrtUbusSimulator,
   type VendorSimulator,
-} from '../../src/sim/vendors/openwrt-ubus.js';
+} from '../sim/vendors/openwrt-ubus.js';
 
 const PASSWORD = 'owrt-secret-pw';
 const NOW = 1_700_000_000;

@@ -1,4 +1,4 @@
-// MikroTik RouterOS REST adapter against a LOOPBACK SIMULATOR (src/sim/vendors/routeros-rest.ts) built
+// MikroTik RouterOS REST adapter against a LOOPBACK SIMULATOR (test/sim/vendors/routeros-rest.ts) built
 // from the documented RouterOS 7 REST format (help.mikrotik.com "REST API", vendor-apis.md §7.1) —
 // not a real router — and, at the end, the same simulator serving the real RouterOS 7 replies of
 // shared/vendor-captures/mikrotik (read at test time; required under CI=true, skipped when absent).
@@ -20,7 +20,7 @@ import {
   type RouterosRestSimulator,
   startRouterosRestSimulator,
   ROUTEROS_REST_SIM_USER as USER,
-} from '../../src/sim/vendors/routeros-rest.js';
+} from '../sim/vendors/routeros-rest.js';
 import { selfSignedCertificate } from '../tls-certificates.js';
 import { failure } from './helpers.js';
 

@@ -1,4 +1,4 @@
-// UniFi Network adapter against a LOOPBACK SIMULATOR (src/sim/vendors/unifi.ts) built from the
+// UniFi Network adapter against a LOOPBACK SIMULATOR (test/sim/vendors/unifi.ts) built from the
 // formats documented in shared/vendor-apis.md §9.1 (reverse-engineered local API), with records
 // shaped like real ones — not a real console or controller. The last part serves real fixture
 // replies (../shared/vendor-captures/unifi) through it.
@@ -17,6 +17,7 @@ import {
 } from '../../src/adapters/unifi.js';
 import type { BoxauditError } from '../../src/errors.js';
 import type { Snapshot } from '../../src/model/types.js';
+import { describeShared, pythonLiteral, readShared } from '../shared-corpus.js';
 import {
   defaultUnifiSites,
   startUnifiSimulator,
@@ -25,8 +26,7 @@ import {
   UNIFI_SIM_USERNAME,
   type UnifiSimOptions,
   type UnifiSimulator,
-} from '../../src/sim/vendors/unifi.js';
-import { describeShared, pythonLiteral, readShared } from '../shared-corpus.js';
+} from '../sim/vendors/unifi.js';
 import { coverageMap, failure, row } from './helpers.js';
 
 let sims: UnifiSimulator[] = [];

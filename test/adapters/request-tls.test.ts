@@ -2,17 +2,17 @@
  * TLS trust of the bounded request core, seen through its three layers, against a loopback https
  * server whose self-signed certificate (and throwaway key) is made with openssl at test time
  * (test/tls-certificates.ts): no pin → refused naming the presented fingerprint and
- * `--tls-fingerprint`; the right pin → accepted by a `_rest.ts` client and a `_digest.ts` rawRequest;
+ * `--tls-fingerprint`; the right pin → accepted by a `transport/rest.ts` client and a `transport/digest.ts` rawRequest;
  * a wrong pin → refused naming both fingerprints; nothing is written to the server before the
  * certificate is accepted.
  */
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawRequest } from '../../src/adapters/_digest.js';
-import { httpRequest } from '../../src/adapters/_http.js';
-import { normalizeFingerprint } from '../../src/adapters/_request.js';
-import { createRestClient, restTlsFrom } from '../../src/adapters/_rest.js';
+import { rawRequest } from '../../src/transport/digest.js';
+import { httpRequest } from '../../src/transport/http.js';
+import { normalizeFingerprint } from '../../src/transport/request.js';
+import { createRestClient, restTlsFrom } from '../../src/transport/rest.js';
 import { selfSignedCertificate } from '../tls-certificates.js';
 import { failure } from './helpers.js';
 

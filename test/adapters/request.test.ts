@@ -1,6 +1,6 @@
 /**
- * The bounded request core (src/adapters/_request.ts) that `_http.ts` (UPnP), `_rest.ts` (vendor
- * REST) and `_digest.ts` (TR-064, ubus) are built on, against small loopback servers: size cap
+ * The bounded request core (src/transport/request.ts) that `transport/http.ts` (UPnP), `transport/rest.ts` (vendor
+ * REST) and `transport/digest.ts` (TR-064, ubus) are built on, against small loopback servers: size cap
  * (declared and streamed), deadline (a slow drip included), the caller's abort, no redirect
  * followed, a reply cut mid-body, http(s) only. Layer-specific behaviour (HTTP_STATUS, allowlist,
  * cookies, Digest) stays in the layers' own tests.
@@ -8,8 +8,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PinnedTarget } from '../../src/adapters/_pin.js';
-import { boundedRequest } from '../../src/adapters/_request.js';
+import { PinnedTarget } from '../../src/transport/pin.js';
+import { boundedRequest } from '../../src/transport/request.js';
 import { failure } from './helpers.js';
 
 const servers: http.Server[] = [];

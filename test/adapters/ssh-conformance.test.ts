@@ -4,8 +4,6 @@
  * before sending, and the connection is always closed.
  */
 import { describe, expect, it } from 'vitest';
-import type { CommandResult, SshConnection, SshConnector } from '../../src/adapters/_ssh.js';
-import { guardedSession, withSshSession } from '../../src/adapters/_ssh.js';
 import { edgeosAdapter } from '../../src/adapters/edgeos.js';
 import { linuxAdapter } from '../../src/adapters/linux.js';
 import { openwrtAdapter } from '../../src/adapters/openwrt.js';
@@ -15,6 +13,8 @@ import { routerosAdapter } from '../../src/adapters/routeros.js';
 import type { Adapter } from '../../src/adapters/types.js';
 import { vyosAdapter } from '../../src/adapters/vyos.js';
 import { isBoxauditError } from '../../src/errors.js';
+import type { CommandResult, SshConnection, SshConnector } from '../../src/transport/ssh.js';
+import { guardedSession, withSshSession } from '../../src/transport/ssh.js';
 import { fixture } from './helpers.js';
 
 /** Canned router answers, per adapter and command (unknown commands fail like a missing binary would). */

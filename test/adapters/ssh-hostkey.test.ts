@@ -10,7 +10,7 @@ import {
   preferredHostKeyAlgorithms,
   sshTargetOptions,
   verifyHostKey,
-} from '../../src/adapters/_ssh.js';
+} from '../../src/transport/ssh.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'boxaudit-hostkey-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

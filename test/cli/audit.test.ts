@@ -1,6 +1,6 @@
 /**
  * `boxaudit audit` end to end: the built bin reads a programmable UPnP IGD simulator on 127.0.0.1
- * (src/sim/igd-simulator.ts, built from the UPnP IGD action formats; a loopback stand-in for the box,
+ * (src/demo/igd-simulator.ts, built from the UPnP IGD action formats; a loopback stand-in for the box,
  * the real miniupnpd is exercised in test/lab/audit.lab.test.ts) holding the demo office's mappings:
  * a PACS on DICOM 104, a viewer remapped 8443→104, SMB behind 4450, HTTPS 443 and an Xbox (UDP).
  */
@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_OFFICE } from '../../src/sim/demo-office.js';
-import { type IgdSimulator, startIgdSimulator } from '../../src/sim/igd-simulator.js';
+import { DEMO_OFFICE } from '../../src/demo/demo-office.js';
+import { type IgdSimulator, startIgdSimulator } from '../../src/demo/igd-simulator.js';
 import { sarifValidator } from '../reporters/sarif-schema.js';
 import {
   danglingForwardIds,

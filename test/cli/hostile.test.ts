@@ -6,8 +6,8 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_OFFICE } from '../../src/sim/demo-office.js';
-import { type IgdSimulator, startIgdSimulator } from '../../src/sim/igd-simulator.js';
+import { DEMO_OFFICE } from '../../src/demo/demo-office.js';
+import { type IgdSimulator, startIgdSimulator } from '../../src/demo/igd-simulator.js';
 import {
   CLI,
   parseJson,

@@ -6,8 +6,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_OFFICE } from '../../src/sim/demo-office.js';
-import { type IgdSimulator, startIgdSimulator } from '../../src/sim/igd-simulator.js';
+import { DEMO_OFFICE } from '../../src/demo/demo-office.js';
+import { type IgdSimulator, startIgdSimulator } from '../../src/demo/igd-simulator.js';
 import { FIXTURES, parseJson, REPO_ROOT, requireBuiltCli, runCli } from './helpers.js';
 
 const BROKEN_RULE = join(FIXTURES, 'broken-rule.json');

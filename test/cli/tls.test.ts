@@ -1,7 +1,7 @@
 /**
  * `--tls-fingerprint` / `--tls-ca` through the built CLI, on loopback only: the OpenWrt ubus and
  * RouterOS REST vendor simulators (built from the vendors' documented formats, see
- * src/sim/vendors/) served over https with a self-signed certificate made by openssl at test time
+ * test/sim/vendors/) served over https with a self-signed certificate made by openssl at test time
  * (test/tls-certificates.ts). The ubus simulator is plain http, so a TLS front on 127.0.0.1 relays
  * to it. Bad flags are usage errors (exit 2) naming the flag and the file.
  */
@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startOpenwrtUbusSimulator } from '../../src/sim/vendors/openwrt-ubus.js';
+import { startOpenwrtUbusSimulator } from '../sim/vendors/openwrt-ubus.js';
 import {
   ROUTEROS_REST_SIM_PASSWORD,
   ROUTEROS_REST_SIM_USER,
   startRouterosRestSimulator,
-} from '../../src/sim/vendors/routeros-rest.js';
+} from '../sim/vendors/routeros-rest.js';
 import { selfSignedCertificate } from '../tls-certificates.js';
 import { runCli } from './helpers.js';
 

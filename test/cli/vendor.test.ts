@@ -1,6 +1,6 @@
 /**
  * `--vendor` end to end through the built CLI, against the loopback vendor simulators (built from the
- * vendors' documented formats, see src/sim/vendors/): the Freebox one-time registration, then audits
+ * vendors' documented formats, see test/sim/vendors/): the Freebox one-time registration, then audits
  * of a Freebox and a Livebox that flag the PACS forward and the DMZ as critical, and of a RouterOS 7
  * router and a UniFi console that flag the PACS forward. Secrets come from
  * the environment or the saved token file, and never appear in any output.
@@ -9,14 +9,14 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FREEBOX_SIM_APP_TOKEN, startFreeboxSimulator } from '../../src/sim/vendors/freebox.js';
-import { LIVEBOX_SIM_PASSWORD, startLiveboxSimulator } from '../../src/sim/vendors/livebox.js';
+import { FREEBOX_SIM_APP_TOKEN, startFreeboxSimulator } from '../sim/vendors/freebox.js';
+import { LIVEBOX_SIM_PASSWORD, startLiveboxSimulator } from '../sim/vendors/livebox.js';
 import {
   ROUTEROS_REST_SIM_PASSWORD,
   ROUTEROS_REST_SIM_USER,
   startRouterosRestSimulator,
-} from '../../src/sim/vendors/routeros-rest.js';
-import { startUnifiSimulator, UNIFI_SIM_PASSWORD, UNIFI_SIM_USERNAME } from '../../src/sim/vendors/unifi.js';
+} from '../sim/vendors/routeros-rest.js';
+import { startUnifiSimulator, UNIFI_SIM_PASSWORD, UNIFI_SIM_USERNAME } from '../sim/vendors/unifi.js';
 import { runCli } from './helpers.js';
 
 const closers: Array<() => Promise<void>> = [];

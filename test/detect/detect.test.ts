@@ -10,9 +10,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectUpnp } from '../../src/adapters/upnp-igd.js';
+import { type IgdSimulator, startIgdSimulator } from '../../src/demo/igd-simulator.js';
 import { hasNeededCredentials, suggestAdapter, vendorHint, vendorReadFailed } from '../../src/detect.js';
 import { coverageReason } from '../../src/i18n/index.js';
-import { type IgdSimulator, startIgdSimulator } from '../../src/sim/igd-simulator.js';
 
 let sim: IgdSimulator | undefined;
 afterEach(async () => {

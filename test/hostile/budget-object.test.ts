@@ -1,7 +1,7 @@
-/** The whole-audit budget object (src/budget.ts), with an injected clock. */
+/** The whole-audit budget object (src/util/budget.ts), with an injected clock. */
 import { describe, expect, it } from 'vitest';
-import { AuditBudget, applyBudget, DEFAULT_LIMITS } from '../../src/budget.js';
 import type { Snapshot } from '../../src/model/types.js';
+import { AuditBudget, applyBudget, DEFAULT_LIMITS } from '../../src/util/budget.js';
 
 const snapshot = (forwards: number, status: 'complete' | 'not-visible' = 'complete'): Snapshot =>
   ({

@@ -4,14 +4,14 @@
  * a slow box, a flood of SSDP answers each naming its own description, a deeply nested
  * tr64desc.xml: never a crash, what was read is kept, and a `partial` coverage item with a
  * `BUDGET_*` code says which budget stopped the reading. Loopback only (./servers.ts, the SSDP
- * responder of test/discovery, the Bbox simulator of src/sim/vendors/ — not real boxes).
+ * responder of test/discovery, the Bbox simulator of test/sim/vendors/ — not real boxes).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect } from '../../src/collect.js';
 import { discover } from '../../src/discovery/ssdp.js';
 import type { Snapshot } from '../../src/model/types.js';
-import { BBOX_SIM_DEFAULTS, BBOX_SIM_PASSWORD, startBboxSimulator } from '../../src/sim/vendors/bbox.js';
 import { startResponder } from '../discovery/responder.js';
+import { BBOX_SIM_DEFAULTS, BBOX_SIM_PASSWORD, startBboxSimulator } from '../sim/vendors/bbox.js';
 import { igdDescription, startSoapBox, tr64Description } from './servers.js';
 
 const cleanup: Array<{ close(): Promise<void> }> = [];

@@ -1,11 +1,11 @@
 /**
  * The whole-audit budgets from the command line (`--max-*`, see docs/security.md), against the
- * loopback IGD simulator (src/sim/igd-simulator.ts, not a real box). Needs `npm run build`.
+ * loopback IGD simulator (src/demo/igd-simulator.ts, not a real box). Needs `npm run build`.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS } from '../../src/budget.js';
-import { DEMO_OFFICE } from '../../src/sim/demo-office.js';
-import { type IgdSimulator, startIgdSimulator } from '../../src/sim/igd-simulator.js';
+import { DEMO_OFFICE } from '../../src/demo/demo-office.js';
+import { type IgdSimulator, startIgdSimulator } from '../../src/demo/igd-simulator.js';
+import { DEFAULT_LIMITS } from '../../src/util/budget.js';
 import { parseJson, type ReportJson, requireBuiltCli, runCli } from '../cli/helpers.js';
 
 let sims: IgdSimulator[] = [];

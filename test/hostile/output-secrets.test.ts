@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../../src/collect.js';
+import { DEMO_OFFICE } from '../../src/demo/demo-office.js';
+import { type IgdSimulator, startIgdSimulator } from '../../src/demo/igd-simulator.js';
 import { render, renderDump } from '../../src/reporters/index.js';
 import { createRedactor, REDACTED } from '../../src/reporters/sanitize.js';
-import { DEMO_OFFICE } from '../../src/sim/demo-office.js';
-import { type IgdSimulator, startIgdSimulator } from '../../src/sim/igd-simulator.js';
 import { requireBuiltCli, runCli } from '../cli/helpers.js';
 import { doctorOffice, schemaAjv } from '../reporters/helpers.js';
 

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_OFFICE } from '../../src/sim/demo-office.js';
-import { type IgdSimulator, startIgdSimulator } from '../../src/sim/igd-simulator.js';
+import { DEMO_OFFICE } from '../../src/demo/demo-office.js';
+import { type IgdSimulator, startIgdSimulator } from '../../src/demo/igd-simulator.js';
 import { CLI, REPO_ROOT, requireBuiltCli } from '../cli/helpers.js';
 import { doctorOffice } from '../reporters/helpers.js';
 

@@ -3,13 +3,12 @@
  * (a second loopback address, 127.0.0.2, where a witness listens) or another port of the same host
  * gets no connection at all, and a box name is resolved once: a lookup that would answer
  * 127.0.0.2 the second time is never asked twice. One test per adapter family; the boxes are the
- * loopback simulators of src/sim/vendors/ (built from documented formats, not real boxes) and the
+ * loopback simulators of test/sim/vendors/ (built from documented formats, not real boxes) and the
  * small hostile SOAP box of ./servers.ts.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PinnedTarget } from '../../src/adapters/_pin.js';
 import { collectBbox } from '../../src/adapters/bbox.js';
 import { collectFreebox } from '../../src/adapters/freebox.js';
 import { fritzbox } from '../../src/adapters/fritzbox.js';
@@ -19,17 +18,18 @@ import { routerosRestAdapter } from '../../src/adapters/routeros-rest.js';
 import { collectUnifi } from '../../src/adapters/unifi.js';
 import { collectUpnp } from '../../src/adapters/upnp-igd.js';
 import { collect } from '../../src/collect.js';
-import { BBOX_SIM_PASSWORD, startBboxSimulator } from '../../src/sim/vendors/bbox.js';
-import { FREEBOX_SIM_APP_TOKEN, startFreeboxSimulator } from '../../src/sim/vendors/freebox.js';
-import { LIVEBOX_SIM_PASSWORD, startLiveboxSimulator } from '../../src/sim/vendors/livebox.js';
-import { startOpenwrtUbusSimulator } from '../../src/sim/vendors/openwrt-ubus.js';
+import { PinnedTarget } from '../../src/transport/pin.js';
+import { failure } from '../adapters/helpers.js';
+import { BBOX_SIM_PASSWORD, startBboxSimulator } from '../sim/vendors/bbox.js';
+import { FREEBOX_SIM_APP_TOKEN, startFreeboxSimulator } from '../sim/vendors/freebox.js';
+import { LIVEBOX_SIM_PASSWORD, startLiveboxSimulator } from '../sim/vendors/livebox.js';
+import { startOpenwrtUbusSimulator } from '../sim/vendors/openwrt-ubus.js';
 import {
   ROUTEROS_REST_SIM_PASSWORD,
   ROUTEROS_REST_SIM_USER,
   startRouterosRestSimulator,
-} from '../../src/sim/vendors/routeros-rest.js';
-import { startUnifiSimulator, UNIFI_SIM_PASSWORD, UNIFI_SIM_USERNAME } from '../../src/sim/vendors/unifi.js';
-import { failure } from '../adapters/helpers.js';
+} from '../sim/vendors/routeros-rest.js';
+import { startUnifiSimulator, UNIFI_SIM_PASSWORD, UNIFI_SIM_USERNAME } from '../sim/vendors/unifi.js';
 import {
   flippingLookup,
   igdDescription,

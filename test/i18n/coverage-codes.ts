@@ -27,10 +27,13 @@ export interface IndirectCode {
 }
 
 export function scannedFiles(): string[] {
-  const adapters = readdirSync(`${SRC}adapters`)
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => `adapters/${f}`);
-  return [...adapters, 'collect.ts', 'detect.ts'];
+  // The files that were src/adapters/ before the layered layout (issue 12).
+  const layers = ['adapters', 'formats', 'transport', 'upnp'].flatMap((dir) =>
+    readdirSync(`${SRC}${dir}`)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => `${dir}/${f}`),
+  );
+  return [...layers, 'collect.ts', 'detect.ts', 'import.ts'];
 }
 
 export function source(file: string): string {

@@ -2,7 +2,7 @@
  * French coverage reasons: every code an adapter can emit with a status other than `complete`
  * has French text (static scan of src/adapters/*.ts, src/collect.ts, src/detect.ts), and French
  * reports of vendor snapshots hold no English coverage reason.
- * The snapshots come from the LOOPBACK SIMULATORS in src/sim/vendors/ (built from the vendors'
+ * The snapshots come from the LOOPBACK SIMULATORS in test/sim/vendors/ (built from the vendors'
  * documented formats, shared/vendor-apis.md — not real boxes), read through their adapters on 127.0.0.1.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,17 +25,17 @@ import type { CoverageItem, Snapshot } from '../../src/model/types.js';
 import { render } from '../../src/reporters/index.js';
 import { safeLine } from '../../src/reporters/sanitize.js';
 import { loadRuleSet } from '../../src/rules/index.js';
-import { BBOX_SIM_PASSWORD, startBboxSimulator } from '../../src/sim/vendors/bbox.js';
-import { FREEBOX_SIM_APP_TOKEN, startFreeboxSimulator } from '../../src/sim/vendors/freebox.js';
-import { startFritzboxSimulator } from '../../src/sim/vendors/fritzbox.js';
-import { LIVEBOX_SIM_PASSWORD, startLiveboxSimulator } from '../../src/sim/vendors/livebox.js';
-import { startOpenwrtUbusSimulator } from '../../src/sim/vendors/openwrt-ubus.js';
+import { BBOX_SIM_PASSWORD, startBboxSimulator } from '../sim/vendors/bbox.js';
+import { FREEBOX_SIM_APP_TOKEN, startFreeboxSimulator } from '../sim/vendors/freebox.js';
+import { startFritzboxSimulator } from '../sim/vendors/fritzbox.js';
+import { LIVEBOX_SIM_PASSWORD, startLiveboxSimulator } from '../sim/vendors/livebox.js';
+import { startOpenwrtUbusSimulator } from '../sim/vendors/openwrt-ubus.js';
 import {
   ROUTEROS_REST_SIM_PASSWORD,
   ROUTEROS_REST_SIM_USER,
   startRouterosRestSimulator,
-} from '../../src/sim/vendors/routeros-rest.js';
-import { startUnifiSimulator, UNIFI_SIM_PASSWORD, UNIFI_SIM_USERNAME } from '../../src/sim/vendors/unifi.js';
+} from '../sim/vendors/routeros-rest.js';
+import { startUnifiSimulator, UNIFI_SIM_PASSWORD, UNIFI_SIM_USERNAME } from '../sim/vendors/unifi.js';
 import { type IndirectCode, inventory, literalCodes, scanText, source } from './coverage-codes.js';
 
 /** How the scan writes a run-time code such as `UPNP_END_${…}`. */
@@ -49,14 +49,14 @@ const sample = (code: string): string => code.replaceAll(tpl(''), '999');
  */
 const INDIRECT: Record<string, (file: string) => string[]> = {
   // The cover() helper's own body: its calls are scanned.
-  'adapters/_config-parts.ts code': () => [],
+  'formats/config-parts.ts code': () => [],
   // `ending` objects (with status/reason) are scanned where they are built.
   'adapters/fritzbox.ts ending.code': () => [],
   'adapters/upnp-igd.ts main.ending.code': () => [],
   // SFR's manual checks carry their code in a table.
   'adapters/sfr.ts c.code': () => SFR_MANUAL_CHECKS.map((c) => c.code),
   // endingFromError picks the code from `[code, words]` tuples (byCode and its fallback).
-  'adapters/upnp-mappings.ts code': (file) =>
+  'upnp/mappings.ts code': (file) =>
     [...source(file).matchAll(/\[\s*('[^']*'|`[^`]*`)\s*,/g)].flatMap((m) => literalCodes(m[1]!)),
 };
 

@@ -4,7 +4,7 @@
  * finds the real miniupnpd, whose description says it is an AVM FRITZ!Box (miniupnpd's own
  * `manufacturer_name`/`model_name`/`friendly_name` options), fingerprints it, and reads the box
  * through TR-064 on the gateway's address and FRITZ!Box port 49000, where the gw namespace runs
- * boxaudit's FRITZ!Box simulator (src/sim/vendors/fritzbox.ts via ./fritzbox-gateway.ts). That
+ * boxaudit's FRITZ!Box simulator (test/sim/vendors/fritzbox.ts via ./fritzbox-gateway.ts). That
  * simulator is built from AVM's documented TR-064 formats (shared/vendor-apis.md §5), not a real box.
  *
  * The box holds a manual port share (a PACS on DICOM 104) that UPnP cannot show, next to a UPnP
@@ -19,8 +19,8 @@ import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { FRITZBOX_ALLOWLIST } from '../../src/adapters/fritzbox.js';
 import type { Snapshot } from '../../src/model/types.js';
-import type { FritzMapping, SimRequest } from '../../src/sim/vendors/fritzbox.js';
 import { danglingForwardIds, parseJson, type ReportJson, schemaValidators } from '../cli/helpers.js';
+import type { FritzMapping, SimRequest } from '../sim/vendors/fritzbox.js';
 import { LAB_ADDRESSES, type Lab } from './lab.js';
 import { describeLab } from './suite.js';
 

@@ -1,6 +1,6 @@
 /**
  * Runs inside the lab's gw namespace (started with `lab.spawnNode`): the loopback FRITZ!Box TR-064
- * simulator (src/sim/vendors/fritzbox.ts, built from AVM's documented formats, not a real box) made
+ * simulator (test/sim/vendors/fritzbox.ts, built from AVM's documented formats, not a real box) made
  * reachable where a real FRITZ!Box answers TR-064: the gateway's LAN address, port 49000. The
  * simulator only listens on 127.0.0.1, so a plain TCP relay carries the bytes; the relay sees no
  * HTTP and changes nothing. Every request the simulator records is appended, one JSON line each,
@@ -9,11 +9,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import net from 'node:net';
-import {
-  type FritzboxSimOptions,
-  type SimRequest,
-  startFritzboxSimulator,
-} from '../../src/sim/vendors/fritzbox.js';
+import { type FritzboxSimOptions, type SimRequest, startFritzboxSimulator } from '../sim/vendors/fritzbox.js';
 
 export interface FritzboxGatewayOptions {
   /** Where the box answers TR-064, e.g. 10.77.0.1. */

@@ -1,6 +1,6 @@
 // Forward ids and the vendor record kept in provenance.raw (secrets must never reach a dump).
 import { describe, expect, it } from 'vitest';
-import { parseExportSnapshots } from '../../src/adapters/export-detect.js';
+import { parseExportSnapshots } from '../../src/import.js';
 import { type ForwardInput, withIds } from '../../src/model/forward.js';
 import { fixture } from '../adapters/helpers.js';
 

@@ -4,11 +4,11 @@
  * that what the other stages really produce fits the published schemas and renders cleanly.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_OFFICE } from '../../src/demo/demo-office.js';
+import { type IgdSimulator, startIgdSimulator } from '../../src/demo/igd-simulator.js';
 import { audit } from '../../src/index.js';
 import { render, renderDump } from '../../src/reporters/index.js';
 import type { AuditReport } from '../../src/rules/types.js';
-import { DEMO_OFFICE } from '../../src/sim/demo-office.js';
-import { type IgdSimulator, startIgdSimulator } from '../../src/sim/igd-simulator.js';
 import { schemaAjv, TERMINAL_CONTROL } from './helpers.js';
 import { sarifValidator } from './sarif-schema.js';
 

@@ -9,9 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseSoapResponse } from '../../src/adapters/_soap.js';
 import {
   collectUpnp,
   parseDeviceDescription,
@@ -20,11 +18,11 @@ import {
   parseUptimeSeconds,
 } from '../../src/adapters/upnp-igd.js';
 import { BoxauditError } from '../../src/errors.js';
+import { parseSoapResponse } from '../../src/transport/soap.js';
+import { describeShared, sharedPath } from '../shared-corpus.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CAPTURES = path.resolve(repoRoot, '../shared/upnp-captures');
+const CAPTURES = sharedPath('upnp-captures');
 const present = existsSync(CAPTURES);
-if (!present) console.log(`[captures] ${CAPTURES} not found: real-router corpus tests skipped`);
 
 /** A made-up description URL: nothing is contacted in the parse tests. */
 const DESC = 'http://192.168.1.1:5000/rootDesc.xml';
@@ -509,7 +507,7 @@ const faultCode = (xml: string, action: string): unknown => {
   return 'no fault';
 };
 
-describe.skipIf(!present)('real-router captures: parsing', () => {
+describeShared('upnp-captures', 'real-router captures: parsing', () => {
   it('the corpus has every device of the table, and the table every device of the corpus', () => {
     expect(folders).toEqual(Object.keys(DEVICES).sort());
     expect(folders).toHaveLength(33);
@@ -676,7 +674,7 @@ async function replay(folder: string): Promise<{ url: string; close: () => Promi
   };
 }
 
-describe.skipIf(!present)('real-router captures: the whole adapter over loopback replay', () => {
+describeShared('upnp-captures', 'real-router captures: the whole adapter over loopback replay', () => {
   const devices = folders.filter((f) => !('onlyNotFound' in DEVICES[f]!));
   const servers: Array<{ close: () => Promise<void> }> = [];
   afterAll(async () => {

@@ -5,9 +5,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { httpRequest } from '../../src/adapters/_http.js';
-import { buildSoapEnvelope, parseSoapResponse } from '../../src/adapters/_soap.js';
-import { childText, parseXml } from '../../src/adapters/_xml.js';
 import {
   parseDeviceDescription,
   parsePortMappingEntry,
@@ -15,8 +12,11 @@ import {
   parseUptimeSeconds,
   resolveDescriptionUrl,
 } from '../../src/adapters/upnp-igd.js';
-import { parsePortMappingEntries } from '../../src/adapters/upnp-mappings.js';
 import { BoxauditError } from '../../src/errors.js';
+import { httpRequest } from '../../src/transport/http.js';
+import { buildSoapEnvelope, parseSoapResponse } from '../../src/transport/soap.js';
+import { childText, parseXml } from '../../src/transport/xml.js';
+import { parsePortMappingEntries } from '../../src/upnp/mappings.js';
 
 function thrown(fn: () => unknown): BoxauditError {
   try {

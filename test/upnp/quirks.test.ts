@@ -1,19 +1,19 @@
 /**
- * The UPnP IGD adapter against the loopback IGD simulator (src/sim/igd-simulator.ts, built from the
+ * The UPnP IGD adapter against the loopback IGD simulator (src/demo/igd-simulator.ts, built from the
  * UPnP IGD:1/IGD:2 formats; no real box here — the real miniupnpd is in test/lab/). Every quirk must
  * end with a clear result or a clear error: partial results kept, no hang, no crash.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { redactUrl } from '../../src/adapters/_http.js';
-import { soapCall, UPNP_READ_ONLY_ACTIONS } from '../../src/adapters/_soap.js';
 import { collectUpnp, upnpIgd } from '../../src/adapters/upnp-igd.js';
-import type { Snapshot } from '../../src/model/types.js';
 import {
   type IgdSimulator,
   type IgdSimulatorOptions,
   type SimMapping,
   startIgdSimulator,
-} from '../../src/sim/igd-simulator.js';
+} from '../../src/demo/igd-simulator.js';
+import type { Snapshot } from '../../src/model/types.js';
+import { redactUrl } from '../../src/transport/http.js';
+import { soapCall, UPNP_READ_ONLY_ACTIONS } from '../../src/transport/soap.js';
 import { failure } from '../adapters/helpers.js';
 
 const MAPPINGS: SimMapping[] = [

@@ -1,10 +1,10 @@
 import { buildReport } from '../../audit.js';
 import { collect } from '../../collect.js';
+import { DEMO_OFFICE } from '../../demo/demo-office.js';
+import { startIgdSimulator } from '../../demo/igd-simulator.js';
 import { BoxauditError } from '../../errors.js';
 import { renderChunks } from '../../reporters/index.js';
 import { loadRuleSet } from '../../rules/load.js';
-import { DEMO_OFFICE } from '../../sim/demo-office.js';
-import { startIgdSimulator } from '../../sim/igd-simulator.js';
 import type { ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { failOnOption, nowOption, outputFormat, outputLang, rulesConfig } from '../output.js';

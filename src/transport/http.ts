@@ -1,12 +1,12 @@
 /**
- * The UPnP HTTP client: a bounded request (see `_request.ts`: one deadline covering a slow drip of
+ * The UPnP HTTP client: a bounded request (see `transport/request.ts`: one deadline covering a slow drip of
  * the body too, a body size cap counted while streaming, no redirects) that turns a non-2xx reply
  * into BOXAUDIT_HTTP_STATUS, keeping its body (a SOAP fault comes inside an HTTP 500).
  */
 import type http from 'node:http';
 import { BoxauditError } from '../errors.js';
-import { PinnedTarget } from './_pin.js';
-import { boundedRequest } from './_request.js';
+import { PinnedTarget } from './pin.js';
+import { boundedRequest } from './request.js';
 
 /** Default per-request deadline. */
 export const DEFAULT_HTTP_TIMEOUT_MS = 5000;
@@ -37,7 +37,7 @@ export interface HttpRequestOptions {
    */
   lenientParser?: boolean;
   /**
-   * The audited target (`_pin.ts`): a URL off it is refused before sending; its address is
+   * The audited target (`transport/pin.ts`): a URL off it is refused before sending; its address is
    * resolved once. Default: a pin on `url` itself (a single request to where the caller said).
    */
   pin?: PinnedTarget;

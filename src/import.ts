@@ -2,20 +2,21 @@
  * Offline audit: recognise an exported router configuration (or a saved `dump --json` document) and turn
  * it into snapshots with `target.kind` `file`. The parsers are the SSH adapters' own pure functions.
  */
-import { BoxauditError } from '../errors.js';
-import type { Snapshot } from '../model/types.js';
-import { readBoundedFile } from '../read-file.js';
-import { schemaErrorsOfDump } from '../rules/schema.js';
-import { type ConfigParts, partsToSnapshot } from './_config-parts.js';
-import { looksLikeNftText } from './_nft-text.js';
-import { parseEdgeos } from './edgeos.js';
-import { parseLinuxRuleset } from './linux.js';
-import { parseOpenwrt } from './openwrt.js';
-import { parseOpnsense } from './opnsense.js';
-import { parsePfsense } from './pfsense.js';
-import { parseRouteros } from './routeros.js';
-import { configBootToSetLines, forkMarkers, looksLikeConfigBoot } from './vyatta-config.js';
-import { parseVyos } from './vyos.js';
+
+import { parseEdgeos } from './adapters/edgeos.js';
+import { parseLinuxRuleset } from './adapters/linux.js';
+import { parseOpenwrt } from './adapters/openwrt.js';
+import { parseOpnsense } from './adapters/opnsense.js';
+import { parsePfsense } from './adapters/pfsense.js';
+import { parseRouteros } from './adapters/routeros.js';
+import { parseVyos } from './adapters/vyos.js';
+import { BoxauditError } from './errors.js';
+import { type ConfigParts, partsToSnapshot } from './formats/config-parts.js';
+import { looksLikeNftText } from './formats/nft-text.js';
+import { configBootToSetLines, forkMarkers, looksLikeConfigBoot } from './formats/vyatta-config.js';
+import type { Snapshot } from './model/types.js';
+import { schemaErrorsOfDump } from './schema/validate.js';
+import { readBoundedFile } from './util/read-file.js';
 
 /** Vendor ids an export can be read as (`dump` = a saved `boxaudit dump --json` document). */
 export const EXPORT_VENDORS = [

@@ -4,7 +4,7 @@
  * `maxBytes` + 1 bytes.
  */
 import { open } from 'node:fs/promises';
-import { abortError, BoxauditError } from './errors.js';
+import { abortError, BoxauditError } from '../errors.js';
 
 const CHUNK = 64 * 1024;
 /** Keys, certificates and known_hosts files: far larger is not one (and may be /dev/zero). */

@@ -6,11 +6,11 @@
  * a `BUDGET_*` code says which budget stopped the audit and where.
  *
  * One `AuditBudget` per audit (`collect`); each adapter run gets a walk (`forWalk`) sharing its
- * counters but with its own deadline. The request core (`adapters/_request.ts`) counts every byte
+ * counters but with its own deadline. The request core (`transport/request.ts`) counts every byte
  * read against it and never waits past its deadline.
  */
-import { checkOptions } from './errors.js';
-import type { CoverageArea, CoverageItem, Snapshot } from './model/types.js';
+import { checkOptions } from '../errors.js';
+import type { CoverageArea, CoverageItem, Snapshot } from '../model/types.js';
 
 export interface AuditLimits {
   /** Forwards kept over the whole audit, every adapter together (CLI `--max-forwards`). */

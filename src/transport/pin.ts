@@ -11,8 +11,8 @@
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { AuditBudget } from '../budget.js';
 import { BoxauditError, checkOptions } from '../errors.js';
+import { AuditBudget } from '../util/budget.js';
 
 /** Resolve a host name to one address (default `dns.lookup`, the system resolver, hosts file included). */
 export type Lookup = (hostname: string) => Promise<{ address: string; family: number }>;

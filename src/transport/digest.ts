@@ -1,24 +1,24 @@
 /**
  * Authenticated HTTP transport for the FRITZ!Box (TR-064) and OpenWrt ubus adapters:
  *
- * - `rawRequest`: one bounded request (`_request.ts`: deadline over the whole exchange, body cap
+ * - `rawRequest`: one bounded request (`transport/request.ts`: deadline over the whole exchange, body cap
  *   counted while streaming, no redirects) that returns every status with its headers — a 401 with
  *   its `WWW-Authenticate` challenge is an answer here, not an error.
- * - TLS that never blanket-ignores errors (`_request.ts`): the system CAs, or the caller's CA
+ * - TLS that never blanket-ignores errors (`transport/request.ts`): the system CAs, or the caller's CA
  *   (`ca`), or a pinned SHA-256 certificate fingerprint, decided before the request is written.
  * - HTTP Digest (RFC 7616, MD5, `qop=auth`) as TR-064 requires, one request at a time, with a
  *   correct nonce count; a `stale=true` challenge is answered once, a second 401 is a failed login.
  *
- * Why not `_http.ts`: it turns non-2xx into errors without headers (Digest needs the challenge).
+ * Why not `transport/http.ts`: it turns non-2xx into errors without headers (Digest needs the challenge).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import { BoxauditError } from '../errors.js';
-import { PinnedTarget } from './_pin.js';
-import { boundedRequest, type TlsPin } from './_request.js';
+import { PinnedTarget } from './pin.js';
+import { boundedRequest, type TlsPin } from './request.js';
 
-export type { TlsPin } from './_request.js';
-export { normalizeFingerprint, tlsFrom } from './_request.js';
+export type { TlsPin } from './request.js';
+export { normalizeFingerprint, tlsFrom } from './request.js';
 
 export interface RawRequestOptions {
   method?: 'GET' | 'POST';
@@ -32,7 +32,7 @@ export interface RawRequestOptions {
   /** Error prefix, e.g. `[fritzbox] POST http://…/upnp/control/x_remote GetInfo`. */
   context: string;
   tls?: TlsPin;
-  /** The audited target (see `_pin.ts`); default a pin on `url` itself. */
+  /** The audited target (see `transport/pin.ts`); default a pin on `url` itself. */
   pin?: PinnedTarget;
 }
 

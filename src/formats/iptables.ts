@@ -4,9 +4,9 @@
  */
 import { parsePortRange } from '../model/forward.js';
 import type { PortRange, Protocol, Warning } from '../model/types.js';
-import { splitWords } from './_config-parts.js';
-import { blankInputRule, type InputFilter, type InputRule } from './_input-filter.js';
-import type { NftDnatRule } from './_nft.js';
+import { splitWords } from './config-parts.js';
+import { blankInputRule, type InputFilter, type InputRule } from './input-filter.js';
+import type { NftDnatRule } from './nft.js';
 
 /** Options that take one value and do not change what is forwarded. */
 const NEUTRAL_WITH_VALUE = new Set(['-m', '--match', '-o', '--out-interface']);

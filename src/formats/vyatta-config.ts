@@ -6,7 +6,7 @@
  */
 import { inCidr, isRfc1918 } from '../model/addresses.js';
 import type { Warning } from '../model/types.js';
-import { splitWords } from './_config-parts.js';
+import { splitWords } from './config-parts.js';
 
 /** One `set` line as its words (after `set`), with its line number. */
 export interface SetLine {

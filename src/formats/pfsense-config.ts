@@ -1,6 +1,6 @@
 /**
  * pfSense / OPNsense `config.xml` reading, shared by the `pfsense` and `opnsense` adapters.
- * XML goes through the safe parser in _xml.ts (no DOCTYPE/ENTITY). Reads port forwards (`<nat><rule>`),
+ * XML goes through the safe parser in transport/xml.ts (no DOCTYPE/ENTITY). Reads port forwards (`<nat><rule>`),
  * 1:1 NAT, aliases, UPnP (miniupnpd) settings, and web GUI / SSH exposure through WAN pass rules.
  * OPNsense's MVC-model NAT (`<OPNsense><Firewall>…`) is read where its element names are known
  * (1:1 NAT) and, for destination NAT, from any container named like `DNat`; those names are UNCONFIRMED.
@@ -9,9 +9,18 @@ import { BoxauditError, isBoxauditError } from '../errors.js';
 import { isRfc1918 } from '../model/addresses.js';
 import type { ForwardInput } from '../model/forward.js';
 import { parsePortRange, parseServicePort } from '../model/forward.js';
+import { mergeRanges } from '../model/ports.js';
 import { remoteAdminOf } from '../model/remote-admin.js';
 import type { PortRange, Protocol, RemoteAdminService } from '../model/types.js';
-import { mergeRanges } from '../rules/ports.js';
+import {
+  childElement,
+  childElements,
+  childText,
+  childTextOrNull,
+  childValues,
+  parseXml,
+  type XmlElement,
+} from '../transport/xml.js';
 import {
   ALL_PORTS,
   type ConfigParts,
@@ -23,17 +32,7 @@ import {
   protocolsOf,
   protocolsOrBoth,
   shiftRange,
-} from './_config-parts.js';
-import type { SshSession } from './_ssh.js';
-import {
-  childElement,
-  childElements,
-  childText,
-  childTextOrNull,
-  childValues,
-  parseXml,
-  type XmlElement,
-} from './_xml.js';
+} from './config-parts.js';
 
 type Vendor = 'pfsense' | 'opnsense';
 
@@ -712,23 +711,4 @@ export function parsePfConfig(
     });
   }
   return { ...parts, rootName };
-}
-
-/** Read config.xml with the first allowlisted path that works (never logs its content: it holds secrets). */
-export async function readConfigXml(
-  session: SshSession,
-  adapter: string,
-  host: string,
-  commands: readonly string[],
-): Promise<string> {
-  const failures: string[] = [];
-  for (const command of commands) {
-    const r = await session.run(command);
-    if (r.exitCode === 0 && r.stdout.includes('<')) return r.stdout;
-    failures.push(`${command}: exit ${r.exitCode ?? '?'} ${r.stderr.trim().slice(0, 120)}`);
-  }
-  throw new BoxauditError(
-    'BOXAUDIT_PROTOCOL_ERROR',
-    `[${adapter}] ssh ${host}: config.xml could not be read (${failures.join('; ')}); the user needs a shell and read access to /conf`,
-  );
 }

@@ -8,14 +8,14 @@
  * message this module builds passes through `redact`, so the secrets the adapter registered
  * (password, app token, session id, cookie values) never reach an error or a log line.
  *
- * Built on the bounded request core (`_request.ts`), which gives a custom CA bundle (the Freebox
+ * Built on the bounded request core (`transport/request.ts`), which gives a custom CA bundle (the Freebox
  * roots) or a pinned certificate fingerprint (a console's self-signed certificate) per request,
  * without a global agent and without ever turning certificate checks off.
  */
 import type http from 'node:http';
 import { abortError, BoxauditError } from '../errors.js';
-import { type PinContext, pinFor } from './_pin.js';
-import { boundedRequest, type RequestTls, tlsFrom } from './_request.js';
+import { type PinContext, pinFor } from './pin.js';
+import { boundedRequest, type RequestTls, tlsFrom } from './request.js';
 
 /** Default per-request deadline. */
 export const REST_DEFAULT_TIMEOUT_MS = 5000;
@@ -29,7 +29,7 @@ export type RestTls = Omit<RequestTls, 'acceptAnyCertificate'>;
 
 /**
  * REST TLS from `target.options` (`tlsCa`, `tlsFingerprint`, `tlsServername`), like `tlsFrom` for
- * `_digest.ts`; undefined when none is set (the system roots then). `servername` is the adapter's
+ * `transport/digest.ts`; undefined when none is set (the system roots then). `servername` is the adapter's
  * default name for its box (e.g. the Bbox's), used when the target gives none.
  */
 export function restTlsFrom(
@@ -63,7 +63,7 @@ export interface RestClientOptions {
   /** Headers sent on every request (before per-request ones). */
   headers?: Record<string, string>;
   /**
-   * The audited target and the audit's budget (`_pin.ts`, `budget.ts`). Without a pin, one is made
+   * The audited target and the audit's budget (`transport/pin.ts`, `util/budget.ts`). Without a pin, one is made
    * for `baseUrl` (its host and port only, resolved once) with `budget` / `lookup`.
    */
   net?: PinContext;

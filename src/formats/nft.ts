@@ -7,8 +7,8 @@
 import { BoxauditError } from '../errors.js';
 import type { ForwardInput } from '../model/forward.js';
 import type { PortRange, Protocol, Warning } from '../model/types.js';
-import { ALL_PORTS } from './_config-parts.js';
-import { blankInputRule, type InputFilter, type InputRule, type Verdict } from './_input-filter.js';
+import { ALL_PORTS } from './config-parts.js';
+import { blankInputRule, type InputFilter, type InputRule, type Verdict } from './input-filter.js';
 
 /** A DNAT rule decoded from nft JSON, before it is split per protocol. */
 export interface NftDnatRule {
@@ -485,7 +485,7 @@ function jsonVerdict(e: Obj): Verdict | null | undefined {
 
 /**
  * The input filter of `nft -j list ruleset`: base chains on the input hook and the chains they jump to,
- * reduced to what decides whether a new TCP connection reaches the router (see _input-filter.ts).
+ * reduced to what decides whether a new TCP connection reaches the router (see formats/input-filter.ts).
  * Null when the ruleset has no input chain (other firewalls, e.g. iptables-legacy, may filter: unknown).
  */
 export function decodeNftJsonInput(items: Json[]): InputFilter | null {

@@ -3,9 +3,9 @@
  * are ever sent: anything else is refused with BOXAUDIT_NOT_ALLOWED before a byte leaves.
  */
 import { BoxauditError, isBoxauditError } from '../errors.js';
-import { httpRequest, redactUrl } from './_http.js';
-import type { PinnedTarget } from './_pin.js';
-import { childElement, childText, childValues, parseXml, type XmlElement } from './_xml.js';
+import { httpRequest, redactUrl } from './http.js';
+import type { PinnedTarget } from './pin.js';
+import { childElement, childText, childValues, parseXml, type XmlElement } from './xml.js';
 
 /**
  * The read-only IGD actions boxaudit may call. None of them changes the box: they read the
@@ -27,9 +27,9 @@ export type UpnpReadAction = (typeof UPNP_READ_ONLY_ACTIONS)[number];
 
 export interface SoapCallOptions {
   signal?: AbortSignal;
-  /** Per-request deadline (ms); see `_http.ts` for the default. */
+  /** Per-request deadline (ms); see `transport/http.ts` for the default. */
   timeoutMs?: number;
-  /** Body cap in bytes; see `_http.ts` for the default. */
+  /** Body cap in bytes; see `transport/http.ts` for the default. */
   maxBytes?: number;
   /** Label for messages, e.g. `upnp-igd` → `[upnp-igd] POST http://… Action …`. */
   label?: string;
@@ -37,7 +37,7 @@ export interface SoapCallOptions {
   allowlist?: readonly string[];
   /** See `HttpRequestOptions.lenientParser`. */
   lenientParser?: boolean;
-  /** The audited target: a control URL off it is refused before sending (see `_pin.ts`). */
+  /** The audited target: a control URL off it is refused before sending (see `transport/pin.ts`). */
   pin?: PinnedTarget;
 }
 

@@ -4,7 +4,7 @@
  */
 import { BoxauditError } from '../errors.js';
 import type { ServiceInfo, Warning } from '../model/types.js';
-import { redactUrl } from './_http.js';
+import { redactUrl } from '../transport/http.js';
 import {
   childElement,
   childElements,
@@ -12,7 +12,7 @@ import {
   childTextOrNull,
   parseXml,
   type XmlElement,
-} from './_xml.js';
+} from '../transport/xml.js';
 
 /** A WANIPConnection:1/2 or WANPPPConnection:1 service, with its control URL resolved. */
 export interface WanConnectionService extends ServiceInfo {

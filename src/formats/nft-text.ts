@@ -10,8 +10,8 @@
  */
 import { parsePortRange } from '../model/forward.js';
 import type { PortRange, Protocol, Warning } from '../model/types.js';
-import { blankInputRule, type InputFilter, type InputRule, type Verdict } from './_input-filter.js';
-import type { NftDnatRule } from './_nft.js';
+import { blankInputRule, type InputFilter, type InputRule, type Verdict } from './input-filter.js';
+import type { NftDnatRule } from './nft.js';
 
 /** Bounds on what a hostile file can make the reader do. */
 const MAX_TOKENS = 2_000_000;

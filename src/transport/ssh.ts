@@ -10,15 +10,25 @@
 import { createHash, createHmac } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import ssh2, { type ConnectConfig, type Client as SshClient } from 'ssh2';
+import type { ConnectConfig, Client as SshClient } from 'ssh2';
+import type { CollectContext, CollectTarget } from '../adapters/types.js';
 import { abortError, BoxauditError } from '../errors.js';
+import { type ConfigParts, partsToSnapshot } from '../formats/config-parts.js';
 import type { Snapshot } from '../model/types.js';
-import { MAX_KEY_FILE_BYTES, readBoundedFile, readFailure } from '../read-file.js';
-import { type ConfigParts, partsToSnapshot } from './_config-parts.js';
-import type { CollectContext, CollectTarget } from './types.js';
+import { MAX_KEY_FILE_BYTES, readBoundedFile, readFailure } from '../util/read-file.js';
 
-// ssh2 is CommonJS: Node's ESM loader cannot see its named exports, so take them from the default export.
-const { Client, utils: sshUtils } = ssh2;
+type Ssh2 = typeof import('ssh2');
+let ssh2Module: Promise<Ssh2> | undefined;
+
+/**
+ * ssh2 is loaded on the first SSH connection only, so an offline import (`--from`), whose parsers
+ * live in the SSH adapters' files, never loads it. ssh2 is CommonJS: Node's ESM loader cannot see
+ * its named exports, so take them from the default export.
+ */
+export function loadSsh2(): Promise<Ssh2> {
+  ssh2Module ??= import('ssh2').then((module) => (module as unknown as { default: Ssh2 }).default);
+  return ssh2Module;
+}
 /** Default per-command deadline. */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 15_000;
 /** Default cap on one command's output (stdout + stderr): a router's NAT config is far smaller. */
@@ -291,7 +301,7 @@ async function loadPrivateKey(options: SshConnectOptions, ctx: string): Promise<
     }
   }
   if (key === undefined) return undefined;
-  const parsed = sshUtils.parseKey(key, options.passphrase);
+  const parsed = (await loadSsh2()).utils.parseKey(key, options.passphrase);
   if (parsed instanceof Error) {
     // ssh2's message says "encrypted"/"bad passphrase"/"unsupported"; it never contains the key or passphrase.
     const encrypted = /encrypt|passphrase/i.test(parsed.message);
@@ -320,6 +330,7 @@ export const ssh2Connector: SshConnector = async (options, { signal }) => {
     );
   }
 
+  const { Client } = await loadSsh2();
   return new Promise<SshConnection>((resolve, reject) => {
     const client = new Client();
     let verdict: HostKeyVerdict | null = null;

@@ -1,6 +1,6 @@
 /**
- * The one bounded HTTP(S) exchange every box transport is built on (`_http.ts` for UPnP, `_rest.ts`
- * for the vendor REST APIs, `_digest.ts` for TR-064 and ubus): one deadline over the whole exchange
+ * The one bounded HTTP(S) exchange every box transport is built on (`transport/http.ts` for UPnP, `transport/rest.ts`
+ * for the vendor REST APIs, `transport/digest.ts` for TR-064 and ubus): one deadline over the whole exchange
  * (TLS handshake and a slow drip of the body included), a body cap counted while streaming, the
  * caller's AbortSignal, one connection per request, and no redirect ever followed (a 3xx is an
  * answer). Every status is returned; the layers decide what a non-2xx means.
@@ -12,10 +12,10 @@
  *   when the URL holds an IP address).
  * A refused certificate's fingerprint is in the message, so the user can pin it on purpose.
  *
- * Every request goes through a `PinnedTarget` (`_pin.ts`): a URL off the audited host (or off its
+ * Every request goes through a `PinnedTarget` (`transport/pin.ts`): a URL off the audited host (or off its
  * allowed ports) is refused before anything is sent, the host is resolved once and every
  * connection goes to that address, and the bytes read and the time spent count against the
- * audit's budget (`budget.ts`): a request never waits past the walk's deadline, and never reads
+ * audit's budget (`util/budget.ts`): a request never waits past the walk's deadline, and never reads
  * past what is left of the audit's byte budget.
  *
  * Kept in its own module (not inside one of the three layers) because each layer has its own
@@ -25,7 +25,7 @@ import http from 'node:http';
 import { isIP, type Socket } from 'node:net';
 import tls from 'node:tls';
 import { abortError, BoxauditError } from '../errors.js';
-import type { PinnedTarget } from './_pin.js';
+import type { PinnedTarget } from './pin.js';
 
 /** TLS trust for one box (the shape `target.options.tlsCa` / `tlsFingerprint` map onto). */
 export interface TlsPin {
