@@ -77,6 +77,7 @@ export interface CollectResult {
  */
 export async function collect(target: AuditTarget, options: CollectOptions = {}): Promise<CollectResult> {
   checkOptions('collect', options);
+  checkTarget(target);
   // Every credential this read may send: a box that echoes one back must not put it in a snapshot.
   const secrets = new Set<string>(options.secrets ?? []);
   const keep = <C extends Credentials | null | undefined>(c: C): C => {
@@ -101,6 +102,27 @@ export async function collect(target: AuditTarget, options: CollectOptions = {})
   }
   const redactor = createRedactor([...secrets]);
   return { ...result, snapshots: checkSnapshots(result.snapshots).map((s) => redactSnapshot(s, redactor)) };
+}
+
+const TARGET_KEYS = ['upnp', 'gateway', 'discover', 'vendor', 'file'] as const;
+
+/**
+ * Exactly one known target form. A target with a misspelt or unknown key (`{ from: … }`) must be
+ * refused, never read as "discover": that would send SSDP onto the network nobody asked to search.
+ */
+function checkTarget(target: AuditTarget): void {
+  const present =
+    target !== null && typeof target === 'object' ? TARGET_KEYS.filter((k) => Object.hasOwn(target, k)) : [];
+  // `{ file, vendor }` is one target: the vendor there only forces the export format.
+  const given = present.includes('file') ? present.filter((k) => k !== 'vendor') : present;
+  if (given.length !== 1) {
+    const keys =
+      target !== null && typeof target === 'object' ? Object.keys(target).join(', ') : typeof target;
+    throw new BoxauditError(
+      'BOXAUDIT_USAGE',
+      `collect: the target must have exactly one of ${TARGET_KEYS.join(', ')} (got ${keys || 'none'}); discovery is asked for explicitly with { discover: {} }`,
+    );
+  }
 }
 
 /**

@@ -50,8 +50,8 @@ describe('public functions check their options', () => {
   const calls: Record<string, (options: unknown) => unknown> = {
     evaluate: (o) => lib.evaluate([], { rules: [], waivers: [], profiles: [] } as never, o as never),
     buildReport: (o) => lib.buildReport([], { rules: [], waivers: [], profiles: [] } as never, o as never),
-    audit: (o) => lib.audit({ from: '/nonexistent' } as never, o as never),
-    collect: (o) => lib.collect({ from: '/nonexistent' } as never, o as never),
+    audit: (o) => lib.audit({ file: '/nonexistent' }, o as never),
+    collect: (o) => lib.collect({ file: '/nonexistent' }, o as never),
     collectUpnp: (o) => lib.collectUpnp('http://127.0.0.1:9/', o as never),
     loadRuleSet: (o) => lib.loadRuleSet(undefined, o as never),
     validateRuleFiles: (o) => lib.validateRuleFiles([], o as never),
@@ -87,4 +87,17 @@ describe('public functions check their options', () => {
       );
     }
   });
+});
+
+describe('collect and audit refuse a target that is not exactly one known form', () => {
+  // A misspelt key once fell back to SSDP discovery: the refusal must come before any traffic.
+  for (const target of [{ from: '/nonexistent' }, {}, { upnp: 'http://127.0.0.1:9/', file: '/x' }, null]) {
+    it(`${JSON.stringify(target)} → BOXAUDIT_USAGE, no discovery`, async () => {
+      const discover = vi.spyOn(await import('../../src/discovery/ssdp.js'), 'discover');
+      await expect(lib.collect(target as never)).rejects.toMatchObject({ code: 'BOXAUDIT_USAGE' });
+      await expect(lib.audit(target as never)).rejects.toMatchObject({ code: 'BOXAUDIT_USAGE' });
+      expect(discover).not.toHaveBeenCalled();
+      discover.mockRestore();
+    });
+  }
 });
