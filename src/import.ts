@@ -71,7 +71,7 @@ export function detectExportFormat(
   }
   if (/^# .* by RouterOS /m.test(head)) return hit('routeros', 0.97);
   if (/^[ \t]*\/ip[ /](firewall|service|upnp|address)\b/m.test(head)) return hit('routeros', 0.9);
-  if (/^\s*\d+\s+(?:[XIDA]+\s+)*(?:;;;.*\n\s*)?chain=(dstnat|srcnat)/m.test(head))
+  if (/^[ \t]*\d+\s+(?:[XIDA]+\s+)*(?:;;;.*\n[ \t]*)?chain=(dstnat|srcnat)/m.test(head))
     return hit('routeros', 0.75);
   if (/^\*nat\b/m.test(head) || /^-A \S+ .*-j DNAT\b/m.test(head)) return hit('linux', 0.9);
   // iptables-save of the filter table alone (`:INPUT DROP [0:0]`): still a Linux ruleset.

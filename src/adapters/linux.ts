@@ -225,9 +225,7 @@ export function parseLinuxRuleset(text: string, options: ParseOptions = {}): Con
   }
   if (looksLikeNftText(text)) {
     const r = parseNftText(text);
-    const partial =
-      r.includes.length > 0 ||
-      r.warnings.some((w) => w.code === 'NFT_STATEMENT_NOT_UNDERSTOOD' || w.code === 'NFT_TEXT_TOO_LARGE');
+    const partial = r.includes.length > 0 || r.partial;
     const noInput = !r.hasInputChain && !r.whole;
     return toParts(r.dnat, r.warnings, options, {
       wanIfaces: r.wanIfaces,

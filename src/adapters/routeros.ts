@@ -974,7 +974,8 @@ export interface RouterosParseOptions extends ParseOptions {
 export function parseRouteros(text: string, options: RouterosParseOptions = {}): ConfigParts {
   const transport = options.transport ?? 'file';
   const parts = emptyParts();
-  const looksLikePrint = /^\s*Flags:/m.test(text) || /^\s*\d+\s+(?:[XIDA]\s*)*(?:;;;|chain=)/m.test(text);
+  const looksLikePrint =
+    /^[ \t]*Flags:/m.test(text) || /^[ \t]*\d+\s+(?:[XIDA]\s*)*(?:;;;|chain=)/m.test(text);
   const exportItems = looksLikePrint ? [] : parseRouterosExport(text);
   const printItems = [
     ...(looksLikePrint ? parseRouterosPrintDetail(text, '/ip firewall nat') : []),
@@ -1008,7 +1009,7 @@ export function parseRouteros(text: string, options: RouterosParseOptions = {}):
   // UPnP state.
   let upnpEnabled: boolean | null = null;
   if (options.upnpPrint) {
-    const m = /^\s*enabled:\s*(yes|no|true|false)/m.exec(options.upnpPrint);
+    const m = /^[ \t]*enabled:\s*(yes|no|true|false)/m.exec(options.upnpPrint);
     if (m) upnpEnabled = isYes(m[1]);
   }
   const upnpSet = exportItems.find((i) => i.path === '/ip upnp' && i.command === 'set' && i.props.enabled);

@@ -132,8 +132,11 @@ function walk(filter: InputFilter, rules: InputRule[], p: Packet, depth: number,
     if (--budget.steps < 0)
       return { kind: 'unknown', why: `more than ${MAX_STEPS} rule visits (jumps fan out)` };
     if (rule.verdict === null) continue;
-    const m = matches(rule, p);
+    let m = matches(rule, p);
     if (m === 'no') continue;
+    // "drop everyone but X": X may still be let in by a later rule or the policy.
+    const dropAllBut = rule.verdict.kind === 'drop' && rule.sources?.negated === true;
+    if (dropAllBut) m = 'maybe';
     const from = restriction(rule);
     let outcome: Outcome | null = null;
     const v = rule.verdict;
@@ -158,7 +161,9 @@ function walk(filter: InputFilter, rules: InputRule[], p: Packet, depth: number,
       }
     }
     if (outcome === null) continue;
-    const why = `${rule.where} (${rule.unknown.join(' ') || 'interface'})`;
+    const why = dropAllBut
+      ? `${rule.where} (drop for every source but ${rule.sources!.items.join(',')})`
+      : `${rule.where} (${rule.unknown.join(' ') || 'interface'})`;
     if (m === 'maybe') {
       if (outcome.kind === 'accept') doubt.accept ??= why;
       else if (outcome.kind === 'drop') doubt.drop ??= why;

@@ -17,6 +17,12 @@ import type { NftDnatRule } from './nft.js';
 const MAX_TOKENS = 2_000_000;
 const MAX_WARNINGS = 200;
 const MAX_EXPANDED = 65_536;
+/** Warnings that mean part of the ruleset was not read (coverage partial). */
+const PARTIAL_CODES = new Set([
+  'NFT_STATEMENT_NOT_UNDERSTOOD',
+  'NFT_TEXT_TOO_LARGE',
+  'NFT_RULE_NOT_UNDERSTOOD',
+]);
 /** Words all `$variable` expansions of one file may produce together (defines of defines double up). */
 const EXPANSION_BUDGET = 1_000_000;
 
@@ -132,7 +138,11 @@ class Parser {
     private readonly warnings: Warning[],
   ) {}
 
+  /** Part of the ruleset was not read: set even when the warning itself is past the cap. */
+  partial = false;
+
   warn(code: string, message: string, line: number): void {
+    if (PARTIAL_CODES.has(code)) this.partial = true;
     if (this.warnings.length < MAX_WARNINGS) this.warnings.push({ code, message, where: `line ${line}` });
   }
 
@@ -191,7 +201,14 @@ class Parser {
           for (const v of value) out.push({ t: v.t, line: tok.line, quoted: v.quoted });
         }
       } else out.push(tok);
-      if (out.length > MAX_EXPANDED) break;
+      if (out.length > MAX_EXPANDED) {
+        this.warn(
+          'NFT_TEXT_TOO_LARGE',
+          `a statement longer than ${MAX_EXPANDED} words; the rest of it was not read`,
+          tok.line,
+        );
+        break;
+      }
     }
     return out;
   }
@@ -357,7 +374,14 @@ class Parser {
       const stmt = this.substitute(this.statement());
       if (stmt[0]?.t === 'elements') {
         const open = stmt.findIndex((t) => t.t === '{');
-        for (const e of splitItems(stmt.slice(open + 1, stmt.length - 1))) elements.push(e);
+        for (const e of splitItems(stmt.slice(open + 1, stmt.length - 1), (line) =>
+          this.warn(
+            'NFT_TEXT_TOO_LARGE',
+            `a set of more than ${MAX_EXPANDED} elements; the rest was not read`,
+            line,
+          ),
+        ))
+          elements.push(e);
       }
     }
     this.model.sets.set(key, elements);
@@ -398,14 +422,17 @@ class Parser {
 }
 
 /** Split the inside of `{ … }` at top-level commas and line ends; nested braces are flattened. */
-function splitItems(tokens: Tok[]): Tok[][] {
+function splitItems(tokens: Tok[], truncated: (line: number) => void): Tok[][] {
   const out: Tok[][] = [];
   let cur: Tok[] = [];
   for (const t of tokens) {
     if (!t.quoted && (t.t === ',' || t.t === NL || t.t === '{' || t.t === '}' || t.t === ';')) {
       if (cur.length > 0) out.push(cur);
       cur = [];
-      if (out.length > MAX_EXPANDED) break;
+      if (out.length > MAX_EXPANDED) {
+        truncated(t.line);
+        return out;
+      }
     } else cur.push(t);
   }
   if (cur.length > 0) out.push(cur);
@@ -572,7 +599,7 @@ class RuleReader {
         if (depth === 0) break;
         inner.push(t);
       }
-      return splitItems(inner);
+      return splitItems(inner, () => this.rule.unknown.push(`a list of more than ${MAX_EXPANDED} items`));
     }
     if (!tok.quoted && tok.t.startsWith('@')) {
       const found = this.namedSet(tok.t.slice(1));
@@ -767,11 +794,9 @@ class RuleReader {
         mapName = mapTok.slice(1);
         this.i++;
         const els = this.namedSet(mapName);
-        if (els) entries = els.map(splitPair).filter((e) => e !== null);
+        if (els) entries = this.pairs(els);
       } else {
-        entries = this.value()
-          .map(splitPair)
-          .filter((e) => e !== null);
+        entries = this.pairs(this.value());
       }
       r.nat = { kind: 'dnat-map', key, entries, mapName, addrPort };
       if (this.peek() !== undefined && !STARTERS.has(this.peek()!)) {
@@ -793,12 +818,20 @@ class RuleReader {
     r.nat = { kind: 'dnat', address: parsed.address, port: parsed.port };
   }
 
-  private readVmap(selectors: string[]): void {
-    const items = this.value();
-    const entries: Array<{ key: string[]; verdict: Verdict }> = [];
+  /** Map items as key/value pairs; an item without a readable colon makes the rule not understood. */
+  private pairs(items: Tok[][]): Array<{ key: Tok[]; value: Tok[] }> {
+    const out: Array<{ key: Tok[]; value: Tok[] }> = [];
     for (const item of items) {
       const pair = splitPair(item);
-      if (!pair) continue;
+      if (pair) out.push(pair);
+      else this.rule.unknown.push(`map entry "${words(item)}" (no key : value)`);
+    }
+    return out;
+  }
+
+  private readVmap(selectors: string[]): void {
+    const entries: Array<{ key: string[]; verdict: Verdict }> = [];
+    for (const pair of this.pairs(this.value())) {
       const v = pair.value.map((t) => t.t);
       const verdict: Verdict =
         v[0] === 'accept' || v[0] === 'drop' || v[0] === 'return'
@@ -904,7 +937,16 @@ class RuleReader {
 /** `key : value` in a map item; null without a colon. */
 function splitPair(item: Tok[]): { key: Tok[]; value: Tok[] } | null {
   const colon = item.findIndex((t) => t.t === ':' && !t.quoted);
-  if (colon < 0) return null;
+  if (colon < 0) {
+    // `80:10.0.0.2` (no spaces): a port key glued to its value; not `fe80::1` (the value never starts with `:`).
+    const first = item[0];
+    const glued = first && !first.quoted ? /^(\d{1,5}(?:-\d{1,5})?):([^:].*)$/.exec(first.t) : null;
+    if (!glued) return null;
+    return {
+      key: [{ ...first!, t: glued[1]! }],
+      value: [{ ...first!, t: glued[2]! }, ...item.slice(1)],
+    };
+  }
   return { key: item.slice(0, colon), value: item.slice(colon + 1) };
 }
 
@@ -927,6 +969,8 @@ const SERVICE_PORTS: Record<string, number> = {
 };
 
 function portRanges(items: string[]): PortRange[] | null {
+  // An empty list (`{}`, a set not in the file) says nothing about the port: not understood.
+  if (items.length === 0) return null;
   const out: PortRange[] = [];
   for (const item of items) {
     const named = SERVICE_PORTS[item];
@@ -977,13 +1021,15 @@ export interface NftTextResult {
   whole: boolean;
   includes: string[];
   warnings: Warning[];
+  /** Part of the ruleset was not read or not understood (even when its warning is past the cap). */
+  partial: boolean;
 }
 
 /** Whether a text looks like nftables text (a `table` block or `add rule`). */
 export function looksLikeNftText(text: string): boolean {
   return (
-    /^\s*table\s+((ip|ip6|inet|arp|bridge|netdev)\s+)?[\w-]+\s*\{/m.test(text) ||
-    /^\s*(add|insert) rule\s/m.test(text)
+    /^[ \t]*table\s+((ip|ip6|inet|arp|bridge|netdev)\s+)?[\w-]+\s*\{/m.test(text) ||
+    /^[ \t]*(add|insert) rule\s/m.test(text)
   );
 }
 
@@ -991,6 +1037,8 @@ export function looksLikeNftText(text: string): boolean {
 export function parseNftText(text: string): NftTextResult {
   const warnings: Warning[] = [];
   const parser = new Parser(tokenize(text, warnings), warnings);
+  // The tokenizer's own NFT_TEXT_TOO_LARGE (the file cut short).
+  if (warnings.some((w) => w.code === 'NFT_TEXT_TOO_LARGE')) parser.partial = true;
   const model = parser.parse();
   const dnat: NftDnatRule[] = [];
   const wan = new Set<string>();
@@ -1023,7 +1071,9 @@ export function parseNftText(text: string): NftTextResult {
     for (const r of read) {
       const where = `line ${r.line}`;
       if (r.nat?.kind === 'masquerade' || r.nat?.kind === 'snat') {
-        if (r.oif && !r.oif.negated) for (const n of r.oif.names) wan.add(n);
+        // An undefined `$variable` names no interface: the WAN is then not known from this rule.
+        const names = r.oif && !r.oif.negated ? r.oif.names.filter((n) => !n.startsWith('$')) : [];
+        if (names.length > 0) for (const n of names) wan.add(n);
         else natWithoutIface++;
       } else if (r.nat?.kind === 'redirect') {
         warn(
@@ -1044,6 +1094,7 @@ export function parseNftText(text: string): NftTextResult {
         for (const d of mapRules(r, r.nat, where, warn)) dnat.push(d);
       }
       if (r.nat?.kind === 'dnat' || r.nat?.kind === 'dnat-map') {
+        if (r.ports?.negated) r.unknown.push('negated destination port (counted as every port)');
         if (r.unknown.length > 0)
           warn(
             'NFT_RULE_NOT_UNDERSTOOD',
@@ -1089,6 +1140,7 @@ export function parseNftText(text: string): NftTextResult {
     whole: model.whole,
     includes: model.includes,
     warnings,
+    partial: parser.partial,
   };
 }
 
@@ -1108,7 +1160,8 @@ function dnatRule(
     where: `nft ${r.family} ${r.table} ${r.chain} ${where}`,
     comment: r.comment,
     protocols: r.protocols,
-    ports: ports ?? r.ports?.ranges ?? null,
+    // `dport != 22`: every port but 22, listed as all ports (as the JSON reader does), with a warning.
+    ports: ports ?? (r.ports && !r.ports.negated ? r.ports.ranges : null),
     sources: r.saddr ? r.saddr.items : null,
     sourceNegated: r.saddr?.negated ?? false,
     destinations: destinations ?? (r.daddr && !r.daddr.negated ? r.daddr.items : null),
@@ -1117,7 +1170,7 @@ function dnatRule(
     inInterfaces: r.iif && !r.iif.negated && !r.iif.names.some((n) => n.startsWith('$')) ? r.iif.names : null,
     toAddress,
     toPort,
-    unknown: r.ports?.negated ? ['negated destination port'] : [],
+    unknown: [],
   };
 }
 

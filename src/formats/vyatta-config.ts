@@ -34,7 +34,7 @@ const BOOT_TOP_ALL = new RegExp(`^(?:${VYATTA_TOP_NODES})\\s*\\{\\s*$`, 'gm');
 
 /** A `config.boot` file: top-level Vyatta nodes opened with `{` at the start of a line, no `set` line. */
 export function looksLikeConfigBoot(text: string): boolean {
-  if (/^\s*set \S/m.test(text)) return false;
+  if (/^[ \t]*set \S/m.test(text)) return false;
   // Junos has the same top-level names, but ends its statements with `;`.
   if ((text.match(/;\s*$/gm) ?? []).length > 3) return false;
   if (/vyatta-config-version|vyos-config-version/.test(text) && BOOT_TOP.test(text)) return true;
@@ -43,6 +43,10 @@ export function looksLikeConfigBoot(text: string): boolean {
 
 /** Deepest nesting read from a config.boot (real files stay under 12). */
 const MAX_BOOT_DEPTH = 64;
+/** Words of one node header (real ones have 1 to 3: `rule 10 {`, `ethernet eth0 vif 100 {`). */
+const MAX_NODE_WORDS = 8;
+/** Words emitted for the whole file (a hostile file cannot make the output grow without bound). */
+const MAX_BOOT_WORDS = 2_000_000;
 
 /**
  * The native config.boot tree as `set` lines: `ethernet eth0 {` opens a node, `address dhcp` is a leaf,
@@ -56,6 +60,20 @@ export function configBootToSetLines(text: string): { lines: SetLine[]; problems
   /** Whether the node opened at each depth got a child (an empty node is emitted on close). */
   const hasChild: boolean[] = [];
   const openedAt: number[] = [];
+  /** path.flat(), kept up to date on push and pop (not rebuilt for every leaf). */
+  let prefix: string[] = [];
+  /** Open nodes at or under a refused header: nothing under them is emitted. */
+  let refusedDepth = 0;
+  let emitted = 0;
+  const emit = (words: string[], line: number) => {
+    if (refusedDepth > 0 || emitted > MAX_BOOT_WORDS) return;
+    emitted += words.length;
+    if (emitted > MAX_BOOT_WORDS) {
+      problems.push(`line ${line}: more than ${MAX_BOOT_WORDS} words; the rest was not read`);
+      return;
+    }
+    lines.push({ words, line });
+  };
   let inComment = false;
   text.split(/\r?\n/).forEach((raw, i) => {
     let t = raw;
@@ -79,9 +97,10 @@ export function configBootToSetLines(text: string): { lines: SetLine[]; problems
         problems.push(`line ${line}: "}" closes nothing`);
         return;
       }
-      const node = path.flat();
-      if (!hasChild.pop()) lines.push({ words: node, line: openedAt[openedAt.length - 1]! });
-      path.pop();
+      if (!hasChild.pop()) emit(prefix, openedAt[openedAt.length - 1]!);
+      const closed = path.pop()!;
+      prefix = prefix.slice(0, prefix.length - closed.length);
+      if (refusedDepth > 0) refusedDepth--;
       openedAt.pop();
       return;
     }
@@ -90,7 +109,7 @@ export function configBootToSetLines(text: string): { lines: SetLine[]; problems
     if (hasChild.length > 0) hasChild[hasChild.length - 1] = true;
     // `enable-default-log { }`: an empty node on one line (VyOS 1.3+).
     if (words.length >= 2 && words[words.length - 2] === '{' && words[words.length - 1] === '}') {
-      lines.push({ words: [...path.flat(), ...words.slice(0, -2)], line });
+      emit([...prefix, ...words.slice(0, -2)], line);
       return;
     }
     if (words[words.length - 1] === '{') {
@@ -98,12 +117,22 @@ export function configBootToSetLines(text: string): { lines: SetLine[]; problems
         problems.push(`line ${line}: nodes nested deeper than ${MAX_BOOT_DEPTH} levels`);
         return;
       }
-      path.push(words.slice(0, -1));
+      const header = words.slice(0, -1);
+      if (refusedDepth > 0) refusedDepth++;
+      else if (header.length > MAX_NODE_WORDS) {
+        problems.push(
+          `line ${line}: a node header of ${header.length} words (more than ${MAX_NODE_WORDS}); what is under it was not read`,
+        );
+        refusedDepth = 1;
+      }
+      const kept = refusedDepth > 0 ? [] : header;
+      path.push(kept);
+      prefix = [...prefix, ...kept];
       hasChild.push(false);
       openedAt.push(line);
       return;
     }
-    lines.push({ words: [...path.flat(), ...words], line });
+    emit([...prefix, ...words], line);
   });
   if (path.length > 0) problems.push(`${path.length} node(s) never closed (the file is cut short?)`);
   return { lines, problems };

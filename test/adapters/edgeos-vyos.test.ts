@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEdgeos } from '../../src/adapters/edgeos.js';
 import { parseVyos } from '../../src/adapters/vyos.js';
 import { isBoxauditError } from '../../src/errors.js';
-import { configBootToSetLines } from '../../src/formats/vyatta-config.js';
+import { configBootToSetLines, looksLikeConfigBoot } from '../../src/formats/vyatta-config.js';
 import { detectExportFormat } from '../../src/import.js';
 import { coverageMap, fixture, row } from './helpers.js';
 
@@ -486,5 +486,33 @@ describe('vyatta: DS-Lite', () => {
       { service: 'ssh', port: 22, wan: null, restrictedTo: null },
     ]);
     expect(coverageMap(parts.coverage)['remote-admin']).toBe('partial');
+  });
+});
+
+describe('vyatta: review findings (linear work on hostile config.boot)', () => {
+  it('a node header of many words is refused with a warning, not copied into every leaf under it', () => {
+    const header = Array.from({ length: 2000 }, (_, i) => `w${i}`).join(' ');
+    const leaves = Array.from({ length: 2000 }, (_, i) => `leaf ${i}`).join('\n');
+    const { lines, problems } = configBootToSetLines(`interfaces {\n${header} {\n${leaves}\n}\n}\n`);
+    const words = lines.reduce((n, l) => n + l.words.length, 0);
+    expect(words).toBeLessThan(10_000); // 4 million before: 2000 header words × 2000 leaves
+    expect(problems.some((p) => p.includes('node header of 2000 words'))).toBe(true);
+    const parts = parseVyos(`interfaces {\n${header} {\n${leaves}\n}\n}\nnat {\n}\n`, { transport: 'file' });
+    expect(parts.warnings.map((w) => w.code)).toContain('VYATTA_CONFIG_BOOT_DAMAGED');
+  });
+
+  it('ordinary headers still give the full path on every leaf', () => {
+    const { lines, problems } = configBootToSetLines(
+      'interfaces {\n ethernet eth0 {\n  vif 100 {\n   address dhcp\n  }\n  disable\n }\n}\n',
+    );
+    expect(problems).toEqual([]);
+    expect(lines.map((l) => l.words.join(' '))).toEqual([
+      'interfaces ethernet eth0 vif 100 address dhcp',
+      'interfaces ethernet eth0 disable',
+    ]);
+  });
+
+  it('blank lines do not make the config.boot detection quadratic (250 000 lines)', () => {
+    expect(looksLikeConfigBoot(`x${'\n'.repeat(250_000)}y`)).toBe(false);
   });
 });

@@ -253,3 +253,10 @@ describe('nftables text and filter-only iptables-save are Linux rulesets (issue 
     expect(detectExportFormat('echo "table ip nat"\n')).toBeNull();
   });
 });
+
+describe('detectExportFormat: blank lines stay linear (review finding)', () => {
+  it('250 000 blank lines between two words: no format, found without quadratic backtracking', () => {
+    expect(detectExportFormat(`x${'\n'.repeat(250_000)}y`)).toBeNull();
+    expect(detectExportFormat(`0 ;;; web\n${'\n'.repeat(250_000)}chain=dstnat`)).toBeNull();
+  });
+});

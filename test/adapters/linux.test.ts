@@ -506,3 +506,118 @@ describe('linux: nft -j input chain (issue 10)', () => {
     expect(parts.warnings.map((w) => w.code)).toContain('LINUX_INPUT_UNDECIDED');
   });
 });
+
+describe('linux: nftables text review findings (fail closed, never silent)', () => {
+  const nat = (rules: string, post = 'oifname "ppp0" masquerade') => `flush ruleset
+table ip nat {
+  chain prerouting { type nat hook prerouting priority -100;
+    ${rules}
+  }
+  chain postrouting { type nat hook postrouting priority 100; ${post} }
+}`;
+  const fwdCover = (p: ReturnType<typeof parseLinuxRuleset>) =>
+    p.coverage.find((c) => c.area === 'static-forwards')?.status;
+  const codes = (p: ReturnType<typeof parseLinuxRuleset>) => p.warnings.map((w) => w.code);
+
+  it('a negated port is every port but that one: listed as all ports with a warning, like nft -j and iptables', () => {
+    const p = parseLinuxRuleset(nat('tcp dport != 22 dnat to 10.0.0.2'));
+    expect(p.forwards.map(row)).not.toContainEqual([
+      'static',
+      'tcp',
+      '22-22',
+      '10.0.0.2',
+      '22-22',
+      null,
+      null,
+    ]);
+    expect(p.forwards.map((f) => [f.protocol, f.externalPort])).toEqual([['tcp', { start: 1, end: 65535 }]]);
+    expect(codes(p)).toContain('NFT_RULE_NOT_UNDERSTOOD');
+    expect(fwdCover(p)).toBe('partial');
+  });
+
+  it('a port in an unknown @set or an empty {} is not "no port": the rule is kept, not understood', () => {
+    const p = parseLinuxRuleset(nat('iifname "ppp0" tcp dport @nope dnat to 10.0.0.3'));
+    expect(p.forwards.map((f) => f.internalHost)).toEqual(['10.0.0.3']);
+    expect(codes(p)).toContain('NFT_RULE_NOT_UNDERSTOOD');
+    expect(fwdCover(p)).toBe('partial');
+    const empty = parseLinuxRuleset(nat('tcp dport { } dnat to 10.0.0.4'));
+    expect(empty.forwards.map((f) => f.internalHost)).toContain('10.0.0.4');
+    expect(fwdCover(empty)).toBe('partial');
+  });
+
+  it('an input rule on an unknown @set answers unknown, not "SSH closed"', () => {
+    const text = `flush ruleset
+table inet filter { chain input { type filter hook input priority 0; policy drop;
+  tcp dport @admin accept
+} }
+${nat('', 'oifname "ppp0" masquerade')}`;
+    const p = parseLinuxRuleset(text);
+    expect(p.remoteAdmin?.services[0]).toMatchObject({ port: 22, wan: null });
+    expect(codes(p)).toContain('LINUX_INPUT_UNDECIDED');
+  });
+
+  it('a list cut at the expansion cap says so (NFT_TEXT_TOO_LARGE, partial)', () => {
+    const ports = Array.from({ length: 40_000 }, (_, i) => i + 1).join(', ');
+    const p = parseLinuxRuleset(nat(`tcp dport { ${ports} } dnat to 10.0.0.2`));
+    expect(codes(p)).toContain('NFT_TEXT_TOO_LARGE');
+    expect(fwdCover(p)).toBe('partial');
+    expect(p.dmz?.enabled).toBeNull();
+  });
+
+  it('a rule not understood after 200 other warnings still makes the coverage partial', () => {
+    const noise = Array.from(
+      { length: 210 },
+      (_, i) => `tcp dport ${1000 + i} redirect to :${2000 + i}`,
+    ).join('\n');
+    const p = parseLinuxRuleset(nat(`${noise}\ntcp dport 9 dnat to no-such-target`));
+    expect(codes(p)).toHaveLength(200);
+    expect(codes(p)).not.toContain('NFT_RULE_NOT_UNDERSTOOD'); // past the warning cap
+    expect(fwdCover(p)).toBe('partial');
+  });
+
+  it('map entries written without spaces (80:10.0.0.2) are read; an unreadable entry is never dropped silently', () => {
+    const p = parseLinuxRuleset(
+      nat('dnat to tcp dport map { 80:10.0.0.2, 443 : 10.0.0.3, 8080-8090:10.0.0.4:80 }'),
+    );
+    expect(p.forwards.map((f) => [f.externalPort?.start, f.internalHost, f.internalPort?.start])).toEqual([
+      [80, '10.0.0.2', 80],
+      [443, '10.0.0.3', 443],
+      [8080, '10.0.0.4', 80],
+    ]);
+    expect(fwdCover(p)).toBe('complete');
+    const bad = parseLinuxRuleset(nat('dnat to tcp dport map { http-alt=10.0.0.2, 443 : 10.0.0.3 }'));
+    expect(codes(bad)).toContain('NFT_RULE_NOT_UNDERSTOOD');
+    expect(fwdCover(bad)).toBe('partial');
+    const vmap = parseLinuxRuleset(`flush ruleset
+table inet filter { chain input { type filter hook input priority 0; policy drop;
+  tcp dport vmap { 22:accept }
+} }
+${nat('', 'oifname "ppp0" masquerade')}`);
+    expect(vmap.remoteAdmin?.services[0]).toMatchObject({ port: 22, wan: true });
+  });
+
+  it('an undefined $variable in a masquerade rule does not become the WAN name', () => {
+    const p = parseLinuxRuleset(
+      nat('iifname "ppp0" tcp dport 22 dnat to 10.0.0.2', 'oifname $WAN masquerade'),
+    );
+    expect(p.forwards.map((f) => [f.protocol, f.externalPort?.start, f.internalHost])).toEqual([
+      ['tcp', 22, '10.0.0.2'],
+    ]);
+    expect(codes(p)).toContain('LINUX_WAN_UNKNOWN');
+    expect(codes(p)).not.toContain('LINUX_DNAT_NOT_WAN');
+  });
+
+  it('"drop everyone except X" is not "drop everyone": SSH is undecided', () => {
+    const text = `flush ruleset
+table inet filter { chain input { type filter hook input priority 0; policy accept;
+  ip saddr != 203.0.113.5 tcp dport 22 drop
+} }
+${nat('', 'oifname "ppp0" masquerade')}`;
+    expect(parseLinuxRuleset(text).remoteAdmin?.services[0]).toMatchObject({ port: 22, wan: null });
+  });
+
+  it('blank lines do not make the format detection quadratic (300 000 lines)', () => {
+    const text = `x${'\n'.repeat(300_000)}y`;
+    expect(() => parseLinuxRuleset(text)).toThrow(/neither/);
+  });
+});

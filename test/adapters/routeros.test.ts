@@ -493,3 +493,16 @@ describe('routeros: hostile values stay bounded in warnings', () => {
     expect(w?.message.length).toBeLessThanOrEqual(300);
   });
 });
+
+describe('routeros: blank lines stay linear (review finding)', () => {
+  it('250 000 blank lines: the print/export detection does not backtrack quadratically', () => {
+    const text = `x${'\n'.repeat(250_000)}y`;
+    let outcome: unknown;
+    try {
+      outcome = parseRouteros(text, { upnpPrint: text }).forwards;
+    } catch (e) {
+      outcome = isBoxauditError(e) ? e.code : e;
+    }
+    expect(outcome).toEqual([]);
+  });
+});
