@@ -5,7 +5,7 @@
  * short ones inside the box strings they quote or as unusual tokens, so our own words are never
  * mangled. See docs/security.md (Output, secrets and signals).
  */
-import type { DumpDocument, PortForward, Snapshot } from '../model/types.js';
+import type { DumpDocument, PortForward, Provenance, Snapshot } from '../model/types.js';
 import { cleanDescription } from '../rules/template.js';
 import type { AuditReport, Finding, LocalizedText, WaivedFinding } from '../rules/types.js';
 import { createRedactor, type Redactor, type SecretList } from './sanitize.js';
@@ -44,10 +44,7 @@ export function redactSnapshot(snapshot: Snapshot, redactor: Redactor): Snapshot
       internalHost: boxOrNull(f.internalHost),
       remoteHost: boxOrNull(f.remoteHost),
       description: boxOrNull(f.description),
-      provenance:
-        f.provenance.raw === undefined
-          ? f.provenance
-          : { ...f.provenance, raw: mapStrings(f.provenance.raw, box, true) },
+      provenance: redactProvenance(f.provenance, box),
     })),
     dmz: snapshot.dmz === null ? null : { ...snapshot.dmz, host: boxOrNull(snapshot.dmz.host) },
     remoteAdmin:
@@ -73,6 +70,15 @@ export function redactSnapshot(snapshot: Snapshot, redactor: Redactor): Snapshot
       ...(w.where !== undefined ? { where: redactor.mixed(w.where) } : {}),
     })),
   };
+}
+
+/** Every provenance string (raw and any other field, keys included) but our own `adapter` and `transport`. */
+function redactProvenance(p: Provenance, box: (s: string) => string): Provenance {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(p)) {
+    out[k] = k === 'adapter' || k === 'transport' ? v : mapStrings(v, box, true);
+  }
+  return out as unknown as Provenance;
 }
 
 /** The box strings a finding's texts may quote, as the rule templates quote them. */
