@@ -376,8 +376,8 @@ function evaluateForward(
 }
 
 /**
- * Is there another forward of `protocol`, not disabled, to the same internal host and LAN port
- * (HTTP/3 on UDP 443 beside HTTPS on TCP 443)? The public ports are compared instead when a LAN
+ * Is there another forward of `protocol`, not disabled, to the same internal host whose LAN ports
+ * contain this one's (HTTP/3 on UDP 443 beside HTTPS on TCP 443, a TCP range or a DMZ)? The public ports are compared instead when a LAN
  * port is unknown (most forwards keep the port). true, false, or null when a candidate's host or
  * ports are unknown (their fields are added to `unknown`). A DMZ forward without ports spans every port.
  */
@@ -402,7 +402,7 @@ function companionPresent(
     const byLan = int !== null && gInt !== null;
     const a = byLan ? int : ext;
     const b = byLan ? gInt : gExt;
-    if (a !== null && b !== null && !sameRange(a, b)) continue;
+    if (a !== null && b !== null && !contains(b, a)) continue;
     const before = open.length;
     if (host === null || gHost === null) open.push('internalHost');
     if (a === null || b === null) open.push('internalPort');
@@ -413,8 +413,9 @@ function companionPresent(
   return null;
 }
 
-function sameRange(a: PortRange, b: PortRange): boolean {
-  return a.start === b.start && a.end === b.end;
+/** Whether range `outer` spans every port of `inner`. */
+function contains(outer: PortRange, inner: PortRange): boolean {
+  return outer.start <= inner.start && inner.end <= outer.end;
 }
 
 function evaluateRouter(

@@ -268,6 +268,30 @@ describe('forward matching', () => {
     expect(ids(reversed)).toEqual(['BOX-WEB-002 fail info', 'BOX-WEB-003 fail info']);
   });
 
+  it('a companion whose range contains 443 (a TCP range, a DMZ of every port) makes UDP 443 HTTP/3', () => {
+    const udpFindings = (s: Snapshot): string[] =>
+      findingsFor(s)
+        .filter((f) => f.forwardId === 'fwd_example_1')
+        .map((f) => f.ruleId)
+        .sort();
+    const range = box([
+      { protocol: 'tcp', externalPort: '400-500' },
+      { protocol: 'udp', externalPort: 443 },
+    ]);
+    expect(udpFindings(range)).toEqual(['BOX-WEB-003']);
+    const dmz = box([
+      { source: 'dmz', protocol: 'tcp', externalPort: null, internalPort: null },
+      { protocol: 'udp', externalPort: 443 },
+    ]);
+    expect(udpFindings(dmz)).toEqual(['BOX-WEB-003']);
+    // A TCP range that does not contain 443 is no companion.
+    const beside = box([
+      { protocol: 'tcp', externalPort: '444-500' },
+      { protocol: 'udp', externalPort: 443 },
+    ]);
+    expect(udpFindings(beside)).toEqual(['BOX-FS-017']);
+  });
+
   it('a companion whose host or port is unknown leaves the UDP 443 rules inconclusive, not excused', () => {
     const unknownHost = box([
       { protocol: 'udp', externalPort: 443 },
