@@ -8,7 +8,7 @@
 import type { DumpDocument, PortForward, Provenance, Snapshot } from '../model/types.js';
 import { cleanDescription } from '../rules/template.js';
 import type { AuditReport, Finding, LocalizedText, WaivedFinding } from '../rules/types.js';
-import { createRedactor, type Redactor, type SecretList } from './sanitize.js';
+import { createRedactor, type Redactor, type SecretList, tokenPattern } from './sanitize.js';
 
 const MAX_DEPTH = 64;
 
@@ -99,11 +99,6 @@ function quotedBoxStrings(report: AuditReport, finding: Finding, forwardOf: Forw
   return out;
 }
 
-function tokenRegExp(text: string): RegExp {
-  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?<![\\p{L}\\p{N}_])${escaped}(?![\\p{L}\\p{N}_])`, 'gu');
-}
-
 type ForwardLookup = (snapshotIndex: number, id: string) => PortForward | undefined;
 
 /** One id→forward map per snapshot, built on first use (a scan per finding would be quadratic). */
@@ -134,7 +129,7 @@ function redactFinding<F extends Finding>(
     .filter(([a, b]) => a !== b && a.length > 0)
     .sort((x, y) => y[0].length - x[0].length)
     // Whole quotes only: a box string of one letter must not be replaced inside our words.
-    .map(([a, b]) => [a, b, tokenRegExp(a)] as const);
+    .map(([a, b]) => [a, b, tokenPattern([a])] as const);
   const text = (value: string): string => {
     let out = value;
     for (const [from, to, pattern] of pairs) if (out.includes(from)) out = out.replace(pattern, to);
