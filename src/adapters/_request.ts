@@ -25,7 +25,7 @@ import http from 'node:http';
 import { isIP, type Socket } from 'node:net';
 import tls from 'node:tls';
 import { abortError, BoxauditError } from '../errors.js';
-import type { PinnedTarget } from './_pin.js';
+import { type PinnedTarget, redactUrl } from './_pin.js';
 
 /** TLS trust for one box (the shape `target.options.tlsCa` / `tlsFingerprint` map onto). */
 export interface TlsPin {
@@ -213,7 +213,7 @@ export async function boundedRequest(request: BoundedRequest): Promise<BoundedRe
     try {
       auth = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
     } catch (error) {
-      const shown = redact(`${url.protocol}//***@${url.host}${url.pathname}`);
+      const shown = redact(redactUrl(url));
       throw new BoxauditError(
         'BOXAUDIT_INPUT_INVALID',
         `${context}: the user name or password in ${shown} is not valid percent-encoding`,
