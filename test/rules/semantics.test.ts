@@ -241,6 +241,10 @@ describe('forward matching', () => {
     expect(judge('10.0.0.5', null)).toEqual([]);
     expect(judge('2001:db8::1')).toEqual([]);
     expect(judge(null)).toEqual(['inconclusive']);
+    // LAN prefixes are read once, as internalHostKind reads them: a non-string entry is skipped
+    // (not a TypeError), an IPv6-only list leaves RFC 1918 standing for the IPv4 LAN.
+    expect(judge('10.0.0.5', [42 as unknown as string, '192.168.1.0/24'])).toEqual(['fail']);
+    expect(judge('10.0.0.5', ['fd00::/64'])).toEqual([]);
   });
 
   it('UDP 443 beside TCP 443 to the same device is HTTP/3 of a web server, not SMB over QUIC', () => {
