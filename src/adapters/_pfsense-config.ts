@@ -536,13 +536,21 @@ function remoteAdmin(ctx: Ctx, root: XmlElement): void {
     services.push({ service: 'ssh', port: sshPort, wan: s.wan, restrictedTo: s.from });
   }
   ctx.parts.remoteAdmin = remoteAdminOf(services);
+  const unread = services.some((s) => s.wan === null);
   ctx.parts.coverage.push(
-    cover(
-      'remote-admin',
-      'complete',
-      'PF_WEBGUI_WAN_RULES',
-      'web GUI and SSH settings checked against WAN pass rules (the WAN blocks by default)',
-    ),
+    unread
+      ? cover(
+          'remote-admin',
+          'partial',
+          'PF_WAN_RULES_UNREADABLE',
+          'a service port or a WAN pass rule could not be read (see warnings): whether the web GUI or SSH is open from the Internet is unknown',
+        )
+      : cover(
+          'remote-admin',
+          'complete',
+          'PF_WEBGUI_WAN_RULES',
+          'web GUI and SSH settings checked against WAN pass rules (the WAN blocks by default)',
+        ),
   );
 }
 

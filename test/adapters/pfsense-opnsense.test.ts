@@ -421,6 +421,10 @@ describe('pfsense: WAN pass rules that cannot be read are unknown, not closed', 
       ['ssh', null],
     ]);
     expect(parts.warnings.map((w) => w.code)).toContain('PFSENSE_ALIAS_UNRESOLVED');
+    expect(parts.coverage.find((c) => c.area === 'remote-admin')).toMatchObject({
+      status: 'partial',
+      code: 'PF_WAN_RULES_UNREADABLE',
+    });
   });
 
   it('a pass to "not LAN net" port 22 reaches the WAN address; "not wanip" does not', () => {
