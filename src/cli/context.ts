@@ -24,7 +24,7 @@ export interface CliContext {
 }
 
 /** Environment variables that hold secrets whatever the command (see target.ts ENV). */
-const SECRET_ENV = ['BOXAUDIT_PASSWORD', 'BOXAUDIT_TOKEN', 'BOXAUDIT_KEY_PASSPHRASE'];
+export const SECRET_ENV = ['BOXAUDIT_PASSWORD', 'BOXAUDIT_TOKEN', 'BOXAUDIT_KEY_PASSPHRASE'];
 
 export function createContext(options: ParsedOptions, signal: AbortSignal): CliContext {
   const env = process.env;

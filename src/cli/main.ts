@@ -53,15 +53,15 @@ main(process.argv.slice(2)).then(
     if (SIGNAL_EXITS.has(code)) process.exit(code);
     process.exitCode = code;
   },
-  (error: unknown) => {
-    // Last resort: runCommand already turns known errors into exit 2 with a message. Controls in
-    // the text (it may quote a box) are shown as `?`, line by line.
-    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    const inert = text.replace(
-      /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-      '?',
-    );
-    process.stderr.write(`boxaudit: internal error: ${inert}\n`);
+  async (error: unknown) => {
+    // Last resort: runCommand already turns known errors into exit 2 with a message. The text (it
+    // may quote a box) goes through the output sanitizer and redaction, line by line.
+    let message = 'boxaudit: internal error (its text could not be shown safely)';
+    try {
+      const { lastResortMessage } = await import('./last-resort.js');
+      message = lastResortMessage(error);
+    } catch {}
+    process.stderr.write(`${message}\n`);
     process.exitCode = 2;
   },
 );

@@ -429,18 +429,35 @@ function upnpState(ctx: Ctx, root: XmlElement): void {
   );
 }
 
-/** Whether a rule's `<destination>` includes the firewall itself (any, `(self)`, `wanip`, an interface's net or address). */
+/**
+ * Whether a rule's `<destination>` includes the firewall itself (any, `(self)`, `wanip`, an interface's
+ * net or address). A negated destination (`<not/>`) reaches it unless what it excludes is the
+ * firewall's WAN side (`any`, `(self)`, a WAN interface's net or address).
+ */
 function reachesSelf(ctx: Ctx, dst: XmlElement | undefined): boolean {
-  if (!dst || flag(dst, 'not')) return false;
-  if (has(dst, 'any')) return true;
+  if (!dst) return false;
   const net = childTextOrNull(dst, 'network');
-  if (net !== null) return SELF_KEYWORD.test(net) || ctx.wanIfs.has(net) || ctx.ifaceAddress.has(`${net}ip`);
   const address = childTextOrNull(dst, 'address');
+  if (flag(dst, 'not')) {
+    if (has(dst, 'any')) return false;
+    if (net !== null) {
+      const wanSide = net === '(self)' || ctx.wanIfs.has(net) || ctx.wanIfs.has(net.replace(/ip$/i, ''));
+      return !wanSide;
+    }
+    const wanAddresses = [...ctx.wanIfs].map((i) => ctx.ifaceAddress.get(`${i}ip`));
+    return address !== null && !wanAddresses.includes(address);
+  }
+  if (has(dst, 'any')) return true;
+  if (net !== null) return SELF_KEYWORD.test(net) || ctx.wanIfs.has(net) || ctx.ifaceAddress.has(`${net}ip`);
   return address !== null && [...ctx.ifaceAddress.values()].includes(address);
 }
 
-/** WAN pass rules (legacy and MVC) that reach the firewall itself on a TCP port. */
-function wanPassTo(ctx: Ctx, root: XmlElement, port: number): { wan: boolean; from: string | null } {
+/**
+ * WAN pass rules (legacy and MVC) that reach the firewall itself on a TCP port. A pass rule whose
+ * ports cannot be resolved (unknown alias) may match: the answer is then unknown (null), not closed.
+ */
+function wanPassTo(ctx: Ctx, root: XmlElement, port: number): { wan: boolean | null; from: string | null } {
+  let unsure = false;
   const legacy = childElements(childElement(root, 'filter'), 'rule');
   for (const rule of legacy) {
     if (flag(rule, 'disabled')) continue;
@@ -450,12 +467,17 @@ function wanPassTo(ctx: Ctx, root: XmlElement, port: number): { wan: boolean; fr
     if (proto !== null && !protocolsOf([proto]).includes('tcp')) continue;
     const dst = childElement(rule, 'destination');
     if (!reachesSelf(ctx, dst)) continue;
+    const pass = (childText(rule, 'type') ?? 'pass') === 'pass';
     const portText = childTextOrNull(dst, 'port');
-    const ports = portText === null ? [ALL_PORTS] : (resolvePorts(ctx, portText, 'filter/rule') ?? []);
+    const ports = portText === null ? [ALL_PORTS] : resolvePorts(ctx, portText, 'filter/rule');
+    if (ports === null) {
+      if (pass) unsure = true;
+      continue;
+    }
     if (!ports.some((r) => port >= r.start && port <= r.end)) continue;
     const from = sourceOf(ctx, childElement(rule, 'source'), 'filter/rule');
     // First match wins: a block of every source ends the search; a narrower block is passed over.
-    if ((childText(rule, 'type') ?? 'pass') !== 'pass') {
+    if (!pass) {
       if (from === null && !flag(childElement(rule, 'source'), 'not')) break;
       continue;
     }
@@ -471,12 +493,16 @@ function wanPassTo(ctx: Ctx, root: XmlElement, port: number): { wan: boolean; fr
     const dst = childTextOrNull(rule, 'destination_net') ?? 'any';
     if (!(dst === 'any' || dst === '(self)' || /ip$/.test(dst))) continue;
     const portText = childTextOrNull(rule, 'destination_port');
-    const ports = portText === null ? [ALL_PORTS] : (resolvePorts(ctx, portText, 'Filter/rule') ?? []);
+    const ports = portText === null ? [ALL_PORTS] : resolvePorts(ctx, portText, 'Filter/rule');
+    if (ports === null) {
+      unsure = true;
+      continue;
+    }
     if (!ports.some((r) => port >= r.start && port <= r.end)) continue;
     const src = childTextOrNull(rule, 'source_net');
     return { wan: true, from: src === null || src === 'any' ? null : src };
   }
-  return { wan: false, from: null };
+  return { wan: unsure ? null : false, from: null };
 }
 
 /** A configured service port, or the default; one that is not 1-65535 is unknown (warned), not NaN. */
@@ -509,13 +535,21 @@ function remoteAdmin(ctx: Ctx, root: XmlElement): void {
     services.push({ service: 'ssh', port: sshPort, wan: s.wan, restrictedTo: s.from });
   }
   ctx.parts.remoteAdmin = remoteAdminOf(services);
+  const unread = services.some((s) => s.wan === null);
   ctx.parts.coverage.push(
-    cover(
-      'remote-admin',
-      'complete',
-      'PF_WEBGUI_WAN_RULES',
-      'web GUI and SSH settings checked against WAN pass rules (the WAN blocks by default)',
-    ),
+    unread
+      ? cover(
+          'remote-admin',
+          'partial',
+          'PF_WAN_RULES_UNREADABLE',
+          'a service port or a WAN pass rule could not be read (see warnings): whether the web GUI or SSH is open from the Internet is unknown',
+        )
+      : cover(
+          'remote-admin',
+          'complete',
+          'PF_WEBGUI_WAN_RULES',
+          'web GUI and SSH settings checked against WAN pass rules (the WAN blocks by default)',
+        ),
   );
 }
 

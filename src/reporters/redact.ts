@@ -5,10 +5,10 @@
  * short ones inside the box strings they quote or as unusual tokens, so our own words are never
  * mangled. See docs/security.md (Output, secrets and signals).
  */
-import type { DumpDocument, PortForward, Snapshot } from '../model/types.js';
+import type { DumpDocument, PortForward, Provenance, Snapshot } from '../model/types.js';
 import { cleanDescription } from '../rules/template.js';
 import type { AuditReport, Finding, LocalizedText, WaivedFinding } from '../rules/types.js';
-import { createRedactor, type Redactor, type SecretList } from './sanitize.js';
+import { createRedactor, type Redactor, type SecretList, tokenPattern } from './sanitize.js';
 
 const MAX_DEPTH = 64;
 
@@ -44,10 +44,7 @@ export function redactSnapshot(snapshot: Snapshot, redactor: Redactor): Snapshot
       internalHost: boxOrNull(f.internalHost),
       remoteHost: boxOrNull(f.remoteHost),
       description: boxOrNull(f.description),
-      provenance:
-        f.provenance.raw === undefined
-          ? f.provenance
-          : { ...f.provenance, raw: mapStrings(f.provenance.raw, box, true) },
+      provenance: redactProvenance(f.provenance, box),
     })),
     dmz: snapshot.dmz === null ? null : { ...snapshot.dmz, host: boxOrNull(snapshot.dmz.host) },
     remoteAdmin:
@@ -75,6 +72,15 @@ export function redactSnapshot(snapshot: Snapshot, redactor: Redactor): Snapshot
   };
 }
 
+/** Every provenance string (raw and any other field, keys included) but our own `adapter` and `transport`. */
+function redactProvenance(p: Provenance, box: (s: string) => string): Provenance {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(p)) {
+    out[k] = k === 'adapter' || k === 'transport' ? v : mapStrings(v, box, true);
+  }
+  return out as unknown as Provenance;
+}
+
 /** The box strings a finding's texts may quote, as the rule templates quote them. */
 function quotedBoxStrings(report: AuditReport, finding: Finding, forwardOf: ForwardLookup): string[] {
   const snapshot = report.snapshots[finding.snapshotIndex];
@@ -91,11 +97,6 @@ function quotedBoxStrings(report: AuditReport, finding: Finding, forwardOf: Forw
     }
   }
   return out;
-}
-
-function tokenRegExp(text: string): RegExp {
-  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?<![\\p{L}\\p{N}_])${escaped}(?![\\p{L}\\p{N}_])`, 'gu');
 }
 
 type ForwardLookup = (snapshotIndex: number, id: string) => PortForward | undefined;
@@ -128,7 +129,7 @@ function redactFinding<F extends Finding>(
     .filter(([a, b]) => a !== b && a.length > 0)
     .sort((x, y) => y[0].length - x[0].length)
     // Whole quotes only: a box string of one letter must not be replaced inside our words.
-    .map(([a, b]) => [a, b, tokenRegExp(a)] as const);
+    .map(([a, b]) => [a, b, tokenPattern([a])] as const);
   const text = (value: string): string => {
     let out = value;
     for (const [from, to, pattern] of pairs) if (out.includes(from)) out = out.replace(pattern, to);

@@ -71,7 +71,7 @@ function escapeRegExp(text: string): string {
 }
 
 /** The secrets as whole tokens: not preceded or followed by a letter, digit or underscore. */
-function tokenPattern(secrets: readonly string[]): RegExp {
+export function tokenPattern(secrets: readonly string[]): RegExp {
   return new RegExp(
     `(?<![\\p{L}\\p{N}_])(?:${secrets.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}_])`,
     'gu',

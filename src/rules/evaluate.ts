@@ -7,7 +7,14 @@ import { BoxauditError, checkOptions } from '../errors.js';
 import type { PortForward, PortRange, Snapshot } from '../model/types.js';
 import { sourceRestricted } from './adjustment.js';
 import { type CompiledForwardRule, type CompiledRouterRule, compileRuleSet } from './compile.js';
-import { hostKind, type LanPrefixes, parseIpv4Number, parseLanPrefixes } from './host-kind.js';
+import {
+  hostKind,
+  inAnyV4,
+  type LanPrefixes,
+  parseIpv4Number,
+  parseLanPrefixes,
+  V4_RFC1918,
+} from './host-kind.js';
 import { overlapsAny, rangeSize } from './ports.js';
 import type {
   EvaluatedFinding,
@@ -41,11 +48,8 @@ const UNKNOWN = 2;
 /** Per-snapshot facts computed once. */
 interface SnapshotContext {
   index: number;
-  /** [network, mask] pairs of the IPv4 LAN prefixes; null = use RFC 1918. */
-  lan: Array<[number, number]> | null;
-  /** The snapshot's LAN prefixes as given, parsed for `internalHostKind` on first use. */
-  lanPrefixes: string[] | null | undefined;
-  kindLan: LanPrefixes | null;
+  /** The snapshot's LAN prefixes, parsed once (outsideLan and internalHostKind). */
+  lan: LanPrefixes;
   /** The snapshot's forwards and the position of the one being judged (for `companion`). */
   forwards: PortForward[];
   forwardIndex: number;
@@ -157,9 +161,7 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
     for (const c of snapshot.coverage ?? []) if (c.status !== 'complete') coverageGaps++;
     ctx = {
       index: snapshotIndex,
-      lan: lanNetworks(snapshot.lanPrefixes),
-      lanPrefixes: snapshot.lanPrefixes,
-      kindLan: null,
+      lan: parseLanPrefixes(snapshot.lanPrefixes),
       forwards: snapshot.forwards,
       forwardIndex: 0,
     };
@@ -273,25 +275,6 @@ function isRestricted(remoteHost: string | null): boolean {
   );
 }
 
-function network(cidr: string): [number, number] | null {
-  const [base, bitsText] = cidr.trim().split('/');
-  const a = parseIpv4Number(base ?? '');
-  const bits = bitsText === undefined ? 32 : Number(bitsText);
-  if (a === null || !Number.isInteger(bits) || bits < 0 || bits > 32) return null;
-  const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-  return [(a & mask) >>> 0, mask];
-}
-
-const RFC1918: Array<[number, number]> = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map(
-  (c) => network(c)!,
-);
-
-function lanNetworks(prefixes: string[] | null | undefined): Array<[number, number]> | null {
-  if (!Array.isArray(prefixes)) return null;
-  const nets = prefixes.map(network).filter((n): n is [number, number] => n !== null);
-  return nets.length > 0 ? nets : null; // no IPv4 prefix known: fall back to RFC 1918
-}
-
 /**
  * Is the internal host outside the box's LAN (UPnProxy) — including the box's loopback?
  * IPv6 hosts (pinholes) are not judged: false. A host name cannot be judged: null.
@@ -301,9 +284,8 @@ function outsideLan(host: string | null, ctx: SnapshotContext): boolean | null {
   if (host.includes(':')) return false;
   const a = parseIpv4Number(host.trim());
   if (a === null) return null;
-  const nets = ctx.lan ?? RFC1918;
-  for (const [net, mask] of nets) if ((a & mask) >>> 0 === net) return false;
-  return true;
+  // No IPv4 LAN prefix known: RFC 1918 stands for the LAN.
+  return !inAnyV4(a, ctx.lan.v4.length > 0 ? ctx.lan.v4 : V4_RFC1918);
 }
 
 function evaluateForward(
@@ -360,8 +342,7 @@ function evaluateForward(
     else if (out !== c.outsideLan) return PASS;
   }
   if (c.hostKinds !== null) {
-    ctx.kindLan ??= parseLanPrefixes(ctx.lanPrefixes);
-    const kind = hostKind(f.internalHost, ctx.kindLan);
+    const kind = hostKind(f.internalHost, ctx.lan);
     if ((kind.mask & c.hostKinds) === 0) return PASS;
     // Some of the kinds the host may be are not accepted: not knowing which is inconclusive.
     if ((kind.mask & ~c.hostKinds) !== 0) unknown.push(kind.unknown ?? 'internalHost');
@@ -376,8 +357,8 @@ function evaluateForward(
 }
 
 /**
- * Is there another forward of `protocol`, not disabled, to the same internal host and LAN port
- * (HTTP/3 on UDP 443 beside HTTPS on TCP 443)? The public ports are compared instead when a LAN
+ * Is there another forward of `protocol`, not disabled, to the same internal host whose LAN ports
+ * contain this one's (HTTP/3 on UDP 443 beside HTTPS on TCP 443, a TCP range or a DMZ)? The public ports are compared instead when a LAN
  * port is unknown (most forwards keep the port). true, false, or null when a candidate's host or
  * ports are unknown (their fields are added to `unknown`). A DMZ forward without ports spans every port.
  */
@@ -402,7 +383,7 @@ function companionPresent(
     const byLan = int !== null && gInt !== null;
     const a = byLan ? int : ext;
     const b = byLan ? gInt : gExt;
-    if (a !== null && b !== null && !sameRange(a, b)) continue;
+    if (a !== null && b !== null && !contains(b, a)) continue;
     const before = open.length;
     if (host === null || gHost === null) open.push('internalHost');
     if (a === null || b === null) open.push('internalPort');
@@ -413,8 +394,9 @@ function companionPresent(
   return null;
 }
 
-function sameRange(a: PortRange, b: PortRange): boolean {
-  return a.start === b.start && a.end === b.end;
+/** Whether range `outer` spans every port of `inner`. */
+function contains(outer: PortRange, inner: PortRange): boolean {
+  return outer.start <= inner.start && inner.end <= outer.end;
 }
 
 function evaluateRouter(

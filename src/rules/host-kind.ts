@@ -126,15 +126,14 @@ export function parseLanPrefixes(prefixes: readonly string[] | null | undefined)
 }
 
 const V4_LOOPBACK = ['127.0.0.0/8', '0.0.0.0/8'].map((c) => v4Network(...split(c))!);
+/** RFC 1918 private networks: what home boxes use as their LAN when none is known. */
+export const V4_RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map(
+  (c) => v4Network(...split(c))!,
+);
 const V4_PRIVATE = [
-  '10.0.0.0/8',
-  '172.16.0.0/12',
-  '192.168.0.0/16',
-  '100.64.0.0/10',
-  '169.254.0.0/16',
-  '198.18.0.0/15',
-  '224.0.0.0/3',
-].map((c) => v4Network(...split(c))!);
+  ...V4_RFC1918,
+  ...['100.64.0.0/10', '169.254.0.0/16', '198.18.0.0/15', '224.0.0.0/3'].map((c) => v4Network(...split(c))!),
+];
 
 function split(cidr: string): [string, number] {
   const [base, bits] = cidr.split('/');
@@ -154,7 +153,8 @@ const GLOBAL_V6_UNKNOWN_LAN: HostKindResult = {
   unknown: 'lanPrefixes',
 };
 
-function inAnyV4(a: number, nets: ReadonlyArray<[number, number]>): boolean {
+/** Whether IPv4 address `a` (a number) is in one of `nets`. */
+export function inAnyV4(a: number, nets: ReadonlyArray<[number, number]>): boolean {
   for (let i = 0; i < nets.length; i++) if (inV4(a, nets[i]!)) return true;
   return false;
 }

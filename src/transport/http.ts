@@ -5,7 +5,7 @@
  */
 import type http from 'node:http';
 import { BoxauditError } from '../errors.js';
-import { PinnedTarget } from './pin.js';
+import { PinnedTarget, redactUrl } from './pin.js';
 import { boundedRequest } from './request.js';
 
 /** Default per-request deadline. */
@@ -51,19 +51,7 @@ export interface HttpResponse {
   url: string;
 }
 
-/** The URL with any user:password removed, for messages and output. */
-export function redactUrl(url: string | URL): string {
-  try {
-    const u = new URL(String(url));
-    if (u.username || u.password) {
-      u.username = '';
-      u.password = '';
-    }
-    return u.toString();
-  } catch {
-    return String(url).replace(/\/\/[^/@]*@/, '//');
-  }
-}
+export { redactUrl };
 
 /**
  * Send one HTTP request and read the whole body within the deadline and the size cap.

@@ -31,13 +31,18 @@ export interface PinOptions {
 const defaultPort = (protocol: string): number => (protocol === 'https:' ? 443 : 80);
 const bare = (hostname: string): string => hostname.replace(/^\[|\]$/g, '').toLowerCase();
 
-/** The URL with any user:password removed (messages only). */
-function shown(url: URL): string {
-  if (!url.username && !url.password) return url.href;
-  const copy = new URL(url.href);
-  copy.username = '';
-  copy.password = '';
-  return copy.href;
+/** The URL with any user:password removed, for messages and output. */
+export function redactUrl(url: string | URL): string {
+  try {
+    const u = new URL(String(url));
+    if (u.username || u.password) {
+      u.username = '';
+      u.password = '';
+    }
+    return u.href;
+  } catch {
+    return String(url).replace(/\/\/[^/@]*@/, '//');
+  }
 }
 
 export class PinnedTarget {
@@ -102,7 +107,7 @@ export class PinnedTarget {
     if (this.allows(url)) return;
     let text: string;
     try {
-      text = shown(new URL(String(url)));
+      text = redactUrl(new URL(String(url)));
     } catch {
       text = String(url).slice(0, 200);
     }

@@ -25,7 +25,7 @@ import http from 'node:http';
 import { isIP, type Socket } from 'node:net';
 import tls from 'node:tls';
 import { abortError, BoxauditError } from '../errors.js';
-import type { PinnedTarget } from './pin.js';
+import { type PinnedTarget, redactUrl } from './pin.js';
 
 /** TLS trust for one box (the shape `target.options.tlsCa` / `tlsFingerprint` map onto). */
 export interface TlsPin {
@@ -206,6 +206,21 @@ export async function boundedRequest(request: BoundedRequest): Promise<BoundedRe
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new BoxauditError('BOXAUDIT_INPUT_INVALID', `${context}: only http and https URLs are supported`);
   }
+  // user:password in the URL becomes Basic auth, as http.request(url) would do; a malformed
+  // percent-escape in it (typed, or in a URL the box gave) is refused naming the URL without them.
+  let auth: string | undefined;
+  if (url.username || url.password) {
+    try {
+      auth = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    } catch (error) {
+      const shown = redact(redactUrl(url));
+      throw new BoxauditError(
+        'BOXAUDIT_INPUT_INVALID',
+        `${context}: the user name or password in ${shown} is not valid percent-encoding`,
+        { cause: error },
+      );
+    }
+  }
   // Off the audited host or port: refused before anything (a DNS lookup included) is sent.
   pin.check(url, context);
   if (request.signal?.aborted) throw abortError(request.signal, context);
@@ -279,10 +294,7 @@ export async function boundedRequest(request: BoundedRequest): Promise<BoundedRe
       host: address,
       port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
       path: `${url.pathname}${url.search}`,
-      // user:password in the URL becomes Basic auth, as http.request(url) would do.
-      ...(url.username || url.password
-        ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` }
-        : {}),
+      ...(auth !== undefined ? { auth } : {}),
       method: request.method,
       headers,
       insecureHTTPParser: request.lenientParser === true,

@@ -403,6 +403,44 @@ describe('pfsense: inside networks, forwards to the firewall itself, protocols (
   });
 });
 
+describe('pfsense: WAN pass rules that cannot be read are unknown, not closed', () => {
+  const cfg = (filter: string) =>
+    pfConfig({
+      interfaces: `${WAN_DHCP}<lan><if>igb1</if><ipaddr>192.168.1.1</ipaddr><subnet>24</subnet></lan>`,
+      filter,
+    });
+  const wans = (text: string) => parsePfsense(text).remoteAdmin?.services.map((s) => [s.service, s.wan]);
+
+  it('a pass to wanip on an unknown port alias leaves HTTPS and SSH unknown', () => {
+    const text = cfg(
+      '<rule><type>pass</type><interface>wan</interface><protocol>tcp</protocol><source><any/></source><destination><network>wanip</network><port>AdminPorts</port></destination></rule>',
+    );
+    const parts = parsePfsense(text);
+    expect(parts.remoteAdmin?.services.map((s) => [s.service, s.wan])).toEqual([
+      ['https', null],
+      ['ssh', null],
+    ]);
+    expect(parts.warnings.map((w) => w.code)).toContain('PFSENSE_ALIAS_UNRESOLVED');
+    expect(parts.coverage.find((c) => c.area === 'remote-admin')).toMatchObject({
+      status: 'partial',
+      code: 'PF_WAN_RULES_UNREADABLE',
+    });
+  });
+
+  it('a pass to "not LAN net" port 22 reaches the WAN address; "not wanip" does not', () => {
+    const rule = (dst: string) =>
+      `<rule><type>pass</type><interface>wan</interface><protocol>tcp</protocol><source><any/></source><destination>${dst}<not/><port>22</port></destination></rule>`;
+    expect(wans(cfg(rule('<network>lan</network>')))).toEqual([
+      ['https', false],
+      ['ssh', true],
+    ]);
+    expect(wans(cfg(rule('<network>wanip</network>')))).toEqual([
+      ['https', false],
+      ['ssh', false],
+    ]);
+  });
+});
+
 describe('pfsense: virtual IPs and NPT', () => {
   it('a forward to a virtual IP of the firewall is administration; NPT rules are warned as not audited', () => {
     const parts = parsePfsense(

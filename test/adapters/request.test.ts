@@ -158,4 +158,15 @@ describe('boundedRequest', () => {
     expect((await failure(get('file:///etc/passwd'))).code).toBe('BOXAUDIT_INPUT_INVALID');
     expect((await failure(get('not a url'))).message).toBe('[t] GET x: not a valid URL');
   });
+
+  it('a malformed percent-escape in user:password is refused as input, without the credentials', async () => {
+    const box = await serve((_req, res) => res.end('ok'));
+    const url = box.url.replace('http://', 'http://%ff:pw-SECRET@');
+    const e = await failure(get(`${url}/ctl`));
+    expect(e.code).toBe('BOXAUDIT_INPUT_INVALID');
+    expect(e.message).toContain(`${box.url.slice(7)}/ctl`);
+    expect(e.message).not.toContain('pw-SECRET');
+    expect(e.message).not.toContain('%ff');
+    expect(box.seen).toEqual([]);
+  });
 });

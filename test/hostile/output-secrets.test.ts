@@ -66,6 +66,28 @@ describe('render({ secrets }) redacts echoed secrets from every format', () => {
     });
   }
 
+  it('every provenance string the box supplied is redacted, not only raw (adapter, transport kept)', () => {
+    const r = doctorOffice();
+    const p = r.snapshots[0]!.forwards[0]!.provenance as unknown as Record<string, unknown>;
+    p.controlUrl = `http://box/ctl?pw=${LONG}`;
+    p.serviceId = `urn:svc:${LONG}`;
+    for (const format of ['json', 'sarif', 'markdown', 'text'] as const) {
+      expect(render(r, { format, lang: 'en', secrets: [LONG] }), format).not.toContain(LONG);
+    }
+    const dump = renderDump(
+      { schemaVersion: r.schemaVersion, snapshots: r.snapshots },
+      { format: 'json', secrets: [LONG] },
+    );
+    expect(dump).not.toContain(LONG);
+    const json = JSON.parse(render(r, { format: 'json', lang: 'en', secrets: [LONG] }));
+    const out = json.snapshots[0].forwards[0].provenance;
+    expect([out.controlUrl, out.adapter, out.transport]).toEqual([
+      `http://box/ctl?pw=${REDACTED}`,
+      p.adapter,
+      p.transport,
+    ]);
+  });
+
   it('short secrets never mangle our own words: a report without them is byte-identical', () => {
     const r = doctorOffice();
     for (const format of ['text', 'json', 'sarif', 'markdown'] as const) {

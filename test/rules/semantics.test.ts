@@ -241,6 +241,10 @@ describe('forward matching', () => {
     expect(judge('10.0.0.5', null)).toEqual([]);
     expect(judge('2001:db8::1')).toEqual([]);
     expect(judge(null)).toEqual(['inconclusive']);
+    // LAN prefixes are read once, as internalHostKind reads them: a non-string entry is skipped
+    // (not a TypeError), an IPv6-only list leaves RFC 1918 standing for the IPv4 LAN.
+    expect(judge('10.0.0.5', [42 as unknown as string, '192.168.1.0/24'])).toEqual(['fail']);
+    expect(judge('10.0.0.5', ['fd00::/64'])).toEqual([]);
   });
 
   it('UDP 443 beside TCP 443 to the same device is HTTP/3 of a web server, not SMB over QUIC', () => {
@@ -266,6 +270,30 @@ describe('forward matching', () => {
       { protocol: 'tcp', externalPort: 443 },
     ]);
     expect(ids(reversed)).toEqual(['BOX-WEB-002 fail info', 'BOX-WEB-003 fail info']);
+  });
+
+  it('a companion whose range contains 443 (a TCP range, a DMZ of every port) makes UDP 443 HTTP/3', () => {
+    const udpFindings = (s: Snapshot): string[] =>
+      findingsFor(s)
+        .filter((f) => f.forwardId === 'fwd_example_1')
+        .map((f) => f.ruleId)
+        .sort();
+    const range = box([
+      { protocol: 'tcp', externalPort: '400-500' },
+      { protocol: 'udp', externalPort: 443 },
+    ]);
+    expect(udpFindings(range)).toEqual(['BOX-WEB-003']);
+    const dmz = box([
+      { source: 'dmz', protocol: 'tcp', externalPort: null, internalPort: null },
+      { protocol: 'udp', externalPort: 443 },
+    ]);
+    expect(udpFindings(dmz)).toEqual(['BOX-WEB-003']);
+    // A TCP range that does not contain 443 is no companion.
+    const beside = box([
+      { protocol: 'tcp', externalPort: '444-500' },
+      { protocol: 'udp', externalPort: 443 },
+    ]);
+    expect(udpFindings(beside)).toEqual(['BOX-FS-017']);
   });
 
   it('a companion whose host or port is unknown leaves the UDP 443 rules inconclusive, not excused', () => {
