@@ -146,3 +146,18 @@ export async function writeOutputFile(
     return false;
   }
 }
+
+/**
+ * The report to stdout, then its JSON to `--output` when asked (`json` is rendered only then).
+ * False when the file could not be written (the report is printed all the same; exit 2).
+ */
+export async function printThenSave(
+  printed: Iterable<string>,
+  output: string | undefined,
+  json: () => Iterable<string>,
+  signal: AbortSignal,
+  warn: (line: string) => void,
+): Promise<boolean> {
+  await writeChunks(printed, stdoutSink(), signal);
+  return output === undefined || writeOutputFile(output, json(), signal, warn);
+}

@@ -8,7 +8,7 @@ import type { CliContext } from '../context.js';
 import { failOnOption, nowOption, outputFormat, outputLang, rulesConfig } from '../output.js';
 import { yieldToEventLoop } from '../signals.js';
 import { collectOptions, resolveTarget } from '../target.js';
-import { checkOutputPath, stdoutSink, writeChunks, writeOutputFile } from '../write.js';
+import { checkOutputPath, printThenSave } from '../write.js';
 
 /** `boxaudit audit` (and bare `boxaudit`): discover → collect → evaluate → report. Exit 0/1/2. */
 export async function run({ options, positionals }: ParsedArgs, ctx: CliContext): Promise<number> {
@@ -36,19 +36,8 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     rules: ruleSet.rules,
     secrets: ctx.secrets,
   });
-  await writeChunks(chunks, stdoutSink(), ctx.signal);
-  // The file after stdout: a failure to write it never loses the report (printed above), exit 2.
-  if (
-    options.output !== undefined &&
-    !(await writeOutputFile(
-      options.output,
-      renderChunks(report, { format: 'json', secrets: ctx.secrets }),
-      ctx.signal,
-      ctx.warn,
-    ))
-  ) {
-    return 2;
-  }
+  const json = () => renderChunks(report, { format: 'json', secrets: ctx.secrets });
+  if (!(await printThenSave(chunks, options.output, json, ctx.signal, ctx.warn))) return 2;
   if (report.summary.exitCode === 2) {
     const failed = report.snapshots.flatMap((s) =>
       s.coverage.filter((c) => c.status === 'error').map((c) => c.area),

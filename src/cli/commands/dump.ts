@@ -6,7 +6,7 @@ import type { ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { outputFormat, outputLang } from '../output.js';
 import { collectOptions, resolveTarget } from '../target.js';
-import { checkOutputPath, stdoutSink, writeChunks, writeOutputFile } from '../write.js';
+import { checkOutputPath, printThenSave } from '../write.js';
 import { checkpoint } from './audit.js';
 
 /** `boxaudit dump`: every forward, mapping, DMZ and coverage note, without judging them. */
@@ -29,18 +29,6 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     color: ctx.color && format === 'text',
     secrets: ctx.secrets,
   });
-  await writeChunks(chunks, stdoutSink(), ctx.signal);
-  // The file after stdout: a failure to write it never loses the report (printed above), exit 2.
-  if (
-    options.output !== undefined &&
-    !(await writeOutputFile(
-      options.output,
-      renderDumpChunks(doc, { format: 'json', secrets: ctx.secrets }),
-      ctx.signal,
-      ctx.warn,
-    ))
-  ) {
-    return 2;
-  }
-  return 0;
+  const json = () => renderDumpChunks(doc, { format: 'json', secrets: ctx.secrets });
+  return (await printThenSave(chunks, options.output, json, ctx.signal, ctx.warn)) ? 0 : 2;
 }
