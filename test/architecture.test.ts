@@ -13,6 +13,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { withoutComments } from './i18n/coverage-codes.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SRC = join(ROOT, 'src');
@@ -202,45 +203,6 @@ function sourceFiles(dir: string): string[] {
     if (entry.isDirectory()) return sourceFiles(path);
     return entry.name.endsWith('.ts') ? [relative(SRC, path).split('\\').join('/')] : [];
   });
-}
-
-/** Blank out comments (offsets and lines kept); strings and templates are kept as they are. */
-function withoutComments(text: string): string {
-  let out = '';
-  let i = 0;
-  let quote: string | null = null;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (quote) {
-      out += c;
-      if (c === '\\') {
-        out += text[i + 1] ?? '';
-        i += 2;
-        continue;
-      }
-      if (c === quote) quote = null;
-      i++;
-      continue;
-    }
-    if (c === "'" || c === '"' || c === '`') quote = c;
-    if (c === '/' && text[i + 1] === '/') {
-      const end = text.indexOf('\n', i);
-      const stop = end === -1 ? text.length : end;
-      out += ' '.repeat(stop - i);
-      i = stop;
-      continue;
-    }
-    if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      const stop = end === -1 ? text.length : end + 2;
-      out += text.slice(i, stop).replace(/[^\n]/g, ' ');
-      i = stop;
-      continue;
-    }
-    out += c;
-    i++;
-  }
-  return out;
 }
 
 /** String literals blanked too (for the `process`/`console` scan). */

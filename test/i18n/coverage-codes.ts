@@ -40,8 +40,8 @@ export function source(file: string): string {
   return readFileSync(`${SRC}${file}`, 'utf8');
 }
 
-/** Blank out comments (keeping offsets) so commented-out code and prose are not scanned. */
-function withoutComments(text: string): string {
+/** Blank out comments (keeping offsets and lines) so commented-out code and prose are not scanned. */
+export function withoutComments(text: string): string {
   let out = '';
   let i = 0;
   let quote: string | null = null;
