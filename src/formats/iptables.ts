@@ -6,7 +6,7 @@ import { parsePortRange } from '../model/forward.js';
 import type { PortRange, Protocol, Warning } from '../model/types.js';
 import { splitWords } from './config-parts.js';
 import { blankInputRule, type InputFilter, type InputRule } from './input-filter.js';
-import type { NftDnatRule } from './nft.js';
+import { blankRule, type NftDnatRule } from './nft.js';
 
 /** Options that take one value and do not change what is forwarded. */
 const NEUTRAL_WITH_VALUE = new Set(['-m', '--match', '-o', '--out-interface']);
@@ -40,21 +40,8 @@ export function decodeIptablesDnat(text: string): { rules: NftDnatRule[]; warnin
     const jump = words.indexOf('-j');
     if (jump === -1 || words[jump + 1] !== 'DNAT') return;
     const rule: NftDnatRule = {
-      family: 'ip',
-      table,
-      chain: words[1] ?? '?',
-      handle: index + 1,
+      ...blankRule('ip', table, words[1] ?? '?', index + 1, null),
       where: `iptables-save line ${index + 1}`,
-      comment: null,
-      protocols: null,
-      ports: null,
-      sources: null,
-      sourceNegated: false,
-      destinations: null,
-      inInterface: null,
-      toAddress: null,
-      toPort: null,
-      unknown: [],
     };
     let negate = false;
     for (let i = 2; i < words.length; i++) {

@@ -351,7 +351,8 @@ export function decodeMiniupnpdFilterSources(items: Json[]): Map<string, string>
   return out;
 }
 
-function blankRule(
+/** A DNAT rule with nothing matched yet (also the iptables-save reader's starting point). */
+export function blankRule(
   family: string,
   table: string,
   chain: string,
