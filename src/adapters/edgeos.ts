@@ -36,7 +36,14 @@ import { inCidr, isRfc1918 } from '../model/addresses.js';
 import type { ForwardInput } from '../model/forward.js';
 import { parsePortRange, parseServicePort } from '../model/forward.js';
 import { remoteAdminOf } from '../model/remote-admin.js';
-import type { PortRange, Protocol, RemoteAdminService, Snapshot, Warning } from '../model/types.js';
+import type {
+  CoverageItem,
+  PortRange,
+  Protocol,
+  RemoteAdminService,
+  Snapshot,
+  Warning,
+} from '../model/types.js';
 import { collectOverSsh, type SshSession } from '../transport/ssh.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
@@ -534,6 +541,28 @@ export function lanSideWarning(where: string, inbound: string, wan: string[]): W
 }
 
 /** The other fork's nodes in this configuration: a warning, and the areas it concerns become partial. */
+/** Forwards of a file holding the other fork's nodes: partly read whatever else was understood. */
+export function otherForkCoverage(theirs: string, mine: string, wan: unknown): CoverageItem {
+  return cover(
+    'static-forwards',
+    'partial',
+    'VYATTA_OTHER_FORK',
+    `this configuration holds ${theirs} nodes the ${mine} reader does not read`,
+    { wan },
+  );
+}
+
+/** Forwards of a damaged config.boot: what could be read was read, no more. */
+export function damagedCoverage(wan: unknown): CoverageItem {
+  return cover(
+    'static-forwards',
+    'partial',
+    'VYATTA_CONFIG_BOOT_DAMAGED',
+    'the config.boot file is damaged: what could be read was read',
+    { wan },
+  );
+}
+
 export function otherForkWarning(lines: SetLine[], adapter: 'edgeos' | 'vyos'): Warning | null {
   const m = forkMarkers(lines);
   const mine = adapter === 'edgeos' ? m.edgeos : m.vyos;
@@ -644,21 +673,9 @@ export function parseEdgeos(text: string, options: ParseOptions = {}): ConfigPar
   parts.lanPrefixes = vyattaLanPrefixes(lines);
   parts.coverage.push(
     fork
-      ? cover(
-          'static-forwards',
-          'partial',
-          'VYATTA_OTHER_FORK',
-          'this configuration holds VyOS nodes the EdgeOS reader does not read',
-          { wan },
-        )
+      ? otherForkCoverage('VyOS', 'EdgeOS', wan)
       : read.warnings.length > 0
-        ? cover(
-            'static-forwards',
-            'partial',
-            'VYATTA_CONFIG_BOOT_DAMAGED',
-            'the config.boot file is damaged: what could be read was read',
-            { wan },
-          )
+        ? damagedCoverage(wan)
         : cover(
             'static-forwards',
             'complete',

@@ -24,10 +24,12 @@ import type { Snapshot } from '../model/types.js';
 import { collectOverSsh } from '../transport/ssh.js';
 import {
   clip,
+  damagedCoverage,
   EDGEOS_COMMANDS,
   facesInternet,
   lanSideWarning,
   mapToObject,
+  otherForkCoverage,
   otherForkWarning,
   providerSideWarning,
   pushForwards,
@@ -106,21 +108,9 @@ export function parseVyos(text: string, options: ParseOptions = {}): ConfigParts
   parts.gateway = { model: syntax14 ? 'VyOS 1.4+' : null };
   parts.coverage.push(
     fork
-      ? cover(
-          'static-forwards',
-          'partial',
-          'VYATTA_OTHER_FORK',
-          'this configuration holds EdgeOS nodes the VyOS reader does not read',
-          { wan },
-        )
+      ? otherForkCoverage('EdgeOS', 'VyOS', wan)
       : read.warnings.length > 0
-        ? cover(
-            'static-forwards',
-            'partial',
-            'VYATTA_CONFIG_BOOT_DAMAGED',
-            'the config.boot file is damaged: what could be read was read',
-            { wan },
-          )
+        ? damagedCoverage(wan)
         : cover(
             'static-forwards',
             'complete',
