@@ -5,31 +5,26 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { probeMysql, probePostgres, probeRedis } from '../../src/probes/database.js';
 import { selfSignedCertificate } from '../tls-certificates.js';
-import { BOUNDS, freePort, LOOPBACK_SCOPE, type Peer, startPeer } from './peers.js';
+import { BOUNDS, closeResponders, freePort, LOOPBACK_SCOPE, type Peer, serve, startPeer } from './peers.js';
 
 const options = { scope: LOOPBACK_SCOPE, ...BOUNDS };
-const servers: Server[] = [];
 const received: Buffer[] = [];
 afterEach(async () => {
   received.length = 0;
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+  await closeResponders();
 });
 
-function serve(onConnection: (socket: Socket) => void): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer((socket) => {
-      socket.on('error', () => {});
-      socket.on('data', (chunk) => received.push(chunk));
-      onConnection(socket);
-    });
-    servers.push(server);
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+/** A responder that also keeps what the probe sent. */
+function serveRecording(onConnection: (socket: Socket) => void): Promise<number> {
+  return serve((socket) => {
+    socket.on('data', (chunk) => received.push(chunk));
+    onConnection(socket);
   });
 }
 
@@ -46,7 +41,7 @@ describe('MySQL greeting (responder from the MySQL client/server protocol)', () 
       Buffer.from('10.11.6-MariaDB-0+deb12u1\0'),
       Buffer.alloc(40),
     ]);
-    const port = await serve((socket) => socket.write(mysqlPacket(payload)));
+    const port = await serveRecording((socket) => socket.write(mysqlPacket(payload)));
     const result = await probeMysql('127.0.0.1', port, options);
     expect(result).toMatchObject({ status: 'confirmed', service: 'mysql', bytesSent: 0 });
     expect(result.facts).toMatchObject({ serverVersion: '10.11.6-MariaDB-0+deb12u1', mariadb: true });
@@ -54,7 +49,7 @@ describe('MySQL greeting (responder from the MySQL client/server protocol)', () 
 
   it('an ERR greeting (host not allowed) is still MySQL, with its code and message', async () => {
     const message = Buffer.from("Host '10.0.0.9' is not allowed to connect to this MySQL server");
-    const port = await serve((socket) =>
+    const port = await serveRecording((socket) =>
       socket.end(mysqlPacket(Buffer.concat([Buffer.from([0xff, 0x6a, 0x04]), message]))),
     );
     const result = await probeMysql('127.0.0.1', port, options);
@@ -65,7 +60,9 @@ describe('MySQL greeting (responder from the MySQL client/server protocol)', () 
 
 describe('Redis PING (responder from the RESP documentation)', () => {
   const redis = (reply: string) =>
-    serve((socket) => socket.once('data', (chunk) => chunk.toString() === 'PING\r\n' && socket.write(reply)));
+    serveRecording((socket) =>
+      socket.once('data', (chunk) => chunk.toString() === 'PING\r\n' && socket.write(reply)),
+    );
 
   it('+PONG: commands run without authentication', async () => {
     const result = await probeRedis('127.0.0.1', await redis('+PONG\r\n'), options);

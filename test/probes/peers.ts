@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { createServer, type Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProbeScope } from '../../src/probes/types.js';
@@ -122,4 +122,28 @@ export async function startOrthanc(
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   const peer = await startPeer('/usr/sbin/Orthanc', [join(dir, 'config.json')], httpPort, 30_000);
   return { peer, dicomPort, httpPort, dir };
+}
+
+const responders: Server[] = [];
+const responderSockets: Socket[] = [];
+
+/**
+ * A loopback responder written from a protocol's specification, for services no real server here
+ * speaks: listens on 127.0.0.1, ignores socket errors; `closeResponders()` ends it, sockets and all.
+ */
+export function serve(onConnection: (socket: Socket) => void): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer((socket) => {
+      responderSockets.push(socket);
+      socket.on('error', () => {});
+      onConnection(socket);
+    });
+    responders.push(server);
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+  });
+}
+
+export async function closeResponders(): Promise<void> {
+  for (const socket of responderSockets.splice(0)) socket.destroy();
+  await Promise.all(responders.splice(0).map((s) => new Promise((r) => s.close(r))));
 }

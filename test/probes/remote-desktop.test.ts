@@ -3,30 +3,17 @@
  * 7.1 for RFB; MS-RDPBCGR 2.2.1.1-2.2.1.2 for the X.224 negotiation): no VNC or RDP server runs
  * unprivileged here without a display stack. Each responder checks what the probe sent.
  */
-import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectionRequest, probeRdp } from '../../src/probes/rdp.js';
 import { probeVnc } from '../../src/probes/vnc.js';
-import { BOUNDS, LOOPBACK_SCOPE } from './peers.js';
+import { BOUNDS, closeResponders, LOOPBACK_SCOPE, serve } from './peers.js';
 
 const options = { scope: LOOPBACK_SCOPE, ...BOUNDS };
-const servers: Server[] = [];
 const received: Buffer[] = [];
 afterEach(async () => {
   received.length = 0;
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+  await closeResponders();
 });
-
-function serve(onConnection: (socket: Socket) => void): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer((socket) => {
-      socket.on('error', () => {});
-      onConnection(socket);
-    });
-    servers.push(server);
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
-  });
-}
 
 /** An RFB server: sends `version`, waits for the client's 12-byte version, then sends `security`. */
 function rfbServer(version: string, security: (clientVersion: string) => Buffer): Promise<number> {

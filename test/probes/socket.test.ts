@@ -1,29 +1,11 @@
 /** The bounded exchange against hostile loopback servers written for the test. */
 import { getEventListeners } from 'node:events';
-import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { probeDicom } from '../../src/probes/dicom.js';
 import { ProbeSocket } from '../../src/probes/socket.js';
-import { BOUNDS, LOOPBACK_SCOPE } from './peers.js';
+import { BOUNDS, closeResponders, LOOPBACK_SCOPE, serve } from './peers.js';
 
-const servers: Server[] = [];
-const clients: Socket[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
-});
-
-function serve(onConnection: (socket: Socket) => void): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer((socket) => {
-      clients.push(socket);
-      socket.on('error', () => {});
-      onConnection(socket);
-    });
-    servers.push(server);
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
-  });
-}
+afterEach(closeResponders);
 
 const options = { scope: LOOPBACK_SCOPE, ...BOUNDS };
 
