@@ -1,4 +1,4 @@
-import type { Adapter, Credentials } from './adapters/types.js';
+import type { Credentials } from './adapters/types.js';
 import type { DiscoveredGateway } from './discovery/ssdp.js';
 import { checkOptions } from './errors.js';
 import { beyondUpnp } from './i18n/coverage.js';
@@ -19,9 +19,6 @@ export interface AdapterSuggestion {
 
 /** Below this score a vendor guess is not worth a login attempt or a hint. */
 const MIN_SCORE = 0.5;
-
-/** Vendors read over SSH are never guessed from UPnP: a key and a host key are a deliberate choice. */
-const SSH_ONLY = new Set(['linux', 'openwrt', 'routeros', 'edgeos', 'vyos', 'pfsense', 'opnsense']);
 
 /**
  * Fingerprint a box already read over UPnP (description, SSDP SERVER, one credential-free GET / and the
@@ -48,22 +45,23 @@ export async function suggestAdapter(
     httpBanner: probe.httpBanner,
     hostname: probe.hostname,
   });
-  const best = scores.find((s) => s.adapter !== 'upnp-igd' && !SSH_ONLY.has(s.adapter));
+  const { adapterMeta, credentialStrings } = await import('./adapters/registry.js');
+  // Neither the generic fallback nor an adapter read over SSH is suggested: a key and a host key are a
+  // deliberate choice, never guessed from UPnP.
+  const suggestable = (id: string) => {
+    const meta = adapterMeta(id);
+    return meta !== undefined && !meta.fallback && !meta.transports.includes('ssh');
+  };
+  const best = scores.find((s) => suggestable(s.adapter));
   if (!best || best.score < MIN_SCORE) return null;
-  const { loadAdapter } = await import('./adapters/registry.js');
-  let adapter: Adapter;
-  try {
-    adapter = await loadAdapter(best.adapter);
-  } catch {
-    return null; // fingerprinted, but no adapter of that id in this build
-  }
+  const meta = adapterMeta(best.adapter)!;
   return {
     adapter: best.adapter,
     score: best.score,
     reason: best.reason,
     host,
-    credentials: adapter.meta.credentials,
-    capabilities: adapter.meta.capabilities,
+    credentials: credentialStrings(meta.credentials),
+    capabilities: [...meta.capabilities],
   };
 }
 

@@ -18,18 +18,6 @@ import type { Snapshot } from './model/types.js';
 import { schemaErrorsOfDump } from './schema/validate.js';
 import { readBoundedFile } from './util/read-file.js';
 
-/** Vendor ids an export can be read as (`dump` = a saved `boxaudit dump --json` document). */
-export const EXPORT_VENDORS = [
-  'linux',
-  'openwrt',
-  'routeros',
-  'edgeos',
-  'vyos',
-  'pfsense',
-  'opnsense',
-  'dump',
-] as const;
-
 /** Largest file read for an offline audit (pfSense backups can carry RRD data). */
 export const MAX_EXPORT_BYTES = 32 * 1024 * 1024;
 
@@ -42,6 +30,13 @@ const PARSERS: Record<string, (text: string) => ConfigParts> = {
   pfsense: (t) => parsePfsense(t),
   opnsense: (t) => parseOpnsense(t),
 };
+
+/**
+ * Format ids an export can be read as: the adapters whose metadata lists the `file` transport (each
+ * has its parser in PARSERS; test/adapters/registry.test.ts checks that both agree), and `dump` (a
+ * saved `boxaudit dump --json` document).
+ */
+export const EXPORT_VENDORS: readonly string[] = [...Object.keys(PARSERS), 'dump'];
 
 const VYATTA_NODE =
   /^set (firewall|interfaces|service|system|nat|port-forward|protocols|policy|vpn|high-availability|load-balance|traffic-policy|traffic-control|zone-policy|container|pki|qos|vrf)\b/;
@@ -216,7 +211,7 @@ function parseNormalized(text: string, options: { fileName?: string }, vendor: s
 function resolveVendor(text: string, options: { vendor?: string; fileName?: string }): string {
   const where = options.fileName ?? '(text)';
   if (options.vendor !== undefined) {
-    if (!(EXPORT_VENDORS as readonly string[]).includes(options.vendor)) {
+    if (!EXPORT_VENDORS.includes(options.vendor)) {
       throw new BoxauditError(
         'BOXAUDIT_USAGE',
         `unknown export format "${options.vendor}"; known: ${EXPORT_VENDORS.join(', ')}`,

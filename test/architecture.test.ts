@@ -172,22 +172,9 @@ const PROCESS_CONSOLE_EXCEPTIONS: Record<string, string> = {};
  * found (the test fails otherwise, so the list only shrinks).
  */
 const KNOWN_VIOLATIONS: Record<string, string> = {
-  // The vendor adapters score a box's fingerprint with the engine's helper; detectScore (pure
-  // metadata matching) belongs below the adapters (model/ or adapters/), with discovery using it.
-  'adapters/bbox.ts -> discovery/fingerprint.ts': 'detectScore lives in the discovery engine',
-  'adapters/freebox.ts -> discovery/fingerprint.ts': 'detectScore lives in the discovery engine',
-  'adapters/fritzbox.ts -> discovery/fingerprint.ts': 'detectScore lives in the discovery engine',
-  'adapters/livebox.ts -> discovery/fingerprint.ts': 'detectScore lives in the discovery engine',
-  'adapters/openwrt-ubus.ts -> discovery/fingerprint.ts': 'detectScore lives in the discovery engine',
-  'adapters/routeros-rest.ts -> discovery/fingerprint.ts': 'detectScore lives in the discovery engine',
-  'adapters/sfr.ts -> discovery/fingerprint.ts': 'detectScore lives in the discovery engine',
-  'adapters/unifi.ts -> discovery/fingerprint.ts': 'detectScore lives in the discovery engine',
   // config.xml is XML: the pure parse uses the one safe XML parser (no DOCTYPE/ENTITY), which sits
   // with xml2js in transport/xml.ts. Fix: a text-only XML module the formats may use.
   'formats/pfsense-config.ts -> transport/xml.ts': 'the safe XML parser lives in transport/',
-  // The French text of the SFR manual checks is keyed by the adapter's check list. Fix: the list
-  // (pure data) moves below both, or the adapter emits coverage codes only.
-  'i18n/coverage.ts -> adapters/sfr-checks.ts': 'catalogue keyed by an adapter data list',
   // The severity adjustment builds its explanation with the catalogue. Fix: evaluate returns a
   // reason code and describe (or a reporter) turns it into text.
   'rules/adjustment.ts -> i18n/index.ts': 'rules still produce one text',

@@ -28,7 +28,6 @@
  * UNCONFIRMED (no capture): the `nat/rules`, `nat/dmz`, `upnp/igd` and `upnp/igd/rules` replies, and
  * the 2024 Sagemcom firmware's salted login (not supported: it fails as a refused login).
  */
-import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError } from '../errors.js';
 import { protocolsOrBoth } from '../formats/config-parts.js';
 import { isPrivateOrCgnat } from '../model/addresses.js';
@@ -57,6 +56,7 @@ import {
   sleep,
 } from '../transport/rest.js';
 import { addressOf, ipOrNull } from './_vendor-values.js';
+import { bboxMeta } from './bbox.meta.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 const ID = 'bbox';
@@ -549,14 +549,6 @@ export async function collectBbox(target: CollectTarget, ctx: CollectContext = {
 }
 
 export const bbox: Adapter = {
-  meta: {
-    id: ID,
-    name: 'Bouygues Telecom Bbox (API v1)',
-    transports: ['https', 'http'],
-    capabilities: ['static-forwards', 'upnp-mappings', 'upnp-state', 'dmz', 'remote-admin'],
-    credentials: ['password'],
-    allowlist: BBOX_ALLOWLIST,
-  },
-  detect: (probe) => detectScore('bbox', probe),
+  meta: { ...bboxMeta, allowlist: BBOX_ALLOWLIST },
   collect: collectBbox,
 };

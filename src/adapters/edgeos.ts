@@ -56,6 +56,8 @@ export {
   valuesAt,
 } from '../formats/vyatta-config.js';
 
+import { edgeosMeta } from './edgeos.meta.js';
+
 /** Non-interactive shells have no op-mode `show`; the wrapper (first) runs it (path UNCONFIRMED on some builds). */
 export const EDGEOS_COMMANDS = {
   wrapper: '/opt/vyatta/bin/vyatta-op-cmd-wrapper show configuration commands',
@@ -734,13 +736,6 @@ async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snap
 
 /** The `edgeos` adapter (SSH). */
 export const edgeosAdapter: Adapter = {
-  meta: {
-    id: 'edgeos',
-    name: 'Ubiquiti EdgeRouter / EdgeOS (SSH)',
-    transports: ['ssh', 'file'],
-    capabilities: ['static-forwards', 'dmz', 'upnp-state', 'remote-admin'],
-    credentials: ['username', 'privateKey|agent|password'],
-    allowlist: [EDGEOS_COMMANDS.wrapper, EDGEOS_COMMANDS.plain],
-  },
+  meta: { ...edgeosMeta, allowlist: [EDGEOS_COMMANDS.wrapper, EDGEOS_COMMANDS.plain] },
   collect,
 };

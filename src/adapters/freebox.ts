@@ -17,7 +17,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError } from '../errors.js';
 import { emptyParts, markForwardsToRouter, protocolsOrBoth } from '../formats/config-parts.js';
 import { isPrivateOrCgnat } from '../model/addresses.js';
@@ -49,6 +48,7 @@ import {
 } from '../transport/rest.js';
 import type { AuditBudget } from '../util/budget.js';
 import { addressOf, ipOrNull } from './_vendor-values.js';
+import { freeboxMeta } from './freebox.meta.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 const ID = 'freebox';
@@ -932,14 +932,6 @@ export async function collectFreebox(target: CollectTarget, ctx: CollectContext 
 }
 
 export const freebox: Adapter = {
-  meta: {
-    id: ID,
-    name: 'Freebox (Freebox OS API)',
-    transports: ['https', 'http'],
-    capabilities: ['static-forwards', 'upnp-mappings', 'upnp-state', 'dmz', 'remote-admin'],
-    credentials: ['token'],
-    allowlist: FREEBOX_ALLOWLIST,
-  },
-  detect: (probe) => detectScore('freebox', probe),
+  meta: { ...freeboxMeta, allowlist: FREEBOX_ALLOWLIST },
   collect: collectFreebox,
 };

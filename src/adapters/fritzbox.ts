@@ -7,7 +7,6 @@
  * What it does not: the exposed host (no known getter, UNCONFIRMED), IPv6 port shares/pinholes,
  * and — depending on FRITZ!OS — other hosts' port shares (scope UNCONFIRMED, §5.3).
  */
-import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError, isBoxauditError } from '../errors.js';
 import { protocolsOrBoth } from '../formats/config-parts.js';
 import { isPrivateOrCgnat } from '../model/addresses.js';
@@ -19,6 +18,7 @@ import { type PinnedTarget, pinFor } from '../transport/pin.js';
 import { buildSoapEnvelope, parseSoapResponse, type SoapArgs } from '../transport/soap.js';
 import { childElement, childElements, childTextOrNull, parseXml, type XmlElement } from '../transport/xml.js';
 import { addressOf } from './_vendor-values.js';
+import { fritzboxMeta } from './fritzbox.meta.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 const ID = 'fritzbox';
@@ -588,14 +588,6 @@ export async function collectFritzbox(target: CollectTarget, ctx: CollectContext
 }
 
 export const fritzbox: Adapter = {
-  meta: {
-    id: ID,
-    name: 'AVM FRITZ!Box (TR-064)',
-    transports: ['http', 'https'],
-    capabilities: ['static-forwards', 'upnp-mappings', 'upnp-state', 'remote-admin'],
-    credentials: ['username', 'password'],
-    allowlist: FRITZBOX_ALLOWLIST,
-  },
-  detect: (probe) => detectScore('fritzbox', probe),
+  meta: { ...fritzboxMeta, allowlist: FRITZBOX_ALLOWLIST },
   collect: collectFritzbox,
 };

@@ -34,6 +34,7 @@ import { looksLikeNftText, parseNftText } from '../formats/nft-text.js';
 import { remoteAdminOf } from '../model/remote-admin.js';
 import type { CoverageItem, Snapshot } from '../model/types.js';
 import { collectOverSsh, type SshTargetOptions } from '../transport/ssh.js';
+import { linuxMeta } from './linux.meta.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export const LINUX_COMMANDS = {
@@ -294,13 +295,6 @@ export function collectLinux(target: CollectTarget, ctx: CollectContext = {}): P
 
 /** The `linux` adapter (SSH). */
 export const linuxAdapter: Adapter = {
-  meta: {
-    id: 'linux',
-    name: 'Linux router (nftables / iptables) over SSH',
-    transports: ['ssh', 'file'],
-    capabilities: ['static-forwards', 'upnp-mappings', 'dmz', 'remote-admin'],
-    credentials: ['username', 'privateKey|agent|password'],
-    allowlist: [LINUX_COMMANDS.nft, LINUX_COMMANDS.iptables],
-  },
+  meta: { ...linuxMeta, allowlist: [LINUX_COMMANDS.nft, LINUX_COMMANDS.iptables] },
   collect,
 };

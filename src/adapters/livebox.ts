@@ -20,7 +20,6 @@
  * Orange Spain "Livebox 6+/Next" (Arcadyan) and Livebox Pro run other firmware: unsupported.
  * No logout call is made (its name is UNCONFIRMED); the context expires on its own.
  */
-import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError } from '../errors.js';
 import { emptyParts, ipv4Network, markForwardsToRouter, protocolsOrBoth } from '../formats/config-parts.js';
 import { isPrivateOrCgnat } from '../model/addresses.js';
@@ -46,6 +45,7 @@ import {
   type RestClient,
 } from '../transport/rest.js';
 import { addressOf, ipOrNull } from './_vendor-values.js';
+import { liveboxMeta } from './livebox.meta.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 const ID = 'livebox';
@@ -636,14 +636,6 @@ export async function collectLivebox(target: CollectTarget, ctx: CollectContext 
 }
 
 export const livebox: Adapter = {
-  meta: {
-    id: ID,
-    name: 'Orange Livebox (sysbus)',
-    transports: ['http'],
-    capabilities: ['static-forwards', 'upnp-mappings', 'upnp-state', 'dmz', 'ipv6-pinholes', 'remote-admin'],
-    credentials: ['password', 'username?'],
-    allowlist: LIVEBOX_ALLOWLIST,
-  },
-  detect: (probe) => detectScore('livebox', probe),
+  meta: { ...liveboxMeta, allowlist: LIVEBOX_ALLOWLIST },
   collect: collectLivebox,
 };

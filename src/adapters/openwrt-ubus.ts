@@ -8,7 +8,6 @@
  * configuration; what nftables runs right now is not read here (the SSH `openwrt`/`linux`
  * adapters can).
  */
-import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError, isBoxauditError } from '../errors.js';
 import { emptyParts, markForwardsToRouter } from '../formats/config-parts.js';
 import { type ForwardInput, parsePortRange, parseProtocols, withIds } from '../model/forward.js';
@@ -26,6 +25,7 @@ import {
   type UciSection as UciTextSection,
   upnpdEnabled,
 } from './openwrt.js';
+import { openwrtUbusMeta } from './openwrt-ubus.meta.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 const ID = 'openwrt-ubus';
@@ -685,14 +685,6 @@ export async function collectOpenwrtUbus(target: CollectTarget, ctx: CollectCont
 }
 
 export const openwrtUbus: Adapter = {
-  meta: {
-    id: ID,
-    name: 'OpenWrt (ubus JSON-RPC)',
-    transports: ['http', 'https'],
-    capabilities: ['static-forwards', 'dmz', 'ipv6-pinholes', 'upnp-state', 'upnp-mappings', 'remote-admin'],
-    credentials: ['username', 'password'],
-    allowlist: OPENWRT_UBUS_ALLOWLIST,
-  },
-  detect: (probe) => detectScore('openwrt-ubus', probe),
+  meta: { ...openwrtUbusMeta, allowlist: OPENWRT_UBUS_ALLOWLIST },
   collect: collectOpenwrtUbus,
 };

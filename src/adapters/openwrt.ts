@@ -30,6 +30,7 @@ import type {
   Warning,
 } from '../model/types.js';
 import { collectOverSsh } from '../transport/ssh.js';
+import { openwrtMeta } from './openwrt.meta.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export const OPENWRT_COMMANDS = {
@@ -1023,13 +1024,6 @@ async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snap
 
 /** The `openwrt` adapter (SSH + UCI). */
 export const openwrtAdapter: Adapter = {
-  meta: {
-    id: 'openwrt',
-    name: 'OpenWrt (UCI over SSH)',
-    transports: ['ssh', 'file'],
-    capabilities: ['static-forwards', 'dmz', 'upnp-state', 'upnp-mappings', 'remote-admin', 'ipv6-pinholes'],
-    credentials: ['username', 'privateKey|agent|password'],
-    allowlist: Object.values(OPENWRT_COMMANDS),
-  },
+  meta: { ...openwrtMeta, allowlist: Object.values(OPENWRT_COMMANDS) },
   collect,
 };

@@ -7,6 +7,7 @@ import type { ConfigParts, ParseOptions } from '../formats/config-parts.js';
 import { parsePfConfig } from '../formats/pfsense-config.js';
 import type { Snapshot } from '../model/types.js';
 import { collectOverSsh } from '../transport/ssh.js';
+import { opnsenseMeta } from './opnsense.meta.js';
 import { readConfigXml } from './pfsense.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
@@ -30,13 +31,6 @@ async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snap
 
 /** The `opnsense` adapter (SSH). */
 export const opnsenseAdapter: Adapter = {
-  meta: {
-    id: 'opnsense',
-    name: 'OPNsense (config.xml over SSH)',
-    transports: ['ssh', 'file'],
-    capabilities: ['static-forwards', 'dmz', 'upnp-state', 'remote-admin'],
-    credentials: ['username', 'privateKey|agent|password'],
-    allowlist: Object.values(OPNSENSE_COMMANDS),
-  },
+  meta: { ...opnsenseMeta, allowlist: Object.values(OPNSENSE_COMMANDS) },
   collect,
 };

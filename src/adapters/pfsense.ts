@@ -8,6 +8,7 @@ import type { ConfigParts, ParseOptions } from '../formats/config-parts.js';
 import { parsePfConfig } from '../formats/pfsense-config.js';
 import type { Snapshot } from '../model/types.js';
 import { collectOverSsh, type SshSession } from '../transport/ssh.js';
+import { pfsenseMeta } from './pfsense.meta.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export const PFSENSE_COMMANDS = {
@@ -35,14 +36,7 @@ async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snap
 
 /** The `pfsense` adapter (SSH). */
 export const pfsenseAdapter: Adapter = {
-  meta: {
-    id: 'pfsense',
-    name: 'pfSense (config.xml over SSH)',
-    transports: ['ssh', 'file'],
-    capabilities: ['static-forwards', 'dmz', 'upnp-state', 'remote-admin'],
-    credentials: ['username', 'privateKey|agent|password'],
-    allowlist: Object.values(PFSENSE_COMMANDS),
-  },
+  meta: { ...pfsenseMeta, allowlist: Object.values(PFSENSE_COMMANDS) },
   collect,
 };
 

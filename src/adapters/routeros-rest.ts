@@ -11,7 +11,6 @@
  * RouterOS certificates are usually self-signed: pin the certificate's SHA-256 (`tlsFingerprint`,
  * CLI `--tls-fingerprint`) or give the router's certificate as `tlsCa` (with `tlsServername`).
  */
-import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError, isBoxauditError } from '../errors.js';
 import {
   type ConfigParts,
@@ -37,6 +36,7 @@ import {
   remoteAdmin,
   routerosNetwork,
 } from './routeros.js';
+import { routerosRestMeta } from './routeros-rest.meta.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 const ID = 'routeros-rest';
@@ -393,14 +393,6 @@ export async function collectRouterosRest(
 
 /** The `routeros-rest` adapter (RouterOS 7.1+ REST API). */
 export const routerosRestAdapter: Adapter = {
-  meta: {
-    id: ID,
-    name: 'MikroTik RouterOS 7 (REST API)',
-    transports: ['http', 'https'],
-    capabilities: ['static-forwards', 'dmz', 'upnp-state', 'upnp-mappings', 'remote-admin'],
-    credentials: ['username', 'password'],
-    allowlist: ROUTEROS_REST_ALLOWLIST,
-  },
-  detect: (probe) => detectScore('routeros-rest', probe),
+  meta: { ...routerosRestMeta, allowlist: ROUTEROS_REST_ALLOWLIST },
   collect: collectRouterosRest,
 };

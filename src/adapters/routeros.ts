@@ -24,6 +24,7 @@ import { parsePortRange, parseServicePort } from '../model/forward.js';
 import { remoteAdminOf } from '../model/remote-admin.js';
 import type { ForwardSource, PortRange, Protocol, RemoteAdminService, Snapshot } from '../model/types.js';
 import { collectOverSsh } from '../transport/ssh.js';
+import { routerosMeta } from './routeros.meta.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export const ROUTEROS_COMMANDS = {
@@ -1171,13 +1172,6 @@ async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snap
 
 /** The `routeros` adapter (SSH). */
 export const routerosAdapter: Adapter = {
-  meta: {
-    id: 'routeros',
-    name: 'MikroTik RouterOS (SSH)',
-    transports: ['ssh', 'file'],
-    capabilities: ['static-forwards', 'dmz', 'upnp-state', 'upnp-mappings', 'remote-admin'],
-    credentials: ['username', 'privateKey|agent|password'],
-    allowlist: Object.values(ROUTEROS_COMMANDS),
-  },
+  meta: { ...routerosMeta, allowlist: Object.values(ROUTEROS_COMMANDS) },
   collect,
 };

@@ -8,11 +8,11 @@
  * remote administration, with where to check them by hand in the web interface.
  * It never logs in and sends no credentials.
  */
-import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError, isBoxauditError } from '../errors.js';
 import type { CoverageItem, Snapshot, Warning } from '../model/types.js';
 import { emptyGatewayInfo } from '../transport/rest.js';
 import { UPNP_READ_ONLY_ACTIONS } from '../transport/soap.js';
+import { sfrMeta } from './sfr.meta.js';
 import { SFR_MANUAL_CHECKS } from './sfr-checks.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 import { type CollectUpnpOptions, collectUpnp } from './upnp-igd.js';
@@ -128,14 +128,6 @@ export async function collectSfr(
 }
 
 export const sfr: Adapter = {
-  meta: {
-    id: ID,
-    name: 'SFR box (UPnP IGD + manual checks)',
-    transports: ['upnp-soap'],
-    capabilities: ['upnp-mappings', 'upnp-state'],
-    credentials: [],
-    allowlist: SFR_ALLOWLIST,
-  },
-  detect: (probe) => detectScore('sfr', probe),
+  meta: { ...sfrMeta, allowlist: SFR_ALLOWLIST },
   collect: (target, ctx) => collectSfr(target, ctx),
 };

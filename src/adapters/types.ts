@@ -41,14 +41,90 @@ export interface CollectContext {
   lookup?: Lookup;
 }
 
+/** How an adapter reaches its box. */
+export type AdapterTransport = 'upnp-soap' | 'http' | 'https' | 'ssh' | 'file';
+
+/** What an adapter can see (the snapshot areas it fills); `details.capabilities` in coverage prints them. */
+export type Capability =
+  | 'static-forwards'
+  | 'upnp-mappings'
+  | 'upnp-state'
+  | 'dmz'
+  | 'ipv6-pinholes'
+  | 'remote-admin'
+  | 'gateway-info'
+  | 'nat-pmp';
+
+/** A field of {@link Credentials} an adapter may need. */
+export type CredentialName = 'username' | 'password' | 'token' | 'privateKey' | 'agent';
+
+/** One credential need: any one of `anyOf` (e.g. a key, the agent or a password); `optional` when it may be left out. */
+export interface CredentialNeed {
+  anyOf: readonly CredentialName[];
+  optional?: boolean;
+}
+
+/** What the fingerprint engine reads of a gateway (src/discovery/fingerprint.ts `FingerprintInput`). */
+export type EvidenceField =
+  | 'server'
+  | 'manufacturer'
+  | 'model'
+  | 'friendlyName'
+  | 'modelDescription'
+  | 'manufacturerUrl'
+  | 'banner'
+  | 'hostname'
+  | 'address';
+
+/**
+ * One piece of fingerprint evidence: `pattern` found in any of `fields` counts `weight` (0..1;
+ * independent evidence combines as 1 − Π(1 − w)). Weights: product name in the description 0.9,
+ * hostname 0.85, banner 0.6–0.8, factory address 0.1.
+ */
+export interface Evidence {
+  fields: readonly EvidenceField[];
+  pattern: RegExp;
+  weight: number;
+  /** Why, in a short English phrase (printed in the suggestion). */
+  reason: string;
+}
+
+/**
+ * The text of a coverage code an adapter emits. `fr` is the French report's text; `{name}`
+ * placeholders are filled from `CoverageItem.details` (src/i18n/coverage.ts). English reports print
+ * the adapter's own `reason` (built where the item is made, with the run's details), so `en` is
+ * given only where the English is a fixed sentence.
+ */
+export interface CoverageText {
+  en?: string;
+  fr: string;
+}
+
+/**
+ * Everything known about an adapter without loading its code: `src/adapters/<id>.meta.ts` imports
+ * nothing but types, so the registry, the fingerprint engine and the i18n generator
+ * (scripts/gen-adapter-texts.mjs) read every adapter's metadata without loading a transport or ssh2.
+ */
 export interface AdapterMeta {
+  /** The `--vendor` value and the file name in src/adapters/. */
   id: string;
   name: string;
-  transports: Array<'upnp-soap' | 'http' | 'https' | 'ssh' | 'file'>;
-  /** What this adapter can see, e.g. `upnp-mappings`, `static-forwards`, `dmz`, `remote-admin`. */
-  capabilities: string[];
-  /** Which credentials it needs: e.g. `['password']`, `['username', 'privateKey|password']`. */
-  credentials: string[];
+  transports: readonly AdapterTransport[];
+  capabilities: readonly Capability[];
+  /** Which credentials it needs, e.g. a password and an optional user name. */
+  credentials: readonly CredentialNeed[];
+  /** The box's own LAN host names (shared/vendor-apis.md): discovery checks whether one resolves to the gateway. */
+  hostnames?: readonly string[];
+  /** Fingerprint evidence; the generic fallback (`upnp-igd`) has none and sets `fallback`. */
+  evidence: readonly Evidence[];
+  /** The generic fallback: always fits a box that answered as an IGD, below any vendor match. */
+  fallback?: boolean;
+  /** Coverage codes this adapter emits, with their texts; `CODE@area` refines one area. */
+  coverage?: Readonly<Record<string, CoverageText>>;
+}
+
+/** An adapter's full metadata: its light metadata plus its allowlist. */
+export interface LoadedAdapterMeta extends AdapterMeta {
   /**
    * Every remote call this adapter may make (SOAP action names, `GET /path` REST calls, SSH command
    * lines). Its transport helper refuses anything else with BOXAUDIT_NOT_ALLOWED; the conformance
@@ -57,7 +133,7 @@ export interface AdapterMeta {
   allowlist: readonly string[];
 }
 
-/** What discovery and fingerprinting learned about a gateway, for `detect`. */
+/** What discovery learned about a gateway: the input of `detectScore` (src/adapters/evidence.ts). */
 export interface Probe {
   address: string;
   ssdpServer?: string | null;
@@ -68,8 +144,6 @@ export interface Probe {
 }
 
 export interface Adapter {
-  meta: AdapterMeta;
-  /** Confidence 0..1 that this adapter fits the probed gateway. */
-  detect?(probe: Probe, options: { signal?: AbortSignal }): Promise<number> | number;
+  meta: LoadedAdapterMeta;
   collect(target: CollectTarget, ctx: CollectContext): Promise<Snapshot>;
 }

@@ -28,7 +28,6 @@
  * PEM; checked against `options.tlsServername` when given) is set.
  * Certificate checks are never turned off.
  */
-import { detectScore } from '../discovery/fingerprint.js';
 import { BoxauditError } from '../errors.js';
 import { protocolsOrBoth } from '../formats/config-parts.js';
 import { type ForwardInput, parsePortRange, withIds } from '../model/forward.js';
@@ -47,6 +46,7 @@ import {
 } from '../transport/rest.js';
 import { addressOf } from './_vendor-values.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
+import { unifiMeta } from './unifi.meta.js';
 
 const ID = 'unifi';
 /** Where UniFi OS serves the Network application. */
@@ -738,14 +738,6 @@ export async function collectUnifi(target: CollectTarget, ctx: CollectContext = 
 }
 
 export const unifi: Adapter = {
-  meta: {
-    id: ID,
-    name: 'UniFi Network (UniFi OS console or self-hosted controller)',
-    transports: ['https', 'http'],
-    capabilities: ['static-forwards', 'dmz', 'upnp-state', 'nat-pmp'],
-    credentials: ['username', 'password'],
-    allowlist: UNIFI_ALLOWLIST,
-  },
-  detect: (probe) => detectScore('unifi', probe),
+  meta: { ...unifiMeta, allowlist: UNIFI_ALLOWLIST },
   collect: collectUnifi,
 };

@@ -26,6 +26,7 @@ import {
 } from '../upnp/mappings.js';
 import { AuditBudget } from '../util/budget.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
+import { upnpIgdMeta } from './upnp-igd.meta.js';
 
 export type { DeviceDescription, WanConnectionService } from '../upnp/description.js';
 export { parseDeviceDescription, resolveDescriptionUrl } from '../upnp/description.js';
@@ -543,18 +544,7 @@ export async function collectUpnp(
 
 /** The UPnP IGD adapter (read-only; its allowlist is the SOAP actions it may send). */
 export const upnpIgd: Adapter = {
-  meta: {
-    id: ADAPTER_ID,
-    name: 'UPnP Internet Gateway Device',
-    transports: ['upnp-soap'],
-    capabilities: ['upnp-mappings', 'upnp-state', 'gateway-info'],
-    credentials: [],
-    allowlist: UPNP_READ_ONLY_ACTIONS,
-  },
-  detect(probe) {
-    // Any box that answered SSDP as an IGD can be read this way; vendor adapters see more.
-    return probe.address ? 0.5 : 0;
-  },
+  meta: { ...upnpIgdMeta, allowlist: UPNP_READ_ONLY_ACTIONS },
   collect(target: CollectTarget, ctx: CollectContext): Promise<Snapshot> {
     if (!target.url) {
       return Promise.reject(

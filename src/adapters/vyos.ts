@@ -41,6 +41,7 @@ import {
   vyattaRemoteAdmin,
 } from './edgeos.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
+import { vyosMeta } from './vyos.meta.js';
 
 /** Parse VyOS `show configuration commands` output (or `/config/config.boot`). Pure. */
 export function parseVyos(text: string, options: ParseOptions = {}): ConfigParts {
@@ -153,13 +154,6 @@ async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snap
 
 /** The `vyos` adapter (SSH). */
 export const vyosAdapter: Adapter = {
-  meta: {
-    id: 'vyos',
-    name: 'VyOS 1.3+ (SSH)',
-    transports: ['ssh', 'file'],
-    capabilities: ['static-forwards', 'dmz', 'upnp-state', 'remote-admin'],
-    credentials: ['username', 'privateKey|agent|password'],
-    allowlist: [EDGEOS_COMMANDS.wrapper, EDGEOS_COMMANDS.plain],
-  },
+  meta: { ...vyosMeta, allowlist: [EDGEOS_COMMANDS.wrapper, EDGEOS_COMMANDS.plain] },
   collect,
 };

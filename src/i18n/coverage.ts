@@ -1,8 +1,11 @@
-import { SFR_MANUAL_CHECKS } from '../adapters/sfr-checks.js';
 import type { CoverageItem } from '../model/types.js';
+import { ADAPTER_COVERAGE_FR } from './coverage.generated.js';
 
 /**
- * French explanations of coverage reasons, by `CoverageItem.code` (codes used by the adapters).
+ * French explanations of coverage reasons, by `CoverageItem.code`. The adapters' codes are in their
+ * metadata (`coverage` in src/adapters/<id>.meta.ts), gathered by `npm run gen`
+ * (scripts/gen-adapter-texts.mjs) into coverage.generated.ts so that i18n loads no adapter; the
+ * codes no adapter owns (vendor suggestion, whole-audit budgets) are here.
  * A key `CODE@area` is a refinement for one area (the adapter says something area-specific);
  * the plain `CODE` key is the fallback and always exists.
  * `{name}` placeholders are filled from `CoverageItem.details` (numbers and short strings only;
@@ -12,233 +15,14 @@ import type { CoverageItem } from '../model/types.js';
  * code that can be non-complete and has no French here.
  */
 export const COVERAGE_REASONS_FR: Readonly<Record<string, string>> = {
+  // --- Every adapter's own codes (src/adapters/<id>.meta.ts) ---
+  ...ADAPTER_COVERAGE_FR,
+
   // --- Vendor detection (src/detect.ts) ---
   VENDOR_API_AVAILABLE:
     "cette box ressemble à : {adapter}. Sa propre interface montre {shows} que l'UPnP ne montre pas : lancez boxaudit --vendor {adapter} --host {host} (identifiants par les variables d'environnement BOXAUDIT_USER, BOXAUDIT_PASSWORD, BOXAUDIT_TOKEN, ou à l'invite sur un terminal, jamais sur la ligne de commande)",
   VENDOR_READ_FAILED:
     "la lecture de cette box ({adapter}) par sa propre interface a échoué ({error}), donc {shows} n'ont pas été vérifiées : corrigez les identifiants et lancez boxaudit --vendor {adapter} --host {host}",
-
-  // --- UPnP IGD (upnp-igd.ts, upnp/mappings.ts) ---
-  UPNP_CANNOT_SEE_STATIC:
-    "les redirections de ports réglées à la main dans l'interface de la box ne sont pas visibles par UPnP : vérifiez-les dans l'interface web de la box",
-  UPNP_CANNOT_SEE_DMZ:
-    "la DMZ (hôte exposé) n'est pas visible par UPnP : vérifiez-la dans l'interface web de la box",
-  UPNP_CANNOT_SEE_IPV6:
-    "les ouvertures IPv6 du pare-feu ne sont pas visibles par UPnP sur cette box : vérifiez-les dans l'interface web de la box",
-  UPNP_IPV6_PINHOLES_NOT_READ:
-    'la box propose le contrôle des ouvertures IPv6 (WANIPv6FirewallControl) mais boxaudit ne le lit pas : les ouvertures IPv6 ne sont pas vérifiées',
-  UPNP_CANNOT_SEE_REMOTE_ADMIN:
-    "l'administration à distance depuis internet n'est pas visible par UPnP : vérifiez-la dans l'interface web de la box",
-  UPNP_LIST_COMPLETE:
-    'toutes les redirections UPnP ont été lues (GetListOfPortMappings, ports 0 à 65535, TCP et UDP)',
-  UPNP_END_713:
-    "la box a signalé la fin de la liste à l'entrée {index} (erreur UPnP 713) : toutes les redirections UPnP ont été lues",
-  UPNP_END_714:
-    "la box a signalé la fin de la liste à l'entrée {index} (erreur UPnP 714) : toutes les redirections UPnP ont été lues",
-  UPNP_END_402:
-    'la box a répondu 402 (Invalid Args) dès la première entrée : soit la liste est vide, soit la box a refusé la demande ; impossible de savoir',
-  UPNP_MAX_ENTRIES:
-    "lecture arrêtée après {entries} entrées (limite maxEntries) : la box n'avait pas terminé la liste",
-  UPNP_LIST_REPEATS:
-    "la box a renvoyé à l'entrée {index} une redirection déjà lue au lieu de terminer la liste ; lecture arrêtée là",
-  UPNP_END_TIMEOUT:
-    "la box n'a pas répondu à temps à l'entrée {index} ({error}) ; les redirections suivantes n'ont pas été lues",
-  UPNP_END_DEADLINE:
-    "le temps total accordé à la lecture UPnP était écoulé à l'entrée {index} ({error}) ; les redirections suivantes n'ont pas été lues",
-  UPNP_END_NETWORK:
-    "la box n'a pas pu être jointe à l'entrée {index} ({error}) ; les redirections suivantes n'ont pas été lues",
-  UPNP_END_BROKEN_REPLY:
-    "la box a envoyé une réponse invalide à l'entrée {index} ({error}) ; les redirections suivantes n'ont pas été lues",
-  UPNP_END_TOO_LARGE:
-    "la box a envoyé une réponse trop grande à l'entrée {index} ({error}) ; les redirections suivantes n'ont pas été lues",
-  UPNP_END_ERROR:
-    "la lecture des redirections UPnP a échoué à l'entrée {index} ({error}) ; les suivantes n'ont pas été lues",
-  UPNP_END_FAULT:
-    "la box a renvoyé une erreur UPnP à l'entrée {index} ; les redirections suivantes n'ont pas été lues",
-  UPNP_NO_REACHABLE_SERVICE:
-    "aucun service UPnP de connexion internet n'a pu être contacté : les redirections UPnP n'ont pas été lues",
-  UPNP_GATEWAY_INFO: "description de l'appareil et état de la connexion WAN lus",
-  UPNP_GATEWAY_INFO_DESCRIPTION_ONLY:
-    "seule la description de l'appareil a pu être lue ; les demandes d'état de la connexion WAN ont échoué (voir les avertissements)",
-
-  // --- Freebox (freebox.ts) ---
-  FREEBOX_CALL_FAILED:
-    "la lecture GET /api/vN/{path} a échoué (voir les avertissements) : rien n'est connu pour cette partie ; vérifiez-la dans Freebox OS",
-  FREEBOX_REMOTE_PARTIAL:
-    "{path} n'a pas pu être lu (voir les avertissements) : l'accès à distance n'est vérifié qu'en partie ; vérifiez-le dans Freebox OS",
-  FREEBOX_API_VERSION:
-    "version de l'API lue, mais l'état de la connexion (adresse WAN) n'a pas pu être lu (voir les avertissements)",
-
-  // --- Livebox (livebox.ts) ---
-  LIVEBOX_CALL_FAILED:
-    "l'appel {call} a échoué (voir les avertissements) : rien n'est connu pour cette partie ; vérifiez-la dans l'interface web de la box",
-  'LIVEBOX_CALL_FAILED@static-forwards':
-    "l'appel {call} a échoué (voir les avertissements) : rien n'est connu pour cette partie ; certains firmwares cassent cet appel (la page NAT de l'interface web échoue aussi) : essayez un audit UPnP IGD pour la partie UPnP, et vérifiez les redirections dans l'interface web de la box",
-  'LIVEBOX_CALL_FAILED@upnp-mappings':
-    "l'appel {call} a échoué (voir les avertissements) : rien n'est connu pour cette partie ; certains firmwares cassent cet appel (la page NAT de l'interface web échoue aussi) : essayez un audit UPnP IGD pour la partie UPnP",
-  LIVEBOX_UPNP_ATTRIBUTE_UNKNOWN:
-    "UPnP-IGD.get a répondu sans l'attribut Enable qu'envoient les vraies Livebox : vérifiez Réseau → NAT/PAT → UPnP dans l'interface web de la box",
-  LIVEBOX_REMOTE_ACCESS:
-    'accès web à distance lu par RemoteAccess.get ; les autres services de la box ouverts côté internet ne sont pas lus',
-  LIVEBOX_REMOTE_ATTRIBUTE_UNKNOWN:
-    "RemoteAccess.get a répondu sans l'attribut Enable qu'envoient les vraies Livebox : vérifiez Paramètres avancés → Accès à distance dans l'interface web de la box",
-  LIVEBOX_DEVICEINFO:
-    "DeviceInfo.get n'a pas pu être lu : le modèle et l'adresse WAN de la box sont inconnus",
-
-  // --- Bbox (bbox.ts) ---
-  BBOX_CALL_FAILED:
-    "la lecture GET {path} a échoué (voir les avertissements) : rien n'est connu pour cette partie ; vérifiez-la dans l'interface web de la box",
-  BBOX_IPV6_NOT_READ:
-    "les règles du pare-feu IPv6 ne sont pas lues (leur chemin d'API est NON CONFIRMÉ) : vérifiez Services → Firewall → IPv6 dans l'interface web de la box",
-  BBOX_DEVICE:
-    "/api/v1/device et /api/v1/wan/ip : l'une de ces lectures a échoué (voir les avertissements), le modèle ou l'adresse WAN sont inconnus",
-
-  // --- SFR (sfr.ts; the manual checks carry their own French) ---
-  ...Object.fromEntries(SFR_MANUAL_CHECKS.map((c) => [c.code, c.fr])),
-  SFR_UPNP_UNREADABLE:
-    "l'UPnP IGD de la box n'a pas pu être lu (l'UPnP est peut-être désactivé, ce qui est bien, ou injoignable) : vérifiez Réseau → UPnP dans l'interface web de la box",
-  'SFR_UPNP_UNREADABLE@upnp-state':
-    "impossible de savoir si l'UPnP est activé : vérifiez Réseau → UPnP dans l'interface web de la box",
-  SFR_NO_API_IPV6:
-    "les ouvertures du pare-feu IPv6 ne sont pas lisibles sur une box SFR : vérifiez-les dans l'interface web de la box",
-
-  // --- FRITZ!Box (fritzbox.ts; listing codes are in FRITZ_LISTING_FR) ---
-  FRITZ_NO_CONNECTION_SERVICE:
-    "pas de service WANPPPConnection/WANIPConnection dans tr64desc.xml (mode pont ou client IP ?) : les redirections n'ont pas été lues ; vérifiez-les dans l'interface web de la box",
-  FRITZ_UPNP_STATE_UNREAD:
-    "l'état de l'UPnP (X_AVM-DE_UPnP GetInfo) n'a pas pu être lu : vérifiez-le dans l'interface web de la box",
-  FRITZ_REMOTE_NO_MYFRITZ_SHARES:
-    "l'accès HTTPS à distance, MyFRITZ! et le FTP depuis internet ont été lus ; les partages MyFRITZ! par appareil (X_AVM-DE_MyFritz GetServiceByIndex) ne sont pas lus (noms de champs NON CONFIRMÉS), ni l'accès VPN/WireGuard : vérifiez-les dans l'interface web de la box",
-  FRITZ_REMOTE_PARTIAL:
-    "certains services d'accès à distance n'ont pas pu être lus (voir les avertissements) ; les partages MyFRITZ! par appareil (X_AVM-DE_MyFritz GetServiceByIndex) ne sont pas lus (noms de champs NON CONFIRMÉS), ni l'accès VPN/WireGuard : vérifiez-les dans l'interface web de la box",
-  FRITZ_NO_EXPOSED_HOST_GETTER:
-    "TR-064 n'a pas de lecture connue de l'« hôte exposé » (NON CONFIRMÉ) : vérifiez Internet → Permit Access dans l'interface web de la box",
-  FRITZ_TR064_NO_IPV6:
-    "les partages de ports IPv6 (ouvertures) et les hôtes exposés en IPv6 ne sont pas accessibles par TR-064 : vérifiez-les dans l'interface web de la box",
-  FRITZ_DEVICEINFO:
-    "tr64desc.xml lu, mais DeviceInfo GetInfo n'a pas pu être lu (voir les avertissements) : le modèle et la version de FRITZ!OS sont incomplets",
-
-  // --- OpenWrt over ubus (openwrt-ubus.ts) ---
-  OPENWRT_UCI_UPNPD:
-    "ni l'option enabled ni enable_upnp n'a été trouvée dans upnpd (les noms varient selon la version, NON CONFIRMÉ) : l'état de l'UPnP est inconnu ; vérifiez-le dans LuCI",
-  OPENWRT_UPNP_LEASES_UNREAD:
-    "ni luci.upnp get_status ni le fichier des baux de miniupnpd n'ont pu être lus : les redirections UPnP sont inconnues ; l'adaptateur upnp-igd peut les lister",
-  OPENWRT_UPNP_OFF: "l'UPnP est désactivé : aucune redirection UPnP",
-  OPENWRT_UHTTPD_DROPBEAR:
-    "écoutes de uhttpd et dropbear comparées à la politique d'entrée de la zone wan et aux règles ACCEPT du wan ; les autres services (VPN, luci-app-*) ne sont pas vérifiés",
-  OPENWRT_NO_BOARD_INFO: "le modèle du routeur et l'adresse WAN ne sont pas lus par ubus par cet adaptateur",
-
-  // --- OpenWrt configuration (openwrt.ts) ---
-  OPENWRT_UCI_RULES:
-    'règles wan→lan ACCEPT lues comme ouvertures IPv6 ; les ipsets et les fichiers inclus ne sont pas développés',
-  OPENWRT_REMOTE_ADMIN:
-    "écoutes uhttpd/dropbear comparées à la politique d'entrée de la zone wan et aux règles d'entrée du wan ; la configuration du pare-feu ou celle des services manquait en partie",
-  OPENWRT_NO_FIREWALL_CONFIG:
-    "aucune configuration du pare-feu dans les données fournies : les redirections de ports n'ont pas été vérifiées",
-  OPENWRT_NO_UPNPD_CONFIG:
-    "aucune configuration upnpd dans les données fournies : l'état de l'UPnP est inconnu",
-  OPENWRT_NO_LEASE_FILE:
-    "le fichier des baux de miniupnpd n'a pas été lu : les redirections UPnP sont inconnues",
-  OPENWRT_NO_ADMIN_CONFIG:
-    "aucune configuration uhttpd/dropbear/pare-feu : l'administration à distance n'a pas été vérifiée",
-  OPENWRT_INCLUDE_SCRIPTS:
-    "le pare-feu exécute {includes} script(s) inclus (config include) que la configuration ne montre pas : ils peuvent ouvrir des ports ou des redirections que boxaudit n'a pas vus",
-  'OPENWRT_INCLUDE_SCRIPTS@remote-admin':
-    "écoutes uhttpd/dropbear comparées à la politique d'entrée de la zone wan et aux règles d'entrée du wan ; des scripts inclus au pare-feu (config include) peuvent en ouvrir d'autres",
-  OPENWRT_SECTION_UNKNOWN:
-    "le pare-feu contient {sections} section(s) d'un type que boxaudit ne connaît pas : elles peuvent ouvrir des ports",
-  OPENWRT_ZONES_MISSING:
-    'aucune zone du pare-feu dans les données fournies : la zone nommée « wan » est prise pour le côté internet ; fournissez tout /etc/config/firewall',
-
-  // --- Linux (linux.ts) ---
-  LINUX_MINIUPNPD_CHAINS:
-    'redirections de miniupnpd lues dans ses chaînes NAT ; leurs descriptions et la durée restante de leurs baux ne figurent pas dans les règles',
-  LINUX_UPNP_DAEMON_NOT_READ: 'boxaudit ne lit pas si miniupnpd tourne ; seules ses redirections sont lues',
-  LINUX_FILTER_NOT_AUDITED:
-    'les règles de filtrage du pare-feu ne sont pas lues : vérifiez-les sur le routeur',
-  'LINUX_FILTER_NOT_AUDITED@remote-admin':
-    'les services qui écoutent sur le routeur et les règles de filtrage qui les exposent ne sont pas lus : vérifiez-les sur le routeur',
-  'LINUX_FILTER_NOT_AUDITED@ipv6-pinholes':
-    'les règles de filtrage IPv6 en transit (ouvertures) ne sont pas lues : vérifiez-les sur le routeur',
-  LINUX_INPUT_CHAIN_READ:
-    "la chaîne input du pare-feu a été lue pour SSH (port 22) depuis l'interface Internet ; boxaudit ne sait pas quels services écoutent réellement sur le routeur",
-  LINUX_NO_NAT_TABLE:
-    "la sauvegarde iptables n'a pas de table nat (enregistrée avec -t filter ?) : les redirections de ports ne sont pas visibles",
-  LINUX_DNAT_PARTLY_READ:
-    "une partie des règles NAT n'a pas été lue : une DMZ (redirection de tous les ports) réglée là ne serait pas vue",
-  NFT_TEXT_PARTIAL:
-    "une partie des règles nftables n'a pas été lue (fichier inclus ou instruction non comprise) : les redirections qui s'y trouvent ne sont pas listées",
-
-  // --- RouterOS (routeros.ts over SSH or an export, routeros-rest.ts) ---
-  ROUTEROS_NO_NAT:
-    "pas de section /ip firewall nat dans les données fournies : les redirections de ports n'ont pas été vérifiées",
-  ROUTEROS_EXPORT_OMITS_DYNAMIC:
-    'un export omet les règles dynamiques (UPnP) : les redirections UPnP sont inconnues',
-  ROUTEROS_UPNP_OFF: "l'UPnP est désactivé : aucune redirection UPnP",
-  ROUTEROS_NO_UPNP_STATE: "l'état de l'UPnP est absent des données fournies",
-  ROUTEROS_NO_SERVICES:
-    "/ip service est absent des données fournies : l'administration à distance n'a pas été vérifiée",
-  ROUTEROS_IP_SERVICE:
-    "/ip service lu ; c'est le pare-feu d'entrée (chaîne input) qui décide de l'accès depuis internet, et il n'a pas été lu",
-  ROUTEROS_EXPORT_SERVICE_DEFAULTS:
-    "services lus dans l'export, avec les valeurs par défaut de RouterOS là où l'export les omet ; le pare-feu d'entrée (chaîne input) n'a pas été lu, donc l'accès depuis internet n'est pas tranché",
-  ROUTEROS_NAT_JUMP_UNFOLLOWED:
-    "un saut (jump) depuis la chaîne dstnat n'a pas pu être suivi (boucle ou trop de niveaux) : les règles derrière lui n'ont pas été lues",
-  ROUTEROS_SERVICES_PARTIAL:
-    "/ip service d'un script ou d'un export partiel : seuls les services qu'il règle sont connus, l'état des autres est inconnu",
-  ROUTEROS_IPV6_FILTER_NOT_READ:
-    "le pare-feu IPv6 (/ipv6 firewall filter) n'est pas lu : les ouvertures IPv6 n'ont pas été vérifiées",
-  ROUTEROS_REST_UPNP_UNREAD:
-    "/rest/ip/upnp n'a pas pu être lu (voir les avertissements) : l'état de l'UPnP est inconnu",
-  ROUTEROS_REST_SERVICES_UNREAD:
-    "/rest/ip/service n'a pas pu être lu (voir les avertissements) : l'administration à distance n'a pas été vérifiée",
-  ROUTEROS_REST_RESOURCE:
-    "modèle et version lus dans /system/resource, adresse WAN dans /ip/address : l'une de ces lectures a échoué (voir les avertissements)",
-
-  // --- EdgeOS / VyOS (edgeos.ts, vyos.ts) ---
-  VYATTA_SERVICES:
-    "services vérifiés contre ce qui filtre le WAN (jeu de règles « local », zone locale ou filtre d'entrée) ; une partie n'a pas pu être décidée",
-  VYATTA_WAN_UNKNOWN:
-    "services lus ; la configuration ne dit pas quelle interface est le WAN, on ne sait donc pas s'ils sont joignables depuis internet",
-  VYATTA_WAN_UNFILTERED:
-    'rien ne filtre les nouvelles connexions du WAN vers le routeur : chaque service qui écoute répond depuis internet',
-  VYATTA_FRAGMENT:
-    "le fichier n'a pas de section « system » ou « interfaces » : c'est une partie de configuration, les services qu'il omet ne sont pas connus",
-  VYATTA_OTHER_FORK:
-    "cette configuration contient des nœuds de l'autre variante Vyatta (EdgeOS ou VyOS) que ce lecteur ne lit pas : relisez-la avec l'autre --vendor",
-  VYATTA_CONFIG_BOOT_DAMAGED:
-    "le fichier config.boot est abîmé (accolades déséquilibrées ou trop profondes) : seul ce qui a pu être lu l'a été",
-  EDGEOS_UPNP_RUNTIME:
-    "les redirections UPnP vivent dans le service en cours d'exécution, pas dans la configuration : auditez aussi la box par UPnP",
-  EDGEOS_UPNP_OFF: "l'UPnP est désactivé : aucune redirection UPnP",
-  EDGEOS_IPV6_FILTER_NOT_READ:
-    "les règles du pare-feu IPv6 ne sont pas auditées : les ouvertures IPv6 n'ont pas été vérifiées",
-  VYOS_UPNP_RUNTIME:
-    "les redirections UPnP vivent dans le service en cours d'exécution, pas dans la configuration : auditez aussi la box par UPnP",
-  VYOS_UPNP_OFF: "l'UPnP est désactivé : aucune redirection UPnP",
-  VYOS_IPV6_FILTER_NOT_READ:
-    "les règles de filtrage IPv6 en transit (forward) ne sont pas auditées : les ouvertures IPv6 n'ont pas été vérifiées",
-
-  // --- pfSense / OPNsense (formats/pfsense-config.ts) ---
-  PF_UPNP_RUNTIME_ONLY:
-    "les redirections UPnP actives n'existent qu'en mémoire (ancre pf miniupnpd), pas dans config.xml : auditez aussi la box par UPnP",
-  PF_UPNP_OFF: "l'UPnP est désactivé : aucune redirection UPnP",
-  PF_WAN_RULES_UNREADABLE:
-    "un port de service ou une règle WAN n'a pas pu être lu (voir les avertissements) : on ne sait pas si l'interface web ou SSH est ouverte depuis internet",
-  PF_IPV6_RULES_NOT_AUDITED:
-    "les règles WAN qui laissent passer l'IPv6 vers des appareils du réseau local ne sont pas auditées : vérifiez-les dans l'interface web",
-
-  // --- UniFi (unifi.ts; the per-site codes are in UNIFI_FR) ---
-  UNIFI_SITES_UNREAD:
-    "la liste des sites n'a pas pu être lue (voir les avertissements) : aucune redirection de ports n'est connue",
-  UNIFI_NO_SITES:
-    "le compte ne voit aucun site : aucune redirection de ports n'est connue ; donnez-lui accès aux sites",
-  UNIFI_UPNP_MAPPINGS_NOT_EXPOSED:
-    "UniFi Network n'a pas d'accès connu qui liste les redirections UPnP / NAT-PMP (NON CONFIRMÉ) : lisez-les depuis le réseau local par UPnP IGD avec --upnp URL (l'URL de description de la console) ou par la découverte",
-  UNIFI_REMOTE_ACCESS_NOT_READ:
-    "l'accès à distance UniFi (UniFi cloud / Remote Management, un réglage de la console plutôt qu'un port WAN) n'a pas d'accès local confirmé (NON CONFIRMÉ) : vérifiez le réglage d'accès à distance de la console dans l'interface UniFi, et qu'aucune redirection de ports ne vise la console elle-même",
-  UNIFI_FIREWALL_NOT_READ:
-    "les règles du pare-feu ne sont pas lues (rest/firewallrule sur les anciennes versions ; le chemin du pare-feu par zones de la 9.x est NON CONFIRMÉ) : les règles IPv6 qui autorisent des connexions depuis internet sont inconnues ; vérifiez-les dans l'interface UniFi",
 
   // --- Whole-audit budgets (util/budget.ts, collect.ts, the request core) ---
   BUDGET_FORWARDS:

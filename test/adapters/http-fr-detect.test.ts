@@ -1,11 +1,12 @@
 /**
- * detect() of the French ISP adapters on realistic probes: manufacturer/model taken from real root
+ * detectScore (metadata evidence) of the French ISP adapters on realistic probes: manufacturer/model taken from real root
  * descriptions in shared/upnp-captures (read in place, not copied), and the boxes' known LAN names.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bbox } from '../../src/adapters/bbox.js';
+import { detectScore } from '../../src/adapters/evidence.js';
 import { freebox } from '../../src/adapters/freebox.js';
 import { livebox } from '../../src/adapters/livebox.js';
 import { sfr } from '../../src/adapters/sfr.js';
@@ -16,7 +17,7 @@ const CAPTURES = join(import.meta.dirname, '../../../shared/upnp-captures');
 
 async function best(probe: Probe): Promise<{ id: string; score: number; runnerUp: number }> {
   const scored = await Promise.all(
-    ADAPTERS.map(async (a) => ({ id: a.meta.id, score: await a.detect!(probe, {}) })),
+    ADAPTERS.map(async (a) => ({ id: a.meta.id, score: detectScore(a.meta, probe) })),
   );
   scored.sort((a, b) => b.score - a.score);
   return { id: scored[0]!.id, score: scored[0]!.score, runnerUp: scored[1]!.score };

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { detectScore } from '../../src/adapters/evidence.js';
 import {
   collectRouterosRest,
   parseRouterosUptime,
@@ -154,7 +155,7 @@ describe('routeros-rest against the simulator', () => {
     expect(routerosRestAdapter.meta).toMatchObject({
       id: 'routeros-rest',
       transports: ['http', 'https'],
-      credentials: ['username', 'password'],
+      credentials: [{ anyOf: ['username'] }, { anyOf: ['password'] }],
     });
     expect(routerosRestAdapter.meta.allowlist.every((c) => /^GET \/rest\/[a-z/-]+$/.test(c))).toBe(true);
   });
@@ -364,14 +365,16 @@ describe('routeros-rest helpers', () => {
   });
 
   it('detect scores MikroTik descriptions, not other vendors', () => {
-    const mikrotik = routerosRestAdapter.detect?.(
-      { address: '192.168.88.1', manufacturer: 'MikroTik', model: 'Router OS' },
-      {},
-    );
-    const fritz = routerosRestAdapter.detect?.(
-      { address: '192.168.178.1', manufacturer: 'AVM', model: 'FRITZ!Box 7590' },
-      {},
-    );
+    const mikrotik = detectScore(routerosRestAdapter.meta, {
+      address: '192.168.88.1',
+      manufacturer: 'MikroTik',
+      model: 'Router OS',
+    });
+    const fritz = detectScore(routerosRestAdapter.meta, {
+      address: '192.168.178.1',
+      manufacturer: 'AVM',
+      model: 'FRITZ!Box 7590',
+    });
     expect(mikrotik).toBeGreaterThan(0.5);
     expect(fritz).toBe(0);
   });

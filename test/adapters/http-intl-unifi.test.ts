@@ -3,6 +3,8 @@
 // shaped like real ones — not a real console or controller. The last part serves real fixture
 // replies (../shared/vendor-captures/unifi) through it.
 import { afterEach, describe, expect, it } from 'vitest';
+import { detectScore } from '../../src/adapters/evidence.js';
+import { credentialStrings } from '../../src/adapters/registry.js';
 import {
   collectUnifi,
   parseUnifiPortForwards,
@@ -445,11 +447,12 @@ describe('unifi parse functions', () => {
 
   it('detects UniFi consoles from their description, not other Ubiquiti or other boxes', async () => {
     const score = (manufacturer: string, model: string) =>
-      unifi.detect!({ address: '192.168.1.1', manufacturer, model }, {}) as number;
+      detectScore(unifi.meta, { address: '192.168.1.1', manufacturer, model });
     expect(score('Ubiquiti Inc.', 'UniFi Dream Machine Pro')).toBeGreaterThan(0.8);
     expect(score('Ubiquiti Networks', 'UDR')).toBeGreaterThan(0.8);
     expect(score('Sagemcom', 'Livebox 6')).toBe(0);
-    expect(unifi.meta).toMatchObject({ id: 'unifi', credentials: ['username', 'password'] });
+    expect(unifi.meta.id).toBe('unifi');
+    expect(credentialStrings(unifi.meta.credentials)).toEqual(['username', 'password']);
   });
 });
 

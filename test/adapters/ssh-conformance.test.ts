@@ -72,7 +72,7 @@ describe.each(adapters.map((a) => [a.meta.id, a] as const))('SSH adapter %s', (i
     expect(m.name.length).toBeGreaterThan(3);
     expect(m.transports).toContain('ssh');
     expect(m.capabilities.length).toBeGreaterThan(0);
-    expect(m.credentials).toContain('username');
+    expect(m.credentials).toContainEqual({ anyOf: ['username'] });
     expect(m.allowlist.length).toBeGreaterThan(0);
     for (const command of m.allowlist) {
       expect(command).toBe(command.trim());

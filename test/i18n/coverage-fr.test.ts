@@ -1,7 +1,9 @@
 /**
- * French coverage reasons: every code an adapter can emit with a status other than `complete`
- * has French text (static scan of src/adapters/*.ts, src/collect.ts, src/detect.ts), and French
- * reports of vendor snapshots hold no English coverage reason.
+ * French coverage reasons: every adapter's metadata carries the French text of its coverage codes
+ * and the generated catalogue holds exactly those; every code the code can emit with a status other
+ * than `complete` has French text (static scan of src/adapters/*.ts, src/collect.ts, src/detect.ts:
+ * the cross-check that catches a code missing from the metadata while the English is still written
+ * where the item is built); and French reports of vendor snapshots hold no English coverage reason.
  * The snapshots come from the LOOPBACK SIMULATORS in test/sim/vendors/ (built from the vendors'
  * documented formats, shared/vendor-apis.md — not real boxes), read through their adapters on 127.0.0.1.
  */
@@ -11,10 +13,12 @@ import { freebox } from '../../src/adapters/freebox.js';
 import { fritzbox } from '../../src/adapters/fritzbox.js';
 import { livebox } from '../../src/adapters/livebox.js';
 import { openwrtUbus } from '../../src/adapters/openwrt-ubus.js';
+import { adapterMetas } from '../../src/adapters/registry.js';
 import { routerosRestAdapter } from '../../src/adapters/routeros-rest.js';
 import { SFR_MANUAL_CHECKS } from '../../src/adapters/sfr.js';
 import { unifi } from '../../src/adapters/unifi.js';
 import { buildReport } from '../../src/audit.js';
+import { ADAPTER_COVERAGE_FR } from '../../src/i18n/coverage.generated.js';
 import {
   COVERAGE_REASONS_FR,
   coverageReason,
@@ -79,6 +83,46 @@ function resolve(i: IndirectCode): string[] {
   return resolver(i.file);
 }
 
+/** Looks English rather than French. */
+const ENGLISH_WORDS = /\b(the|not|could|failed|is|are|see warnings)\b/;
+
+describe("every adapter's metadata carries its coverage texts", () => {
+  it('gives each code French text, and English when it states one', () => {
+    let codes = 0;
+    for (const meta of adapterMetas()) {
+      for (const [code, text] of Object.entries(meta.coverage ?? {})) {
+        codes++;
+        expect(code, meta.id).toMatch(/^[A-Z][A-Z0-9_]*(@[a-z0-9-]+)?$/);
+        expect(text.fr, `${meta.id} ${code}`).not.toBe('');
+        expect(text.fr, `${meta.id} ${code}`).not.toMatch(ENGLISH_WORDS);
+        if (text.en !== undefined) expect(text.en, `${meta.id} ${code}`).toMatch(ENGLISH_WORDS);
+        // A `CODE@area` refinement always has its plain fallback.
+        const plain = code.split('@')[0]!;
+        expect(Object.keys(meta.coverage ?? {}), `${meta.id} ${code}`).toContain(plain);
+      }
+    }
+    expect(codes).toBeGreaterThan(100);
+  });
+
+  it('the generated catalogue is exactly the metadata (run `npm run gen` after editing a meta)', () => {
+    const fromMetas: Record<string, string> = {};
+    for (const meta of adapterMetas())
+      for (const [code, text] of Object.entries(meta.coverage ?? {})) fromMetas[code] = text.fr;
+    expect(ADAPTER_COVERAGE_FR).toEqual(fromMetas);
+    for (const [code, text] of Object.entries(fromMetas)) expect(COVERAGE_REASONS_FR[code], code).toBe(text);
+  });
+
+  it('the French report reads a metadata text through coverageReason', () => {
+    const text = adapterMetas().find((m) => m.id === 'bbox')!.coverage!.BBOX_IPV6_NOT_READ!.fr;
+    expect(
+      coverageReason(
+        { area: 'ipv6-pinholes', status: 'not-visible', code: 'BBOX_IPV6_NOT_READ', reason: 'x' },
+        'fr',
+      ),
+    ).toBe(text);
+  });
+});
+
 describe('every coverage code has French text (static scan of the adapters)', () => {
   it('finds the codes, including run-time and tuple-built ones', () => {
     const codes = codesNeedingFrench();
@@ -105,7 +149,10 @@ describe('every coverage code has French text (static scan of the adapters)', ()
     const missing = [...codesNeedingFrench()]
       .filter(([code]) => !hasFrenchCoverageReason(sample(code)))
       .map(([code, file]) => `${code} (src/${file})`);
-    expect(missing, 'coverage codes without French text in src/i18n/coverage.ts').toEqual([]);
+    expect(
+      missing,
+      "coverage codes without French text: add it to the adapter's metadata (src/adapters/<id>.meta.ts, then npm run gen) or, for a code no adapter owns, to src/i18n/coverage.ts",
+    ).toEqual([]);
   });
 
   it('would fail for a new code without French (the scan sees objects, cover() calls and ternaries)', () => {
@@ -130,7 +177,7 @@ describe('every coverage code has French text (static scan of the adapters)', ()
 
   it('every French text is French, SFR texts are the adapter’s own', () => {
     for (const [code, text] of Object.entries(COVERAGE_REASONS_FR))
-      expect(text, code).not.toMatch(/\b(the|not|could|failed|is|are|see warnings)\b/);
+      expect(text, code).not.toMatch(ENGLISH_WORDS);
     for (const c of SFR_MANUAL_CHECKS) expect(COVERAGE_REASONS_FR[c.code]).toBe(c.fr);
   });
 });

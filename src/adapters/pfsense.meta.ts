@@ -1,0 +1,45 @@
+import type { AdapterMeta } from './types.js';
+
+/** pfSense (config.xml over SSH): metadata only (no transport, no adapter code; src/adapters/registry.ts). */
+export const pfsenseMeta: AdapterMeta = {
+  id: 'pfsense',
+  name: 'pfSense (config.xml over SSH)',
+  transports: ['ssh', 'file'],
+  capabilities: ['static-forwards', 'dmz', 'upnp-state', 'remote-admin'],
+  credentials: [{ anyOf: ['username'] }, { anyOf: ['privateKey', 'agent', 'password'] }],
+  evidence: [
+    // miniupnpd on FreeBSD is how pfSense/OPNsense answer SSDP.
+    {
+      fields: [
+        'server',
+        'manufacturer',
+        'model',
+        'friendlyName',
+        'modelDescription',
+        'manufacturerUrl',
+        'banner',
+      ],
+      pattern: /pfsense|\bnetgate\b/i,
+      weight: 0.9,
+      reason: 'pfSense',
+    },
+    {
+      fields: ['server'],
+      pattern: /freebsd/i,
+      weight: 0.3,
+      reason: 'FreeBSD miniupnpd (pfSense or OPNsense likely)',
+    },
+  ],
+  coverage: {
+    PF_UPNP_RUNTIME_ONLY: {
+      fr: "les redirections UPnP actives n'existent qu'en mémoire (ancre pf miniupnpd), pas dans config.xml : auditez aussi la box par UPnP",
+    },
+    PF_UPNP_OFF: { fr: "l'UPnP est désactivé : aucune redirection UPnP" },
+    PF_WAN_RULES_UNREADABLE: {
+      fr: "un port de service ou une règle WAN n'a pas pu être lu (voir les avertissements) : on ne sait pas si l'interface web ou SSH est ouverte depuis internet",
+    },
+    PF_IPV6_RULES_NOT_AUDITED: {
+      fr: "les règles WAN qui laissent passer l'IPv6 vers des appareils du réseau local ne sont pas auditées : vérifiez-les dans l'interface web",
+    },
+  },
+};
