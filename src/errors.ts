@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'BOXAUDIT_TOO_LARGE'
   | 'BOXAUDIT_SOAP_FAULT'
   | 'BOXAUDIT_NOT_ALLOWED'
+  /** The box itself refused one call (its ACL, the account's rights): a partial result, not a bug. */
+  | 'BOXAUDIT_BOX_REFUSED'
   | 'BOXAUDIT_NOT_FOUND'
   | 'BOXAUDIT_AUTH_FAILED'
   | 'BOXAUDIT_HOST_KEY'

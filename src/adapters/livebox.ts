@@ -21,30 +21,13 @@
  * No logout call is made (its name is UNCONFIRMED); the context expires on its own.
  */
 import { BoxauditError } from '../errors.js';
-import { emptyParts, ipv4Network, markForwardsToRouter, protocolsOrBoth } from '../formats/config-parts.js';
+import { cover, ipv4Network, markForwardsToRouter, protocolsOrBoth } from '../formats/config-parts.js';
 import { isPrivateOrCgnat } from '../model/addresses.js';
-import { type ForwardInput, parsePortRange, withIds } from '../model/forward.js';
-import type {
-  CoverageItem,
-  DmzState,
-  PortRange,
-  Protocol,
-  RemoteAdminService,
-  Snapshot,
-  Warning,
-} from '../model/types.js';
-import {
-  asRecord,
-  createRestClient,
-  emptyGatewayInfo,
-  isFatalCollectError,
-  looseBool,
-  looseInt,
-  looseString,
-  parseJsonBody,
-  type RestClient,
-} from '../transport/rest.js';
+import { type ForwardInput, parsePortRange } from '../model/forward.js';
+import type { DmzState, PortRange, Protocol, RemoteAdminService, Snapshot, Warning } from '../model/types.js';
+import { asRecord, looseBool, looseInt, looseString, parseJsonBody } from '../transport/rest.js';
 import { addressOf, ipOrNull } from './_vendor-values.js';
+import { collectOverHttp, type HttpBox, sessionExpired } from './http-skeleton.js';
 import { liveboxMeta } from './livebox.meta.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
@@ -315,38 +298,55 @@ export function parseLiveboxLanIp(reply: {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Session.
+// The box, declared for the HTTP skeleton (adapters/http-skeleton.ts).
 // ---------------------------------------------------------------------------------------------
 
+/** One sysbus reply: `status` for most getters, `data` for `NMC.getLANIP`. */
 interface SysbusReply {
   status: unknown;
   data: unknown;
 }
 
-class LiveboxSession {
-  private context: string | null = null;
-  groups: string | null = null;
-  relogins = 0;
+/** A sysbus context, and the account's groups (named when a getter is refused). */
+interface SysbusContext {
+  id: string;
+  groups: string | null;
+}
 
-  constructor(
-    readonly rest: RestClient,
-    private readonly username: string,
-    private readonly password: string,
-  ) {
-    rest.addSecret(password);
-  }
+const sysbus = (service: string, method: string, parameters: Record<string, unknown> = {}): string =>
+  JSON.stringify({ service, method, parameters });
 
-  async login(): Promise<void> {
-    this.rest.clearCookies();
-    const res = await this.rest.request({
+/** Calls are the `service.method` of the allowlist (`POST /ws Firewall.getDMZ` → `Firewall.getDMZ`). */
+export const LIVEBOX_BOX: HttpBox<{ username: string; password: string }, SysbusContext, SysbusReply> = {
+  id: ID,
+  allowlist: LIVEBOX_ALLOWLIST,
+  // Plain http on the LAN, as the web UI.
+  url: { scheme: 'http', host: '192.168.1.1' },
+  codes: { failed: 'LIVEBOX_CALL_FAILED' },
+  describe: (call) => ({ where: `POST /ws ${call}`, details: { call } }),
+
+  credentials(target, baseUrl) {
+    const password = target.credentials?.password;
+    if (!password) {
+      throw new BoxauditError(
+        'BOXAUDIT_CONFIG_INVALID',
+        `[${ID}] ${baseUrl}: the admin password is needed (BOXAUDIT_PASSWORD)`,
+      );
+    }
+    return { username: target.credentials?.username || 'admin', password };
+  },
+
+  async login(rest, { username, password }) {
+    rest.clearCookies();
+    const res = await rest.request({
       method: 'POST',
       path: '/ws',
       operation: 'sah.Device.Information.createContext',
       headers: { authorization: 'X-Sah-Login', 'content-type': CONTENT_TYPE },
-      body: JSON.stringify({
-        service: 'sah.Device.Information',
-        method: 'createContext',
-        parameters: { applicationName: 'webui', username: this.username, password: this.password },
+      body: sysbus('sah.Device.Information', 'createContext', {
+        applicationName: 'webui',
+        username,
+        password,
       }),
     });
     const refused = (why: string): BoxauditError =>
@@ -363,276 +363,171 @@ class LiveboxSession {
     }
     const body = asRecord(parseJsonBody(res, ID));
     const data = asRecord(body?.data);
-    const ctx = looseString(data?.contextID);
+    const id = looseString(data?.contextID);
     if (Array.isArray(body?.errors) && body.errors.length > 0)
       throw refused('the box answered with an error');
-    if (!ctx) {
+    if (!id) {
       if (res.status >= 400) throw refused(`HTTP ${res.status}`);
       throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] ${res.call}: no contextID in the reply`);
     }
-    this.rest.addSecret(ctx);
-    this.context = ctx;
-    this.groups = looseString(data?.groups);
-  }
+    rest.addSecret(id);
+    return { id, groups: looseString(data?.groups) };
+  },
 
-  /** Call one getter; re-login once on "permission denied"/401 (an expired context). */
-  async call(
-    service: string,
-    method: string,
-    parameters: Record<string, unknown> = {},
-  ): Promise<SysbusReply> {
-    const operation = `${service}.${method}`;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const res = await this.rest.request({
-        method: 'POST',
-        path: '/ws',
-        operation,
-        headers: {
-          'content-type': CONTENT_TYPE,
-          ...(this.context ? { 'x-context': this.context, authorization: `X-Sah ${this.context}` } : {}),
-        },
-        body: JSON.stringify({ service, method, parameters }),
-      });
-      const body = res.status === 401 ? null : asRecord(parseJsonBody(res, ID));
-      // `…-ws-1-call+json` firmware wraps the reply in `result` (the ws-4 form has it at the top).
-      const wrapped =
-        body && body.status === undefined && body.errors === undefined ? asRecord(body.result) : null;
-      const parsed = wrapped ?? body;
-      if (res.status !== 401 && !body) {
-        throw new BoxauditError(
-          'BOXAUDIT_PROTOCOL_ERROR',
-          `[${ID}] ${res.call}: the reply is not a JSON object`,
-        );
-      }
-      const errors = Array.isArray(parsed?.errors) ? (parsed.errors as unknown[]) : [];
-      const codes = errors.map((e) => looseInt(asRecord(e)?.error));
-      const denied = res.status === 401 || codes.includes(LIVEBOX_PERMISSION_DENIED);
-      if (denied) {
-        if (attempt === 0) {
-          this.relogins++;
-          await this.login();
-          continue;
-        }
-        throw new BoxauditError(
-          'BOXAUDIT_AUTH_FAILED',
-          `[${ID}] ${res.call}: permission denied again right after a fresh login (user groups: ${this.groups ?? 'unknown'}); the account may lack the admin group`,
-        );
-      }
-      if (errors.length > 0 || res.status >= 400) {
-        const first = asRecord(errors[0]);
-        const what = first
-          ? `error ${looseString(first.error) ?? '?'} ${this.rest.redact(looseString(first.description) ?? '')}`.trim()
-          : `HTTP ${res.status}`;
-        const missing = codes.includes(LIVEBOX_NOT_FOUND)
-          ? ': this firmware does not offer it (object or parameter not found)'
-          : '';
-        throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] ${res.call} failed (${what})${missing}`, {
-          details: { call: res.call, status: res.status, notFound: missing !== '' },
-        });
-      }
-      return { status: parsed?.status, data: parsed?.data };
+  /** One getter; "permission denied" (13) or HTTP 401 is an expired context. */
+  async send(rest, context, call) {
+    const dot = call.lastIndexOf('.');
+    const res = await rest.request({
+      method: 'POST',
+      path: '/ws',
+      operation: call,
+      headers: {
+        'content-type': CONTENT_TYPE,
+        'x-context': context.id,
+        authorization: `X-Sah ${context.id}`,
+      },
+      body: sysbus(call.slice(0, dot), call.slice(dot + 1)),
+    });
+    const body = res.status === 401 ? null : asRecord(parseJsonBody(res, ID));
+    if (res.status !== 401 && !body) {
+      throw new BoxauditError(
+        'BOXAUDIT_PROTOCOL_ERROR',
+        `[${ID}] ${res.call}: the reply is not a JSON object`,
+      );
     }
-    throw new BoxauditError('BOXAUDIT_AUTH_FAILED', `[${ID}] ${operation}: session could not be restored`);
-  }
-}
-
-function baseUrlOf(target: CollectTarget): string {
-  if (target.url) return target.url.replace(/\/+$/, '');
-  const host = target.host ?? '192.168.1.1';
-  const shown = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  return `http://${shown}${target.port ? `:${target.port}` : ''}`;
-}
+    // `…-ws-1-call+json` firmware wraps the reply in `result` (the ws-4 form has it at the top).
+    const wrapped =
+      body && body.status === undefined && body.errors === undefined ? asRecord(body.result) : null;
+    const parsed = wrapped ?? body;
+    const errors = Array.isArray(parsed?.errors) ? (parsed.errors as unknown[]) : [];
+    const codes = errors.map((e) => looseInt(asRecord(e)?.error));
+    if (res.status === 401 || codes.includes(LIVEBOX_PERMISSION_DENIED)) {
+      const groups = ` (user groups: ${context.groups ?? 'unknown'}); the account may lack the admin group`;
+      throw sessionExpired('permission denied', groups);
+    }
+    if (errors.length > 0 || res.status >= 400) {
+      const first = asRecord(errors[0]);
+      const what = first
+        ? `error ${looseString(first.error) ?? '?'} ${rest.redact(looseString(first.description) ?? '')}`.trim()
+        : `HTTP ${res.status}`;
+      const missing = codes.includes(LIVEBOX_NOT_FOUND)
+        ? ': this firmware does not offer it (object or parameter not found)'
+        : '';
+      throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] ${res.call} failed (${what})${missing}`, {
+        details: { call: res.call, status: res.status, notFound: missing !== '' },
+      });
+    }
+    return { status: parsed?.status, data: parsed?.data };
+  },
+  // No logout: its name is UNCONFIRMED; the context expires on its own.
+};
 
 /**
  * Read an Orange Livebox. Read-only: only the getters in {@link LIVEBOX_ALLOWLIST} are called.
  * Target: `url` or `host` (default `192.168.1.1`, plain http on the LAN as the web UI does);
  * credentials `password` (+ `username`, default `admin`).
  * @throws BoxauditError BOXAUDIT_CONFIG_INVALID (no password), BOXAUDIT_AUTH_FAILED,
- *   BOXAUDIT_UNSUPPORTED (no sysbus), transport errors. One failing getter becomes a warning and an
- *   `error` coverage item; the rest is kept.
+ *   BOXAUDIT_UNSUPPORTED (no sysbus), and the skeleton's fatal errors. One failing getter becomes a
+ *   warning and an `error` coverage item; the rest is kept.
  */
-export async function collectLivebox(target: CollectTarget, ctx: CollectContext = {}): Promise<Snapshot> {
-  const collectedAt = new Date().toISOString();
-  const baseUrl = baseUrlOf(target);
-  const password = target.credentials?.password;
-  if (!password) {
-    throw new BoxauditError(
-      'BOXAUDIT_CONFIG_INVALID',
-      `[${ID}] ${baseUrl}: the admin password is needed (BOXAUDIT_PASSWORD)`,
-    );
-  }
-  const rest = createRestClient({
-    adapter: ID,
-    baseUrl,
-    allowlist: LIVEBOX_ALLOWLIST,
-    signal: ctx.signal,
-    net: ctx,
-    timeoutMs: ctx.timeoutMs,
-  });
-  const session = new LiveboxSession(rest, target.credentials?.username || 'admin', password);
-  ctx.log?.(`[${ID}] ${baseUrl}: creating a sysbus context`);
-  await session.login();
-
-  const warnings: Warning[] = [];
-  const coverage: CoverageItem[] = [];
-  const gateway = emptyGatewayInfo(baseUrl);
-
-  const read = async <T>(service: string, method: string, parse: (status: unknown) => T): Promise<T | null> =>
-    readReply(service, method, (reply) => parse(reply.status));
-  const readReply = async <T>(
-    service: string,
-    method: string,
-    parse: (reply: SysbusReply) => T,
-  ): Promise<T | null> => {
-    try {
-      const reply = await session.call(service, method);
-      return parse(reply);
-    } catch (error) {
-      if (isFatalCollectError(error)) throw error;
-      warnings.push({
-        code: 'LIVEBOX_CALL_FAILED',
-        message: rest.redact((error as Error).message),
-        where: `POST /ws ${service}.${method}`,
-      });
-      return null;
+export function collectLivebox(target: CollectTarget, ctx: CollectContext = {}): Promise<Snapshot> {
+  return collectOverHttp(LIVEBOX_BOX, target, ctx, async ({ parts, read }) => {
+    const { warnings, coverage } = parts;
+    const info = await read(null, 'DeviceInfo.get', (r) => asRecord(r.status));
+    if (info) {
+      const externalIp = ipOrNull(info.ExternalIPAddress); // a diagnostics dump shows "**REDACTED**" here
+      parts.gateway = {
+        manufacturer: looseString(info.Manufacturer),
+        // Real replies: ProductClass "Livebox 7" (the name users know), ModelName "SagemcomFast5694_OFR".
+        model: looseString(info.ProductClass) ?? looseString(info.ModelName),
+        modelNumber: looseString(info.SoftwareVersion),
+        friendlyName: looseString(info.FriendlyName) ?? looseString(info.ProductClass),
+        externalIp,
+        doubleNat: isPrivateOrCgnat(externalIp),
+      };
     }
-  };
-  const failed = (area: CoverageItem['area'], op: string, extra = ''): CoverageItem => ({
-    area,
-    status: 'error',
-    code: 'LIVEBOX_CALL_FAILED',
-    reason: `${op} failed (see warnings); nothing is known for this area${extra}`,
-    details: { call: op },
-  });
 
-  const info = await read('DeviceInfo', 'get', (s) => asRecord(s));
-  if (info) {
-    gateway.manufacturer = looseString(info.Manufacturer);
-    // Real replies: ProductClass "Livebox 7" (the name users know), ModelName "SagemcomFast5694_OFR".
-    gateway.model = looseString(info.ProductClass) ?? looseString(info.ModelName);
-    gateway.modelNumber = looseString(info.SoftwareVersion);
-    gateway.friendlyName = looseString(info.FriendlyName) ?? looseString(info.ProductClass);
-    // Only an address counts (a diagnostics dump shows "**REDACTED**" here).
-    gateway.externalIp = ipOrNull(info.ExternalIPAddress);
-    gateway.doubleNat = isPrivateOrCgnat(gateway.externalIp);
-  }
-
-  const forwards = await read('Firewall', 'getPortForwarding', (s) =>
-    parseLiveboxPortForwarding(s, warnings),
-  );
-  if (forwards) {
-    coverage.push(
-      {
-        area: 'static-forwards',
-        status: 'complete',
-        code: 'LIVEBOX_PORT_FORWARDING',
-        reason: 'read from Firewall.getPortForwarding (origin webui)',
-      },
-      {
-        area: 'upnp-mappings',
-        status: 'complete',
-        code: 'LIVEBOX_PORT_FORWARDING',
-        reason: 'read from Firewall.getPortForwarding (origin upnp)',
-      },
-    );
-  } else {
     const hint =
       '; some firmware breaks this call (the web UI NAT page fails too): try a UPnP IGD audit for the UPnP part';
-    coverage.push(
-      failed('static-forwards', 'Firewall.getPortForwarding', hint),
-      failed('upnp-mappings', 'Firewall.getPortForwarding', hint),
+    const forwards = await read(
+      ['static-forwards', 'upnp-mappings'],
+      'Firewall.getPortForwarding',
+      (r) => parseLiveboxPortForwarding(r.status, warnings),
+      { hint },
     );
-  }
+    if (forwards) {
+      coverage.push(
+        cover(
+          'static-forwards',
+          'complete',
+          'LIVEBOX_PORT_FORWARDING',
+          'read from Firewall.getPortForwarding (origin webui)',
+        ),
+        cover(
+          'upnp-mappings',
+          'complete',
+          'LIVEBOX_PORT_FORWARDING',
+          'read from Firewall.getPortForwarding (origin upnp)',
+        ),
+      );
+    }
+    const pinholes = await read('ipv6-pinholes', 'Firewall.getPinhole', (r) =>
+      parseLiveboxPinholes(r.status, warnings),
+    );
+    if (pinholes)
+      coverage.push(cover('ipv6-pinholes', 'complete', 'LIVEBOX_PINHOLES', 'read from Firewall.getPinhole'));
+    const dmz = await read('dmz', 'Firewall.getDMZ', (r) => parseLiveboxDmz(r.status, warnings));
+    if (dmz) coverage.push(cover('dmz', 'complete', 'LIVEBOX_DMZ', 'read from Firewall.getDMZ'));
 
-  const pinholes = await read('Firewall', 'getPinhole', (s) => parseLiveboxPinholes(s, warnings));
-  coverage.push(
-    pinholes
-      ? {
-          area: 'ipv6-pinholes',
-          status: 'complete',
-          code: 'LIVEBOX_PINHOLES',
-          reason: 'read from Firewall.getPinhole',
-        }
-      : failed('ipv6-pinholes', 'Firewall.getPinhole'),
-  );
+    const upnp = await read('upnp-state', 'UPnP-IGD.get', (r) => parseLiveboxUpnp(r.status));
+    if (upnp?.attribute) {
+      coverage.push(
+        cover('upnp-state', 'complete', 'LIVEBOX_UPNP_IGD', `UPnP-IGD.get attribute ${upnp.attribute}`),
+      );
+    } else if (upnp) {
+      coverage.push({
+        area: 'upnp-state',
+        status: 'partial',
+        code: 'LIVEBOX_UPNP_ATTRIBUTE_UNKNOWN',
+        reason:
+          'UPnP-IGD.get answered without the Enable attribute real Liveboxes send: check Network → NAT/PAT → UPnP in the web interface',
+      });
+    }
+    const remote = await read('remote-admin', 'RemoteAccess.get', (r) => parseLiveboxRemoteAccess(r.status));
+    if (remote) {
+      coverage.push({
+        area: 'remote-admin',
+        status: 'partial',
+        code: remote.length ? 'LIVEBOX_REMOTE_ACCESS' : 'LIVEBOX_REMOTE_ATTRIBUTE_UNKNOWN',
+        reason: remote.length
+          ? 'remote web access read from RemoteAccess.get; other WAN services of the box are not read'
+          : 'RemoteAccess.get answered without the Enable attribute real Liveboxes send: check Advanced settings → Remote access',
+      });
+    }
+    coverage.push({
+      area: 'gateway-info',
+      status: info ? 'complete' : 'partial',
+      code: 'LIVEBOX_DEVICEINFO',
+      reason: info
+        ? 'model, firmware and WAN address read from DeviceInfo.get'
+        : 'DeviceInfo.get could not be read (see warnings): the model and WAN address of the box are unknown',
+    });
 
-  const dmz = await read('Firewall', 'getDMZ', (s) => parseLiveboxDmz(s, warnings));
-  coverage.push(
-    dmz
-      ? { area: 'dmz', status: 'complete', code: 'LIVEBOX_DMZ', reason: 'read from Firewall.getDMZ' }
-      : failed('dmz', 'Firewall.getDMZ'),
-  );
-
-  const upnp = await read('UPnP-IGD', 'get', parseLiveboxUpnp);
-  coverage.push(
-    !upnp
-      ? failed('upnp-state', 'UPnP-IGD.get')
-      : upnp.attribute
-        ? {
-            area: 'upnp-state',
-            status: 'complete',
-            code: 'LIVEBOX_UPNP_IGD',
-            reason: `UPnP-IGD.get attribute ${upnp.attribute}`,
-          }
-        : {
-            area: 'upnp-state',
-            status: 'partial',
-            code: 'LIVEBOX_UPNP_ATTRIBUTE_UNKNOWN',
-            reason:
-              'UPnP-IGD.get answered without the Enable attribute real Liveboxes send: check Network → NAT/PAT → UPnP in the web interface',
-          },
-  );
-
-  const remote = await read('RemoteAccess', 'get', parseLiveboxRemoteAccess);
-  coverage.push(
-    !remote
-      ? failed('remote-admin', 'RemoteAccess.get')
-      : {
-          area: 'remote-admin',
-          status: 'partial',
-          code: remote.length ? 'LIVEBOX_REMOTE_ACCESS' : 'LIVEBOX_REMOTE_ATTRIBUTE_UNKNOWN',
-          reason: remote.length
-            ? 'remote web access read from RemoteAccess.get; other WAN services of the box are not read'
-            : 'RemoteAccess.get answered without the Enable attribute real Liveboxes send: check Advanced settings → Remote access',
-        },
-  );
-  coverage.push({
-    area: 'gateway-info',
-    status: info ? 'complete' : 'partial',
-    code: 'LIVEBOX_DEVICEINFO',
-    reason: info
-      ? 'model, firmware and WAN address read from DeviceInfo.get'
-      : 'DeviceInfo.get could not be read (see warnings): the model and WAN address of the box are unknown',
-  });
-  if (session.relogins > 0) ctx.log?.(`[${ID}] context renewed ${session.relogins} time(s)`);
-
-  // The box's own LAN address: a forward to it (or to loopback) exposes the box itself.
-  const lan = await readReply('NMC', 'getLANIP', parseLiveboxLanIp);
-  const all = [...(forwards ?? []), ...(pinholes ?? [])];
-  const own = {
-    ...emptyParts(),
-    forwards: all,
-    remoteAdmin: remote
-      ? { enabled: remote.length ? remote.some((s) => s.wan === true) : null, services: remote }
-      : null,
-  };
-  markForwardsToRouter(own, lan ? [lan.address] : []);
-  return {
-    target: { kind: 'vendor', address: baseUrl, adapter: ID },
-    collectedAt,
-    gateway,
-    forwards: withIds(all),
-    dmz: dmz ?? { enabled: null, host: null },
-    upnp: {
+    // The box's own LAN address: a forward to it (or to loopback) exposes the box itself.
+    const lan = await read(null, 'NMC.getLANIP', parseLiveboxLanIp);
+    parts.forwards = [...(forwards ?? []), ...(pinholes ?? [])];
+    parts.dmz = dmz ?? { enabled: null, host: null };
+    parts.upnp = {
       enabled: upnp?.enabled ?? null,
       mappingCount: forwards ? forwards.filter((f) => f.source === 'upnp').length : null,
       igdVersion: null,
-    },
-    remoteAdmin: own.remoteAdmin,
-    lanPrefixes: lan?.prefix ? [lan.prefix] : null,
-    coverage,
-    warnings,
-  };
+    };
+    parts.remoteAdmin = remote
+      ? { enabled: remote.length ? remote.some((s) => s.wan === true) : null, services: remote }
+      : null;
+    parts.lanPrefixes = lan?.prefix ? [lan.prefix] : null;
+    markForwardsToRouter(parts, lan ? [lan.address] : []);
+  });
 }
 
 export const livebox: Adapter = {

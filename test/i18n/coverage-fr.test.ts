@@ -40,7 +40,14 @@ import {
   startRouterosRestSimulator,
 } from '../sim/vendors/routeros-rest.js';
 import { startUnifiSimulator, UNIFI_SIM_PASSWORD, UNIFI_SIM_USERNAME } from '../sim/vendors/unifi.js';
-import { type IndirectCode, inventory, literalCodes, scanText, source } from './coverage-codes.js';
+import {
+  type IndirectCode,
+  inventory,
+  literalCodes,
+  scannedFiles,
+  scanText,
+  source,
+} from './coverage-codes.js';
 
 /** How the scan writes a run-time code such as `UPNP_END_${…}`. */
 const tpl = (prefix: string): string => `${prefix}\${…}`;
@@ -57,6 +64,11 @@ const INDIRECT: Record<string, (file: string) => string[]> = {
   // `ending` objects (with status/reason) are scanned where they are built.
   'adapters/fritzbox.ts ending.code': () => [],
   'adapters/upnp-igd.ts main.ending.code': () => [],
+  // The HTTP skeleton's gaps take their code from each adapter's `codes: { failed, refused }`.
+  'adapters/http-skeleton.ts code': () =>
+    scannedFiles()
+      .filter((f) => f.startsWith('adapters/'))
+      .flatMap((f) => [...source(f).matchAll(/\bcodes: \{([^}]*)\}/g)].flatMap((m) => literalCodes(m[1]!))),
   // SFR's manual checks carry their code in a table.
   'adapters/sfr.ts c.code': () => SFR_MANUAL_CHECKS.map((c) => c.code),
   // endingFromError picks the code from `[code, words]` tuples (byCode and its fallback).
