@@ -191,10 +191,6 @@ const KNOWN_VIOLATIONS: Record<string, string> = {
   // The severity adjustment builds its explanation with the catalogue. Fix: evaluate returns a
   // reason code and describe (or a reporter) turns it into text.
   'rules/adjustment.ts -> i18n/index.ts': 'rules still produce one text',
-  // The SSH skeleton (withSshSession/collectOverSsh: target, context, parts → snapshot) still shares
-  // transport/ssh.ts with the connection. Fix: the skeleton moves to adapters/ (design.md).
-  'transport/ssh.ts -> adapters/types.ts': 'the SSH skeleton is in the transport file',
-  'transport/ssh.ts -> formats/config-parts.ts': 'the SSH skeleton is in the transport file',
 };
 
 function sourceFiles(dir: string): string[] {

@@ -44,7 +44,7 @@ import type {
   Snapshot,
   Warning,
 } from '../model/types.js';
-import { collectOverSsh, type SshSession } from '../transport/ssh.js';
+import { collectOverSsh, type SshSession } from './ssh-skeleton.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export {

@@ -33,7 +33,7 @@ import {
 import { looksLikeNftText, parseNftText } from '../formats/nft-text.js';
 import { remoteAdminOf } from '../model/remote-admin.js';
 import type { CoverageItem, Snapshot } from '../model/types.js';
-import { collectOverSsh, type SshTargetOptions } from '../transport/ssh.js';
+import { collectOverSsh, type SshTargetOptions } from './ssh-skeleton.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export const LINUX_COMMANDS = {

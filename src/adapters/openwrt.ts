@@ -29,7 +29,7 @@ import type {
   Snapshot,
   Warning,
 } from '../model/types.js';
-import { collectOverSsh } from '../transport/ssh.js';
+import { collectOverSsh } from './ssh-skeleton.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export const OPENWRT_COMMANDS = {

@@ -6,8 +6,8 @@
 import type { ConfigParts, ParseOptions } from '../formats/config-parts.js';
 import { parsePfConfig } from '../formats/pfsense-config.js';
 import type { Snapshot } from '../model/types.js';
-import { collectOverSsh } from '../transport/ssh.js';
 import { readConfigXml } from './pfsense.js';
+import { collectOverSsh } from './ssh-skeleton.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export const OPNSENSE_COMMANDS = {

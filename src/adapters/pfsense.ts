@@ -7,7 +7,7 @@ import { BoxauditError } from '../errors.js';
 import type { ConfigParts, ParseOptions } from '../formats/config-parts.js';
 import { parsePfConfig } from '../formats/pfsense-config.js';
 import type { Snapshot } from '../model/types.js';
-import { collectOverSsh, type SshSession } from '../transport/ssh.js';
+import { collectOverSsh, type SshSession } from './ssh-skeleton.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export const PFSENSE_COMMANDS = {

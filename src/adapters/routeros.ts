@@ -23,7 +23,7 @@ import type { ForwardInput } from '../model/forward.js';
 import { parsePortRange, parseServicePort } from '../model/forward.js';
 import { remoteAdminOf } from '../model/remote-admin.js';
 import type { ForwardSource, PortRange, Protocol, RemoteAdminService, Snapshot } from '../model/types.js';
-import { collectOverSsh } from '../transport/ssh.js';
+import { collectOverSsh } from './ssh-skeleton.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export const ROUTEROS_COMMANDS = {

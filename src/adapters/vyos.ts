@@ -21,7 +21,6 @@ import {
   vyattaWan,
 } from '../formats/vyatta-config.js';
 import type { Snapshot } from '../model/types.js';
-import { collectOverSsh } from '../transport/ssh.js';
 import {
   clip,
   damagedCoverage,
@@ -40,6 +39,7 @@ import {
   vyattaLanPrefixes,
   vyattaRemoteAdmin,
 } from './edgeos.js';
+import { collectOverSsh } from './ssh-skeleton.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 /** Parse VyOS `show configuration commands` output (or `/config/config.boot`). Pure. */
