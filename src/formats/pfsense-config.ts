@@ -1,6 +1,6 @@
 /**
  * pfSense / OPNsense `config.xml` reading, shared by the `pfsense` and `opnsense` adapters.
- * XML goes through the safe parser in transport/xml.ts (no DOCTYPE/ENTITY). Reads port forwards (`<nat><rule>`),
+ * XML goes through the safe parser in util/xml.ts (no DOCTYPE/ENTITY). Reads port forwards (`<nat><rule>`),
  * 1:1 NAT, aliases, UPnP (miniupnpd) settings, and web GUI / SSH exposure through WAN pass rules.
  * OPNsense's MVC-model NAT (`<OPNsense><Firewall>…`) is read where its element names are known
  * (1:1 NAT) and, for destination NAT, from any container named like `DNat`; those names are UNCONFIRMED.
@@ -20,7 +20,7 @@ import {
   childValues,
   parseXml,
   type XmlElement,
-} from '../transport/xml.js';
+} from '../util/xml.js';
 import {
   ALL_PORTS,
   type ConfigParts,
