@@ -29,6 +29,7 @@ import {
   emptyParts,
   ipv4Network,
   markForwardsToRouter,
+  type ParseOptions,
   protocolsOf,
   protocolsOrBoth,
   shiftRange,
@@ -745,4 +746,16 @@ export function parsePfConfig(
     });
   }
   return { ...parts, rootName };
+}
+
+/** Parse a pfSense `config.xml` (port forwards, 1:1 NAT, aliases, UPnP, web GUI exposure). Pure. */
+export function parsePfsense(text: string, options: ParseOptions = {}): ConfigParts {
+  const { rootName: _root, ...parts } = parsePfConfig(text, { adapter: 'pfsense', ...options });
+  return parts;
+}
+
+/** Parse an OPNsense `config.xml`. Pure. */
+export function parseOpnsense(text: string, options: ParseOptions = {}): ConfigParts {
+  const { rootName: _root, ...parts } = parsePfConfig(text, { adapter: 'opnsense', ...options });
+  return parts;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseLinuxRuleset } from '../../src/adapters/linux.js';
 import { isBoxauditError } from '../../src/errors.js';
+import { parseLinuxRuleset } from '../../src/formats/linux-ruleset.js';
 
 const dir = new URL('../fixtures/configs/linux/', import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, dir), 'utf8');
