@@ -4,7 +4,6 @@
  */
 
 import { parseEdgeos } from './adapters/edgeos.js';
-import { parseOpenwrt } from './adapters/openwrt.js';
 import { parseRouteros } from './adapters/routeros.js';
 import { parseVyos } from './adapters/vyos.js';
 import { BoxauditError } from './errors.js';
@@ -12,6 +11,7 @@ import { type ConfigParts, partsToSnapshot } from './formats/config-parts.js';
 import { parseLinuxRuleset } from './formats/linux-ruleset.js';
 import { looksLikeNftText } from './formats/nft-text.js';
 import { parseOpnsense, parsePfsense } from './formats/pfsense-config.js';
+import { parseOpenwrt } from './formats/uci.js';
 import { configBootToSetLines, forkMarkers, looksLikeConfigBoot } from './formats/vyatta-config.js';
 import type { Snapshot } from './model/types.js';
 import { schemaErrorsOfDump } from './schema/validate.js';
