@@ -20,6 +20,14 @@ import {
   ipv4Network,
   partsToSnapshot,
 } from '../formats/config-parts.js';
+import {
+  addRouterTargets,
+  isYes,
+  natForwards,
+  type RouterosItem,
+  remoteAdmin,
+  routerosNetwork,
+} from '../formats/routeros.js';
 import { isPrivateOrCgnat, isRfc1918 } from '../model/addresses.js';
 import type { GatewayInfo, Snapshot } from '../model/types.js';
 import {
@@ -29,14 +37,6 @@ import {
   type RestTls,
   restTlsFrom,
 } from '../transport/rest.js';
-import {
-  addRouterTargets,
-  isYes,
-  natForwards,
-  type RouterosItem,
-  remoteAdmin,
-  routerosNetwork,
-} from './routeros.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 const ID = 'routeros-rest';
