@@ -1,11 +1,21 @@
 import { type AuditTarget, type CollectOptions, collect } from './collect.js';
 import { checkOptions } from './errors.js';
+import { adjustmentText } from './i18n/adjustment.js';
 import type { Snapshot } from './model/types.js';
 import { checkSnapshots } from './model/validate.js';
-import { describeFindings } from './rules/describe.js';
+import * as rulesDescribe from './rules/describe.js';
 import { evaluate } from './rules/evaluate.js';
 import { loadRuleSet } from './rules/load.js';
-import type { AuditReport, RuleSet, RuleSetConfig, Severity } from './rules/types.js';
+import type {
+  AuditReport,
+  EvaluatedFinding,
+  EvaluatedWaivedFinding,
+  Finding,
+  RuleSet,
+  RuleSetConfig,
+  Severity,
+  WaivedFinding,
+} from './rules/types.js';
 import { SCHEMA_VERSION, VERSION } from './version.js';
 
 /** Options of `buildReport` (and of `audit`): `evaluate`'s, with `now` defaulting to the current time. */
@@ -19,6 +29,25 @@ export interface ReportOptions {
 export interface AuditOptions extends CollectOptions, ReportOptions {
   /** A rule set/config object or the path of a config file. Default: the built-in `recommended` set. */
   rules?: RuleSetConfig | string;
+}
+
+/**
+ * One finding with its text (its rule's title, message and remediation for the forward, and the
+ * sentences of its severity adjustments), for library users who call `evaluate` and want to show a
+ * few findings. `snapshots` and `ruleSet` are the ones it was evaluated with.
+ * @throws BoxauditError BOXAUDIT_INPUT_INVALID when the finding's rule or forward is not in them.
+ */
+export function describeFinding(finding: EvaluatedFinding, snapshots: Snapshot[], ruleSet: RuleSet): Finding {
+  return rulesDescribe.describeFinding(finding, snapshots, ruleSet, adjustmentText);
+}
+
+/** Every finding and waived finding of an evaluation, with its text (what a report holds). */
+export function describeFindings(
+  result: { findings: EvaluatedFinding[]; waived: EvaluatedWaivedFinding[] },
+  snapshots: Snapshot[],
+  ruleSet: RuleSet,
+): { findings: Finding[]; waived: WaivedFinding[] } {
+  return rulesDescribe.describeFindings(result, snapshots, ruleSet, adjustmentText);
 }
 
 /** Evaluate snapshots against a resolved rule set and assemble the report, text included (pure). */

@@ -1,18 +1,17 @@
 /**
  * Offline audit: recognise an exported router configuration (or a saved `dump --json` document) and turn
- * it into snapshots with `target.kind` `file`. The parsers are the SSH adapters' own pure functions.
+ * it into snapshots with `target.kind` `file`. The parsers are the pure functions of formats/, the same
+ * ones the SSH adapters call.
  */
 
-import { parseEdgeos } from './adapters/edgeos.js';
-import { parseLinuxRuleset } from './adapters/linux.js';
-import { parseOpenwrt } from './adapters/openwrt.js';
-import { parseOpnsense } from './adapters/opnsense.js';
-import { parsePfsense } from './adapters/pfsense.js';
-import { parseRouteros } from './adapters/routeros.js';
-import { parseVyos } from './adapters/vyos.js';
 import { BoxauditError } from './errors.js';
 import { type ConfigParts, partsToSnapshot } from './formats/config-parts.js';
+import { parseLinuxRuleset } from './formats/linux-ruleset.js';
 import { looksLikeNftText } from './formats/nft-text.js';
+import { parseOpnsense, parsePfsense } from './formats/pfsense-config.js';
+import { parseRouteros } from './formats/routeros.js';
+import { parseOpenwrt } from './formats/uci.js';
+import { parseEdgeos, parseVyos } from './formats/vyatta.js';
 import { configBootToSetLines, forkMarkers, looksLikeConfigBoot } from './formats/vyatta-config.js';
 import type { Snapshot } from './model/types.js';
 import { schemaErrorsOfDump } from './schema/validate.js';

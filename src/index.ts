@@ -9,7 +9,14 @@ export {
   parsePortMappingList,
   upnpIgd,
 } from './adapters/upnp-igd.js';
-export { type AuditOptions, audit, buildReport, type ReportOptions } from './audit.js';
+export {
+  type AuditOptions,
+  audit,
+  buildReport,
+  describeFinding,
+  describeFindings,
+  type ReportOptions,
+} from './audit.js';
 export { type AuditTarget, type CollectOptions, type CollectResult, collect } from './collect.js';
 export { type AdapterSuggestion, suggestAdapter } from './detect.js';
 export { defaultGateway } from './discovery/gateway.js';
@@ -31,7 +38,6 @@ export {
   renderDumpChunks,
   type SecretList,
 } from './reporters/index.js';
-export { describeFinding, describeFindings } from './rules/describe.js';
 export { type EvaluateOptions, type EvaluateResult, evaluate } from './rules/evaluate.js';
 export { builtinRules, loadRuleSet, validateRuleFiles } from './rules/load.js';
 export type * from './rules/types.js';

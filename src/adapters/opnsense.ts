@@ -3,23 +3,16 @@
  * (System → Configuration → Backups). Legacy `<nat><rule>` port forwards plus the MVC model where known.
  */
 
-import type { ConfigParts, ParseOptions } from '../formats/config-parts.js';
-import { parsePfConfig } from '../formats/pfsense-config.js';
+import { parseOpnsense } from '../formats/pfsense-config.js';
 import type { Snapshot } from '../model/types.js';
-import { collectOverSsh } from '../transport/ssh.js';
 import { opnsenseMeta } from './opnsense.meta.js';
 import { readConfigXml } from './pfsense.js';
+import { collectOverSsh } from './ssh-skeleton.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export const OPNSENSE_COMMANDS = {
   config: 'cat /conf/config.xml',
 } as const;
-
-/** Parse an OPNsense `config.xml`. Pure. */
-export function parseOpnsense(text: string, options: ParseOptions = {}): ConfigParts {
-  const { rootName: _root, ...parts } = parsePfConfig(text, { adapter: 'opnsense', ...options });
-  return parts;
-}
 
 async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snapshot> {
   return collectOverSsh('opnsense', opnsenseAdapter.meta.allowlist, target, ctx, async (session) =>

@@ -4,23 +4,16 @@
  */
 
 import { BoxauditError } from '../errors.js';
-import type { ConfigParts, ParseOptions } from '../formats/config-parts.js';
-import { parsePfConfig } from '../formats/pfsense-config.js';
+import { parsePfsense } from '../formats/pfsense-config.js';
 import type { Snapshot } from '../model/types.js';
-import { collectOverSsh, type SshSession } from '../transport/ssh.js';
 import { pfsenseMeta } from './pfsense.meta.js';
+import { collectOverSsh, type SshSession } from './ssh-skeleton.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 export const PFSENSE_COMMANDS = {
   config: 'cat /conf/config.xml',
   configCf: 'cat /cf/conf/config.xml',
 } as const;
-
-/** Parse a pfSense `config.xml` (port forwards, 1:1 NAT, aliases, UPnP, web GUI exposure). Pure. */
-export function parsePfsense(text: string, options: ParseOptions = {}): ConfigParts {
-  const { rootName: _root, ...parts } = parsePfConfig(text, { adapter: 'pfsense', ...options });
-  return parts;
-}
 
 async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snapshot> {
   return collectOverSsh('pfsense', pfsenseAdapter.meta.allowlist, target, ctx, async (session) =>

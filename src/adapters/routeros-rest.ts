@@ -19,6 +19,14 @@ import {
   ipv4Network,
   partsToSnapshot,
 } from '../formats/config-parts.js';
+import {
+  addRouterTargets,
+  isYes,
+  natForwards,
+  type RouterosItem,
+  remoteAdmin,
+  routerosNetwork,
+} from '../formats/routeros.js';
 import { isPrivateOrCgnat, isRfc1918 } from '../model/addresses.js';
 import type { GatewayInfo, Snapshot } from '../model/types.js';
 import {
@@ -28,14 +36,6 @@ import {
   type RestTls,
   restTlsFrom,
 } from '../transport/rest.js';
-import {
-  addRouterTargets,
-  isYes,
-  natForwards,
-  type RouterosItem,
-  remoteAdmin,
-  routerosNetwork,
-} from './routeros.js';
 import { routerosRestMeta } from './routeros-rest.meta.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 

@@ -1,6 +1,6 @@
 /**
  * pfSense / OPNsense `config.xml` reading, shared by the `pfsense` and `opnsense` adapters.
- * XML goes through the safe parser in transport/xml.ts (no DOCTYPE/ENTITY). Reads port forwards (`<nat><rule>`),
+ * XML goes through the safe parser in util/xml.ts (no DOCTYPE/ENTITY). Reads port forwards (`<nat><rule>`),
  * 1:1 NAT, aliases, UPnP (miniupnpd) settings, and web GUI / SSH exposure through WAN pass rules.
  * OPNsense's MVC-model NAT (`<OPNsense><Firewall>…`) is read where its element names are known
  * (1:1 NAT) and, for destination NAT, from any container named like `DNat`; those names are UNCONFIRMED.
@@ -20,7 +20,7 @@ import {
   childValues,
   parseXml,
   type XmlElement,
-} from '../transport/xml.js';
+} from '../util/xml.js';
 import {
   ALL_PORTS,
   type ConfigParts,
@@ -29,6 +29,7 @@ import {
   emptyParts,
   ipv4Network,
   markForwardsToRouter,
+  type ParseOptions,
   protocolsOf,
   protocolsOrBoth,
   shiftRange,
@@ -745,4 +746,16 @@ export function parsePfConfig(
     });
   }
   return { ...parts, rootName };
+}
+
+/** Parse a pfSense `config.xml` (port forwards, 1:1 NAT, aliases, UPnP, web GUI exposure). Pure. */
+export function parsePfsense(text: string, options: ParseOptions = {}): ConfigParts {
+  const { rootName: _root, ...parts } = parsePfConfig(text, { adapter: 'pfsense', ...options });
+  return parts;
+}
+
+/** Parse an OPNsense `config.xml`. Pure. */
+export function parseOpnsense(text: string, options: ParseOptions = {}): ConfigParts {
+  const { rootName: _root, ...parts } = parsePfConfig(text, { adapter: 'opnsense', ...options });
+  return parts;
 }

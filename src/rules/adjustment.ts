@@ -1,50 +1,34 @@
-import { type Lang, severityWord, t } from '../i18n/index.js';
-import type { LocalizedText, Severity, SeverityAdjustment } from './types.js';
-
-const LANGS: readonly Lang[] = ['en', 'fr'];
+import type { Severity, SeverityAdjustmentCode } from './types.js';
 
 /**
- * A severity change with its sentence in both languages. `detail` is the profile's name or the
- * allowed source; a source-restricted router rule (remote admin) has none.
+ * A severity change as a code (no text: `describeFinding` adds the sentence in both languages).
+ * `detail` is the profile's name or the allowed source; a source-restricted router rule (remote
+ * admin) has none.
  */
 export function severityAdjustment(
-  reason: SeverityAdjustment['reason'],
+  reason: SeverityAdjustmentCode['reason'],
   from: Severity,
   to: Severity,
   detail?: string,
-): SeverityAdjustment {
-  const key =
-    reason === 'source-restricted' && detail === undefined
-      ? 'adjustment.source-restricted-admin'
-      : (`adjustment.${reason}` as const);
-  const text = {} as LocalizedText;
-  for (const lang of LANGS) {
-    text[lang] = t(lang, key, {
-      from: severityWord(lang, from),
-      to: severityWord(lang, to),
-      detail: detail ?? '',
-    });
-  }
-  return detail === undefined ? { reason, from, to, text } : { reason, from, to, detail, text };
+): SeverityAdjustmentCode {
+  return detail === undefined ? { reason, from, to } : { reason, from, to, detail };
 }
 
-const restrictedMemo = new Map<string, SeverityAdjustment>();
+const restrictedMemo = new Map<string, SeverityAdjustmentCode>();
 
 /**
  * The source-restricted adjustment, shared (frozen) between the findings it applies to: a box
- * restricting many forwards to one source would otherwise build the same two sentences each time.
+ * restricting many forwards to one source gets one object, and so one sentence pair when described.
  */
 export function sourceRestricted(
   from: Severity,
   to: Severity,
   source: string | undefined,
-): SeverityAdjustment {
+): SeverityAdjustmentCode {
   const key = `${from}|${to}|${source === undefined ? '\u0000' : source}`;
   let adjustment = restrictedMemo.get(key);
   if (adjustment === undefined) {
-    adjustment = severityAdjustment('source-restricted', from, to, source);
-    Object.freeze(adjustment.text);
-    Object.freeze(adjustment);
+    adjustment = Object.freeze(severityAdjustment('source-restricted', from, to, source));
     if (restrictedMemo.size >= 1024) restrictedMemo.clear(); // bounded: sources come from boxes
     restrictedMemo.set(key, adjustment);
   }

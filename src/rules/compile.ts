@@ -9,7 +9,7 @@ import { HOST_KINDS, KIND_BIT } from './host-kind.js';
 import { mergeRanges, parsePortSpec } from './ports.js';
 import { checkPatternSafety } from './regex-safety.js';
 import { lower, ruleSeverity } from './severity.js';
-import type { PortSpec, Rule, RuleSet, Severity, SeverityAdjustment, Waiver } from './types.js';
+import type { PortSpec, Rule, RuleSet, Severity, SeverityAdjustmentCode, Waiver } from './types.js';
 
 export interface CompiledForwardRule {
   rule: Rule;
@@ -34,7 +34,7 @@ export interface CompiledForwardRule {
   permanent: boolean | undefined;
   remoteHostRestricted: boolean | undefined;
   severity: Severity;
-  adjustments: SeverityAdjustment[];
+  adjustments: SeverityAdjustmentCode[];
   /** Severity and reasons when the forward is limited to given sources. */
   restrictedSeverity: Severity;
 }
@@ -45,7 +45,7 @@ export interface CompiledRouterRule {
   upnpEnabled: boolean | undefined;
   remoteAdminOnWan: boolean | undefined;
   severity: Severity;
-  adjustments: SeverityAdjustment[];
+  adjustments: SeverityAdjustmentCode[];
   restrictedSeverity: Severity;
 }
 

@@ -1,7 +1,9 @@
 /**
  * A finding's text: its rule's title, message and remediation, expanded for the forward it concerns,
  * in English and French. Kept apart from evaluation so that matching stays cheap (a fleet's
- * dashboard may only count findings); a report needs it for every finding.
+ * dashboard may only count findings); a report needs it for every finding. The sentences of the
+ * severity adjustments come from the message catalogues, which the rules do not import: the caller
+ * passes them in (`explain`; buildReport and the public `describeFinding` pass i18n's).
  */
 import { BoxauditError } from '../errors.js';
 import type { PortForward, Snapshot } from '../model/types.js';
@@ -17,10 +19,16 @@ import type {
   EvaluatedFinding,
   EvaluatedWaivedFinding,
   Finding,
+  LocalizedText,
   Rule,
   RuleSet,
+  SeverityAdjustment,
+  SeverityAdjustmentCode,
   WaivedFinding,
 } from './types.js';
+
+/** The sentence of a severity adjustment in both languages (i18n's `adjustmentText`). */
+export type AdjustmentExplainer = (adjustment: SeverityAdjustmentCode) => LocalizedText;
 
 interface RuleTexts {
   rule: Rule;
@@ -52,8 +60,22 @@ function textsOf(ruleSet: RuleSet): Map<string, RuleTexts> {
  * A function that describes findings of these snapshots. It remembers the last forward's template
  * values: findings are sorted by forward within a severity, so a forward's findings come together.
  */
-function describer(snapshots: Snapshot[], ruleSet: RuleSet): (finding: EvaluatedFinding) => Finding {
+function describer(
+  snapshots: Snapshot[],
+  ruleSet: RuleSet,
+  explain: AdjustmentExplainer,
+): (finding: EvaluatedFinding) => Finding {
   const texts = textsOf(ruleSet);
+  // Adjustments are shared between findings (a rule's override, a source restriction): one sentence each.
+  const explained = new WeakMap<SeverityAdjustmentCode, SeverityAdjustment>();
+  const withText = (a: SeverityAdjustmentCode): SeverityAdjustment => {
+    let out = explained.get(a);
+    if (out === undefined) {
+      out = { ...a, text: explain(a) };
+      explained.set(a, out);
+    }
+    return out;
+  };
   let lastSnapshot: Snapshot | undefined;
   let lastForward: PortForward | null | undefined;
   let values: ValueList = [];
@@ -85,7 +107,7 @@ function describer(snapshots: Snapshot[], ruleSet: RuleSet): (finding: Evaluated
       remediation: render(t.remediation, values),
       references: t.rule.references,
     };
-    if (finding.adjustments) described.adjustments = finding.adjustments;
+    if (finding.adjustments) described.adjustments = finding.adjustments.map(withText);
     if (finding.unknown) described.unknown = finding.unknown;
     return described;
   };
@@ -93,11 +115,16 @@ function describer(snapshots: Snapshot[], ruleSet: RuleSet): (finding: Evaluated
 
 /**
  * One finding with its text, for library users who call `evaluate` and want to show a few findings.
- * `snapshots` and `ruleSet` are the ones it was evaluated with.
+ * `snapshots` and `ruleSet` are the ones it was evaluated with; `explain` gives the adjustments' sentences.
  * @throws BoxauditError BOXAUDIT_INPUT_INVALID when the finding's rule or forward is not in them.
  */
-export function describeFinding(finding: EvaluatedFinding, snapshots: Snapshot[], ruleSet: RuleSet): Finding {
-  return describer(snapshots, ruleSet)(finding);
+export function describeFinding(
+  finding: EvaluatedFinding,
+  snapshots: Snapshot[],
+  ruleSet: RuleSet,
+  explain: AdjustmentExplainer,
+): Finding {
+  return describer(snapshots, ruleSet, explain)(finding);
 }
 
 /** Every finding and waived finding of an evaluation, with its text (what a report holds). */
@@ -105,8 +132,9 @@ export function describeFindings(
   result: { findings: EvaluatedFinding[]; waived: EvaluatedWaivedFinding[] },
   snapshots: Snapshot[],
   ruleSet: RuleSet,
+  explain: AdjustmentExplainer,
 ): { findings: Finding[]; waived: WaivedFinding[] } {
-  const describe = describer(snapshots, ruleSet);
+  const describe = describer(snapshots, ruleSet, explain);
   return {
     findings: result.findings.map(describe),
     waived: result.waived.map((w) => ({ ...describe(w), waiver: w.waiver })),

@@ -1,5 +1,5 @@
 import { severityAdjustment } from './adjustment.js';
-import type { Category, Rule, RuleSet, Severity, SeverityAdjustment } from './types.js';
+import type { Category, Rule, RuleSet, Severity, SeverityAdjustmentCode } from './types.js';
 import { SEVERITIES } from './types.js';
 
 /** 0 = critical … 4 = info. */
@@ -28,7 +28,7 @@ export const HEALTH_RAISED: ReadonlySet<Category> = new Set(['file-sharing', 'da
 export function ruleSeverity(
   rule: Rule,
   ruleSet: RuleSet,
-): { severity: Severity; adjustments: SeverityAdjustment[] } {
+): { severity: Severity; adjustments: SeverityAdjustmentCode[] } {
   const override = ruleSet.severityOverrides?.[rule.id];
   if (override !== undefined) {
     return override === rule.severity

@@ -147,13 +147,17 @@ export interface RuleSet {
 
 export type FindingStatus = 'fail' | 'inconclusive';
 
-/** Why a finding's severity differs from its rule's: a stable code for programs, a sentence for people. */
-export interface SeverityAdjustment {
+/** Why a finding's severity differs from its rule's, as evaluation returns it: a stable code, no text. */
+export interface SeverityAdjustmentCode {
   reason: 'config-override' | 'profile' | 'source-restricted';
   from: Severity;
   to: Severity;
   /** The profile's name (`profile`) or the allowed source (`source-restricted`). */
   detail?: string;
+}
+
+/** A severity adjustment in a report: the stable code for programs, and a sentence for people. */
+export interface SeverityAdjustment extends SeverityAdjustmentCode {
   text: LocalizedText;
 }
 
@@ -168,8 +172,6 @@ interface FindingFacts {
   snapshotIndex: number;
   /** null for router-level findings. */
   forwardId: string | null;
-  /** Why the severity differs from the rule's (source restriction, health profile, override), in order. */
-  adjustments?: SeverityAdjustment[];
   /** For inconclusive findings: the unknown fields. */
   unknown?: string[];
 }
@@ -178,6 +180,8 @@ interface FindingFacts {
 export interface EvaluatedFinding extends FindingFacts {
   /** Index into the snapshot's `forwards` (unambiguous even if ids repeat); null for router-level findings. */
   forwardIndex: number | null;
+  /** Why the severity differs from the rule's (source restriction, health profile, override), in order. */
+  adjustments?: SeverityAdjustmentCode[];
 }
 
 export interface EvaluatedWaivedFinding extends EvaluatedFinding {
@@ -186,6 +190,8 @@ export interface EvaluatedWaivedFinding extends EvaluatedFinding {
 
 /** A finding of a report: its rule's text filled in for the forward (`describeFinding`). */
 export interface Finding extends FindingFacts {
+  /** Why the severity differs from the rule's (source restriction, health profile, override), in order. */
+  adjustments?: SeverityAdjustment[];
   title: LocalizedText;
   message: LocalizedText;
   remediation: LocalizedText;

@@ -3,9 +3,9 @@
  * are ever sent: anything else is refused with BOXAUDIT_NOT_ALLOWED before a byte leaves.
  */
 import { BoxauditError, isBoxauditError } from '../errors.js';
+import { childElement, childText, childValues, parseXml, type XmlElement } from '../util/xml.js';
 import { httpRequest, redactUrl } from './http.js';
 import type { PinnedTarget } from './pin.js';
-import { childElement, childText, childValues, parseXml, type XmlElement } from './xml.js';
 
 /**
  * The read-only IGD actions boxaudit may call. None of them changes the box: they read the

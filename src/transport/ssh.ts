@@ -11,18 +11,15 @@ import { createHash, createHmac } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectConfig, Client as SshClient } from 'ssh2';
-import type { CollectContext, CollectTarget } from '../adapters/types.js';
 import { abortError, BoxauditError } from '../errors.js';
-import { type ConfigParts, partsToSnapshot } from '../formats/config-parts.js';
-import type { Snapshot } from '../model/types.js';
 import { MAX_KEY_FILE_BYTES, readBoundedFile, readFailure } from '../util/read-file.js';
 
 type Ssh2 = typeof import('ssh2');
 let ssh2Module: Promise<Ssh2> | undefined;
 
 /**
- * ssh2 is loaded on the first SSH connection only, so an offline import (`--from`), whose parsers
- * live in the SSH adapters' files, never loads it. ssh2 is CommonJS: Node's ESM loader cannot see
+ * ssh2 is loaded on the first SSH connection only, so nothing that merely imports an SSH adapter
+ * (the registry, the CLI) loads it. ssh2 is CommonJS: Node's ESM loader cannot see
  * its named exports, so take them from the default export.
  */
 export function loadSsh2(): Promise<Ssh2> {
@@ -505,97 +502,36 @@ function wrapClient(client: SshClient, ctx: string): SshConnection {
   };
 }
 
-/** Options an SSH adapter reads from `CollectTarget.options` (all optional). */
-export interface SshTargetOptions extends HostKeyPolicy {
-  identityFile?: string;
-  commandTimeoutMs?: number;
-  maxOutputBytes?: number;
+/** How a session runs its commands (the SSH skeleton fills it from the target and the context). */
+export interface SshSessionLimits {
+  signal: AbortSignal;
   /** Injected exec layer (unit tests); defaults to ssh2. */
   connector?: SshConnector;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-/** Read the SSH options out of a CollectTarget, with type checks (bad types → BOXAUDIT_USAGE). */
-export function sshTargetOptions(target: CollectTarget): SshTargetOptions {
-  const o = target.options ?? {};
-  const out: SshTargetOptions = {};
-  // `knownHostsPath` is accepted as an alias (the CLI's name for it).
-  const known = str(o.knownHostsFile) ?? str(o.knownHostsPath);
-  if (known) out.knownHostsFile = known;
-  if (typeof o.knownHosts === 'string') out.knownHosts = o.knownHosts;
-  const hostKey = str(o.hostKey);
-  if (hostKey) {
-    if (!/^(SHA256:)?[A-Za-z0-9+/]{43}=?$/.test(hostKey.trim())) {
-      throw new BoxauditError(
-        'BOXAUDIT_USAGE',
-        `host key fingerprint must look like SHA256:<43 base64 chars>`,
-      );
-    }
-    out.hostKey = hostKey;
-  }
-  if (o.trustOnFirstUse === true) out.trustOnFirstUse = true;
-  if (typeof o.onHostKey === 'function') out.onHostKey = o.onHostKey as HostKeyPolicy['onHostKey'];
-  const id = str(o.identityFile);
-  if (id) out.identityFile = id;
-  if (typeof o.commandTimeoutMs === 'number' && o.commandTimeoutMs > 0)
-    out.commandTimeoutMs = o.commandTimeoutMs;
-  if (typeof o.maxOutputBytes === 'number' && o.maxOutputBytes > 0) out.maxOutputBytes = o.maxOutputBytes;
-  if (typeof o.connector === 'function') out.connector = o.connector as SshConnector;
-  return out;
+  commandTimeoutMs: number;
+  maxOutputBytes: number;
+  log?: (message: string) => void;
 }
 
 /**
- * Open an SSH session for one adapter, run `fn` with an allowlist-guarded `run`, and always close.
+ * Connect, run `fn` with an allowlist-guarded session, and always close.
  * @param allowlist exact command strings; anything else is refused with BOXAUDIT_NOT_ALLOWED before sending.
  */
-export async function withSshSession<T>(
-  adapter: string,
+export async function withSshConnection<T>(
+  options: SshConnectOptions,
   allowlist: readonly string[],
-  target: CollectTarget,
-  ctx: CollectContext,
+  limits: SshSessionLimits,
   fn: (session: SshSession) => Promise<T>,
 ): Promise<T> {
-  const host = target.host;
-  if (!host) throw new BoxauditError('BOXAUDIT_USAGE', `[${adapter}] a host is needed for SSH`);
-  const port = target.port ?? 22;
-  const creds = target.credentials ?? {};
-  const username = creds.username;
-  if (!username) throw new BoxauditError('BOXAUDIT_USAGE', `[${adapter}] a user name is needed for SSH`);
-  const opts = sshTargetOptions(target);
-  const where = context(adapter, host, port);
-  const outer = ctx.signal ?? new AbortController().signal;
-  const connectTimeout = ctx.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  const connector = opts.connector ?? ssh2Connector;
-  const hostKeys: HostKeyPolicy = {};
-  for (const k of ['knownHostsFile', 'knownHosts', 'hostKey', 'trustOnFirstUse', 'onHostKey'] as const) {
-    if (opts[k] !== undefined) (hostKeys as Record<string, unknown>)[k] = opts[k];
-  }
-  const connectOptions: SshConnectOptions = {
-    adapter,
-    host,
-    port,
-    username,
-    hostKeys,
-    connectTimeoutMs: connectTimeout,
-  };
-  if (creds.privateKey !== undefined) connectOptions.privateKey = creds.privateKey;
-  if (opts.identityFile !== undefined) connectOptions.identityFile = opts.identityFile;
-  if (creds.passphrase !== undefined) connectOptions.passphrase = creds.passphrase;
-  if (creds.password !== undefined) connectOptions.password = creds.password;
-  if (creds.agent !== undefined) connectOptions.agent = creds.agent;
-
-  ctx.log?.(`${where}: connecting as ${username}`);
-  const connection = await connector(connectOptions, { signal: outer });
+  const where = context(options.adapter, options.host, options.port);
+  limits.log?.(`${where}: connecting as ${options.username}`);
+  const connection = await (limits.connector ?? ssh2Connector)(options, { signal: limits.signal });
   try {
-    const session = guardedSession(adapter, allowlist, connection, {
-      signal: outer,
-      timeoutMs: opts.commandTimeoutMs ?? ctx.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
-      maxBytes: opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+    const session = guardedSession(options.adapter, allowlist, connection, {
+      signal: limits.signal,
+      timeoutMs: limits.commandTimeoutMs,
+      maxBytes: limits.maxOutputBytes,
       where,
-      ...(ctx.log ? { log: ctx.log } : {}),
+      ...(limits.log ? { log: limits.log } : {}),
     });
     return await fn(session);
   } finally {
@@ -651,24 +587,4 @@ export function guardedSession(
       }
     },
   };
-}
-
-/**
- * An SSH adapter's whole collect: read its configuration in one session (closed on every path), then
- * build the snapshot. `read` runs allowlisted commands and parses their output.
- */
-export async function collectOverSsh(
-  adapter: string,
-  allowlist: readonly string[],
-  target: CollectTarget,
-  ctx: CollectContext,
-  read: (session: SshSession) => Promise<ConfigParts>,
-): Promise<Snapshot> {
-  const collectedAt = new Date().toISOString();
-  const parts = await withSshSession(adapter, allowlist, target, ctx, read);
-  return partsToSnapshot(
-    parts,
-    { kind: 'vendor', address: `${target.host}:${target.port ?? 22}`, adapter },
-    collectedAt,
-  );
 }

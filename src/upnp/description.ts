@@ -12,7 +12,7 @@ import {
   childTextOrNull,
   parseXml,
   type XmlElement,
-} from '../transport/xml.js';
+} from '../util/xml.js';
 
 /** A WANIPConnection:1/2 or WANPPPConnection:1 service, with its control URL resolved. */
 export interface WanConnectionService extends ServiceInfo {

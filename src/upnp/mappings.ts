@@ -8,7 +8,7 @@ import type { ForwardInput } from '../model/forward.js';
 import { parsePortRange, parseProtocols } from '../model/forward.js';
 import type { CoverageStatus, Protocol, Warning } from '../model/types.js';
 import type { SoapArgs } from '../transport/soap.js';
-import { childElements, childText, parseXml } from '../transport/xml.js';
+import { childElements, childText, parseXml } from '../util/xml.js';
 
 /** Default cap on entries read from one service; past it coverage is `partial`. */
 export const DEFAULT_MAX_ENTRIES = 4096;

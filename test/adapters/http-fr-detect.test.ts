@@ -2,8 +2,6 @@
  * detectScore (metadata evidence) of the French ISP adapters on realistic probes: manufacturer/model taken from real root
  * descriptions in shared/upnp-captures (read in place, not copied), and the boxes' known LAN names.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bbox } from '../../src/adapters/bbox.js';
 import { detectScore } from '../../src/adapters/evidence.js';
@@ -11,9 +9,9 @@ import { freebox } from '../../src/adapters/freebox.js';
 import { livebox } from '../../src/adapters/livebox.js';
 import { sfr } from '../../src/adapters/sfr.js';
 import type { Adapter, Probe } from '../../src/adapters/types.js';
+import { describeShared, readShared } from '../shared-corpus.js';
 
 const ADAPTERS: Adapter[] = [freebox, livebox, bbox, sfr];
-const CAPTURES = join(import.meta.dirname, '../../../shared/upnp-captures');
 
 async function best(probe: Probe): Promise<{ id: string; score: number; runnerUp: number }> {
   const scored = await Promise.all(
@@ -25,15 +23,13 @@ async function best(probe: Probe): Promise<{ id: string; score: number; runnerUp
 
 /** The root device's manufacturer and modelName (first occurrences: the root device comes first). */
 function probeFromCapture(folder: string): Probe {
-  const xml = readFileSync(join(CAPTURES, folder, 'rootdesc.xml'), 'utf8');
+  const xml = readShared('upnp-captures', folder, 'rootdesc.xml');
   const manufacturer = /<manufacturer>([^<]*)<\/manufacturer>/.exec(xml)?.[1] ?? null;
   const model = /<modelName>([^<]*)<\/modelName>/.exec(xml)?.[1] ?? null;
   return { address: '192.168.1.1', manufacturer, model };
 }
 
-const haveCaptures = existsSync(CAPTURES);
-
-describe.skipIf(!haveCaptures)('detect on real root descriptions', () => {
+describeShared('upnp-captures', 'detect on real root descriptions', () => {
   it.each([
     ['freebox-freebox-server', 'freebox'],
     ['arcadyan-residential-livebox-gpon-wan-et', 'livebox'],

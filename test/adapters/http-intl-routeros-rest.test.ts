@@ -3,8 +3,6 @@
 // not a real router — and, at the end, the same simulator serving the real RouterOS 7 replies of
 // shared/vendor-captures/mikrotik (read at test time; required under CI=true, skipped when absent).
 // Nothing leaves 127.0.0.1.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectScore } from '../../src/adapters/evidence.js';
 import {
@@ -15,6 +13,7 @@ import {
   routerosRestAdapter,
 } from '../../src/adapters/routeros-rest.js';
 import type { Snapshot } from '../../src/model/types.js';
+import { describeShared, readShared } from '../shared-corpus.js';
 import {
   ROUTEROS_REST_SIM_PASSWORD as PASSWORD,
   type RouterosRestSimOptions,
@@ -382,14 +381,12 @@ describe('routeros-rest helpers', () => {
 
 // Real RouterOS 7 REST replies (shared/vendor-captures/mikrotik: replies pasted as a comment at the top
 // of the terraform-provider-routeros sources, MPL-2.0, read at test time and never copied here).
-const CAPTURES = fileURLToPath(new URL('../../../shared/vendor-captures/mikrotik/', import.meta.url));
 const capture = (name: string) =>
-  `${CAPTURES}terraform-routeros__terraform-provider-routeros__routeros__resource_${name}.go`;
-const capturesPresent = existsSync(capture('ip_firewall_nat')) && existsSync(capture('ip_service'));
+  `terraform-routeros__terraform-provider-routeros__routeros__resource_${name}.go`;
 
 /** The JSON reply in the leading comment of a capture: one object, or objects separated by commas. */
 function capturedRows(name: string): Record<string, string>[] {
-  const text = readFileSync(capture(name), 'utf8');
+  const text = readShared('vendor-captures', 'mikrotik', capture(name));
   const start = text.indexOf('/*');
   const end = text.indexOf('*/', start);
   const body = text
@@ -400,55 +397,48 @@ function capturedRows(name: string): Record<string, string>[] {
   return value as Record<string, string>[];
 }
 
-describe.runIf(capturesPresent || process.env.CI === 'true')(
-  'routeros-rest on real RouterOS 7 replies',
-  () => {
-    it('the captures are there (CI must have shared/vendor-captures/mikrotik)', () => {
-      expect(capturesPresent, `missing ${CAPTURES}`).toBe(true);
-    });
+describeShared('vendor-captures/mikrotik', 'routeros-rest on real RouterOS 7 replies', () => {
+  it('a real srcnat masquerade row (every value a string, empty log-prefix) is no forward and names a WAN interface', async () => {
+    const [masquerade] = capturedRows('ip_firewall_nat');
+    expect(masquerade).toMatchObject({ chain: 'srcnat', action: 'masquerade', disabled: 'false' });
+    const forward = {
+      '.id': '*7',
+      chain: 'dstnat',
+      action: 'dst-nat',
+      protocol: 'tcp',
+      'dst-port': '8443',
+      // The captured masquerade goes out through this interface: the WAN side, so this is an Internet forward.
+      'in-interface': masquerade!['out-interface']!,
+      'to-addresses': '192.168.88.40',
+      disabled: 'false',
+      dynamic: 'false',
+      invalid: 'false',
+    };
+    const s = await start({ data: { nat: [masquerade!, forward] } });
+    const snap = await collect(s.url);
+    expect(
+      snap.forwards.map((f) => [f.source, f.protocol, f.externalPort, f.internalHost, f.enabled]),
+    ).toEqual([['static', 'tcp', { start: 8443, end: 8443 }, '192.168.88.40', true]]);
+    expect(snap.warnings.map((w) => w.code)).toEqual([]);
+    expect(coverage(snap, 'static-forwards')?.status).toBe('complete');
+  });
 
-    it('a real srcnat masquerade row (every value a string, empty log-prefix) is no forward and names a WAN interface', async () => {
-      const [masquerade] = capturedRows('ip_firewall_nat');
-      expect(masquerade).toMatchObject({ chain: 'srcnat', action: 'masquerade', disabled: 'false' });
-      const forward = {
-        '.id': '*7',
-        chain: 'dstnat',
-        action: 'dst-nat',
-        protocol: 'tcp',
-        'dst-port': '8443',
-        // The captured masquerade goes out through this interface: the WAN side, so this is an Internet forward.
-        'in-interface': masquerade!['out-interface']!,
-        'to-addresses': '192.168.88.40',
-        disabled: 'false',
-        dynamic: 'false',
-        invalid: 'false',
-      };
-      const s = await start({ data: { nat: [masquerade!, forward] } });
-      const snap = await collect(s.url);
-      expect(
-        snap.forwards.map((f) => [f.source, f.protocol, f.externalPort, f.internalHost, f.enabled]),
-      ).toEqual([['static', 'tcp', { start: 8443, end: 8443 }, '192.168.88.40', true]]);
-      expect(snap.warnings.map((w) => w.code)).toEqual([]);
-      expect(coverage(snap, 'static-forwards')?.status).toBe('complete');
+  it('real /ip/service rows (port as a string, empty address, vrf, certificate) go through the input chain', async () => {
+    const services = capturedRows('ip_service');
+    expect(services.map((r) => [r.name, r.port, r.disabled])).toEqual([
+      ['telnet', '23', 'false'],
+      ['www-ssl', '443', 'false'],
+    ]);
+    const s = await start({ data: { services } });
+    const snap = await collect(s.url);
+    // The simulator's input chain: www-ssl accepted from the WAN list, everything else not from the LAN dropped.
+    expect(snap.remoteAdmin).toEqual({
+      enabled: true,
+      services: [
+        { service: 'telnet', port: 23, wan: false, restrictedTo: null },
+        { service: 'www-ssl', port: 443, wan: true, restrictedTo: null },
+      ],
     });
-
-    it('real /ip/service rows (port as a string, empty address, vrf, certificate) go through the input chain', async () => {
-      const services = capturedRows('ip_service');
-      expect(services.map((r) => [r.name, r.port, r.disabled])).toEqual([
-        ['telnet', '23', 'false'],
-        ['www-ssl', '443', 'false'],
-      ]);
-      const s = await start({ data: { services } });
-      const snap = await collect(s.url);
-      // The simulator's input chain: www-ssl accepted from the WAN list, everything else not from the LAN dropped.
-      expect(snap.remoteAdmin).toEqual({
-        enabled: true,
-        services: [
-          { service: 'telnet', port: 23, wan: false, restrictedTo: null },
-          { service: 'www-ssl', port: 443, wan: true, restrictedTo: null },
-        ],
-      });
-      expect(coverage(snap, 'remote-admin')?.status).toBe('complete');
-    });
-  },
-);
+    expect(coverage(snap, 'remote-admin')?.status).toBe('complete');
+  });
+});

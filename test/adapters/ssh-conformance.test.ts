@@ -10,11 +10,12 @@ import { openwrtAdapter } from '../../src/adapters/openwrt.js';
 import { opnsenseAdapter } from '../../src/adapters/opnsense.js';
 import { pfsenseAdapter } from '../../src/adapters/pfsense.js';
 import { routerosAdapter } from '../../src/adapters/routeros.js';
+import { withSshSession } from '../../src/adapters/ssh-skeleton.js';
 import type { Adapter } from '../../src/adapters/types.js';
 import { vyosAdapter } from '../../src/adapters/vyos.js';
 import { isBoxauditError } from '../../src/errors.js';
 import type { CommandResult, SshConnection, SshConnector } from '../../src/transport/ssh.js';
-import { guardedSession, withSshSession } from '../../src/transport/ssh.js';
+import { guardedSession } from '../../src/transport/ssh.js';
 import { fixture } from './helpers.js';
 
 /** Canned router answers, per adapter and command (unknown commands fail like a missing binary would). */

@@ -4,11 +4,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sshTargetOptions } from '../../src/adapters/ssh-skeleton.js';
 import {
   fingerprintOf,
   keyTypeOf,
   preferredHostKeyAlgorithms,
-  sshTargetOptions,
   verifyHostKey,
 } from '../../src/transport/ssh.js';
 

@@ -6,13 +6,12 @@
  * only (refused or answered locally), and no DNS lookup is made for a loopback gateway: nothing leaves
  * the machine.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectUpnp } from '../../src/adapters/upnp-igd.js';
 import { type IgdSimulator, startIgdSimulator } from '../../src/demo/igd-simulator.js';
 import { hasNeededCredentials, suggestAdapter, vendorHint, vendorReadFailed } from '../../src/detect.js';
 import { coverageReason } from '../../src/i18n/index.js';
+import { describeShared, readShared } from '../shared-corpus.js';
 
 let sim: IgdSimulator | undefined;
 afterEach(async () => {
@@ -43,7 +42,6 @@ describe('suggestAdapter', () => {
   });
 });
 
-const CAPTURES = join(import.meta.dirname, '../../../shared/upnp-captures');
 /** The adapter the default audit should offer for each real router (SSH adapters are never offered). */
 const OFFERED: Record<string, string> = {
   'arcadyan-residential-livebox-gpon-wan-et': 'livebox',
@@ -59,30 +57,22 @@ const OFFERED: Record<string, string> = {
   'ubiquiti-udm-pro': 'unifi',
   'tp-link-archer-ax1800': 'none',
 };
-const captured = existsSync(CAPTURES)
-  ? Object.keys(OFFERED).filter((d) => existsSync(join(CAPTURES, d, 'rootdesc.xml')))
-  : [];
-if (captured.length === 0) console.warn(`suggestAdapter corpus test skipped: ${CAPTURES} is absent`);
-
-describe.skipIf(captured.length === 0)(
-  "suggestAdapter on real routers' descriptions, served on loopback",
-  () => {
-    it.each(captured)('%s', async (device) => {
-      const xml = readFileSync(join(CAPTURES, device, 'rootdesc.xml'), 'utf8');
-      const field = (tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1] ?? '';
-      sim = await startIgdSimulator({
-        manufacturer: field('manufacturer'),
-        modelName: field('modelName'),
-        friendlyName: field('friendlyName'),
-        mappings: [],
-      });
-      const snapshot = await collectUpnp(sim.descriptionUrl, { timeoutMs: 2000 });
-      const s = await suggestAdapter(snapshot, undefined, { timeoutMs: 500 });
-      // The adapter must also exist in this build (suggestAdapter loads it from the registry).
-      expect(s?.adapter ?? 'none').toBe(OFFERED[device]);
+describeShared('upnp-captures', "suggestAdapter on real routers' descriptions, served on loopback", () => {
+  it.each(Object.keys(OFFERED))('%s', async (device) => {
+    const xml = readShared('upnp-captures', device, 'rootdesc.xml');
+    const field = (tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1] ?? '';
+    sim = await startIgdSimulator({
+      manufacturer: field('manufacturer'),
+      modelName: field('modelName'),
+      friendlyName: field('friendlyName'),
+      mappings: [],
     });
-  },
-);
+    const snapshot = await collectUpnp(sim.descriptionUrl, { timeoutMs: 2000 });
+    const s = await suggestAdapter(snapshot, undefined, { timeoutMs: 500 });
+    // The adapter must also exist in this build (suggestAdapter loads it from the registry).
+    expect(s?.adapter ?? 'none').toBe(OFFERED[device]);
+  });
+});
 
 describe('hasNeededCredentials', () => {
   it('honours optional (x?) and alternative (a|b) needs', () => {

@@ -1,10 +1,9 @@
 // Matching semantics, profiles, overrides, waivers, extends and determinism of evaluate().
 import { describe, expect, it } from 'vitest';
+import { describeFinding, describeFindings } from '../../src/audit.js';
 import { isBoxauditError } from '../../src/errors.js';
 import type { Snapshot } from '../../src/model/types.js';
 import {
-  describeFinding,
-  describeFindings,
   evaluate,
   exampleForward,
   exampleSnapshot,
@@ -83,6 +82,19 @@ describe('forward matching', () => {
         },
       },
     ]);
+  });
+
+  it('evaluate returns the adjustment as a code only; describing the finding adds its sentence', () => {
+    const s = box([{ externalPort: 3389, remoteHost: '198.51.100.7' }]);
+    const evaluated = evaluate([s], recommended, { now: NOW }).findings.find(
+      (f) => f.ruleId === 'BOX-RA-001',
+    );
+    expect(evaluated!.adjustments).toEqual([
+      { reason: 'source-restricted', from: 'critical', to: 'high', detail: '198.51.100.7' },
+    ]);
+    expect(describeFinding(evaluated!, [s], recommended).adjustments![0]!.text.en).toBe(
+      'limited to source 198.51.100.7: critical → high',
+    );
   });
 
   it('a source restriction on an info finding changes nothing, so it claims no adjustment', () => {

@@ -15,8 +15,8 @@ import {
 import { BoxauditError } from '../../src/errors.js';
 import { httpRequest } from '../../src/transport/http.js';
 import { buildSoapEnvelope, parseSoapResponse } from '../../src/transport/soap.js';
-import { childText, parseXml } from '../../src/transport/xml.js';
 import { parsePortMappingEntries } from '../../src/upnp/mappings.js';
+import { childText, parseXml } from '../../src/util/xml.js';
 
 function thrown(fn: () => unknown): BoxauditError {
   try {

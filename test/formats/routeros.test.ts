@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseRouteros, parseRouterosPrintDetail } from '../../src/adapters/routeros.js';
 import { isBoxauditError } from '../../src/errors.js';
-import { coverageMap, fixture, row } from './helpers.js';
+import { parseRouteros, parseRouterosPrintDetail } from '../../src/formats/routeros.js';
+import { coverageMap, fixture, row } from '../adapters/helpers.js';
 
 describe('routeros: full /export file', () => {
   const parts = parseRouteros(fixture('routeros/export.rsc'));

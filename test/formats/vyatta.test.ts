@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseEdgeos } from '../../src/adapters/edgeos.js';
-import { parseVyos } from '../../src/adapters/vyos.js';
 import { isBoxauditError } from '../../src/errors.js';
+import { parseEdgeos, parseVyos } from '../../src/formats/vyatta.js';
 import { configBootToSetLines, looksLikeConfigBoot } from '../../src/formats/vyatta-config.js';
 import { detectExportFormat } from '../../src/import.js';
-import { coverageMap, fixture, row } from './helpers.js';
+import { coverageMap, fixture, row } from '../adapters/helpers.js';
 
 describe('edgeos: show configuration commands', () => {
   const parts = parseEdgeos(fixture('edgeos/show-configuration-commands.txt'), { transport: 'ssh' });

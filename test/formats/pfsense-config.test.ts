@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseOpnsense } from '../../src/adapters/opnsense.js';
-import { parsePfsense } from '../../src/adapters/pfsense.js';
 import { buildReport } from '../../src/audit.js';
 import { isBoxauditError } from '../../src/errors.js';
 import { partsToSnapshot } from '../../src/formats/config-parts.js';
-import { MAX_ALIAS_RANGES } from '../../src/formats/pfsense-config.js';
+import { MAX_ALIAS_RANGES, parseOpnsense, parsePfsense } from '../../src/formats/pfsense-config.js';
 import { loadRuleSet } from '../../src/rules/index.js';
-import { coverageMap, fixture, row } from './helpers.js';
+import { coverageMap, fixture, row } from '../adapters/helpers.js';
 
 describe('pfsense: config.xml', () => {
   const parts = parsePfsense(fixture('pfsense/config.xml'));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseOpenwrt, parseUci } from '../../src/adapters/openwrt.js';
 import { isBoxauditError } from '../../src/errors.js';
-import { coverageMap, fixture, row } from './helpers.js';
+import { parseOpenwrt, parseUci } from '../../src/formats/uci.js';
+import { coverageMap, fixture, row } from '../adapters/helpers.js';
 
 const now = new Date(1_700_000_000_000);
 
