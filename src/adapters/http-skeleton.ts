@@ -86,7 +86,7 @@ export interface HttpRun<S, R> {
   readonly rest: RestClient;
   /** The snapshot's parts: `read` adds its warnings and gaps here; the adapter adds the rest. */
   readonly parts: ConfigParts;
-  /** The current session (after a re-login, the new one). */
+  /** The current session (after a re-login, the new one; destructured, it stays the first one). */
   readonly session: S;
   /** One call, re-logging in once per run on an expired session. Its errors propagate. */
   call(call: string): Promise<R>;
