@@ -18,15 +18,14 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { BoxauditError } from '../errors.js';
-import { emptyParts, markForwardsToRouter, protocolsOrBoth } from '../formats/config-parts.js';
+import { cover, markForwardsToRouter, protocolsOrBoth } from '../formats/config-parts.js';
 import { isPrivateOrCgnat } from '../model/addresses.js';
-import { type ForwardInput, withIds } from '../model/forward.js';
+import type { ForwardInput } from '../model/forward.js';
 import type {
-  CoverageItem,
   DmzState,
+  GatewayInfo,
   PortRange,
   RemoteAdminService,
-  RemoteAdminState,
   Snapshot,
   Warning,
 } from '../model/types.js';
@@ -34,8 +33,6 @@ import type { Lookup } from '../transport/pin.js';
 import {
   asRecord,
   createRestClient,
-  emptyGatewayInfo,
-  isFatalCollectError,
   looseBool,
   looseInt,
   looseString,
@@ -49,6 +46,7 @@ import {
 import type { AuditBudget } from '../util/budget.js';
 import { addressOf, ipOrNull } from './_vendor-values.js';
 import { freeboxMeta } from './freebox.meta.js';
+import { collectOverHttp, type HttpBox, sessionExpired } from './http-skeleton.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 const ID = 'freebox';
@@ -436,14 +434,18 @@ interface ApiInfo {
 }
 
 /** Free's roots and name by default; `tlsCa` replaces the roots, `tlsFingerprint` pins the box's own certificate. */
+function freeboxTls(baseUrl: string, pin: RestTls | undefined): RestTls | undefined {
+  return baseUrl.startsWith('https:')
+    ? { ca: FREEBOX_ROOT_CAS, servername: FREEBOX_HOSTNAME, ...pin }
+    : undefined;
+}
+
+/** The REST client of the registration ({@link requestFreeboxAppToken}); `collectFreebox` gets its own from the skeleton. */
 function openClient(
   baseUrl: string,
   pin: RestTls | undefined,
   o: { signal?: AbortSignal; timeoutMs?: number; budget?: AuditBudget; lookup?: Lookup },
 ): RestClient {
-  const tls: RestTls | undefined = baseUrl.startsWith('https:')
-    ? { ca: FREEBOX_ROOT_CAS, servername: FREEBOX_HOSTNAME, ...pin }
-    : undefined;
   return createRestClient({
     adapter: ID,
     baseUrl,
@@ -451,7 +453,7 @@ function openClient(
     canonicalPath: freeboxCanonicalPath,
     signal: o.signal,
     timeoutMs: o.timeoutMs,
-    tls,
+    tls: freeboxTls(baseUrl, pin),
     net: o,
   });
 }
@@ -603,123 +605,6 @@ export async function requestFreeboxAppToken(
   );
 }
 
-/** A logged-in session: GETs with `X-Fbx-App-Auth`, one re-login when the session expires. */
-class FreeboxSession {
-  private token: string | null = null;
-  relogins = 0;
-
-  constructor(
-    readonly rest: RestClient,
-    readonly api: ApiInfo,
-    private readonly appId: string,
-    private readonly appToken: string,
-  ) {
-    rest.addSecret(appToken);
-  }
-
-  async login(): Promise<void> {
-    const cr = await this.rest.request({ method: 'GET', path: `${this.api.prefix}login/` });
-    const cenv = envelope(cr);
-    const challenge = looseString(asRecord(cenv.result)?.challenge);
-    if (!cenv.success || !challenge) {
-      if (!cenv.success) throw failure(cr.call, cenv, cr.status, this.rest);
-      throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] ${cr.call}: no challenge in the reply`);
-    }
-    const password = createHmac('sha1', this.appToken).update(challenge).digest('hex');
-    this.rest.addSecret(password);
-    const sr = await this.rest.request({
-      method: 'POST',
-      path: `${this.api.prefix}login/session/`,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ app_id: this.appId, password }),
-    });
-    const senv = envelope(sr);
-    if (!senv.success) {
-      const hints: Record<string, string> = {
-        invalid_token: 'the app token is unknown or was revoked on the box: register boxaudit again',
-        pending_token: 'the registration was never confirmed on the box’s screen: register again',
-        insufficient_rights: 'the app lacks a right on the box',
-        auth_required: 'the box refused the login',
-      };
-      if (senv.errorCode === 'ratelimited') throw failure(sr.call, senv, sr.status, this.rest);
-      if (senv.errorCode && senv.errorCode in hints) {
-        throw new BoxauditError(
-          'BOXAUDIT_AUTH_FAILED',
-          `[${ID}] login refused (${senv.errorCode}): ${hints[senv.errorCode]}`,
-        );
-      }
-      if (sr.status === 403 || sr.status === 401) {
-        throw new BoxauditError(
-          'BOXAUDIT_AUTH_FAILED',
-          `[${ID}] login refused (HTTP ${sr.status}): check the app token`,
-        );
-      }
-      throw failure(sr.call, senv, sr.status, this.rest);
-    }
-    const token = looseString(asRecord(senv.result)?.session_token);
-    if (!token)
-      throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] ${sr.call}: no session_token in the reply`);
-    this.rest.addSecret(token);
-    this.token = token;
-  }
-
-  /** GET `path` under the API prefix; returns the envelope's `result`. */
-  async get(path: string): Promise<unknown> {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const res = await this.rest.request({
-        method: 'GET',
-        path: `${this.api.prefix}${path}`,
-        headers: this.token ? { 'x-fbx-app-auth': this.token } : {},
-      });
-      const env = envelope(res);
-      if (env.success) return env.result;
-      if (env.errorCode === 'auth_required' || (res.status === 403 && env.errorCode === null)) {
-        if (attempt === 0) {
-          // The session expired (challenge rotated): log in once more, then retry this call once.
-          this.relogins++;
-          await this.login();
-          continue;
-        }
-        throw new BoxauditError(
-          'BOXAUDIT_AUTH_FAILED',
-          `[${ID}] ${res.call}: the session expired again right after a fresh login; giving up`,
-        );
-      }
-      if (env.errorCode === 'insufficient_rights') {
-        throw new BoxauditError(
-          'BOXAUDIT_PROTOCOL_ERROR',
-          `[${ID}] ${res.call}: insufficient rights for boxaudit's app on the box`,
-          {
-            details: { call: res.call, errorCode: env.errorCode },
-          },
-        );
-      }
-      throw failure(res.call, env, res.status, this.rest);
-    }
-    throw new BoxauditError('BOXAUDIT_AUTH_FAILED', `[${ID}] ${path}: session could not be restored`);
-  }
-
-  async logout(): Promise<void> {
-    if (!this.token) return;
-    await this.rest
-      .request({
-        method: 'POST',
-        path: `${this.api.prefix}login/logout/`,
-        headers: { 'x-fbx-app-auth': this.token },
-      })
-      .catch(() => undefined);
-    this.token = null;
-  }
-}
-
-function baseUrlOf(target: CollectTarget): string {
-  if (target.url) return target.url.replace(/\/+$/, '');
-  const scheme = target.options?.scheme === 'http' ? 'http' : 'https';
-  const host = target.host ?? FREEBOX_HOSTNAME;
-  const shown = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  return `${scheme}://${shown}${target.port ? `:${target.port}` : ''}`;
-}
-
 async function tokenOf(target: CollectTarget, signal?: AbortSignal): Promise<FreeboxAppToken> {
   const given = target.credentials?.token;
   const optAppId = typeof target.options?.appId === 'string' ? target.options.appId : undefined;
@@ -735,127 +620,179 @@ async function tokenOf(target: CollectTarget, signal?: AbortSignal): Promise<Fre
   );
 }
 
+/** A logged-in session: the API version read first, and the session token. */
+interface FreeboxSession {
+  api: ApiInfo;
+  token: string;
+}
+
+/** Calls are paths under the API prefix (`fw/redir/`), always GETs. */
+export const FREEBOX_BOX: HttpBox<FreeboxAppToken, FreeboxSession, unknown> = {
+  id: ID,
+  allowlist: FREEBOX_ALLOWLIST,
+  url: { scheme: 'https', host: FREEBOX_HOSTNAME },
+  client: (target, baseUrl) => ({
+    canonicalPath: freeboxCanonicalPath,
+    tls: freeboxTls(baseUrl, restTlsFrom(target, FREEBOX_HOSTNAME)),
+  }),
+  codes: { failed: 'FREEBOX_CALL_FAILED' },
+  describe: (path) => ({ where: `GET /api/vN/${path}`, details: { path } }),
+  credentials: (target, _baseUrl, ctx) => tokenOf(target, ctx.signal),
+
+  /** The API version (once), then challenge → HMAC-SHA1(app token) → session token. */
+  async login(rest, { appId, appToken }, expired) {
+    rest.addSecret(appToken);
+    const api = expired?.api ?? (await readApiVersion(rest));
+    const cr = await rest.request({ method: 'GET', path: `${api.prefix}login/` });
+    const cenv = envelope(cr);
+    const challenge = looseString(asRecord(cenv.result)?.challenge);
+    if (!cenv.success) throw failure(cr.call, cenv, cr.status, rest);
+    if (!challenge)
+      throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] ${cr.call}: no challenge in the reply`);
+    const password = createHmac('sha1', appToken).update(challenge).digest('hex');
+    rest.addSecret(password);
+    const sr = await rest.request({
+      method: 'POST',
+      path: `${api.prefix}login/session/`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ app_id: appId, password }),
+    });
+    const senv = envelope(sr);
+    if (!senv.success) {
+      const hints: Record<string, string> = {
+        invalid_token: 'the app token is unknown or was revoked on the box: register boxaudit again',
+        pending_token: 'the registration was never confirmed on the box’s screen: register again',
+        insufficient_rights: 'the app lacks a right on the box',
+        auth_required: 'the box refused the login',
+      };
+      if (senv.errorCode === 'ratelimited') throw failure(sr.call, senv, sr.status, rest);
+      if (senv.errorCode && senv.errorCode in hints) {
+        throw new BoxauditError(
+          'BOXAUDIT_AUTH_FAILED',
+          `[${ID}] login refused (${senv.errorCode}): ${hints[senv.errorCode]}`,
+        );
+      }
+      if (sr.status === 403 || sr.status === 401) {
+        throw new BoxauditError(
+          'BOXAUDIT_AUTH_FAILED',
+          `[${ID}] login refused (HTTP ${sr.status}): check the app token`,
+        );
+      }
+      throw failure(sr.call, senv, sr.status, rest);
+    }
+    const token = looseString(asRecord(senv.result)?.session_token);
+    if (!token)
+      throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] ${sr.call}: no session_token in the reply`);
+    rest.addSecret(token);
+    return { api, token };
+  },
+
+  /** One GET; `auth_required` (or a bare 403) is an expired session (the challenge rotated). */
+  async send(rest, { api, token }, path) {
+    const res = await rest.request({
+      method: 'GET',
+      path: `${api.prefix}${path}`,
+      headers: { 'x-fbx-app-auth': token },
+    });
+    const env = envelope(res);
+    if (env.success) return env.result;
+    if (env.errorCode === 'auth_required' || (res.status === 403 && env.errorCode === null)) {
+      throw sessionExpired();
+    }
+    if (env.errorCode === 'insufficient_rights') {
+      throw new BoxauditError(
+        'BOXAUDIT_BOX_REFUSED',
+        `[${ID}] ${res.call}: insufficient rights for boxaudit's app on the box`,
+        { details: { call: res.call, errorCode: env.errorCode } },
+      );
+    }
+    throw failure(res.call, env, res.status, rest);
+  },
+
+  async logout(rest, { api, token }) {
+    await rest.request({
+      method: 'POST',
+      path: `${api.prefix}login/logout/`,
+      headers: { 'x-fbx-app-auth': token },
+    });
+  },
+};
+
 /**
  * Read a Freebox. Read-only: only {@link FREEBOX_ALLOWLIST} is sent (GETs, plus the login calls).
  * Target: `url` or `host` (default `mafreebox.freebox.fr`, https with Free's roots; `options.scheme:
  * 'http'` for plain LAN http), `credentials.token` (app token) or `options.appTokenPath`
  * (a {@link saveToken} file), `options.appId`, `options.tlsCa`.
  * @throws BoxauditError BOXAUDIT_CONFIG_INVALID (no token), BOXAUDIT_NOT_FOUND (no Freebox API),
- *   BOXAUDIT_AUTH_FAILED, BOXAUDIT_RATE_LIMITED, transport errors. One failing read becomes a
- *   warning plus an `error` coverage item; the rest is kept.
+ *   BOXAUDIT_AUTH_FAILED, BOXAUDIT_RATE_LIMITED, and the skeleton's fatal errors. One failing read
+ *   becomes a warning plus an `error` coverage item; the rest is kept.
  */
-export async function collectFreebox(target: CollectTarget, ctx: CollectContext = {}): Promise<Snapshot> {
-  const collectedAt = new Date().toISOString();
-  const baseUrl = baseUrlOf(target);
-  const token = await tokenOf(target, ctx.signal);
-  const rest = openClient(baseUrl, restTlsFrom(target, FREEBOX_HOSTNAME), ctx);
-  rest.addSecret(token.appToken);
-  const api = await readApiVersion(rest);
-  const session = new FreeboxSession(rest, api, token.appId, token.appToken);
-  ctx.log?.(`[${ID}] ${baseUrl}: Freebox API v${api.major}, logging in`);
-  await session.login();
+export function collectFreebox(target: CollectTarget, ctx: CollectContext = {}): Promise<Snapshot> {
+  return collectOverHttp(FREEBOX_BOX, target, ctx, async ({ parts, read, gap, session }) => {
+    const { warnings, coverage } = parts;
+    const raw = session.api.raw;
+    const gateway: Partial<GatewayInfo> = {
+      manufacturer: 'Free',
+      model: looseString(raw.box_model_name) ?? looseString(raw.device_name),
+      modelNumber: looseString(raw.box_model),
+      friendlyName: looseString(raw.device_name),
+    };
+    parts.gateway = gateway;
 
-  const warnings: Warning[] = [];
-  const coverage: CoverageItem[] = [];
-  const gateway = emptyGatewayInfo(baseUrl);
-  gateway.manufacturer = 'Free';
-  gateway.model = looseString(api.raw.box_model_name) ?? looseString(api.raw.device_name);
-  gateway.modelNumber = looseString(api.raw.box_model);
-  gateway.friendlyName = looseString(api.raw.device_name);
-
-  /** One read; a failure (other than auth, lockout or abort) becomes a warning and null. */
-  const read = async <T>(path: string, parse: (result: unknown) => T): Promise<T | null> => {
-    try {
-      return parse(await session.get(path));
-    } catch (error) {
-      if (isFatalCollectError(error)) throw error;
-      warnings.push({
-        code: 'FREEBOX_CALL_FAILED',
-        message: rest.redact((error as Error).message),
-        where: `GET /api/vN/${path}`,
-      });
-      return null;
+    const statics = await read('static-forwards', 'fw/redir/', (r) => parseFreeboxRedirs(r, warnings));
+    if (statics) {
+      coverage.push(
+        cover(
+          'static-forwards',
+          'complete',
+          'FREEBOX_FW_REDIR',
+          'read from fw/redir (every manual port forward)',
+        ),
+      );
     }
-  };
-  const failed = (area: CoverageItem['area'], path: string): CoverageItem => ({
-    area,
-    status: 'error',
-    code: 'FREEBOX_CALL_FAILED',
-    reason: `GET /api/vN/${path} failed (see warnings); nothing is known for this area`,
-    details: { path },
-  });
+    const upnpRedirs = await read('upnp-mappings', 'upnpigd/redir/', (r) =>
+      parseFreeboxUpnpRedirs(r, warnings),
+    );
+    if (upnpRedirs)
+      coverage.push(cover('upnp-mappings', 'complete', 'FREEBOX_UPNPIGD_REDIR', 'read from upnpigd/redir'));
+    const upnpConfig = await read('upnp-state', 'upnpigd/config/', parseFreeboxUpnpConfig);
+    if (upnpConfig)
+      coverage.push(cover('upnp-state', 'complete', 'FREEBOX_UPNPIGD_CONFIG', 'read from upnpigd/config'));
+    const dmz = await read('dmz', 'fw/dmz/', (r) => parseFreeboxDmz(r, warnings));
+    if (dmz) coverage.push(cover('dmz', 'complete', 'FREEBOX_FW_DMZ', 'read from fw/dmz'));
 
-  try {
-    const statics = await read('fw/redir/', (r) => parseFreeboxRedirs(r, warnings));
-    coverage.push(
-      statics
-        ? {
-            area: 'static-forwards',
-            status: 'complete',
-            code: 'FREEBOX_FW_REDIR',
-            reason: 'read from fw/redir (every manual port forward)',
-          }
-        : failed('static-forwards', 'fw/redir/'),
-    );
-    const upnpRedirs = await read('upnpigd/redir/', (r) => parseFreeboxUpnpRedirs(r, warnings));
-    coverage.push(
-      upnpRedirs
-        ? {
-            area: 'upnp-mappings',
-            status: 'complete',
-            code: 'FREEBOX_UPNPIGD_REDIR',
-            reason: 'read from upnpigd/redir',
-          }
-        : failed('upnp-mappings', 'upnpigd/redir/'),
-    );
-    const upnpConfig = await read('upnpigd/config/', parseFreeboxUpnpConfig);
-    coverage.push(
-      upnpConfig
-        ? {
-            area: 'upnp-state',
-            status: 'complete',
-            code: 'FREEBOX_UPNPIGD_CONFIG',
-            reason: 'read from upnpigd/config',
-          }
-        : failed('upnp-state', 'upnpigd/config/'),
-    );
-    const dmz = await read('fw/dmz/', (r) => parseFreeboxDmz(r, warnings));
-    coverage.push(
-      dmz
-        ? { area: 'dmz', status: 'complete', code: 'FREEBOX_FW_DMZ', reason: 'read from fw/dmz' }
-        : failed('dmz', 'fw/dmz/'),
-    );
-    const admin = await read('connection/config/', parseFreeboxConnectionConfig);
-    const incoming = await read('fw/incoming/', parseFreeboxIncoming);
-    coverage.push(
-      admin && incoming
-        ? {
-            area: 'remote-admin',
-            status: 'complete',
-            code: 'FREEBOX_REMOTE_ACCESS',
-            reason:
-              'remote web UI and API access read from connection/config; the box’s own open ports from fw/incoming',
-          }
-        : admin || incoming
-          ? {
-              area: 'remote-admin',
-              status: 'partial',
-              code: 'FREEBOX_REMOTE_PARTIAL',
-              reason: `${admin ? 'fw/incoming' : 'connection/config'} could not be read (see warnings)`,
-              details: { path: admin ? 'fw/incoming' : 'connection/config' },
-            }
-          : failed('remote-admin', 'connection/config/'),
-    );
+    // Remote admin is two listings: one of them read is a partial view, none a gap.
+    const admin = await read(null, 'connection/config/', parseFreeboxConnectionConfig);
+    const incoming = await read(null, 'fw/incoming/', parseFreeboxIncoming);
+    if (admin && incoming) {
+      coverage.push(
+        cover(
+          'remote-admin',
+          'complete',
+          'FREEBOX_REMOTE_ACCESS',
+          'remote web UI and API access read from connection/config; the box’s own open ports from fw/incoming',
+        ),
+      );
+    } else if (admin || incoming) {
+      const path = admin ? 'fw/incoming' : 'connection/config';
+      coverage.push({
+        area: 'remote-admin',
+        status: 'partial',
+        code: 'FREEBOX_REMOTE_PARTIAL',
+        reason: `${path} could not be read (see warnings)`,
+        details: { path },
+      });
+    } else gap('remote-admin', 'connection/config/');
 
     // Context: WAN address (double NAT), router vs bridge mode, IPv6 firewall switch.
-    const conn = await read('connection/', (r) => asRecord(r));
+    const conn = await read(null, 'connection/', asRecord);
     if (conn) {
       gateway.externalIp = ipOrNull(conn.ipv4);
       gateway.doubleNat = isPrivateOrCgnat(gateway.externalIp);
       gateway.connectionStatus = looseString(conn.state);
       gateway.connectionType = looseString(conn.type) ?? looseString(conn.media);
     }
-    const lan = await read('lan/config/', (r) => asRecord(r));
+    const lan = await read(null, 'lan/config/', asRecord);
     const mode = looseString(lan?.mode);
     gateway.natEnabled = mode === 'router' ? true : mode === 'bridge' ? false : null;
     if (mode === 'bridge') {
@@ -865,7 +802,7 @@ export async function collectFreebox(target: CollectTarget, ctx: CollectContext 
         where: 'GET /api/vN/lan/config/',
       });
     }
-    const v6 = await read('connection/ipv6/config/', (r) => asRecord(r));
+    const v6 = await read('ipv6-pinholes', 'connection/ipv6/config/', asRecord);
     const v6Firewall = looseBool(v6?.ipv6_firewall);
     const v6Enabled = looseBool(v6?.ipv6_enabled);
     if (v6Enabled !== false && v6Firewall === false) {
@@ -876,59 +813,41 @@ export async function collectFreebox(target: CollectTarget, ctx: CollectContext 
         where: 'GET /api/vN/connection/ipv6/config/',
       });
     }
-    coverage.push(
-      v6
-        ? {
-            area: 'ipv6-pinholes',
-            status: 'partial',
-            code: 'FREEBOX_IPV6_FIREWALL_SWITCH',
-            reason: `Freebox OS exposes only an IPv6 firewall on/off switch (now ${v6Firewall === null ? 'unknown' : v6Firewall ? 'on' : 'off'}), no per-host IPv6 rule list (UNCONFIRMED on recent firmware)`,
-            details: { ipv6Enabled: v6Enabled, ipv6Firewall: v6Firewall },
-          }
-        : failed('ipv6-pinholes', 'connection/ipv6/config/'),
-      {
-        area: 'gateway-info',
-        status: conn ? 'complete' : 'partial',
-        code: 'FREEBOX_API_VERSION',
-        reason: 'api_version and connection status',
-      },
-    );
+    if (v6) {
+      coverage.push({
+        area: 'ipv6-pinholes',
+        status: 'partial',
+        code: 'FREEBOX_IPV6_FIREWALL_SWITCH',
+        reason: `Freebox OS exposes only an IPv6 firewall on/off switch (now ${v6Firewall === null ? 'unknown' : v6Firewall ? 'on' : 'off'}), no per-host IPv6 rule list (UNCONFIRMED on recent firmware)`,
+        details: { ipv6Enabled: v6Enabled, ipv6Firewall: v6Firewall },
+      });
+    }
+    coverage.push({
+      area: 'gateway-info',
+      status: conn ? 'complete' : 'partial',
+      code: 'FREEBOX_API_VERSION',
+      reason: 'api_version and connection status',
+    });
 
-    const adminServices = [...(admin ?? []), ...(incoming ?? [])];
-    let remoteAdmin: RemoteAdminState | null =
+    parts.forwards = [...(statics ?? []), ...(upnpRedirs ?? [])];
+    parts.dmz = dmz ?? { enabled: null, host: null };
+    parts.upnp = {
+      enabled: upnpConfig?.enabled ?? null,
+      mappingCount: upnpRedirs ? upnpRedirs.length : null,
+      igdVersion: upnpConfig?.igdVersion ?? null,
+    };
+    // "Remote admin" = the web UI or the API from the Internet; incoming ports are listed alongside.
+    parts.remoteAdmin =
       admin || incoming
         ? {
-            // "Remote admin" = the web UI or the API from the Internet; incoming ports are listed alongside.
             enabled: admin ? admin.some((s) => s.wan === true) : null,
-            services: adminServices,
+            services: [...(admin ?? []), ...(incoming ?? [])],
           }
         : null;
-    const forwards = [...(statics ?? []), ...(upnpRedirs ?? [])];
     // A forward to the box's own LAN address (lan/config `ip`) or to loopback exposes the box itself.
     const lanIp = ipOrNull(lan?.ip);
-    const own = { ...emptyParts(), forwards, remoteAdmin };
-    markForwardsToRouter(own, lanIp ? [lanIp] : []);
-    remoteAdmin = own.remoteAdmin;
-    return {
-      target: { kind: 'vendor', address: baseUrl, adapter: ID },
-      collectedAt,
-      gateway,
-      forwards: withIds(forwards),
-      dmz: dmz ?? { enabled: null, host: null },
-      upnp: {
-        enabled: upnpConfig?.enabled ?? null,
-        mappingCount: upnpRedirs ? upnpRedirs.length : null,
-        igdVersion: upnpConfig?.igdVersion ?? null,
-      },
-      remoteAdmin,
-      lanPrefixes: null,
-      coverage,
-      warnings,
-    };
-  } finally {
-    if (session.relogins > 0) ctx.log?.(`[${ID}] session renewed ${session.relogins} time(s)`);
-    await session.logout();
-  }
+    markForwardsToRouter(parts, lanIp ? [lanIp] : []);
+  });
 }
 
 export const freebox: Adapter = {

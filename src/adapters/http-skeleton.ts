@@ -86,7 +86,7 @@ export interface HttpRun<S, R> {
   readonly rest: RestClient;
   /** The snapshot's parts: `read` adds its warnings and gaps here; the adapter adds the rest. */
   readonly parts: ConfigParts;
-  /** The current session (after a re-login, the new one). */
+  /** The current session (after a re-login, the new one; destructured, it stays the first one). */
   readonly session: S;
   /** One call, re-logging in once per run on an expired session. Its errors propagate. */
   call(call: string): Promise<R>;
@@ -100,6 +100,8 @@ export interface HttpRun<S, R> {
     parse: (reply: R) => T,
     options?: ReadOptions,
   ): Promise<T | null>;
+  /** The `error` gap `read` records, for an area made of several listings that all failed. */
+  gap(area: CoverageArea, call: string, hint?: string): void;
 }
 
 /** Thrown by `send` when the box says the session expired: the skeleton logs in again, once. */
@@ -218,6 +220,11 @@ export async function collectOverHttp<C, S, R>(
     }
   };
   const parts = emptyParts();
+  const gap = (area: CoverageArea, c: string, hint = '', code = box.codes.failed): void => {
+    const { where, details } = describe(c);
+    const reason = `${where} failed (see warnings); nothing is known for this area${hint}`;
+    parts.coverage.push({ area, status: 'error', code, reason, details });
+  };
   const run: HttpRun<S, R> = {
     baseUrl,
     rest,
@@ -231,16 +238,16 @@ export async function collectOverHttp<C, S, R>(
         return parse(await call(c));
       } catch (error) {
         if (loginErrors.has(error as object) || isFatalHttpError(error, options.essential)) throw error;
-        const { where, details } = describe(c);
+        const { where } = describe(c);
         const refused = isBoxauditError(error, 'BOXAUDIT_BOX_REFUSED');
         const code = (refused && box.codes.refused) || box.codes.failed;
         parts.warnings.push({ code, message: rest.redact((error as Error).message), where });
-        const reason = `${where} failed (see warnings); nothing is known for this area${options.hint ?? ''}`;
         for (const area of areas === null ? [] : typeof areas === 'string' ? [areas] : areas)
-          parts.coverage.push({ area, status: 'error', code, reason, details });
+          gap(area, c, options.hint, code);
         return null;
       }
     },
+    gap: (area, c, hint) => gap(area, c, hint, box.codes.failed),
   };
   try {
     await fill(run);
