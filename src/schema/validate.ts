@@ -5,6 +5,8 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import dumpSchema from '../../schema/dump.schema.json';
+import fleetSchema from '../../schema/fleet.schema.json';
+import reportSchema from '../../schema/report.schema.json';
 import ruleSchema from '../../schema/rule.schema.json';
 import ruleSetSchema from '../../schema/ruleset.schema.json';
 import snapshotSchema from '../../schema/snapshot.schema.json';
@@ -13,6 +15,8 @@ interface Validators {
   rule: ValidateFunction;
   ruleSet: ValidateFunction;
   dump: ValidateFunction;
+  fleet: ValidateFunction;
+  report: ValidateFunction;
 }
 
 let validators: Validators | undefined;
@@ -26,10 +30,14 @@ function getValidators(): Validators {
     ajv.addSchema(ruleSetSchema);
     ajv.addSchema(snapshotSchema);
     ajv.addSchema(dumpSchema);
+    ajv.addSchema(fleetSchema);
+    ajv.addSchema(reportSchema);
     validators = {
       rule: ajv.getSchema(ruleSchema.$id)!,
       ruleSet: ajv.getSchema(ruleSetSchema.$id)!,
       dump: ajv.getSchema(dumpSchema.$id)!,
+      fleet: ajv.getSchema(fleetSchema.$id)!,
+      report: ajv.getSchema(reportSchema.$id)!,
     };
   }
   return validators;
@@ -53,12 +61,28 @@ export function schemaErrorsOfDump(value: unknown, file: string): string[] {
   return validate(value) ? [] : formatErrors(validate.errors ?? [], file, '');
 }
 
+/** Schema problems of a fleet file (`boxaudit fleet SITES.json`), as `file: /pointer reason` lines. */
+export function schemaErrorsOfFleet(value: unknown, file: string): string[] {
+  const validate = getValidators().fleet;
+  return validate(value) ? [] : formatErrors(validate.errors ?? [], file, '');
+}
+
+/** Schema problems of a saved `audit --json` report (a baseline, a diff input), as `file: /pointer reason` lines. */
+export function schemaErrorsOfReport(value: unknown, file: string): string[] {
+  const validate = getValidators().report;
+  return validate(value) ? [] : formatErrors(validate.errors ?? [], file, '');
+}
+
 /** Messages for `oneOf`/`anyOf` alternatives, by the schema location that failed. */
 const ALTERNATIVES: Array<[RegExp, string]> = [
   [/portSpec\/oneOf$/, 'must be a port 1-65535 or a range "start-end" such as "5900-5910"'],
   [/(externalPort|internalPort)\/oneOf$/, 'must be null, a port, a range "start-end" or {start, end}'],
   [/additionalProperties\/oneOf$/, 'must be "off" or an object { "severity": …, "off": … }'],
   [/expires\/anyOf$/, 'must be an ISO date (YYYY-MM-DD) or date-time'],
+  [
+    /target\/oneOf$/,
+    'must be exactly one of { "upnp" }, { "gateway" }, { "vendor", "host" } or { "file" } (discovery is not a fleet target)',
+  ],
 ];
 
 function show(value: unknown): string {
