@@ -128,6 +128,11 @@ export interface PostWebhookOptions {
   backoffMs?: number;
   /** Largest body sent, in bytes (default 256 KiB; at least 4 KiB): findings beyond it are left out. */
   maxBytes?: number;
+  /**
+   * For an https receiver with a private CA: the CA certificate(s), PEM. Default: Node's trusted
+   * CAs (plus NODE_EXTRA_CA_CERTS). Certificate checks are never turned off.
+   */
+  ca?: string;
 }
 
 export interface PostWebhookResult {
@@ -188,7 +193,7 @@ export async function postWebhook(
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (options.signal?.aborted) throw abortError(options.signal, `webhook ${target.origin}`);
     try {
-      const status = await postOnce(target, body, timeoutMs, options.signal);
+      const status = await postOnce(target, body, timeoutMs, options.signal, options.ca);
       return { status, attempts: attempt, omitted };
     } catch (error) {
       if (!(error instanceof BoxauditError) || !error.details.retry || options.signal?.aborted) throw error;
@@ -199,7 +204,7 @@ export async function postWebhook(
       pause *= 2;
     }
   }
-  throw new BoxauditError('BOXAUDIT_HTTP_STATUS', `${last!.message} (after ${attempts} attempts)`, {
+  throw new BoxauditError(last!.code, `${last!.message} (after ${attempts} attempts)`, {
     details: last!.details,
   });
 }
@@ -235,6 +240,7 @@ function postOnce(
   body: string,
   timeoutMs: number,
   signal: AbortSignal | undefined,
+  ca: string | undefined,
 ): Promise<number> {
   const where = `webhook ${url.origin}`;
   return new Promise((resolve, reject) => {
@@ -248,6 +254,7 @@ function postOnce(
         'user-agent': `boxaudit/${VERSION}`,
       },
       signal: both,
+      ...(ca !== undefined && url.protocol === 'https:' ? { ca } : {}),
     });
     const fail = (error: unknown) => {
       if (both.aborted) {
