@@ -7,7 +7,7 @@ import { redactReport } from './reporters/redact.js';
 import { createRedactor, escapeJsonText } from './reporters/sanitize.js';
 import { loadRuleSet } from './rules/load.js';
 import type { AuditReport, RuleSet } from './rules/types.js';
-import { schemaErrorsOfFleet } from './schema/validate.js';
+import { schemaErrorsOfFleet, schemaErrorsOfReport } from './schema/validate.js';
 import { normalizeFingerprint } from './transport/request.js';
 import { MAX_KEY_FILE_BYTES, readBoundedFile, readFailure } from './util/read-file.js';
 
@@ -299,4 +299,43 @@ async function siteTarget(
     credentials,
     ...(Object.keys(options).length > 0 ? { options } : {}),
   };
+}
+
+/** Largest fleet JSON Lines file read as a baseline. */
+const MAX_FLEET_BASELINE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The baseline of a fleet: an earlier run's JSON Lines (`fleet --jsonl` or its stdout), as the last
+ * successful report of each site by name. A line that is not valid JSON or whose report breaks
+ * schema/report.schema.json is skipped and named in `problems`: that site then has no baseline, so
+ * every finding of it counts as new (an alert too many, never one too few).
+ */
+export async function readFleetBaseline(
+  path: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<{ reports: Map<string, AuditReport>; problems: string[] }> {
+  checkOptions('readFleetBaseline', options);
+  const text = (await readBoundedFile(path, MAX_FLEET_BASELINE_BYTES, options.signal)).toString('utf8');
+  const reports = new Map<string, AuditReport>();
+  const problems: string[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      problems.push(`${path}:${i + 1}: not valid JSON`);
+      return;
+    }
+    const r = value as Partial<{ name: unknown; ok: unknown; report: unknown }>;
+    if (typeof r?.name !== 'string' || r.ok !== true) return;
+    const errors = schemaErrorsOfReport(r.report, `${path}:${i + 1}`);
+    if (errors.length > 0) {
+      problems.push(`${errors[0]} (site "${r.name}": no baseline)`);
+      reports.delete(r.name);
+      return;
+    }
+    reports.set(r.name, r.report as AuditReport);
+  });
+  return { reports, problems };
 }

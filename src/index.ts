@@ -36,6 +36,7 @@ export {
   fleetResultLine,
   MAX_FLEET_CONCURRENCY,
   type PreparedSite,
+  readFleetBaseline,
   readFleetFile,
 } from './fleet.js';
 export * from './model/types.js';

@@ -115,6 +115,7 @@ export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
     'concurrency',
     'jsonl',
     'webhook',
+    'baseline',
   ],
   diff: [...OUTPUT, ...EVALUATE, 'vendor'],
 };

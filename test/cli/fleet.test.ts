@@ -40,7 +40,10 @@ function fleetFile(sites: Array<{ name: string; target: Record<string, unknown>;
 interface Line {
   name: string;
   ok: boolean;
-  report?: { findings: Array<{ ruleId: string; status: string }>; summary: { exitCode: number } };
+  report?: {
+    findings: Array<{ ruleId: string; status: string; baseline?: string }>;
+    summary: { exitCode: number };
+  };
   error?: { code: string; message: string };
 }
 
@@ -189,6 +192,44 @@ describe('boxaudit fleet', () => {
       String(Date.parse('2026-12-02T03:00:00Z') / 1000),
     );
     expect(text).not.toContain(LIVEBOX_SIM_PASSWORD);
+  });
+
+  it('--baseline LAST.jsonl: the next night only what is new counts (exit 0 when nothing changed), and is marked', async () => {
+    const { dir, file } = fleetFile([
+      { name: 'cabinet-petit', target: { file: 'petit.uci' } },
+      { name: 'cabinet-grand', target: { file: 'grand.uci' } },
+    ]);
+    const { copyFileSync } = await import('node:fs');
+    copyFileSync(join(MSP_FIXTURES, 'monday.uci'), join(dir, 'petit.uci'));
+    copyFileSync(join(MSP_FIXTURES, 'monday.uci'), join(dir, 'grand.uci'));
+    const night1 = join(dir, 'night1.jsonl');
+    const first = await runCli(['fleet', file, '--jsonl', night1]);
+    expect(first.code, first.stderr).toBe(1);
+    // Night 2: nothing changed at the small office; the big one opened RDP and closed the PACS forward.
+    copyFileSync(join(MSP_FIXTURES, 'tuesday.uci'), join(dir, 'grand.uci'));
+    const second = await runCli(['fleet', file, '--baseline', night1]);
+    const lines = second.stdout
+      .trimEnd()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as Line & {
+            report: {
+              findings: Array<{ ruleId: string; baseline?: string }>;
+              absent?: Array<{ ruleId: string }>;
+            };
+          },
+      );
+    const by = new Map(lines.map((l) => [l.name, l]));
+    expect(by.get('cabinet-petit')!.report.summary.exitCode).toBe(0);
+    expect(by.get('cabinet-petit')!.report.findings.every((f) => f.baseline === 'unchanged')).toBe(true);
+    const grand = by.get('cabinet-grand')!.report;
+    expect(grand.findings.filter((f) => f.baseline === 'new').map((f) => f.ruleId)).toEqual(['BOX-RA-001']);
+    expect(grand.absent?.map((a) => a.ruleId)).toEqual(['BOX-MED-001']);
+    expect(second.code).toBe(1);
+    copyFileSync(join(MSP_FIXTURES, 'monday.uci'), join(dir, 'grand.uci'));
+    const calm = await runCli(['fleet', file, '--baseline', night1]);
+    expect(calm.code, calm.stderr).toBe(0);
   });
 
   it('refuses a discovery site, a literal password, a missing file and bad --concurrency: exit 2, one line, nothing read', async () => {

@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { markBaseline } from '../../baseline.js';
 import type { CollectOptions } from '../../collect.js';
 import { BoxauditError, isBoxauditError } from '../../errors.js';
 import {
@@ -8,6 +9,7 @@ import {
   fleetExitCode,
   fleetResultLine,
   MAX_FLEET_CONCURRENCY,
+  readFleetBaseline,
   readFleetFile,
 } from '../../fleet.js';
 import { statusLine } from '../../reporters/index.js';
@@ -24,6 +26,8 @@ type FleetFormat = 'jsonl' | 'text' | 'prometheus';
 /**
  * `boxaudit fleet SITES.json`: audit every site of the fleet file, a few at a time; one JSON line
  * per site as it finishes (stdout, and appended to `--jsonl FILE`); exit code of the worst site.
+ * `--baseline LAST.jsonl` (an earlier run's lines): each site's findings marked new/unchanged
+ * against its last report there, only new ones counting (and sent to `--webhook`).
  */
 export async function run({ options, positionals }: ParsedArgs, ctx: CliContext): Promise<number> {
   if (positionals.length !== 1) {
@@ -52,6 +56,11 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
       throw error;
     });
   }
+  const baseline =
+    options.baseline === undefined
+      ? undefined
+      : await readFleetBaseline(options.baseline, { signal: ctx.signal });
+  for (const problem of baseline?.problems.slice(0, 20) ?? []) ctx.warn(`boxaudit: --baseline: ${problem}`);
   const fleet = await readFleetFile(positionals[0]!, { env: ctx.env, signal: ctx.signal });
   for (const secret of fleet.secrets) ctx.addSecret(secret);
   const ready: FleetSite[] = [];
@@ -93,13 +102,15 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
       log: ctx.progress,
     };
     const rules = rulesConfig(options);
-    for await (const result of auditFleet(ready, {
+    for await (let result of auditFleet(ready, {
       ...collectOptions,
       ...(rules !== undefined ? { rules } : {}),
       failOn,
       now: now ?? new Date(),
       concurrency,
     })) {
+      const was = result.ok ? baseline?.reports.get(result.name) : undefined;
+      if (result.ok && was !== undefined) result = { ...result, report: markBaseline(result.report, was) };
       await emit(result);
       if (
         webhook !== undefined &&
