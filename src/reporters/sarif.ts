@@ -165,7 +165,7 @@ function result(
 }
 
 /**
- * A baseline finding this audit no longer shows: SARIF's `baselineState: "absent"` (§3.27.24), with
+ * A baseline finding this audit no longer shows: SARIF's `baselineState: "absent"` (SARIF 2.1.0 result.baselineState), with
  * the same logical location naming scheme (the forward by what it is: its id is of the old run).
  */
 function absentResult(a: AbsentFinding, lang: Lang): Record<string, unknown> {
