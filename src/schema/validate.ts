@@ -15,29 +15,38 @@ interface Validators {
   rule: ValidateFunction;
   ruleSet: ValidateFunction;
   dump: ValidateFunction;
-  fleet: ValidateFunction;
-  report: ValidateFunction;
 }
 
 let validators: Validators | undefined;
+let shared: Ajv2020 | undefined;
+const later = new Map<string, ValidateFunction>();
+
+/** Schemas only the MSP commands use, compiled on their first use (an audit never pays for them). */
+function laterValidator(schema: { $id: string }): ValidateFunction {
+  let validate = later.get(schema.$id);
+  if (validate === undefined) {
+    getValidators();
+    shared!.addSchema(schema);
+    validate = shared!.getSchema(schema.$id)!;
+    later.set(schema.$id, validate);
+  }
+  return validate;
+}
 
 /** Compile once, on first use (ajv compilation costs a few milliseconds). */
 function getValidators(): Validators {
   if (!validators) {
     const ajv = new Ajv2020({ strict: true, allErrors: true, verbose: true });
+    shared = ajv;
     addFormats(ajv);
     ajv.addSchema(ruleSchema);
     ajv.addSchema(ruleSetSchema);
     ajv.addSchema(snapshotSchema);
     ajv.addSchema(dumpSchema);
-    ajv.addSchema(fleetSchema);
-    ajv.addSchema(reportSchema);
     validators = {
       rule: ajv.getSchema(ruleSchema.$id)!,
       ruleSet: ajv.getSchema(ruleSetSchema.$id)!,
       dump: ajv.getSchema(dumpSchema.$id)!,
-      fleet: ajv.getSchema(fleetSchema.$id)!,
-      report: ajv.getSchema(reportSchema.$id)!,
     };
   }
   return validators;
@@ -63,13 +72,13 @@ export function schemaErrorsOfDump(value: unknown, file: string): string[] {
 
 /** Schema problems of a fleet file (`boxaudit fleet SITES.json`), as `file: /pointer reason` lines. */
 export function schemaErrorsOfFleet(value: unknown, file: string): string[] {
-  const validate = getValidators().fleet;
+  const validate = laterValidator(fleetSchema);
   return validate(value) ? [] : formatErrors(validate.errors ?? [], file, '');
 }
 
 /** Schema problems of a saved `audit --json` report (a baseline, a diff input), as `file: /pointer reason` lines. */
 export function schemaErrorsOfReport(value: unknown, file: string): string[] {
-  const validate = getValidators().report;
+  const validate = laterValidator(reportSchema);
   return validate(value) ? [] : formatErrors(validate.errors ?? [], file, '');
 }
 

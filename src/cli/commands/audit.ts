@@ -1,9 +1,7 @@
 import { buildReport } from '../../audit.js';
-import { markBaseline, readAuditInput } from '../../baseline.js';
 import { collect } from '../../collect.js';
 import { abortError, BoxauditError } from '../../errors.js';
 import { renderChunks } from '../../reporters/index.js';
-import { renderPrometheus } from '../../reporters/prometheus.js';
 import { loadRuleSet } from '../../rules/load.js';
 import type { AuditReport } from '../../rules/types.js';
 import type { ParsedArgs } from '../args.js';
@@ -11,7 +9,6 @@ import type { CliContext } from '../context.js';
 import { failOnOption, nowOption, outputFormat, outputLang, rulesConfig } from '../output.js';
 import { yieldToEventLoop } from '../signals.js';
 import { collectOptions, resolveTarget } from '../target.js';
-import { postNewFindings, webhookOption } from '../webhook.js';
 import { checkOutputPath, printThenSave } from '../write.js';
 
 /** `boxaudit audit` (and bare `boxaudit`): discover → collect → evaluate → report. Exit 0/1/2. */
@@ -27,21 +24,25 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   const ruleSet = await loadRuleSet(rulesConfig(options), { signal: ctx.signal });
   // --output is checked before the box is contacted: a typo must not cost a read, then the report.
   if (options.output !== undefined) await checkOutputPath(options.output);
-  const webhook = webhookOption(options);
+  // The MSP options load their code only when used: a doctor's audit does not pay for them.
+  const webhook =
+    options.webhook === undefined ? undefined : (await import('../webhook.js')).webhookOption(options);
   const baseline = options.baseline === undefined ? undefined : await readBaseline(options.baseline, ctx);
   const target = await resolveTarget(options, ctx);
   const { snapshots, warnings } = await collect(target, collectOptions(options, ctx));
   for (const w of warnings) ctx.warn(`boxaudit: warning: ${w.message}`);
   await checkpoint(ctx, 'the audit');
   const built = buildReport(snapshots, ruleSet, { now: now ?? new Date(), failOn });
-  const report = baseline === undefined ? built : markBaseline(built, baseline);
+  const report =
+    baseline === undefined ? built : (await import('../../baseline.js')).markBaseline(built, baseline);
   await checkpoint(ctx, 'the audit');
   if (format === 'prometheus') {
     // For node_exporter's textfile collector: --output gets the metrics, written atomically.
     const site = report.snapshots[0]?.target.address ?? 'box';
+    const { renderPrometheus } = await import('../../reporters/prometheus.js');
     const text = renderPrometheus([{ name: site, ok: true, report }], { now: now ?? new Date() });
     if (!(await printThenSave([text], options.output, () => [text], ctx.signal, ctx.warn))) return 2;
-    if (webhook !== undefined && !(await postNewFindings(webhook, report, ctx))) return 2;
+    if (webhook !== undefined && !(await sendWebhook(webhook, report, ctx))) return 2;
     return report.summary.exitCode;
   }
   const chunks = renderChunks(report, {
@@ -53,7 +54,7 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   });
   const json = () => renderChunks(report, { format: 'json', secrets: ctx.secrets });
   if (!(await printThenSave(chunks, options.output, json, ctx.signal, ctx.warn))) return 2;
-  if (webhook !== undefined && !(await postNewFindings(webhook, report, ctx))) return 2;
+  if (webhook !== undefined && !(await sendWebhook(webhook, report, ctx))) return 2;
   if (report.summary.exitCode === 2) {
     const failed = report.snapshots.flatMap((s) =>
       s.coverage.filter((c) => c.status === 'error').map((c) => c.area),
@@ -67,6 +68,7 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
 
 /** `--baseline REPORT.json`: a saved `audit --json` report, read before the box is contacted. */
 async function readBaseline(path: string, ctx: CliContext): Promise<AuditReport> {
+  const { readAuditInput } = await import('../../baseline.js');
   const input = await readAuditInput(path, { signal: ctx.signal });
   if (input.report === null) {
     throw new BoxauditError(
@@ -75,6 +77,11 @@ async function readBaseline(path: string, ctx: CliContext): Promise<AuditReport>
     );
   }
   return input.report;
+}
+
+async function sendWebhook(url: URL, report: AuditReport, ctx: CliContext): Promise<boolean> {
+  const { postNewFindings } = await import('../webhook.js');
+  return postNewFindings(url, report, ctx);
 }
 
 /** One turn of the event loop (a pending Ctrl-C runs), then stop if the run was aborted. */
