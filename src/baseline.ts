@@ -21,14 +21,25 @@ const range = (r: PortRange | null): string | null =>
   r === null ? null : r.start === r.end ? String(r.start) : `${r.start}-${r.end}`;
 
 /**
- * Which box a snapshot is: its address and adapter; for an exported configuration (a file, whose
- * name changes from one night to the next) the adapter alone.
+ * Which box a snapshot is: how it was read (UPnP, whichever way it was found; a vendor adapter) and
+ * the box's host — not its port or path: miniupnpd moves its description URL to a new port at each
+ * restart. For an exported configuration (a file, whose name changes from one night to the next)
+ * the adapter alone.
  */
 export function boxKey(snapshot: Snapshot): string {
   const t = snapshot.target;
-  return t.kind === 'file'
-    ? `file|${t.adapter}`
-    : `${t.kind === 'discovered' ? 'upnp' : t.kind}|${t.address}|${t.adapter}`;
+  if (t.kind === 'file') return `file|${t.adapter}`;
+  const kind = t.kind === 'vendor' ? 'vendor' : 'upnp';
+  return `${kind}|${hostOf(t.address).toLowerCase()}|${t.adapter}`;
+}
+
+function hostOf(address: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(address)) {
+    try {
+      return new URL(address).hostname;
+    } catch {}
+  }
+  return address.replace(/:\d+$/, '');
 }
 
 function facts(f: PortForward): ExposureFacts {

@@ -18,6 +18,7 @@ import {
   render,
   renderDiffChunks,
 } from '../../src/index.js';
+import { doctorOffice } from '../reporters/helpers.js';
 import { sarifValidator } from '../reporters/sarif-schema.js';
 import { MSP_FIXTURES, validatorFor } from './helpers.js';
 
@@ -55,6 +56,22 @@ describe('diffReports', () => {
     expect(diff.gone).toEqual([]);
     expect(diff.unchanged.length).toBe(exposuresOf(monday).length);
     expect(diff.exitCode).toBe(0);
+  });
+
+  it('a UPnP box whose description URL moved to another port (miniupnpd restart) is the same box', () => {
+    const older = structuredClone(doctorOffice());
+    const newer = structuredClone(older);
+    const t = newer.snapshots[0]!.target;
+    expect(t.kind).toBe('upnp');
+    const url = new URL(t.address);
+    url.port = '37215';
+    t.address = url.href;
+    const diff = diffReports(older, newer);
+    expect(diff.new).toEqual([]);
+    expect(diff.gone).toEqual([]);
+    const moved = structuredClone(newer);
+    moved.snapshots[0]!.target.address = t.address.replace(url.hostname, '192.168.9.9');
+    expect(diffReports(older, moved).gone.length).toBe(exposuresOf(older).length);
   });
 
   it('exit 1 only when something new is at or above failOn', async () => {
