@@ -17,14 +17,37 @@ export {
   describeFindings,
   type ReportOptions,
 } from './audit.js';
+export {
+  type AuditInput,
+  boxKey,
+  diffReports,
+  type Exposure,
+  exposuresOf,
+  markBaseline,
+  type ReportDiff,
+  readAuditInput,
+} from './baseline.js';
 export { type AuditTarget, type CollectOptions, type CollectResult, collect } from './collect.js';
 export { type AdapterSuggestion, suggestAdapter } from './detect.js';
 export { defaultGateway } from './discovery/gateway.js';
 export type { DiscoveredGateway, DiscoverOptions, DiscoveryResult } from './discovery/ssdp.js';
 export { discover } from './discovery/ssdp.js';
 export { BoxauditError, type ErrorCode, isBoxauditError } from './errors.js';
-export { auditFleet, type FleetOptions, type FleetResult, type FleetSite } from './fleet.js';
+export {
+  auditFleet,
+  type FleetFile,
+  type FleetOptions,
+  type FleetResult,
+  type FleetSite,
+  fleetExitCode,
+  fleetResultLine,
+  MAX_FLEET_CONCURRENCY,
+  type PreparedSite,
+  readFleetBaseline,
+  readFleetFile,
+} from './fleet.js';
 export * from './model/types.js';
+export { exposureLabel, renderDiffChunks } from './reporters/diff.js';
 export {
   createRedactor,
   escapeHtml,
@@ -38,6 +61,12 @@ export {
   renderDumpChunks,
   type SecretList,
 } from './reporters/index.js';
+export {
+  escapeLabelValue,
+  type PrometheusSite,
+  type RenderPrometheusOptions,
+  renderPrometheus,
+} from './reporters/prometheus.js';
 export { type EvaluateOptions, type EvaluateResult, evaluate } from './rules/evaluate.js';
 export { builtinRules, loadRuleSet, validateRuleFiles } from './rules/load.js';
 export type * from './rules/types.js';
@@ -45,3 +74,15 @@ export { SEVERITIES } from './rules/types.js';
 export { type Lookup, PinnedTarget } from './transport/pin.js';
 export { AuditBudget, type AuditLimits, type BudgetKind, DEFAULT_LIMITS } from './util/budget.js';
 export { SCHEMA_VERSION, VERSION } from './version.js';
+export {
+  checkWebhookUrl,
+  type PostWebhookOptions,
+  type PostWebhookResult,
+  postWebhook,
+  WEBHOOK_SCHEMA_VERSION,
+  type WebhookFinding,
+  type WebhookPayload,
+  type WebhookPayloadOptions,
+  webhookBody,
+  webhookPayload,
+} from './webhook.js';

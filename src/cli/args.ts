@@ -38,6 +38,10 @@ const OPTIONS = {
   'max-ssdp-answers': { type: 'string' },
   'max-descriptions': { type: 'string' },
   now: { type: 'string' },
+  concurrency: { type: 'string' },
+  jsonl: { type: 'string' },
+  baseline: { type: 'string' },
+  webhook: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 export type OptionName = keyof typeof OPTIONS;
@@ -85,7 +89,7 @@ const EVALUATE: OptionName[] = ['fail-on', 'rules', 'profile', 'now'];
 
 /** Which options each command accepts. */
 export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
-  audit: [...OUTPUT, ...TARGET, ...EVALUATE],
+  audit: [...OUTPUT, ...TARGET, ...EVALUATE, 'baseline', 'webhook'],
   dump: [...OUTPUT, ...TARGET],
   discover: [
     ...OUTPUT,
@@ -99,6 +103,21 @@ export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   rules: [...OUTPUT, 'rules', 'profile'],
   demo: [...OUTPUT, ...EVALUATE],
   login: ['host', 'verbose'],
+  fleet: [
+    ...OUTPUT,
+    ...EVALUATE,
+    'timeout',
+    'max-entries',
+    'max-forwards',
+    'max-bytes',
+    'max-time',
+    'max-walk-time',
+    'concurrency',
+    'jsonl',
+    'webhook',
+    'baseline',
+  ],
+  diff: [...OUTPUT, ...EVALUATE, 'vendor'],
 };
 
 /** Parse argv for one command; unknown or misplaced options are usage errors (exit 2). */

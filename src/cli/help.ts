@@ -7,6 +7,8 @@ Usage
   boxaudit rules list|validate FILE…    show the rule set, or check rule/config files
   boxaudit demo                         audit a simulated doctor's-office box on loopback
   boxaudit login freebox                register boxaudit on a Freebox once (confirm on the box)
+  boxaudit fleet SITES.json             audit many sites; one JSON line per site (docs/msp.md)
+  boxaudit diff OLD NEW                 exposures new, gone and unchanged between two audits
 
 Targets (default: SSDP discovery on the local network)
   --upnp URL              the box's UPnP device description URL (no discovery)
@@ -23,6 +25,11 @@ Options
   --profile health        raise file-sharing, database and remote-access rules (patient data)
   --output FILE           also write the full JSON report to FILE
   --timeout MS            per-request deadline (default 3000)
+  --baseline REPORT.json  only findings not in this saved report count toward the exit code
+  --webhook URL           POST the new findings as JSON (http or https; docs/msp.md)
+  --format prometheus     metrics for node_exporter's textfile collector (--output FILE gets them)
+  --concurrency N         fleet: sites audited at once (default 4, at most 64)
+  --jsonl FILE            fleet: also append each site's JSON line to FILE
   --verbose               progress on stderr even without a terminal
   --no-color              no colours (NO_COLOR is honoured too)
 

@@ -13,6 +13,8 @@ const LOADERS: Record<string, () => Promise<CommandModule>> = {
   rules: () => import('./commands/rules.js'),
   demo: () => import('./commands/demo.js'),
   login: () => import('./commands/login.js'),
+  fleet: () => import('./commands/fleet.js'),
+  diff: () => import('./commands/diff.js'),
 };
 
 /**

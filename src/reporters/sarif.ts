@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { coverageReason, type Lang } from '../i18n/index.js';
-import type { AuditReport, Finding, Rule, Severity, WaivedFinding } from '../rules/types.js';
+import type { AbsentFinding, AuditReport, Finding, Rule, Severity, WaivedFinding } from '../rules/types.js';
 import { exposure, type ForwardOf, forwardIndex, SEVERITY_RANK, sortFindings, statusLine } from './format.js';
 import { jsonChunks } from './json.js';
 import { markdownText, safeLine } from './sanitize.js';
@@ -151,6 +151,7 @@ function result(
       ...(f.adjustments !== undefined ? { adjustments: f.adjustments } : {}),
     },
   };
+  if (f.baseline !== undefined) out.baselineState = f.baseline;
   if ('waiver' in f) {
     out.suppressions = [
       {
@@ -161,6 +162,37 @@ function result(
     ];
   }
   return out;
+}
+
+/**
+ * A baseline finding this audit no longer shows: SARIF's `baselineState: "absent"` (SARIF 2.1.0 result.baselineState), with
+ * the same logical location naming scheme (the forward by what it is: its id is of the old run).
+ */
+function absentResult(a: AbsentFinding, lang: Lang): Record<string, unknown> {
+  const name =
+    a.exposure === null
+      ? 'box'
+      : `${a.exposure.protocol} ${a.exposure.externalPort ?? '?'} → ${a.exposure.internalHost ?? '?'}${a.exposure.internalPort === null ? '' : `:${a.exposure.internalPort}`}`;
+  const inconclusive = a.status === 'inconclusive';
+  return {
+    ruleId: a.ruleId,
+    kind: inconclusive ? 'review' : 'fail',
+    level: inconclusive ? 'none' : LEVEL[a.severity],
+    message: { text: safeLine(a.message[lang], 2000) },
+    locations: [
+      {
+        logicalLocations: [
+          {
+            name: safeLine(name, 300),
+            fullyQualifiedName: `${a.box}#${a.exposure === null ? 'box' : 'forward'}`,
+            kind: 'resource',
+          },
+        ],
+      },
+    ],
+    baselineState: 'absent',
+    properties: { status: a.status, severity: a.severity, category: a.category },
+  };
 }
 
 /** Render an audit report as a SARIF 2.1.0 log (pretty JSON, trailing newline), in pieces. */
@@ -218,7 +250,10 @@ export function sarifChunks(
         invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
         language: lang === 'fr' ? 'fr-FR' : 'en-US',
         columnKind: 'unicodeCodePoints',
-        results: all.map((f) => result(report, forwardOf, f, ruleIndex.get(f.ruleId) ?? -1, lang)),
+        results: [
+          ...all.map((f) => result(report, forwardOf, f, ruleIndex.get(f.ruleId) ?? -1, lang)),
+          ...(report.absent ?? []).map((a) => absentResult(a, lang)),
+        ],
         properties: {
           schemaVersion: report.schemaVersion,
           summary: {

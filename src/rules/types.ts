@@ -174,6 +174,12 @@ interface FindingFacts {
   forwardId: string | null;
   /** For inconclusive findings: the unknown fields. */
   unknown?: string[];
+  /**
+   * Set only when the audit was compared with a baseline report (`audit --baseline`,
+   * `markBaseline`): `new` (not in the baseline) or `unchanged` (the same rule on the same exposure
+   * was there). Only `new` findings count toward the exit code then.
+   */
+  baseline?: 'new' | 'unchanged';
 }
 
 /** A finding as `evaluate` returns it: data only, no text. */
@@ -216,6 +222,31 @@ export interface Summary {
   forwardsChecked: number;
   /** Coverage gaps across all snapshots (count of coverage items not `complete`). */
   coverageGaps: number;
+  /** Set only when compared with a baseline report: findings new, unchanged, and absent (fixed) since. */
+  baseline?: { new: number; unchanged: number; absent: number };
+}
+
+/** What an exposure is, independent of ids: the forward's protocol, public port and device. */
+export interface ExposureFacts {
+  protocol: Protocol;
+  /** `"8443"` or `"5900-5910"`; null when unknown. */
+  externalPort: string | null;
+  internalHost: string | null;
+  internalPort: string | null;
+}
+
+/** A finding of the baseline report that this audit no longer shows (SARIF `baselineState: absent`). */
+export interface AbsentFinding {
+  ruleId: string;
+  status: FindingStatus;
+  severity: Severity;
+  category: Category;
+  /** The box's address in the baseline report. */
+  box: string;
+  /** null for findings about the box itself (DMZ, UPnP, remote administration). */
+  exposure: ExposureFacts | null;
+  title: LocalizedText;
+  message: LocalizedText;
 }
 
 /** `audit --json` output (schema/report.schema.json). */
@@ -226,4 +257,6 @@ export interface AuditReport {
   findings: Finding[];
   waived: WaivedFinding[];
   summary: Summary;
+  /** Set only when compared with a baseline report: its findings that are gone. */
+  absent?: AbsentFinding[];
 }

@@ -5,6 +5,8 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import dumpSchema from '../../schema/dump.schema.json';
+import fleetSchema from '../../schema/fleet.schema.json';
+import reportSchema from '../../schema/report.schema.json';
 import ruleSchema from '../../schema/rule.schema.json';
 import ruleSetSchema from '../../schema/ruleset.schema.json';
 import snapshotSchema from '../../schema/snapshot.schema.json';
@@ -16,11 +18,26 @@ interface Validators {
 }
 
 let validators: Validators | undefined;
+let shared: Ajv2020 | undefined;
+const later = new Map<string, ValidateFunction>();
+
+/** Schemas only the MSP commands use, compiled on their first use (an audit never pays for them). */
+function laterValidator(schema: { $id: string }): ValidateFunction {
+  let validate = later.get(schema.$id);
+  if (validate === undefined) {
+    getValidators();
+    shared!.addSchema(schema);
+    validate = shared!.getSchema(schema.$id)!;
+    later.set(schema.$id, validate);
+  }
+  return validate;
+}
 
 /** Compile once, on first use (ajv compilation costs a few milliseconds). */
 function getValidators(): Validators {
   if (!validators) {
     const ajv = new Ajv2020({ strict: true, allErrors: true, verbose: true });
+    shared = ajv;
     addFormats(ajv);
     ajv.addSchema(ruleSchema);
     ajv.addSchema(ruleSetSchema);
@@ -53,12 +70,28 @@ export function schemaErrorsOfDump(value: unknown, file: string): string[] {
   return validate(value) ? [] : formatErrors(validate.errors ?? [], file, '');
 }
 
+/** Schema problems of a fleet file (`boxaudit fleet SITES.json`), as `file: /pointer reason` lines. */
+export function schemaErrorsOfFleet(value: unknown, file: string): string[] {
+  const validate = laterValidator(fleetSchema);
+  return validate(value) ? [] : formatErrors(validate.errors ?? [], file, '');
+}
+
+/** Schema problems of a saved `audit --json` report (a baseline, a diff input), as `file: /pointer reason` lines. */
+export function schemaErrorsOfReport(value: unknown, file: string): string[] {
+  const validate = laterValidator(reportSchema);
+  return validate(value) ? [] : formatErrors(validate.errors ?? [], file, '');
+}
+
 /** Messages for `oneOf`/`anyOf` alternatives, by the schema location that failed. */
 const ALTERNATIVES: Array<[RegExp, string]> = [
   [/portSpec\/oneOf$/, 'must be a port 1-65535 or a range "start-end" such as "5900-5910"'],
   [/(externalPort|internalPort)\/oneOf$/, 'must be null, a port, a range "start-end" or {start, end}'],
   [/additionalProperties\/oneOf$/, 'must be "off" or an object { "severity": …, "off": … }'],
   [/expires\/anyOf$/, 'must be an ISO date (YYYY-MM-DD) or date-time'],
+  [
+    /target\/oneOf$/,
+    'must be exactly one of { "upnp" }, { "gateway" }, { "vendor", "host" } or { "file" } (discovery is not a fleet target)',
+  ],
 ];
 
 function show(value: unknown): string {

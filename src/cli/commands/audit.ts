@@ -3,6 +3,7 @@ import { collect } from '../../collect.js';
 import { abortError, BoxauditError } from '../../errors.js';
 import { renderChunks } from '../../reporters/index.js';
 import { loadRuleSet } from '../../rules/load.js';
+import type { AuditReport } from '../../rules/types.js';
 import type { ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { failOnOption, nowOption, outputFormat, outputLang, rulesConfig } from '../output.js';
@@ -15,7 +16,7 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   if (positionals.length > 0) {
     throw new BoxauditError('BOXAUDIT_USAGE', `audit: unexpected argument "${positionals[0]}"`);
   }
-  const format = outputFormat(options, ['text', 'json', 'sarif', 'markdown']);
+  const format = outputFormat(options, ['text', 'json', 'sarif', 'markdown', 'prometheus']);
   const lang = outputLang(options, ctx);
   const failOn = failOnOption(options);
   const now = nowOption(options);
@@ -23,12 +24,27 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   const ruleSet = await loadRuleSet(rulesConfig(options), { signal: ctx.signal });
   // --output is checked before the box is contacted: a typo must not cost a read, then the report.
   if (options.output !== undefined) await checkOutputPath(options.output);
+  // The MSP options load their code only when used: a doctor's audit does not pay for them.
+  const webhook =
+    options.webhook === undefined ? undefined : (await import('../webhook.js')).webhookOption(options);
+  const baseline = options.baseline === undefined ? undefined : await readBaseline(options.baseline, ctx);
   const target = await resolveTarget(options, ctx);
   const { snapshots, warnings } = await collect(target, collectOptions(options, ctx));
   for (const w of warnings) ctx.warn(`boxaudit: warning: ${w.message}`);
   await checkpoint(ctx, 'the audit');
-  const report = buildReport(snapshots, ruleSet, { now: now ?? new Date(), failOn });
+  const built = buildReport(snapshots, ruleSet, { now: now ?? new Date(), failOn });
+  const report =
+    baseline === undefined ? built : (await import('../../baseline.js')).markBaseline(built, baseline);
   await checkpoint(ctx, 'the audit');
+  if (format === 'prometheus') {
+    // For node_exporter's textfile collector: --output gets the metrics, written atomically.
+    const site = report.snapshots[0]?.target.address ?? 'box';
+    const { renderPrometheus } = await import('../../reporters/prometheus.js');
+    const text = renderPrometheus([{ name: site, ok: true, report }], { now: now ?? new Date() });
+    if (!(await printThenSave([text], options.output, () => [text], ctx.signal, ctx.warn))) return 2;
+    if (webhook !== undefined && !(await sendWebhook(webhook, report, ctx))) return 2;
+    return report.summary.exitCode;
+  }
   const chunks = renderChunks(report, {
     format,
     lang,
@@ -38,6 +54,7 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   });
   const json = () => renderChunks(report, { format: 'json', secrets: ctx.secrets });
   if (!(await printThenSave(chunks, options.output, json, ctx.signal, ctx.warn))) return 2;
+  if (webhook !== undefined && !(await sendWebhook(webhook, report, ctx))) return 2;
   if (report.summary.exitCode === 2) {
     const failed = report.snapshots.flatMap((s) =>
       s.coverage.filter((c) => c.status === 'error').map((c) => c.area),
@@ -47,6 +64,24 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     );
   }
   return report.summary.exitCode;
+}
+
+/** `--baseline REPORT.json`: a saved `audit --json` report, read before the box is contacted. */
+async function readBaseline(path: string, ctx: CliContext): Promise<AuditReport> {
+  const { readAuditInput } = await import('../../baseline.js');
+  const input = await readAuditInput(path, { signal: ctx.signal });
+  if (input.report === null) {
+    throw new BoxauditError(
+      'BOXAUDIT_USAGE',
+      `--baseline ${path}: not a saved report (give the output of boxaudit audit --json or --output)`,
+    );
+  }
+  return input.report;
+}
+
+async function sendWebhook(url: URL, report: AuditReport, ctx: CliContext): Promise<boolean> {
+  const { postNewFindings } = await import('../webhook.js');
+  return postNewFindings(url, report, ctx);
 }
 
 /** One turn of the event loop (a pending Ctrl-C runs), then stop if the run was aborted. */
