@@ -38,6 +38,7 @@ const OPTIONS = {
   'max-ssdp-answers': { type: 'string' },
   'max-descriptions': { type: 'string' },
   now: { type: 'string' },
+  open: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 export type OptionName = keyof typeof OPTIONS;
@@ -85,7 +86,7 @@ const EVALUATE: OptionName[] = ['fail-on', 'rules', 'profile', 'now'];
 
 /** Which options each command accepts. */
 export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
-  audit: [...OUTPUT, ...TARGET, ...EVALUATE],
+  audit: [...OUTPUT, ...TARGET, ...EVALUATE, 'open'],
   dump: [...OUTPUT, ...TARGET],
   discover: [
     ...OUTPUT,
@@ -97,7 +98,7 @@ export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
     'max-descriptions',
   ],
   rules: [...OUTPUT, 'rules', 'profile'],
-  demo: [...OUTPUT, ...EVALUATE],
+  demo: [...OUTPUT, ...EVALUATE, 'open'],
   login: ['host', 'verbose'],
 };
 
