@@ -103,7 +103,11 @@ function devicesOf(
     let map = byHost.get(si);
     if (map === undefined) {
       map = new Map();
+      const seen = new Set<string>();
       for (const f of report.snapshots[si]?.forwards ?? []) {
+        // Forwards sharing an id are one forward (ids hash what identifies it): the first is shown.
+        if (seen.has(f.id)) continue;
+        seen.add(f.id);
         const key = f.internalHost ?? '';
         const list = map.get(key);
         if (list) list.push(f);
@@ -156,11 +160,9 @@ function devicesOf(
       reasons.set(finding.ruleId, { finding, forwards: [] });
     }
   }
+  // Worst first; among equals, the order of their first finding (box, rule, public port): stable.
   const devices = [...cards.values()].sort(
-    (a, b) =>
-      SEVERITY_RANK[a.worst] - SEVERITY_RANK[b.worst] ||
-      a.snapshotIndex - b.snapshotIndex ||
-      (a.host ?? '\uffff').localeCompare(b.host ?? '\uffff', 'en', { numeric: true }),
+    (a, b) => SEVERITY_RANK[a.worst] - SEVERITY_RANK[b.worst] || a.snapshotIndex - b.snapshotIndex,
   );
   return { devices, boxFindings };
 }
