@@ -97,6 +97,8 @@ export function* devicesSection(
     w.line();
     w.line(w.paint(BOLD, pt(lang, 'text.boxSettings')));
     for (const f of view.boxFindings) {
+      const sev = severityWord(lang, f.severity).toUpperCase();
+      w.line(w.paint(STYLE[f.severity], `${sev}${colon(lang)}${w.t('finding.theBox')}`));
       findingBlock(w, report, forwardOf, f, '*');
       if (w.full) yield w.flush();
     }
