@@ -42,6 +42,7 @@ const OPTIONS = {
   jsonl: { type: 'string' },
   baseline: { type: 'string' },
   webhook: { type: 'string' },
+  open: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 export type OptionName = keyof typeof OPTIONS;
@@ -89,7 +90,7 @@ const EVALUATE: OptionName[] = ['fail-on', 'rules', 'profile', 'now'];
 
 /** Which options each command accepts. */
 export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
-  audit: [...OUTPUT, ...TARGET, ...EVALUATE, 'baseline', 'webhook'],
+  audit: [...OUTPUT, ...TARGET, ...EVALUATE, 'baseline', 'webhook', 'open'],
   dump: [...OUTPUT, ...TARGET],
   discover: [
     ...OUTPUT,
@@ -101,7 +102,7 @@ export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
     'max-descriptions',
   ],
   rules: [...OUTPUT, 'rules', 'profile'],
-  demo: [...OUTPUT, ...EVALUATE],
+  demo: [...OUTPUT, ...EVALUATE, 'open'],
   login: ['host', 'verbose'],
   fleet: [
     ...OUTPUT,

@@ -1,5 +1,6 @@
 import { createRedactor, type Redactor, terminalLine } from '../reporters/sanitize.js';
 import type { ParsedOptions } from './args.js';
+import { openWithSystem } from './open.js';
 
 /** Everything a command may touch of the process, gathered in one place (the only place with `process`). */
 export interface CliContext {
@@ -21,6 +22,8 @@ export interface CliContext {
   color: boolean;
   interactive: boolean;
   signal: AbortSignal;
+  /** Open a file with the system's browser (`--open`); tests give their own. */
+  openFile(path: string): Promise<void>;
 }
 
 /** Environment variables that hold secrets whatever the command (see target.ts ENV). */
@@ -60,5 +63,6 @@ export function createContext(options: ParsedOptions, signal: AbortSignal): CliC
     color,
     interactive: process.stdin.isTTY === true && stderrTty,
     signal,
+    openFile: (path) => openWithSystem(path, process.platform),
   };
 }

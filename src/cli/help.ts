@@ -18,12 +18,13 @@ Targets (default: SSDP discovery on the local network)
   --from FILE             a saved \`dump --json\` or an exported router configuration
 
 Options
-  --format text|json|sarif|markdown   report format (--json = --format json)
+  --format text|json|sarif|markdown|html   report format (--json = --format json)
   --lang en|fr            report language (also BOXAUDIT_LANG)
   --fail-on SEVERITY      exit 1 at or above: critical, high (default), medium, low, info
   --rules FILE            a rule set / config file (extends, overrides, waivers)
   --profile health        raise file-sharing, database and remote-access rules (patient data)
-  --output FILE           also write the full JSON report to FILE
+  --output FILE           also write the full JSON report to FILE (with --format html: the page)
+  --open                  open the HTML page with the system's browser (--format html)
   --timeout MS            per-request deadline (default 3000)
   --baseline REPORT.json  only findings not in this saved report count toward the exit code
   --webhook URL           POST the new findings as JSON (http or https; docs/msp.md)

@@ -5,7 +5,7 @@ import { SEVERITIES } from '../rules/types.js';
 import { choiceOption, type ParsedOptions } from './args.js';
 import type { CliContext } from './context.js';
 
-export type Format = 'text' | 'json' | 'sarif' | 'markdown' | 'prometheus' | 'jsonl';
+export type Format = 'text' | 'json' | 'sarif' | 'markdown' | 'html' | 'prometheus' | 'jsonl';
 export type Lang = 'en' | 'fr';
 
 /** `--json` is `--format json`; the two together must agree. */

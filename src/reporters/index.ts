@@ -10,6 +10,7 @@ import type { DumpDocument } from '../model/types.js';
 import type { AuditReport, Rule } from '../rules/types.js';
 import { joinChunks } from './chunks.js';
 import { dumpTextChunks } from './dump-text.js';
+import { htmlChunks } from './html.js';
 import { jsonChunks } from './json.js';
 import { markdownChunks } from './markdown.js';
 import { redactDump, redactReport } from './redact.js';
@@ -17,7 +18,7 @@ import type { SecretList } from './sanitize.js';
 import { sarifChunks } from './sarif.js';
 import { textChunks } from './text.js';
 
-export type ReportFormat = 'text' | 'json' | 'sarif' | 'markdown';
+export type ReportFormat = 'text' | 'json' | 'sarif' | 'markdown' | 'html';
 export type DumpFormat = 'text' | 'json';
 
 export interface RenderOptions {
@@ -38,6 +39,8 @@ export interface RenderOptions {
   secrets?: SecretList;
   /** IANA time zone of the times shown in text and Markdown (default the system's); JSON and SARIF keep ISO times. */
   timeZone?: string;
+  /** The health profile was asked for: the HTML page adds what the GDPR asks (art. 32/33/34). */
+  health?: boolean;
 }
 
 export interface RenderDumpOptions {
@@ -67,6 +70,8 @@ export function renderChunks(report: AuditReport, options: RenderOptions): Itera
       return sarifChunks(shown, { lang, rules: options.rules ?? [] });
     case 'markdown':
       return markdownChunks(shown, { lang, ...zone(options) });
+    case 'html':
+      return htmlChunks(shown, { lang, ...zone(options), health: options.health === true });
     default:
       throw unknownFormat(options.format, 'render');
   }
@@ -78,6 +83,7 @@ export function renderChunks(report: AuditReport, options: RenderOptions): Itera
  * - `json`: the AuditReport as is (schema/report.schema.json).
  * - `sarif`: SARIF 2.1.0 log, one run.
  * - `markdown`: for tickets and MSP reports.
+ * - `html`: one self-contained page for people (no script, no request; docs/report.md).
  * @throws BoxauditError BOXAUDIT_TOO_LARGE when the output cannot fit in one string: use renderChunks.
  */
 export function render(report: AuditReport, options: RenderOptions): string {

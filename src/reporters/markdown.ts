@@ -17,6 +17,7 @@ import {
   statusLine,
   unknownFieldWord,
 } from './format.js';
+import { peopleMarkdown } from './markdown-people.js';
 import { markdownText as md } from './sanitize.js';
 import { summaryLines } from './text.js';
 
@@ -97,6 +98,7 @@ export function* markdownChunks(
   const forwardOf = forwardIndex(report);
   const sorted = sortFindings(report.findings, forwardOf);
   out.push(`# ${md(t(lang, 'report.title', { version: report.tool.version }), 120)}`, '');
+  out.push(...peopleMarkdown(report, forwardOf, lang));
 
   out.push(`## ${t(lang, 'section.gateway')}`, '');
   out.push(

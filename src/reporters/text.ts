@@ -4,7 +4,7 @@
  */
 import { colon, coverageReason, hasMessage, type Lang, severityWord, t } from '../i18n/index.js';
 import type { Snapshot } from '../model/types.js';
-import type { AuditReport, Finding, Severity, WaivedFinding } from '../rules/types.js';
+import type { AuditReport, Finding, WaivedFinding } from '../rules/types.js';
 import { SEVERITIES } from '../rules/types.js';
 import { LINES_PER_CHUNK } from './chunks.js';
 import {
@@ -19,7 +19,9 @@ import {
   statusLine,
   unknownFieldWord,
 } from './format.js';
+import { type PeopleView, peopleView } from './people.js';
 import { safeLine } from './sanitize.js';
+import { devicesSection, firstThingsSection, upnpOnlyLines } from './text-people.js';
 
 export interface TextOptions {
   lang: Lang;
@@ -36,14 +38,6 @@ const ANSI = {
   cyan: '\u001b[36m',
   reset: '\u001b[0m',
 } as const;
-
-const SEVERITY_STYLE: Record<Severity, string> = {
-  critical: ANSI.bold + ANSI.red,
-  high: ANSI.red,
-  medium: ANSI.yellow,
-  low: ANSI.cyan,
-  info: ANSI.dim,
-};
 
 /**
  * A small writer that knows the language and whether to color. Lines are handed out in pieces
@@ -118,11 +112,12 @@ function titleLine(finding: Finding, lang: Lang): string {
   return `${safeLine(finding.title[lang], 200)} [${safeLine(finding.ruleId, 40)}]`;
 }
 
-function header(w: TextWriter, report: AuditReport): void {
+function header(w: TextWriter, report: AuditReport, view: PeopleView): void {
   const { lang } = w.options;
   const title = w.t('report.title', { version: safeLine(report.tool.version, 40) });
   w.line(w.paint(STYLE_BOLD, title));
   w.line('='.repeat(Array.from(title).length));
+  upnpOnlyLines(w, report, view);
   report.snapshots.forEach((snapshot, i) => {
     w.line();
     if (report.snapshots.length > 1)
@@ -144,16 +139,17 @@ export function snapshotFacts(w: TextWriter, snapshot: Snapshot, lang: Lang): vo
   w.line(`${w.label('header.forwardsRead')}${snapshot.forwards.length}`);
 }
 
-function findingBlock(
+export function findingBlock(
   w: TextWriter,
   report: AuditReport,
   forwardOf: ForwardOf,
   f: Finding,
   bullet: string,
+  showWhere = true,
 ): void {
   const { lang } = w.options;
   w.line(`  ${bullet} ${w.paint(STYLE_BOLD, titleLine(f, lang))}`);
-  w.line(`    ${w.label('finding.device')}${where(report, forwardOf, f, lang)}`);
+  if (showWhere) w.line(`    ${w.label('finding.device')}${where(report, forwardOf, f, lang)}`);
   if (f.status === 'inconclusive' && f.unknown !== undefined && f.unknown.length > 0) {
     const words = [...f.unknown].sort().map((u) => unknownFieldWord(u, lang, hasMessage));
     w.line(`    ${w.label('finding.unknown')}${words.join(', ')}`);
@@ -165,36 +161,6 @@ function findingBlock(
     w.line(
       `    ${w.label('finding.adjusted')}${f.adjustments.map((a) => safeLine(a.text[lang], 200)).join('; ')}`,
     );
-  }
-}
-
-function* findingsSection(
-  w: TextWriter,
-  report: AuditReport,
-  forwardOf: ForwardOf,
-  failing: Finding[],
-): Generator<string> {
-  const { lang } = w.options;
-  w.heading(w.t('section.findings'));
-  if (failing.length === 0) {
-    w.line(
-      report.summary.coverageGaps > 0
-        ? w.t('summary.nothingPartial', { gaps: report.summary.coverageGaps })
-        : w.t('section.noFindings'),
-    );
-    return;
-  }
-  for (const severity of SEVERITIES) {
-    const group = failing.filter((f) => f.severity === severity);
-    if (group.length === 0) continue;
-    w.line();
-    w.line(
-      w.paint(SEVERITY_STYLE[severity], `${severityWord(lang, severity).toUpperCase()} (${group.length})`),
-    );
-    for (const f of group) {
-      findingBlock(w, report, forwardOf, f, '*');
-      if (w.full) yield w.flush();
-    }
   }
 }
 
@@ -342,13 +308,10 @@ export function* textChunks(report: AuditReport, options: TextOptions): Generato
   const w = new TextWriter(options);
   const forwardOf = forwardIndex(report);
   const sorted = sortFindings(report.findings, forwardOf);
-  header(w, report);
-  yield* findingsSection(
-    w,
-    report,
-    forwardOf,
-    sorted.filter((f) => f.status === 'fail'),
-  );
+  const view = peopleView(report, forwardOf, options.lang);
+  header(w, report, view);
+  firstThingsSection(w, view);
+  yield* devicesSection(w, report, forwardOf, view);
   yield* inconclusiveSection(
     w,
     report,

@@ -53,8 +53,9 @@ describe('audit --upnp URL (text, the default)', () => {
     expect(r.stdout).toContain('Exposures found');
     const dicom = r.stdout.split('\n').filter((l) => l.includes('[BOX-MED-001]'));
     expect(dicom).toHaveLength(2);
-    expect(r.stdout).toContain('Device: 192.168.1.20:104 <- internet TCP 104');
-    expect(r.stdout).toContain('Device: 192.168.1.21:104 <- internet TCP 8443');
+    // Each device once, with every forward to it listed under it.
+    expect(r.stdout).toContain('      - 192.168.1.20:104 <- internet TCP 104');
+    expect(r.stdout).toContain('      - 192.168.1.21:104 <- internet TCP 8443');
     expect(r.stdout).toContain('[BOX-FS-001]');
     expect(r.stdout).toContain('Coverage');
     expect(r.stdout).toContain('manual port forwards (not visible)');

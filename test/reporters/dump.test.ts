@@ -77,8 +77,8 @@ describe('dump (text)', () => {
 
 describe('format dispatch', () => {
   it('rejects an unknown format with a coded error', () => {
-    expect(() => render(doctorOffice(), { format: 'html' as 'text' })).toThrow(
-      /\[render\] unknown format "html"/,
+    expect(() => render(doctorOffice(), { format: 'xml' as 'text' })).toThrow(
+      /\[render\] unknown format "xml"/,
     );
     try {
       renderDump(doc(), { format: 'xml' as 'text' });

@@ -22,6 +22,7 @@ describe('Markdown report', () => {
     const headings = md.split('\n').filter((l) => l.startsWith('#'));
     expect(headings).toEqual([
       '# boxaudit 0.1.0: internet box audit',
+      '## First things to do',
       '## Box',
       '## Exposures found',
       '### Critical (2)',
@@ -41,6 +42,10 @@ describe('Markdown report', () => {
       "- [ ] **manual port forwards** (not visible): Manual port forwards are not visible over UPnP: check the box's web interface.",
     );
     expect(md).toContain('- [x] **UPnP port mappings** (complete)');
+    // A box read over UPnP only: the first lines say what was not read and the next step.
+    expect(md.split('\n')[2]).toBe('> **Important: the most important part of this box was not read**');
+    expect(md).toContain('> **Next step: run boxaudit --vendor livebox --host 192.168.1.1');
+    expect(md).toContain('1. **Remove the port forwards to 192.168.1.20 ("Orthanc PACS")');
     expect(md).toContain('- **1 waiver EXPIRED.**');
     expect(
       md

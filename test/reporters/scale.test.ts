@@ -43,11 +43,11 @@ function expectEveryForwardInPortOrder(lines: readonly string[]): void {
 describe(`reports with ${N} findings over ${N} forwards`, () => {
   const report = bigReport();
 
-  it('text: one block per finding, each with its own forward, in public-port order', () => {
+  it('text: one block per device, each with its own forward, in public-port order', () => {
     const text = render(report, { format: 'text', lang: 'en' });
     expect(text.split('\n').filter((l) => l.startsWith('  * '))).toHaveLength(N);
-    expectEveryForwardInPortOrder(text.split('\n').filter((l) => l.startsWith('    Device: ')));
-    expect(text).toContain(`CRITICAL (${N})`);
+    expect(text.split('\n').filter((l) => l.startsWith('CRITICAL: '))).toHaveLength(N);
+    expectEveryForwardInPortOrder(text.split('\n').filter((l) => l.startsWith('      - ')));
     expect(text.trimEnd().split('\n').at(-1)).toContain(`critical=${N} `);
   });
 

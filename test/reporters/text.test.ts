@@ -36,28 +36,52 @@ describe('text report (English)', () => {
     expect(text).toContain('Port forwards read: 7');
   });
 
-  it('groups findings by severity, critical first, one block per exposure with device, port, why and fix', () => {
+  it('shows each device once, worst first, with every forward to it and its reasons under it', () => {
     const findings = section(text, 'Exposures found');
-    const critical = findings.indexOf('CRITICAL (2)');
-    const high = findings.indexOf('HIGH (3)');
-    const medium = findings.indexOf('MEDIUM (1)');
-    expect(critical).toBeGreaterThan(0);
-    expect(high).toBeGreaterThan(critical);
-    expect(medium).toBeGreaterThan(high);
-    // PACS exposed directly and behind another public port: two separate exposures.
-    expect(findings).toContain('Device: 192.168.1.20:104 <- internet TCP 104 (UPnP, "Orthanc PACS")');
-    expect(findings).toContain('Device: 192.168.1.20:104 <- internet TCP 8443 (UPnP, "PACS radiologue")');
-    expect(findings).toContain('Device: 192.168.1.30:445 <- internet TCP 445 (UPnP, "NAS SMB")');
-    expect(findings).toContain('Device: 192.168.1.40:3389 <- internet TCP 3389 (UPnP, "Cabinet RDP")');
+    const pacs = findings.indexOf('CRITICAL: 192.168.1.20 ("Orthanc PACS")');
+    const nas = findings.indexOf('HIGH: 192.168.1.30 ("NAS SMB")');
+    const rdp = findings.indexOf('HIGH: 192.168.1.40 ("Cabinet RDP")');
+    expect(pacs).toBeGreaterThan(0);
+    expect(nas).toBeGreaterThan(pacs);
+    expect(rdp).toBeGreaterThan(nas);
+    // Each device once.
+    expect(findings.split('192.168.1.20 ("Orthanc PACS")').length).toBe(2);
+    // PACS exposed directly and behind another public port: both forwards under the one device.
+    expect(findings).toContain('      - 192.168.1.20:104 <- internet TCP 104 (UPnP, "Orthanc PACS")');
+    expect(findings).toContain('      - 192.168.1.20:104 <- internet TCP 8443 (UPnP, "PACS radiologue")');
+    expect(findings).toContain('      - 192.168.1.30:445 <- internet TCP 445 (UPnP, "NAS SMB")');
+    expect(findings).toContain('      - 192.168.1.40:3389 <- internet TCP 3389 (UPnP, "Cabinet RDP")');
+    // One reason per rule: BOX-MED-001 once for the two PACS forwards.
+    expect(findings.split('[BOX-MED-001]').length).toBe(2);
     expect(findings).toContain('Medical imaging (DICOM/PACS) open to the internet [BOX-MED-001]');
     expect(findings).toContain('Why it matters: TCP port 104 is forwarded to 192.168.1.20:104');
     expect(findings).toContain('What to do: Remove this port forward on the box.');
+    // A device with two forwards names the forward of each reason.
+    expect(findings).toContain('    Device: 192.168.1.30:21 <- internet TCP 21 (UPnP, "NAS FTP scanner")');
+    expect(findings).toContain('Where to click: Advanced settings → Network → NAT/PAT');
+    expect(findings).toContain("The box's own settings");
     expect(findings).toContain('Device: the box itself (router setting)');
-    // Both PACS exposures come before SMB.
-    expect(findings.indexOf('TCP 8443')).toBeLessThan(findings.indexOf('TCP 445'));
     // Inconclusive and waived findings are not mixed in.
     expect(findings).not.toContain('BOX-DB-001');
     expect(findings).not.toContain('BOX-RA-002');
+  });
+
+  it('starts with what a box read over UPnP only did not show, and the next step for its model', () => {
+    const top = lines(text).slice(0, 8).join('\n');
+    expect(top).toContain('!! Important: the most important part of this box was not read');
+    expect(top).toContain('Port forwards set by hand in the box and the DMZ were NOT read');
+    expect(top).toContain('Next step: run boxaudit --vendor livebox --host 192.168.1.1');
+  });
+
+  it('says the first things to do, with where to click on this box model', () => {
+    const first = section(text, 'First things to do');
+    expect(first).toContain(
+      '1. Remove the port forwards to 192.168.1.20 ("Orthanc PACS"), 192.168.1.30 ("NAS SMB") and 192.168.1.40 ("Cabinet RDP").',
+    );
+    expect(first).toContain('2. Turn off UPnP');
+    expect(first).toContain('Where to click: Advanced settings → Network → UPnP: turn UPnP off');
+    expect(first).toContain('3. Have the manual port forwards and the DMZ of the box read');
+    expect(first).toContain('Command: boxaudit --vendor livebox --host 192.168.1.1');
   });
 
   it('puts inconclusive findings in their own section, saying what was unknown', () => {
@@ -107,7 +131,7 @@ describe('text report (English)', () => {
   it('has no ANSI escapes without color, and some with color', () => {
     expect(text).not.toMatch(TERMINAL_CONTROL);
     const colored = render(doctorOffice(), { format: 'text', lang: 'en', color: true });
-    expect(colored).toContain('\u001b[1m\u001b[31mCRITICAL (2)\u001b[0m');
+    expect(colored).toContain('\u001b[1m\u001b[31mCRITICAL: 192.168.1.20 ("Orthanc PACS")\u001b[0m');
     // The status line stays plain for RMM parsers.
     expect(lines(colored.trimEnd()).at(-1)).toMatch(STATUS_LINE);
   });
@@ -155,10 +179,12 @@ describe('text report (French)', () => {
     expect(text).toContain('boxaudit 0.1.0 : audit de la box internet');
     expect(text).toContain('Adresse IP publique (externe) : 203.0.113.45');
     expect(text).toContain('Expositions trouvées');
-    expect(text).toContain('CRITIQUE (2)');
-    expect(text).toContain('ÉLEVÉE (3)');
-    expect(text).toContain('MOYENNE (1)');
-    expect(text).toContain('Appareil : 192.168.1.20:104 <- internet TCP 8443 (UPnP, "PACS radiologue")');
+    expect(text).toContain('CRITIQUE : 192.168.1.20 (« Orthanc PACS »)');
+    expect(text).toContain('ÉLEVÉE : 192.168.1.30 (« NAS SMB »)');
+    expect(text).toContain('Appareil : 192.168.1.30:21 <- internet TCP 21 (UPnP, "NAS FTP scanner")');
+    expect(text).toContain('Premières choses à faire');
+    expect(text).toContain('Supprimez les redirections de ports vers 192.168.1.20 (« Orthanc PACS »)');
+    expect(text).toContain('Étape suivante : lancez boxaudit --vendor livebox --host 192.168.1.1');
     expect(text).toContain("Pourquoi c'est important : Le port TCP 104 est redirigé");
     expect(text).toContain('Que faire : Supprimez cette redirection sur la box.');
     expect(text).toContain('Impossible de conclure (une information manquait) (1)');

@@ -6,6 +6,7 @@ import { loadRuleSet } from '../../rules/load.js';
 import type { AuditReport } from '../../rules/types.js';
 import type { ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
+import { checkOpenOption, htmlTarget, writeHtml } from '../html-output.js';
 import { failOnOption, nowOption, outputFormat, outputLang, rulesConfig } from '../output.js';
 import { yieldToEventLoop } from '../signals.js';
 import { collectOptions, resolveTarget } from '../target.js';
@@ -16,14 +17,16 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   if (positionals.length > 0) {
     throw new BoxauditError('BOXAUDIT_USAGE', `audit: unexpected argument "${positionals[0]}"`);
   }
-  const format = outputFormat(options, ['text', 'json', 'sarif', 'markdown', 'prometheus']);
+  const format = outputFormat(options, ['text', 'json', 'sarif', 'markdown', 'html', 'prometheus']);
+  checkOpenOption(options, format);
   const lang = outputLang(options, ctx);
   const failOn = failOnOption(options);
   const now = nowOption(options);
   // Rules first: a broken rule file stops us before any traffic is sent.
   const ruleSet = await loadRuleSet(rulesConfig(options), { signal: ctx.signal });
   // --output is checked before the box is contacted: a typo must not cost a read, then the report.
-  if (options.output !== undefined) await checkOutputPath(options.output);
+  const outputFile = format === 'html' ? htmlTarget(options) : options.output;
+  if (outputFile !== undefined) await checkOutputPath(outputFile);
   // The MSP options load their code only when used: a doctor's audit does not pay for them.
   const webhook =
     options.webhook === undefined ? undefined : (await import('../webhook.js')).webhookOption(options);
@@ -51,9 +54,14 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     color: ctx.color && format === 'text',
     rules: ruleSet.rules,
     secrets: ctx.secrets,
+    health: (options.profile ?? []).includes('health'),
   });
-  const json = () => renderChunks(report, { format: 'json', secrets: ctx.secrets });
-  if (!(await printThenSave(chunks, options.output, json, ctx.signal, ctx.warn))) return 2;
+  if (format === 'html') {
+    await writeHtml(chunks, options, ctx);
+  } else {
+    const json = () => renderChunks(report, { format: 'json', secrets: ctx.secrets });
+    if (!(await printThenSave(chunks, options.output, json, ctx.signal, ctx.warn))) return 2;
+  }
   if (webhook !== undefined && !(await sendWebhook(webhook, report, ctx))) return 2;
   if (report.summary.exitCode === 2) {
     const failed = report.snapshots.flatMap((s) =>

@@ -7,8 +7,9 @@ import { renderChunks } from '../../reporters/index.js';
 import { loadRuleSet } from '../../rules/load.js';
 import type { ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
+import { checkOpenOption, htmlTarget, writeHtml } from '../html-output.js';
 import { failOnOption, nowOption, outputFormat, outputLang, rulesConfig } from '../output.js';
-import { stdoutSink, writeChunks } from '../write.js';
+import { checkOutputPath, stdoutSink, writeChunks } from '../write.js';
 import { checkpoint } from './audit.js';
 
 /**
@@ -20,11 +21,14 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   if (positionals.length > 0) {
     throw new BoxauditError('BOXAUDIT_USAGE', `demo: unexpected argument "${positionals[0]}"`);
   }
-  const format = outputFormat(options, ['text', 'json', 'sarif', 'markdown']);
+  const format = outputFormat(options, ['text', 'json', 'sarif', 'markdown', 'html']);
+  checkOpenOption(options, format);
   const lang = outputLang(options, ctx);
   const failOn = failOnOption(options);
   const now = nowOption(options);
   const ruleSet = await loadRuleSet(rulesConfig(options), { signal: ctx.signal });
+  const outputFile = format === 'html' ? htmlTarget(options) : undefined;
+  if (outputFile !== undefined) await checkOutputPath(outputFile);
   const sim = await startIgdSimulator(DEMO_OFFICE);
   try {
     ctx.progress(
@@ -43,8 +47,10 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
       color: ctx.color && format === 'text',
       rules: ruleSet.rules,
       secrets: ctx.secrets,
+      health: (options.profile ?? []).includes('health'),
     });
-    await writeChunks(chunks, stdoutSink(), ctx.signal);
+    if (format === 'html') await writeHtml(chunks, options, ctx);
+    else await writeChunks(chunks, stdoutSink(), ctx.signal);
     if (format === 'text') {
       const note =
         lang === 'fr'
