@@ -38,6 +38,8 @@ const OPTIONS = {
   'max-ssdp-answers': { type: 'string' },
   'max-descriptions': { type: 'string' },
   now: { type: 'string' },
+  yes: { type: 'boolean' },
+  forward: { type: 'string', multiple: true },
 } as const satisfies ParseArgsConfig['options'];
 
 export type OptionName = keyof typeof OPTIONS;
@@ -99,6 +101,7 @@ export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   rules: [...OUTPUT, 'rules', 'profile'],
   demo: [...OUTPUT, ...EVALUATE],
   login: ['host', 'verbose'],
+  fix: [...OUTPUT, ...TARGET, ...EVALUATE, 'yes', 'forward'],
 };
 
 /** Parse argv for one command; unknown or misplaced options are usage errors (exit 2). */

@@ -7,6 +7,7 @@ Usage
   boxaudit rules list|validate FILE…    show the rule set, or check rule/config files
   boxaudit demo                         audit a simulated doctor's-office box on loopback
   boxaudit login freebox                register boxaudit on a Freebox once (confirm on the box)
+  boxaudit fix [target] [--yes]         remove the risky UPnP mappings (asks first; the one change boxaudit makes)
 
 Targets (default: SSDP discovery on the local network)
   --upnp URL              the box's UPnP device description URL (no discovery)
@@ -33,6 +34,10 @@ Budgets of the whole audit (reaching one keeps what was read, marked partial; do
   --max-walk-time MS      time to read one box through one adapter (default 300000 = 5 min)
   --max-ssdp-answers N    SSDP answers processed in one search (default 256)
   --max-descriptions N    UPnP descriptions read after discovery (default 8)
+
+fix (asks before removing; without a terminal, --yes is required)
+  --yes                   confirm in advance (scripts)
+  --forward ID            remove this UPnP mapping only (repeatable; ids: dump --json)
 
 Credentials (never on the command line)
   --user U, --password-env VAR (default BOXAUDIT_PASSWORD), BOXAUDIT_TOKEN,

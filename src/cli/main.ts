@@ -4,7 +4,7 @@ import { VERSION } from '../version.js';
 // The bin. Kept tiny: `--version` and `--help` load nothing else; each command is imported on demand,
 // so a doctor's `npx boxaudit --version` costs little more than starting Node.
 
-const COMMANDS = ['audit', 'discover', 'dump', 'rules', 'demo', 'login', 'help'] as const;
+const COMMANDS = ['audit', 'discover', 'dump', 'rules', 'demo', 'login', 'fix', 'help'] as const;
 type Command = (typeof COMMANDS)[number];
 
 async function main(argv: string[]): Promise<number> {

@@ -13,6 +13,7 @@ const LOADERS: Record<string, () => Promise<CommandModule>> = {
   rules: () => import('./commands/rules.js'),
   demo: () => import('./commands/demo.js'),
   login: () => import('./commands/login.js'),
+  fix: () => import('./commands/fix.js'),
 };
 
 /**

@@ -16,7 +16,15 @@ const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { en, fr };
  * of vanishing.
  */
 export function t(lang: Lang, key: MessageKey, params: Record<string, string | number> = {}): string {
-  const template = CATALOGUES[lang][key];
+  return fillTemplate(lang, CATALOGUES[lang][key], params);
+}
+
+/** `t`'s placeholder and plural filling, for a template from another catalogue (src/i18n/cli.ts). */
+export function fillTemplate(
+  lang: Lang,
+  template: string,
+  params: Record<string, string | number> = {},
+): string {
   return template.replace(
     /\{([a-zA-Z]+)(?::([^{}|]*)\|([^{}|]*))?\}/g,
     (whole, name: string, one?: string, other?: string) => {
