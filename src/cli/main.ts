@@ -8,6 +8,22 @@ const COMMANDS = ['audit', 'discover', 'dump', 'rules', 'demo', 'login', 'fix', 
 type Command = (typeof COMMANDS)[number];
 
 async function main(argv: string[]): Promise<number> {
+  // The standalone Windows program double-clicked in Explorer: a guided audit (see guided.ts).
+  if (argv.length === 0 && process.platform === 'win32') {
+    const guided = await import('./guided.js');
+    const { isSea } = await import('node:sea');
+    const facts = {
+      platform: process.platform,
+      argv,
+      env: process.env,
+      console: process.stdin.isTTY === true && process.stdout.isTTY === true,
+      standalone: isSea(),
+    };
+    if (guided.launchedByDoubleClick(facts)) {
+      const lang = guided.systemLang(process.env, Intl.DateTimeFormat().resolvedOptions().locale);
+      return guided.runGuided({ lang });
+    }
+  }
   const first = argv[0];
   if (first === '--version' || first === '-v' || first === 'version') {
     process.stdout.write(`${VERSION}\n`);

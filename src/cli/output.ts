@@ -25,7 +25,7 @@ export function outputLang(options: ParsedOptions, ctx: CliContext): Lang {
   return choiceOption(options, 'lang', ['en', 'fr'] as const, langFromEnv(ctx.env));
 }
 
-function langFromEnv(env: CliContext['env']): Lang {
+export function langFromEnv(env: CliContext['env']): Lang {
   if (env.BOXAUDIT_LANG === 'fr' || env.BOXAUDIT_LANG === 'en') return env.BOXAUDIT_LANG;
   const locale = [env.LC_ALL, env.LC_MESSAGES, env.LANG].find((v) => v !== undefined && v !== '');
   return locale !== undefined && /^fr(?:[_.@-]|$)/i.test(locale) ? 'fr' : 'en';

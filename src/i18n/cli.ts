@@ -35,6 +35,14 @@ const EN = {
     'still there after removal: {mapping} (the device that opened it may have opened it again: turn off UPnP on the box, or the feature in that device)',
   'fix.upnpAdvice':
     'A device on your network opened these ports by itself. To stop it happening again, turn off UPnP in the box’s settings (or the option in that device).',
+  'guided.welcome':
+    'boxaudit checks which ports your internet box opens to the internet. It only reads; it changes nothing.',
+  'guided.written': 'The report is saved here: {file}',
+  'guided.notWritten':
+    'The report could not be saved (no writable folder next to the program or in your home folder).',
+  'guided.openFailed': 'Open it yourself: {file}',
+  'guided.pressEnter': 'Press Enter to close this window.',
+  'guided.cut': '[The report was too long to be saved whole: its end is missing here.]',
 } as const;
 
 export type CliMessageKey = keyof typeof EN;
@@ -71,6 +79,14 @@ const FR: Record<CliMessageKey, string> = {
     'encore présente après suppression : {mapping} (l’appareil qui l’avait ouverte l’a peut-être rouverte : désactivez UPnP sur la box, ou l’option dans cet appareil)',
   'fix.upnpAdvice':
     'Un appareil de votre réseau a ouvert ces ports de lui-même. Pour que cela ne se reproduise pas, désactivez UPnP dans les réglages de la box (ou l’option correspondante dans cet appareil).',
+  'guided.welcome':
+    'boxaudit vérifie quels ports votre box internet ouvre vers internet. Il se contente de lire : il ne modifie rien.',
+  'guided.written': 'Le rapport est enregistré ici : {file}',
+  'guided.notWritten':
+    'Le rapport n’a pas pu être enregistré (aucun dossier accessible en écriture à côté du programme ni dans votre dossier personnel).',
+  'guided.openFailed': 'Ouvrez-le vous-même : {file}',
+  'guided.pressEnter': 'Appuyez sur Entrée pour fermer cette fenêtre.',
+  'guided.cut': '[Le rapport était trop long pour être enregistré en entier : la fin manque ici.]',
 };
 
 const CATALOGUES: Record<Lang, Record<CliMessageKey, string>> = { en: EN, fr: FR };

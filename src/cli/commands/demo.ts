@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { buildReport } from '../../audit.js';
 import { collect } from '../../collect.js';
 import { DEMO_OFFICE } from '../../demo/demo-office.js';
@@ -46,10 +47,13 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     });
     await writeChunks(chunks, stdoutSink(), ctx.signal);
     if (format === 'text') {
+      // The standalone program is run by its own name (docs/standalone.md), not through npx.
+      const { isSea } = await import('node:sea');
+      const self = isSea() ? basename(process.execPath) : 'npx boxaudit';
       const note =
         lang === 'fr'
-          ? `Ceci était une démonstration sur une box simulée. Sur votre réseau : npx boxaudit --lang fr (code de sortie ${report.summary.exitCode} ici).`
-          : `This was a demo on a simulated box. On your own network: npx boxaudit (a real audit would exit ${report.summary.exitCode} here).`;
+          ? `Ceci était une démonstration sur une box simulée. Sur votre réseau : ${self} --lang fr (code de sortie ${report.summary.exitCode} ici).`
+          : `This was a demo on a simulated box. On your own network: ${self} (a real audit would exit ${report.summary.exitCode} here).`;
       // stderr: the report's last stdout line stays the status line
       ctx.warn('');
       ctx.warn(note);
