@@ -1,3 +1,5 @@
+import { progressLine } from '../i18n/cli.js';
+import type { Lang } from '../i18n/index.js';
 import { createRedactor, type Redactor, terminalLine } from '../reporters/sanitize.js';
 import type { ParsedOptions } from './args.js';
 
@@ -21,12 +23,14 @@ export interface CliContext {
   color: boolean;
   interactive: boolean;
   signal: AbortSignal;
+  /** Language of help, errors, prompts and progress (`--lang`, else the environment). */
+  lang: Lang;
 }
 
 /** Environment variables that hold secrets whatever the command (see target.ts ENV). */
 export const SECRET_ENV = ['BOXAUDIT_PASSWORD', 'BOXAUDIT_TOKEN', 'BOXAUDIT_KEY_PASSPHRASE'];
 
-export function createContext(options: ParsedOptions, signal: AbortSignal): CliContext {
+export function createContext(options: ParsedOptions, signal: AbortSignal, lang: Lang = 'en'): CliContext {
   const env = process.env;
   const stdoutTty = process.stdout.isTTY === true;
   const stderrTty = process.stderr.isTTY === true;
@@ -48,7 +52,7 @@ export function createContext(options: ParsedOptions, signal: AbortSignal): CliC
     out: (text) => process.stdout.write(text),
     outLine: (line) => process.stdout.write(`${terminalLine(line, redactor)}\n`),
     progress: (line) => {
-      if (showProgress) errLine(line);
+      if (showProgress) errLine(progressLine(lang, line));
     },
     warn: errLine,
     addSecret,
@@ -60,5 +64,6 @@ export function createContext(options: ParsedOptions, signal: AbortSignal): CliC
     color,
     interactive: process.stdin.isTTY === true && stderrTty,
     signal,
+    lang,
   };
 }

@@ -1,4 +1,4 @@
-const GENERAL = `boxaudit — audit the port forwards, DMZ and UPnP mappings of an internet box
+export const GENERAL = `boxaudit — audit the port forwards, DMZ and UPnP mappings of an internet box
 
 Usage
   boxaudit [audit] [target] [options]   audit the box (default command)
@@ -18,7 +18,7 @@ Targets (default: SSDP discovery on the local network)
 
 Options
   --format text|json|sarif|markdown   report format (--json = --format json)
-  --lang en|fr            report language (also BOXAUDIT_LANG)
+  --lang en|fr            language of the report and messages (also BOXAUDIT_LANG, or LANG=fr_FR.UTF-8)
   --fail-on SEVERITY      exit 1 at or above: critical, high (default), medium, low, info
   --rules FILE            a rule set / config file (extends, overrides, waivers)
   --profile health        raise file-sharing, database and remote-access rules (patient data)
@@ -54,7 +54,7 @@ The last line of a text report is a one-line status for monitoring tools.
 Docs: README.md and docs/ in the package.
 `;
 
-/** Print help; commands share one page, which stays short enough to read. */
-export function printHelp(_command?: string): void {
-  process.stdout.write(GENERAL);
+/** Print help; commands share one page, which stays short enough to read. French: help-fr.ts. */
+export async function printHelp(_command?: string, lang: 'en' | 'fr' = 'en'): Promise<void> {
+  process.stdout.write(lang === 'fr' ? (await import('./help-fr.js')).GENERAL_FR : GENERAL);
 }

@@ -11,13 +11,13 @@ async function main(argv: string[]): Promise<number> {
   // The standalone Windows program double-clicked in Explorer: a guided audit (see guided.ts).
   if (argv.length === 0 && process.platform === 'win32') {
     const guided = await import('./guided.js');
-    const { isSea } = await import('node:sea');
+    const { isStandalone } = await import('./standalone.js');
     const facts = {
       platform: process.platform,
       argv,
       env: process.env,
       console: process.stdin.isTTY === true && process.stdout.isTTY === true,
-      standalone: isSea(),
+      standalone: isStandalone(),
     };
     if (guided.launchedByDoubleClick(facts)) {
       const lang = guided.systemLang(process.env, Intl.DateTimeFormat().resolvedOptions().locale);
@@ -31,19 +31,23 @@ async function main(argv: string[]): Promise<number> {
   }
   if (first === '--help' || first === '-h' || first === 'help') {
     const { printHelp } = await import('./help.js');
-    printHelp(argv[1]);
+    await printHelp(argv[1], await helpLang(argv));
     return 0;
   }
   // `boxaudit audit --help` is a request for help, not an unknown option (and must not start an audit).
   if (argv.includes('--help') || argv.includes('-h')) {
     const { printHelp } = await import('./help.js');
-    printHelp(first);
+    await printHelp(first, await helpLang(argv));
     return 0;
   }
   // A first word that is not a command is a typo (`boxaudit dupm`), not an argument of `audit`.
   if (first !== undefined && !first.startsWith('-') && !(COMMANDS as readonly string[]).includes(first)) {
+    const lang = await helpLang(argv);
+    const { cliText } = await import('../i18n/cli.js');
+    const { terminalLine } = await import('../reporters/sanitize.js');
+    const text = cliText(lang, 'cli.unknownCommand', { command: first, commands: COMMANDS.join(', ') });
     process.stderr.write(
-      `boxaudit: unknown command "${first}" (commands: ${COMMANDS.join(', ')}; see boxaudit --help) [BOXAUDIT_USAGE]\n`,
+      `${terminalLine(`boxaudit${lang === 'fr' ? ' : ' : ': '}${text}`)} [BOXAUDIT_USAGE]\n`,
     );
     return 2;
   }
@@ -53,6 +57,12 @@ async function main(argv: string[]): Promise<number> {
   const rest = command === first ? argv.slice(1) : argv;
   const { runCommand } = await import('./run.js');
   return runCommand(command, rest);
+}
+
+/** The language of help and usage messages: `--lang` in argv, else the environment (see output.ts). */
+async function helpLang(argv: string[]): Promise<'en' | 'fr'> {
+  const { cliLang } = await import('./output.js');
+  return cliLang(argv, process.env);
 }
 
 // A reader that stops early (`boxaudit rules list | head`) is no reason for a stack trace: drop the rest

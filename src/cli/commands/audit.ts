@@ -1,6 +1,7 @@
 import { buildReport } from '../../audit.js';
 import { collect } from '../../collect.js';
 import { abortError, BoxauditError } from '../../errors.js';
+import { cliText } from '../../i18n/cli.js';
 import { renderChunks } from '../../reporters/index.js';
 import { loadRuleSet } from '../../rules/load.js';
 import type { ParsedArgs } from '../args.js';
@@ -25,7 +26,7 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   if (options.output !== undefined) await checkOutputPath(options.output);
   const target = await resolveTarget(options, ctx);
   const { snapshots, warnings } = await collect(target, collectOptions(options, ctx));
-  for (const w of warnings) ctx.warn(`boxaudit: warning: ${w.message}`);
+  for (const w of warnings) ctx.warn(cliText(ctx.lang, 'cli.warning', { message: w.message }));
   await checkpoint(ctx, 'the audit');
   const report = buildReport(snapshots, ruleSet, { now: now ?? new Date(), failOn });
   await checkpoint(ctx, 'the audit');
@@ -37,14 +38,12 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     secrets: ctx.secrets,
   });
   const json = () => renderChunks(report, { format: 'json', secrets: ctx.secrets });
-  if (!(await printThenSave(chunks, options.output, json, ctx.signal, ctx.warn))) return 2;
+  if (!(await printThenSave(chunks, options.output, json, ctx.signal, ctx.warn, ctx.lang))) return 2;
   if (report.summary.exitCode === 2) {
     const failed = report.snapshots.flatMap((s) =>
       s.coverage.filter((c) => c.status === 'error').map((c) => c.area),
     );
-    ctx.warn(
-      `boxaudit: incomplete audit: could not read ${[...new Set(failed)].join(', ')} (see Coverage); exit 2`,
-    );
+    ctx.warn(cliText(ctx.lang, 'cli.incomplete', { areas: [...new Set(failed)].join(', ') }));
   }
   return report.summary.exitCode;
 }

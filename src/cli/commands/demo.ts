@@ -9,6 +9,7 @@ import { loadRuleSet } from '../../rules/load.js';
 import type { ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { failOnOption, nowOption, outputFormat, outputLang, rulesConfig } from '../output.js';
+import { isStandalone } from '../standalone.js';
 import { stdoutSink, writeChunks } from '../write.js';
 import { checkpoint } from './audit.js';
 
@@ -48,8 +49,7 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     await writeChunks(chunks, stdoutSink(), ctx.signal);
     if (format === 'text') {
       // The standalone program is run by its own name (docs/standalone.md), not through npx.
-      const { isSea } = await import('node:sea');
-      const self = isSea() ? basename(process.execPath) : 'npx boxaudit';
+      const self = isStandalone() ? basename(process.execPath) : 'npx boxaudit';
       const note =
         lang === 'fr'
           ? `Ceci était une démonstration sur une box simulée. Sur votre réseau : ${self} --lang fr (code de sortie ${report.summary.exitCode} ici).`

@@ -33,11 +33,15 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   const lang = outputLang(options, ctx);
   // Never without a confirmation: a terminal to answer on, or --yes. Checked before any traffic.
   if (options.yes !== true && !ctx.interactive) {
-    throw new BoxauditError('BOXAUDIT_USAGE', cliText(lang, 'fix.needsConfirmation'));
+    throw new BoxauditError('BOXAUDIT_USAGE', cliText(lang, 'fix.needsConfirmation'), LOCALIZED);
   }
   for (const flag of ['from', 'vendor'] as const) {
     if (options[flag] !== undefined) {
-      throw new BoxauditError('BOXAUDIT_USAGE', cliText(lang, 'fix.notUpnpTarget', { flag: `--${flag}` }));
+      throw new BoxauditError(
+        'BOXAUDIT_USAGE',
+        cliText(lang, 'fix.notUpnpTarget', { flag: `--${flag}` }),
+        LOCALIZED,
+      );
     }
   }
   const format = outputFormat(options, ['text', 'json', 'sarif', 'markdown']);
@@ -50,7 +54,7 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   const readOptions = { ...collectOptions(options, ctx), askCredentials: undefined };
   const audit = async (): Promise<AuditReport> => {
     const { snapshots, warnings } = await collect(target, readOptions);
-    for (const w of warnings) ctx.warn(`boxaudit: warning: ${w.message}`);
+    for (const w of warnings) ctx.warn(cliText(ctx.lang, 'cli.warning', { message: w.message }));
     await checkpoint(ctx, 'fix');
     return buildReport(snapshots, ruleSet, { now: now ?? new Date(), failOn });
   };
@@ -150,7 +154,7 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     secrets: ctx.secrets,
   });
   const json = () => renderChunks(after, { format: 'json', secrets: ctx.secrets });
-  if (!(await printThenSave(chunks, options.output, json, ctx.signal, ctx.warn))) return 2;
+  if (!(await printThenSave(chunks, options.output, json, ctx.signal, ctx.warn, ctx.lang))) return 2;
   return failed > 0 ? 2 : after.summary.exitCode;
 }
 
@@ -190,6 +194,9 @@ export interface FixPlan {
   /** Forwards UPnP did not open (manual forwards, DMZ): advice only. */
   manual: PlanItem[];
 }
+
+/** The message is already in the run's language (see describeError). */
+const LOCALIZED = { details: { localized: true } };
 
 const keyOf = (m: MappingToRemove | null): string =>
   m === null ? '' : `${m.controlUrl} ${m.remoteHost} ${m.externalPort} ${m.protocol}`;
@@ -246,7 +253,7 @@ export function planFix(report: AuditReport, failOn: Severity, chosen: string[],
   });
   for (const id of chosen) {
     if (!found.has(id))
-      throw new BoxauditError('BOXAUDIT_USAGE', cliText(lang, 'fix.unknownForward', { id }));
+      throw new BoxauditError('BOXAUDIT_USAGE', cliText(lang, 'fix.unknownForward', { id }), LOCALIZED);
   }
   return plan;
 }
