@@ -21,7 +21,7 @@ const EN = {
   'fix.manualTitle':
     '{count:Forward|Forwards} that UPnP did not open (boxaudit cannot change {count:it|them}; remove {count:it|them} in the box’s settings):',
   'fix.cannotTitle':
-    '{count:UPnP mapping|UPnP mappings} that boxaudit cannot remove (its values are not plain enough to name it safely; remove {count:it|them} in the box’s settings):',
+    '{count:UPnP mapping|UPnP mappings} that boxaudit cannot remove (the box describes {count:it|them} too vaguely to name {count:it|them} safely; remove {count:it|them} in the box’s settings):',
   'fix.why': 'why',
   'fix.confirm': 'Remove {count} UPnP {count:mapping|mappings} from the box? [y/N] ',
   'fix.declined': 'Nothing was changed.',
@@ -72,15 +72,15 @@ const FR: Record<CliMessageKey, string> = {
   'fix.reading': 'Lecture de la box…',
   'fix.rereading': 'Nouvelle lecture de la box…',
   'fix.nothing':
-    'Aucune redirection UPnP n’a de problème de gravité {severity} ou plus : rien à supprimer. (Les redirections manuelles éventuelles sont listées plus bas.)',
+    'Aucune redirection UPnP ne présente de problème de gravité « {severity} » ou supérieure : rien à supprimer. (Les éventuelles redirections manuelles sont listées plus bas.)',
   'fix.planTitle':
-    '{count:Redirection UPnP à supprimer|Redirections UPnP à supprimer} (problèmes de gravité {severity} ou plus) :',
+    '{count:Redirection UPnP à supprimer|Redirections UPnP à supprimer} (problèmes de gravité « {severity} » ou supérieure) :',
   'fix.planTitleChosen':
     '{count:Redirection UPnP à supprimer|Redirections UPnP à supprimer} (choisies avec --forward) :',
   'fix.manualTitle':
-    '{count:Redirection que UPnP n’a pas ouverte|Redirections que UPnP n’a pas ouvertes} (boxaudit ne peut pas {count:la|les} modifier : {count:supprimez-la|supprimez-les} dans les réglages de la box) :',
+    '{count:Redirection que l’UPnP n’a pas ouverte|Redirections que l’UPnP n’a pas ouvertes} (boxaudit ne peut pas {count:la|les} modifier : {count:supprimez-la|supprimez-les} dans les réglages de la box) :',
   'fix.cannotTitle':
-    '{count:Redirection UPnP que boxaudit ne peut pas supprimer|Redirections UPnP que boxaudit ne peut pas supprimer} (la box la décrit de façon trop imprécise pour la désigner sans risque : {count:supprimez-la|supprimez-les} dans les réglages de la box) :',
+    '{count:Redirection UPnP que boxaudit ne peut pas supprimer|Redirections UPnP que boxaudit ne peut pas supprimer} (la box {count:la décrit|les décrit} de façon trop imprécise pour {count:la désigner|les désigner} sans risque : {count:supprimez-la|supprimez-les} dans les réglages de la box) :',
   'fix.why': 'pourquoi',
   'fix.confirm': 'Supprimer {count} {count:redirection|redirections} UPnP de la box ? [o/N] ',
   'fix.declined': 'Rien n’a été modifié.',
@@ -91,9 +91,9 @@ const FR: Record<CliMessageKey, string> = {
   'fix.failed': 'suppression impossible : {mapping} : {message}',
   'fix.summary': '{removed} {removed:redirection supprimée|redirections supprimées} sur {total}.',
   'fix.reappeared':
-    'encore présente après suppression : {mapping} (l’appareil qui l’avait ouverte l’a peut-être rouverte : désactivez UPnP sur la box, ou l’option dans cet appareil)',
+    'encore présente après suppression : {mapping} (l’appareil qui l’avait ouverte l’a peut-être rouverte : désactivez l’UPnP sur la box, ou l’option correspondante dans cet appareil)',
   'fix.upnpAdvice':
-    'Un appareil de votre réseau a ouvert ces ports de lui-même. Pour que cela ne se reproduise pas, désactivez UPnP dans les réglages de la box (ou l’option correspondante dans cet appareil).',
+    'Un appareil de votre réseau a ouvert ces ports de lui-même. Pour que cela ne se reproduise pas, désactivez l’UPnP dans les réglages de la box (ou l’option correspondante dans cet appareil).',
   'cli.unknownCommand': 'commande inconnue « {command} » (commandes : {commands} ; voir boxaudit --help)',
   'cli.seeHelp': ' (voir boxaudit --help)',
   'cli.unexpected': 'erreur inattendue',
@@ -106,7 +106,7 @@ const FR: Record<CliMessageKey, string> = {
   'cli.SIGTERM': 'arrêté (SIGTERM)',
   'cli.password': 'Mot de passe de la box {vendor} à l’adresse {host} : ',
   'cli.looksLike':
-    'boxaudit : cette box ressemble à : {adapter} ({reason}). Avec son mot de passe d’administration, boxaudit peut aussi lire {more}, ce que UPnP ne montre pas.',
+    'boxaudit : cette box ressemble à : {adapter} ({reason}). Avec son mot de passe d’administration, boxaudit peut aussi lire {more}, ce que l’UPnP ne montre pas.',
   'cli.adminPassword':
     'Mot de passe d’administration de la box {adapter} à l’adresse {host} (Entrée pour passer) : ',
   'cli.trustedOnFirstUse':
