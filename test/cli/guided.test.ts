@@ -115,5 +115,5 @@ describe('runGuided', () => {
     expect(prompts).toEqual(['Appuyez sur Entrée pour fermer cette fenêtre.']);
     // Text is also shown in the window.
     expect(shown).toContain('[BOX-MED-001]');
-  });
+  }, 60_000); // a whole audit in this process (module loading included)
 });
