@@ -43,6 +43,8 @@ const OPTIONS = {
   baseline: { type: 'string' },
   webhook: { type: 'string' },
   open: { type: 'boolean' },
+  yes: { type: 'boolean' },
+  forward: { type: 'string', multiple: true },
 } as const satisfies ParseArgsConfig['options'];
 
 export type OptionName = keyof typeof OPTIONS;
@@ -119,6 +121,7 @@ export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
     'baseline',
   ],
   diff: [...OUTPUT, ...EVALUATE, 'vendor'],
+  fix: [...OUTPUT, ...TARGET, ...EVALUATE, 'yes', 'forward'],
 };
 
 /** Parse argv for one command; unknown or misplaced options are usage errors (exit 2). */

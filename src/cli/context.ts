@@ -1,3 +1,5 @@
+import { progressLine } from '../i18n/cli.js';
+import type { Lang } from '../i18n/index.js';
 import { createRedactor, type Redactor, terminalLine } from '../reporters/sanitize.js';
 import type { ParsedOptions } from './args.js';
 import { openWithSystem } from './open.js';
@@ -24,12 +26,14 @@ export interface CliContext {
   signal: AbortSignal;
   /** Open a file with the system's browser (`--open`); tests give their own. */
   openFile(path: string): Promise<void>;
+  /** Language of help, errors, prompts and progress (`--lang`, else the environment). */
+  lang: Lang;
 }
 
 /** Environment variables that hold secrets whatever the command (see target.ts ENV). */
 export const SECRET_ENV = ['BOXAUDIT_PASSWORD', 'BOXAUDIT_TOKEN', 'BOXAUDIT_KEY_PASSPHRASE'];
 
-export function createContext(options: ParsedOptions, signal: AbortSignal): CliContext {
+export function createContext(options: ParsedOptions, signal: AbortSignal, lang: Lang = 'en'): CliContext {
   const env = process.env;
   const stdoutTty = process.stdout.isTTY === true;
   const stderrTty = process.stderr.isTTY === true;
@@ -51,7 +55,7 @@ export function createContext(options: ParsedOptions, signal: AbortSignal): CliC
     out: (text) => process.stdout.write(text),
     outLine: (line) => process.stdout.write(`${terminalLine(line, redactor)}\n`),
     progress: (line) => {
-      if (showProgress) errLine(line);
+      if (showProgress) errLine(progressLine(lang, line));
     },
     warn: errLine,
     addSecret,
@@ -64,5 +68,6 @@ export function createContext(options: ParsedOptions, signal: AbortSignal): CliC
     interactive: process.stdin.isTTY === true && stderrTty,
     signal,
     openFile: (path) => openWithSystem(path, process.platform),
+    lang,
   };
 }

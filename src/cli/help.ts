@@ -1,4 +1,4 @@
-const GENERAL = `boxaudit — audit the port forwards, DMZ and UPnP mappings of an internet box
+export const GENERAL = `boxaudit — audit the port forwards, DMZ and UPnP mappings of an internet box
 
 Usage
   boxaudit [audit] [target] [options]   audit the box (default command)
@@ -7,6 +7,7 @@ Usage
   boxaudit rules list|validate FILE…    show the rule set, or check rule/config files
   boxaudit demo                         audit a simulated doctor's-office box on loopback
   boxaudit login freebox                register boxaudit on a Freebox once (confirm on the box)
+  boxaudit fix [target] [--yes]         remove the risky UPnP mappings (asks first; the one change boxaudit makes)
   boxaudit fleet SITES.json             audit many sites; one JSON line per site (docs/msp.md)
   boxaudit diff OLD NEW                 exposures new, gone and unchanged between two audits
 
@@ -19,20 +20,22 @@ Targets (default: SSDP discovery on the local network)
 
 Options
   --format text|json|sarif|markdown|html   report format (--json = --format json)
-  --lang en|fr            report language (also BOXAUDIT_LANG)
+  --lang en|fr            language of the report and messages (also BOXAUDIT_LANG, or LANG=fr_FR.UTF-8)
   --fail-on SEVERITY      exit 1 at or above: critical, high (default), medium, low, info
   --rules FILE            a rule set / config file (extends, overrides, waivers)
   --profile health        raise file-sharing, database and remote-access rules (patient data)
   --output FILE           also write the full JSON report to FILE (with --format html: the page)
   --open                  open the HTML page with the system's browser (--format html)
   --timeout MS            per-request deadline (default 3000)
+  --verbose               progress on stderr even without a terminal
+  --no-color              no colours (NO_COLOR is honoured too)
+
+Fleets and change (docs/msp.md)
   --baseline REPORT.json  only findings not in this saved report count toward the exit code
-  --webhook URL           POST the new findings as JSON (http or https; docs/msp.md)
+  --webhook URL           POST the new findings as JSON (http or https)
   --format prometheus     metrics for node_exporter's textfile collector (--output FILE gets them)
   --concurrency N         fleet: sites audited at once (default 4, at most 64)
   --jsonl FILE            fleet: also append each site's JSON line to FILE
-  --verbose               progress on stderr even without a terminal
-  --no-color              no colours (NO_COLOR is honoured too)
 
 Budgets of the whole audit (reaching one keeps what was read, marked partial; docs/security.md)
   --max-forwards N        forwards kept, all adapters together (default 4096)
@@ -41,6 +44,10 @@ Budgets of the whole audit (reaching one keeps what was read, marked partial; do
   --max-walk-time MS      time to read one box through one adapter (default 300000 = 5 min)
   --max-ssdp-answers N    SSDP answers processed in one search (default 256)
   --max-descriptions N    UPnP descriptions read after discovery (default 8)
+
+fix (asks before removing; without a terminal, --yes is required)
+  --yes                   confirm in advance (scripts)
+  --forward ID            remove this UPnP mapping only (repeatable; ids: dump --json)
 
 Credentials (never on the command line)
   --user U, --password-env VAR (default BOXAUDIT_PASSWORD), BOXAUDIT_TOKEN,
@@ -57,7 +64,7 @@ The last line of a text report is a one-line status for monitoring tools.
 Docs: README.md and docs/ in the package.
 `;
 
-/** Print help; commands share one page, which stays short enough to read. */
-export function printHelp(_command?: string): void {
-  process.stdout.write(GENERAL);
+/** Print help; commands share one page, which stays short enough to read. French: help-fr.ts. */
+export async function printHelp(_command?: string, lang: 'en' | 'fr' = 'en'): Promise<void> {
+  process.stdout.write(lang === 'fr' ? (await import('./help-fr.js')).GENERAL_FR : GENERAL);
 }

@@ -4,10 +4,37 @@ import { VERSION } from '../version.js';
 // The bin. Kept tiny: `--version` and `--help` load nothing else; each command is imported on demand,
 // so a doctor's `npx boxaudit --version` costs little more than starting Node.
 
-const COMMANDS = ['audit', 'discover', 'dump', 'rules', 'demo', 'login', 'help', 'fleet', 'diff'] as const;
+const COMMANDS = [
+  'audit',
+  'discover',
+  'dump',
+  'rules',
+  'demo',
+  'login',
+  'fix',
+  'fleet',
+  'diff',
+  'help',
+] as const;
 type Command = (typeof COMMANDS)[number];
 
 async function main(argv: string[]): Promise<number> {
+  // The standalone Windows program double-clicked in Explorer: a guided audit (see guided.ts).
+  if (argv.length === 0 && process.platform === 'win32') {
+    const guided = await import('./guided.js');
+    const { isStandalone } = await import('./standalone.js');
+    const facts = {
+      platform: process.platform,
+      argv,
+      env: process.env,
+      console: process.stdin.isTTY === true && process.stdout.isTTY === true,
+      standalone: isStandalone(),
+    };
+    if (guided.launchedByDoubleClick(facts)) {
+      const lang = guided.systemLang(process.env, Intl.DateTimeFormat().resolvedOptions().locale);
+      return guided.runGuided({ lang });
+    }
+  }
   const first = argv[0];
   if (first === '--version' || first === '-v' || first === 'version') {
     process.stdout.write(`${VERSION}\n`);
@@ -15,19 +42,23 @@ async function main(argv: string[]): Promise<number> {
   }
   if (first === '--help' || first === '-h' || first === 'help') {
     const { printHelp } = await import('./help.js');
-    printHelp(argv[1]);
+    await printHelp(argv[1], await helpLang(argv));
     return 0;
   }
   // `boxaudit audit --help` is a request for help, not an unknown option (and must not start an audit).
   if (argv.includes('--help') || argv.includes('-h')) {
     const { printHelp } = await import('./help.js');
-    printHelp(first);
+    await printHelp(first, await helpLang(argv));
     return 0;
   }
   // A first word that is not a command is a typo (`boxaudit dupm`), not an argument of `audit`.
   if (first !== undefined && !first.startsWith('-') && !(COMMANDS as readonly string[]).includes(first)) {
+    const lang = await helpLang(argv);
+    const { cliText } = await import('../i18n/cli.js');
+    const { terminalLine } = await import('../reporters/sanitize.js');
+    const text = cliText(lang, 'cli.unknownCommand', { command: first, commands: COMMANDS.join(', ') });
     process.stderr.write(
-      `boxaudit: unknown command "${first}" (commands: ${COMMANDS.join(', ')}; see boxaudit --help) [BOXAUDIT_USAGE]\n`,
+      `${terminalLine(`boxaudit${lang === 'fr' ? ' : ' : ': '}${text}`)} [BOXAUDIT_USAGE]\n`,
     );
     return 2;
   }
@@ -37,6 +68,12 @@ async function main(argv: string[]): Promise<number> {
   const rest = command === first ? argv.slice(1) : argv;
   const { runCommand } = await import('./run.js');
   return runCommand(command, rest);
+}
+
+/** The language of help and usage messages: `--lang` in argv, else the environment (see output.ts). */
+async function helpLang(argv: string[]): Promise<'en' | 'fr'> {
+  const { cliLang } = await import('./output.js');
+  return cliLang(argv, process.env);
 }
 
 // A reader that stops early (`boxaudit rules list | head`) is no reason for a stack trace: drop the rest

@@ -25,7 +25,20 @@ export function outputLang(options: ParsedOptions, ctx: CliContext): Lang {
   return choiceOption(options, 'lang', ['en', 'fr'] as const, langFromEnv(ctx.env));
 }
 
-function langFromEnv(env: CliContext['env']): Lang {
+/**
+ * The language of help, errors and progress, known before a command's options are parsed:
+ * `--lang fr|en` (or `--lang=fr`) anywhere in argv, else the environment as for reports.
+ */
+export function cliLang(argv: readonly string[], env: CliContext['env']): Lang {
+  for (let i = 0; i < argv.length; i++) {
+    const value =
+      argv[i] === '--lang' ? argv[i + 1] : argv[i]?.startsWith('--lang=') ? argv[i]!.slice(7) : undefined;
+    if (value === 'fr' || value === 'en') return value;
+  }
+  return langFromEnv(env);
+}
+
+export function langFromEnv(env: CliContext['env']): Lang {
   if (env.BOXAUDIT_LANG === 'fr' || env.BOXAUDIT_LANG === 'en') return env.BOXAUDIT_LANG;
   const locale = [env.LC_ALL, env.LC_MESSAGES, env.LANG].find((v) => v !== undefined && v !== '');
   return locale !== undefined && /^fr(?:[_.@-]|$)/i.test(locale) ? 'fr' : 'en';

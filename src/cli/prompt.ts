@@ -23,3 +23,20 @@ export function promptSecret(question: string, signal: AbortSignal): Promise<str
     });
   });
 }
+
+/** Ask a yes/no question on the terminal (the answer is echoed); true for y/yes/o/oui. Only on a TTY. */
+export function promptYesNo(question: string, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    const onAbort = () => {
+      rl.close();
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    rl.question(terminalLine(question) + (question.endsWith(' ') ? ' ' : ''), (answer) => {
+      signal.removeEventListener('abort', onAbort);
+      rl.close();
+      resolve(/^\s*(y|yes|o|oui)\s*$/i.test(answer));
+    });
+  });
+}

@@ -1,7 +1,10 @@
 import { BoxauditError, isBoxauditError } from '../errors.js';
+import { cliText, ERROR_CODES_FR, frenchMessage } from '../i18n/cli.js';
+import type { Lang } from '../i18n/index.js';
 import { createRedactor, type Redactor, safeLine, terminalLine } from '../reporters/sanitize.js';
 import { parseCommandArgs } from './args.js';
 import { type CliContext, createContext } from './context.js';
+import { cliLang } from './output.js';
 import { installSignalHandlers } from './signals.js';
 
 type CommandModule = { run(args: ReturnType<typeof parseCommandArgs>, ctx: CliContext): Promise<number> };
@@ -15,6 +18,7 @@ const LOADERS: Record<string, () => Promise<CommandModule>> = {
   login: () => import('./commands/login.js'),
   fleet: () => import('./commands/fleet.js'),
   diff: () => import('./commands/diff.js'),
+  fix: () => import('./commands/fix.js'),
 };
 
 /**
@@ -24,11 +28,12 @@ const LOADERS: Record<string, () => Promise<CommandModule>> = {
 export async function runCommand(command: string, argv: string[]): Promise<number> {
   const controller = new AbortController();
   const stderr = (text: string) => process.stderr.write(text);
-  const guard = installSignalHandlers(controller, stderr);
+  const lang = cliLang(argv, process.env);
+  const guard = installSignalHandlers(controller, stderr, undefined, lang);
   let ctx: CliContext | undefined;
   try {
     const args = parseCommandArgs(command, argv);
-    ctx = createContext(args.options, controller.signal);
+    ctx = createContext(args.options, controller.signal, lang);
     const load = LOADERS[command];
     if (!load) throw new BoxauditError('BOXAUDIT_USAGE', `unknown command "${command}"`);
     const mod = await load();
@@ -37,7 +42,7 @@ export async function runCommand(command: string, argv: string[]): Promise<numbe
     return guard.received ? guard.finish(stderr) : code;
   } catch (error) {
     if (guard.received) return guard.finish(stderr);
-    stderr(`${describeError(error, ctx?.redactor() ?? createRedactor([]))}\n`);
+    stderr(`${describeError(error, ctx?.redactor() ?? createRedactor([]), lang)}\n`);
     return 2;
   } finally {
     guard.dispose();
@@ -49,9 +54,17 @@ export async function runCommand(command: string, argv: string[]): Promise<numbe
  * detail), so it is redacted and neutralised like every other output line. An unexpected error
  * keeps its stack frames (our code's paths), each line neutralised, never the box's line breaks.
  */
-export function describeError(error: unknown, redactor: Redactor): string {
+export function describeError(error: unknown, redactor: Redactor, lang: Lang = 'en'): string {
   if (isBoxauditError(error)) {
-    const hint = error.code === 'BOXAUDIT_USAGE' ? ' (see boxaudit --help)' : '';
+    const hint = error.code === 'BOXAUDIT_USAGE' ? cliText(lang, 'cli.seeHelp') : '';
+    if (lang === 'fr') {
+      // The command line's own messages have a French wording; others keep their (technical)
+      // English detail after the French meaning of their code.
+      const french = error.details.localized === true ? error.message : frenchMessage(error.message);
+      const text =
+        french ?? `${ERROR_CODES_FR[error.code] ?? error.code} (détail technique : ${error.message})`;
+      return terminalLine(`boxaudit : ${text}${hint} [${error.code}]`, redactor);
+    }
     return terminalLine(`boxaudit: ${error.message}${hint} [${error.code}]`, redactor);
   }
   if (error instanceof Error) {
@@ -60,7 +73,10 @@ export function describeError(error: unknown, redactor: Redactor): string {
       .filter((l) => /^\s+at /.test(l))
       .map((l) => `    ${safeLine(redactor.mixed(l), 400)}`);
     return [
-      terminalLine(`boxaudit: unexpected error: ${error.name}: ${error.message}`, redactor),
+      terminalLine(
+        `boxaudit${lang === 'fr' ? ' : ' : ': '}${cliText(lang, 'cli.unexpected')}${lang === 'fr' ? ' : ' : ': '}${error.name}: ${error.message}`,
+        redactor,
+      ),
       ...frames,
     ].join('\n');
   }

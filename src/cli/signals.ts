@@ -6,6 +6,8 @@
  * stage that does not stop within FORCE_EXIT_MS, ends the process at once with the same line and code.
  */
 import { BoxauditError } from '../errors.js';
+import { cliText } from '../i18n/cli.js';
+import type { Lang } from '../i18n/index.js';
 
 export type StopSignal = 'SIGINT' | 'SIGTERM';
 
@@ -33,7 +35,8 @@ export interface SignalGuard {
 }
 
 /** The stderr line for a signal. */
-export function signalLine(signal: StopSignal): string {
+export function signalLine(signal: StopSignal, lang: Lang = 'en'): string {
+  if (lang === 'fr') return `boxaudit : ${cliText('fr', `cli.${signal}`)} [BOXAUDIT_ABORTED]`;
   return `boxaudit: ${MESSAGES[signal]} [BOXAUDIT_ABORTED]`;
 }
 
@@ -42,6 +45,7 @@ export function installSignalHandlers(
   controller: AbortController,
   write: (text: string) => void = (text) => process.stderr.write(text),
   exit: (code: number) => void = (code) => process.exit(code),
+  lang: Lang = 'en',
 ): SignalGuard {
   let received: StopSignal | undefined;
   let said = false;
@@ -49,7 +53,7 @@ export function installSignalHandlers(
   const say = () => {
     if (said || received === undefined) return;
     said = true;
-    write(`${signalLine(received)}\n`);
+    write(`${signalLine(received, lang)}\n`);
   };
   const forceExit = () => {
     say();
@@ -77,12 +81,12 @@ export function installSignalHandlers(
       return received === undefined ? 0 : SIGNAL_EXIT_CODES[received];
     },
     get line() {
-      return received === undefined ? '' : signalLine(received);
+      return received === undefined ? '' : signalLine(received, lang);
     },
     finish(w) {
       if (!said && received !== undefined) {
         said = true;
-        w(`${signalLine(received)}\n`);
+        w(`${signalLine(received, lang)}\n`);
       }
       return received === undefined ? 0 : SIGNAL_EXIT_CODES[received];
     },

@@ -4,6 +4,7 @@ import type { Credentials } from '../adapters/types.js';
 import type { AuditTarget, CollectOptions } from '../collect.js';
 import type { AdapterSuggestion } from '../detect.js';
 import { BoxauditError } from '../errors.js';
+import { cliText } from '../i18n/cli.js';
 import { beyondUpnp } from '../i18n/index.js';
 import { normalizeFingerprint } from '../transport/request.js';
 import { type AuditLimits, DEFAULT_LIMITS } from '../util/budget.js';
@@ -83,9 +84,7 @@ export async function resolveTarget(options: ParsedOptions, ctx: CliContext): Pr
           trustedOnFirstUse: boolean;
         }) => {
           if (trustedOnFirstUse) {
-            ctx.warn(
-              `boxaudit: trusted host key ${fingerprint} on first use; pin it next time with --host-key ${fingerprint}`,
-            );
+            ctx.warn(cliText(ctx.lang, 'cli.trustedOnFirstUse', { fingerprint }));
           }
         },
       },
@@ -183,7 +182,7 @@ async function resolveCredentials(options: ParsedOptions, ctx: CliContext): Prom
   const needsPassword = !credentials.password && !credentials.privateKey && !credentials.token;
   if (needsPassword && ctx.interactive && options.vendor && !SSH_VENDORS.has(options.vendor)) {
     credentials.password = await promptSecret(
-      `Password for the ${options.vendor} at ${options.host}: `,
+      cliText(ctx.lang, 'cli.password', { vendor: options.vendor, host: options.host ?? '' }),
       ctx.signal,
     );
   }
@@ -246,11 +245,14 @@ async function askForVendor(
 ): Promise<Credentials | null> {
   if (!s.credentials.some((c) => c.split('|').includes('password'))) return null; // tokens are not typed in
   ctx.warn(
-    `boxaudit: this box looks like a ${s.adapter} (${s.reason}). With its admin password boxaudit can also ` +
-      `read ${beyondUpnp(s.capabilities)}, which UPnP does not show.`,
+    cliText(ctx.lang, 'cli.looksLike', {
+      adapter: s.adapter,
+      reason: s.reason,
+      more: beyondUpnp(s.capabilities, ctx.lang),
+    }),
   );
   const password = await promptSecret(
-    `Admin password of the ${s.adapter} at ${s.host} (Enter to skip): `,
+    cliText(ctx.lang, 'cli.adminPassword', { adapter: s.adapter, host: s.host }),
     ctx.signal,
   );
   ctx.addSecret(password);

@@ -9,6 +9,8 @@ import { constants } from 'node:fs';
 import { access, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { abortError, BoxauditError } from '../errors.js';
+import { cliText } from '../i18n/cli.js';
+import type { Lang } from '../i18n/index.js';
 import { yieldToEventLoop } from './signals.js';
 
 /** Characters gathered before one write (and one turn of the event loop). */
@@ -135,6 +137,7 @@ export async function writeOutputFile(
   chunks: Iterable<string>,
   signal: AbortSignal,
   warn: (line: string) => void,
+  lang: Lang = 'en',
 ): Promise<boolean> {
   try {
     await writeFileChunks(path, chunks, signal);
@@ -142,7 +145,7 @@ export async function writeOutputFile(
   } catch (error) {
     if (signal.aborted) throw error;
     const why = error instanceof Error ? error.message : String(error);
-    warn(`boxaudit: could not write --output ${path}: ${why} (the report was printed to stdout); exit 2`);
+    warn(cliText(lang, 'cli.outputFailed', { path, why }));
     return false;
   }
 }
@@ -157,7 +160,8 @@ export async function printThenSave(
   json: () => Iterable<string>,
   signal: AbortSignal,
   warn: (line: string) => void,
+  lang: Lang = 'en',
 ): Promise<boolean> {
   await writeChunks(printed, stdoutSink(), signal);
-  return output === undefined || writeOutputFile(output, json(), signal, warn);
+  return output === undefined || writeOutputFile(output, json(), signal, warn, lang);
 }

@@ -93,6 +93,11 @@ export interface IgdSimulatorOptions {
   modelNumber?: string;
   friendlyName?: string;
   quirks?: IgdSimulatorQuirks;
+  /**
+   * Answer DeletePortMapping by removing the mapping (for `boxaudit fix` tests). Off by default:
+   * `boxaudit demo` answers read actions only.
+   */
+  deletable?: boolean;
 }
 
 export interface SimRequest {
@@ -293,6 +298,17 @@ export async function startIgdSimulator(options: IgdSimulatorOptions = {}): Prom
     args: Record<string, string>,
     table: SimMapping[],
   ): string | SoapFault | 'hang' {
+    if (action === 'DeletePortMapping' && options.deletable === true) {
+      const at = table.findIndex(
+        (m) =>
+          String(m.externalPort) === args.NewExternalPort &&
+          m.protocol === args.NewProtocol &&
+          (m.remoteHost ?? '') === (args.NewRemoteHost ?? ''),
+      );
+      if (at < 0) return new SoapFault(714, 'NoSuchEntryInArray');
+      table.splice(at, 1);
+      return '';
+    }
     switch (action) {
       case 'GetExternalIPAddress':
         return `<NewExternalIPAddress>${options.externalIp ?? '203.0.113.7'}</NewExternalIPAddress>`;

@@ -19,7 +19,7 @@ export function t(lang: Lang, key: MessageKey, params: Record<string, string | n
   return fillTemplate(lang, CATALOGUES[lang][key], params);
 }
 
-/** A template of any catalogue filled as {@link t} does (placeholders and plural choices). */
+/** `t`'s placeholder and plural filling, for a template from another catalogue (src/i18n/cli.ts). */
 export function fillTemplate(
   lang: Lang,
   template: string,

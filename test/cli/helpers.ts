@@ -35,7 +35,7 @@ export interface RunCliOptions {
 }
 
 /** Commands that read a box: they must be given a loopback or file target in these tests. */
-const NETWORK_COMMANDS = new Set(['audit', 'dump', 'discover', 'login']);
+const NETWORK_COMMANDS = new Set(['audit', 'dump', 'discover', 'login', 'fix']);
 const LOOPBACK_URL = /^https?:\/\/(127\.\d+\.\d+\.\d+|\[::1\]|localhost)(:\d+)?\//i;
 
 /** Throws unless argv keeps the CLI off the host network (a loopback --upnp, --from, --gateway 127.0.0.1). */

@@ -32,6 +32,7 @@ function fakeContext(opened: string[], out: string[]): CliContext {
     secrets: [],
     redactor: () => createRedactor([]),
     env: {},
+    lang: 'en',
     color: false,
     interactive: false,
     signal: new AbortController().signal,

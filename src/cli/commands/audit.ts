@@ -1,6 +1,7 @@
 import { buildReport } from '../../audit.js';
 import { collect } from '../../collect.js';
 import { abortError, BoxauditError } from '../../errors.js';
+import { cliText } from '../../i18n/cli.js';
 import { renderChunks } from '../../reporters/index.js';
 import { loadRuleSet } from '../../rules/load.js';
 import type { AuditReport } from '../../rules/types.js';
@@ -33,7 +34,7 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   const baseline = options.baseline === undefined ? undefined : await readBaseline(options.baseline, ctx);
   const target = await resolveTarget(options, ctx);
   const { snapshots, warnings } = await collect(target, collectOptions(options, ctx));
-  for (const w of warnings) ctx.warn(`boxaudit: warning: ${w.message}`);
+  for (const w of warnings) ctx.warn(cliText(ctx.lang, 'cli.warning', { message: w.message }));
   await checkpoint(ctx, 'the audit');
   const built = buildReport(snapshots, ruleSet, { now: now ?? new Date(), failOn });
   const report =
@@ -60,16 +61,14 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     await writeHtml(chunks, options, ctx);
   } else {
     const json = () => renderChunks(report, { format: 'json', secrets: ctx.secrets });
-    if (!(await printThenSave(chunks, options.output, json, ctx.signal, ctx.warn))) return 2;
+    if (!(await printThenSave(chunks, options.output, json, ctx.signal, ctx.warn, ctx.lang))) return 2;
   }
   if (webhook !== undefined && !(await sendWebhook(webhook, report, ctx))) return 2;
   if (report.summary.exitCode === 2) {
     const failed = report.snapshots.flatMap((s) =>
       s.coverage.filter((c) => c.status === 'error').map((c) => c.area),
     );
-    ctx.warn(
-      `boxaudit: incomplete audit: could not read ${[...new Set(failed)].join(', ')} (see Coverage); exit 2`,
-    );
+    ctx.warn(cliText(ctx.lang, 'cli.incomplete', { areas: [...new Set(failed)].join(', ') }));
   }
   return report.summary.exitCode;
 }

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { buildReport } from '../../audit.js';
 import { collect } from '../../collect.js';
 import { DEMO_OFFICE } from '../../demo/demo-office.js';
@@ -9,6 +10,7 @@ import type { ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { checkOpenOption, htmlTarget, writeHtml } from '../html-output.js';
 import { failOnOption, nowOption, outputFormat, outputLang, rulesConfig } from '../output.js';
+import { isStandalone } from '../standalone.js';
 import { checkOutputPath, stdoutSink, writeChunks } from '../write.js';
 import { checkpoint } from './audit.js';
 
@@ -52,10 +54,12 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     if (format === 'html') await writeHtml(chunks, options, ctx);
     else await writeChunks(chunks, stdoutSink(), ctx.signal);
     if (format === 'text') {
+      // The standalone program is run by its own name (docs/standalone.md), not through npx.
+      const self = isStandalone() ? basename(process.execPath) : 'npx boxaudit';
       const note =
         lang === 'fr'
-          ? `Ceci était une démonstration sur une box simulée. Sur votre réseau : npx boxaudit --lang fr (code de sortie ${report.summary.exitCode} ici).`
-          : `This was a demo on a simulated box. On your own network: npx boxaudit (a real audit would exit ${report.summary.exitCode} here).`;
+          ? `Ceci était une démonstration sur une box simulée. Sur votre réseau : ${self} --lang fr (code de sortie ${report.summary.exitCode} ici).`
+          : `This was a demo on a simulated box. On your own network: ${self} (a real audit would exit ${report.summary.exitCode} here).`;
       // stderr: the report's last stdout line stays the status line
       ctx.warn('');
       ctx.warn(note);

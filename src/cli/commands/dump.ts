@@ -1,5 +1,6 @@
 import { collect } from '../../collect.js';
 import { BoxauditError } from '../../errors.js';
+import { cliText } from '../../i18n/cli.js';
 import { renderDumpChunks } from '../../reporters/index.js';
 import { SCHEMA_VERSION } from '../../version.js';
 import type { ParsedArgs } from '../args.js';
@@ -20,7 +21,7 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   if (options.output !== undefined) await checkOutputPath(options.output);
   const target = await resolveTarget(options, ctx);
   const { snapshots, warnings } = await collect(target, collectOptions(options, ctx));
-  for (const w of warnings) ctx.warn(`boxaudit: warning: ${w.message}`);
+  for (const w of warnings) ctx.warn(cliText(ctx.lang, 'cli.warning', { message: w.message }));
   await checkpoint(ctx, 'the dump');
   const doc = { schemaVersion: SCHEMA_VERSION, snapshots };
   const chunks = renderDumpChunks(doc, {
@@ -30,5 +31,5 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     secrets: ctx.secrets,
   });
   const json = () => renderDumpChunks(doc, { format: 'json', secrets: ctx.secrets });
-  return (await printThenSave(chunks, options.output, json, ctx.signal, ctx.warn)) ? 0 : 2;
+  return (await printThenSave(chunks, options.output, json, ctx.signal, ctx.warn, ctx.lang)) ? 0 : 2;
 }
