@@ -7,8 +7,8 @@
  *
  * | adapter | on the skeleton | here |
  * | --- | --- | --- |
- * | livebox | yes | every check |
- * | freebox, bbox, unifi | not yet | every check (they already pass) |
+ * | livebox, bbox | yes | every check |
+ * | freebox, unifi | not yet | every check (they already pass) |
  * | routeros-rest, openwrt-ubus, fritzbox, sfr | not yet | `it.todo` (their simulators lack the knobs: no session to expire, or no oversized reply) |
  */
 import { afterEach, describe, expect, it } from 'vitest';
