@@ -7,8 +7,8 @@
  *
  * | adapter | on the skeleton | here |
  * | --- | --- | --- |
- * | livebox, bbox | yes | every check |
- * | freebox, unifi | not yet | every check (they already pass) |
+ * | livebox, bbox, unifi | yes | every check |
+ * | freebox | not yet | every check (it already passes) |
  * | routeros-rest, openwrt-ubus, fritzbox, sfr | not yet | `it.todo` (their simulators lack the knobs: no session to expire, or no oversized reply) |
  */
 import { afterEach, describe, expect, it } from 'vitest';
