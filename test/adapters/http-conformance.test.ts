@@ -352,5 +352,7 @@ describe('HTTP adapters not yet checked here', () => {
   it.todo('routeros-rest: Basic auth, no session to expire; its simulator has no oversized reply');
   it.todo('openwrt-ubus: its simulator expires sessions (sessionCalls) but has no failing/oversized knobs');
   it.todo('fritzbox: TR-064 over Digest (no REST client), SOAP knobs differ');
-  it.todo('sfr: UPnP IGD underneath, no session');
+  it.todo(
+    'sfr: UPnP IGD underneath (collectUpnp), no login, session or logout: not an HttpBox; it follows isFatalHttpError (test/adapters/sfr.test.ts)',
+  );
 });
