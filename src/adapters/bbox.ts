@@ -29,12 +29,14 @@
  * the 2024 Sagemcom firmware's salted login (not supported: it fails as a refused login).
  */
 import { BoxauditError } from '../errors.js';
-import { protocolsOrBoth } from '../formats/config-parts.js';
+import { cover, protocolsOrBoth } from '../formats/config-parts.js';
 import { isPrivateOrCgnat } from '../model/addresses.js';
-import { type ForwardInput, parsePortRange, withIds } from '../model/forward.js';
+import { type ForwardInput, parsePortRange } from '../model/forward.js';
 import type {
+  CoverageArea,
   CoverageItem,
   DmzState,
+  GatewayInfo,
   PortRange,
   RemoteAdminService,
   Snapshot,
@@ -42,9 +44,6 @@ import type {
 } from '../model/types.js';
 import {
   asRecord,
-  createRestClient,
-  emptyGatewayInfo,
-  isFatalCollectError,
   looseBool,
   looseInt,
   looseString,
@@ -57,6 +56,7 @@ import {
 } from '../transport/rest.js';
 import { addressOf, ipOrNull } from './_vendor-values.js';
 import { bboxMeta } from './bbox.meta.js';
+import { collectOverHttp, type HttpBox, sessionExpired } from './http-skeleton.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 const ID = 'bbox';
@@ -273,46 +273,68 @@ export function parseBboxServices(body: unknown): {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Session.
+// The box, declared for the HTTP skeleton (adapters/http-skeleton.ts).
 // ---------------------------------------------------------------------------------------------
 
-class BboxSession {
-  relogins = 0;
-  loggedIn = false;
+interface BboxCredentials {
+  password: string;
+  maxRetryWaitMs: number;
+  signal: AbortSignal | undefined;
+}
 
-  constructor(
-    readonly rest: RestClient,
-    private readonly password: string,
-    private readonly maxRetryWaitMs: number,
-    private readonly signal: AbortSignal | undefined,
-  ) {
-    rest.addSecret(password);
+function postLogin(rest: RestClient, password: string): Promise<RestResponse> {
+  return rest.request({
+    method: 'POST',
+    path: '/api/v1/login',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `password=${encodeURIComponent(password)}&remember=1`,
+  });
+}
+
+/** The session is the `BBOX_ID` cookie, kept by the REST client. Calls are the GET paths. */
+export const BBOX_BOX: HttpBox<BboxCredentials, true, unknown> = {
+  id: ID,
+  allowlist: BBOX_ALLOWLIST,
+  url: { scheme: 'https', host: BBOX_HOSTNAME },
+  client: (target, baseUrl) => ({
+    tls: restTlsFrom(target, BBOX_HOSTNAME),
+    headers: { origin: baseUrl, referer: `${baseUrl}/` },
+  }),
+  codes: { failed: 'BBOX_CALL_FAILED' },
+  describe: (path) => ({ where: `GET ${path}`, details: { path } }),
+
+  credentials(target, baseUrl, ctx) {
+    const password = target.credentials?.password;
+    if (!password) {
+      throw new BoxauditError(
+        'BOXAUDIT_CONFIG_INVALID',
+        `[${ID}] ${baseUrl}: the Bbox admin password is needed (BOXAUDIT_PASSWORD)`,
+      );
+    }
+    const max = target.options?.maxRetryWaitMs;
+    return {
+      password,
+      maxRetryWaitMs: typeof max === 'number' ? max : BBOX_MAX_RETRY_WAIT_MS,
+      signal: ctx.signal,
+    };
+  },
+
+  /** One attempt; on 429 with a short enough `Retry-After`, one wait and exactly one more. */
+  async login(rest, { password, maxRetryWaitMs, signal }) {
     rest.addSecret(encodeURIComponent(password));
-  }
-
-  private postLogin(): Promise<RestResponse> {
-    return this.rest.request({
-      method: 'POST',
-      path: '/api/v1/login',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: `password=${encodeURIComponent(this.password)}&remember=1`,
-    });
-  }
-
-  async login(): Promise<void> {
-    this.rest.clearCookies();
-    let res = await this.postLogin();
+    rest.clearCookies();
+    let res = await postLogin(rest, password);
     if (res.status === 429) {
       const wait = retryAfterMs(res.headers['retry-after']);
-      if (wait === null || wait > this.maxRetryWaitMs) {
+      if (wait === null || wait > maxRetryWaitMs) {
         throw new BoxauditError(
           'BOXAUDIT_RATE_LIMITED',
           `[${ID}] the Bbox refuses logins for now (HTTP 429${wait === null ? '' : `, retry after ${Math.ceil(wait / 1000)} s`}) after failed attempts; wait${wait === null ? ' a few minutes' : ''}, check BOXAUDIT_PASSWORD, and try again — retrying sooner makes the lockout longer`,
           { details: { retryAfterMs: wait } },
         );
       }
-      await sleep(wait, this.signal, `[${ID}] waiting for the login lockout to end`);
-      res = await this.postLogin();
+      await sleep(wait, signal, `[${ID}] waiting for the login lockout to end`);
+      res = await postLogin(rest, password);
       if (res.status === 429) {
         throw new BoxauditError(
           'BOXAUDIT_RATE_LIMITED',
@@ -331,58 +353,45 @@ class BboxSession {
         details: { call: res.call, status: res.status },
       });
     }
-    if (!this.rest.cookieNames().includes('BBOX_ID')) {
+    if (!rest.cookieNames().includes('BBOX_ID')) {
       throw new BoxauditError(
         'BOXAUDIT_AUTH_FAILED',
         `[${ID}] login gave no BBOX_ID session cookie (newer firmware with a salted login is not supported yet)`,
       );
     }
-    this.loggedIn = true;
-  }
+    return true;
+  },
 
-  /** GET one endpoint; on 401 (expired cookie) log in once more and retry once. */
-  async get(path: string): Promise<unknown> {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const res = await this.rest.request({
-        method: 'GET',
-        path,
-        headers: { 'x-requested-with': 'XMLHttpRequest' },
-      });
-      if (res.status === 401) {
-        if (attempt === 0) {
-          this.relogins++;
-          await this.login();
-          continue;
-        }
-        throw new BoxauditError(
-          'BOXAUDIT_AUTH_FAILED',
-          `[${ID}] ${res.call}: the session expired again right after a fresh login; giving up`,
-        );
-      }
-      if (res.status < 200 || res.status > 299) {
-        throw new BoxauditError('BOXAUDIT_HTTP_STATUS', `[${ID}] ${res.call} answered HTTP ${res.status}`, {
-          details: { call: res.call, status: res.status },
-        });
-      }
-      return parseJsonBody(res, ID);
+  /** GET one path; 401 is an expired cookie, 403 the box refusing this listing. */
+  async send(rest, _session, path) {
+    const res = await rest.request({
+      method: 'GET',
+      path,
+      headers: { 'x-requested-with': 'XMLHttpRequest' },
+    });
+    if (res.status === 401) throw sessionExpired();
+    if (res.status < 200 || res.status > 299) {
+      throw new BoxauditError(
+        res.status === 403 ? 'BOXAUDIT_BOX_REFUSED' : 'BOXAUDIT_HTTP_STATUS',
+        `[${ID}] ${res.call} answered HTTP ${res.status}`,
+        { details: { call: res.call, status: res.status } },
+      );
     }
-    throw new BoxauditError('BOXAUDIT_AUTH_FAILED', `[${ID}] ${path}: session could not be restored`);
-  }
+    return parseJsonBody(res, ID);
+  },
 
-  async logout(): Promise<void> {
-    if (!this.loggedIn) return;
-    await this.rest.request({ method: 'POST', path: '/api/v1/logout' }).catch(() => undefined);
-    this.loggedIn = false;
-  }
-}
+  async logout(rest) {
+    await rest.request({ method: 'POST', path: '/api/v1/logout' });
+  },
+};
 
-function baseUrlOf(target: CollectTarget): string {
-  if (target.url) return target.url.replace(/\/+$/, '');
-  const scheme = target.options?.scheme === 'http' ? 'http' : 'https';
-  const host = target.host ?? BBOX_HOSTNAME;
-  const shown = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  return `${scheme}://${shown}${target.port ? `:${target.port}` : ''}`;
-}
+const gap = (area: CoverageArea, path: string): CoverageItem => ({
+  area,
+  status: 'error',
+  code: 'BBOX_CALL_FAILED',
+  reason: `GET ${path} failed (see warnings); nothing is known for this area`,
+  details: { path },
+});
 
 /**
  * Read a Bbox. Read-only: only {@link BBOX_ALLOWLIST} is sent (GETs, plus login and logout).
@@ -390,70 +399,22 @@ function baseUrlOf(target: CollectTarget): string {
  * `scheme` (`http`), `tlsCa` (the box's own certificate, PEM), `tlsFingerprint` (its SHA-256),
  * `tlsServername`, `maxRetryWaitMs`.
  * @throws BoxauditError BOXAUDIT_CONFIG_INVALID (no password), BOXAUDIT_AUTH_FAILED,
- *   BOXAUDIT_RATE_LIMITED (login lockout), transport errors. One failing read becomes a warning
- *   and an `error` coverage item; the rest is kept.
+ *   BOXAUDIT_RATE_LIMITED (login lockout), and the skeleton's fatal errors. One failing read
+ *   becomes a warning and an `error` coverage item; the rest is kept.
  */
-export async function collectBbox(target: CollectTarget, ctx: CollectContext = {}): Promise<Snapshot> {
-  const collectedAt = new Date().toISOString();
-  const baseUrl = baseUrlOf(target);
-  const password = target.credentials?.password;
-  if (!password) {
-    throw new BoxauditError(
-      'BOXAUDIT_CONFIG_INVALID',
-      `[${ID}] ${baseUrl}: the Bbox admin password is needed (BOXAUDIT_PASSWORD)`,
-    );
-  }
-  const o = target.options ?? {};
-  const rest = createRestClient({
-    adapter: ID,
-    baseUrl,
-    allowlist: BBOX_ALLOWLIST,
-    signal: ctx.signal,
-    net: ctx,
-    timeoutMs: ctx.timeoutMs,
-    tls: restTlsFrom(target, BBOX_HOSTNAME),
-    headers: { origin: baseUrl, referer: `${baseUrl}/` },
-  });
-  const maxWait = typeof o.maxRetryWaitMs === 'number' ? o.maxRetryWaitMs : BBOX_MAX_RETRY_WAIT_MS;
-  const session = new BboxSession(rest, password, maxWait, ctx.signal);
-  ctx.log?.(`[${ID}] ${baseUrl}: logging in`);
-  await session.login();
-
-  const warnings: Warning[] = [];
-  const coverage: CoverageItem[] = [];
-  const gateway = emptyGatewayInfo(baseUrl);
-  gateway.manufacturer = 'Bouygues Telecom';
-
-  const read = async <T>(path: string, parse: (body: unknown) => T): Promise<T | null> => {
-    try {
-      return parse(await session.get(path));
-    } catch (error) {
-      if (isFatalCollectError(error)) throw error;
-      const message = rest.redact((error as Error).message);
-      warnings.push({
-        code: 'BBOX_CALL_FAILED',
-        message: message.includes(path) ? message : `GET ${path}: ${message}`,
-        where: `GET ${path}`,
-      });
-      return null;
-    }
-  };
-  const failed = (area: CoverageItem['area'], path: string): CoverageItem => ({
-    area,
-    status: 'error',
-    code: 'BBOX_CALL_FAILED',
-    reason: `GET ${path} failed (see warnings); nothing is known for this area`,
-    details: { path },
-  });
-
-  try {
-    const device = await read('/api/v1/device', (b) => unwrapBbox(b, 'device'));
+export function collectBbox(target: CollectTarget, ctx: CollectContext = {}): Promise<Snapshot> {
+  return collectOverHttp(BBOX_BOX, target, ctx, async (run) => {
+    const { parts, read } = run;
+    const { warnings, coverage } = parts;
+    const gateway: Partial<GatewayInfo> = { manufacturer: 'Bouygues Telecom' };
+    parts.gateway = gateway;
+    const device = await read(null, '/api/v1/device', (b) => unwrapBbox(b, 'device'));
     if (device) {
       gateway.model = looseString(device.modelname) ?? looseString(device.model);
       gateway.modelNumber = looseString(asRecord(device.main)?.version) ?? looseString(device.version);
       gateway.friendlyName = looseString(device.display) ?? gateway.model;
     }
-    const wan = await read('/api/v1/wan/ip', (b) => asRecord(unwrapBbox(b, 'wan').ip));
+    const wan = await read(null, '/api/v1/wan/ip', (b) => asRecord(unwrapBbox(b, 'wan').ip));
     if (wan) {
       // A real reply may be redacted ("XXX.XXX.XXX.XXX"): only an address counts.
       gateway.externalIp = ipOrNull(wan.address);
@@ -461,54 +422,44 @@ export async function collectBbox(target: CollectTarget, ctx: CollectContext = {
       gateway.connectionStatus = looseString(wan.state);
     }
 
-    const statics = await read('/api/v1/nat/rules', (b) => parseBboxNatRules(b, warnings));
-    coverage.push(
-      statics
-        ? {
-            area: 'static-forwards',
-            status: 'complete',
-            code: 'BBOX_NAT_RULES',
-            reason: 'read from /api/v1/nat/rules',
-          }
-        : failed('static-forwards', '/api/v1/nat/rules'),
+    const statics = await read('static-forwards', '/api/v1/nat/rules', (b) => parseBboxNatRules(b, warnings));
+    if (statics)
+      coverage.push(cover('static-forwards', 'complete', 'BBOX_NAT_RULES', 'read from /api/v1/nat/rules'));
+    const dmz = await read('dmz', '/api/v1/nat/dmz', (b) => parseBboxDmz(b, warnings));
+    if (dmz) coverage.push(cover('dmz', 'complete', 'BBOX_NAT_DMZ', 'read from /api/v1/nat/dmz'));
+    // The UPnP switch is also in /api/v1/services: its gap is added below only when neither says.
+    const upnpOn = await read(null, '/api/v1/upnp/igd', parseBboxUpnpIgd);
+    const upnpRules = await read('upnp-mappings', '/api/v1/upnp/igd/rules', (b) =>
+      parseBboxUpnpRules(b, warnings),
     );
-    const dmz = await read('/api/v1/nat/dmz', (b) => parseBboxDmz(b, warnings));
-    coverage.push(
-      dmz
-        ? { area: 'dmz', status: 'complete', code: 'BBOX_NAT_DMZ', reason: 'read from /api/v1/nat/dmz' }
-        : failed('dmz', '/api/v1/nat/dmz'),
-    );
-    const upnpOn = await read('/api/v1/upnp/igd', parseBboxUpnpIgd);
-    const upnpRules = await read('/api/v1/upnp/igd/rules', (b) => parseBboxUpnpRules(b, warnings));
-    coverage.push(
-      upnpRules
-        ? {
-            area: 'upnp-mappings',
-            status: 'complete',
-            code: 'BBOX_UPNP_RULES',
-            reason: 'read from /api/v1/upnp/igd/rules (entry field names UNCONFIRMED)',
-          }
-        : failed('upnp-mappings', '/api/v1/upnp/igd/rules'),
-    );
-    const services = await read('/api/v1/services', parseBboxServices);
+    if (upnpRules) {
+      coverage.push(
+        cover(
+          'upnp-mappings',
+          'complete',
+          'BBOX_UPNP_RULES',
+          'read from /api/v1/upnp/igd/rules (entry field names UNCONFIRMED)',
+        ),
+      );
+    }
+    const services = await read('remote-admin', '/api/v1/services', parseBboxServices);
     const upnpEnabled = upnpOn ?? services?.upnpEnabled ?? null;
     coverage.push(
       upnpEnabled !== null
-        ? {
-            area: 'upnp-state',
-            status: 'complete',
-            code: 'BBOX_UPNP_IGD',
-            reason: 'read from /api/v1/upnp/igd (or /api/v1/services)',
-          }
-        : failed('upnp-state', '/api/v1/upnp/igd'),
-      services
-        ? {
-            area: 'remote-admin',
-            status: 'complete',
-            code: 'BBOX_SERVICES_REMOTE_ADMIN',
-            reason: 'remote administration read from /api/v1/services (remote.admin)',
-          }
-        : failed('remote-admin', '/api/v1/services'),
+        ? cover('upnp-state', 'complete', 'BBOX_UPNP_IGD', 'read from /api/v1/upnp/igd (or /api/v1/services)')
+        : gap('upnp-state', '/api/v1/upnp/igd'),
+    );
+    if (services) {
+      coverage.push(
+        cover(
+          'remote-admin',
+          'complete',
+          'BBOX_SERVICES_REMOTE_ADMIN',
+          'remote administration read from /api/v1/services (remote.admin)',
+        ),
+      );
+    }
+    coverage.push(
       {
         area: 'ipv6-pinholes',
         status: 'not-visible',
@@ -524,28 +475,20 @@ export async function collectBbox(target: CollectTarget, ctx: CollectContext = {
       },
     );
 
-    const forwards = [...(statics ?? []), ...(upnpRules ?? [])];
-    return {
-      target: { kind: 'vendor', address: baseUrl, adapter: ID },
-      collectedAt,
-      gateway,
-      forwards: withIds(forwards),
-      dmz: dmz ?? { enabled: null, host: null },
-      upnp: { enabled: upnpEnabled, mappingCount: upnpRules ? upnpRules.length : null, igdVersion: null },
-      remoteAdmin: services
-        ? {
-            enabled: services.remote.length ? services.remote.some((s) => s.wan === true) : null,
-            services: services.remote,
-          }
-        : null,
-      lanPrefixes: null,
-      coverage,
-      warnings,
+    parts.forwards = [...(statics ?? []), ...(upnpRules ?? [])];
+    parts.dmz = dmz ?? { enabled: null, host: null };
+    parts.upnp = {
+      enabled: upnpEnabled,
+      mappingCount: upnpRules ? upnpRules.length : null,
+      igdVersion: null,
     };
-  } finally {
-    if (session.relogins > 0) ctx.log?.(`[${ID}] session renewed ${session.relogins} time(s)`);
-    await session.logout();
-  }
+    parts.remoteAdmin = services
+      ? {
+          enabled: services.remote.length ? services.remote.some((s) => s.wan === true) : null,
+          services: services.remote,
+        }
+      : null;
+  });
 }
 
 export const bbox: Adapter = {

@@ -8,10 +8,11 @@
  * remote administration, with where to check them by hand in the web interface.
  * It never logs in and sends no credentials.
  */
-import { BoxauditError, isBoxauditError } from '../errors.js';
+import { BoxauditError } from '../errors.js';
 import type { CoverageItem, Snapshot, Warning } from '../model/types.js';
 import { emptyGatewayInfo } from '../transport/rest.js';
 import { UPNP_READ_ONLY_ACTIONS } from '../transport/soap.js';
+import { isFatalHttpError } from './http-skeleton.js';
 import { sfrMeta } from './sfr.meta.js';
 import { SFR_MANUAL_CHECKS } from './sfr-checks.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
@@ -55,7 +56,9 @@ function manualCoverage(): CoverageItem[] {
  * When the IGD cannot be read at all (UPnP off, or not reachable), a snapshot is still returned
  * with `upnp-mappings` in `error` and a warning — never an empty "nothing exposed".
  * Target: `url` or `options.descriptionUrl` = the IGD description URL.
- * @throws BoxauditError BOXAUDIT_USAGE (no description URL), BOXAUDIT_ABORTED.
+ * @throws BoxauditError BOXAUDIT_USAGE (no description URL), and what the HTTP adapters' one policy
+ *   ({@link isFatalHttpError}) calls fatal: BOXAUDIT_ABORTED, BOXAUDIT_NOT_ALLOWED (our allowlist
+ *   refused a call: a bug), a refused certificate, BOXAUDIT_AUTH_FAILED, BOXAUDIT_RATE_LIMITED.
  */
 export async function collectSfr(
   target: CollectTarget,
@@ -78,13 +81,10 @@ export async function collectSfr(
       ...(ctx.lookup ? { lookup: ctx.lookup } : {}),
     });
   } catch (error) {
-    if (
-      !isBoxauditError(error) ||
-      ['BOXAUDIT_ABORTED', 'BOXAUDIT_USAGE', 'BOXAUDIT_INPUT_INVALID'].includes(error.code)
-    ) {
-      throw error;
-    }
-    warnings.push({ code: 'SFR_UPNP_UNREADABLE', message: error.message, where: descriptionUrl });
+    // The HTTP adapters' one policy; the whole IGD read is one listing here (there is no login):
+    // an IGD that does not answer (UPnP off, or unreachable) is a warning and a gap, not a failure.
+    if (isFatalHttpError(error)) throw error;
+    warnings.push({ code: 'SFR_UPNP_UNREADABLE', message: (error as Error).message, where: descriptionUrl });
   }
 
   const keep = (c: CoverageItem): boolean => !['static-forwards', 'dmz', 'remote-admin'].includes(c.area);

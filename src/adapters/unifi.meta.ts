@@ -23,6 +23,9 @@ export const unifiMeta: AdapterMeta = {
     },
   ],
   coverage: {
+    UNIFI_CALL_FAILED: {
+      fr: "la lecture GET {path} a échoué (voir les avertissements) : rien n'est connu pour cette partie ; vérifiez-la dans l'interface UniFi",
+    },
     UNIFI_SITES_UNREAD: {
       fr: "la liste des sites n'a pas pu être lue (voir les avertissements) : aucune redirection de ports n'est connue",
     },

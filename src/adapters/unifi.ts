@@ -28,15 +28,12 @@
  * PEM; checked against `options.tlsServername` when given) is set.
  * Certificate checks are never turned off.
  */
-import { BoxauditError } from '../errors.js';
+import { BoxauditError, isBoxauditError } from '../errors.js';
 import { protocolsOrBoth } from '../formats/config-parts.js';
-import { type ForwardInput, parsePortRange, withIds } from '../model/forward.js';
-import type { CoverageItem, CoverageStatus, PortRange, Snapshot, Warning } from '../model/types.js';
+import { type ForwardInput, parsePortRange } from '../model/forward.js';
+import type { CoverageStatus, PortRange, Snapshot, Warning } from '../model/types.js';
 import {
   asRecord,
-  createRestClient,
-  emptyGatewayInfo,
-  isFatalCollectError,
   looseBool,
   looseString,
   parseJsonBody,
@@ -45,6 +42,7 @@ import {
   restTlsFrom,
 } from '../transport/rest.js';
 import { addressOf } from './_vendor-values.js';
+import { collectOverHttp, type HttpBox, sessionExpired } from './http-skeleton.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 import { unifiMeta } from './unifi.meta.js';
 
@@ -55,8 +53,6 @@ const OS_PREFIX = '/proxy/network';
 export const UNIFI_MAX_SITES = 50;
 /** Port-forward records kept per site (the UI caps far lower); more is reported, not read. */
 export const UNIFI_MAX_FORWARDS_PER_SITE = 1000;
-/** Re-logins per run after a session expiry; more would risk the console's login lockout. */
-const MAX_RELOGINS = 2;
 
 /**
  * Every call this adapter may make. The POSTs are the logins and logouts only; `{site}` stands for
@@ -118,8 +114,9 @@ export function unwrapUnifi(body: unknown, call: string): unknown[] {
         details: { call, msg, loginRequired: true },
       });
     }
+    // The account's rights refused this listing: the box's refusal, a partial result.
     throw new BoxauditError(
-      'BOXAUDIT_PROTOCOL_ERROR',
+      msg === 'api.err.NoPermission' ? 'BOXAUDIT_BOX_REFUSED' : 'BOXAUDIT_PROTOCOL_ERROR',
       `[${ID}] ${call}: the controller answered an error (${msg})`,
       {
         details: { call, msg },
@@ -338,7 +335,8 @@ function unwrapReply(res: RestResponse, name: string): unknown[] | null {
   }
   const rcError = looseString(asRecord(asRecord(body)?.meta)?.rc) === 'error';
   if (!rcError && (res.status < 200 || res.status > 299)) {
-    throw new BoxauditError('BOXAUDIT_HTTP_STATUS', `[${ID}] ${name} answered HTTP ${res.status}`, {
+    const code = res.status === 403 ? 'BOXAUDIT_BOX_REFUSED' : 'BOXAUDIT_HTTP_STATUS';
+    throw new BoxauditError(code, `[${ID}] ${name} answered HTTP ${res.status}`, {
       details: { call: res.call, status: res.status },
     });
   }
@@ -350,56 +348,73 @@ function unwrapReply(res: RestResponse, name: string): unknown[] | null {
   }
 }
 
-class UnifiSession {
-  mode: UnifiMode | null;
-  relogins = 0;
-  private csrf: string | null = null;
-  private loggedIn = false;
+interface UnifiCredentials {
+  username: string;
+  password: string;
+  forcedMode: UnifiMode | null;
+}
 
-  constructor(
-    readonly rest: RestClient,
-    private readonly username: string,
-    private readonly password: string,
-    forcedMode: UnifiMode | null,
-  ) {
-    this.mode = forcedMode;
-    rest.addSecret(password);
-    // The password as it appears inside the JSON body (quotes and backslashes escaped).
-    rest.addSecret(JSON.stringify(password).slice(1, -1));
-  }
+/** The session is the cookie (kept by the REST client), the flavour found, and the CSRF token for the logout. */
+interface UnifiSession {
+  mode: UnifiMode;
+  csrf: string | null;
+}
 
-  /** Network-application paths: `/proxy/network` on UniFi OS, none on the legacy controller. */
-  get prefix(): string {
-    return this.mode === 'legacy' ? '' : OS_PREFIX;
-  }
+/** Network-application paths: `/proxy/network` on UniFi OS, none on the legacy controller. */
+const prefixOf = (mode: UnifiMode): string => (mode === 'legacy' ? '' : OS_PREFIX);
 
-  private post(mode: UnifiMode): Promise<RestResponse> {
-    // The documented UniFi OS body carries `rememberMe` and an empty MFA `token`; rememberMe is off
-    // for a one-shot audit session.
-    const body =
-      mode === 'unifi-os'
-        ? { username: this.username, password: this.password, rememberMe: false, token: '' }
-        : { username: this.username, password: this.password };
-    return this.rest.request({
-      method: 'POST',
-      path: mode === 'unifi-os' ? '/api/auth/login' : '/api/login',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  }
+function postLogin(rest: RestClient, { username, password }: UnifiCredentials, mode: UnifiMode) {
+  // The documented UniFi OS body carries `rememberMe` and an empty MFA `token`; rememberMe is off
+  // for a one-shot audit session.
+  const body =
+    mode === 'unifi-os' ? { username, password, rememberMe: false, token: '' } : { username, password };
+  return rest.request({
+    method: 'POST',
+    path: mode === 'unifi-os' ? '/api/auth/login' : '/api/login',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
 
-  async login(): Promise<void> {
-    this.rest.clearCookies();
-    let mode: UnifiMode = this.mode ?? 'unifi-os';
-    let res = await this.post(mode);
-    if (res.status === 404 && this.mode === null) {
-      mode = 'legacy';
-      res = await this.post(mode);
+/** Calls are the concrete GET paths, prefix included (`/proxy/network/api/s/default/rest/setting`). */
+export const UNIFI_BOX: HttpBox<UnifiCredentials, UnifiSession, unknown[]> = {
+  id: ID,
+  allowlist: UNIFI_ALLOWLIST,
+  url: { scheme: 'https' },
+  client: (target) => ({ canonicalPath: unifiCanonicalPath, tls: restTlsFrom(target) }),
+  codes: { failed: 'UNIFI_CALL_FAILED' },
+  describe: (path) => ({ where: `GET ${path}`, details: { path } }),
+
+  credentials(target, baseUrl) {
+    const { username, password, token } = target.credentials ?? {};
+    if (!password || !username) {
+      throw new BoxauditError(
+        'BOXAUDIT_CONFIG_INVALID',
+        token && !password
+          ? `[${ID}] ${baseUrl}: API keys (UniFi Integration API) are not supported — its port-forward coverage is UNCONFIRMED; give a local admin account with BOXAUDIT_USER / BOXAUDIT_PASSWORD`
+          : `[${ID}] ${baseUrl}: a local admin account is needed (BOXAUDIT_USER and BOXAUDIT_PASSWORD)`,
+      );
     }
-    const who = `${this.rest.baseUrl}: login as "${this.username}"`;
+    const mode = target.options?.mode;
+    return { username, password, forcedMode: mode === 'legacy' || mode === 'unifi-os' ? mode : null };
+  },
+
+  /** UniFi OS first; its 404 (unless the mode is given) means the legacy controller. A re-login keeps the mode. */
+  async login(rest, credentials, expired) {
+    // The password as it appears inside the JSON body (quotes and backslashes escaped).
+    rest.addSecret(JSON.stringify(credentials.password).slice(1, -1));
+    rest.clearCookies();
+    const known = expired?.mode ?? credentials.forcedMode;
+    let mode: UnifiMode = known ?? 'unifi-os';
+    let res = await postLogin(rest, credentials, mode);
+    if (res.status === 404 && known === null) {
+      mode = 'legacy';
+      res = await postLogin(rest, credentials, mode);
+    }
+    const who = `${rest.baseUrl}: login as "${credentials.username}"`;
     const reason = loginReason(res);
     // The reason comes from the box: redacted like any message, in case it echoes a secret.
-    const because = this.rest.redact(`HTTP ${res.status}${reason ? `, ${reason}` : ''}`);
+    const because = rest.redact(`HTTP ${res.status}${reason ? `, ${reason}` : ''}`);
     if (res.status === 429) {
       throw new BoxauditError(
         'BOXAUDIT_RATE_LIMITED',
@@ -418,7 +433,7 @@ class UnifiSession {
       });
     }
     const cookie = mode === 'unifi-os' ? 'TOKEN' : 'unifises';
-    const ok = res.status >= 200 && res.status < 300 && this.rest.cookieNames().includes(cookie);
+    const ok = res.status >= 200 && res.status < 300 && rest.cookieNames().includes(cookie);
     if (!ok) {
       const mfa = /2fa|mfa/i.test(reason ?? '') || res.status === 499;
       throw new BoxauditError(
@@ -427,58 +442,45 @@ class UnifiSession {
         { details: { status: res.status, reason } },
       );
     }
-    const csrf = res.headers['x-csrf-token'];
-    this.csrf = typeof csrf === 'string' && csrf ? csrf : null;
-    this.rest.addSecret(this.csrf);
-    this.mode = mode;
-    this.loggedIn = true;
-  }
+    const header = res.headers['x-csrf-token'];
+    const csrf = typeof header === 'string' && header ? header : null;
+    rest.addSecret(csrf);
+    return { mode, csrf };
+  },
 
   /**
-   * GET one Network path (without prefix) and unwrap its envelope. A 401 / `api.err.LoginRequired`
-   * (expired session) logs in once more and retries once, at most {@link MAX_RELOGINS} times a run.
+   * GET one Network path and unwrap its envelope; a 401 / `api.err.LoginRequired` is an expired
+   * session. A failure on a site's path names the site first.
    */
-  async get(path: string): Promise<unknown[]> {
-    const name = `GET ${this.prefix}${path}`;
-    for (let attempt = 0; ; attempt++) {
-      const res = await this.rest.request({ method: 'GET', path: `${this.prefix}${path}`, name });
+  async send(rest, _session, path) {
+    const name = `GET ${path}`;
+    try {
+      const res = await rest.request({ method: 'GET', path, name });
       const data = res.status === 401 ? null : unwrapReply(res, name);
-      if (data) return data;
-      if (attempt > 0 || this.relogins >= MAX_RELOGINS) {
-        throw new BoxauditError(
-          'BOXAUDIT_AUTH_FAILED',
-          `[${ID}] ${name}: api.err.LoginRequired — the session expired again after a fresh login; giving up`,
-        );
-      }
-      this.relogins++;
-      await this.login();
+      if (!data) throw sessionExpired('api.err.LoginRequired — the session expired');
+      return data;
+    } catch (error) {
+      const site = /\/api\/s\/([^/]+)\//.exec(path)?.[1];
+      if (!site || !isBoxauditError(error) || error.details.sessionExpired === true) throw error;
+      throw new BoxauditError(error.code, `site "${site}": ${error.message}`, {
+        cause: error,
+        details: error.details,
+      });
     }
-  }
+  },
 
-  async logout(): Promise<void> {
-    if (!this.loggedIn) return;
-    this.loggedIn = false;
-    await this.rest
-      .request({
-        method: 'POST',
-        path: this.mode === 'legacy' ? '/api/logout' : '/api/auth/logout',
-        headers: this.csrf ? { 'x-csrf-token': this.csrf } : {},
-      })
-      .catch(() => undefined);
-  }
-}
+  async logout(rest, { mode, csrf }) {
+    await rest.request({
+      method: 'POST',
+      path: mode === 'legacy' ? '/api/logout' : '/api/auth/logout',
+      headers: csrf ? { 'x-csrf-token': csrf } : {},
+    });
+  },
+};
 
 // ---------------------------------------------------------------------------------------------
 // Collection.
 // ---------------------------------------------------------------------------------------------
-
-function baseUrlOf(target: CollectTarget): string {
-  if (target.url) return target.url.replace(/\/+$/, '');
-  const scheme = target.options?.scheme === 'http' ? 'http' : 'https';
-  const host = target.host ?? '';
-  const shown = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  return `${scheme}://${shown}${target.port ? `:${target.port}` : ''}`;
-}
 
 /** Per-area status over the sites: all read → complete, some → partial, none → error. */
 function statusOver(read: number, total: number, truncated: boolean): CoverageStatus {
@@ -494,68 +496,22 @@ const list = (names: string[]): string => names.map((n) => `"${n}"`).join(', ');
  * + `password` (a local admin account); options `mode` (`unifi-os` | `legacy`, skips the probe
  * login), `scheme` (`http`), `tlsFingerprint`, `tlsCa` (PEM), `tlsServername`.
  * @throws BoxauditError BOXAUDIT_CONFIG_INVALID (no user/password, or only an API key),
- *   BOXAUDIT_AUTH_FAILED, BOXAUDIT_RATE_LIMITED, BOXAUDIT_NOT_FOUND (no UniFi login here), transport
- *   errors. A site or endpoint that fails becomes a warning and a partial/error coverage item.
+ *   BOXAUDIT_AUTH_FAILED, BOXAUDIT_RATE_LIMITED, BOXAUDIT_NOT_FOUND (no UniFi login here), and the
+ *   skeleton's fatal errors. A site or endpoint that fails becomes a warning and a partial/error
+ *   coverage item.
  */
-export async function collectUnifi(target: CollectTarget, ctx: CollectContext = {}): Promise<Snapshot> {
-  const collectedAt = new Date().toISOString();
-  const baseUrl = baseUrlOf(target);
-  const { username, password, token } = target.credentials ?? {};
-  if (!password || !username) {
-    throw new BoxauditError(
-      'BOXAUDIT_CONFIG_INVALID',
-      token && !password
-        ? `[${ID}] ${baseUrl}: API keys (UniFi Integration API) are not supported — its port-forward coverage is UNCONFIRMED; give a local admin account with BOXAUDIT_USER / BOXAUDIT_PASSWORD`
-        : `[${ID}] ${baseUrl}: a local admin account is needed (BOXAUDIT_USER and BOXAUDIT_PASSWORD)`,
+export function collectUnifi(target: CollectTarget, ctx: CollectContext = {}): Promise<Snapshot> {
+  return collectOverHttp(UNIFI_BOX, target, ctx, async (run) => {
+    const { parts, read } = run;
+    const { warnings, coverage } = parts;
+    const mode = run.session.mode;
+    const prefix = prefixOf(mode);
+    ctx.log?.(
+      `[${ID}] ${run.baseUrl}: ${mode === 'legacy' ? 'self-hosted UniFi Network controller' : 'UniFi OS console'}`,
     );
-  }
-  const o = target.options ?? {};
-  const forcedMode = o.mode === 'legacy' || o.mode === 'unifi-os' ? o.mode : null;
-  const rest = createRestClient({
-    adapter: ID,
-    baseUrl,
-    allowlist: UNIFI_ALLOWLIST,
-    canonicalPath: unifiCanonicalPath,
-    signal: ctx.signal,
-    net: ctx,
-    timeoutMs: ctx.timeoutMs,
-    tls: restTlsFrom(target),
-  });
-  const session = new UnifiSession(rest, username, password, forcedMode);
-  ctx.log?.(`[${ID}] ${baseUrl}: logging in as "${username}"`);
-  await session.login();
-  ctx.log?.(
-    `[${ID}] ${baseUrl}: ${session.mode === 'legacy' ? 'self-hosted UniFi Network controller' : 'UniFi OS console'}`,
-  );
-
-  const warnings: Warning[] = [];
-  const coverage: CoverageItem[] = [];
-  const gateway = emptyGatewayInfo(baseUrl);
-  gateway.manufacturer = 'Ubiquiti';
-
-  /** One read: `{ value }`, or null when it failed (then a warning names the site and the endpoint). */
-  const read = async <T>(
-    path: string,
-    site: string | null,
-    parse: (data: unknown[]) => T,
-  ): Promise<{ value: T } | null> => {
-    try {
-      return { value: parse(await session.get(path)) };
-    } catch (error) {
-      if (isFatalCollectError(error)) throw error;
-      const call = `GET ${session.prefix}${path}`;
-      const message = rest.redact((error as Error).message);
-      warnings.push({
-        code: 'UNIFI_CALL_FAILED',
-        message: `${site ? `site "${site}": ` : ''}${message.includes(call) ? message : `${call}: ${message}`}`,
-        where: call,
-      });
-      return null;
-    }
-  };
-
-  try {
-    const siteList = (await read('/api/self/sites', null, parseUnifiSites))?.value ?? null;
+    parts.gateway = { manufacturer: 'Ubiquiti' };
+    // Site failures are counted per area below (partial over the sites), so `read` adds warnings only.
+    const siteList = await read(null, `${prefix}/api/self/sites`, parseUnifiSites);
     const allSites = siteList?.sites ?? [];
     if (siteList) warnings.push(...siteList.warnings);
     const truncated = allSites.length > UNIFI_MAX_SITES;
@@ -570,7 +526,7 @@ export async function collectUnifi(target: CollectTarget, ctx: CollectContext = 
     if (siteList && sites.length === 0) {
       warnings.push({
         code: 'UNIFI_NO_SITES',
-        message: `the account "${username}" sees no site: nothing could be audited (give it access to the sites)`,
+        message: `the account "${target.credentials?.username}" sees no site: nothing could be audited (give it access to the sites)`,
         where: 'api/self/sites',
       });
     }
@@ -581,15 +537,18 @@ export async function collectUnifi(target: CollectTarget, ctx: CollectContext = 
     const upnpBySite: Record<string, UnifiUpnp | null> = {};
     const settingsFailed: string[] = [];
     for (const site of sites) {
-      const pf = await read(`/api/s/${site.name}/rest/portforward`, site.name, (d) =>
+      const pf = await read(null, `${prefix}/api/s/${site.name}/rest/portforward`, (d) =>
         parseUnifiPortForwards(d, site),
       );
       if (pf) {
-        forwards.push(...pf.value.forwards);
-        warnings.push(...pf.value.warnings);
+        forwards.push(...pf.forwards);
+        warnings.push(...pf.warnings);
         fwdRead.push(site.name);
       } else fwdFailed.push(site.name);
-      const upnp = await read(`/api/s/${site.name}/rest/setting`, site.name, parseUnifiUpnp);
+      // `parseUnifiUpnp` answers null for a site without a "usg" entry: wrapped to tell it from a failure.
+      const upnp = await read(null, `${prefix}/api/s/${site.name}/rest/setting`, (d) => ({
+        value: parseUnifiUpnp(d),
+      }));
       if (upnp) upnpBySite[site.name] = upnp.value;
       else settingsFailed.push(site.name);
     }
@@ -710,31 +669,15 @@ export async function collectUnifi(target: CollectTarget, ctx: CollectContext = 
         area: 'gateway-info',
         status: 'partial',
         code: 'UNIFI_NO_DEVICE_INFO',
-        reason: `the gateway model and WAN address are not read; only the sites, port forwards and settings of the ${session.mode === 'legacy' ? 'self-hosted controller' : 'UniFi OS console'}`,
-        details: { mode: session.mode },
+        reason: `the gateway model and WAN address are not read; only the sites, port forwards and settings of the ${mode === 'legacy' ? 'self-hosted controller' : 'UniFi OS console'}`,
+        details: { mode },
       },
     );
 
-    return {
-      target: { kind: 'vendor', address: baseUrl, adapter: ID },
-      collectedAt,
-      gateway,
-      forwards: withIds(forwards),
-      dmz: { enabled: false, host: null },
-      upnp: {
-        enabled: upnpEnabled,
-        mappingCount: upnpOffEverywhere ? 0 : null,
-        igdVersion: null,
-      },
-      remoteAdmin: null,
-      lanPrefixes: null,
-      coverage,
-      warnings,
-    };
-  } finally {
-    if (session.relogins > 0) ctx.log?.(`[${ID}] session renewed ${session.relogins} time(s)`);
-    await session.logout();
-  }
+    parts.forwards = forwards;
+    parts.dmz = { enabled: false, host: null };
+    parts.upnp = { enabled: upnpEnabled, mappingCount: upnpOffEverywhere ? 0 : null, igdVersion: null };
+  });
 }
 
 export const unifi: Adapter = {

@@ -130,6 +130,31 @@ describe('sfr collect', () => {
     expect(snap.warnings[0]?.message).toMatch(/timed out/);
   });
 
+  it('follows the HTTP adapters’ one fatal-error policy: our own allowlist refusing a call stops the run', async () => {
+    const throwing = (error: BoxauditError) =>
+      collectSfr(
+        { url: 'http://192.168.1.1:5000/rootDesc.xml' },
+        {},
+        {
+          collectUpnp: async () => {
+            throw error;
+          },
+        },
+      );
+    const notAllowed = new BoxauditError(
+      'BOXAUDIT_NOT_ALLOWED',
+      '[upnp-igd] DeletePortMapping is not allowed',
+    );
+    await expect(throwing(notAllowed)).rejects.toMatchObject({ code: 'BOXAUDIT_NOT_ALLOWED' });
+    const tls = new BoxauditError('BOXAUDIT_NETWORK', '[upnp-igd] certificate refused', {
+      details: { tls: true },
+    });
+    await expect(throwing(tls)).rejects.toMatchObject({ code: 'BOXAUDIT_NETWORK' });
+    // A box that does not answer stays a warning and a gap (UPnP may simply be off).
+    const down = new BoxauditError('BOXAUDIT_NETWORK', '[upnp-igd] connection refused');
+    expect((await throwing(down)).warnings[0]?.code).toBe('SFR_UPNP_UNREADABLE');
+  });
+
   it('needs the IGD description URL and says how to get it', async () => {
     await expect(collectSfr({ host: '192.168.1.1' }, {})).rejects.toMatchObject({ code: 'BOXAUDIT_USAGE' });
   });
