@@ -22,6 +22,7 @@ import {
   entryKey,
   enumerateGeneric,
   enumerateList,
+  MAX_IN_FLIGHT,
   type ServiceCaller,
 } from '../upnp/mappings.js';
 import { AuditBudget } from '../util/budget.js';
@@ -38,6 +39,15 @@ export {
 } from '../upnp/mappings.js';
 
 const ADAPTER_ID = 'upnp-igd';
+
+/**
+ * Servers whose handling of a few parallel requests was measured on the lab (docs/performance.md):
+ * miniupnpd serves connections from one select() loop with a listen backlog of 5, and closes each
+ * after its reply. Any other server is walked one request at a time.
+ */
+export function copesWithParallelReads(server: unknown): boolean {
+  return typeof server === 'string' && /\bminiupnpd\/\d/i.test(server);
+}
 
 export interface CollectUpnpOptions {
   /** The caller's signal: aborting it aborts everything (BOXAUDIT_ABORTED). */
@@ -66,6 +76,13 @@ export interface CollectUpnpOptions {
   budget?: AuditBudget;
   /** Name resolution for the description's host, called once (default `dns.lookup`). */
   lookup?: Lookup;
+  /**
+   * Most GetGenericPortMappingEntry requests in flight on a long, cleanly answered table (1 = one
+   * request at a time throughout; at most 4). Default: {@link MAX_IN_FLIGHT} for a server measured
+   * to cope with it (miniupnpd, see docs/performance.md), else 1. Any error or slow reply falls back
+   * to one at a time.
+   */
+  concurrency?: number;
 }
 
 /** Default budget for one collection: 4096 entries at ~70 ms each. */
@@ -202,7 +219,12 @@ async function readEndpoint(
   // The audit's forward budget caps this listing too; reaching it is said as such below.
   const perService = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
   const byBudget = forwardRoom < perService;
-  const enumOptions = { maxEntries: Math.min(perService, forwardRoom), where, log: options.log };
+  const enumOptions = {
+    maxEntries: Math.min(perService, forwardRoom),
+    where,
+    log: options.log,
+    concurrency: options.concurrency ?? 1,
+  };
   let enumeration: EnumerationResult | null = null;
   const v2 = endpoint.services.some((s) => s.kind === 'WANIPConnection' && s.version >= 2);
   if (v2 && options.useListAction === true) {
@@ -430,7 +452,11 @@ export async function collectUpnp(
       options.log?.(`[upnp-igd] reading ${endpoint.serviceType} at ${redactUrl(endpoint.candidates[0]!)}`);
       const read = readings.reduce((n, r) => n + (r.enumeration?.forwards.length ?? 0), 0);
       const room = Math.max(0, pin.budget.forwardsLeft() - read);
-      readings.push(await readEndpoint(endpoint, { ...options, timeoutMs, signal }, warnings, pin, room));
+      const concurrency =
+        options.concurrency ?? (copesWithParallelReads(res.headers.server) ? MAX_IN_FLIGHT : 1);
+      readings.push(
+        await readEndpoint(endpoint, { ...options, timeoutMs, signal, concurrency }, warnings, pin, room),
+      );
     }
   } finally {
     clearTimeout(timer);

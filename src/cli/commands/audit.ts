@@ -1,12 +1,12 @@
 import { buildReport } from '../../audit.js';
 import { collect } from '../../collect.js';
-import { abortError, BoxauditError } from '../../errors.js';
+import { BoxauditError } from '../../errors.js';
 import { renderChunks } from '../../reporters/index.js';
 import { loadRuleSet } from '../../rules/load.js';
 import type { ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { failOnOption, nowOption, outputFormat, outputLang, rulesConfig } from '../output.js';
-import { yieldToEventLoop } from '../signals.js';
+import { checkpoint } from '../signals.js';
 import { collectOptions, resolveTarget } from '../target.js';
 import { checkOutputPath, printThenSave } from '../write.js';
 
@@ -49,8 +49,4 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   return report.summary.exitCode;
 }
 
-/** One turn of the event loop (a pending Ctrl-C runs), then stop if the run was aborted. */
-export async function checkpoint(ctx: CliContext, what: string): Promise<void> {
-  await yieldToEventLoop();
-  if (ctx.signal.aborted) throw abortError(ctx.signal, what);
-}
+export { checkpoint } from '../signals.js';
