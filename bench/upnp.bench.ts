@@ -8,6 +8,7 @@
  * `ip netns exec` (a few ms each, the same for all). Needs root; run with `npm run bench upnp`.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createLab, type Lab, labAvailability } from '../test/lab/lab.js';
@@ -28,8 +29,14 @@ interface Row {
   ms: number;
   min: number;
   max: number;
+  /** Median CPU time (user + system) of the command, from /usr/bin/time; null without it. */
+  cpuMs: number | null;
   found: string;
 }
+
+/** GNU time, to read each command's CPU time: far less sensitive to a loaded machine than wall time. */
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const countJson = (stdout: string) =>
   String(
@@ -40,16 +47,18 @@ const countUpnpc = (stdout: string) =>
 
 async function timeAll(lab: Lab, cases: Case[]): Promise<Row[]> {
   const samples = new Map<string, number[]>(cases.map((c) => [c.key, []]));
+  const cpu = new Map<string, number[]>(cases.map((c) => [c.key, []]));
   const found = new Map<string, string>();
   for (let i = 0; i < RUNS; i++) {
     for (const c of cases) {
+      const argv = TIME ? [TIME, '-f', 'BENCH_CPU %U %S', ...c.argv] : c.argv;
       const t0 = performance.now();
-      const r = await lab.exec('lan', c.argv, { timeoutMs: 120_000 });
+      const r = await lab.exec('lan', argv, { timeoutMs: 120_000 });
       samples.get(c.key)!.push(performance.now() - t0);
-      found.set(
-        c.key,
-        r.code === 0 ? c.count(r.stdout) : `exit ${r.code}: ${r.stderr.trim().split('\n').pop()}`,
-      );
+      const used = /BENCH_CPU ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+      if (used) cpu.get(c.key)!.push((Number(used[1]) + Number(used[2])) * 1000);
+      const stderr = r.stderr.replace(/BENCH_CPU .*\s*$/, '').trim();
+      found.set(c.key, r.code === 0 ? c.count(r.stdout) : `exit ${r.code}: ${stderr.split('\n').pop()}`);
     }
   }
   return cases.map((c) => {
@@ -60,6 +69,7 @@ async function timeAll(lab: Lab, cases: Case[]): Promise<Row[]> {
       ms: xs[Math.floor(xs.length / 2)]!,
       min: xs[0]!,
       max: xs.at(-1)!,
+      cpuMs: cpu.get(c.key)!.length > 0 ? median(cpu.get(c.key)!) : null,
       found: found.get(c.key)!,
     };
   });
@@ -67,13 +77,20 @@ async function timeAll(lab: Lab, cases: Case[]): Promise<Row[]> {
 
 function print(mappings: number, rows: Row[]): Record<string, number> {
   console.log(`\n--- ${mappings} mappings: median (min–max) of ${RUNS} interleaved runs ---`);
+  console.log('   wall (min–max)          cpu    found  command');
   for (const r of rows) {
     const spread = `(${r.min.toFixed(0)}–${r.max.toFixed(0)})`;
+    const cpu = r.cpuMs === null ? '   -' : `${r.cpuMs.toFixed(0).padStart(4)} ms`;
     console.log(
-      `${r.ms.toFixed(0).padStart(7)} ms ${spread.padEnd(13)} found ${r.found.padStart(4)}  ${r.name}`,
+      `${r.ms.toFixed(0).padStart(7)} ms ${spread.padEnd(15)} ${cpu}  ${r.found.padStart(4)}  ${r.name}`,
     );
   }
-  return Object.fromEntries(rows.map((r) => [r.key, r.ms]));
+  return Object.fromEntries(
+    rows.flatMap((r) => [
+      [r.key, r.ms],
+      [`${r.key}Cpu`, r.cpuMs ?? Number.NaN],
+    ]),
+  );
 }
 
 function cases(mappings: number, descUrl: string): Case[] {
@@ -151,6 +168,9 @@ async function main(): Promise<void> {
   const scale = (b.dumpUrl! - b.node!) / (a.dumpUrl! - a.node!);
   console.log(
     `  500 vs 100 mappings, dump --upnp URL above node: ${scale.toFixed(1)}x  (goal about 5x; total ${(b.dumpUrl! / a.dumpUrl!).toFixed(1)}x)`,
+  );
+  console.log(
+    `  (CPU time, less sensitive to load: dump --upnp above node -e 0 ${(a.dumpUrlCpu! - a.nodeCpu!).toFixed(0)} ms for 100, ${(b.dumpUrlCpu! - b.nodeCpu!).toFixed(0)} ms for 500)`,
   );
   console.log('\nfor reference:');
   for (const [n, r] of [
