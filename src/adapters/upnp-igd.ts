@@ -175,13 +175,38 @@ async function readEndpoint(
     });
   };
 
+  // On a server that copes with it, the status calls after the first one (which settles the
+  // control URL) are sent together; elsewhere one at a time.
+  type Settled = { ok: true; value: SoapArgs } | { ok: false; error: unknown };
+  const ahead = new Map<string, Promise<Settled>>();
   for (const [i, action] of STATUS_ACTIONS.entries()) {
+    if (i === 1 && (options.concurrency ?? 1) > 1 && status[STATUS_ACTIONS[0]!]) {
+      for (const next of STATUS_ACTIONS.slice(1)) {
+        ahead.set(
+          next,
+          call(next, {}).then(
+            (value): Settled => ({ ok: true, value }),
+            (error: unknown): Settled => ({ ok: false, error }),
+          ),
+        );
+      }
+    }
     let failure: unknown;
-    try {
-      status[action] = await call(action, {});
-      continue;
-    } catch (error) {
-      failure = error;
+    const early = ahead.get(action);
+    if (early) {
+      const settled = await early;
+      if (settled.ok) {
+        status[action] = settled.value;
+        continue;
+      }
+      failure = settled.error;
+    } else {
+      try {
+        status[action] = await call(action, {});
+        continue;
+      } catch (error) {
+        failure = error;
+      }
     }
     // A wrong URLBase (stale address, wrong port) shows as a network error on the first call:
     // try the control URL resolved against the description URL instead.
@@ -214,6 +239,8 @@ async function readEndpoint(
     // A silent box would cost a full timeout per call: keep the time for the mappings.
     if (isBoxauditError(failure, 'BOXAUDIT_TIMEOUT')) break;
   }
+  // Nothing sent ahead keeps running past this point.
+  await Promise.all(ahead.values());
 
   const where = redactUrl(controlUrl);
   // The audit's forward budget caps this listing too; reaching it is said as such below.
