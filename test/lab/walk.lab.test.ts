@@ -31,7 +31,7 @@ async function checkWalk(lab: Lab, n: number): Promise<void> {
     'probeWalk',
     [CONTROL_URL, SERVICE, MAX_IN_FLIGHT],
     {
-      timeoutMs: 120_000,
+      timeoutMs: 240_000,
     },
   )) as WalkProbe;
   expect(probe.ending).toEqual({ status: 'complete', code: 'UPNP_END_713' });
@@ -58,7 +58,7 @@ async function checkWalk(lab: Lab, n: number): Promise<void> {
     'collectUpnp',
     [lab.descUrl, { timeoutMs: 5000 }],
     {
-      timeoutMs: 120_000,
+      timeoutMs: 240_000,
     },
   )) as Snapshot;
   expect(snapshot.warnings).toEqual([]);
