@@ -22,6 +22,7 @@ import {
   entryKey,
   enumerateGeneric,
   enumerateList,
+  MAX_IN_FLIGHT,
   type ServiceCaller,
 } from '../upnp/mappings.js';
 import { AuditBudget } from '../util/budget.js';
@@ -39,6 +40,15 @@ export {
 } from '../upnp/mappings.js';
 
 const ADAPTER_ID = 'upnp-igd';
+
+/**
+ * Servers whose handling of a few parallel requests was measured on the lab (docs/performance.md):
+ * miniupnpd serves connections from one select() loop with a listen backlog of 5, and closes each
+ * after its reply. Any other server is walked one request at a time.
+ */
+export function copesWithParallelReads(server: unknown): boolean {
+  return typeof server === 'string' && /\bminiupnpd\/\d/i.test(server);
+}
 
 export interface CollectUpnpOptions {
   /** The caller's signal: aborting it aborts everything (BOXAUDIT_ABORTED). */
@@ -67,6 +77,13 @@ export interface CollectUpnpOptions {
   budget?: AuditBudget;
   /** Name resolution for the description's host, called once (default `dns.lookup`). */
   lookup?: Lookup;
+  /**
+   * Most GetGenericPortMappingEntry requests in flight on a long, cleanly answered table (1 = one
+   * request at a time throughout; at most 4). Default: {@link MAX_IN_FLIGHT} for a server measured
+   * to cope with it (miniupnpd, see docs/performance.md), else 1. Any error or slow reply falls back
+   * to one at a time.
+   */
+  concurrency?: number;
 }
 
 /** Default budget for one collection: 4096 entries at ~70 ms each. */
@@ -159,13 +176,38 @@ async function readEndpoint(
     });
   };
 
+  // On a server that copes with it, the status calls after the first one (which settles the
+  // control URL) are sent together; elsewhere one at a time.
+  type Settled = { ok: true; value: SoapArgs } | { ok: false; error: unknown };
+  const ahead = new Map<string, Promise<Settled>>();
   for (const [i, action] of STATUS_ACTIONS.entries()) {
+    if (i === 1 && (options.concurrency ?? 1) > 1 && status[STATUS_ACTIONS[0]!]) {
+      for (const next of STATUS_ACTIONS.slice(1)) {
+        ahead.set(
+          next,
+          call(next, {}).then(
+            (value): Settled => ({ ok: true, value }),
+            (error: unknown): Settled => ({ ok: false, error }),
+          ),
+        );
+      }
+    }
     let failure: unknown;
-    try {
-      status[action] = await call(action, {});
-      continue;
-    } catch (error) {
-      failure = error;
+    const early = ahead.get(action);
+    if (early) {
+      const settled = await early;
+      if (settled.ok) {
+        status[action] = settled.value;
+        continue;
+      }
+      failure = settled.error;
+    } else {
+      try {
+        status[action] = await call(action, {});
+        continue;
+      } catch (error) {
+        failure = error;
+      }
     }
     // A wrong URLBase (stale address, wrong port) shows as a network error on the first call:
     // try the control URL resolved against the description URL instead.
@@ -198,12 +240,19 @@ async function readEndpoint(
     // A silent box would cost a full timeout per call: keep the time for the mappings.
     if (isBoxauditError(failure, 'BOXAUDIT_TIMEOUT')) break;
   }
+  // Nothing sent ahead keeps running past this point.
+  await Promise.all(ahead.values());
 
   const where = redactUrl(controlUrl);
   // The audit's forward budget caps this listing too; reaching it is said as such below.
   const perService = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
   const byBudget = forwardRoom < perService;
-  const enumOptions = { maxEntries: Math.min(perService, forwardRoom), where, log: options.log };
+  const enumOptions = {
+    maxEntries: Math.min(perService, forwardRoom),
+    where,
+    log: options.log,
+    concurrency: options.concurrency ?? 1,
+  };
   let enumeration: EnumerationResult | null = null;
   const v2 = endpoint.services.some((s) => s.kind === 'WANIPConnection' && s.version >= 2);
   if (v2 && options.useListAction === true) {
@@ -431,7 +480,11 @@ export async function collectUpnp(
       options.log?.(`[upnp-igd] reading ${endpoint.serviceType} at ${redactUrl(endpoint.candidates[0]!)}`);
       const read = readings.reduce((n, r) => n + (r.enumeration?.forwards.length ?? 0), 0);
       const room = Math.max(0, pin.budget.forwardsLeft() - read);
-      readings.push(await readEndpoint(endpoint, { ...options, timeoutMs, signal }, warnings, pin, room));
+      const concurrency =
+        options.concurrency ?? (copesWithParallelReads(res.headers.server) ? MAX_IN_FLIGHT : 1);
+      readings.push(
+        await readEndpoint(endpoint, { ...options, timeoutMs, signal, concurrency }, warnings, pin, room),
+      );
     }
   } finally {
     clearTimeout(timer);

@@ -5,7 +5,7 @@
  * conventional code 128 + signal number: 130 for SIGINT, 143 for SIGTERM. A second signal, or a
  * stage that does not stop within FORCE_EXIT_MS, ends the process at once with the same line and code.
  */
-import { BoxauditError } from '../errors.js';
+import { abortError, BoxauditError } from '../errors.js';
 import { cliText } from '../i18n/cli.js';
 import type { Lang } from '../i18n/index.js';
 
@@ -101,4 +101,13 @@ export function installSignalHandlers(
 /** Let pending events (a signal, a socket) run: one turn of the event loop. */
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * One turn of the event loop (a pending Ctrl-C runs), then stop if the run was aborted. Here, not
+ * in commands/audit.ts, so that `dump` does not load the rule engine (and ajv) just for this.
+ */
+export async function checkpoint(ctx: { signal: AbortSignal }, what: string): Promise<void> {
+  await yieldToEventLoop();
+  if (ctx.signal.aborted) throw abortError(ctx.signal, what);
 }

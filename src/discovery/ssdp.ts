@@ -10,7 +10,9 @@
  * - Five IGD search targets, three transmissions, answers de-duplicated by LOCATION.
  * - Answers are hostile input: size and count capped, garbage tolerated with a warning, a LOCATION
  *   on another host than the one that answered is not followed unless allowed.
- * - Ends at the overall timeout, or `graceMs` after the first gateway answered; every socket,
+ * - Ends at the overall timeout, or `graceMs` after the first gateway answered, or much sooner
+ *   once the default route's gateway has answered (a short grace for other IGDs on other
+ *   interfaces only, see DEFAULT_GATEWAY_GRACE_MS); every socket,
  *   timer and child process is released on every path. No answer is not an error (and never a
  *   proof that nothing is exposed: that is for the caller to say).
  */
@@ -107,6 +109,14 @@ export interface DiscoveryResult {
 const CONTEXT = '[ssdp]';
 const DEFAULT_TIMEOUT_MS = 3000;
 const DEFAULT_GRACE_MS = 300;
+/**
+ * Once the default gateway's IGD has answered, the search ends after this long: enough for its
+ * answers to the other search targets of the same round (they come within ~30 ms on the lab's
+ * miniupnpd), so the most telling one is kept. Never longer than `graceMs`.
+ */
+const DEFAULT_GATEWAY_GRACE_MS = 50;
+/** The same, when multicast also searched other interfaces than the default route's: their IGDs get this long. */
+const OTHER_INTERFACES_GRACE_MS = 150;
 const DEFAULT_MAX_ANSWERS = 256;
 const DEFAULT_MAX_GATEWAYS = 8;
 /** A search answer is a few hundred bytes; anything past 8 KiB is not one. */
@@ -311,6 +321,11 @@ class SsdpSearch {
   private liveChannels = 0;
   private finished = false;
   private graceStarted = false;
+  private gatewayGraceStarted = false;
+  /** The default route, once looked up (default discovery only). */
+  private defaultRoute: { gateway: string; interface: string | null } | null = null;
+  /** Interfaces searched by multicast. */
+  private readonly multicastInterfaces = new Set<string>();
   private readonly os = platform();
   private readonly userAgent = `${osType()}/${release()} UPnP/1.1 boxaudit/${VERSION}`;
   private resolve!: (result: DiscoveryResult) => void;
@@ -380,7 +395,10 @@ class SsdpSearch {
         socket.setMulticastTTL(MULTICAST_TTL);
       },
     });
-    if (channel) this.schedule(channel);
+    if (channel) {
+      this.multicastInterfaces.add(iface.name);
+      this.schedule(channel);
+    }
   }
 
   private async startUnicastToGivenGateway(gateway: string): Promise<void> {
@@ -417,6 +435,8 @@ class SsdpSearch {
       return;
     }
     this.cfg.log(`default gateway ${route.gateway}${route.interface ? ` via ${route.interface}` : ''}`);
+    this.defaultRoute = { gateway: route.gateway, interface: route.interface ?? null };
+    this.checkDefaultGatewayAnswered();
     await this.openUnicast(route.gateway, route.interface);
   }
 
@@ -674,6 +694,25 @@ class SsdpSearch {
       this.graceStarted = true;
       this.later(this.cfg.graceMs, () => this.finish('grace'));
     }
+    this.checkDefaultGatewayAnswered();
+  }
+
+  /**
+   * The default route's gateway has answered as an IGD: that is the box almost every audit is
+   * about, so stop listening soon — after its other answers of the same round, and a short grace
+   * for IGDs on other interfaces when multicast searched any.
+   */
+  private checkDefaultGatewayAnswered(): void {
+    const route = this.defaultRoute;
+    if (this.finished || this.gatewayGraceStarted || route === null) return;
+    const wanted = normalizeAddress(route.gateway);
+    const answered = [...this.gateways.values()].some((g) => normalizeAddress(g.address) === wanted);
+    if (!answered) return;
+    this.gatewayGraceStarted = true;
+    const others = [...this.multicastInterfaces].some((name) => name !== route.interface);
+    const grace = Math.min(this.cfg.graceMs, others ? OTHER_INTERFACES_GRACE_MS : DEFAULT_GATEWAY_GRACE_MS);
+    this.cfg.log(`the default gateway ${route.gateway} answered: ending the search in ${grace} ms`);
+    this.later(grace, () => this.finish('grace'));
   }
 
   private ignore(code: string, message: string, where: string): void {

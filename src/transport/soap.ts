@@ -99,6 +99,48 @@ function faultOf(body: XmlElement, context: string): BoxauditError | null {
   );
 }
 
+const NAME = '[A-Za-z_][\\w.-]*';
+const ATTRS = `(?:\\s+${NAME}(?::${NAME})?\\s*=\\s*(?:"[^"<&]*"|'[^'<&]*'))*\\s*`;
+/** The envelope of a plain reply: optional declaration, Envelope, Body, the response element. */
+const LEAN_HEAD = new RegExp(
+  `^\\uFEFF?\\s*(?:<\\?xml${ATTRS}\\?>\\s*)?<(${NAME}:)?Envelope${ATTRS}>\\s*<\\1Body${ATTRS}>\\s*<(${NAME}:)?(${NAME})${ATTRS}>`,
+);
+/** One out-argument: `<NewName>text</NewName>` (UPnP IGD out-arguments all start with `New`). */
+const LEAN_ARG = /\s*<(New[A-Za-z0-9_]*)>([^<&]*)<\/\1>/y;
+/** The first closing Envelope tag: where the strict parser cuts too. */
+const ENVELOPE_END = /<\/([\w.-]+:)?Envelope\s*>/;
+const escapeRe = (text: string): string => text.replace(/\./g, '\\.');
+
+/**
+ * The fast path of {@link parseSoapResponse}, for the common reply (every GetGenericPortMappingEntry
+ * of a walk): Envelope > Body > `<ActionResponse>` holding only flat, unprefixed `New…` text
+ * arguments, each named once, with no entity, CDATA, comment, DOCTYPE or processing instruction
+ * anywhere. Whatever is not exactly that gives null, and the strict parser reads the reply instead:
+ * this path only accepts documents on which both give the same out-arguments, so the strict
+ * parser's size caps, refusals and precise errors apply to everything else unchanged.
+ */
+export function leanSoapArgs(xml: string, action: string): SoapArgs | null {
+  const end = ENVELOPE_END.exec(xml);
+  if (end === null) return null;
+  const doc = xml.slice(0, end.index);
+  // `<!` (DOCTYPE, CDATA, comments) and `&` (entities) are the strict parser's business.
+  if (doc.includes('<!') || doc.includes('&')) return null;
+  const head = LEAN_HEAD.exec(doc);
+  if (!head || head[3] !== `${action}Response` || (head[1] ?? '') !== (end[1] ?? '')) return null;
+  const args: SoapArgs = {};
+  LEAN_ARG.lastIndex = head[0].length;
+  let at = head[0].length;
+  for (let m = LEAN_ARG.exec(doc); m !== null; m = LEAN_ARG.exec(doc)) {
+    const name = m[1]!;
+    if (Object.hasOwn(args, name)) return null;
+    args[name] = m[2]!.trim();
+    at = LEAN_ARG.lastIndex;
+  }
+  const responseTag = escapeRe(`${head[2] ?? ''}${head[3]}`);
+  const tail = new RegExp(`^\\s*</${responseTag}\\s*>\\s*</${escapeRe(head[1] ?? '')}Body\\s*>\\s*$`);
+  return tail.test(doc.slice(at)) ? args : null;
+}
+
 /**
  * Read a SOAP reply: its out-arguments, or its fault.
  * Typing attributes (`dt:dt`, Yamaha) are ignored; any envelope/action prefix works; the response
@@ -107,6 +149,11 @@ function faultOf(body: XmlElement, context: string): BoxauditError | null {
  *   BOXAUDIT_PROTOCOL_ERROR for anything that is not a SOAP envelope.
  */
 export function parseSoapResponse(xml: string, action: string, context: string): SoapArgs {
+  return leanSoapArgs(xml, action) ?? parseSoapResponseStrict(xml, action, context);
+}
+
+/** {@link parseSoapResponse} without the fast path: every reply through the strict XML parser. */
+export function parseSoapResponseStrict(xml: string, action: string, context: string): SoapArgs {
   const doc = parseXml(xml, { context, cutAfterClosing: 'Envelope' });
   if (doc.name.toLowerCase() !== 'envelope') {
     throw new BoxauditError(
@@ -139,6 +186,13 @@ export function parseSoapResponse(xml: string, action: string, context: string):
   return args;
 }
 
+/** A walk calls one control URL hundreds of times: its redacted form is computed once. */
+let lastControlUrl: { url: string; shown: string } | undefined;
+function shownControlUrl(url: string): string {
+  if (lastControlUrl?.url !== url) lastControlUrl = { url, shown: redactUrl(url) };
+  return lastControlUrl.shown;
+}
+
 /**
  * Call one read-only action and return its out-arguments.
  * @param controlUrl absolute control URL of the service
@@ -156,7 +210,7 @@ export async function soapCall(
   options: SoapCallOptions = {},
 ): Promise<SoapArgs> {
   const label = options.label ?? 'upnp-igd';
-  const context = `[${label}] POST ${redactUrl(controlUrl)} ${action}`;
+  const context = `[${label}] POST ${shownControlUrl(controlUrl)} ${action}`;
   assertAllowed(action, options.allowlist ?? UPNP_READ_ONLY_ACTIONS, context);
   const envelope = buildSoapEnvelope(serviceType, action, args);
   let text: string;

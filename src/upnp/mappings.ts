@@ -176,6 +176,11 @@ export interface EnumerateOptions {
   /** For warnings' `where`. */
   where?: string;
   log?: (line: string) => void;
+  /**
+   * Most GetGenericPortMappingEntry requests in flight (default 1: one request at a time
+   * throughout; at most 4). See {@link enumerateGeneric}.
+   */
+  concurrency?: number;
 }
 
 /** Known ways a box says "no entry at this index" — the normal end of a GetGeneric walk. */
@@ -252,61 +257,108 @@ function endingFromError(error: unknown, index: number, entries: number, action:
   };
 }
 
+/** Entries walked one request at a time before any second request is sent (small tables stay sequential). */
+export const SEQUENTIAL_START = 8;
+/** Most GetGenericPortMappingEntry requests in flight at once (miniupnpd's listen backlog is 5). */
+export const MAX_IN_FLIGHT = 3;
+/** A reply slower than this (a SYN retry is 1 s) makes the rest of the walk sequential. */
+export const SLOW_REPLY_MS = 400;
+
+type Settled = { ok: true; args: SoapArgs; ms: number } | { ok: false; error: unknown; ms: number };
+
 /**
  * Walk GetGenericPortMappingEntry from index 0 until the box says the list ended, a reply fails,
  * an entry repeats (endless/cycling lists, Netgear's "unrelated existing mapping"), or
- * `maxEntries` is reached. One request at a time. The caller's abort is rethrown.
+ * `maxEntries` is reached. The caller's abort is rethrown.
+ *
+ * Replies are consumed strictly in index order, so every ending is decided exactly as a
+ * one-at-a-time walk would. Kind to the box: the first {@link SEQUENTIAL_START} entries are read
+ * one request at a time; after that, while every reply is clean and quick, up to `concurrency`
+ * (default 1; the adapter asks {@link MAX_IN_FLIGHT} of servers measured to cope) requests for the
+ * next indexes are in flight. Any error, fault or
+ * reply slower than {@link SLOW_REPLY_MS} makes the rest of the walk sequential. At most
+ * `concurrency - 1` requests go past the end of the table (they read nothing and change nothing),
+ * never past `maxEntries`; the walk returns only once every request it sent has settled.
  */
 export async function enumerateGeneric(
   call: ServiceCaller,
   options: EnumerateOptions = {},
 ): Promise<EnumerationResult> {
   const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+  // Never more than 4 in flight, whatever the caller asks: the box's health comes first.
+  const asked = options.concurrency ?? 1;
+  const maxInFlight = Number.isFinite(asked) ? Math.min(4, Math.max(1, Math.floor(asked))) : 1;
   const action = 'GetGenericPortMappingEntry';
   const forwards: ForwardInput[] = [];
   const warnings: Warning[] = [];
   const seen = new Map<string, number>();
+  // Requests sent ahead of the index being consumed, by index.
+  const pending = new Map<number, Promise<Settled>>();
+  let nextToSend = 0;
+  let sequential = maxInFlight === 1;
+  const send = (i: number): void => {
+    const t0 = performance.now();
+    pending.set(
+      i,
+      call(action, { NewPortMappingIndex: i }).then(
+        (args): Settled => ({ ok: true, args, ms: performance.now() - t0 }),
+        (error: unknown): Settled => ({ ok: false, error, ms: performance.now() - t0 }),
+      ),
+    );
+    nextToSend = i + 1;
+  };
   let ending: EnumerationEnding | undefined;
   let index = 0;
-  for (; ending === undefined; index++) {
-    if (index >= maxEntries) {
-      ending = {
-        status: 'partial',
-        code: 'UPNP_MAX_ENTRIES',
-        reason: `stopped after ${maxEntries} entries (the maxEntries cap); the box had not ended the list`,
-        details: { index, entries: index, maxEntries, action },
-      };
-      break;
+  try {
+    for (; ending === undefined; index++) {
+      if (index >= maxEntries) {
+        ending = {
+          status: 'partial',
+          code: 'UPNP_MAX_ENTRIES',
+          reason: `stopped after ${maxEntries} entries (the maxEntries cap); the box had not ended the list`,
+          details: { index, entries: index, maxEntries, action },
+        };
+        break;
+      }
+      if (!pending.has(index)) send(index);
+      const width = sequential || index < SEQUENTIAL_START ? 1 : maxInFlight;
+      while (nextToSend < Math.min(index + width, maxEntries)) send(nextToSend);
+      const settled = await pending.get(index)!;
+      pending.delete(index);
+      if (!settled.ok) {
+        sequential = true;
+        ending = endingFromError(settled.error, index, index, action);
+        break;
+      }
+      if (settled.ms > SLOW_REPLY_MS) sequential = true;
+      const args = settled.args;
+      const key = entryKey(args);
+      const firstSeen = seen.get(key);
+      if (firstSeen !== undefined) {
+        ending = {
+          status: 'partial',
+          code: 'UPNP_LIST_REPEATS',
+          reason: `the box returned at index ${index} the entry it returned at index ${firstSeen} (${key}) instead of ending the list; stopped there. Entries before it were read, but the box never signalled the end`,
+          details: { index, entries: index, repeatOf: firstSeen, action },
+        };
+        break;
+      }
+      seen.set(key, index);
+      const parsed = parsePortMappingEntries(args);
+      forwards.push(...parsed.forwards);
+      if (parsed.forwards.length === 0) {
+        warnings.push({
+          code: 'UPNP_EMPTY_ENTRY',
+          message: `entry ${index} is an all-zero placeholder, not a mapping; skipped`,
+          where: options.where,
+        });
+      } else if (!parsed.protocolKnown) warnings.push(unknownProtocol(`entry ${index}`, args, options.where));
+      if (index > 0 && index % 100 === 0) options.log?.(`[upnp-igd] read ${index} mappings…`);
     }
-    let args: SoapArgs;
-    try {
-      args = await call(action, { NewPortMappingIndex: index });
-    } catch (error) {
-      ending = endingFromError(error, index, index, action);
-      break;
-    }
-    const key = entryKey(args);
-    const firstSeen = seen.get(key);
-    if (firstSeen !== undefined) {
-      ending = {
-        status: 'partial',
-        code: 'UPNP_LIST_REPEATS',
-        reason: `the box returned at index ${index} the entry it returned at index ${firstSeen} (${key}) instead of ending the list; stopped there. Entries before it were read, but the box never signalled the end`,
-        details: { index, entries: index, repeatOf: firstSeen, action },
-      };
-      break;
-    }
-    seen.set(key, index);
-    const parsed = parsePortMappingEntries(args);
-    forwards.push(...parsed.forwards);
-    if (parsed.forwards.length === 0) {
-      warnings.push({
-        code: 'UPNP_EMPTY_ENTRY',
-        message: `entry ${index} is an all-zero placeholder, not a mapping; skipped`,
-        where: options.where,
-      });
-    } else if (!parsed.protocolKnown) warnings.push(unknownProtocol(`entry ${index}`, args, options.where));
-    if (index > 0 && index % 100 === 0) options.log?.(`[upnp-igd] read ${index} mappings…`);
+  } finally {
+    // Requests sent ahead (past the end, or after a failure) settle before the walk returns:
+    // nothing of it keeps running after. Their outcome is not used.
+    if (pending.size > 0) await Promise.all(pending.values());
   }
   return { forwards, entriesRead: seen.size, method: action, ending, warnings };
 }

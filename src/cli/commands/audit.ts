@@ -1,6 +1,6 @@
 import { buildReport } from '../../audit.js';
 import { collect } from '../../collect.js';
-import { abortError, BoxauditError } from '../../errors.js';
+import { BoxauditError } from '../../errors.js';
 import { cliText } from '../../i18n/cli.js';
 import { renderChunks } from '../../reporters/index.js';
 import { loadRuleSet } from '../../rules/load.js';
@@ -9,7 +9,7 @@ import type { ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { checkOpenOption, htmlTarget, writeHtml } from '../html-output.js';
 import { failOnOption, nowOption, outputFormat, outputLang, rulesConfig } from '../output.js';
-import { yieldToEventLoop } from '../signals.js';
+import { checkpoint } from '../signals.js';
 import { collectOptions, resolveTarget } from '../target.js';
 import { checkOutputPath, printThenSave } from '../write.js';
 
@@ -91,8 +91,4 @@ async function sendWebhook(url: URL, report: AuditReport, ctx: CliContext): Prom
   return postNewFindings(url, report, ctx);
 }
 
-/** One turn of the event loop (a pending Ctrl-C runs), then stop if the run was aborted. */
-export async function checkpoint(ctx: CliContext, what: string): Promise<void> {
-  await yieldToEventLoop();
-  if (ctx.signal.aborted) throw abortError(ctx.signal, what);
-}
+export { checkpoint } from '../signals.js';

@@ -6,9 +6,9 @@ import { SCHEMA_VERSION } from '../../version.js';
 import type { ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { outputFormat, outputLang } from '../output.js';
+import { checkpoint } from '../signals.js';
 import { collectOptions, resolveTarget } from '../target.js';
 import { checkOutputPath, printThenSave } from '../write.js';
-import { checkpoint } from './audit.js';
 
 /** `boxaudit dump`: every forward, mapping, DMZ and coverage note, without judging them. */
 export async function run({ options, positionals }: ParsedArgs, ctx: CliContext): Promise<number> {

@@ -1,0 +1,40 @@
+// The floor for a GetGenericPortMappingEntry walk: plain Node, raw sockets, no parsing beyond
+// "did a reply come back". Sends N requests (index 0..N-1) sequentially, each over a fresh TCP
+// connection with `Connection: close`, as boxaudit does. Prints how many replies held a mapping.
+// Usage: node bench/upnp-floor.mjs CONTROL_URL SERVICE_TYPE COUNT
+import { connect } from 'node:net';
+
+const [controlUrl, serviceType, countText] = process.argv.slice(2);
+const url = new URL(controlUrl);
+const count = Number(countText);
+
+function request(index) {
+  const body =
+    '<?xml version="1.0" encoding="utf-8"?>\r\n<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" ' +
+    's:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"><s:Body>' +
+    `<u:GetGenericPortMappingEntry xmlns:u="${serviceType}"><NewPortMappingIndex>${index}</NewPortMappingIndex>` +
+    '</u:GetGenericPortMappingEntry></s:Body></s:Envelope>\r\n';
+  return (
+    `POST ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: text/xml; charset="utf-8"\r\n` +
+    `SOAPAction: "${serviceType}#GetGenericPortMappingEntry"\r\nConnection: close\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+  );
+}
+
+function once(index) {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port || 80), url.hostname);
+    const chunks = [];
+    socket.on('connect', () => socket.end(request(index)));
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+  });
+}
+
+let found = 0;
+for (let i = 0; i < count; i++) {
+  const reply = await once(i);
+  if (reply.includes('<NewExternalPort>')) found++;
+}
+console.log(String(found));
