@@ -25,4 +25,9 @@ export const routerosRestMeta: AdapterMeta = {
     },
     { fields: ['address'], pattern: /^192\.168\.88\.1$/, weight: 0.1, reason: 'MikroTik default address' },
   ],
+  coverage: {
+    ROUTEROS_REST_READ_FAILED: {
+      fr: "la lecture {call} a échoué (voir les avertissements) : rien n'est connu pour cette partie ; vérifiez-la dans WebFig ou Winbox",
+    },
+  },
 };

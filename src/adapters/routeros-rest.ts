@@ -11,14 +11,8 @@
  * RouterOS certificates are usually self-signed: pin the certificate's SHA-256 (`tlsFingerprint`,
  * CLI `--tls-fingerprint`) or give the router's certificate as `tlsCa` (with `tlsServername`).
  */
-import { BoxauditError, isBoxauditError } from '../errors.js';
-import {
-  type ConfigParts,
-  cover,
-  emptyParts,
-  ipv4Network,
-  partsToSnapshot,
-} from '../formats/config-parts.js';
+import { BoxauditError } from '../errors.js';
+import { cover, ipv4Network } from '../formats/config-parts.js';
 import {
   addRouterTargets,
   isYes,
@@ -29,13 +23,8 @@ import {
 } from '../formats/routeros.js';
 import { isPrivateOrCgnat, isRfc1918 } from '../model/addresses.js';
 import type { GatewayInfo, Snapshot } from '../model/types.js';
-import {
-  createRestClient,
-  parseJsonBody,
-  type RestClient,
-  type RestTls,
-  restTlsFrom,
-} from '../transport/rest.js';
+import { parseJsonBody, restTlsFrom } from '../transport/rest.js';
+import { collectOverHttp, type HttpBox } from './http-skeleton.js';
 import { routerosRestMeta } from './routeros-rest.meta.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
@@ -106,21 +95,6 @@ export function parseRouterosUptime(text: string | undefined): number | null {
   return n(1) * 604800 + n(2) * 86400 + (n(3) || n(6)) * 3600 + (n(4) || n(7)) * 60 + (n(5) || n(8));
 }
 
-/** `https://192.168.88.1`, `http://127.0.0.1:8080` (from `url`, or `host` + `port`; default https). */
-function baseUrlOf(target: CollectTarget): string {
-  const explicit = target.url ?? (/^https?:\/\//i.test(target.host ?? '') ? target.host : undefined);
-  if (explicit) return explicit.replace(/\/+$/, '').replace(/\/rest$/, '');
-  if (!target.host) {
-    throw new BoxauditError(
-      'BOXAUDIT_CONFIG_INVALID',
-      `[${ID}] no router given: pass --host (e.g. 192.168.88.1)`,
-    );
-  }
-  const scheme = target.options?.scheme === 'http' ? 'http' : 'https';
-  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
-  return `${scheme}://${host}${target.port ? `:${target.port}` : ''}`;
-}
-
 /** RouterOS error bodies look like `{"error":404,"message":"Not Found","detail":"no such command"}`. */
 function errorDetail(body: string): string {
   try {
@@ -132,43 +106,95 @@ function errorDetail(body: string): string {
   }
 }
 
-/** Basic-auth GETs of allowlisted paths (createRestClient); every message names the call, never a secret. */
-class RouterosRestReader {
-  private readonly rest: RestClient;
-
-  constructor(
-    private readonly base: string,
-    private readonly username: string,
-    password: string,
-    ctx: CollectContext,
-    tls: RestTls | undefined,
-  ) {
-    const basic = Buffer.from(`${username}:${password}`, 'utf8').toString('base64');
-    this.rest = createRestClient({
-      adapter: ID,
-      baseUrl: base,
-      allowlist: ROUTEROS_REST_ALLOWLIST,
-      headers: { authorization: `Basic ${basic}` },
-      ...(ctx.timeoutMs !== undefined ? { timeoutMs: ctx.timeoutMs } : {}),
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-      ...(tls ? { tls } : {}),
-      net: ctx,
-    });
-    this.rest.addSecret(password);
-    this.rest.addSecret(basic);
+/** A menu listing (`GET /rest/ip/firewall/nat`): a JSON array of objects, or BOXAUDIT_PROTOCOL_ERROR. */
+export function routerosRows(data: unknown, call: string, base: string): Record<string, unknown>[] {
+  if (!Array.isArray(data) || data.some((r) => typeof r !== 'object' || r === null || Array.isArray(r))) {
+    throw new BoxauditError(
+      'BOXAUDIT_PROTOCOL_ERROR',
+      `[${ID}] ${call} (${base}): expected a JSON array of entries, got ${Array.isArray(data) ? 'an array with non-object items' : typeof data}`,
+      { details: { call } },
+    );
   }
+  return data as Record<string, unknown>[];
+}
 
-  async get(path: string): Promise<unknown> {
+/** A singleton menu (`/ip/upnp`, `/system/resource`): one JSON object (a one-item array is accepted, UNCONFIRMED). */
+export function routerosRecord(data: unknown, call: string, base: string): Record<string, unknown> {
+  const one = Array.isArray(data) && data.length === 1 ? data[0] : data;
+  if (typeof one !== 'object' || one === null || Array.isArray(one)) {
+    throw new BoxauditError(
+      'BOXAUDIT_PROTOCOL_ERROR',
+      `[${ID}] ${call} (${base}): expected a JSON object, got ${Array.isArray(one) ? 'an array' : typeof one}`,
+      { details: { call } },
+    );
+  }
+  return one as Record<string, unknown>;
+}
+
+/** HTTP Basic: no session, only the header; `proven` once a call got past the authentication. */
+interface RouterosRestSession {
+  username: string;
+  authorization: string;
+  proven: boolean;
+}
+
+/**
+ * RouterOS REST (Basic auth on every GET, no login exchange): the first call proves the credentials
+ * (a 401 then is BOXAUDIT_AUTH_FAILED, fatal); a 401/403 on a later listing is the account's rights
+ * (BOXAUDIT_BOX_REFUSED, a warning and a gap). Calls are the allowlist entries (`GET /rest/…`).
+ */
+export const ROUTEROS_REST_BOX: HttpBox<{ username: string; password: string }, RouterosRestSession> = {
+  id: ID,
+  allowlist: ROUTEROS_REST_ALLOWLIST,
+  url: { scheme: 'https', strip: /\/rest$/ },
+  codes: { failed: 'ROUTEROS_REST_READ_FAILED' },
+  // RouterOS certificates are usually self-signed: `tlsFingerprint` / `tlsCa` (+ `tlsServername`).
+  client(target) {
+    const tls = restTlsFrom(target);
+    return tls ? { tls } : {};
+  },
+
+  credentials(target, baseUrl) {
+    const password = target.credentials?.password;
+    if (password === undefined) {
+      throw new BoxauditError(
+        'BOXAUDIT_CONFIG_INVALID',
+        `[${ID}] ${baseUrl}: a password is needed (BOXAUDIT_PASSWORD; user BOXAUDIT_USER, default admin)`,
+      );
+    }
+    return { username: target.credentials?.username || 'admin', password };
+  },
+
+  async login(rest, { username, password }) {
+    const basic = Buffer.from(`${username}:${password}`, 'utf8').toString('base64');
+    rest.addSecret(basic);
+    return { username, authorization: `Basic ${basic}`, proven: false };
+  },
+
+  async send(rest, session, call) {
+    const path = call.slice('GET '.length);
     // A self-signed certificate (the RouterOS default) is refused with its fingerprint and how to pin it.
-    const res = await this.rest.request({ method: 'GET', path });
-    const context = `[${ID}] ${res.call} (${this.base})`;
+    const res = await rest.request({
+      method: 'GET',
+      path,
+      headers: { authorization: session.authorization },
+    });
+    const context = `[${ID}] ${res.call} (${rest.baseUrl})`;
+    if ((res.status === 401 && session.proven) || res.status === 403) {
+      throw new BoxauditError(
+        'BOXAUDIT_BOX_REFUSED',
+        `${context}: HTTP ${res.status}, RouterOS refused this menu to user "${session.username}" (check the user's group policies)`,
+        { details: { call: res.call, status: res.status } },
+      );
+    }
     if (res.status === 401) {
       throw new BoxauditError(
         'BOXAUDIT_AUTH_FAILED',
-        `${context}: HTTP 401, RouterOS refused user "${this.username}" at ${this.base}: check BOXAUDIT_USER / BOXAUDIT_PASSWORD (a user of group "read" is enough); not retried`,
+        `${context}: HTTP 401, RouterOS refused user "${session.username}" at ${rest.baseUrl}: check BOXAUDIT_USER / BOXAUDIT_PASSWORD (a user of group "read" is enough); not retried`,
         { details: { call: res.call, status: 401 } },
       );
     }
+    session.proven = true;
     if (res.status !== 200) {
       const hint =
         res.status === 404 && path === ROUTEROS_REST_PATHS.nat
@@ -176,43 +202,13 @@ class RouterosRestReader {
           : '';
       throw new BoxauditError(
         res.status === 404 ? 'BOXAUDIT_NOT_FOUND' : 'BOXAUDIT_HTTP_STATUS',
-        this.rest.redact(`${context} answered HTTP ${res.status}${errorDetail(res.body)}${hint}`),
+        rest.redact(`${context} answered HTTP ${res.status}${errorDetail(res.body)}${hint}`),
         { details: { call: res.call, status: res.status } },
       );
     }
     return parseJsonBody(res, ID);
-  }
-
-  /** A menu listing: a JSON array of objects. */
-  async rows(path: string): Promise<Record<string, unknown>[]> {
-    const data = await this.get(path);
-    if (!Array.isArray(data) || data.some((r) => typeof r !== 'object' || r === null || Array.isArray(r))) {
-      throw new BoxauditError(
-        'BOXAUDIT_PROTOCOL_ERROR',
-        `[${ID}] GET ${path} (${this.base}): expected a JSON array of entries, got ${Array.isArray(data) ? 'an array with non-object items' : typeof data}`,
-        { details: { call: `GET ${path}` } },
-      );
-    }
-    return data as Record<string, unknown>[];
-  }
-
-  /** A singleton menu (`/ip/upnp`, `/system/resource`): one JSON object (a one-item array is accepted, UNCONFIRMED). */
-  async record(path: string): Promise<Record<string, unknown>> {
-    const data = await this.get(path);
-    const one = Array.isArray(data) && data.length === 1 ? data[0] : data;
-    if (typeof one !== 'object' || one === null || Array.isArray(one)) {
-      throw new BoxauditError(
-        'BOXAUDIT_PROTOCOL_ERROR',
-        `[${ID}] GET ${path} (${this.base}): expected a JSON object, got ${Array.isArray(one) ? 'an array' : typeof one}`,
-        { details: { call: `GET ${path}` } },
-      );
-    }
-    return one as Record<string, unknown>;
-  }
-}
-
-/** Errors that stop the run instead of becoming a warning: credentials, abort, timeout, our own refusal. */
-const FATAL = ['BOXAUDIT_AUTH_FAILED', 'BOXAUDIT_ABORTED', 'BOXAUDIT_TIMEOUT', 'BOXAUDIT_NOT_ALLOWED'];
+  },
+};
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
@@ -241,154 +237,142 @@ function addressFacts(rows: Record<string, unknown>[]): { lan: string[]; wan: st
  * @throws BoxauditError BOXAUDIT_CONFIG_INVALID (no password), BOXAUDIT_AUTH_FAILED (401), or the
  *   NAT table's read error; the other reads become warnings + coverage when they fail.
  */
-export async function collectRouterosRest(
-  target: CollectTarget,
-  ctx: CollectContext = {},
-): Promise<Snapshot> {
-  const collectedAt = new Date().toISOString();
-  const base = baseUrlOf(target);
-  const password = target.credentials?.password;
-  const username = target.credentials?.username || 'admin';
-  if (password === undefined) {
-    throw new BoxauditError(
-      'BOXAUDIT_CONFIG_INVALID',
-      `[${ID}] ${base}: a password is needed (BOXAUDIT_PASSWORD; user BOXAUDIT_USER, default admin)`,
-    );
-  }
-  const reader = new RouterosRestReader(base, username, password, ctx, restTlsFrom(target));
-  const transport = base.startsWith('https:') ? 'https' : 'http';
-  const parts: ConfigParts = emptyParts();
-  const failed = (path: string, error: unknown): null => {
-    if (!isBoxauditError(error) || FATAL.includes(error.code)) throw error;
-    parts.warnings.push({ code: 'ROUTEROS_REST_READ_FAILED', message: error.message, where: `GET ${path}` });
-    return null;
-  };
-  const optionalRows = (path: string) => reader.rows(path).catch((e: unknown) => failed(path, e));
-  const optionalRecord = (path: string) => reader.record(path).catch((e: unknown) => failed(path, e));
-  const P = ROUTEROS_REST_PATHS;
+export function collectRouterosRest(target: CollectTarget, ctx: CollectContext = {}): Promise<Snapshot> {
+  return collectOverHttp(ROUTEROS_REST_BOX, target, ctx, async ({ baseUrl, parts, read }) => {
+    const transport = baseUrl.startsWith('https:') ? 'https' : 'http';
+    const P = ROUTEROS_REST_PATHS;
+    const get = <T>(
+      path: string,
+      parse: (data: unknown, call: string, base: string) => T,
+      essential = false,
+    ) => read(null, `GET ${path}`, (data) => parse(data, `GET ${path}`, baseUrl), { essential });
+    const optionalRows = (path: string) => get(path, routerosRows);
+    const optionalRecord = (path: string) => get(path, routerosRecord);
 
-  // 1. NAT (required): static and dynamic (UPnP) dst-nat rules, DMZ-like whole-host rules.
-  const natItems = (await reader.rows(P.nat)).map((r, i) => restRowToItem(r, '/ip firewall nat', P.nat, i));
-  for (const it of natItems) {
-    if (it.flags.includes('I') && it.props.chain === 'dstnat') {
-      parts.warnings.push({
-        code: 'ROUTEROS_RULE_INVALID',
-        message: 'RouterOS marks this dstnat rule invalid (not applied); listed as read',
-        where: it.ref,
-      });
+    // 1. NAT (required): static and dynamic (UPnP) dst-nat rules, DMZ-like whole-host rules.
+    const natItems = ((await get(P.nat, routerosRows, true)) ?? []).map((r, i) =>
+      restRowToItem(r, '/ip firewall nat', P.nat, i),
+    );
+    for (const it of natItems) {
+      if (it.flags.includes('I') && it.props.chain === 'dstnat') {
+        parts.warnings.push({
+          code: 'ROUTEROS_RULE_INVALID',
+          message: 'RouterOS marks this dstnat rule invalid (not applied); listed as read',
+          where: it.ref,
+        });
+      }
     }
-  }
-  // Addresses next: with the NAT rules (masquerade out-interface) they say which side is the WAN.
-  const addressRows = await optionalRows(P.addresses);
-  const addressItems = (addressRows ?? []).map((r, i) => restRowToItem(r, '/ip address', P.addresses, i));
-  const net = routerosNetwork([...natItems, ...addressItems]);
-  const nat = natForwards(natItems, parts, transport, net, ID);
-  parts.dmz ??= { enabled: false, host: null };
-  parts.coverage.push(
-    nat.complete
-      ? cover(
-          'static-forwards',
-          'complete',
-          'ROUTEROS_REST_NAT',
-          'every dstnat rule of /ip/firewall/nat was read, jumps followed',
-        )
-      : cover(
-          'static-forwards',
-          'partial',
-          'ROUTEROS_NAT_JUMP_UNFOLLOWED',
-          'a jump from dstnat could not be followed (loop or too deep): the rules behind it were not read',
-        ),
-    cover('dmz', 'complete', 'ROUTEROS_DSTNAT_ALL_PORTS', 'a dst-nat without ports counts as a DMZ'),
-    cover(
-      'upnp-mappings',
-      'complete',
-      'ROUTEROS_REST_DYNAMIC_NAT',
-      'dynamic dstnat rules (the UPnP mappings) are listed by /ip/firewall/nat',
-    ),
-  );
-
-  // 2. UPnP state.
-  const upnp = await optionalRecord(P.upnp);
-  const upnpCount = parts.forwards.filter((f) => f.source === 'upnp').length;
-  let upnpEnabled = upnp === null ? null : isYes(str(upnp.enabled));
-  if (upnpEnabled === null && upnpCount > 0) upnpEnabled = true;
-  parts.upnp = { enabled: upnpEnabled, mappingCount: upnpCount, igdVersion: null };
-  if (upnp === null) {
+    // Addresses next: with the NAT rules (masquerade out-interface) they say which side is the WAN.
+    const addressRows = await optionalRows(P.addresses);
+    const addressItems = (addressRows ?? []).map((r, i) => restRowToItem(r, '/ip address', P.addresses, i));
+    const net = routerosNetwork([...natItems, ...addressItems]);
+    const nat = natForwards(natItems, parts, transport, net, ID);
+    parts.dmz ??= { enabled: false, host: null };
     parts.coverage.push(
-      cover('upnp-state', 'not-visible', 'ROUTEROS_REST_UPNP_UNREAD', `${P.upnp} could not be read`),
-    );
-  } else {
-    const ifaces = upnpEnabled ? await optionalRows(P.upnpInterfaces) : [];
-    const external = (ifaces ?? [])
-      .filter((r) => str(r.type) === 'external' && !isYes(str(r.disabled)))
-      .map((r) => str(r.interface) ?? '?');
-    if (upnpEnabled && ifaces !== null && external.length === 0) {
-      parts.warnings.push({
-        code: 'ROUTEROS_UPNP_NO_EXTERNAL',
-        message:
-          'UPnP is enabled but no external interface is set: clients cannot add mappings (UNCONFIRMED)',
-        where: `GET ${P.upnpInterfaces}`,
-      });
-    }
-    parts.coverage.push(
-      cover('upnp-state', 'complete', 'ROUTEROS_REST_UPNP', 'read from /ip/upnp', {
-        externalInterfaces: ifaces === null ? null : external,
-      }),
-    );
-  }
-
-  // 3. Remote admin: /ip/service against the input chain (filter unread → WAN reachability unknown).
-  const filterRows = await optionalRows(P.filter);
-  const filter = filterRows?.map((r, i) => restRowToItem(r, '/ip firewall filter', P.filter, i)) ?? null;
-  const serviceRows = await optionalRows(P.services);
-  if (serviceRows === null) {
-    parts.coverage.push(
+      nat.complete
+        ? cover(
+            'static-forwards',
+            'complete',
+            'ROUTEROS_REST_NAT',
+            'every dstnat rule of /ip/firewall/nat was read, jumps followed',
+          )
+        : cover(
+            'static-forwards',
+            'partial',
+            'ROUTEROS_NAT_JUMP_UNFOLLOWED',
+            'a jump from dstnat could not be followed (loop or too deep): the rules behind it were not read',
+          ),
+      cover('dmz', 'complete', 'ROUTEROS_DSTNAT_ALL_PORTS', 'a dst-nat without ports counts as a DMZ'),
       cover(
-        'remote-admin',
-        'not-visible',
-        'ROUTEROS_REST_SERVICES_UNREAD',
-        `${P.services} could not be read`,
+        'upnp-mappings',
+        'complete',
+        'ROUTEROS_REST_DYNAMIC_NAT',
+        'dynamic dstnat rules (the UPnP mappings) are listed by /ip/firewall/nat',
       ),
     );
-  } else {
-    const services = serviceRows.map((r, i) => restRowToItem(r, '/ip service', P.services, i));
-    remoteAdmin(services, true, false, filter, parts, net);
-  }
-  addRouterTargets(parts, nat, net, filter);
 
-  // 4. Addresses (LAN prefixes, WAN address; read above) and board facts.
-  const gateway: Partial<GatewayInfo> = { manufacturer: 'MikroTik' };
-  if (addressRows !== null) {
-    const { lan, wan } = addressFacts(addressRows);
-    if (lan.length > 0) parts.lanPrefixes = lan;
-    if (wan !== null) {
-      gateway.externalIp = wan;
-      gateway.doubleNat = isPrivateOrCgnat(wan);
+    // 2. UPnP state.
+    const upnp = await optionalRecord(P.upnp);
+    const upnpCount = parts.forwards.filter((f) => f.source === 'upnp').length;
+    let upnpEnabled = upnp === null ? null : isYes(str(upnp.enabled));
+    if (upnpEnabled === null && upnpCount > 0) upnpEnabled = true;
+    parts.upnp = { enabled: upnpEnabled, mappingCount: upnpCount, igdVersion: null };
+    if (upnp === null) {
+      parts.coverage.push(
+        cover('upnp-state', 'not-visible', 'ROUTEROS_REST_UPNP_UNREAD', `${P.upnp} could not be read`),
+      );
+    } else {
+      const ifaces = upnpEnabled ? await optionalRows(P.upnpInterfaces) : [];
+      const external = (ifaces ?? [])
+        .filter((r) => str(r.type) === 'external' && !isYes(str(r.disabled)))
+        .map((r) => str(r.interface) ?? '?');
+      if (upnpEnabled && ifaces !== null && external.length === 0) {
+        parts.warnings.push({
+          code: 'ROUTEROS_UPNP_NO_EXTERNAL',
+          message:
+            'UPnP is enabled but no external interface is set: clients cannot add mappings (UNCONFIRMED)',
+          where: `GET ${P.upnpInterfaces}`,
+        });
+      }
+      parts.coverage.push(
+        cover('upnp-state', 'complete', 'ROUTEROS_REST_UPNP', 'read from /ip/upnp', {
+          externalInterfaces: ifaces === null ? null : external,
+        }),
+      );
     }
-  }
-  const resource = await optionalRecord(P.resource);
-  if (resource !== null) {
-    const version = str(resource.version);
-    gateway.model = str(resource['board-name']) ?? null;
-    gateway.server = version ? `RouterOS ${version}` : null;
-    gateway.uptimeSeconds = parseRouterosUptime(str(resource.uptime));
-  }
-  parts.gateway = gateway;
-  parts.coverage.push(
-    cover(
-      'gateway-info',
-      resource !== null && addressRows !== null ? 'complete' : 'partial',
-      'ROUTEROS_REST_RESOURCE',
-      'board and version from /system/resource, WAN address from /ip/address (a dynamic or public address)',
-    ),
-    cover(
-      'ipv6-pinholes',
-      'not-visible',
-      'ROUTEROS_IPV6_FILTER_NOT_READ',
-      '/ipv6/firewall/filter is not read',
-    ),
-  );
-  return partsToSnapshot(parts, { kind: 'vendor', address: base, adapter: ID }, collectedAt);
+
+    // 3. Remote admin: /ip/service against the input chain (filter unread → WAN reachability unknown).
+    const filterRows = await optionalRows(P.filter);
+    const filter = filterRows?.map((r, i) => restRowToItem(r, '/ip firewall filter', P.filter, i)) ?? null;
+    const serviceRows = await optionalRows(P.services);
+    if (serviceRows === null) {
+      parts.coverage.push(
+        cover(
+          'remote-admin',
+          'not-visible',
+          'ROUTEROS_REST_SERVICES_UNREAD',
+          `${P.services} could not be read`,
+        ),
+      );
+    } else {
+      const services = serviceRows.map((r, i) => restRowToItem(r, '/ip service', P.services, i));
+      remoteAdmin(services, true, false, filter, parts, net);
+    }
+    addRouterTargets(parts, nat, net, filter);
+
+    // 4. Addresses (LAN prefixes, WAN address; read above) and board facts.
+    const gateway: Partial<GatewayInfo> = { manufacturer: 'MikroTik' };
+    if (addressRows !== null) {
+      const { lan, wan } = addressFacts(addressRows);
+      if (lan.length > 0) parts.lanPrefixes = lan;
+      if (wan !== null) {
+        gateway.externalIp = wan;
+        gateway.doubleNat = isPrivateOrCgnat(wan);
+      }
+    }
+    const resource = await optionalRecord(P.resource);
+    if (resource !== null) {
+      const version = str(resource.version);
+      gateway.model = str(resource['board-name']) ?? null;
+      gateway.server = version ? `RouterOS ${version}` : null;
+      gateway.uptimeSeconds = parseRouterosUptime(str(resource.uptime));
+    }
+    parts.gateway = gateway;
+    parts.coverage.push(
+      cover(
+        'gateway-info',
+        resource !== null && addressRows !== null ? 'complete' : 'partial',
+        'ROUTEROS_REST_RESOURCE',
+        'board and version from /system/resource, WAN address from /ip/address (a dynamic or public address)',
+      ),
+      cover(
+        'ipv6-pinholes',
+        'not-visible',
+        'ROUTEROS_IPV6_FILTER_NOT_READ',
+        '/ipv6/firewall/filter is not read',
+      ),
+    );
+  });
 }
 
 /** The `routeros-rest` adapter (RouterOS 7.1+ REST API). */

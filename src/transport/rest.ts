@@ -319,17 +319,4 @@ export function sleep(ms: number, signal: AbortSignal | undefined, context: stri
   });
 }
 
-/**
- * An error that must stop a collection instead of becoming a partial result: bad credentials, a
- * lockout, or the caller's own abort.
- */
-export function isFatalCollectError(error: unknown): boolean {
-  return (
-    !(error instanceof BoxauditError) ||
-    ['BOXAUDIT_AUTH_FAILED', 'BOXAUDIT_RATE_LIMITED', 'BOXAUDIT_ABORTED', 'BOXAUDIT_NOT_ALLOWED'].includes(
-      error.code,
-    )
-  );
-}
-
 export { emptyGatewayInfo } from '../model/gateway.js';

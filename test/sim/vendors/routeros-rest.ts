@@ -5,7 +5,7 @@
  *
  * GET-only, HTTP Basic auth on every request (401 otherwise). Plain HTTP on 127.0.0.1 by default;
  * give `tls` (key + certificate PEM) to serve https like the `www-ssl` service does. Faults on
- * demand: paths answering HTTP 500 / 404, or a cut-off JSON body. Every request is recorded (method,
+ * demand: paths answering HTTP 500 / 404 / 403, a cut-off JSON body, or a body given verbatim. Every request is recorded (method,
  * path, whether it was authenticated); other methods and unknown paths answer 400/404 and stay recorded,
  * so a test can prove none was sent.
  */
@@ -42,6 +42,10 @@ export interface RouterosRestSimOptions {
   missing?: string[];
   /** Paths answered with a cut-off JSON body. */
   malformed?: string[];
+  /** Paths answered HTTP 403 (the user's group lacks the policy for this menu). */
+  forbidden?: string[];
+  /** Paths answered HTTP 200 with this body verbatim (an oversized or hostile reply). */
+  replies?: Record<string, string>;
   /** Serve https with this key and certificate (PEM). */
   tls?: { key: string; cert: string };
 }
@@ -296,6 +300,15 @@ export async function startRouterosRestSimulator(
     }
     if (options.failing?.includes(pathOnly)) {
       json(500, { error: 500, message: 'Internal Server Error', detail: 'simulated failure' });
+      return;
+    }
+    if (options.forbidden?.includes(pathOnly)) {
+      json(403, { error: 403, message: 'Forbidden', detail: 'not enough permissions (simulated)' });
+      return;
+    }
+    const verbatim = options.replies?.[pathOnly];
+    if (verbatim !== undefined) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(verbatim);
       return;
     }
     if (options.malformed?.includes(pathOnly)) {

@@ -1,4 +1,4 @@
-// MikroTik RouterOS REST adapter against a LOOPBACK SIMULATOR (test/sim/vendors/routeros-rest.ts) built
+// MikroTik RouterOS REST adapter (on the HTTP skeleton; the shared checks are in http-conformance.test.ts) against a LOOPBACK SIMULATOR (test/sim/vendors/routeros-rest.ts) built
 // from the documented RouterOS 7 REST format (help.mikrotik.com "REST API", vendor-apis.md §7.1) —
 // not a real router — and, at the end, the same simulator serving the real RouterOS 7 replies of
 // shared/vendor-captures/mikrotik (read at test time; required under CI=true, skipped when absent).
@@ -241,6 +241,25 @@ describe('routeros-rest against the simulator', () => {
     expect(snap.remoteAdmin?.services).toHaveLength(4);
     expect(s.requests.map((r) => r.path)).not.toContain('/rest/ip/upnp/interfaces');
     assertOnlyAllowlisted(s);
+  });
+
+  it('a 403 on one listing after the first (the group lacks that policy) is BOXAUDIT_BOX_REFUSED: a warning, the rest kept', async () => {
+    const s = await start({ forbidden: ['/rest/system/resource'] });
+    const snap = await collect(s.url);
+    expect(snap.warnings).toEqual([
+      expect.objectContaining({ code: 'ROUTEROS_REST_READ_FAILED', where: 'GET /rest/system/resource' }),
+    ]);
+    expect(snap.warnings[0]?.message).toContain('HTTP 403');
+    expect(coverage(snap, 'gateway-info')?.status).toBe('partial');
+    expect(snap.forwards).toHaveLength(3);
+  });
+
+  it('the NAT listing is essential: any failure of it (here HTTP 500) stops the run', async () => {
+    const s = await start({ failing: ['/rest/ip/firewall/nat'] });
+    const error = await failure(collect(s.url));
+    expect(error.code).toBe('BOXAUDIT_HTTP_STATUS');
+    expect(error.message).toContain('GET /rest/ip/firewall/nat');
+    expect(s.requests).toHaveLength(1);
   });
 
   it('/ip/service malformed → warning naming it + remote-admin not visible, forwards kept', async () => {
