@@ -87,6 +87,7 @@ function describer(snapshots: Snapshot[], ruleSet: RuleSet): (finding: Evaluated
     };
     if (finding.adjustments) described.adjustments = finding.adjustments;
     if (finding.unknown) described.unknown = finding.unknown;
+    if (finding.evidence) described.evidence = finding.evidence;
     return described;
   };
 }
