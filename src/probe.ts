@@ -119,6 +119,8 @@ export async function probeSnapshot(snapshot: Snapshot, options: ProbeStepOption
     signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
   const base: AnyProbeOptions = {
     scope,
+    // Deep: the few documented checks that need a login attempt (anonymous FTP; docs/probes.md).
+    ...(mode === 'deep' ? { deep: true } : {}),
     ...(signal ? { signal } : {}),
     ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
     ...(options.readTimeoutMs ? { readTimeoutMs: options.readTimeoutMs } : {}),
