@@ -3,7 +3,7 @@
  * Internet reaches it) and for the probe step's summary, shared by the text, Markdown and SARIF
  * reporters. Pure; peer strings are returned as they are: each reporter escapes the whole line.
  */
-import { hasMessage, type Lang, type MessageKey, t } from '../i18n/index.js';
+import { colon, hasMessage, type Lang, type MessageKey, t } from '../i18n/index.js';
 import type { ForwardProbe, ForwardReachability, ProbeFactValue, Snapshot } from '../model/types.js';
 import type { FindingEvidence } from '../rules/types.js';
 
@@ -98,7 +98,7 @@ export function probeSentence(p: ForwardProbe, lang: Lang): string {
             ? t(lang, 'evidence.differentUnknown', { target })
             : t(lang, 'evidence.different', { target, service: serviceName(p.service) });
       const facts = factWords(p, lang);
-      return facts.length > 0 ? `${head}: ${facts.join('; ')}` : head;
+      return facts.length > 0 ? `${head}${colon(lang)}${facts.join('; ')}` : head;
     }
     case 'silent':
       return t(lang, 'evidence.silent', { target, reason });
