@@ -60,6 +60,13 @@ export interface CollectOptions {
    * them). The credentials given to this read (target, `credentialsFor`, `askCredentials`) always are.
    */
   secrets?: readonly string[];
+  /**
+   * After reading the box, greet what answers behind each enabled TCP forward whose internal host is
+   * on the audited LAN (docs/probes.md): `true` or `'standard'` one harmless handshake per forward,
+   * `'deep'` also the documented checks that need an anonymous login. The outcome is
+   * `forward.probe`; what was done is `snapshot.probes`. Default: no probe (nothing is sent to LAN hosts).
+   */
+  probe?: boolean | 'standard' | 'deep';
 }
 
 export interface CollectResult {
@@ -78,6 +85,12 @@ export interface CollectResult {
 export async function collect(target: AuditTarget, options: CollectOptions = {}): Promise<CollectResult> {
   checkOptions('collect', options);
   checkTarget(target);
+  if (options.probe !== undefined && ![true, false, 'standard', 'deep'].includes(options.probe)) {
+    throw new BoxauditError(
+      'BOXAUDIT_USAGE',
+      `collect: options.probe must be true, false, 'standard' or 'deep' (got ${JSON.stringify(options.probe)})`,
+    );
+  }
   // Every credential this read may send: a box that echoes one back must not put it in a snapshot.
   const secrets = new Set<string>(options.secrets ?? []);
   const keep = <C extends Credentials | null | undefined>(c: C): C => {
@@ -95,13 +108,29 @@ export async function collect(target: AuditTarget, options: CollectOptions = {})
       : {}),
   };
   let result: CollectResult;
+  let budget: AuditBudget;
   try {
-    result = await collectSnapshots(target, watched);
+    budget = AuditBudget.create(options.limits ?? {});
+  } catch (error) {
+    throw new BoxauditError('BOXAUDIT_USAGE', error instanceof Error ? error.message : String(error));
+  }
+  try {
+    result = await collectSnapshots(target, watched, budget);
   } catch (error) {
     throw redactedError(error, createRedactor([...secrets]));
   }
   const redactor = createRedactor([...secrets]);
-  return { ...result, snapshots: checkSnapshots(result.snapshots).map((s) => redactSnapshot(s, redactor)) };
+  let snapshots = checkSnapshots(result.snapshots);
+  if (options.probe !== undefined && options.probe !== false) {
+    const { probeSnapshots } = await import('./probe.js');
+    snapshots = await probeSnapshots(snapshots, {
+      mode: options.probe === 'deep' ? 'deep' : 'standard',
+      budget,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    });
+  }
+  return { ...result, snapshots: snapshots.map((s) => redactSnapshot(s, redactor)) };
 }
 
 const TARGET_KEYS = ['upnp', 'gateway', 'discover', 'vendor', 'file'] as const;
@@ -138,14 +167,12 @@ function redactedError(error: unknown, redactor: ReturnType<typeof createRedacto
   return new BoxauditError(error.code, message, { details });
 }
 
-async function collectSnapshots(target: AuditTarget, options: CollectOptions): Promise<CollectResult> {
+async function collectSnapshots(
+  target: AuditTarget,
+  options: CollectOptions,
+  budget: AuditBudget,
+): Promise<CollectResult> {
   const timeoutMs = options.timeoutMs ?? 3000;
-  let budget: AuditBudget;
-  try {
-    budget = AuditBudget.create(options.limits ?? {});
-  } catch (error) {
-    throw new BoxauditError('BOXAUDIT_USAGE', error instanceof Error ? error.message : String(error));
-  }
   // Adapters keep their own per-request defaults (SSH 15 s, UPnP 5 s) unless the caller set one.
   const adapterOptions: AdapterOptions = {
     ...(options.signal ? { signal: options.signal } : {}),

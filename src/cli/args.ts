@@ -45,6 +45,7 @@ const OPTIONS = {
   open: { type: 'boolean' },
   yes: { type: 'boolean' },
   forward: { type: 'string', multiple: true },
+  probe: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 export type OptionName = keyof typeof OPTIONS;
@@ -90,10 +91,15 @@ const TARGET: OptionName[] = [
 ];
 const EVALUATE: OptionName[] = ['fail-on', 'rules', 'profile', 'now'];
 
+/** Service probes behind the forwards (docs/probes.md). */
+const PROBE: OptionName[] = ['probe'];
+/** `--probe` alone means the standard probes; `--probe deep` (or `--probe standard`) names the mode. */
+export const PROBE_MODES = ['standard', 'deep'] as const;
+
 /** Which options each command accepts. */
 export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
-  audit: [...OUTPUT, ...TARGET, ...EVALUATE, 'baseline', 'webhook', 'open'],
-  dump: [...OUTPUT, ...TARGET],
+  audit: [...OUTPUT, ...TARGET, ...EVALUATE, ...PROBE, 'baseline', 'webhook', 'open'],
+  dump: [...OUTPUT, ...TARGET, ...PROBE],
   discover: [
     ...OUTPUT,
     'gateway',
@@ -129,7 +135,13 @@ export function parseCommandArgs(command: string, argv: string[]): ParsedArgs {
   const allowed = COMMAND_OPTIONS[command] ?? [];
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    // `--probe` takes an optional mode: alone it is `--probe=standard`.
+    const args = argv.map((a, i) =>
+      a === '--probe' && !(PROBE_MODES as readonly string[]).includes(argv[i + 1] ?? '')
+        ? '--probe=standard'
+        : a,
+    );
+    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     const message = error instanceof Error ? error.message.replace(/\. To specify.*$/s, '') : String(error);
     throw new BoxauditError('BOXAUDIT_USAGE', `${command}: ${message}`, { cause: error });

@@ -58,6 +58,10 @@ TLS of --vendor boxes read over https (certificate checks are never turned off)
   --tls-fingerprint AA:BB:…   accept only this certificate (its SHA-256; a self-signed one is fine)
   --tls-ca FILE               trust only the CA certificate(s) in this PEM file
 
+Probes (opt-in; only LAN addresses are ever contacted; docs/probes.md)
+  --probe                 greet what answers behind each forward (one harmless handshake, no login)
+  --probe deep            also the few checks that need an anonymous login attempt (anonymous FTP)
+
 Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage, config or fatal error,
 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 The last line of a text report is a one-line status for monitoring tools.

@@ -9,7 +9,7 @@ import { beyondUpnp } from '../i18n/index.js';
 import { normalizeFingerprint } from '../transport/request.js';
 import { type AuditLimits, DEFAULT_LIMITS } from '../util/budget.js';
 import { MAX_KEY_FILE_BYTES, readBoundedFile, readFailure } from '../util/read-file.js';
-import { intOption, type OptionName, type ParsedOptions } from './args.js';
+import { choiceOption, intOption, type OptionName, type ParsedOptions, PROBE_MODES } from './args.js';
 import { freeboxTokenPath } from './config-dir.js';
 import type { CliContext } from './context.js';
 import { promptSecret } from './prompt.js';
@@ -219,6 +219,9 @@ export function collectOptions(options: ParsedOptions, ctx: CliContext): Collect
     ...(options['allow-foreign-location'] ? { allowForeignLocation: true } : {}),
     limits: limitOptions(options),
     log: ctx.progress,
+    ...(options.probe !== undefined
+      ? { probe: choiceOption(options, 'probe', PROBE_MODES, 'standard') }
+      : {}),
   };
 }
 

@@ -132,6 +132,60 @@ export const en = {
   'unknownField.remoteAdmin': 'remote administration settings',
   'unknownField.remoteAdmin.enabled': 'whether remote administration is on',
   'unknownField.lanPrefixes': 'the LAN address range',
+  // Probes (issue 13): evidence behind each forward.
+  'finding.evidence': 'Evidence',
+  'finding.confirmedCertainty': 'confirmed — boxaudit saw this service answer on the device (--probe)',
+  'evidence.confirmed': 'boxaudit connected to {target}: {service} answered',
+  'evidence.different':
+    'boxaudit connected to {target}: not the expected program but {service} answered; this finding judges the forward as what answers',
+  'evidence.differentUnknown':
+    'boxaudit connected to {target}: a program boxaudit could not identify answered, not the expected one',
+  'evidence.silent':
+    'boxaudit tried {target} and nothing answered ({reason}): the forward leads nowhere today but stays open, so whatever starts there later is exposed; remove it',
+  'evidence.error': 'boxaudit connected to {target}, but the reply was broken ({reason})',
+  'evidence.skipped': 'not probed ({reason})',
+  'evidence.reachableVantage':
+    'reachable from the Internet: the vantage host {vantage} connected to the public address',
+  'evidence.unreachableVantage': 'not reachable from the vantage host {vantage} ({reason})',
+  'evidence.reachableHairpin':
+    'the public address answers from inside the network (hairpin test: weaker evidence than a test from outside)',
+  'evidence.unreachableHairpin':
+    'the public address does not answer from inside the network (hairpin test: many boxes do not loop back, so this proves nothing from outside)',
+  'evidence.reachableUnknown': 'whether the Internet reaches it could not be told ({reason})',
+  'fact.dicomAccepted': 'it accepted an association from a made-up AE title',
+  'fact.dicomRejected': 'it refused the made-up AE title ({reason})',
+  'fact.echoOk': 'and answered a C-ECHO',
+  'fact.noPassword': 'no password asked',
+  'fact.password': 'a password is asked',
+  'fact.products': 'recognised: {products}',
+  'fact.title': 'page title "{title}"',
+  'fact.noNla': 'Network Level Authentication (NLA) not required',
+  'fact.nla': 'NLA required',
+  'fact.vncNone': 'no password (security type None)',
+  'fact.vncAuth': 'a password is asked',
+  'fact.smb1': 'SMB1 still accepted',
+  'fact.smbDialect': 'SMB dialect {dialect}',
+  'fact.software': 'software {software}',
+  'fact.banner': 'greeting "{banner}"',
+  'probeReason.CONNECTION_REFUSED': 'connection refused',
+  'probeReason.CONNECT_TIMEOUT': 'no answer to the connection',
+  'probeReason.NO_REPLY': 'it connected but said nothing',
+  'probeReason.CLOSED': 'it closed the connection without a word',
+  'probeReason.OUT_OF_SCOPE': 'the device is not on the audited local network',
+  'probeReason.UDP': 'UDP is not probed',
+  'probeReason.UNKNOWN_SERVICE': 'no probe for this port',
+  'probeReason.PORT_RANGE': 'a range of ports',
+  'probeReason.DISABLED': 'the forward is disabled',
+  'summary.exposures':
+    'Of the exposures on forwards: {confirmed} confirmed by a probe, {inferred} inferred from the port number or the label, {stale} where nothing answers (still to remove).',
+  'summary.notProbed': 'Run again with --probe to check what really answers behind each forward.',
+  'header.ipv4BehindNat':
+    "IPv4 forwards are probably not reachable from the Internet: the box's public address is private or shared (CGNAT), so another router sits in front of it. This is not a pass: that router or your operator may forward these ports too, and IPv6 is not affected. Remove the forwards anyway.",
+  'section.probes': 'Probes',
+  'probes.line':
+    '{probed} {probed:forward|forwards} probed on the local network ({mode}), {skipped} not probed.',
+  'probes.sentOutside': 'Sent outside the local network: {what} to {to}.',
+  'probes.nothingOutside': 'Nothing was sent outside the local network.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

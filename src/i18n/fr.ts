@@ -135,4 +135,59 @@ export const fr: Record<MessageKey, string> = {
   'unknownField.remoteAdmin': "réglages d'administration à distance",
   'unknownField.remoteAdmin.enabled': "si l'administration à distance est activée",
   'unknownField.lanPrefixes': "la plage d'adresses du réseau local",
+  // Probes (issue 13): evidence behind each forward.
+  'finding.evidence': 'Preuve',
+  'finding.confirmedCertainty': "confirmée — boxaudit a vu ce service répondre sur l'appareil (--probe)",
+  'evidence.confirmed': "boxaudit s'est connecté à {target} : {service} a répondu",
+  'evidence.different':
+    "boxaudit s'est connecté à {target} : ce n'est pas le programme attendu mais {service} qui a répondu ; ce constat juge la redirection d'après ce qui répond",
+  'evidence.differentUnknown':
+    "boxaudit s'est connecté à {target} : un programme que boxaudit n'a pas su identifier a répondu, pas celui attendu",
+  'evidence.silent':
+    "boxaudit a essayé {target} et rien n'a répondu ({reason}) : la redirection ne mène nulle part aujourd'hui mais reste ouverte, et tout ce qui y démarrera plus tard sera exposé ; supprimez-la",
+  'evidence.error': "boxaudit s'est connecté à {target}, mais la réponse était incorrecte ({reason})",
+  'evidence.skipped': 'non sondé ({reason})',
+  'evidence.reachableVantage':
+    "joignable depuis Internet : l'hôte extérieur {vantage} s'est connecté à l'adresse publique",
+  'evidence.unreachableVantage': "non joignable depuis l'hôte extérieur {vantage} ({reason})",
+  'evidence.reachableHairpin':
+    "l'adresse publique répond depuis l'intérieur du réseau (test en boucle : une preuve plus faible qu'un test depuis l'extérieur)",
+  'evidence.unreachableHairpin':
+    "l'adresse publique ne répond pas depuis l'intérieur du réseau (test en boucle : beaucoup de box ne bouclent pas, cela ne prouve rien depuis l'extérieur)",
+  'evidence.reachableUnknown': "impossible de dire si Internet l'atteint ({reason})",
+  'fact.dicomAccepted': "il a accepté une association d'un titre AE inventé",
+  'fact.dicomRejected': 'il a refusé le titre AE inventé ({reason})',
+  'fact.echoOk': 'et répondu à un C-ECHO',
+  'fact.noPassword': 'aucun mot de passe demandé',
+  'fact.password': 'un mot de passe est demandé',
+  'fact.products': 'reconnu : {products}',
+  'fact.title': 'titre de la page « {title} »',
+  'fact.noNla': 'authentification au niveau du réseau (NLA) non exigée',
+  'fact.nla': 'NLA exigée',
+  'fact.vncNone': 'sans mot de passe (type de sécurité None)',
+  'fact.vncAuth': 'un mot de passe est demandé',
+  'fact.smb1': 'SMB1 encore accepté',
+  'fact.smbDialect': 'dialecte SMB {dialect}',
+  'fact.software': 'logiciel {software}',
+  'fact.banner': "message d'accueil « {banner} »",
+  'probeReason.CONNECTION_REFUSED': 'connexion refusée',
+  'probeReason.CONNECT_TIMEOUT': 'aucune réponse à la connexion',
+  'probeReason.NO_REPLY': "la connexion s'est établie mais rien n'a été dit",
+  'probeReason.CLOSED': 'la connexion a été fermée sans un mot',
+  'probeReason.OUT_OF_SCOPE': "l'appareil n'est pas sur le réseau local audité",
+  'probeReason.UDP': "l'UDP n'est pas sondé",
+  'probeReason.UNKNOWN_SERVICE': 'aucune sonde pour ce port',
+  'probeReason.PORT_RANGE': 'une plage de ports',
+  'probeReason.DISABLED': 'la redirection est désactivée',
+  'summary.exposures':
+    'Parmi les expositions sur des redirections : {confirmed} {confirmed:confirmée|confirmées} par une sonde, {inferred} {inferred:déduite|déduites} du numéro de port ou du libellé, {stale} où rien ne répond (à supprimer quand même).',
+  'summary.notProbed':
+    'Relancez avec --probe pour vérifier ce qui répond réellement derrière chaque redirection.',
+  'header.ipv4BehindNat':
+    "Les redirections IPv4 ne sont probablement pas joignables depuis Internet : l'adresse publique de la box est privée ou partagée (CGNAT), un autre routeur se trouve donc devant elle. Ce n'est pas un feu vert : ce routeur ou votre opérateur peut aussi rediriger ces ports, et l'IPv6 n'est pas concerné. Supprimez quand même ces redirections.",
+  'section.probes': 'Sondes',
+  'probes.line':
+    '{probed} {probed:redirection sondée|redirections sondées} sur le réseau local ({mode}), {skipped} non {skipped:sondée|sondées}.',
+  'probes.sentOutside': 'Envoyé hors du réseau local : {what} à {to}.',
+  'probes.nothingOutside': "Rien n'a été envoyé hors du réseau local.",
 };

@@ -40,6 +40,76 @@ export interface PortForward {
   /** Seconds left; 0 = permanent; null = unknown. */
   leaseSeconds: number | null;
   provenance: Provenance;
+  /** What answered on the LAN side when the audit ran with `probe` (absent: not probed). */
+  probe?: ForwardProbe;
+  /** Whether the Internet reaches this forward (absent: not checked; `--vantage` or the hairpin check). */
+  reachable?: ForwardReachability;
+}
+
+/**
+ * Outcome of a service probe behind a forward (docs/probes.md): `confirmed` the expected service
+ * answered its handshake; `different` something else answered (`service` says what when known);
+ * `silent` nothing answered (a stale forward, still to be removed); `error` a broken reply or a cap;
+ * `skipped` not probed (`reason` says why).
+ */
+export type ForwardProbeStatus = 'confirmed' | 'different' | 'silent' | 'error' | 'skipped';
+
+/** A probe fact: data only (numbers, booleans, codes, short printable strings). */
+export type ProbeFactValue = string | number | boolean | null | readonly string[] | readonly number[];
+
+export interface ForwardProbe {
+  status: ForwardProbeStatus;
+  /** The family the probe greeted (`dicom`, `smb`, `http`, …), null when skipped before choosing one. */
+  family: string | null;
+  /** What answered (`dicom`, `http`, `ssh`, `tls`, …) or null when unknown / nothing answered. */
+  service: string | null;
+  /** Stable code (`CONNECTION_REFUSED`, `OUT_OF_SCOPE`, `UDP`, …); null when confirmed. */
+  reason: string | null;
+  /** Family-specific facts (docs/probes.md lists the keys). */
+  facts: Record<string, ProbeFactValue>;
+  /** The LAN address and port that were greeted. */
+  target: { host: string; port: number } | null;
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+export interface ForwardReachability {
+  /** true: a TCP connection to the public address and port succeeded; false: refused or timed out; null: not known. */
+  fromInternet: boolean | null;
+  /** `vantage`: from a host outside the LAN over SSH; `hairpin`: from inside to the public address (weaker). */
+  method: 'vantage' | 'hairpin';
+  /** Stable code for how the check ended (`CONNECTED`, `REFUSED`, `TIMEOUT`, `NO_PUBLIC_ADDRESS`, …). */
+  reason: string | null;
+}
+
+/** What the probe step did for a snapshot (absent: the audit ran without `probe`). */
+export interface ProbeRun {
+  /** `standard`: one harmless handshake per forward; `deep`: also the documented checks that log in anonymously. */
+  mode: 'standard' | 'deep';
+  /** Forwards probed (status other than `skipped`). */
+  probed: number;
+  skipped: number;
+  /** The prefixes the scope gate admitted (the snapshot's LAN and this machine's private interfaces). */
+  scope: string[];
+  /** Every place something was sent outside the LAN, said plainly (vantage host, Internet lookup). */
+  sentOutside: Array<{ what: string; to: string }>;
+  /** The vantage host used (`user@host:port`), null without one. */
+  vantage: string | null;
+  /** Shodan InternetDB answer for the public address when `internetDb` was asked; null otherwise. */
+  internetDb: InternetDbResult | null;
+}
+
+export interface InternetDbResult {
+  /** The URL asked (the public address is its last segment). */
+  url: string;
+  /** `found`: the service knows the address; `not-found`: 404 (never seen); `error`: no usable answer. */
+  status: 'found' | 'not-found' | 'error';
+  ports: number[];
+  hostnames: string[];
+  tags: string[];
+  cpes: string[];
+  vulns: string[];
+  reason: string | null;
 }
 
 export interface ServiceInfo {
@@ -153,6 +223,8 @@ export interface Snapshot {
   lanPrefixes: string[] | null;
   coverage: CoverageItem[];
   warnings: Warning[];
+  /** What the probe step did (absent when the audit ran without `probe`). */
+  probes?: ProbeRun;
 }
 
 /** `dump --json` output. */

@@ -7,9 +7,13 @@
  */
 import type {
   DmzState,
+  ForwardProbe,
+  ForwardReachability,
   GatewayInfo,
   PortForward,
   PortRange,
+  ProbeFactValue,
+  ProbeRun,
   RemoteAdminState,
   Snapshot,
   UpnpState,
@@ -130,6 +134,16 @@ function forwardsOf(forwards: readonly PortForward[], p: Problems): PortForward[
         transport: nonEmpty(f.provenance?.transport),
       },
     };
+    if (f.probe !== undefined) {
+      const probe = probeOf(f.probe, where, p);
+      if (probe) fixed.probe = probe;
+      else delete fixed.probe;
+    }
+    if (f.reachable !== undefined) {
+      const reachable = reachableOf(f.reachable, where, p);
+      if (reachable) fixed.reachable = reachable;
+      else delete fixed.reachable;
+    }
     if (!SOURCES.has(f.source)) p.note('forwards[].source', f.source, where);
     if (f.protocol === 'tcp' || f.protocol === 'udp') {
       out.push(fixed);
@@ -143,6 +157,97 @@ function forwardsOf(forwards: readonly PortForward[], p: Problems): PortForward[
     }
   }
   return out;
+}
+
+const PROBE_STATUSES = new Set(['confirmed', 'different', 'silent', 'error', 'skipped']);
+/** Facts are short data: a key or string longer than this, or more keys than that, is not a probe's. */
+const MAX_FACT_KEYS = 64;
+const MAX_FACT_STRING = 512;
+const MAX_FACT_LIST = 64;
+
+function factValue(v: unknown): v is ProbeFactValue {
+  if (v === null || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (typeof v === 'string') return v.length <= MAX_FACT_STRING;
+  if (Array.isArray(v)) {
+    return (
+      v.length <= MAX_FACT_LIST &&
+      (v.every((x) => typeof x === 'string' && x.length <= MAX_FACT_STRING) ||
+        v.every((x) => typeof x === 'number' && Number.isFinite(x)))
+    );
+  }
+  return false;
+}
+
+function shortCode(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= 64;
+}
+
+/** A forward's probe outcome as the schema allows it; anything else is dropped (not probed, as far as rules know). */
+function probeOf(v: unknown, where: string, p: Problems): ForwardProbe | undefined {
+  const o = v as Partial<ForwardProbe> | null;
+  const facts = o?.facts as Record<string, unknown> | undefined;
+  const target = o?.target as { host?: unknown; port?: unknown } | null | undefined;
+  const ok =
+    typeof o === 'object' &&
+    o !== null &&
+    PROBE_STATUSES.has(o.status as string) &&
+    (o.family === null || shortCode(o.family)) &&
+    (o.service === null || shortCode(o.service)) &&
+    (o.reason === null || shortCode(o.reason)) &&
+    typeof facts === 'object' &&
+    facts !== null &&
+    !Array.isArray(facts) &&
+    Object.keys(facts).length <= MAX_FACT_KEYS &&
+    Object.entries(facts).every(([k, x]) => k.length <= 64 && factValue(x)) &&
+    (target === null ||
+      (typeof target === 'object' &&
+        typeof target.host === 'string' &&
+        target.host.length <= 64 &&
+        isInt(target.port, 0, 65535))) &&
+    isInt(o.bytesSent, 0, Number.MAX_SAFE_INTEGER) &&
+    isInt(o.bytesReceived, 0, Number.MAX_SAFE_INTEGER);
+  if (ok) return o as ForwardProbe;
+  p.note('forwards[].probe', v, where);
+  return undefined;
+}
+
+function reachableOf(v: unknown, where: string, p: Problems): ForwardReachability | undefined {
+  const o = v as Partial<ForwardReachability> | null;
+  if (
+    typeof o === 'object' &&
+    o !== null &&
+    (o.fromInternet === null || typeof o.fromInternet === 'boolean') &&
+    (o.method === 'vantage' || o.method === 'hairpin') &&
+    (o.reason === null || shortCode(o.reason))
+  ) {
+    return o as ForwardReachability;
+  }
+  p.note('forwards[].reachable', v, where);
+  return undefined;
+}
+
+function probeRunOf(v: unknown, p: Problems): ProbeRun | undefined {
+  const o = v as Partial<ProbeRun> | null;
+  if (
+    typeof o === 'object' &&
+    o !== null &&
+    (o.mode === 'standard' || o.mode === 'deep') &&
+    isInt(o.probed, 0, Number.MAX_SAFE_INTEGER) &&
+    isInt(o.skipped, 0, Number.MAX_SAFE_INTEGER) &&
+    Array.isArray(o.scope) &&
+    o.scope.every((x) => typeof x === 'string') &&
+    Array.isArray(o.sentOutside) &&
+    o.sentOutside.every(
+      (x) => typeof x === 'object' && x !== null && typeof x.what === 'string' && typeof x.to === 'string',
+    ) &&
+    (o.vantage === null || typeof o.vantage === 'string') &&
+    (o.internetDb === null || (typeof o.internetDb === 'object' && o.internetDb !== undefined))
+  ) {
+    return o as ProbeRun;
+  }
+  p.note('probes', v, '');
+  return undefined;
 }
 
 function nonEmpty(v: unknown): string {
@@ -215,9 +320,12 @@ export function checkSnapshot(snapshot: Snapshot): Snapshot {
       : Array.isArray(snapshot.lanPrefixes)
         ? snapshot.lanPrefixes.filter((x) => typeof x === 'string')
         : null;
+  const probes = snapshot.probes === undefined ? undefined : probeRunOf(snapshot.probes, p);
   if (p.empty && lanPrefixes?.length === snapshot.lanPrefixes?.length) return snapshot;
+  const { probes: _given, ...rest } = snapshot;
   return {
-    ...snapshot,
+    ...rest,
+    ...(probes ? { probes } : {}),
     gateway,
     forwards,
     dmz,

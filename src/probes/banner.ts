@@ -59,14 +59,43 @@ function fail(context: string, what: string): never {
   throw protocolError(context, what);
 }
 
+/** The password sent with `USER anonymous` in deep mode (RFC 1635 asks for an e-mail-like string; this one reaches no one). */
+export const FTP_ANONYMOUS_PASSWORD = 'boxaudit-probe@invalid';
+
+export interface FtpProbeOptions extends ProbeOptions {
+  /**
+   * Deep mode (`--probe deep`): after the greeting, try the anonymous login (`USER anonymous`,
+   * `PASS boxaudit-probe@invalid`), then `QUIT` — no listing, no file read. Fact `anonymousLogin`.
+   */
+  deep?: boolean;
+}
+
+function replyCode(reply: Buffer): number {
+  const lines = reply.toString('latin1').split(/\r?\n/).filter(Boolean);
+  return Number(lines.at(-1)!.slice(0, 3));
+}
+
 /** FTP: the greeting's reply code and text. `confirmed` for any 1xx-5xx greeting (421 = busy/refused). */
-export function probeFtp(host: string, port: number, options: ProbeOptions): Promise<ProbeResult> {
+export function probeFtp(host: string, port: number, options: FtpProbeOptions): Promise<ProbeResult> {
   return runProbe('ftp', host, port, options, async (session) => {
     const facts = session.facts;
     const socket = await session.connect();
     const lines = (await socket.read(ftpFramer)).toString('utf8').split(/\r?\n/).filter(Boolean);
     facts.ftpReplyCode = Number(lines[0]!.slice(0, 3));
     facts.banner = printable(lines.map((l) => l.replace(/^\d{3}[ -]?/, '')).join(' '), 200);
+    if (options.deep === true && facts.ftpReplyCode === 220) {
+      await socket.write(Buffer.from('USER anonymous\r\n'));
+      const user = replyCode(await socket.read(ftpFramer));
+      let pass: number | null = null;
+      if (user === 331) {
+        await socket.write(Buffer.from(`PASS ${FTP_ANONYMOUS_PASSWORD}\r\n`));
+        pass = replyCode(await socket.read(ftpFramer));
+      }
+      // 230 = logged in (USER alone or after PASS); 530/331-then-530 = refused.
+      facts.anonymousLogin = user === 230 || pass === 230;
+      facts.anonymousReplyCode = pass ?? user;
+      await socket.write(Buffer.from('QUIT\r\n')).catch(() => {});
+    }
     return { status: 'confirmed', service: 'ftp', facts };
   });
 }

@@ -3,7 +3,7 @@
  * probe goes through the scope gate ({@link checkProbeScope}) and the bounded socket; none sends
  * credentials, reads data, or writes anything on the peer. Not wired into the pipeline yet.
  */
-import { probeFtp, probeSsh, probeTelnet } from './banner.js';
+import { type FtpProbeOptions, probeFtp, probeSsh, probeTelnet } from './banner.js';
 import { probeMysql, probePostgres, probeRedis } from './database.js';
 import { type DicomProbeOptions, probeDicom } from './dicom.js';
 import { type HttpProbeOptions, probeHttp } from './http.js';
@@ -30,7 +30,11 @@ export {
 };
 
 /** Options for any family (each probe reads the fields it knows). */
-export type AnyProbeOptions = ProbeOptions & DicomProbeOptions & HttpProbeOptions & SmbProbeOptions;
+export type AnyProbeOptions = ProbeOptions &
+  DicomProbeOptions &
+  HttpProbeOptions &
+  SmbProbeOptions &
+  FtpProbeOptions;
 
 /** Well-known internal ports and the family to greet there (data; the first match wins). */
 export const PORT_FAMILIES: ReadonlyArray<{ ports: readonly number[]; family: ServiceFamily }> = [

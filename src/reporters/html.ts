@@ -14,6 +14,7 @@ import { pt } from '../i18n/people.js';
 import type { PortForward, Snapshot } from '../model/types.js';
 import type { AuditReport, Finding, Severity } from '../rules/types.js';
 import { BOX_GUIDES, type BoxTask, boxGuide } from './box-guide.js';
+import { probeSentence } from './evidence.js';
 import {
   boxName,
   exposureParts,
@@ -112,19 +113,9 @@ function badge(severity: Severity, lang: Lang): string {
   return `<span class="badge b-${severity}">${e(severityWord(lang, severity))}</span>`;
 }
 
-/** The probe's answer, when the probe helper filled `forward.probe` (optional, any shape): one safe line. */
-function probeText(forward: PortForward): string | null {
-  const probe = (forward as PortForward & { probe?: unknown }).probe;
-  if (probe === undefined || probe === null) return null;
-  if (typeof probe === 'string') return probe;
-  if (typeof probe === 'object') {
-    const p = probe as Record<string, unknown>;
-    const parts = ['summary', 'service', 'product', 'status', 'banner']
-      .map((k) => p[k])
-      .filter((v): v is string => typeof v === 'string' && v !== '');
-    if (parts.length > 0) return [...new Set(parts)].join(' — ');
-  }
-  return null;
+/** What a probe saw answer behind the forward (`--probe`), in one sentence; null when not probed. */
+function probeText(forward: PortForward, lang: Lang): string | null {
+  return forward.probe ? probeSentence(forward.probe, lang) : null;
 }
 
 function forwardItem(forward: PortForward, lang: Lang): string {
@@ -163,7 +154,7 @@ function deviceCard(report: AuditReport, card: DeviceCard, lang: Lang): string {
   for (const f of card.forwards) out.push(forwardItem(f, lang));
   if (card.moreForwards > 0) out.push(`<li>${e(pt(lang, 'device.more', { count: card.moreForwards }))}</li>`);
   out.push('</ul></dd>');
-  const answers = card.forwards.map(probeText).filter((p): p is string => p !== null);
+  const answers = card.forwards.map((f) => probeText(f, lang)).filter((p): p is string => p !== null);
   out.push(
     `<dt>${e(pt(lang, 'device.answers'))}</dt><dd class="probe">${
       answers.length > 0

@@ -2,10 +2,12 @@
  * Markdown for tickets and MSP reports. Everything that comes from the box or a rule file is
  * escaped (markdownText): a description can neither split a table cell nor inject links or HTML.
  */
+
 import { colon, coverageReason, hasMessage, type Lang, severityWord, t } from '../i18n/index.js';
 import type { AuditReport, Finding } from '../rules/types.js';
 import { SEVERITIES } from '../rules/types.js';
 import { LINES_PER_CHUNK } from './chunks.js';
+import { evidenceSentences, ipv4BehindAnotherNat } from './evidence.js';
 import {
   boxName,
   exposureParts,
@@ -48,6 +50,16 @@ function titleCell(f: Finding, lang: Lang): string {
   return md(title, 300);
 }
 
+/** The message cell, then what the probes saw (`Evidence: …`), when they saw anything (escaped). */
+function withEvidence(report: AuditReport, f: Finding, lang: Lang): string {
+  const vantage = report.snapshots[f.snapshotIndex]?.probes?.vantage ?? null;
+  const sentences = evidenceSentences(f.evidence, lang, vantage);
+  if (f.confidence === 'confirmed') sentences.unshift(t(lang, 'finding.confirmedCertainty'));
+  const message = md(f.message[lang], 1000);
+  if (sentences.length === 0) return message;
+  return `${message} ${md(`${t(lang, 'finding.evidence')}${colon(lang)}${sentences.join('; ')}.`, 800)}`;
+}
+
 function* findingRows(
   report: AuditReport,
   forwardOf: ForwardOf,
@@ -74,7 +86,7 @@ function* findingRows(
       port,
       titleCell(f, lang),
       ...(withUnknown ? [md(unknown.join(', '), 200)] : []),
-      md(f.message[lang], 1000),
+      withEvidence(report, f, lang),
       md(f.remediation[lang], 1000),
     ]);
   }
@@ -126,6 +138,9 @@ export function* markdownChunks(
     );
   });
   out.push('');
+  if (report.snapshots.some((s) => ipv4BehindAnotherNat(s) && s.forwards.length > 0)) {
+    out.push(`> ${md(t(lang, 'header.ipv4BehindNat'), 600)}`, '');
+  }
 
   out.push(`## ${t(lang, 'section.findings')}`, '');
   const failing = sorted.filter((f) => f.status === 'fail');

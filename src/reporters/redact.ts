@@ -45,6 +45,8 @@ export function redactSnapshot(snapshot: Snapshot, redactor: Redactor): Snapshot
       remoteHost: boxOrNull(f.remoteHost),
       description: boxOrNull(f.description),
       provenance: redactProvenance(f.provenance, box),
+      // What a probed peer said (banners, titles) is box-side text too.
+      ...(f.probe !== undefined ? { probe: { ...f.probe, facts: mapStrings(f.probe.facts, box) } } : {}),
     })),
     dmz: snapshot.dmz === null ? null : { ...snapshot.dmz, host: boxOrNull(snapshot.dmz.host) },
     remoteAdmin:

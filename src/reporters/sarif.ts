@@ -6,11 +6,14 @@
  * findings carry an accepted external suppression; coverage gaps are tool execution notifications.
  * There is no file: each result points at a logical location (the forward, or the box itself).
  */
+
 import { createHash } from 'node:crypto';
-import { coverageReason, type Lang } from '../i18n/index.js';
+import { colon, coverageReason, type Lang, t } from '../i18n/index.js';
 import type { AbsentFinding, AuditReport, Finding, Rule, Severity, WaivedFinding } from '../rules/types.js';
+import { evidenceSentences } from './evidence.js';
 import { exposure, type ForwardOf, forwardIndex, SEVERITY_RANK, sortFindings, statusLine } from './format.js';
 import { jsonChunks } from './json.js';
+import { mapStrings } from './redact.js';
 import { markdownText, safeLine } from './sanitize.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -135,7 +138,7 @@ function result(
     ruleIndex,
     kind: inconclusive ? 'review' : 'fail',
     level: inconclusive ? 'none' : LEVEL[f.severity],
-    message: { text: safeLine(f.message[lang], 2000) },
+    message: { text: safeLine(messageWithEvidence(report, f, lang), 2400) },
     locations: [{ logicalLocations: [logical] }],
     partialFingerprints: { 'boxauditFinding/v1': fingerprint(report, f) },
     properties: {
@@ -149,6 +152,7 @@ function result(
       remediation: safeLine(f.remediation[lang], 2000),
       ...(f.unknown !== undefined ? { unknown: f.unknown } : {}),
       ...(f.adjustments !== undefined ? { adjustments: f.adjustments } : {}),
+      ...(f.evidence !== undefined ? { evidence: mapStrings(f.evidence, (x) => safeLine(x, 400)) } : {}),
     },
   };
   if (f.baseline !== undefined) out.baselineState = f.baseline;
@@ -272,4 +276,12 @@ export function sarifChunks(
     ],
   };
   return jsonChunks(log);
+}
+
+/** The message, then what the probes saw, in words. */
+function messageWithEvidence(report: AuditReport, f: Finding, lang: Lang): string {
+  const vantage = report.snapshots[f.snapshotIndex]?.probes?.vantage ?? null;
+  const sentences = evidenceSentences(f.evidence, lang, vantage);
+  if (sentences.length === 0) return f.message[lang];
+  return `${f.message[lang]} ${t(lang, 'finding.evidence')}${colon(lang)}${sentences.join('; ')}.`;
 }

@@ -7,6 +7,7 @@ import type { Snapshot } from '../model/types.js';
 import type { AuditReport, Finding, WaivedFinding } from '../rules/types.js';
 import { SEVERITIES } from '../rules/types.js';
 import { LINES_PER_CHUNK } from './chunks.js';
+import { evidenceSentences, ipv4BehindAnotherNat, probeRunLines } from './evidence.js';
 import {
   boxName,
   countsBySeverity,
@@ -134,6 +135,8 @@ export function snapshotFacts(w: TextWriter, snapshot: Snapshot, lang: Lang): vo
   w.line(
     `${w.label('header.externalIp')}${ip}${g.doubleNat === true ? ` (${w.t('header.doubleNat')})` : ''}`,
   );
+  if (ipv4BehindAnotherNat(snapshot) && snapshot.forwards.length > 0)
+    w.line(`  ${w.t('header.ipv4BehindNat')}`);
   w.line(`${w.label('header.readVia')}${readVia(snapshot, lang)}`);
   w.line(`${w.label('header.readAt')}${readTime(snapshot.collectedAt, lang, w.options.timeZone)}`);
   w.line(`${w.label('header.forwardsRead')}${snapshot.forwards.length}`);
@@ -156,6 +159,11 @@ export function findingBlock(
   }
   w.line(`    ${w.label('finding.why')}${safeLine(f.message[lang], 1000)}`);
   if (f.confidence === 'low') w.line(`    ${w.label('finding.certainty')}${w.t('finding.lowCertainty')}`);
+  if (f.confidence === 'confirmed')
+    w.line(`    ${w.label('finding.certainty')}${w.t('finding.confirmedCertainty')}`);
+  const vantage = report.snapshots[f.snapshotIndex]?.probes?.vantage ?? null;
+  for (const sentence of evidenceSentences(f.evidence, lang, vantage))
+    w.line(`    ${w.label('finding.evidence')}${safeLine(sentence, 400)}`);
   w.line(`    ${w.label('finding.fix')}${safeLine(f.remediation[lang], 1000)}`);
   if (f.adjustments !== undefined && f.adjustments.length > 0) {
     w.line(
@@ -299,6 +307,10 @@ export function summaryLines(report: AuditReport, lang: Lang): SummaryLine[] {
   if (s.waived > 0) add(t(lang, 'summary.waived', { count: s.waived }));
   if (s.expiredWaivers.length > 0) add(t(lang, 'summary.expired', { count: s.expiredWaivers.length }), true);
   if (failing > 0 && s.coverageGaps > 0) add(t(lang, 'summary.gaps', { gaps: s.coverageGaps }));
+  if (s.exposures) add(t(lang, 'summary.exposures', s.exposures));
+  else if (failing > 0) add(t(lang, 'summary.notProbed'));
+  for (const snapshot of report.snapshots)
+    for (const line of probeRunLines(snapshot, lang)) add(safeLine(line, 300));
   add(t(lang, 'summary.threshold', { severity: severityWord(lang, s.failOn), forwards: s.forwardsChecked }));
   return lines;
 }

@@ -9,7 +9,15 @@ import { HOST_KINDS, KIND_BIT } from './host-kind.js';
 import { mergeRanges, parsePortSpec } from './ports.js';
 import { checkPatternSafety } from './regex-safety.js';
 import { lower, ruleSeverity } from './severity.js';
-import type { PortSpec, Rule, RuleSet, Severity, SeverityAdjustmentCode, Waiver } from './types.js';
+import type {
+  PortSpec,
+  ProbeFactCondition,
+  Rule,
+  RuleSet,
+  Severity,
+  SeverityAdjustmentCode,
+  Waiver,
+} from './types.js';
 
 export interface CompiledForwardRule {
   rule: Rule;
@@ -33,6 +41,12 @@ export interface CompiledForwardRule {
   minRangeSize: number | undefined;
   permanent: boolean | undefined;
   remoteHostRestricted: boolean | undefined;
+  /** The services the rule's ports stand for (probe names); null = the rule names none. */
+  services: ReadonlySet<string> | null;
+  /** Also match a forward whose probe found one of `services` answering, whatever its ports. */
+  serviceAnyPort: boolean;
+  /** Facts a confirming probe must show: key and accepted values. */
+  probeFacts: Array<[string, Array<string | number | boolean>]> | null;
   severity: Severity;
   adjustments: SeverityAdjustmentCode[];
   /** Severity and reasons when the forward is limited to given sources. */
@@ -58,6 +72,8 @@ export interface CompiledRuleSet {
   perPort: Record<Protocol, CompiledForwardRule[]>;
   /** Per protocol: port → rules whose port condition covers it. */
   byPort: Record<Protocol, Array<CompiledForwardRule[] | undefined>>;
+  /** Per protocol: answering service → rules with `serviceAnyPort` naming it. */
+  byService: Record<Protocol, Map<string, CompiledForwardRule[]>>;
   /**
    * Forwards spanning at least this many ports are reported by the large-range rule(s) only, not
    * by each per-port rule (avoids hundreds of duplicates); null when no such rule is active.
@@ -123,6 +139,17 @@ function companionOf(
   return { protocol: c.protocol, present: c.present };
 }
 
+function probeFactsOf(
+  rule: Rule,
+  facts: Record<string, ProbeFactCondition> | undefined,
+): Array<[string, Array<string | number | boolean>]> | null {
+  if (facts === undefined) return null;
+  if (rule.match.forward?.services === undefined) {
+    throw new BoxauditError('BOXAUDIT_RULE_INVALID', `${rule.id}: /match/forward/probeFacts needs services`);
+  }
+  return Object.entries(facts).map(([key, want]) => [key, Array.isArray(want) ? [...want] : [want]]);
+}
+
 function build(ruleSet: RuleSet): CompiledRuleSet {
   const forwardRules: CompiledForwardRule[] = [];
   const routerRules: CompiledRouterRule[] = [];
@@ -164,6 +191,9 @@ function build(ruleSet: RuleSet): CompiledRuleSet {
         minRangeSize: fm.minRangeSize,
         permanent: fm.permanent,
         remoteHostRestricted: fm.remoteHostRestricted,
+        services: fm.services ? new Set(fm.services) : null,
+        serviceAnyPort: fm.serviceAnyPort === true && fm.services !== undefined,
+        probeFacts: probeFactsOf(rule, fm.probeFacts),
         severity,
         adjustments,
         restrictedSeverity,
@@ -188,9 +218,17 @@ function build(ruleSet: RuleSet): CompiledRuleSet {
     tcp: new Array(65536),
     udp: new Array(65536),
   };
+  const byService: Record<Protocol, Map<string, CompiledForwardRule[]>> = { tcp: new Map(), udp: new Map() };
   for (const c of forwardRules) {
     for (const proto of ['tcp', 'udp'] as const) {
       if (!(proto === 'tcp' ? c.tcp : c.udp)) continue;
+      if (c.serviceAnyPort) {
+        for (const service of c.services ?? []) {
+          const list = byService[proto].get(service);
+          if (list) list.push(c);
+          else byService[proto].set(service, [c]);
+        }
+      }
       if (!c.perPort) {
         always[proto].push(c);
         continue;
@@ -233,6 +271,7 @@ function build(ruleSet: RuleSet): CompiledRuleSet {
     always,
     perPort,
     byPort,
+    byService,
     largeRangeThreshold,
     waiversByRule,
     ruleCount: forwardRules.length,

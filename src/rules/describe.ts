@@ -109,6 +109,7 @@ function describer(
     };
     if (finding.adjustments) described.adjustments = finding.adjustments.map(withText);
     if (finding.unknown) described.unknown = finding.unknown;
+    if (finding.evidence) described.evidence = finding.evidence;
     return described;
   };
 }

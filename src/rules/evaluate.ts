@@ -19,6 +19,7 @@ import { overlapsAny, rangeSize } from './ports.js';
 import type {
   EvaluatedFinding,
   EvaluatedWaivedFinding,
+  FindingConfidence,
   RuleSet,
   Severity,
   Summary,
@@ -104,6 +105,8 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
   const threshold = SEVERITY_RANK[failOn];
   let inconclusive = 0;
   let exitCode: 0 | 1 | 2 = 0;
+  const exposures = { confirmed: 0, inferred: 0, stale: 0 };
+  let probed = false;
   const pending: EvaluatedFinding[] = [];
   const flush = (forward: PortForward | null): void => {
     if (pending.length > 1) pending.sort(byRuleId);
@@ -122,6 +125,11 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
       else {
         counts[finding.severity]++;
         if (rank <= threshold) exitCode = 1;
+        if (forward !== null) {
+          if (finding.confidence === 'confirmed') exposures.confirmed++;
+          else if (forward.probe?.status === 'silent') exposures.stale++;
+          else exposures.inferred++;
+        }
       }
     }
     pending.length = 0;
@@ -177,6 +185,7 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
     for (fi = 0; fi < forwards.length; fi++) {
       f = forwards[fi]!;
       forwardsChecked++;
+      if (f.probe !== undefined) probed = true;
       if (f.enabled === false) continue; // a disabled forward exposes nothing
       const proto = f.protocol === 'udp' ? 'udp' : 'tcp';
       ext = f.externalPort ?? (f.source === 'dmz' ? FULL_RANGE : null);
@@ -202,6 +211,12 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
           }
         }
       }
+      // What a probe saw answer is judged too, whatever the port (a web server behind LAN 445).
+      const answered = f.probe?.status === 'different' ? answeringService(f) : null;
+      if (answered !== null) {
+        const bucket = compiled.byService[proto].get(answered);
+        if (bucket) for (const c of bucket) check(c);
+      }
       if (pending.length > 0) flush(f);
     }
   }
@@ -222,6 +237,7 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
       expiredWaivers: expired,
       forwardsChecked,
       coverageGaps,
+      ...(probed ? { exposures } : {}),
     },
   };
 }
@@ -301,7 +317,26 @@ function evaluateForward(
   if (c.sources !== null && !c.sources.has(f.source)) return PASS;
   if (c.remoteHostRestricted !== undefined && isRestricted(f.remoteHost) !== c.remoteHostRestricted)
     return PASS;
-  if (c.either !== null) {
+  const answered = answeringService(f);
+  if (
+    c.services !== null &&
+    answered !== null &&
+    !c.services.has(answered) &&
+    f.probe?.status === 'different'
+  )
+    return PASS; // another service answers there: the forward is judged as what it is
+  if (c.probeFacts !== null) {
+    if (answered === null || c.services === null || !c.services.has(answered)) return PASS;
+    const facts = f.probe!.facts;
+    for (const [key, want] of c.probeFacts) {
+      const have = Object.hasOwn(facts, key) ? facts[key] : null;
+      if (have === null || have === undefined) unknown.push(`probe.facts.${key}`);
+      else if (!factMatches(have, want)) return PASS;
+    }
+  }
+  // The service a probe saw answer decides over the port number for the rules that name it.
+  const byService = c.serviceAnyPort && answered !== null && c.services?.has(answered) === true;
+  if (!byService && c.either !== null) {
     const intHit = int !== null && overlapsAny(int, c.either);
     const hit = intHit || (ext !== null && overlapsAny(ext, c.either));
     // The LAN port names the service: WAN 8443 -> LAN 104 is DICOM, not a web console. The public
@@ -313,11 +348,11 @@ function evaluateForward(
       if (int === null) unknown.push('internalPort');
     }
   }
-  if (c.internal !== null) {
+  if (c.internal !== null && !byService) {
     if (int === null) unknown.push('internalPort');
     else if (!overlapsAny(int, c.internal)) return PASS;
   }
-  if (c.external !== null) {
+  if (c.external !== null && !byService) {
     if (ext === null) unknown.push('externalPort');
     else if (!overlapsAny(ext, c.external)) return PASS;
   }
@@ -494,11 +529,14 @@ function makeFinding(
     severity = c.restrictedSeverity;
     adjustments = [...adjustments, sourceRestricted(c.severity, severity, forward?.remoteHost ?? undefined)];
   }
+  let confidence: FindingConfidence =
+    forward !== null && 'either' in c && partOfWiderRange(c, forward) ? 'low' : rule.confidence;
+  if (forward !== null && 'either' in c) confidence = probedConfidence(c, forward, confidence);
   const finding: EvaluatedFinding = {
     ruleId: rule.id,
     status: status === FAIL ? 'fail' : 'inconclusive',
     severity,
-    confidence: forward !== null && 'either' in c && partOfWiderRange(c, forward) ? 'low' : rule.confidence,
+    confidence,
     category: rule.category,
     snapshotIndex: ctx.index,
     forwardId: forward ? forward.id : null,
@@ -507,7 +545,40 @@ function makeFinding(
   if (adjustments.length > 0) finding.adjustments = [...adjustments];
   if (status === UNKNOWN)
     finding.unknown = unknown.length === 1 ? [unknown[0]!] : [...new Set(unknown)].sort();
+  if (forward !== null && (forward.probe !== undefined || forward.reachable !== undefined)) {
+    finding.evidence = {
+      ...(forward.probe !== undefined ? { probe: forward.probe } : {}),
+      ...(forward.reachable !== undefined ? { reachable: forward.reachable } : {}),
+    };
+  }
   return finding;
+}
+
+/** The service a probe saw answer on this forward (confirmed or different), else null. */
+function answeringService(f: PortForward): string | null {
+  const p = f.probe;
+  if (p === undefined || p === null || typeof p !== 'object') return null;
+  if (p.status !== 'confirmed' && p.status !== 'different') return null;
+  return typeof p.service === 'string' ? p.service : null;
+}
+
+/** A fact against a rule's accepted values: equal to one, or (a list fact) sharing one. */
+function factMatches(have: unknown, want: ReadonlyArray<string | number | boolean>): boolean {
+  if (Array.isArray(have)) return have.some((x) => want.includes(x));
+  return want.includes(have as string | number | boolean);
+}
+
+/** The finding's confidence once the probe has spoken: confirmed, or low when an unknown program answers. */
+function probedConfidence(
+  c: CompiledForwardRule,
+  f: PortForward,
+  base: FindingConfidence,
+): FindingConfidence {
+  if (c.services === null || f.probe === undefined) return base;
+  const answered = answeringService(f);
+  if (answered !== null && c.services.has(answered)) return 'confirmed';
+  if (f.probe.status === 'different' && answered === null) return 'low';
+  return base;
 }
 
 function inPortSpace(r: PortRange): boolean {

@@ -31,6 +31,20 @@ export function exampleForward(partial: ExampleForward = {}, index = 0): PortFor
     description: partial.description === undefined ? 'example' : partial.description,
     leaseSeconds: partial.leaseSeconds === undefined ? 3600 : partial.leaseSeconds,
     provenance: { adapter: 'example', transport: 'file' },
+    ...(partial.probe
+      ? {
+          probe: {
+            status: partial.probe.status,
+            family: partial.probe.service ?? null,
+            service: partial.probe.service ?? null,
+            reason: partial.probe.status === 'confirmed' ? null : partial.probe.status.toUpperCase(),
+            facts: partial.probe.facts ?? {},
+            target: null,
+            bytesSent: 0,
+            bytesReceived: 0,
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,4 +1,12 @@
-import type { ForwardSource, PortForward, PortRange, Protocol, Snapshot } from '../model/types.js';
+import type {
+  ForwardProbe,
+  ForwardReachability,
+  ForwardSource,
+  PortForward,
+  PortRange,
+  Protocol,
+  Snapshot,
+} from '../model/types.js';
 import type { HostKind } from './host-kind.js';
 
 export type { HostKind } from './host-kind.js';
@@ -7,6 +15,8 @@ export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 export type Confidence = 'high' | 'medium' | 'low';
+/** A finding's confidence: its rule's, lowered for a port inside a wider range, or `confirmed` when a probe saw the service answer. */
+export type FindingConfidence = Confidence | 'confirmed';
 export type Category = 'medical' | 'file-sharing' | 'remote-access' | 'database' | 'iot' | 'router' | 'web';
 
 export interface LocalizedText {
@@ -58,7 +68,38 @@ export interface ForwardMatch {
    * source. Omitted: both (a restricted forward still fails, one severity level lower).
    */
   remoteHostRestricted?: boolean;
+  /**
+   * The services this rule's ports stand for, as a probe names them (`dicom`, `smb`, `http`, …).
+   * With a probe: one of them answering makes the finding's confidence `confirmed`; another known
+   * service answering makes the rule pass (the forward is judged as what answers).
+   */
+  services?: ProbeService[];
+  /** With `services`: also match, whatever its ports, a forward whose probe found one of them answering. */
+  serviceAnyPort?: boolean;
+  /**
+   * Only a forward whose probe confirmed one of `services` with these facts (a list: any of its
+   * values; a list fact matches when it shares a value). Without a probe the rule passes (the port
+   * rules report the forward); a fact the probe could not read makes it inconclusive.
+   */
+  probeFacts?: Record<string, ProbeFactCondition>;
 }
+
+/** Service names a probe reports (docs/probes.md). */
+export type ProbeService =
+  | 'dicom'
+  | 'http'
+  | 'https'
+  | 'ssh'
+  | 'ftp'
+  | 'telnet'
+  | 'vnc'
+  | 'rdp'
+  | 'smb'
+  | 'mysql'
+  | 'postgres'
+  | 'redis';
+
+export type ProbeFactCondition = string | number | boolean | Array<string | number | boolean>;
 
 /** Conditions on the box as a whole. */
 export interface RouterMatch {
@@ -73,9 +114,11 @@ export interface RuleMatch {
 }
 
 /** An example forward: ports may be written as a PortSpec (`104`, `"5900-5910"`) for brevity. */
-export type ExampleForward = Partial<Omit<PortForward, 'externalPort' | 'internalPort'>> & {
+export type ExampleForward = Partial<Omit<PortForward, 'externalPort' | 'internalPort' | 'probe'>> & {
   externalPort?: PortRange | PortSpec | null;
   internalPort?: PortRange | PortSpec | null;
+  /** What a probe saw (the tester fills the rest of the outcome). */
+  probe?: Pick<ForwardProbe, 'status'> & Partial<Pick<ForwardProbe, 'service' | 'facts'>>;
 };
 
 export interface RuleExample {
@@ -166,7 +209,7 @@ interface FindingFacts {
   ruleId: string;
   status: FindingStatus;
   severity: Severity;
-  confidence: Confidence;
+  confidence: FindingConfidence;
   category: Category;
   /** Index into the evaluated (report's) snapshots. */
   snapshotIndex: number;
@@ -180,6 +223,14 @@ interface FindingFacts {
    * was there). Only `new` findings count toward the exit code then.
    */
   baseline?: 'new' | 'unchanged';
+  /** What the probes saw for this forward (present only when the audit probed or checked reachability). */
+  evidence?: FindingEvidence;
+}
+
+/** A finding's evidence: the forward's probe outcome and whether the Internet reaches it. */
+export interface FindingEvidence {
+  probe?: ForwardProbe;
+  reachable?: ForwardReachability;
 }
 
 /** A finding as `evaluate` returns it: data only, no text. */
@@ -224,6 +275,12 @@ export interface Summary {
   coverageGaps: number;
   /** Set only when compared with a baseline report: findings new, unchanged, and absent (fixed) since. */
   baseline?: { new: number; unchanged: number; absent: number };
+  /**
+   * Present when forwards were probed: failing forward findings split by evidence. `confirmed`: a
+   * probe saw the service answer; `stale`: nothing answered (the forward is still to be removed);
+   * `inferred`: the port number (or the label) alone.
+   */
+  exposures?: { confirmed: number; inferred: number; stale: number };
 }
 
 /** What an exposure is, independent of ids: the forward's protocol, public port and device. */

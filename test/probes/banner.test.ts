@@ -114,6 +114,17 @@ describe.skipIf(!vsftpd.available)(`FTP banner against a real vsftpd ${vsftpd.re
     const result = await probeFtp('127.0.0.1', port, options);
     expect(result).toMatchObject({ status: 'confirmed', service: 'ftp', bytesSent: 0 });
     expect(result.facts).toMatchObject({ ftpReplyCode: 220, banner: 'Welcome to the probe test FTP' });
+    expect(result.facts.anonymousLogin).toBeUndefined();
+  });
+
+  it('deep mode (--probe deep): tries the anonymous login, then QUIT; vsftpd lets anonymous in', async () => {
+    const result = await probeFtp('127.0.0.1', port, { ...options, deep: true });
+    expect(result).toMatchObject({ status: 'confirmed', service: 'ftp' });
+    expect(result.facts).toMatchObject({ anonymousLogin: true, anonymousReplyCode: 230 });
+    // USER, PASS and QUIT: nothing else (no listing, no file).
+    expect(result.bytesSent).toBe(
+      'USER anonymous\r\n'.length + 'PASS boxaudit-probe@invalid\r\n'.length + 'QUIT\r\n'.length,
+    );
   });
 });
 

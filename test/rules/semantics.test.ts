@@ -374,7 +374,9 @@ describe('forward matching', () => {
 describe('fail closed: unknown ports and hosts', () => {
   const onlyPorts = recommended.rules.filter((r) => {
     const fm = r.match.forward;
-    return fm?.ports !== undefined && Object.keys(fm).every((k) => k === 'protocols' || k === 'ports');
+    // `services` and `serviceAnyPort` only speak when a probe ran: without one these are port rules.
+    const portOnly = ['protocols', 'ports', 'services', 'serviceAnyPort'];
+    return fm?.ports !== undefined && Object.keys(fm).every((k) => portOnly.includes(k));
   });
   const firstPort = (spec: number | string): number => Number(String(spec).split('-')[0]);
   const covers = (rule: (typeof onlyPorts)[number], port: number): boolean =>

@@ -1,0 +1,162 @@
+/**
+ * The words for a finding's evidence (what a probe saw answer behind the forward, whether the
+ * Internet reaches it) and for the probe step's summary, shared by the text, Markdown and SARIF
+ * reporters. Pure; peer strings are returned as they are: each reporter escapes the whole line.
+ */
+import { colon, hasMessage, type Lang, type MessageKey, t } from '../i18n/index.js';
+import type { ForwardProbe, ForwardReachability, ProbeFactValue, Snapshot } from '../model/types.js';
+import type { FindingEvidence } from '../rules/types.js';
+
+const SERVICE_NAMES: Record<string, string> = {
+  dicom: 'DICOM',
+  http: 'HTTP',
+  https: 'HTTPS',
+  ssh: 'SSH',
+  ftp: 'FTP',
+  telnet: 'Telnet',
+  vnc: 'VNC',
+  rdp: 'RDP',
+  smb: 'SMB',
+  mysql: 'MySQL',
+  postgres: 'PostgreSQL',
+  redis: 'Redis',
+  tls: 'TLS',
+  'ftp-or-smtp': 'FTP/SMTP',
+};
+
+function serviceName(service: string | null): string {
+  return service === null ? '?' : (SERVICE_NAMES[service] ?? service.slice(0, 40));
+}
+
+/** A probe's reason code in words when the catalogue has them, else the code itself. */
+export function probeReasonWord(reason: string | null, lang: Lang): string {
+  if (reason === null) return '';
+  const key = `probeReason.${reason}`;
+  return hasMessage(key) ? t(lang, key as MessageKey) : reason.slice(0, 64);
+}
+
+const str = (v: ProbeFactValue | undefined): string | null =>
+  typeof v === 'string' && v !== '' ? v.slice(0, 120) : null;
+
+/** The facts worth a doctor's attention, in words (a few per service). */
+function factWords(p: ForwardProbe, lang: Lang): string[] {
+  const f = p.facts;
+  const out: string[] = [];
+  switch (p.service) {
+    case 'dicom':
+      if (f.associationAccepted === true) {
+        out.push(t(lang, 'fact.dicomAccepted') + (f.echoStatus === 0 ? ` ${t(lang, 'fact.echoOk')}` : ''));
+      } else if (f.associationAccepted === false) {
+        out.push(t(lang, 'fact.dicomRejected', { reason: str(f.rejectReason) ?? str(f.abortReason) ?? '?' }));
+      }
+      break;
+    case 'http':
+    case 'https': {
+      if (f.authRequired === false) out.push(t(lang, 'fact.noPassword'));
+      if (f.authRequired === true) out.push(t(lang, 'fact.password'));
+      const products = Array.isArray(f.products) ? (f.products as string[]).slice(0, 5) : [];
+      if (products.length > 0) out.push(t(lang, 'fact.products', { products: products.join(', ') }));
+      const title = str(f.title);
+      if (title) out.push(t(lang, 'fact.title', { title }));
+      break;
+    }
+    case 'rdp':
+      if (f.nlaRequired === false) out.push(t(lang, 'fact.noNla'));
+      if (f.nlaRequired === true) out.push(t(lang, 'fact.nla'));
+      break;
+    case 'vnc':
+      if (f.noneOffered === true) out.push(t(lang, 'fact.vncNone'));
+      if (f.noneOffered === false) out.push(t(lang, 'fact.vncAuth'));
+      break;
+    case 'smb': {
+      const dialect = str(f.dialect);
+      if (dialect) out.push(t(lang, 'fact.smbDialect', { dialect }));
+      if (f.smb1Accepted === true) out.push(t(lang, 'fact.smb1'));
+      break;
+    }
+    default: {
+      const software = str(f.sshSoftware) ?? str(f.serverVersion);
+      if (software) out.push(t(lang, 'fact.software', { software }));
+      const banner = str(f.banner);
+      if (banner) out.push(t(lang, 'fact.banner', { banner: banner.slice(0, 80) }));
+    }
+  }
+  return out;
+}
+
+/** One sentence for a probe outcome. */
+export function probeSentence(p: ForwardProbe, lang: Lang): string {
+  const target = p.target ? `${p.target.host}:${p.target.port}` : '?';
+  const reason = probeReasonWord(p.reason, lang);
+  switch (p.status) {
+    case 'confirmed':
+    case 'different': {
+      const head =
+        p.status === 'confirmed'
+          ? t(lang, 'evidence.confirmed', { target, service: serviceName(p.service) })
+          : p.service === null
+            ? t(lang, 'evidence.differentUnknown', { target })
+            : t(lang, 'evidence.different', { target, service: serviceName(p.service) });
+      const facts = factWords(p, lang);
+      return facts.length > 0 ? `${head}${colon(lang)}${facts.join('; ')}` : head;
+    }
+    case 'silent':
+      return t(lang, 'evidence.silent', { target, reason });
+    case 'error':
+      return t(lang, 'evidence.error', { target, reason });
+    case 'skipped':
+      return t(lang, 'evidence.skipped', { reason });
+  }
+}
+
+/** One sentence for a reachability result. */
+export function reachableSentence(r: ForwardReachability, lang: Lang, vantage: string | null): string {
+  const reason = probeReasonWord(r.reason, lang);
+  if (r.fromInternet === null) return t(lang, 'evidence.reachableUnknown', { reason });
+  if (r.method === 'vantage') {
+    const v = vantage ?? '?';
+    return r.fromInternet
+      ? t(lang, 'evidence.reachableVantage', { vantage: v })
+      : t(lang, 'evidence.unreachableVantage', { vantage: v, reason });
+  }
+  return t(lang, r.fromInternet ? 'evidence.reachableHairpin' : 'evidence.unreachableHairpin');
+}
+
+/** The evidence of a finding in sentences (empty when there is none). */
+export function evidenceSentences(
+  evidence: FindingEvidence | undefined,
+  lang: Lang,
+  vantage: string | null = null,
+): string[] {
+  if (!evidence) return [];
+  const out: string[] = [];
+  if (evidence.probe) out.push(probeSentence(evidence.probe, lang));
+  if (evidence.reachable) out.push(reachableSentence(evidence.reachable, lang, vantage));
+  return out;
+}
+
+/** Is the box's external IPv4 address private or shared (CGNAT)? (Another NAT sits in front.) */
+export function ipv4BehindAnotherNat(snapshot: Snapshot): boolean {
+  if (snapshot.gateway.doubleNat === true) return true;
+  const ip = snapshot.gateway.externalIp?.trim() ?? '';
+  const m = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(ip);
+  if (!m) return false;
+  const a = Number(m[1]);
+  const b = Number(m[2]);
+  return (
+    a === 10 ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 100 && b >= 64 && b <= 127)
+  );
+}
+
+/** The probe step's lines for a snapshot (empty when it ran without probes). */
+export function probeRunLines(snapshot: Snapshot, lang: Lang): string[] {
+  const run = snapshot.probes;
+  if (!run) return [];
+  const lines = [t(lang, 'probes.line', { probed: run.probed, skipped: run.skipped, mode: run.mode })];
+  if (run.sentOutside.length === 0) lines.push(t(lang, 'probes.nothingOutside'));
+  for (const s of run.sentOutside) lines.push(t(lang, 'probes.sentOutside', { what: s.what, to: s.to }));
+  return lines;
+}
