@@ -63,6 +63,10 @@ TLS des box --vendor lues en https (la vérification des certificats n’est jam
   --tls-fingerprint AA:BB:…   n’accepter que ce certificat (son empreinte SHA-256 ; un certificat auto-signé convient)
   --tls-ca FICHIER            ne faire confiance qu’aux certificats d’autorité de ce fichier PEM
 
+Sondes (sur demande ; seules les adresses du réseau local sont contactées ; docs/probes.md)
+  --probe                 identifier ce qui répond derrière chaque redirection (un seul échange initial, inoffensif, sans ouvrir de session)
+  --probe deep            aussi les quelques vérifications qui demandent un essai de connexion anonyme (FTP anonyme)
+
 Codes de sortie : 0 aucun problème de gravité --fail-on ou plus, 1 au moins un, 2 erreur d’utilisation,
 de configuration ou erreur fatale, 130 interrompu (Ctrl-C), 143 arrêté (SIGTERM).
 La dernière ligne d’un rapport texte est une ligne d’état, en anglais, pour les outils de supervision.
