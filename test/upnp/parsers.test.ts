@@ -223,7 +223,7 @@ describe('uptime and URLs', () => {
   });
 });
 
-// Cap, deadline, abort and cut-off replies are the core's: test/adapters/request.test.ts.
+// Cap, deadline, abort and cut-off replies are the core's: test/transport/request.test.ts.
 describe('httpRequest', () => {
   let server: http.Server | undefined;
   afterEach(async () => {

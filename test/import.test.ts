@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isBoxauditError } from '../../src/errors.js';
+import { isBoxauditError } from '../src/errors.js';
 import {
   detectExportFormat,
   loadSnapshotsFromFile,
   parseExport,
   parseExportSnapshots,
-} from '../../src/import.js';
-import { fixture } from './helpers.js';
+} from '../src/import.js';
+import { fixture } from './adapters/helpers.js';
 
 const cases: [string, string][] = [
   ['linux/nft-lab-capture.json', 'linux'],

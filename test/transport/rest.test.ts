@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRestClient, parseSetCookies, retryAfterMs } from '../../src/transport/rest.js';
-import { failure } from './helpers.js';
+import { failure } from '../adapters/helpers.js';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 const servers: http.Server[] = [];
@@ -65,7 +65,7 @@ describe('rest client', () => {
     expect(rest.redact('x VALUE-123456 y')).toBe('x [redacted] y');
   });
 
-  // Cap, deadline, abort and redirects in depth: test/adapters/request.test.ts (the shared core).
+  // Cap, deadline, abort and redirects in depth: test/transport/request.test.ts (the shared core).
   it('names the call in a deadline error and returns a redirect as the answer', async () => {
     const slow = await serve(() => undefined);
     const redirect = await serve((_q, r) => {

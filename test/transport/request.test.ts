@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PinnedTarget } from '../../src/transport/pin.js';
 import { boundedRequest } from '../../src/transport/request.js';
-import { failure } from './helpers.js';
+import { failure } from '../adapters/helpers.js';
 
 const servers: http.Server[] = [];
 afterEach(async () => {

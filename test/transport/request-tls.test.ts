@@ -13,8 +13,8 @@ import { rawRequest } from '../../src/transport/digest.js';
 import { httpRequest } from '../../src/transport/http.js';
 import { normalizeFingerprint } from '../../src/transport/request.js';
 import { createRestClient, restTlsFrom } from '../../src/transport/rest.js';
+import { failure } from '../adapters/helpers.js';
 import { selfSignedCertificate } from '../tls-certificates.js';
-import { failure } from './helpers.js';
 
 let server: https.Server;
 let url: string;
