@@ -267,3 +267,56 @@ describe('custom-rules/', () => {
     expect(after.code).toBe(1);
   });
 });
+
+describe('sarif-upload.md and sarif-anchor.mjs', () => {
+  it('the CI command writes SARIF with the waiver as a suppression; anchoring adds a physical location to every result', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'boxaudit-examples-'));
+    const config = 'test/fixtures/configs/openwrt/etc-config-firewall';
+    const audit = await run('node', [
+      join(REPO_ROOT, 'dist', 'cli', 'main.js'),
+      'audit',
+      '--from',
+      config,
+      '--rules',
+      'examples/custom-rules/clinic.rules.json',
+      '--now',
+      '2027-01-15',
+      '--format',
+      'sarif',
+    ]);
+    expect(audit.code).toBe(1);
+    const raw = join(dir, 'raw.sarif');
+    writeFileSync(raw, audit.stdout);
+    const out = join(dir, 'boxaudit.sarif');
+    const anchor = await run('node', ['examples/sarif-anchor.mjs', raw, out, config]);
+    expect(anchor.stdout).toBe(`4 results anchored to ${config}\n`);
+    expect(anchor.code).toBe(0);
+
+    interface Result {
+      ruleId: string;
+      suppressions?: Array<{ status: string }>;
+      partialFingerprints: Record<string, string>;
+      locations: Array<{
+        physicalLocation?: { artifactLocation: { uri: string } };
+        logicalLocations?: unknown[];
+      }>;
+    }
+    const before = JSON.parse(audit.stdout).runs[0].results as Result[];
+    const after = JSON.parse(readFileSync(out, 'utf8')).runs[0].results as Result[];
+    expect(after).toHaveLength(before.length);
+    for (const [i, result] of after.entries()) {
+      expect(before[i]!.locations[0]!.physicalLocation).toBeUndefined();
+      expect(result.locations[0]!.physicalLocation!.artifactLocation.uri).toBe(config);
+      expect(result.locations[0]!.logicalLocations).toEqual(before[i]!.locations[0]!.logicalLocations);
+      expect(result.partialFingerprints).toEqual(before[i]!.partialFingerprints);
+    }
+    const med = after.find((r) => r.ruleId === 'BOX-MED-004')!;
+    expect(med.suppressions?.[0]?.status).toBe('accepted');
+  });
+
+  it('sarif-anchor.mjs refuses an absolute or escaping path (it would not name a file of the repository)', async () => {
+    const result = await run('node', ['examples/sarif-anchor.mjs', 'a.sarif', 'b.sarif', '../etc/passwd']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^usage: /);
+  });
+});
