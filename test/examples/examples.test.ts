@@ -18,6 +18,11 @@ import { DEMO_OFFICE } from '../../src/demo/demo-office.js';
 import { startIgdSimulator } from '../../src/demo/igd-simulator.js';
 import { REPO_ROOT, requireBuiltCli } from '../cli/helpers.js';
 import { assertLoopbackSites, CONFIGS, validatorFor } from '../msp/helpers.js';
+import {
+  LIVEBOX_SIM_PASSWORD,
+  type LiveboxSimulator,
+  startLiveboxSimulator,
+} from '../sim/vendors/livebox.js';
 
 const OPENWRT = join(CONFIGS, 'openwrt', 'etc-config-firewall');
 const PFSENSE = join(CONFIGS, 'pfsense', 'config.xml');
@@ -75,6 +80,12 @@ async function demoBox(): Promise<string> {
   return sim.descriptionUrl;
 }
 
+async function livebox(): Promise<LiveboxSimulator> {
+  const sim = await startLiveboxSimulator();
+  closers.push(() => sim.close());
+  return sim;
+}
+
 describe('the package resolves from inside the repository', () => {
   it('import and require of "boxaudit" load the built dist through package.json exports', async () => {
     const require = createRequire(join(REPO_ROOT, 'examples', 'audit-cjs.cjs'));
@@ -127,9 +138,15 @@ describe('audit-esm.mjs and audit-cjs.cjs', () => {
 });
 
 describe('fleet-worker.mjs', () => {
-  it('appends one valid JSON line per site (files, a loopback IGD, a site missing its variable); worst exit code', async () => {
+  it('appends one valid JSON line per site (files, a loopback IGD, a loopback Livebox, a site missing its variable); worst exit code; no secret', async () => {
     const upnp = await demoBox();
+    const box = await livebox();
     const { dir, file } = sitesFile([
+      {
+        name: 'cabinet-petit',
+        target: { vendor: 'livebox', host: box.url },
+        credentials: { passwordEnv: 'BOXAUDIT_EXAMPLES_PETIT_PW' },
+      },
       { name: 'cabinet-martin', target: { file: OPENWRT } },
       { name: 'radiologie-sud', target: { upnp } },
       { name: 'clinique-nord', target: { file: PFSENSE } },
@@ -141,9 +158,11 @@ describe('fleet-worker.mjs', () => {
     ]);
     const out = join(dir, 'fleet.jsonl');
     writeFileSync(out, '{"previous":"night"}\n');
-    const result = await run('node', ['examples/fleet-worker.mjs', file, out, '--concurrency', '2']);
+    const result = await run('node', ['examples/fleet-worker.mjs', file, out, '--concurrency', '2'], {
+      BOXAUDIT_EXAMPLES_PETIT_PW: LIVEBOX_SIM_PASSWORD,
+    });
     expect(result.stderr).toBe('');
-    expect(result.stdout).toBe('sites=4 failed=1 exit=2\n');
+    expect(result.stdout).toBe('sites=5 failed=1 exit=2\n');
     expect(result.code).toBe(2);
 
     const lines = readFileSync(out, 'utf8').split('\n');
@@ -155,6 +174,7 @@ describe('fleet-worker.mjs', () => {
     expect(parsed.map((e) => e.name).sort()).toEqual([
       'cabinet-durand',
       'cabinet-martin',
+      'cabinet-petit',
       'clinique-nord',
       'radiologie-sud',
     ]);
@@ -165,6 +185,13 @@ describe('fleet-worker.mjs', () => {
     expect(sud.ok).toBe(true);
     expect(sud.report.snapshots[0].target.kind).toBe('upnp');
     expect(sud.report.snapshots[0].forwards.length).toBeGreaterThan(0);
+    const petit = byName.get('cabinet-petit');
+    expect(petit.ok).toBe(true);
+    expect(petit.report.findings.some((f: { ruleId: string }) => f.ruleId === 'BOX-MED-001')).toBe(true);
+    expect(box.issuedSecrets.length).toBeGreaterThan(0);
+    for (const secret of [LIVEBOX_SIM_PASSWORD, ...box.issuedSecrets]) {
+      expect(readFileSync(out, 'utf8') + result.stdout).not.toContain(secret);
+    }
   });
 
   it('a fleet file that breaks the schema is refused as a whole: exit 2, nothing written', async () => {
@@ -180,8 +207,11 @@ describe('fleet-worker.mjs', () => {
 });
 
 describe('dashboard-service.mjs', () => {
-  async function startService(file: string): Promise<string> {
-    const child = spawn('node', ['examples/dashboard-service.mjs', file], { cwd: REPO_ROOT });
+  async function startService(file: string, env: Record<string, string> = {}): Promise<string> {
+    const child = spawn('node', ['examples/dashboard-service.mjs', file], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+    });
     children.push(child);
     let stderr = '';
     child.stderr.on('data', (d) => {
@@ -204,11 +234,17 @@ describe('dashboard-service.mjs', () => {
 
   it('answers the report as JSON and as HTML on loopback; unknown sites, formats and methods refused', async () => {
     const upnp = await demoBox();
+    const box = await livebox();
     const { file } = sitesFile([
       { name: 'cabinet-martin', target: { file: OPENWRT } },
       { name: 'radiologie-sud', target: { upnp } },
+      {
+        name: 'cabinet-petit',
+        target: { vendor: 'livebox', host: box.url },
+        credentials: { passwordEnv: 'BOXAUDIT_EXAMPLES_PETIT_PW' },
+      },
     ]);
-    const base = await startService(file);
+    const base = await startService(file, { BOXAUDIT_EXAMPLES_PETIT_PW: LIVEBOX_SIM_PASSWORD });
 
     const json = await fetch(`${base}/audit?site=cabinet-martin`);
     expect(json.status).toBe(200);
@@ -228,6 +264,15 @@ describe('dashboard-service.mjs', () => {
     const page = await html.text();
     expect(page.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(page).not.toMatch(/<script/i);
+
+    // A box read with a password: neither it nor the session the box issued is in either answer.
+    const petitJson = await (await fetch(`${base}/audit?site=cabinet-petit`)).text();
+    const petitHtml = await (await fetch(`${base}/audit?site=cabinet-petit&format=html`)).text();
+    expect(JSON.parse(petitJson).findings.length).toBeGreaterThan(0);
+    expect(box.issuedSecrets.length).toBeGreaterThan(0);
+    for (const secret of [LIVEBOX_SIM_PASSWORD, ...box.issuedSecrets]) {
+      expect(petitJson + petitHtml).not.toContain(secret);
+    }
 
     const unknown = await fetch(`${base}/audit?site=${encodeURIComponent('<b>nope</b>')}`);
     expect(unknown.status).toBe(404);
