@@ -11,6 +11,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -280,6 +281,39 @@ describe('dashboard-service.mjs', () => {
     expect((await fetch(`${base}/audit?site=cabinet-martin&format=pdf`)).status).toBe(400);
     expect((await fetch(`${base}/audit?site=cabinet-martin`, { method: 'POST' })).status).toBe(405);
     expect((await fetch(`${base}/elsewhere`)).status).toBe(404);
+  });
+  it('one audit per site at a time: a second call while the first waits on its box is 503, not a second audit', async () => {
+    // A "box" on loopback that accepts the connection and never answers: the first audit waits on it.
+    const held: Socket[] = [];
+    let connected!: () => void;
+    const reached = new Promise<void>((resolve) => {
+      connected = resolve;
+    });
+    const silent = createServer((socket) => {
+      held.push(socket);
+      connected();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    closers.push(async () => {
+      for (const socket of held) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    });
+    const address = silent.address();
+    const port = address && typeof address === 'object' ? address.port : 0;
+    const { file } = sitesFile([{ name: 'slow', target: { upnp: `http://127.0.0.1:${port}/rootDesc.xml` } }]);
+    const base = await startService(file);
+
+    const first = fetch(`${base}/audit?site=slow`);
+    await reached;
+    const second = await fetch(`${base}/audit?site=slow`);
+    expect(second.status).toBe(503);
+    expect(second.headers.get('retry-after')).toBe('10');
+    expect(await second.json()).toEqual({ error: 'busy' });
+    expect(held).toHaveLength(1);
+    for (const socket of held) socket.destroy(); // the box hangs up: the first call ends with an error code
+    const answer = await first;
+    expect(answer.status).toBe(502);
+    expect(((await answer.json()) as { error: string }).error).toMatch(/^BOXAUDIT_/);
   });
 });
 
