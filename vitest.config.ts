@@ -7,7 +7,12 @@ import { defineConfig } from 'vitest/config';
  * - cli: the built program (`dist/`), the packed tarball and the standalone executables;
  * - lab: the real box (miniupnpd, nftables, sshd…) in network namespaces, as root.
  */
-const BUILT = ['test/cli/**/*.test.ts', 'test/package/**/*.test.ts', 'test/exe/**/*.test.ts'];
+const BUILT = [
+  'test/cli/**/*.test.ts',
+  'test/package/**/*.test.ts',
+  'test/exe/**/*.test.ts',
+  'test/examples/**/*.test.ts',
+];
 const LAB = ['test/lab/**/*.test.ts'];
 
 const shared = {
