@@ -16,7 +16,7 @@ import type { CoverageItem, RemoteAdminService, ServiceInfo, Snapshot, Warning }
 import { createDigestClient, type DigestClient, type TlsPin, tlsFrom } from '../transport/digest.js';
 import { type PinnedTarget, pinFor } from '../transport/pin.js';
 import { buildSoapEnvelope, parseSoapResponse, type SoapArgs } from '../transport/soap.js';
-import { childElement, childElements, childTextOrNull, parseXml, type XmlElement } from '../transport/xml.js';
+import { childElement, childElements, childTextOrNull, parseXml, type XmlElement } from '../util/xml.js';
 import { addressOf } from './_vendor-values.js';
 import { fritzboxMeta } from './fritzbox.meta.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';

@@ -14,6 +14,11 @@
  *   per area, and null, so what else was read is kept and labelled;
  * - logout in `finally` (best effort) and `partsToSnapshot`.
  *
+ * A box that does not speak REST (ubus JSON-RPC, TR-064 SOAP with Digest) brings its own client
+ * with `transport`: an object with `addSecret`/`redact` (an {@link HttpClient}) that its `login`,
+ * `send` and `logout` use instead of the REST client. The skeleton still owns everything else above:
+ * the client must check its allowlist before sending and pin the target itself.
+ *
  * The fatal-error policy, one for all HTTP adapters ({@link isFatalHttpError}):
  * - fatal (the run stops, nothing is returned): anything in the login exchange (wrong credentials,
  *   lockout, an unreachable box, a refused certificate, a garbled login reply); BOXAUDIT_AUTH_FAILED
@@ -47,8 +52,22 @@ export interface HttpUrlDefaults {
   strip?: RegExp;
 }
 
-/** An HTTP adapter, declared: the skeleton runs it. `C` credentials, `S` session, `R` one reply. */
-export interface HttpBox<C, S, R = unknown> {
+/**
+ * What the skeleton needs of a client: the secrets it redacts from every warning and error.
+ * The REST client is one; an adapter's own client (`HttpBox.transport`) is another.
+ */
+export interface HttpClient {
+  /** Register a secret (derived ones too: session ids, encoded passwords); short strings are ignored. */
+  addSecret(value: string | null | undefined): void;
+  /** `text` with every registered secret replaced. */
+  redact(text: string): string;
+}
+
+/**
+ * An HTTP adapter, declared: the skeleton runs it. `C` credentials, `S` session, `R` one reply,
+ * `T` the client `login`/`send`/`logout` get (the REST client unless `transport` gives another).
+ */
+export interface HttpBox<C, S, R = unknown, T extends HttpClient = RestClient> {
   /** Adapter id: the `[id]` of messages and the snapshot's `target.adapter`. */
   id: string;
   /** Every call that may be sent (`METHOD /path[ operation]`); anything else is refused unsent. */
@@ -56,17 +75,24 @@ export interface HttpBox<C, S, R = unknown> {
   url: HttpUrlDefaults;
   /** REST client options beyond the defaults (`canonicalPath`, `tls`, `headers`). */
   client?: (target: CollectTarget, baseUrl: string) => Partial<RestClientOptions>;
+  /**
+   * The adapter's own client, for a box that does not speak REST (JSON-RPC, SOAP with Digest):
+   * built once per run, it replaces the REST client (and `client` is then unused). It must refuse
+   * a call off `allowlist` with BOXAUDIT_NOT_ALLOWED before sending, pin the target, bound each
+   * exchange (deadline, size cap) and pass its messages through its own `redact`.
+   */
+  transport?: (target: CollectTarget, baseUrl: string, ctx: CollectContext) => T;
   /** The credentials from the target; throw BOXAUDIT_CONFIG_INVALID naming what is missing. */
   credentials(target: CollectTarget, baseUrl: string, ctx: CollectContext): C | Promise<C>;
   /**
    * The login exchange → the session. Throw BOXAUDIT_AUTH_FAILED when refused (never retried);
    * register derived secrets with `rest.addSecret`. `expired` is the old session on the re-login.
    */
-  login(rest: RestClient, credentials: C, expired: S | null): Promise<S>;
+  login(rest: T, credentials: C, expired: S | null): Promise<S>;
   /** One call with the session. Throw {@link sessionExpired} when the box says the session is gone. */
-  send(rest: RestClient, session: S, call: string): Promise<R>;
+  send(rest: T, session: S, call: string): Promise<R>;
   /** Best-effort logout, in `finally` once logged in; its errors are ignored. */
-  logout?(rest: RestClient, session: S): Promise<void>;
+  logout?(rest: T, session: S): Promise<void>;
   /** A call's name in warnings (`where`) and its coverage gap's `details`. Default: the call, `{ call }`. */
   describe?(call: string): { where: string; details: Record<string, unknown> };
   /** Warning and gap codes: `failed` for any listing that failed, `refused` for BOXAUDIT_BOX_REFUSED. */
@@ -81,9 +107,10 @@ export interface ReadOptions {
 }
 
 /** What the adapter's `fill` gets: the parts to fill, and calls that keep the policy. */
-export interface HttpRun<S, R> {
+export interface HttpRun<S, R, T extends HttpClient = RestClient> {
   readonly baseUrl: string;
-  readonly rest: RestClient;
+  /** The REST client, or the adapter's own (`HttpBox.transport`). */
+  readonly rest: T;
   /** The snapshot's parts: `read` adds its warnings and gaps here; the adapter adds the rest. */
   readonly parts: ConfigParts;
   /** The current session (after a re-login, the new one; destructured, it stays the first one). */
@@ -144,7 +171,7 @@ export function httpBaseUrl(id: string, target: CollectTarget, defaults: HttpUrl
 }
 
 /** The same error with every registered secret removed from its message and string details. */
-function redacted(rest: RestClient, error: unknown): unknown {
+function redacted(rest: HttpClient, error: unknown): unknown {
   if (!isBoxauditError(error)) return error;
   const details = Object.fromEntries(
     Object.entries(error.details).map(([k, v]) => [k, typeof v === 'string' ? rest.redact(v) : v]),
@@ -158,24 +185,27 @@ function redacted(rest: RestClient, error: unknown): unknown {
  * An HTTP adapter's whole collect: log in, let `fill` read the box into the parts (one re-login,
  * the fatal-error policy, redaction), log out on every path, then build the snapshot.
  */
-export async function collectOverHttp<C, S, R>(
-  box: HttpBox<C, S, R>,
+export async function collectOverHttp<C, S, R, T extends HttpClient = RestClient>(
+  box: HttpBox<C, S, R, T>,
   target: CollectTarget,
   ctx: CollectContext,
-  fill: (run: HttpRun<S, R>) => Promise<void>,
+  fill: (run: HttpRun<S, R, T>) => Promise<void>,
 ): Promise<Snapshot> {
   const collectedAt = new Date().toISOString();
   const baseUrl = httpBaseUrl(box.id, target, box.url);
   const credentials = await box.credentials(target, baseUrl, ctx);
-  const rest = createRestClient({
-    adapter: box.id,
-    baseUrl,
-    allowlist: box.allowlist,
-    signal: ctx.signal,
-    timeoutMs: ctx.timeoutMs,
-    net: ctx,
-    ...box.client?.(target, baseUrl),
-  });
+  // Without `transport`, T is RestClient (the type parameter's default).
+  const rest: T = box.transport
+    ? box.transport(target, baseUrl, ctx)
+    : (createRestClient({
+        adapter: box.id,
+        baseUrl,
+        allowlist: box.allowlist,
+        signal: ctx.signal,
+        timeoutMs: ctx.timeoutMs,
+        net: ctx,
+        ...box.client?.(target, baseUrl),
+      }) as unknown as T);
   for (const secret of [target.credentials?.password, target.credentials?.token]) rest.addSecret(secret);
   const describe = box.describe ?? ((call: string) => ({ where: call, details: { call } }));
   /** Errors of a login (the first or the re-login): fatal whatever their code. */
@@ -225,7 +255,7 @@ export async function collectOverHttp<C, S, R>(
     const reason = `${where} failed (see warnings); nothing is known for this area${hint}`;
     parts.coverage.push({ area, status: 'error', code, reason, details });
   };
-  const run: HttpRun<S, R> = {
+  const run: HttpRun<S, R, T> = {
     baseUrl,
     rest,
     parts,

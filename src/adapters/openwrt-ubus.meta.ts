@@ -43,5 +43,8 @@ export const openwrtUbusMeta: AdapterMeta = {
     OPENWRT_NO_BOARD_INFO: {
       fr: "le modèle du routeur et l'adresse WAN ne sont pas lus par ubus par cet adaptateur",
     },
+    UBUS_CALL_FAILED: {
+      fr: "l'appel {call} a échoué (voir les avertissements) : rien n'est connu pour cette partie ; vérifiez-la dans LuCI",
+    },
   },
 };

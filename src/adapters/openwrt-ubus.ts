@@ -8,14 +8,8 @@
  * configuration; what nftables runs right now is not read here (the SSH `openwrt`/`linux`
  * adapters can).
  */
-import { BoxauditError, isBoxauditError } from '../errors.js';
-import { emptyParts, markForwardsToRouter } from '../formats/config-parts.js';
-import { type ForwardInput, parsePortRange, parseProtocols, withIds } from '../model/forward.js';
-import { emptyGatewayInfo } from '../model/gateway.js';
-import { remoteAdminOf } from '../model/remote-admin.js';
-import type { CoverageItem, GatewayInfo, RemoteAdminService, Snapshot, Warning } from '../model/types.js';
-import { rawRequest, type TlsPin, tlsFrom } from '../transport/digest.js';
-import { type PinnedTarget, pinFor } from '../transport/pin.js';
+import { BoxauditError } from '../errors.js';
+import { markForwardsToRouter } from '../formats/config-parts.js';
 import {
   OPENWRT_RULE_TYPES,
   openwrtGroupSwitches,
@@ -24,7 +18,19 @@ import {
   readOpenwrtFirewall,
   type UciSection as UciTextSection,
   upnpdEnabled,
-} from './openwrt.js';
+} from '../formats/uci.js';
+import { type ForwardInput, parsePortRange, parseProtocols } from '../model/forward.js';
+import { remoteAdminOf } from '../model/remote-admin.js';
+import type { CoverageItem, RemoteAdminService, Snapshot, Warning } from '../model/types.js';
+import { rawRequest, type TlsPin, tlsFrom } from '../transport/digest.js';
+import { type PinnedTarget, pinFor } from '../transport/pin.js';
+import {
+  collectOverHttp,
+  type HttpBox,
+  type HttpClient,
+  isFatalHttpError,
+  sessionExpired,
+} from './http-skeleton.js';
 import { openwrtUbusMeta } from './openwrt-ubus.meta.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
@@ -315,48 +321,70 @@ interface JsonRpcReply {
   error?: { code?: number; message?: string };
 }
 
-class UbusSession {
-  private sid = '00000000000000000000000000000000';
-  private relogged = false;
+/** One ubus reply: the status (0 = ok) and its data; a JSON-RPC error other than -32002 as `rpcError`. */
+export interface UbusReply {
+  status: number | null;
+  data: unknown;
+  rpcError?: { code: number | null; message: string };
+}
+
+const NO_SESSION = '00000000000000000000000000000000';
+
+/**
+ * The ubus JSON-RPC client (the skeleton's `transport`): one `POST /ubus` per call, the allowlist
+ * checked before sending, the box pinned (resolved once), each exchange bounded (deadline, 2 MiB),
+ * every message redacted of the registered secrets.
+ */
+export class UbusClient implements HttpClient {
   private id = 0;
-  /** The box: every call (and so the password) goes to this host and port only, resolved once. */
+  private readonly secrets = new Set<string>();
   private readonly pin: PinnedTarget;
+  readonly url: string;
 
   constructor(
-    private readonly url: string,
-    private readonly username: string,
-    private readonly password: string,
+    baseUrl: string,
     private readonly ctx: CollectContext,
     private readonly tls: TlsPin | undefined,
   ) {
-    this.pin = pinFor(url, ctx, { label: `[${ID}]` });
+    this.url = `${baseUrl}/ubus`;
+    this.pin = pinFor(this.url, ctx, { label: `[${ID}]` });
   }
 
-  private async rpc(
-    key: string,
-    object: string,
-    method: string,
-    args: Record<string, unknown>,
-  ): Promise<unknown[]> {
-    const context = `[${ID}] POST ${this.url} ${key}`;
+  addSecret(value: string | null | undefined): void {
+    if (value && value.length >= 4) this.secrets.add(value);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const s of [...this.secrets].sort((a, b) => b.length - a.length))
+      out = out.split(s).join('[redacted]');
+    return out;
+  }
+
+  /** One allowlisted call (`ubus <object> <method> [config|path]`) → its ubus reply. */
+  async rpc(key: string, sid: string, args: Record<string, unknown> = {}): Promise<UbusReply> {
+    const context = this.redact(`[${ID}] POST ${this.url} ${key}`);
     if (!(OPENWRT_UBUS_ALLOWLIST as readonly string[]).includes(key)) {
       throw new BoxauditError(
         'BOXAUDIT_NOT_ALLOWED',
         `${context}: not on the read-only allowlist; refused before sending`,
       );
     }
+    const [, object, method, extra] = key.split(' ') as [string, string, string, string?];
+    const params = object === 'uci' ? { config: extra } : object === 'file' ? { path: extra } : args;
     this.id += 1;
     const body = JSON.stringify({
       jsonrpc: '2.0',
       id: this.id,
       method: 'call',
-      params: [this.sid, object, method, args],
+      params: [sid, object, method, params],
     });
     const res = await rawRequest(this.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body,
       timeoutMs: this.ctx.timeoutMs,
+      maxBytes: 2 * 1024 * 1024,
       signal: this.ctx.signal,
       context,
       tls: this.tls,
@@ -380,190 +408,161 @@ class UbusSession {
       throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `${context}: reply is not JSON`, { cause: error });
     }
     if (reply.error) {
-      const code = reply.error.code ?? null;
+      const code = typeof reply.error.code === 'number' ? reply.error.code : null;
       if (code === -32002) {
-        throw new BoxauditError(
-          'BOXAUDIT_AUTH_FAILED',
-          `${context}: JSON-RPC -32002 Access denied: the session is invalid or expired`,
-          { details: { rpcCode: code } },
-        );
+        throw sessionExpired(`${context}: JSON-RPC -32002 Access denied: the session is invalid or expired`);
       }
-      throw new BoxauditError(
-        'BOXAUDIT_PROTOCOL_ERROR',
-        `${context}: JSON-RPC error ${code} ${reply.error.message ?? ''}`.trim(),
-        { details: { rpcCode: code } },
+      const message = this.redact(
+        `${context}: JSON-RPC error ${code} ${String(reply.error.message ?? '')}`.trim(),
       );
+      return { status: null, data: null, rpcError: { code, message: message.slice(0, 400) } };
     }
     if (!Array.isArray(reply.result) || typeof reply.result[0] !== 'number') {
       throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `${context}: reply has no [status, data] result`);
     }
-    return reply.result;
+    return { status: reply.result[0], data: reply.result[1] ?? null };
   }
+}
 
-  async login(): Promise<void> {
-    const result = await this.rpc('ubus session login', 'session', 'login', {
-      username: this.username,
-      password: this.password,
-      timeout: 300,
+interface UbusSession {
+  sid: string;
+  username: string;
+}
+
+/**
+ * The data of a successful reply; else the coded error: ubus 3/4 BOXAUDIT_NOT_FOUND, another status
+ * or a JSON-RPC error BOXAUDIT_PROTOCOL_ERROR (status 6 was turned into BOXAUDIT_BOX_REFUSED by `send`).
+ */
+export function ubusData(reply: UbusReply, context: string): unknown {
+  if (reply.rpcError) {
+    throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', reply.rpcError.message, {
+      details: { rpcCode: reply.rpcError.code },
     });
-    const data = result[1] as { ubus_rpc_session?: unknown } | undefined;
-    if (result[0] === 6 || result[0] !== 0 || typeof data?.ubus_rpc_session !== 'string') {
+  }
+  if (reply.status === 0) return reply.data;
+  const status = reply.status ?? -1;
+  throw new BoxauditError(
+    status === 4 || status === 3 ? 'BOXAUDIT_NOT_FOUND' : 'BOXAUDIT_PROTOCOL_ERROR',
+    `${context}: ubus ${UBUS_STATUS[status] ?? `status ${status}`}`,
+    { details: { ubusStatus: status } },
+  );
+}
+
+/**
+ * ubus over the HTTP skeleton. `send` throws {@link sessionExpired} on JSON-RPC -32002 (one re-login
+ * per run), BOXAUDIT_BOX_REFUSED on ubus status 6 (the rpcd ACL: a warning `UBUS_ACL_DENIED` and a
+ * gap), and returns any other reply for the parsers (a missing config is not always an error).
+ */
+export const OPENWRT_UBUS_BOX: HttpBox<
+  { username: string; password: string },
+  UbusSession,
+  UbusReply,
+  UbusClient
+> = {
+  id: ID,
+  allowlist: OPENWRT_UBUS_ALLOWLIST,
+  url: { scheme: 'http', host: '192.168.1.1', strip: /\/ubus$/ },
+  codes: { failed: 'UBUS_CALL_FAILED', refused: 'UBUS_ACL_DENIED' },
+  transport: (target, baseUrl, ctx) => new UbusClient(baseUrl, ctx, tlsFrom(target)),
+
+  credentials(target, baseUrl) {
+    const password = target.credentials?.password;
+    if (!password) {
       throw new BoxauditError(
-        'BOXAUDIT_AUTH_FAILED',
-        `[${ID}] POST ${this.url} ubus session login: login refused (ubus status ${result[0]}): check BOXAUDIT_USER (default root) / BOXAUDIT_PASSWORD`,
+        'BOXAUDIT_CONFIG_INVALID',
+        `[${ID}] ${baseUrl}/ubus: a password is needed (BOXAUDIT_PASSWORD; user BOXAUDIT_USER, default root)`,
       );
     }
-    this.sid = data.ubus_rpc_session;
-  }
+    return { username: target.credentials?.username || 'root', password };
+  },
 
-  /** One call; an expired session (-32002) is renewed once per run. ubus status ≠ 0 → coded error. */
-  async call(key: string, object: string, method: string, args: Record<string, unknown>): Promise<unknown> {
-    let result: unknown[];
-    try {
-      result = await this.rpc(key, object, method, args);
-    } catch (error) {
-      if (!isBoxauditError(error, 'BOXAUDIT_AUTH_FAILED') || this.relogged) throw error;
-      this.relogged = true;
-      await this.login();
-      result = await this.rpc(key, object, method, args);
+  async login(client, { username, password }) {
+    const key = 'ubus session login';
+    const reply = await client.rpc(key, NO_SESSION, { username, password, timeout: 300 });
+    const data = reply.data as { ubus_rpc_session?: unknown } | null;
+    if (reply.status !== 0 || typeof data?.ubus_rpc_session !== 'string') {
+      throw new BoxauditError(
+        'BOXAUDIT_AUTH_FAILED',
+        `[${ID}] POST ${client.url} ${key}: login refused (ubus status ${reply.status ?? reply.rpcError?.code}): check BOXAUDIT_USER (default root) / BOXAUDIT_PASSWORD`,
+      );
     }
-    const status = result[0] as number;
-    if (status === 0) return result[1] ?? null;
-    const what = UBUS_STATUS[status] ?? `status ${status}`;
-    const acl =
-      status === 6
-        ? `: the rpcd ACL of user "${this.username}" does not allow ${object} ${method}${object === 'uci' ? ` on "${String(args.config)}"` : ''}; grant it read access in /usr/share/rpcd/acl.d/*.json`
-        : '';
-    throw new BoxauditError(
-      status === 6
-        ? 'BOXAUDIT_NOT_ALLOWED'
-        : status === 4 || status === 3
-          ? 'BOXAUDIT_NOT_FOUND'
-          : 'BOXAUDIT_PROTOCOL_ERROR',
-      `[${ID}] POST ${this.url} ${key}: ubus ${what}${acl}`,
-      {
-        details: { ubusStatus: status },
-      },
-    );
-  }
+    client.addSecret(data.ubus_rpc_session);
+    return { sid: data.ubus_rpc_session, username };
+  },
 
-  async logout(): Promise<void> {
-    await this.rpc('ubus session destroy', 'session', 'destroy', {}).catch(() => undefined);
-  }
-}
+  async send(client, session, call) {
+    const reply = await client.rpc(call, session.sid);
+    if (reply.status === 6) {
+      const [, object, method, extra] = call.split(' ');
+      throw new BoxauditError(
+        'BOXAUDIT_BOX_REFUSED',
+        `[${ID}] POST ${client.url} ${call}: ubus permission denied: the rpcd ACL of user "${session.username}" does not allow ${object} ${method}${object === 'uci' ? ` on "${extra}"` : ''}; grant it read access in /usr/share/rpcd/acl.d/*.json`,
+        { details: { call, ubusStatus: 6 } },
+      );
+    }
+    return reply;
+  },
 
-function emptyGateway(address: string): GatewayInfo {
-  return { ...emptyGatewayInfo(address), manufacturer: 'OpenWrt' };
-}
+  async logout(client, session) {
+    await client.rpc('ubus session destroy', session.sid);
+  },
+};
 
 const valuesOf = (data: unknown): Record<string, UciSection> | null => {
   const v = (data as { values?: unknown } | null)?.values;
   return v && typeof v === 'object' ? (v as Record<string, UciSection>) : null;
 };
 
+/** `uci get` values, or BOXAUDIT_PROTOCOL_ERROR when the reply has none. */
+const uciValues = (reply: UbusReply, context: string): Record<string, UciSection> => {
+  const values = valuesOf(ubusData(reply, context));
+  if (!values) throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `${context}: the reply has no "values"`);
+  return values;
+};
+
+/** Not installed (ubus status 4 / 3) → this marker; anything else as {@link ubusData}. */
+const ABSENT = Symbol('absent');
+const orAbsent = <T>(reply: UbusReply, parse: () => T): T | typeof ABSENT =>
+  reply.status === 4 || reply.status === 3 ? ABSENT : parse();
+
 /**
  * Read an OpenWrt router over ubus. Target: `url` (`http://192.168.1.1` or `https://…`, `/ubus` is
  * appended) or `host` (+ `port`); credentials `username` (default `root`) + `password`; options
  * `tlsCa` / `tlsFingerprint`, `now` (Unix seconds, tests). Only {@link OPENWRT_UBUS_ALLOWLIST}.
  */
-export async function collectOpenwrtUbus(target: CollectTarget, ctx: CollectContext = {}): Promise<Snapshot> {
-  const collectedAt = new Date().toISOString();
-  const host = target.host ?? '192.168.1.1';
-  const base = (
-    target.url ?? `http://${host.includes(':') ? `[${host}]` : host}${target.port ? `:${target.port}` : ''}`
-  )
-    .replace(/\/+$/, '')
-    .replace(/\/ubus$/, '');
-  const url = `${base}/ubus`;
-  const password = target.credentials?.password;
-  if (!password) {
-    throw new BoxauditError(
-      'BOXAUDIT_CONFIG_INVALID',
-      `[${ID}] ${url}: a password is needed (BOXAUDIT_PASSWORD; user BOXAUDIT_USER, default root)`,
-    );
-  }
+export function collectOpenwrtUbus(target: CollectTarget, ctx: CollectContext = {}): Promise<Snapshot> {
   const now = typeof target.options?.now === 'number' ? target.options.now : Math.floor(Date.now() / 1000);
-  const session = new UbusSession(
-    url,
-    target.credentials?.username || 'root',
-    password,
-    ctx,
-    tlsFrom(target),
-  );
-  const warnings: Warning[] = [];
-  const coverage: CoverageItem[] = [];
-  await session.login();
-
-  /** One read; failures become a warning (unless `quiet` says the caller handles it) and `error`. */
-  const read = async (
-    key: string,
-    object: string,
-    method: string,
-    args: Record<string, unknown>,
-    quiet: (e: BoxauditError) => boolean = () => false,
-  ): Promise<{ data: unknown; error: BoxauditError | null }> => {
-    try {
-      return { data: await session.call(key, object, method, args), error: null };
-    } catch (error) {
-      if (
-        !isBoxauditError(error) ||
-        ['BOXAUDIT_AUTH_FAILED', 'BOXAUDIT_ABORTED', 'BOXAUDIT_TIMEOUT'].includes(error.code)
-      )
-        throw error;
-      if (!quiet(error))
-        warnings.push({
-          code: error.code === 'BOXAUDIT_NOT_ALLOWED' ? 'UBUS_ACL_DENIED' : 'UBUS_CALL_FAILED',
-          message: error.message,
-          where: key,
-        });
-      return { data: null, error };
-    }
-  };
-
-  try {
+  return collectOverHttp(OPENWRT_UBUS_BOX, target, ctx, async ({ rest, parts, read, call }) => {
+    const ctxOf = (key: string) => `[${ID}] POST ${rest.url} ${key}`;
+    const uci = (config: string) => (r: UbusReply) => uciValues(r, ctxOf(`ubus uci get ${config}`));
+    const { coverage, warnings } = parts;
     const forwards: ForwardInput[] = [];
-    // 1. Firewall: forwards, DMZ, IPv6 pinholes, WAN input rules.
+
     // 0. The router's own addresses (network interfaces): a forward to them is remote administration.
-    const notFound = (e: BoxauditError) => e.code === 'BOXAUDIT_NOT_FOUND';
-    const netRead = await read('ubus uci get network', 'uci', 'get', { config: 'network' }, notFound);
-    const netValues = valuesOf(netRead.data);
-    const netSections = netValues ? uciSectionsOf('network', netValues) : [];
+    const net = await read(null, 'ubus uci get network', (r) => orAbsent(r, () => uci('network')(r)));
+    const netSections = net && net !== ABSENT ? uciSectionsOf('network', net) : [];
     const routerAddresses = openwrtRouterAddresses(netSections);
-    const lanPrefixes = openwrtLanPrefixes(netSections);
-    const fwRead = await read('ubus uci get firewall', 'uci', 'get', { config: 'firewall' });
-    const fwValues = valuesOf(fwRead.data);
+
+    // 1. Firewall: forwards, DMZ, IPv6 pinholes, WAN input rules.
+    const fwValues = await read(
+      ['static-forwards', 'dmz', 'ipv6-pinholes'],
+      'ubus uci get firewall',
+      uci('firewall'),
+    );
     const fw = fwValues ? parseOpenwrtFirewall(fwValues, routerAddresses) : null;
     if (fw) {
       forwards.push(...fw.forwards);
       warnings.push(...fw.skipped);
       coverage.push(...fw.coverage);
-    } else {
-      const reason = fwRead.error ? fwRead.error.message : 'uci get firewall returned no values';
-      for (const area of ['static-forwards', 'dmz', 'ipv6-pinholes'] as const) {
-        coverage.push({
-          area,
-          status: 'error',
-          code: fwRead.error?.code === 'BOXAUDIT_NOT_ALLOWED' ? 'UBUS_ACL_DENIED' : 'OPENWRT_FIREWALL_UNREAD',
-          reason,
-          ...(fwRead.error ? { details: { error: fwRead.error.message } } : {}),
-        });
-      }
     }
 
     // 2. UPnP state and leases.
-    const upRead = await read('ubus uci get upnpd', 'uci', 'get', { config: 'upnpd' }, notFound);
-    const upValues = valuesOf(upRead.data);
+    const up = await read('upnp-state', 'ubus uci get upnpd', (r) =>
+      orAbsent(r, () => parseOpenwrtUpnpd(uci('upnpd')(r))),
+    );
     let upnpEnabled: boolean | null = null;
     let leaseFile: string | null = null;
-    if (upValues) {
-      ({ enabled: upnpEnabled, leaseFile } = parseOpenwrtUpnpd(upValues));
-      coverage.push({
-        area: 'upnp-state',
-        status: upnpEnabled === null ? 'partial' : 'complete',
-        code: 'OPENWRT_UCI_UPNPD',
-        reason: 'upnpd options enabled / enable_upnp (names vary by version, UNCONFIRMED)',
-      });
-    } else if (upRead.error?.code === 'BOXAUDIT_NOT_FOUND') {
+    if (up === ABSENT) {
       upnpEnabled = false; // not an error: the package is not installed
       coverage.push({
         area: 'upnp-state',
@@ -571,20 +570,25 @@ export async function collectOpenwrtUbus(target: CollectTarget, ctx: CollectCont
         code: 'OPENWRT_UPNPD_NOT_INSTALLED',
         reason: 'no /etc/config/upnpd: miniupnpd is not installed',
       });
-    } else {
+    } else if (up) {
+      ({ enabled: upnpEnabled, leaseFile } = up);
       coverage.push({
         area: 'upnp-state',
-        status: 'error',
-        code: 'OPENWRT_UPNPD_UNREAD',
-        reason: upRead.error?.message ?? 'no values',
-        ...(upRead.error ? { details: { error: upRead.error.message } } : {}),
+        status: upnpEnabled === null ? 'partial' : 'complete',
+        code: 'OPENWRT_UCI_UPNPD',
+        reason: 'upnpd options enabled / enable_upnp (names vary by version, UNCONFIRMED)',
       });
     }
     let upnpForwards: ForwardInput[] | null = null;
     if (upnpEnabled !== false) {
       // Quiet: the lease file below is the fallback; reported only if that fails too.
-      const luci = await read('ubus luci.upnp get_status', 'luci.upnp', 'get_status', {}, () => true);
-      upnpForwards = luci.error ? null : parseLuciUpnpStatus(luci.data);
+      upnpForwards = await call('ubus luci.upnp get_status').then(
+        (r) => (r.status === 0 ? parseLuciUpnpStatus(r.data) : null),
+        (error: unknown) => {
+          if (isFatalHttpError(error)) throw error;
+          return null;
+        },
+      );
       if (upnpForwards === null) {
         const path =
           leaseFile && (OPENWRT_LEASE_FILES as readonly string[]).includes(leaseFile)
@@ -597,10 +601,14 @@ export async function collectOpenwrtUbus(target: CollectTarget, ctx: CollectCont
             where: 'upnpd',
           });
         }
-        const file = await read(`ubus file read ${path}`, 'file', 'read', { path }, notFound);
-        const content = (file.data as { data?: unknown } | null)?.data;
-        if (typeof content === 'string') {
-          const parsed = parseMiniupnpdLeases(content, now);
+        const key = `ubus file read ${path}`;
+        const file = await read(null, key, (r) =>
+          orAbsent(r, () => (ubusData(r, ctxOf(key)) as { data?: unknown } | null)?.data),
+        );
+        if (file === ABSENT) {
+          upnpForwards = []; // no lease file yet: miniupnpd writes it with the first mapping
+        } else if (typeof file === 'string') {
+          const parsed = parseMiniupnpdLeases(file, now);
           upnpForwards = parsed.forwards;
           if (parsed.badLines > 0)
             warnings.push({
@@ -608,8 +616,6 @@ export async function collectOpenwrtUbus(target: CollectTarget, ctx: CollectCont
               message: `${parsed.badLines} unreadable line(s) in ${path}`,
               where: path,
             });
-        } else if (file.error?.code === 'BOXAUDIT_NOT_FOUND') {
-          upnpForwards = []; // no lease file yet: miniupnpd writes it with the first mapping
         }
       }
       coverage.push(
@@ -640,15 +646,12 @@ export async function collectOpenwrtUbus(target: CollectTarget, ctx: CollectCont
     if (upnpForwards) forwards.push(...upnpForwards);
 
     // 3. Remote admin.
-    const uh = await read('ubus uci get uhttpd', 'uci', 'get', { config: 'uhttpd' });
-    const db = await read('ubus uci get dropbear', 'uci', 'get', { config: 'dropbear' });
-    const services = [
-      ...parseOpenwrtRemoteAdmin(valuesOf(uh.data), valuesOf(db.data), fw),
-      ...(fw?.routerServices ?? []),
-    ];
+    const uh = await read(null, 'ubus uci get uhttpd', uci('uhttpd'));
+    const db = await read(null, 'ubus uci get dropbear', uci('dropbear'));
+    const services = [...parseOpenwrtRemoteAdmin(uh, db, fw), ...(fw?.routerServices ?? [])];
     coverage.push({
       area: 'remote-admin',
-      status: uh.error || db.error || !fw ? 'error' : 'partial',
+      status: uh === null || db === null || !fw ? 'error' : 'partial',
       code: 'OPENWRT_UHTTPD_DROPBEAR',
       reason:
         'uhttpd and dropbear listeners against the wan zone input policy and wan ACCEPT rules; other daemons (VPN, luci-app-*) are not checked',
@@ -660,28 +663,19 @@ export async function collectOpenwrtUbus(target: CollectTarget, ctx: CollectCont
       reason: 'board model and WAN address are not read over ubus by this adapter',
     });
 
-    // A forward to the router's own address (its GUI, SSH…) is remote administration.
-    const routerParts = { ...emptyParts(), forwards, remoteAdmin: remoteAdminOf(services) };
-    markForwardsToRouter(routerParts, routerAddresses);
-    return {
-      target: { kind: 'vendor', address: base, adapter: ID },
-      collectedAt,
-      gateway: emptyGateway(base),
-      forwards: withIds(forwards),
-      dmz: fw ? fw.dmz : null,
-      upnp: {
-        enabled: upnpEnabled,
-        mappingCount: upnpForwards ? upnpForwards.length : null,
-        igdVersion: null,
-      },
-      remoteAdmin: routerParts.remoteAdmin,
-      lanPrefixes,
-      coverage,
-      warnings,
+    parts.forwards = forwards;
+    parts.dmz = fw ? fw.dmz : null;
+    parts.upnp = {
+      enabled: upnpEnabled,
+      mappingCount: upnpForwards ? upnpForwards.length : null,
+      igdVersion: null,
     };
-  } finally {
-    await session.logout();
-  }
+    parts.remoteAdmin = remoteAdminOf(services);
+    parts.lanPrefixes = openwrtLanPrefixes(netSections);
+    parts.gateway = { manufacturer: 'OpenWrt' };
+    // A forward to the router's own address (its GUI, SSH…) is remote administration.
+    markForwardsToRouter(parts, routerAddresses);
+  });
 }
 
 export const openwrtUbus: Adapter = {

@@ -13,17 +13,6 @@ import { openwrtMeta } from './openwrt.meta.js';
 import { collectOverSsh } from './ssh-skeleton.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
-// openwrt-ubus.ts reads the same UCI sections from here; formats/uci.ts is their home.
-export {
-  OPENWRT_RULE_TYPES,
-  openwrtGroupSwitches,
-  openwrtLanPrefixes,
-  openwrtRouterAddresses,
-  readOpenwrtFirewall,
-  type UciSection,
-  upnpdEnabled,
-} from '../formats/uci.js';
-
 export const OPENWRT_COMMANDS = {
   firewall: 'uci show firewall',
   upnpd: 'uci show upnpd',

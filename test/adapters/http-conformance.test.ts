@@ -9,7 +9,8 @@
  * | --- | --- | --- |
  * | livebox, freebox, bbox, unifi | yes | every check |
  * | routeros-rest | yes | every check but the two re-login ones (HTTP Basic on every call: no session) |
- * | openwrt-ubus, fritzbox | not yet | `it.todo` (JSON-RPC and TR-064 SOAP need a client hook in the skeleton) |
+ * | openwrt-ubus | yes, its JSON-RPC client through `HttpBox.transport` | every check |
+ * | fritzbox | not yet | `it.todo` (TR-064 SOAP with Digest) |
  * | sfr | no | UPnP with manual checks: no login, session or logout to check; it keeps the one fatal-error policy |
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,6 +18,7 @@ import { bbox } from '../../src/adapters/bbox.js';
 import { freebox, freeboxCanonicalPath } from '../../src/adapters/freebox.js';
 import { collectOverHttp, isFatalHttpError } from '../../src/adapters/http-skeleton.js';
 import { LIVEBOX_BOX, livebox } from '../../src/adapters/livebox.js';
+import { openwrtUbus } from '../../src/adapters/openwrt-ubus.js';
 import { routerosRestAdapter } from '../../src/adapters/routeros-rest.js';
 import type { Adapter, CollectTarget } from '../../src/adapters/types.js';
 import { unifi, unifiCanonicalPath } from '../../src/adapters/unifi.js';
@@ -26,6 +28,7 @@ import { AuditBudget } from '../../src/util/budget.js';
 import { BBOX_SIM_PASSWORD, startBboxSimulator } from '../sim/vendors/bbox.js';
 import { FREEBOX_SIM_APP_TOKEN, startFreeboxSimulator } from '../sim/vendors/freebox.js';
 import { LIVEBOX_SIM_PASSWORD, startLiveboxSimulator } from '../sim/vendors/livebox.js';
+import { startOpenwrtUbusSimulator } from '../sim/vendors/openwrt-ubus.js';
 import {
   ROUTEROS_REST_SIM_PASSWORD,
   ROUTEROS_REST_SIM_USER,
@@ -69,6 +72,8 @@ interface Driver {
   listing: { sim: string; area: CoverageArea; where: string };
   /** False for a box without a session to expire (HTTP Basic on every call): the re-login checks skip. */
   session?: boolean;
+  /** How the adapter names a garbled reply, when it is not the REST client's "not valid JSON". */
+  garbled?: RegExp;
 }
 
 const LIVEBOX: Driver = {
@@ -188,6 +193,30 @@ const ROUTEROS_REST: Driver = {
 };
 type RouterosRestSim = Awaited<ReturnType<typeof startRouterosRestSimulator>>;
 
+/** ubus JSON-RPC: its own client through the skeleton's `transport` hook; calls named `ubus <object> <method> [config]`. */
+const UBUS_PASSWORD = 'owrt-conformance-pw';
+const OPENWRT_UBUS: Driver = {
+  adapter: openwrtUbus,
+  async start(k) {
+    return startOpenwrtUbusSimulator({
+      password: UBUS_PASSWORD,
+      expireCalls: k.expire,
+      alwaysExpire: k.alwaysExpire,
+      failing: k.failing,
+      malformed: k.garbled,
+      replies: k.replies,
+    });
+  },
+  target: (s, wrong) => ({ url: s.url, credentials: { password: wrong ? 'wrong-pw-1' : UBUS_PASSWORD } }),
+  calls: (s) => (s as UbusSim).requests.map((r) => r.action ?? `${r.method} ${r.path}`),
+  login: 'ubus session login',
+  logout: 'ubus session destroy',
+  secrets: (s) => [UBUS_PASSWORD, ...(s as UbusSim).issuedSecrets],
+  listing: { sim: 'ubus uci get upnpd', area: 'upnp-state', where: 'ubus uci get upnpd' },
+  garbled: /reply is not JSON/,
+};
+type UbusSim = Awaited<ReturnType<typeof startOpenwrtUbusSimulator>>;
+
 const sims: Sim[] = [];
 afterEach(async () => {
   await Promise.all(sims.splice(0).map((s) => s.close()));
@@ -214,6 +243,7 @@ describe.each([
   ['bbox', BBOX],
   ['unifi', UNIFI],
   ['routeros-rest', ROUTEROS_REST],
+  ['openwrt-ubus', OPENWRT_UBUS],
 ] as const)('HTTP adapter %s', (id, d) => {
   it('sends only allowlisted calls, counted at the simulator, and logs out once', async () => {
     const { sim, result, count } = await run(d);
@@ -273,7 +303,9 @@ describe.each([
     for (const k of cases) {
       const snap = await (await run(d, k)).result;
       const w = snap.warnings.find((x) => x.where === d.listing.where);
-      expect(w?.message).toMatch(k.garbled ? /not valid JSON/ : /exceeds the 2097152-byte cap/);
+      expect(w?.message).toMatch(
+        k.garbled ? (d.garbled ?? /not valid JSON/) : /exceeds the 2097152-byte cap/,
+      );
       expect(w?.message).toContain(`[${id}]`);
       expect(snap.forwards.length).toBeGreaterThan(0);
     }
@@ -387,7 +419,6 @@ describe('the HTTP skeleton (driven with the Livebox declaration)', () => {
 });
 
 describe('HTTP adapters not yet checked here', () => {
-  it.todo('openwrt-ubus: its simulator expires sessions (sessionCalls) but has no failing/oversized knobs');
   it.todo('fritzbox: TR-064 over Digest (no REST client), SOAP knobs differ');
   it.todo(
     'sfr: UPnP IGD underneath (collectUpnp), no login, session or logout: not an HttpBox; it follows isFatalHttpError (test/adapters/sfr.test.ts)',

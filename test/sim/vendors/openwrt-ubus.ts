@@ -21,6 +21,8 @@ export interface VendorSimulator {
   url: string;
   port: number;
   requests: SimRequest[];
+  /** Every session id handed out (secrets: they must never reach a snapshot or an error). */
+  issuedSecrets: string[];
   close(): Promise<void>;
 }
 
@@ -41,6 +43,14 @@ export interface OpenwrtUbusSimOptions {
   noUpnpd?: boolean;
   configs?: Record<string, Record<string, Section>>;
   leaseFile?: string;
+  /** The first N calls with a session answer -32002 (session expired) and drop the session. */
+  expireCalls?: number;
+  /** Every call with a session answers -32002. */
+  alwaysExpire?: boolean;
+  /** Calls (`ubus uci get upnpd`…) answered with HTTP 500. */
+  failing?: string[];
+  /** Calls answered with this body verbatim (HTTP 200). */
+  replies?: Record<string, string>;
 }
 
 let index = 0;
@@ -170,6 +180,8 @@ export async function startOpenwrtUbusSimulator(
   const leases = options.leaseFile ?? OPENWRT_SIM_LEASES;
   const sessions = new Map<string, { calls: number }>();
   const requests: SimRequest[] = [];
+  const issuedSecrets: string[] = [];
+  let expired = 0;
 
   const handle = (params: unknown[]): { result?: unknown[]; error?: { code: number; message: string } } => {
     const [sid, object, method, args] = params as [string, string, string, Record<string, unknown>];
@@ -177,6 +189,7 @@ export async function startOpenwrtUbusSimulator(
       if (args?.username !== username || args?.password !== password) return { result: [6] };
       const id = randomBytes(16).toString('hex');
       sessions.set(id, { calls: 0 });
+      issuedSecrets.push(id);
       return {
         result: [0, { ubus_rpc_session: id, timeout: 300, expires: 300, acls: {}, data: { username } }],
       };
@@ -184,6 +197,11 @@ export async function startOpenwrtUbusSimulator(
     const session = sessions.get(sid);
     if (!session) return { error: { code: -32002, message: 'Access denied' } };
     session.calls += 1;
+    if (options.alwaysExpire || (options.expireCalls !== undefined && expired < options.expireCalls)) {
+      expired += 1;
+      sessions.delete(sid);
+      return { error: { code: -32002, message: 'Access denied' } };
+    }
     if (options.sessionCalls !== undefined && session.calls > options.sessionCalls) {
       sessions.delete(sid);
       return { error: { code: -32002, message: 'Access denied' } };
@@ -248,6 +266,15 @@ export async function startOpenwrtUbusSimulator(
       const extra = p[1] === 'uci' ? ` ${String(a.config)}` : p[1] === 'file' ? ` ${String(a.path)}` : '';
       const action = `ubus ${String(p[1])} ${String(p[2])}${extra}`;
       requests.push({ method: 'POST', path, action, authenticated: sessions.has(String(p[0])) });
+      if (options.failing?.includes(action)) {
+        res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error');
+        return;
+      }
+      const verbatim = options.replies?.[action];
+      if (verbatim !== undefined) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(verbatim);
+        return;
+      }
       if (options.malformed?.includes(action)) {
         res
           .writeHead(200, { 'content-type': 'application/json' })
@@ -263,5 +290,6 @@ export async function startOpenwrtUbusSimulator(
   return {
     ...listening,
     requests,
+    issuedSecrets,
   };
 }
