@@ -3,10 +3,9 @@
  * (`env -i PATH=/nonexistent`), as on a machine where Node was never installed.
  */
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { describe, expect, it } from 'vitest';
+import { startNftSshBox } from '../sim/nft-ssh-box.js';
 import { EXE_DIR, lastLine, missing, REPO_ROOT, run, STATUS_LINE, sha256, VERSION } from './helpers.js';
 
 const EXE = join(EXE_DIR, 'boxaudit-linux-x64');
@@ -52,7 +51,8 @@ describe.skipIf(skip !== null)(`the Linux program without Node${skip ? ` (skippe
   });
 
   it('reads a Linux router over SSH with ssh2’s pure-JavaScript path (ChaCha20-Poly1305, no add-on)', async () => {
-    const box = await sshBox();
+    // chacha20-poly1305: ssh2's WebAssembly Poly1305, the path with no native add-on.
+    const box = await startNftSshBox({ cipher: 'chacha20-poly1305@openssh.com', password: 'exe-test' });
     try {
       const r = await run(
         [
@@ -82,48 +82,3 @@ describe.skipIf(skip !== null)(`the Linux program without Node${skip ? ` (skippe
     }
   });
 });
-
-/** A loopback SSH server offering only chacha20-poly1305 (ssh2's WebAssembly Poly1305) that answers `nft -j list ruleset`. */
-async function sshBox() {
-  const nft = readFileSync(join(REPO_ROOT, 'test/fixtures/configs/linux/nft-lab-capture.json'));
-  // ssh2's ed25519 generator writes about 1 key in 200 that its own parser rejects: retry.
-  let key = ssh2.utils.generateKeyPairSync('ed25519');
-  for (let i = 0; i < 20 && ssh2.utils.parseKey(key.private) instanceof Error; i++) {
-    key = ssh2.utils.generateKeyPairSync('ed25519');
-  }
-  const blob = Buffer.from(key.public.split(' ')[1]!, 'base64');
-  const { createHash } = await import('node:crypto');
-  const fingerprint = `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
-  const sent: string[] = [];
-  const server = new ssh2.Server(
-    { hostKeys: [key.private], algorithms: { cipher: ['chacha20-poly1305@openssh.com'] } },
-    (client) => {
-      client.on('authentication', (ctx) => {
-        if (ctx.method === 'password' && ctx.username === 'audit' && ctx.password === 'exe-test')
-          ctx.accept();
-        else ctx.reject(['password']);
-      });
-      client.on('ready', () => {
-        client.on('session', (accept) => {
-          accept().on('exec', (acceptExec, _reject, info) => {
-            const stream = acceptExec();
-            sent.push(info.command);
-            if (info.command === 'nft -j list ruleset') {
-              stream.write(nft);
-              stream.exit(0);
-            } else {
-              stream.stderr.write(`${info.command.split(' ')[0]}: not found\n`);
-              stream.exit(127);
-            }
-            stream.end();
-          });
-        });
-      });
-      client.on('error', () => undefined);
-    },
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
-  return { port, fingerprint, sent, close };
-}

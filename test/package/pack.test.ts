@@ -10,7 +10,6 @@
  * ajv-formats, xml2js). Network: the registry for the install; the CLI runs only against 127.0.0.1.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -20,13 +19,12 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, requireBuiltCli } from '../cli/helpers.js';
+import { startNftSshBox } from '../sim/nft-ssh-box.js';
 
 const run = promisify(execFile);
 const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
@@ -180,54 +178,10 @@ describe('the packed package', () => {
 });
 
 describe('SSH through the bundled ssh2 (no native parts)', () => {
-  const nft = readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'configs', 'linux', 'nft-lab-capture.json'));
-
-  /** A loopback SSH server that offers only `cipher` and answers `nft -j list ruleset`. */
-  async function startServer(cipher: string) {
-    // ssh2's own ed25519 generator writes about 1 key in 200 that its parser then calls malformed: retry.
-    let key = ssh2.utils.generateKeyPairSync('ed25519');
-    for (let i = 0; i < 20 && ssh2.utils.parseKey(key.private) instanceof Error; i++)
-      key = ssh2.utils.generateKeyPairSync('ed25519');
-    const blob = Buffer.from(key.public.split(' ')[1]!, 'base64');
-    const fingerprint = `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
-    const sent: string[] = [];
-    const server = new ssh2.Server(
-      { hostKeys: [key.private], algorithms: { cipher: [cipher] as ssh2.CipherAlgorithm[] } },
-      (client) => {
-        client.on('authentication', (ctx) => {
-          if (ctx.method === 'password' && ctx.username === 'audit' && ctx.password === 'pack-test')
-            ctx.accept();
-          else ctx.reject(['password']);
-        });
-        client.on('ready', () => {
-          client.on('session', (accept) => {
-            accept().on('exec', (acceptExec, _reject, info) => {
-              const stream = acceptExec();
-              sent.push(info.command);
-              if (info.command === 'nft -j list ruleset') {
-                stream.write(nft);
-                stream.exit(0);
-              } else {
-                stream.stderr.write(`${info.command.split(' ')[0]}: not found\n`);
-                stream.exit(127);
-              }
-              stream.end();
-            });
-          });
-        });
-        client.on('error', () => undefined);
-      },
-    );
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as AddressInfo).port;
-    const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
-    return { port, fingerprint, sent, close };
-  }
-
   // ChaCha20-Poly1305 runs on ssh2's bundled WebAssembly Poly1305; the AES modes on Node's crypto.
   for (const cipher of ['chacha20-poly1305@openssh.com', 'aes128-gcm@openssh.com', 'aes256-ctr']) {
     it(`the installed bin reads a Linux router over SSH (${cipher}, host key pinned)`, async () => {
-      const box = await startServer(cipher);
+      const box = await startNftSshBox({ cipher, password: 'pack-test' });
       try {
         const args = ['dump', '--vendor', 'linux', '--host', '127.0.0.1', '--port', String(box.port)];
         args.push(
