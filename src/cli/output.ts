@@ -1,12 +1,31 @@
 import { isAbsolute, resolve } from 'node:path';
 import { BoxauditError } from '../errors.js';
-import type { RuleSetConfig, Severity } from '../rules/types.js';
+import type { RenderOptions } from '../reporters/index.js';
+import type { Rule, RuleSetConfig, Severity } from '../rules/types.js';
 import { SEVERITIES } from '../rules/types.js';
 import { choiceOption, type ParsedOptions } from './args.js';
 import type { CliContext } from './context.js';
 
 export type Format = 'text' | 'json' | 'sarif' | 'markdown' | 'html' | 'prometheus' | 'jsonl';
 export type Lang = 'en' | 'fr';
+
+/** How the CLI renders a report: the chosen format and language, colour on a terminal, the secrets. */
+export function renderOptions(
+  format: RenderOptions['format'],
+  lang: Lang,
+  rules: readonly Rule[],
+  options: ParsedOptions,
+  ctx: CliContext,
+): RenderOptions {
+  return {
+    format,
+    lang,
+    color: ctx.color && format === 'text',
+    rules,
+    secrets: ctx.secrets,
+    health: (options.profile ?? []).includes('health'),
+  };
+}
 
 /** `--json` is `--format json`; the two together must agree. */
 export function outputFormat<F extends Format>(options: ParsedOptions, allowed: readonly F[]): F {

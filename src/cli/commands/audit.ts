@@ -8,7 +8,7 @@ import type { AuditReport } from '../../rules/types.js';
 import type { ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { checkOpenOption, htmlTarget, writeHtml } from '../html-output.js';
-import { failOnOption, nowOption, outputFormat, outputLang, rulesConfig } from '../output.js';
+import { failOnOption, nowOption, outputFormat, outputLang, renderOptions, rulesConfig } from '../output.js';
 import { checkpoint } from '../signals.js';
 import { collectOptions, resolveTarget } from '../target.js';
 import { checkOutputPath, printThenSave } from '../write.js';
@@ -49,14 +49,7 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     if (webhook !== undefined && !(await sendWebhook(webhook, report, ctx))) return 2;
     return report.summary.exitCode;
   }
-  const chunks = renderChunks(report, {
-    format,
-    lang,
-    color: ctx.color && format === 'text',
-    rules: ruleSet.rules,
-    secrets: ctx.secrets,
-    health: (options.profile ?? []).includes('health'),
-  });
+  const chunks = renderChunks(report, renderOptions(format, lang, ruleSet.rules, options, ctx));
   if (format === 'html') {
     await writeHtml(chunks, options, ctx);
   } else {

@@ -9,7 +9,7 @@ import { loadRuleSet } from '../../rules/load.js';
 import type { ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { checkOpenOption, htmlTarget, writeHtml } from '../html-output.js';
-import { failOnOption, nowOption, outputFormat, outputLang, rulesConfig } from '../output.js';
+import { failOnOption, nowOption, outputFormat, outputLang, renderOptions, rulesConfig } from '../output.js';
 import { isStandalone } from '../standalone.js';
 import { checkOutputPath, stdoutSink, writeChunks } from '../write.js';
 import { checkpoint } from './audit.js';
@@ -43,14 +43,7 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     await checkpoint(ctx, 'the demo');
     const report = buildReport(snapshots, ruleSet, { now: now ?? new Date(), failOn });
     await checkpoint(ctx, 'the demo');
-    const chunks = renderChunks(report, {
-      format,
-      lang,
-      color: ctx.color && format === 'text',
-      rules: ruleSet.rules,
-      secrets: ctx.secrets,
-      health: (options.profile ?? []).includes('health'),
-    });
+    const chunks = renderChunks(report, renderOptions(format, lang, ruleSet.rules, options, ctx));
     if (format === 'html') await writeHtml(chunks, options, ctx);
     else await writeChunks(chunks, stdoutSink(), ctx.signal);
     if (format === 'text') {

@@ -11,7 +11,7 @@ import { redactUrl } from '../../transport/pin.js';
 import { type MappingToRemove, mappingFromRaw, openUpnpFixClient } from '../../upnp/write.js';
 import type { ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
-import { failOnOption, nowOption, outputFormat, outputLang, rulesConfig } from '../output.js';
+import { failOnOption, nowOption, outputFormat, outputLang, renderOptions, rulesConfig } from '../output.js';
 import { promptYesNo } from '../prompt.js';
 import { collectOptions, resolveTarget } from '../target.js';
 import { checkOutputPath, printThenSave } from '../write.js';
@@ -146,13 +146,8 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   }
   if (removed > 0) show(cliText(lang, 'fix.upnpAdvice'));
   show('');
-  const chunks = renderChunks(after, {
-    format,
-    lang,
-    color: ctx.color && format === 'text',
-    rules: ruleSet.rules,
-    secrets: ctx.secrets,
-  });
+  // health only shapes the HTML page, which fix does not print: the same options as audit.
+  const chunks = renderChunks(after, renderOptions(format, lang, ruleSet.rules, options, ctx));
   const json = () => renderChunks(after, { format: 'json', secrets: ctx.secrets });
   if (!(await printThenSave(chunks, options.output, json, ctx.signal, ctx.warn, ctx.lang))) return 2;
   return failed > 0 ? 2 : after.summary.exitCode;
