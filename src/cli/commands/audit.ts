@@ -83,5 +83,3 @@ async function sendWebhook(url: URL, report: AuditReport, ctx: CliContext): Prom
   const { postNewFindings } = await import('../webhook.js');
   return postNewFindings(url, report, ctx);
 }
-
-export { checkpoint } from '../signals.js';

@@ -10,9 +10,9 @@ import type { ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { checkOpenOption, htmlTarget, writeHtml } from '../html-output.js';
 import { failOnOption, nowOption, outputFormat, outputLang, renderOptions, rulesConfig } from '../output.js';
+import { checkpoint } from '../signals.js';
 import { isStandalone } from '../standalone.js';
 import { checkOutputPath, stdoutSink, writeChunks } from '../write.js';
-import { checkpoint } from './audit.js';
 
 /**
  * `boxaudit demo`: a complete audit of a simulated doctor's-office box, with no box and no network.

@@ -13,9 +13,9 @@ import type { ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { failOnOption, nowOption, outputFormat, outputLang, renderOptions, rulesConfig } from '../output.js';
 import { promptYesNo } from '../prompt.js';
+import { checkpoint } from '../signals.js';
 import { collectOptions, resolveTarget } from '../target.js';
 import { checkOutputPath, printThenSave } from '../write.js';
-import { checkpoint } from './audit.js';
 
 /**
  * `boxaudit fix [target]`: the one command that changes a box. It audits, lists the UPnP mappings
