@@ -4,6 +4,7 @@ import type { DiscoveredGateway } from './discovery/ssdp.js';
 import { BoxauditError, checkOptions } from './errors.js';
 import type { Snapshot, Warning } from './model/types.js';
 import { checkSnapshots } from './model/validate.js';
+import type { VantageOptions } from './reachability.js';
 import { mapStrings, redactSnapshot } from './reporters/redact.js';
 import { createRedactor } from './reporters/sanitize.js';
 import type { Lookup } from './transport/pin.js';
@@ -67,6 +68,18 @@ export interface CollectOptions {
    * `forward.probe`; what was done is `snapshot.probes`. Default: no probe (nothing is sent to LAN hosts).
    */
   probe?: boolean | 'standard' | 'deep';
+  /**
+   * With `probe`: the outside-in check (docs/probes.md). From this host outside the LAN
+   * (`url: 'ssh://user@host[:port]'`, key or agent, the same host key rules as the SSH adapters),
+   * the SSH server opens a TCP channel to the box's public address and each enabled TCP forward's
+   * public port, and closes it without sending data: `forward.reachable` with `method: 'vantage'`.
+   */
+  vantage?: VantageOptions;
+  /**
+   * With `probe` and without `vantage`: connect from here to the box's public address on each
+   * forward's public port (no data), `method: 'hairpin'`: weaker evidence, never `false`.
+   */
+  hairpin?: boolean;
 }
 
 export interface CollectResult {
@@ -91,6 +104,23 @@ export async function collect(target: AuditTarget, options: CollectOptions = {})
       `collect: options.probe must be true, false, 'standard' or 'deep' (got ${JSON.stringify(options.probe)})`,
     );
   }
+  if ((options.vantage !== undefined || options.hairpin === true) && !options.probe) {
+    throw new BoxauditError(
+      'BOXAUDIT_USAGE',
+      `collect: options.${options.vantage !== undefined ? 'vantage' : 'hairpin'} is part of the probe step: set options.probe too`,
+    );
+  }
+  if (options.vantage !== undefined) {
+    if (options.vantage === null || typeof options.vantage !== 'object') {
+      throw new BoxauditError(
+        'BOXAUDIT_USAGE',
+        'collect: options.vantage must be { url: "ssh://user@host[:port]", … }',
+      );
+    }
+    // A malformed URL is refused before anything is read or sent.
+    const { parseVantageUrl } = await import('./probes/vantage.js');
+    parseVantageUrl(options.vantage.url);
+  }
   // Every credential this read may send: a box that echoes one back must not put it in a snapshot.
   const secrets = new Set<string>(options.secrets ?? []);
   const keep = <C extends Credentials | null | undefined>(c: C): C => {
@@ -99,6 +129,9 @@ export async function collect(target: AuditTarget, options: CollectOptions = {})
     return c;
   };
   if ('credentials' in target) keep(target.credentials);
+  if (typeof options.vantage?.passphrase === 'string' && options.vantage.passphrase !== '') {
+    secrets.add(options.vantage.passphrase);
+  }
   const { credentialsFor, askCredentials } = options;
   const watched: CollectOptions = {
     ...options,
@@ -128,6 +161,8 @@ export async function collect(target: AuditTarget, options: CollectOptions = {})
       budget,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.log ? { log: options.log } : {}),
+      ...(options.vantage ? { vantage: options.vantage } : {}),
+      ...(options.hairpin === true ? { hairpin: true } : {}),
     });
   }
   return { ...result, snapshots: snapshots.map((s) => redactSnapshot(s, redactor)) };

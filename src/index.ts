@@ -47,6 +47,7 @@ export {
   readFleetFile,
 } from './fleet.js';
 export * from './model/types.js';
+export type { ReachLimits, ReachReason, VantageOptions } from './reachability.js';
 export { exposureLabel, renderDiffChunks } from './reporters/diff.js';
 export {
   createRedactor,

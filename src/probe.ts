@@ -17,6 +17,12 @@ import {
   probeService,
   type ServiceFamily,
 } from './probes/index.js';
+import {
+  checkReachability,
+  type HairpinOptions,
+  reachabilityAsked,
+  type VantageOptions,
+} from './reachability.js';
 import type { AuditBudget } from './util/budget.js';
 
 /** Probes run at most this many at a time. */
@@ -36,6 +42,10 @@ export interface ProbeStepOptions {
   /** TEST ONLY: passed to the scope gate as `testOnlyPrefixes` (loopback servers). Never from a CLI flag. */
   testOnlyPrefixes?: readonly string[];
   log?: (line: string) => void;
+  /** After the LAN probes, the outside-in check from a host outside the LAN (src/reachability.ts). */
+  vantage?: VantageOptions;
+  /** Without `vantage`: the hairpin check from here to the box's public address (weaker evidence). */
+  hairpin?: boolean | HairpinOptions;
 }
 
 /** Warning code: the box's external address is private or CGNAT (100.64/10). */
@@ -191,7 +201,15 @@ export async function probeSnapshot(snapshot: Snapshot, options: ProbeStepOption
     vantage: null,
     internetDb: null,
   };
-  return { ...snapshot, forwards, warnings, probes: run };
+  const probedSnapshot: Snapshot = { ...snapshot, forwards, warnings, probes: run };
+  if (!reachabilityAsked(options)) return probedSnapshot;
+  return checkReachability(probedSnapshot, {
+    ...(options.vantage ? { vantage: options.vantage } : {}),
+    ...(options.hairpin !== undefined ? { hairpin: options.hairpin } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(budget ? { budget } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
 }
 
 /** The double-NAT / CGNAT warning: IPv4 forwards probably do not reach this box from the Internet — not a pass. */

@@ -67,6 +67,13 @@ Sondes (sur demande ; seules les adresses du réseau local sont contactées ; do
   --probe                 identifier ce qui répond derrière chaque redirection (un seul échange initial, inoffensif, sans ouvrir de session)
   --probe deep            aussi les quelques vérifications qui demandent un essai de connexion anonyme (FTP anonyme)
 
+Internet atteint-il chaque redirection ? (avec --probe ; seule l’adresse publique de la box, aucune donnée envoyée)
+  --vantage ssh://utilisateur@hôte[:port]  depuis une machine à vous, hors du réseau local : son serveur SSH
+                          ouvre une connexion TCP vers l’adresse publique de la box, sur chaque port TCP redirigé
+                          (--identity, agent, --known-hosts ou --trust-on-first-use ; aucune commande n’y est lancée)
+  --hairpin               sans machine extérieure : se connecter d’ici à l’adresse publique de la box
+                          (preuve plus faible : un succès dit « probablement », un échec ne prouve rien)
+
 Codes de sortie : 0 aucun problème de gravité --fail-on ou plus, 1 au moins un, 2 erreur d’utilisation,
 de configuration ou erreur fatale, 130 interrompu (Ctrl-C), 143 arrêté (SIGTERM).
 La dernière ligne d’un rapport texte est une ligne d’état, en anglais, pour les outils de supervision.

@@ -62,6 +62,13 @@ Probes (opt-in; only LAN addresses are ever contacted; docs/probes.md)
   --probe                 greet what answers behind each forward (one harmless handshake, no login)
   --probe deep            also the few checks that need an anonymous login attempt (anonymous FTP)
 
+Does the Internet reach each forward? (with --probe; only the box's public address, no data sent)
+  --vantage ssh://user@host[:port]  from a host you control outside the LAN: its SSH server opens a TCP
+                          connection to the box's public address and each forwarded TCP port
+                          (--identity, agent, --known-hosts or --trust-on-first-use; no command run there)
+  --hairpin               without a vantage host: connect from here to the box's public address
+                          (weaker evidence: a success says "probably", a failure proves nothing)
+
 Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage, config or fatal error,
 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 The last line of a text report is a one-line status for monitoring tools.

@@ -222,6 +222,49 @@ export function collectOptions(options: ParsedOptions, ctx: CliContext): Collect
     ...(options.probe !== undefined
       ? { probe: choiceOption(options, 'probe', PROBE_MODES, 'standard') }
       : {}),
+    ...outsideInOptions(options, ctx),
+  };
+}
+
+/**
+ * `--vantage ssh://user@host[:port]` and `--hairpin` (docs/probes.md): both need `--probe`, and
+ * only one of them. The vantage host is logged into with `--identity` (the transport reads the
+ * file), `BOXAUDIT_KEY_PASSPHRASE`, or the agent; its key is checked against `--known-hosts` (or
+ * ~/.ssh/known_hosts), or trusted on first use with `--trust-on-first-use`.
+ */
+function outsideInOptions(
+  options: ParsedOptions,
+  ctx: CliContext,
+): Pick<CollectOptions, 'vantage' | 'hairpin'> {
+  if (options.vantage === undefined && options.hairpin !== true) return {};
+  const flag = options.vantage !== undefined ? '--vantage' : '--hairpin';
+  if (options.probe === undefined) {
+    throw new BoxauditError(
+      'BOXAUDIT_USAGE',
+      `${flag} is part of the probe step: add --probe (e.g. boxaudit audit --probe ${options.vantage !== undefined ? '--vantage ssh://user@host' : '--hairpin'})`,
+    );
+  }
+  if (options.vantage !== undefined && options.hairpin === true) {
+    throw new BoxauditError(
+      'BOXAUDIT_USAGE',
+      '--vantage and --hairpin cannot be combined: the check from the vantage host is the stronger evidence; keep --vantage',
+    );
+  }
+  if (options.vantage === undefined) return { hairpin: true };
+  const passphrase = options.identity !== undefined ? ctx.env[ENV.passphrase] : undefined;
+  ctx.addSecret(passphrase);
+  return {
+    vantage: {
+      url: options.vantage,
+      ...(options.identity !== undefined ? { identityFile: options.identity } : {}),
+      ...(passphrase ? { passphrase } : {}),
+      ...(ctx.env.SSH_AUTH_SOCK ? { agent: ctx.env.SSH_AUTH_SOCK } : {}),
+      ...(options['known-hosts'] ? { knownHostsFile: options['known-hosts'] } : {}),
+      ...(options['trust-on-first-use'] ? { trustOnFirstUse: true } : {}),
+      onHostKey: ({ fingerprint, trustedOnFirstUse }) => {
+        if (trustedOnFirstUse) ctx.warn(cliText(ctx.lang, 'cli.trustedOnFirstUse', { fingerprint }));
+      },
+    },
   };
 }
 

@@ -211,6 +211,19 @@ const MESSAGES_FR: Rewrite[] = [
     (p, d) => `--output ${p} : impossible d’écrire dans le dossier ${d}`,
   ],
   [/^--output (.*): not writable$/, (p) => `--output ${p} : impossible d’y écrire`],
+  [
+    /^(--vantage|--hairpin) is part of the probe step: add --probe \(e\.g\. (.*)\)$/,
+    (f, e) => `${f} fait partie de l’étape des sondes : ajoutez --probe (par exemple ${e})`,
+  ],
+  [
+    /^--vantage and --hairpin cannot be combined: .*$/,
+    () =>
+      '--vantage et --hairpin ne vont pas ensemble : le test depuis la machine extérieure est la preuve la plus forte ; gardez --vantage',
+  ],
+  [
+    /^--vantage must be ssh:\/\/user@host\[:port\] \((.*); got "(.*)"\)$/,
+    (why, got) => `--vantage doit avoir la forme ssh://utilisateur@hôte[:port] (${why} ; reçu : « ${got} »)`,
+  ],
 ];
 
 /** The French wording of one of the command line's own English messages, or null when it has none. */
@@ -244,6 +257,16 @@ const PROGRESS_FR: Rewrite[] = [
     (a, h) => `lecture par sa propre interface (${a} à l’adresse ${h})`,
   ],
   [/^warning: (.*)$/s, (m) => `avertissement : ${m}`],
+  [
+    /^outside-in check from (\S+): (\d+) port\(s\) of (\S+)$/,
+    (v, n, a) => `test depuis l’extérieur (${v}) : ${n} port(s) de ${a}`,
+  ],
+  [/^hairpin check: (\d+) port\(s\) of (\S+)$/, (n, a) => `test en boucle (hairpin) : ${n} port(s) de ${a}`],
+  [
+    /^hairpin: TCP connection to (\S+) \(no data\)$/,
+    (t) => `hairpin : connexion TCP vers ${t} (aucune donnée)`,
+  ],
+  [/^(\[vantage\] ssh \S+): TCP channel to (\S+)$/, (w, t) => `${w} : canal TCP vers ${t}`],
   [/^gateway (\S+) is (\S+)$/, (g, a) => `passerelle ${g} : ${a}`],
   [/^default gateway (.*)$/, (g) => `passerelle par défaut ${g}`],
   [/^(\S+) answered \((.*)\) via (\S+): (.*)$/, (f, s, v, h) => `${f} a répondu (${s}) via ${v} : ${h}`],

@@ -186,6 +186,40 @@ export const en = {
     '{probed} {probed:forward|forwards} probed on the local network ({mode}), {skipped} not probed.',
   'probes.sentOutside': 'Sent outside the local network: {what} to {to}.',
   'probes.nothingOutside': 'Nothing was sent outside the local network.',
+  // The outside-in view (issue 13): does the Internet reach each forward?
+  'evidence.hairpinUnknown':
+    'the public address did not answer from inside the network ({reason}); many boxes do not loop such connections back to their own network, so this says nothing about the Internet',
+  'summary.reachableVantage':
+    'From the Internet (tested from the vantage host {vantage}): {reachable} of these exposures {reachable:is|are} reachable ({confirmed} also confirmed by a probe), {notReachable} {notReachable:is|are} not, and for {unknown} it could not be told.',
+  'summary.reachableHairpin':
+    'Hairpin test from inside the network (weaker evidence than a test from outside): the public address answered for {reachable} of these exposures ({confirmed} also confirmed by a probe); for {unknown} it did not, which proves nothing, as many boxes do not loop back. For proof from outside, run again with --vantage ssh://user@host.',
+  'probes.sentVantage':
+    "Sent outside the local network: an SSH connection to the vantage host {to}; from there, TCP connections without any data to the box's public address {address}, port(s) {ports}.",
+  'probes.sentHairpin':
+    "Sent to the box's public address {address} from inside the network: TCP connections without any data (hairpin test), port(s) {ports}.",
+  'probeReason.REFUSED': 'connection refused',
+  'probeReason.UNREACHABLE': 'no route to the public address',
+  'probeReason.CONNECT_FAILED': 'the connection failed',
+  'probeReason.TIMEOUT': 'nothing answered in time',
+  'probeReason.NO_EXTERNAL_PORT': 'no public port known',
+  'probeReason.IPV6_PINHOLE': 'an IPv6 pinhole, not a forward of the public IPv4 address',
+  'probeReason.SOURCE_RESTRICTED':
+    'only some sources may use this forward, and the vantage host is probably not one of them',
+  'probeReason.FORWARD_CAP': 'past the cap on the number of forwards checked',
+  'probeReason.BUDGET_TIME': 'the time budget ran out',
+  'probeReason.ABORTED': 'interrupted',
+  'probeReason.NO_PUBLIC_ADDRESS': 'the box did not give its public address',
+  'probeReason.BEHIND_ANOTHER_NAT':
+    "the box's public address is private or shared: another router sits in front",
+  'probeReason.NOT_PUBLIC': 'the address the box gave is not a public address',
+  'probeReason.LAN_ADDRESS': 'the address the box gave is on the local network',
+  'probeReason.ADDRESS_FROM_FILE':
+    'the address comes from a file and may be out of date: only an address read live from the box is used',
+  'probeReason.VANTAGE_SSH_FAILED': 'the SSH connection to the vantage host failed',
+  'probeReason.VANTAGE_HOST_KEY': "the vantage host's SSH key is not the expected one",
+  'probeReason.VANTAGE_AUTH_FAILED': 'the vantage host refused the login',
+  'probeReason.VANTAGE_PROHIBITED': 'the vantage host does not allow TCP forwarding (AllowTcpForwarding)',
+  'probeReason.VANTAGE_ERROR': 'the vantage host could not open the connection',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -190,4 +190,39 @@ export const fr: Record<MessageKey, string> = {
     '{probed} {probed:redirection sondée|redirections sondées} sur le réseau local ({mode}), {skipped} non {skipped:sondée|sondées}.',
   'probes.sentOutside': 'Envoyé hors du réseau local : {what} à {to}.',
   'probes.nothingOutside': "Rien n'a été envoyé hors du réseau local.",
+  // Vue depuis l'extérieur (issue 13) : Internet atteint-il chaque redirection ?
+  'evidence.hairpinUnknown':
+    "l'adresse publique n'a pas répondu depuis le réseau local ({reason}) ; beaucoup de box ne renvoient pas ce type de connexion vers leur propre réseau : cela ne dit rien de ce que voit Internet",
+  'summary.reachableVantage':
+    "Depuis Internet (test fait depuis la machine extérieure {vantage}) : {reachable} de ces expositions {reachable:est joignable|sont joignables} ({confirmed} également {confirmed:confirmée|confirmées} par une sonde), {notReachable} ne {notReachable:l'est|le sont} pas, et pour {unknown}, impossible de le savoir.",
+  'summary.reachableHairpin':
+    "Test en boucle depuis le réseau local (preuve plus faible qu'un test depuis l'extérieur) : l'adresse publique a répondu pour {reachable} de ces expositions ({confirmed} également {confirmed:confirmée|confirmées} par une sonde) ; pour {unknown}, elle n'a pas répondu, ce qui ne prouve rien, car beaucoup de box ne font pas cette boucle. Pour une preuve depuis l'extérieur, relancez avec --vantage ssh://utilisateur@hôte.",
+  'probes.sentVantage':
+    "Envoyé hors du réseau local : une connexion SSH vers la machine extérieure {to} ; de là, des connexions TCP sans aucune donnée vers l'adresse publique de la box {address}, port(s) {ports}.",
+  'probes.sentHairpin':
+    "Envoyé à l'adresse publique de la box {address}, depuis le réseau local : des connexions TCP sans aucune donnée (test en boucle), port(s) {ports}.",
+  'probeReason.REFUSED': 'connexion refusée',
+  'probeReason.UNREACHABLE': "aucun chemin jusqu'à l'adresse publique",
+  'probeReason.CONNECT_FAILED': 'la connexion a échoué',
+  'probeReason.TIMEOUT': "rien n'a répondu à temps",
+  'probeReason.NO_EXTERNAL_PORT': 'aucun port public connu',
+  'probeReason.IPV6_PINHOLE': "une ouverture IPv6, pas une redirection de l'adresse publique IPv4",
+  'probeReason.SOURCE_RESTRICTED':
+    "seules certaines adresses peuvent utiliser cette redirection, et la machine extérieure n'en fait sans doute pas partie",
+  'probeReason.FORWARD_CAP': 'au-delà du nombre maximal de redirections vérifiées',
+  'probeReason.BUDGET_TIME': 'le temps imparti est écoulé',
+  'probeReason.ABORTED': 'interrompu',
+  'probeReason.NO_PUBLIC_ADDRESS': "la box n'a pas donné son adresse publique",
+  'probeReason.BEHIND_ANOTHER_NAT':
+    "l'adresse publique de la box est privée ou partagée : un autre routeur se trouve devant elle",
+  'probeReason.NOT_PUBLIC': "l'adresse donnée par la box n'est pas une adresse publique",
+  'probeReason.LAN_ADDRESS': "l'adresse donnée par la box appartient au réseau local",
+  'probeReason.ADDRESS_FROM_FILE':
+    "l'adresse vient d'un fichier et n'est peut-être plus à jour : seule une adresse lue directement sur la box est utilisée",
+  'probeReason.VANTAGE_SSH_FAILED': 'la connexion SSH vers la machine extérieure a échoué',
+  'probeReason.VANTAGE_HOST_KEY': "la clé SSH de la machine extérieure n'est pas celle attendue",
+  'probeReason.VANTAGE_AUTH_FAILED': 'la machine extérieure a refusé la connexion',
+  'probeReason.VANTAGE_PROHIBITED':
+    "la machine extérieure n'autorise pas la redirection TCP (AllowTcpForwarding)",
+  'probeReason.VANTAGE_ERROR': "la machine extérieure n'a pas pu ouvrir la connexion",
 };

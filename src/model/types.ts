@@ -92,7 +92,15 @@ export interface ProbeRun {
   /** The prefixes the scope gate admitted (the snapshot's LAN and this machine's private interfaces). */
   scope: string[];
   /** Every place something was sent outside the LAN, said plainly (vantage host, Internet lookup). */
-  sentOutside: Array<{ what: string; to: string }>;
+  sentOutside: Array<{
+    what: string;
+    to: string;
+    /** Which check sent it (`vantage`, `hairpin`), so that reporters can say it in the reader's language. */
+    kind?: string;
+    /** The box's public address the check connected to, and the ports. */
+    address?: string;
+    ports?: number[];
+  }>;
   /** The vantage host used (`user@host:port`), null without one. */
   vantage: string | null;
   /** Shodan InternetDB answer for the public address when `internetDb` was asked; null otherwise. */

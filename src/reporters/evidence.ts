@@ -5,7 +5,7 @@
  */
 import { colon, hasMessage, type Lang, type MessageKey, t } from '../i18n/index.js';
 import type { ForwardProbe, ForwardReachability, ProbeFactValue, Snapshot } from '../model/types.js';
-import type { FindingEvidence } from '../rules/types.js';
+import type { FindingEvidence, Summary } from '../rules/types.js';
 
 const SERVICE_NAMES: Record<string, string> = {
   dicom: 'DICOM',
@@ -109,9 +109,15 @@ export function probeSentence(p: ForwardProbe, lang: Lang): string {
   }
 }
 
+const HAIRPIN_FAILURES = new Set(['REFUSED', 'UNREACHABLE', 'CONNECT_FAILED', 'TIMEOUT']);
+
 /** One sentence for a reachability result. */
 export function reachableSentence(r: ForwardReachability, lang: Lang, vantage: string | null): string {
   const reason = probeReasonWord(r.reason, lang);
+  // A hairpin connection that failed proves nothing (many boxes do not loop back): say so.
+  if (r.fromInternet === null && r.method === 'hairpin' && HAIRPIN_FAILURES.has(r.reason ?? '')) {
+    return t(lang, 'evidence.hairpinUnknown', { reason });
+  }
   if (r.fromInternet === null) return t(lang, 'evidence.reachableUnknown', { reason });
   if (r.method === 'vantage') {
     const v = vantage ?? '?';
@@ -157,6 +163,30 @@ export function probeRunLines(snapshot: Snapshot, lang: Lang): string[] {
   if (!run) return [];
   const lines = [t(lang, 'probes.line', { probed: run.probed, skipped: run.skipped, mode: run.mode })];
   if (run.sentOutside.length === 0) lines.push(t(lang, 'probes.nothingOutside'));
-  for (const s of run.sentOutside) lines.push(t(lang, 'probes.sentOutside', { what: s.what, to: s.to }));
+  for (const s of run.sentOutside) {
+    const ports = (s.ports ?? []).slice(0, 64).join(', ');
+    const address = s.address ?? '?';
+    if (s.kind === 'vantage') lines.push(t(lang, 'probes.sentVantage', { to: s.to, address, ports }));
+    else if (s.kind === 'hairpin') lines.push(t(lang, 'probes.sentHairpin', { address, ports }));
+    else lines.push(t(lang, 'probes.sentOutside', { what: s.what, to: s.to }));
+  }
   return lines;
+}
+
+/** The summary's line on the outside-in view (null when it was not checked). */
+export function reachabilityLine(
+  reachability: Summary['reachability'],
+  snapshots: readonly Snapshot[],
+  lang: Lang,
+): string | null {
+  if (!reachability) return null;
+  const params = {
+    reachable: reachability.reachable,
+    confirmed: reachability.reachableConfirmed,
+    notReachable: reachability.notReachable,
+    unknown: reachability.unknown,
+  };
+  if (reachability.method === 'hairpin') return t(lang, 'summary.reachableHairpin', params);
+  const vantage = snapshots.find((s) => s.probes?.vantage)?.probes?.vantage ?? '?';
+  return t(lang, 'summary.reachableVantage', { ...params, vantage });
 }

@@ -14,7 +14,7 @@ import { pt } from '../i18n/people.js';
 import type { PortForward, Snapshot } from '../model/types.js';
 import type { AuditReport, Finding, Severity } from '../rules/types.js';
 import { BOX_GUIDES, type BoxTask, boxGuide } from './box-guide.js';
-import { probeSentence } from './evidence.js';
+import { probeSentence, reachabilityLine, reachableSentence } from './evidence.js';
 import {
   boxName,
   exposureParts,
@@ -118,6 +118,11 @@ function probeText(forward: PortForward, lang: Lang): string | null {
   return forward.probe ? probeSentence(forward.probe, lang) : null;
 }
 
+/** Whether the Internet reaches the forward (`--vantage`, `--hairpin`), in one sentence; null when not checked. */
+function reachText(forward: PortForward, lang: Lang, vantage: string | null): string | null {
+  return forward.reachable ? reachableSentence(forward.reachable, lang, vantage) : null;
+}
+
 function forwardItem(forward: PortForward, lang: Lang): string {
   const p = exposureParts(forward, lang);
   const line = pt(lang, 'device.forwardLine', {
@@ -154,7 +159,10 @@ function deviceCard(report: AuditReport, card: DeviceCard, lang: Lang): string {
   for (const f of card.forwards) out.push(forwardItem(f, lang));
   if (card.moreForwards > 0) out.push(`<li>${e(pt(lang, 'device.more', { count: card.moreForwards }))}</li>`);
   out.push('</ul></dd>');
-  const answers = card.forwards.map((f) => probeText(f, lang)).filter((p): p is string => p !== null);
+  const vantage = snapshot?.probes?.vantage ?? null;
+  const answers = card.forwards
+    .flatMap((f) => [probeText(f, lang), reachText(f, lang, vantage)])
+    .filter((p): p is string => p !== null);
   out.push(
     `<dt>${e(pt(lang, 'device.answers'))}</dt><dd class="probe">${
       answers.length > 0
@@ -395,6 +403,12 @@ function technical(report: AuditReport, lang: Lang): string {
   return out.join('\n');
 }
 
+/** The summary's line on whether the Internet reaches the exposures, under the verdict (empty when not checked). */
+function reachParagraph(report: AuditReport, lang: Lang): string {
+  const line = reachabilityLine(report.summary.reachability, report.snapshots, lang);
+  return line ? `<p class="reach">${e(line, 600)}</p>` : '';
+}
+
 /** Render an audit report as one self-contained HTML page, in pieces. */
 export function* htmlChunks(report: AuditReport, options: HtmlOptions): Generator<string> {
   const { lang } = options;
@@ -406,7 +420,7 @@ export function* htmlChunks(report: AuditReport, options: HtmlOptions): Generato
     header(report, lang, options.timeZone),
     '<main>',
     notices(report, view, lang),
-    `<section id="verdict" class="verdict v-${v.level}"><h2>${e(pt(lang, 'verdict.heading'))}</h2><p>${e(v.text, 400)}</p></section>`,
+    `<section id="verdict" class="verdict v-${v.level}"><h2>${e(pt(lang, 'verdict.heading'))}</h2><p>${e(v.text, 400)}</p>${reachParagraph(report, lang)}</section>`,
     firstThings(view, lang),
     '<section id="devices">',
     `<h2>${e(pt(lang, 'device.heading'))}</h2>`,

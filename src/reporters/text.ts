@@ -7,7 +7,7 @@ import type { Snapshot } from '../model/types.js';
 import type { AuditReport, Finding, WaivedFinding } from '../rules/types.js';
 import { SEVERITIES } from '../rules/types.js';
 import { LINES_PER_CHUNK } from './chunks.js';
-import { evidenceSentences, ipv4BehindAnotherNat, probeRunLines } from './evidence.js';
+import { evidenceSentences, ipv4BehindAnotherNat, probeRunLines, reachabilityLine } from './evidence.js';
 import {
   boxName,
   countsBySeverity,
@@ -309,6 +309,8 @@ export function summaryLines(report: AuditReport, lang: Lang): SummaryLine[] {
   if (failing > 0 && s.coverageGaps > 0) add(t(lang, 'summary.gaps', { gaps: s.coverageGaps }));
   if (s.exposures) add(t(lang, 'summary.exposures', s.exposures));
   else if (failing > 0) add(t(lang, 'summary.notProbed'));
+  const reach = reachabilityLine(s.reachability, report.snapshots, lang);
+  if (reach) add(safeLine(reach, 400));
   for (const snapshot of report.snapshots)
     for (const line of probeRunLines(snapshot, lang)) add(safeLine(line, 300));
   add(t(lang, 'summary.threshold', { severity: severityWord(lang, s.failOn), forwards: s.forwardsChecked }));

@@ -107,6 +107,9 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
   let exitCode: 0 | 1 | 2 = 0;
   const exposures = { confirmed: 0, inferred: 0, stale: 0 };
   let probed = false;
+  // The outside-in view (issue 13): the same failing forward findings by whether the Internet reaches them.
+  const reach = { reachable: 0, reachableConfirmed: 0, notReachable: 0, unknown: 0 };
+  let reachMethod: 'vantage' | 'hairpin' | null = null;
   const pending: EvaluatedFinding[] = [];
   const flush = (forward: PortForward | null): void => {
     if (pending.length > 1) pending.sort(byRuleId);
@@ -129,6 +132,15 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
           if (finding.confidence === 'confirmed') exposures.confirmed++;
           else if (forward.probe?.status === 'silent') exposures.stale++;
           else exposures.inferred++;
+          const r = forward.reachable;
+          if (r !== undefined) {
+            reachMethod ??= r.method;
+            if (r.fromInternet === true) {
+              reach.reachable++;
+              if (finding.confidence === 'confirmed') reach.reachableConfirmed++;
+            } else if (r.fromInternet === false) reach.notReachable++;
+            else reach.unknown++;
+          }
         }
       }
     }
@@ -238,6 +250,7 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
       forwardsChecked,
       coverageGaps,
       ...(probed ? { exposures } : {}),
+      ...(reachMethod ? { reachability: { method: reachMethod, ...reach } } : {}),
     },
   };
 }

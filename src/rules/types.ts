@@ -281,6 +281,18 @@ export interface Summary {
    * `inferred`: the port number (or the label) alone.
    */
   exposures?: { confirmed: number; inferred: number; stale: number };
+  /**
+   * Present when the audit checked whether the Internet reaches the forwards (`vantage` or
+   * `hairpin`): the same failing forward findings by `forward.reachable.fromInternet` — reachable,
+   * notReachable, unknown — and how many of the reachable ones a probe confirmed.
+   */
+  reachability?: {
+    method: 'vantage' | 'hairpin';
+    reachable: number;
+    reachableConfirmed: number;
+    notReachable: number;
+    unknown: number;
+  };
 }
 
 /** What an exposure is, independent of ids: the forward's protocol, public port and device. */

@@ -46,7 +46,24 @@ export interface CommandResult {
 export interface SshConnection {
   exec(command: string, options: { signal: AbortSignal; maxBytes: number }): Promise<CommandResult>;
   close(): void;
+  /**
+   * Ask the server to open a TCP connection to `host:port` (a `direct-tcpip` channel, RFC 4254
+   * 7.2) and close the channel as soon as it opens, without sending a byte on it. Optional: a fake
+   * connection in unit tests may leave it out. Used by the outside-in check (`--vantage`) only,
+   * through {@link withSshTunnelChecks}, which allowlists the destinations.
+   */
+  tcpCheck?(host: string, port: number, options: { signal: AbortSignal }): Promise<TcpCheckOutcome>;
 }
+
+/**
+ * What the server said about a `direct-tcpip` channel: `open` (it connected, the channel was closed
+ * at once), `failed` with the RFC 4254 reason code (1 administratively prohibited, 2 connect
+ * failed, 3 unknown channel type, 4 resource shortage; null when the server closed the channel
+ * without one) and its description (peer text: printable, capped at 120 characters).
+ */
+export type TcpCheckOutcome =
+  | { opened: true }
+  | { opened: false; reasonCode: number | null; description: string };
 
 /** Opens a raw connection (after host key verification and authentication). */
 export type SshConnector = (
@@ -499,6 +516,45 @@ function wrapClient(client: SshClient, ctx: string): SshConnection {
     close() {
       client.end();
     },
+    tcpCheck(host, port, { signal }) {
+      return new Promise<TcpCheckOutcome>((resolve, reject) => {
+        if (signal.aborted) {
+          reject(abortError(signal, `${ctx} channel to ${host}:${port}`));
+          return;
+        }
+        let done = false;
+        const onAbort = () => {
+          if (done) return;
+          done = true;
+          reject(abortError(signal, `${ctx} channel to ${host}:${port}`));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        // The origin fields are informative only (RFC 4254 7.2); nothing is written on the channel.
+        client.forwardOut('127.0.0.1', 0, host, port, (err, stream) => {
+          signal.removeEventListener('abort', onAbort);
+          if (!err) {
+            // Opened: close at once (also when the caller gave up meanwhile), without writing.
+            stream.on('error', () => {});
+            stream.close();
+          }
+          if (done) return;
+          done = true;
+          if (!err) {
+            resolve({ opened: true });
+            return;
+          }
+          const code = (err as Error & { reason?: unknown }).reason;
+          const text = err.message.replace(/^\(SSH\) Channel open failure: /, '');
+          resolve({
+            opened: false,
+            reasonCode: typeof code === 'number' ? code : null,
+            description: text
+              .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
+              .slice(0, 120),
+          });
+        });
+      });
+    },
   };
 }
 
@@ -587,4 +643,49 @@ export function guardedSession(
       }
     },
   };
+}
+
+/** A session that may only open `direct-tcpip` channels to the destinations it was given. */
+export interface SshTunnelSession {
+  /** Open and at once close a channel to `host:port`; a destination not allowed throws BOXAUDIT_NOT_ALLOWED unsent. */
+  check(host: string, port: number, options: { signal: AbortSignal }): Promise<TcpCheckOutcome>;
+}
+
+/**
+ * Connect (same host key rules, credentials and deadline as {@link withSshConnection}), run `fn`
+ * with a session that can only open TCP channels to `allowed.host` on `allowed.ports` — no command
+ * is ever run, no byte written on a channel — and always close.
+ */
+export async function withSshTunnelChecks<T>(
+  options: SshConnectOptions,
+  allowed: { host: string; ports: readonly number[] },
+  limits: { signal: AbortSignal; connector?: SshConnector; log?: (message: string) => void },
+  fn: (session: SshTunnelSession) => Promise<T>,
+): Promise<T> {
+  const where = context(options.adapter, options.host, options.port);
+  limits.log?.(`${where}: connecting as ${options.username}`);
+  const connection = await (limits.connector ?? ssh2Connector)(options, { signal: limits.signal });
+  const ports = new Set(allowed.ports);
+  try {
+    return await fn({
+      async check(host, port, { signal }) {
+        if (host !== allowed.host || !ports.has(port)) {
+          throw new BoxauditError(
+            'BOXAUDIT_NOT_ALLOWED',
+            `${where}: a channel to ${host}:${port} is not among the destinations allowed for this check; not sent`,
+          );
+        }
+        if (!connection.tcpCheck) {
+          throw new BoxauditError(
+            'BOXAUDIT_PROTOCOL_ERROR',
+            `${where}: this connection cannot open TCP channels`,
+          );
+        }
+        limits.log?.(`${where}: TCP channel to ${host}:${port}`);
+        return connection.tcpCheck(host, port, { signal });
+      },
+    });
+  } finally {
+    connection.close();
+  }
 }
