@@ -50,12 +50,19 @@ export interface VantageHost {
   label: string;
 }
 
+/** The URL as an error may show it: a password in it is never repeated. */
+function shownUrl(url: unknown): string {
+  return String(url)
+    .slice(0, 200)
+    .replace(/^([a-z]+:\/\/[^/@:]*):[^@/]*@/i, '$1:[redacted]@');
+}
+
 /** Parse `ssh://user@host[:port]`; anything else (a password, a path, no user) is a usage error. */
 export function parseVantageUrl(url: string): VantageHost {
   const bad = (why: string) =>
     new BoxauditError(
       'BOXAUDIT_USAGE',
-      `--vantage must be ssh://user@host[:port] (${why}; got "${String(url).slice(0, 200)}")`,
+      `--vantage must be ssh://user@host[:port] (${why}; got "${shownUrl(url)}")`,
     );
   if (typeof url !== 'string' || !/^ssh:\/\//i.test(url)) throw bad('the scheme must be ssh://');
   let parsed: URL;

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAB_ADDRESSES, type Lab } from './lab.js';
+import { LAB_ADDRESSES, type Lab, type LabNs } from './lab.js';
 
 export interface LabSshd {
   host: string;
@@ -31,7 +31,7 @@ export interface LabSshd {
   rsaKnownHostsLine: string;
 }
 
-const SSHD_PORT = 2222;
+const DEFAULT_SSHD_PORT = 2222;
 
 function keygen(file: string, comment: string, passphrase = '', type = 'ed25519'): void {
   execFileSync('ssh-keygen', ['-q', '-t', type, '-N', passphrase, '-C', comment, '-f', file]);
@@ -46,9 +46,21 @@ function fingerprint(pubFile: string): string {
   )[1]!;
 }
 
-/** Start sshd in the gw namespace; it is stopped at lab teardown. */
-export async function startLabSshd(lab: Lab): Promise<LabSshd> {
-  const dir = join(lab.dir, 'sshd');
+/** Where the lab's sshd runs (default: the gw namespace, 10.77.0.1:2222, the "router shell"). */
+export interface LabSshdOptions {
+  ns?: LabNs;
+  listenAddress?: string;
+  port?: number;
+  /** Extra sshd_config lines (e.g. `AllowTcpForwarding yes` for a vantage host). */
+  extraConfig?: string[];
+}
+
+/** Start sshd in the gw namespace (or where `options` say); it is stopped at lab teardown. */
+export async function startLabSshd(lab: Lab, options: LabSshdOptions = {}): Promise<LabSshd> {
+  const ns = options.ns ?? 'gw';
+  const listen = options.listenAddress ?? LAB_ADDRESSES.gwLanIp;
+  const SSHD_PORT = options.port ?? DEFAULT_SSHD_PORT;
+  const dir = join(lab.dir, `sshd-${ns}-${SSHD_PORT}`);
   mkdirSync(dir, { recursive: true });
   // Privilege separation directory sshd insists on (as in lab-notes.md).
   if (!existsSync('/run/sshd')) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
@@ -74,7 +86,7 @@ export async function startLabSshd(lab: Lab): Promise<LabSshd> {
     config,
     [
       `Port ${SSHD_PORT}`,
-      `ListenAddress ${LAB_ADDRESSES.gwLanIp}`,
+      `ListenAddress ${listen}`,
       `HostKey ${hostKey}`,
       `HostKey ${rsaHostKey}`,
       `PidFile ${join(dir, 'sshd.pid')}`,
@@ -86,11 +98,12 @@ export async function startLabSshd(lab: Lab): Promise<LabSshd> {
       'StrictModes no',
       'UseDNS no',
       'LogLevel ERROR',
+      ...(options.extraConfig ?? []),
       '',
     ].join('\n'),
   );
   // -D: stay in the foreground so the lab owns (and kills) the process; -e: log to stderr.
-  const child = lab.spawnBackground('gw', ['/usr/sbin/sshd', '-D', '-e', '-f', config]);
+  const child = lab.spawnBackground(ns, ['/usr/sbin/sshd', '-D', '-e', '-f', config]);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
@@ -100,15 +113,15 @@ export async function startLabSshd(lab: Lab): Promise<LabSshd> {
     if (child.exitCode === null) child.kill('SIGTERM');
   });
   for (let i = 0; i < 100; i++) {
-    const ss = await lab.exec('gw', ['ss', '-Hltn', `sport = :${SSHD_PORT}`]);
-    if (ss.stdout.includes(`${LAB_ADDRESSES.gwLanIp}:${SSHD_PORT}`)) break;
+    const ss = await lab.exec(ns, ['ss', '-Hltn', `sport = :${SSHD_PORT}`]);
+    if (ss.stdout.includes(`${listen}:${SSHD_PORT}`)) break;
     if (child.exitCode !== null) throw new Error(`[lab] sshd exited (${child.exitCode}): ${stderr.trim()}`);
     if (i === 99) throw new Error(`[lab] sshd did not listen on ${SSHD_PORT}: ${stderr.trim()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   const hostKeyLine = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ');
   return {
-    host: LAB_ADDRESSES.gwLanIp,
+    host: listen,
     port: SSHD_PORT,
     user: 'root',
     identityFile: userKey,
@@ -118,7 +131,7 @@ export async function startLabSshd(lab: Lab): Promise<LabSshd> {
     hostKeyLine,
     hostFingerprint: fingerprint(`${hostKey}.pub`),
     otherHostFingerprint: fingerprint(`${otherHostKey}.pub`),
-    knownHostsLine: `[${LAB_ADDRESSES.gwLanIp}]:${SSHD_PORT} ${hostKeyLine}`,
-    rsaKnownHostsLine: `[${LAB_ADDRESSES.gwLanIp}]:${SSHD_PORT} ${readFileSync(`${rsaHostKey}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ')}`,
+    knownHostsLine: `${SSHD_PORT === 22 ? listen : `[${listen}]:${SSHD_PORT}`} ${hostKeyLine}`,
+    rsaKnownHostsLine: `${SSHD_PORT === 22 ? listen : `[${listen}]:${SSHD_PORT}`} ${readFileSync(`${rsaHostKey}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ')}`,
   };
 }
