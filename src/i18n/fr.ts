@@ -148,8 +148,8 @@ export const fr: Record<MessageKey, string> = {
   'evidence.error': "boxaudit s'est connecté à {target}, mais la réponse était incorrecte ({reason})",
   'evidence.skipped': 'non sondé ({reason})',
   'evidence.reachableVantage':
-    "joignable depuis Internet : l'hôte extérieur {vantage} s'est connecté à l'adresse publique",
-  'evidence.unreachableVantage': "non joignable depuis l'hôte extérieur {vantage} ({reason})",
+    "joignable depuis Internet : la machine extérieure {vantage} s'est connectée à l'adresse publique",
+  'evidence.unreachableVantage': 'non joignable depuis la machine extérieure {vantage} ({reason})',
   'evidence.reachableHairpin':
     "l'adresse publique répond depuis l'intérieur du réseau (test en boucle : une preuve plus faible qu'un test depuis l'extérieur)",
   'evidence.unreachableHairpin':
