@@ -526,12 +526,27 @@ function wrapClient(client: SshClient, ctx: string): SshConnection {
         const onAbort = () => {
           if (done) return;
           done = true;
+          client.removeListener('close', onClose);
           reject(abortError(signal, `${ctx} channel to ${host}:${port}`));
         };
+        // The connection dying is an SSH failure, never a port that did not answer.
+        const onClose = () => {
+          if (done) return;
+          done = true;
+          signal.removeEventListener('abort', onAbort);
+          reject(
+            new BoxauditError(
+              'BOXAUDIT_NETWORK',
+              `${ctx}: the SSH connection closed while opening a channel to ${host}:${port}`,
+            ),
+          );
+        };
         signal.addEventListener('abort', onAbort, { once: true });
+        client.once('close', onClose);
         // The origin fields are informative only (RFC 4254 7.2); nothing is written on the channel.
         client.forwardOut('127.0.0.1', 0, host, port, (err, stream) => {
           signal.removeEventListener('abort', onAbort);
+          client.removeListener('close', onClose);
           if (!err) {
             // Opened: close at once (also when the caller gave up meanwhile), without writing.
             stream.on('error', () => {});

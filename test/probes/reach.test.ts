@@ -255,6 +255,28 @@ describe('--vantage ssh://user@host[:port]', () => {
     expect(r.warning?.message).toContain('host key mismatch');
   });
 
+  it('the SSH connection dying while channels open is an SSH failure: null for all, never false', async () => {
+    const connection: SshConnection = {
+      exec: () => Promise.reject(new Error('no')),
+      close: () => {},
+      tcpCheck: async (_h, port) => {
+        if (port === 104) return { opened: true };
+        throw new BoxauditError(
+          'BOXAUDIT_NETWORK',
+          '[vantage] ssh 198.51.100.7:22: the SSH connection closed',
+        );
+      },
+    };
+    const r = await checkFromVantage('11.0.0.2', [104, 3389], {
+      url: 'ssh://msp@198.51.100.7',
+      connector: async () => connection,
+      limits: { concurrency: 1 },
+    });
+    expect(r.results.map((x) => x.fromInternet)).toEqual([null, null]);
+    expect(r.results[0]?.reason).toBe('VANTAGE_SSH_FAILED');
+    expect(r.warning?.code).toBe('VANTAGE_FAILED');
+  });
+
   it('the caller’s AbortSignal ends it: what was not checked is null / ABORTED', async () => {
     const fake = fakeConnector({ 104: 'hang', 3389: 'hang' });
     const controller = new AbortController();
