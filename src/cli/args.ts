@@ -46,6 +46,8 @@ const OPTIONS = {
   yes: { type: 'boolean' },
   forward: { type: 'string', multiple: true },
   probe: { type: 'string' },
+  'internet-db': { type: 'boolean' },
+  'internet-db-url': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 export type OptionName = keyof typeof OPTIONS;
@@ -92,7 +94,7 @@ const TARGET: OptionName[] = [
 const EVALUATE: OptionName[] = ['fail-on', 'rules', 'profile', 'now'];
 
 /** Service probes behind the forwards (docs/probes.md). */
-const PROBE: OptionName[] = ['probe'];
+const PROBE: OptionName[] = ['probe', 'internet-db', 'internet-db-url'];
 /** `--probe` alone means the standard probes; `--probe deep` (or `--probe standard`) names the mode. */
 export const PROBE_MODES = ['standard', 'deep'] as const;
 

@@ -61,6 +61,9 @@ TLS of --vendor boxes read over https (certificate checks are never turned off)
 Probes (opt-in; only LAN addresses are ever contacted; docs/probes.md)
   --probe                 greet what answers behind each forward (one harmless handshake, no login)
   --probe deep            also the few checks that need an anonymous login attempt (anonymous FTP)
+  --internet-db           with --probe: look the box's public IPv4 address up in Shodan's InternetDB
+                          (sends that address, and only it, outside the LAN; never a private one)
+  --internet-db-url URL   another InternetDB-compatible service (default https://internetdb.shodan.io/)
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage, config or fatal error,
 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).

@@ -211,6 +211,14 @@ const MESSAGES_FR: Rewrite[] = [
     (p, d) => `--output ${p} : impossible d’écrire dans le dossier ${d}`,
   ],
   [/^--output (.*): not writable$/, (p) => `--output ${p} : impossible d’y écrire`],
+  [
+    /^--internet-db-url needs --internet-db .*$/,
+    () => '--internet-db-url demande aussi --internet-db (sans lui, rien n’est consulté)',
+  ],
+  [
+    /^--internet-db goes with --probe .*$/,
+    () => '--internet-db s’utilise avec --probe (la consultation fait partie de l’étape des sondes)',
+  ],
 ];
 
 /** The French wording of one of the command line's own English messages, or null when it has none. */
@@ -246,6 +254,10 @@ const PROGRESS_FR: Rewrite[] = [
   [/^warning: (.*)$/s, (m) => `avertissement : ${m}`],
   [/^gateway (\S+) is (\S+)$/, (g, a) => `passerelle ${g} : ${a}`],
   [/^default gateway (.*)$/, (g) => `passerelle par défaut ${g}`],
+  [
+    /^looking the public address up at (\S+) \(--internet-db\)$/,
+    (u) => `consultation de l’adresse publique auprès de ${u} (--internet-db)`,
+  ],
   [/^(\S+) answered \((.*)\) via (\S+): (.*)$/, (f, s, v, h) => `${f} a répondu (${s}) via ${v} : ${h}`],
   [
     /^ignored an answer from (\S+) for (.*) \(not an internet gateway\)$/,

@@ -113,6 +113,7 @@ export function probeSentence(p: ForwardProbe, lang: Lang): string {
 export function reachableSentence(r: ForwardReachability, lang: Lang, vantage: string | null): string {
   const reason = probeReasonWord(r.reason, lang);
   if (r.fromInternet === null) return t(lang, 'evidence.reachableUnknown', { reason });
+  if (r.method === 'internet-db') return t(lang, 'evidence.reachableInternetDb');
   if (r.method === 'vantage') {
     const v = vantage ?? '?';
     return r.fromInternet
@@ -158,5 +159,48 @@ export function probeRunLines(snapshot: Snapshot, lang: Lang): string[] {
   const lines = [t(lang, 'probes.line', { probed: run.probed, skipped: run.skipped, mode: run.mode })];
   if (run.sentOutside.length === 0) lines.push(t(lang, 'probes.nothingOutside'));
   for (const s of run.sentOutside) lines.push(t(lang, 'probes.sentOutside', { what: s.what, to: s.to }));
+  lines.push(...internetDbLines(snapshot, lang));
   return lines;
+}
+
+/** Items of a peer-given list for a sentence: at most `max`, each short, "…" when cut (the reporter escapes). */
+function listWords(items: readonly (string | number)[], max: number): string {
+  const shown = items.slice(0, max).map((x) => String(x).slice(0, 60));
+  return items.length > max ? `${shown.join(', ')}, …` : shown.join(', ');
+}
+
+/** What Shodan's InternetDB said about the public address (`--internet-db`), in sentences; empty when not asked. */
+export function internetDbLines(snapshot: Snapshot, lang: Lang): string[] {
+  const r = snapshot.probes?.internetDb;
+  if (!r) return [];
+  const url = r.url.slice(0, 200);
+  switch (r.status) {
+    case 'found': {
+      const lines = [
+        r.ports.length > 0
+          ? t(lang, 'probes.internetDbFound', { url, count: r.ports.length, ports: listWords(r.ports, 20) })
+          : t(lang, 'probes.internetDbNoPorts', { url }),
+      ];
+      if (r.vulns.length > 0) {
+        lines.push(
+          t(lang, 'probes.internetDbVulns', { count: r.vulns.length, vulns: listWords(r.vulns, 10) }),
+        );
+      }
+      if (r.tags.length > 0 || r.hostnames.length > 0) {
+        lines.push(
+          t(lang, 'probes.internetDbNames', {
+            tags: r.tags.length > 0 ? listWords(r.tags, 8) : '-',
+            hostnames: r.hostnames.length > 0 ? listWords(r.hostnames, 5) : '-',
+          }),
+        );
+      }
+      return lines;
+    }
+    case 'not-found':
+      return [t(lang, 'probes.internetDbNotFound', { url })];
+    case 'error':
+      return [t(lang, 'probes.internetDbError', { url, reason: probeReasonWord(r.reason, lang) })];
+    case 'skipped':
+      return [t(lang, 'probes.internetDbSkipped', { reason: probeReasonWord(r.reason, lang) })];
+  }
 }
