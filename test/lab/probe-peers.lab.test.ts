@@ -1,0 +1,224 @@
+/**
+ * Issue 13's lab, more real peers on the LAN host behind the real miniupnpd (test/lab/probe.lab.test.ts
+ * has the PACS, the web server on the SMB port and the closed port): a real Samba smbd (minimal
+ * configuration: SMB facts), a real vsftpd with anonymous login enabled (its banner with `--probe`;
+ * `anonymousLogin: true` only with `--probe deep`), and a web server with and without a password
+ * (`authRequired`). The BUILT CLI runs `audit --upnp … --probe[ deep] --json` in the lan namespace;
+ * an nftables counter there must read 0 packets to any address outside the LAN afterwards.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, expect, it } from 'vitest';
+import { parseJson, type ReportJson, schemaValidators } from '../cli/helpers.js';
+import { LAB_ADDRESSES } from './lab.js';
+import { describeLab } from './suite.js';
+
+const NOW = '2026-06-01T12:00:00.000Z';
+const LAN = LAB_ADDRESSES.lanIp;
+
+/** Counts what the lan namespace sends to any address outside the LAN (loopback aside). */
+const COUNTER = `table inet boxaudit_peer_count {
+  counter outside { }
+  chain out {
+    type filter hook output priority 0; policy accept;
+    ip daddr != { ${LAB_ADDRESSES.lanPrefix}, 127.0.0.0/8 } counter name outside
+    ip6 daddr != { ::1 } meta l4proto { tcp, udp } counter name outside
+  }
+}
+`;
+
+interface ProbedForward {
+  externalPort: { start: number } | null;
+  id: string;
+  probe?: { status: string; service: string | null; reason: string | null; facts: Record<string, unknown> };
+}
+
+const SMBD = '/usr/sbin/smbd';
+const VSFTPD = '/usr/sbin/vsftpd';
+
+describeLab(
+  '--probe against Samba, vsftpd and web servers with and without a password (issue 13)',
+  {},
+  (lab) => {
+    const outsidePackets = async (): Promise<number> => {
+      const r = await lab().exec('lan', [
+        'nft',
+        '-j',
+        'list',
+        'counter',
+        'inet',
+        'boxaudit_peer_count',
+        'outside',
+      ]);
+      const counter = JSON.parse(r.stdout).nftables.find((x: { counter?: unknown }) => x.counter)?.counter;
+      return counter.packets as number;
+    };
+
+    /** smbd: a FIFO held open as its stdin (it exits at EOF in the foreground), its own session. */
+    const startSmbd = (dir: string): ChildProcess => {
+      for (const sub of ['private', 'lock', 'state', 'cache', 'pid', 'ncalrpc', 'binddns'])
+        mkdirSync(join(dir, sub));
+      const config = join(dir, 'smb.conf');
+      writeFileSync(
+        config,
+        [
+          '[global]',
+          'smb ports = 445',
+          `interfaces = ${LAN}`,
+          'bind interfaces only = yes',
+          `private dir = ${join(dir, 'private')}`,
+          `lock directory = ${join(dir, 'lock')}`,
+          `state directory = ${join(dir, 'state')}`,
+          `cache directory = ${join(dir, 'cache')}`,
+          `pid directory = ${join(dir, 'pid')}`,
+          `ncalrpc dir = ${join(dir, 'ncalrpc')}`,
+          `binddns dir = ${join(dir, 'binddns')}`,
+          `log file = ${join(dir, 'log')}`,
+          'disable netbios = yes',
+          'server role = standalone server',
+          'load printers = no',
+          'printcap name = /dev/null',
+          'disable spoolss = yes',
+          `passdb backend = tdbsam:${join(dir, 'private', 'passdb.tdb')}`,
+          '',
+        ].join('\n'),
+      );
+      const fifo = join(dir, 'stdin');
+      execFileSync('mkfifo', [fifo]);
+      const stdin = openSync(fifo, 'r+');
+      const child = spawn('ip', ['netns', 'exec', lab().ns.lan, SMBD, '-F', '--debug-stdout', '-s', config], {
+        stdio: [stdin, 'ignore', 'ignore'],
+      });
+      lab().onTeardown(async () => {
+        if (child.exitCode === null && child.signalCode === null) {
+          const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+          child.kill('SIGTERM');
+          const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+          await gone;
+          clearTimeout(timer);
+        }
+        closeSync(stdin);
+      });
+      return child;
+    };
+
+    beforeAll(async () => {
+      const l = lab();
+      const smbDir = join(l.dir, 'smbd');
+      mkdirSync(smbDir);
+      startSmbd(smbDir);
+
+      const ftpRoot = join(l.dir, 'ftp-empty');
+      mkdirSync(ftpRoot, { mode: 0o755 });
+      const ftpConfig = join(l.dir, 'vsftpd.conf');
+      writeFileSync(
+        ftpConfig,
+        [
+          'listen=YES',
+          'listen_ipv6=NO',
+          `listen_address=${LAN}`,
+          'listen_port=21',
+          'background=NO',
+          // Anonymous login on, into an empty read-only root: what --probe deep must see (and only it).
+          'anonymous_enable=YES',
+          `anon_root=${ftpRoot}`,
+          'local_enable=NO',
+          'write_enable=NO',
+          `secure_chroot_dir=${ftpRoot}`,
+          'ftpd_banner=Cabinet FTP ready',
+          'seccomp_sandbox=NO',
+          '',
+        ].join('\n'),
+      );
+      l.spawnBackground('lan', [VSFTPD, ftpConfig]);
+
+      // A NAS page open to anyone on 80; the same behind HTTP Basic on 8080 (no password is ever sent).
+      l.spawnBackground('lan', [
+        process.execPath,
+        '-e',
+        `require('node:http').createServer((q, r) => r.end('<html><title>Cabinet NAS</title></html>')).listen(80, '${LAN}')`,
+      ]);
+      l.spawnBackground('lan', [
+        process.execPath,
+        '-e',
+        `require('node:http').createServer((q, r) => { if (!q.headers.authorization) { r.writeHead(401, { 'www-authenticate': 'Basic realm="cabinet"' }); return r.end('login'); } r.end('in'); }).listen(8080, '${LAN}')`,
+      ]);
+
+      // Every peer up (bounded): a TCP connect to each from the lan namespace.
+      const probeAll = `Promise.all([445, 21, 80, 8080].map((p) => new Promise((ok, ko) => { const s = require('node:net').connect(p, '${LAN}', () => { s.destroy(); ok(); }); s.on('error', ko); }))).then(() => process.exit(0), () => process.exit(1))`;
+      for (let i = 0; ; i++) {
+        const up = await l.exec('lan', [process.execPath, '-e', probeAll], { timeoutMs: 5000 });
+        if (up.code === 0) break;
+        if (i > 60) throw new Error(`[lab] peers did not start: ${up.stderr}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      await l.addMapping({ ext: 445, int: 445, proto: 'TCP', desc: 'NAS SMB', lease: 3600 });
+      await l.addMapping({ ext: 2121, int: 21, proto: 'TCP', desc: 'FTP', lease: 3600 });
+      await l.addMapping({ ext: 8081, int: 80, proto: 'TCP', desc: 'NAS web', lease: 3600 });
+      await l.addMapping({ ext: 8082, int: 8080, proto: 'TCP', desc: 'NAS admin', lease: 3600 });
+      const file = join(l.dir, 'peer-count.nft');
+      writeFileSync(file, COUNTER);
+      const loaded = await l.exec('lan', ['nft', '-f', file]);
+      if (loaded.code !== 0) throw new Error(`[lab] nft counter: ${loaded.stderr}`);
+    }, 90_000);
+
+    const audit = async (mode: string[]) => {
+      const before = await outsidePackets();
+      const r = await lab().runCli(['audit', '--upnp', lab().descUrl, ...mode, '--json', '--now', NOW], {
+        timeoutMs: 90_000,
+      });
+      const after = await outsidePackets();
+      expect(r.code, r.stderr).toBe(1);
+      const report = parseJson<ReportJson>(r.stdout, `audit ${mode.join(' ')} --json`);
+      expect(schemaValidators().report(report)).toBe('');
+      const forwards = report.snapshots[0]!.forwards as unknown as ProbedForward[];
+      return {
+        report,
+        outside: after - before,
+        at: (ext: number) => forwards.find((f) => f.externalPort?.start === ext)!,
+      };
+    };
+
+    it('--probe: SMB facts from Samba, the FTP banner without a login, the password asked or not', async () => {
+      const { report, outside, at } = await audit(['--probe']);
+      expect(at(445).probe).toMatchObject({
+        status: 'confirmed',
+        service: 'smb',
+        facts: { dialect: '3.1.1', smb1Accepted: false, signingRequired: false },
+      });
+      expect(at(2121).probe).toMatchObject({
+        status: 'confirmed',
+        service: 'ftp',
+        facts: { ftpReplyCode: 220, banner: 'Cabinet FTP ready' },
+      });
+      // Standard mode never logs in: no anonymous-login fact at all.
+      expect(at(2121).probe!.facts.anonymousLogin).toBeUndefined();
+      expect(at(8081).probe).toMatchObject({
+        status: 'confirmed',
+        service: 'http',
+        facts: { statusCode: 200, authRequired: false, title: 'Cabinet NAS' },
+      });
+      expect(at(8082).probe).toMatchObject({
+        status: 'confirmed',
+        service: 'http',
+        facts: { statusCode: 401, authRequired: true, realm: 'cabinet' },
+      });
+      const failing = (ext: number) =>
+        report.findings.filter((f) => f.forwardId === at(ext).id && f.status === 'fail').map((f) => f.ruleId);
+      expect(failing(445)).toContain('BOX-FS-001');
+      expect(failing(445)).not.toContain('BOX-FS-018'); // SMB1 refused
+      expect(outside).toBe(0);
+      expect(await lab().miniupnpdAlive()).toBe(true);
+    });
+
+    it('--probe deep: vsftpd lets anonymous in (USER anonymous, then QUIT; nothing listed)', async () => {
+      const { at, outside } = await audit(['--probe', 'deep']);
+      expect(at(2121).probe).toMatchObject({
+        status: 'confirmed',
+        facts: { anonymousLogin: true, anonymousReplyCode: 230 },
+      });
+      expect(outside).toBe(0);
+    });
+  },
+);
