@@ -7,7 +7,7 @@
  * an nftables counter there must read 0 packets to any address outside the LAN afterwards.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { parseJson, type ReportJson, schemaValidators } from '../cli/helpers.js';
@@ -20,13 +20,17 @@ const LAN = LAB_ADDRESSES.lanIp;
 /** Counts what the lan namespace sends to any address outside the LAN (loopback aside). */
 const COUNTER = `table inet boxaudit_peer_count {
   counter outside { }
+  counter to_idb { }
   chain out {
     type filter hook output priority 0; policy accept;
     ip daddr != { ${LAB_ADDRESSES.lanPrefix}, 127.0.0.0/8 } counter name outside
     ip6 daddr != { ::1 } meta l4proto { tcp, udp } counter name outside
+    ip daddr ${LAB_ADDRESSES.wanPeerIp} tcp dport 8000 counter name to_idb
   }
 }
 `;
+/** An InternetDB-compatible service on the "Internet" side (the wan namespace), serving the documented JSON. */
+const IDB_URL = `http://${LAB_ADDRESSES.wanPeerIp}:8000/`;
 
 interface ProbedForward {
   externalPort: { start: number } | null;
@@ -41,7 +45,7 @@ describeLab(
   '--probe against Samba, vsftpd and web servers with and without a password (issue 13)',
   {},
   (lab) => {
-    const outsidePackets = async (): Promise<number> => {
+    const outsidePackets = async (name = 'outside'): Promise<number> => {
       const r = await lab().exec('lan', [
         'nft',
         '-j',
@@ -49,7 +53,7 @@ describeLab(
         'counter',
         'inet',
         'boxaudit_peer_count',
-        'outside',
+        name,
       ]);
       const counter = JSON.parse(r.stdout).nftables.find((x: { counter?: unknown }) => x.counter)?.counter;
       return counter.packets as number;
@@ -145,12 +149,55 @@ describeLab(
         `require('node:http').createServer((q, r) => { if (!q.headers.authorization) { r.writeHead(401, { 'www-authenticate': 'Basic realm="cabinet"' }); return r.end('login'); } r.end('in'); }).listen(8080, '${LAN}')`,
       ]);
 
+      // The lookup service (no real one can be reached from a test): it logs each request's path.
+      const idbLog = join(l.dir, 'idb.log');
+      l.spawnBackground('wan', [
+        process.execPath,
+        '-e',
+        `require('node:http').createServer((q, r) => { require('node:fs').appendFileSync(${JSON.stringify(idbLog)}, q.method + ' ' + q.url + ' ' + (q.headers.authorization ? 'AUTH' : '-') + '\\n'); r.setHeader('content-type', 'application/json'); if (q.url !== '/${LAB_ADDRESSES.wanIp}') { r.statusCode = 404; return r.end('{"detail":"No information available"}'); } r.end(JSON.stringify({ ip: '${LAB_ADDRESSES.wanIp}', ports: [445, 2121], hostnames: [], tags: ['self-signed'], cpes: [], vulns: ['CVE-2017-0144'] })); }).listen(8000, '${LAB_ADDRESSES.wanPeerIp}')`,
+      ]);
+
+      // The lab's box drops forwarded traffic; let the LAN host reach the lookup service (and its
+      // replies back), and give the "Internet" a route back to the LAN (a real box would masquerade).
+      for (const rule of [
+        ['insert', 'rule', 'inet', 'filter', 'forward', 'ct', 'state', 'established,related', 'accept'],
+        [
+          'insert',
+          'rule',
+          'inet',
+          'filter',
+          'forward',
+          'ip',
+          'saddr',
+          LAN,
+          'ip',
+          'daddr',
+          LAB_ADDRESSES.wanPeerIp,
+          'tcp',
+          'dport',
+          '8000',
+          'accept',
+        ],
+      ]) {
+        const added = await l.exec('gw', ['nft', ...rule]);
+        if (added.code !== 0) throw new Error(`[lab] nft ${rule.join(' ')}: ${added.stderr}`);
+      }
+      const route = await l.exec('wan', [
+        'ip',
+        'route',
+        'add',
+        LAB_ADDRESSES.lanPrefix,
+        'via',
+        LAB_ADDRESSES.wanIp,
+      ]);
+      if (route.code !== 0) throw new Error(`[lab] route: ${route.stderr}`);
+
       // Every peer up (bounded): a TCP connect to each from the lan namespace.
-      const probeAll = `Promise.all([445, 21, 80, 8080].map((p) => new Promise((ok, ko) => { const s = require('node:net').connect(p, '${LAN}', () => { s.destroy(); ok(); }); s.on('error', ko); }))).then(() => process.exit(0), () => process.exit(1))`;
+      const probeAll = `Promise.all([[445, '${LAN}'], [21, '${LAN}'], [80, '${LAN}'], [8080, '${LAN}'], [8000, '${LAB_ADDRESSES.wanPeerIp}']].map(([p, h]) => new Promise((ok, ko) => { const s = require('node:net').connect(p, h, () => { s.destroy(); ok(); }); s.on('error', ko); }))).then(() => process.exit(0), () => process.exit(1))`;
       for (let i = 0; ; i++) {
-        const up = await l.exec('lan', [process.execPath, '-e', probeAll], { timeoutMs: 5000 });
+        const up = await l.exec('lan', [process.execPath, '-e', probeAll], { timeoutMs: 1500 });
         if (up.code === 0) break;
-        if (i > 60) throw new Error(`[lab] peers did not start: ${up.stderr}`);
+        if (i > 40) throw new Error(`[lab] peers did not start: ${up.stderr}`);
         await new Promise((r) => setTimeout(r, 250));
       }
       await l.addMapping({ ext: 445, int: 445, proto: 'TCP', desc: 'NAS SMB', lease: 3600 });
@@ -210,6 +257,73 @@ describeLab(
       expect(failing(445)).not.toContain('BOX-FS-018'); // SMB1 refused
       expect(outside).toBe(0);
       expect(await lab().miniupnpdAlive()).toBe(true);
+    });
+
+    it('--probe --internet-db: the only packets leaving the LAN go to the configured service, once; listed ports marked', async () => {
+      const l = lab();
+      const before = await outsidePackets();
+      const beforeIdb = await outsidePackets('to_idb');
+      const r = await l.runCli(
+        [
+          'audit',
+          '--upnp',
+          l.descUrl,
+          '--probe',
+          '--internet-db',
+          '--internet-db-url',
+          IDB_URL,
+          '--json',
+          '--now',
+          NOW,
+        ],
+        { timeoutMs: 90_000 },
+      );
+      const outside = (await outsidePackets()) - before;
+      const toIdb = (await outsidePackets('to_idb')) - beforeIdb;
+      expect(r.code, r.stderr).toBe(1);
+      const report = parseJson<ReportJson>(r.stdout, 'audit --probe --internet-db --json');
+      expect(schemaValidators().report(report)).toBe('');
+      const snapshot = report.snapshots[0] as unknown as {
+        forwards: Array<ProbedForward & { reachable?: unknown }>;
+        probes: { sentOutside: unknown[]; internetDb: Record<string, unknown> };
+      };
+      expect(snapshot.probes.internetDb).toMatchObject({
+        url: `${IDB_URL}${LAB_ADDRESSES.wanIp}`,
+        status: 'found',
+        ports: [445, 2121],
+        vulns: ['CVE-2017-0144'],
+        sentAddress: LAB_ADDRESSES.wanIp,
+        httpStatus: 200,
+      });
+      expect(snapshot.probes.sentOutside).toEqual([
+        { what: LAB_ADDRESSES.wanIp, to: `${IDB_URL}${LAB_ADDRESSES.wanIp}` },
+      ]);
+      const at = (ext: number) => snapshot.forwards.find((f) => f.externalPort?.start === ext)!;
+      expect(at(445).reachable).toEqual({ fromInternet: true, method: 'internet-db', reason: 'LISTED' });
+      expect(at(8081).reachable).toBeUndefined(); // not listed: proves nothing
+      // Every packet that left the LAN went to the lookup service, which saw one GET, without credentials.
+      expect(toIdb).toBeGreaterThan(0);
+      expect(outside).toBe(toIdb);
+      expect(readFileSync(join(l.dir, 'idb.log'), 'utf8')).toBe(`GET /${LAB_ADDRESSES.wanIp} -\n`);
+
+      const fr = await l.runCli(
+        [
+          'audit',
+          '--upnp',
+          l.descUrl,
+          '--probe',
+          '--internet-db',
+          '--internet-db-url',
+          IDB_URL,
+          '--lang',
+          'fr',
+        ],
+        { timeoutMs: 90_000 },
+      );
+      expect(fr.stdout).toContain(
+        `Envoyé hors du réseau local : ${LAB_ADDRESSES.wanIp} à ${IDB_URL}${LAB_ADDRESSES.wanIp}.`,
+      );
+      expect(fr.stdout).toContain('InternetDB de Shodan');
     });
 
     it('--probe deep: vsftpd lets anonymous in (USER anonymous, then QUIT; nothing listed)', async () => {
