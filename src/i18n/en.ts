@@ -221,6 +221,8 @@ export const en = {
   'probeReason.ABORTED': 'interrupted',
   'probeReason.BUDGET_TIME': "the audit's time budget ran out",
   'probeReason.BUDGET_BYTES': "the audit's byte budget ran out",
+  'fact.smbGuest': 'it let a made-up user name in as its guest',
+  'fact.ftpAnonymous': 'it let boxaudit log in as "anonymous"',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

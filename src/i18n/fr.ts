@@ -226,4 +226,6 @@ export const fr: Record<MessageKey, string> = {
   'probeReason.ABORTED': 'interrompu',
   'probeReason.BUDGET_TIME': "le budget de temps de l'audit est épuisé",
   'probeReason.BUDGET_BYTES': "le budget d'octets de l'audit est épuisé",
+  'fact.smbGuest': "il a laissé entrer un nom d'utilisateur inventé comme invité",
+  'fact.ftpAnonymous': 'il a laissé boxaudit se connecter sous le nom « anonymous »',
 };

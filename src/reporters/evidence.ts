@@ -72,6 +72,7 @@ function factWords(p: ForwardProbe, lang: Lang): string[] {
       const dialect = str(f.dialect);
       if (dialect) out.push(t(lang, 'fact.smbDialect', { dialect }));
       if (f.smb1Accepted === true) out.push(t(lang, 'fact.smb1'));
+      if (f.guestSession === true) out.push(t(lang, 'fact.smbGuest'));
       break;
     }
     default: {
@@ -79,6 +80,7 @@ function factWords(p: ForwardProbe, lang: Lang): string[] {
       if (software) out.push(t(lang, 'fact.software', { software }));
       const banner = str(f.banner);
       if (banner) out.push(t(lang, 'fact.banner', { banner: banner.slice(0, 80) }));
+      if (f.anonymousLogin === true) out.push(t(lang, 'fact.ftpAnonymous'));
     }
   }
   return out;

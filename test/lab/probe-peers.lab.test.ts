@@ -85,6 +85,8 @@ describeLab(
           'printcap name = /dev/null',
           'disable spoolss = yes',
           `passdb backend = tdbsam:${join(dir, 'private', 'passdb.tdb')}`,
+          // A NAS-like Samba: unknown user names become its guest (what --probe deep must find).
+          'map to guest = Bad User',
           '',
         ].join('\n'),
       );
@@ -255,6 +257,8 @@ describeLab(
         report.findings.filter((f) => f.forwardId === at(ext).id && f.status === 'fail').map((f) => f.ruleId);
       expect(failing(445)).toContain('BOX-FS-001');
       expect(failing(445)).not.toContain('BOX-FS-018'); // SMB1 refused
+      // Standard mode opens no session: the guest fact is unread.
+      expect(at(445).probe!.facts.guestSession).toBeUndefined();
       expect(outside).toBe(0);
       expect(await lab().miniupnpdAlive()).toBe(true);
     });
@@ -326,12 +330,20 @@ describeLab(
       expect(fr.stdout).toContain('InternetDB de Shodan');
     });
 
-    it('--probe deep: vsftpd lets anonymous in (USER anonymous, then QUIT; nothing listed)', async () => {
-      const { at, outside } = await audit(['--probe', 'deep']);
+    it('--probe deep: vsftpd lets anonymous in, Samba lets a made-up user in as guest (then QUIT / LOGOFF; nothing listed)', async () => {
+      const { report, at, outside } = await audit(['--probe', 'deep']);
       expect(at(2121).probe).toMatchObject({
         status: 'confirmed',
         facts: { anonymousLogin: true, anonymousReplyCode: 230 },
       });
+      expect(at(445).probe).toMatchObject({
+        status: 'confirmed',
+        facts: { guestSession: true, guestSessionStatus: 0, guestLoggedOff: true },
+      });
+      const failing = (ext: number) =>
+        report.findings.filter((f) => f.forwardId === at(ext).id && f.status === 'fail').map((f) => f.ruleId);
+      expect(failing(2121)).toContain('BOX-FS-019');
+      expect(failing(445)).toContain('BOX-FS-020');
       expect(outside).toBe(0);
     });
   },
