@@ -20,6 +20,9 @@ const SERVICE_NAMES: Record<string, string> = {
   mysql: 'MySQL',
   postgres: 'PostgreSQL',
   redis: 'Redis',
+  mongodb: 'MongoDB',
+  mssql: 'MS SQL Server',
+  memcached: 'memcached',
   tls: 'TLS',
   'ftp-or-smtp': 'FTP/SMTP',
 };
