@@ -361,6 +361,29 @@ describe('applied to the snapshot', () => {
     expect(snapshot.forwards[0]!.reachable).toBeUndefined();
   });
 
+  it('the snapshot boundary refuses an InternetDB record outside the schema (a hostile saved dump)', () => {
+    const base = snapshotOf([fwd(443)]);
+    const record = {
+      url: 'https://internetdb.shodan.io/81.2.69.142',
+      status: 'found' as const,
+      ports: [443],
+      hostnames: Array.from({ length: 5000 }, (_, i) => `h${i}.example`),
+      tags: [],
+      cpes: [],
+      vulns: [],
+      reason: null,
+    };
+    const hostile = { ...base, probes: { ...base.probes!, internetDb: record } };
+    const checked = checkSnapshot(hostile);
+    expect(checked.probes).toBeUndefined();
+    expect(checked.warnings.map((w) => w.code)).toContain('VALUE_OUT_OF_RANGE');
+    const fine = {
+      ...base,
+      probes: { ...base.probes!, internetDb: { ...record, hostnames: ['a.example'] } },
+    };
+    expect(checkSnapshot(fine)).toBe(fine);
+  });
+
   it('one request per distinct address; a snapshot without a probe run is left alone', async () => {
     handler = json(200, DOCUMENTED);
     const unprobed = { ...snapshotOf([fwd(443)]), probes: undefined };
