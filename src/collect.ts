@@ -80,6 +80,14 @@ export interface CollectOptions {
    * forward's public port (no data), `method: 'hairpin'`: weaker evidence, never `false`.
    */
   hairpin?: boolean;
+  /**
+   * With `probe`: also look the box's public IPv4 address up in Shodan's InternetDB (docs/probes.md):
+   * `true` at the official URL, or `{ url }` for another one. The only thing sent outside the LAN,
+   * and only when asked; never a private, CGNAT, loopback or unknown address. The answer is
+   * `snapshot.probes.internetDb` (and `sentOutside`); a forward whose external port it lists gets
+   * `reachable: { fromInternet: true, method: 'internet-db' }`. Default: no lookup.
+   */
+  internetDb?: boolean | { url?: string };
 }
 
 export interface CollectResult {
@@ -121,6 +129,7 @@ export async function collect(target: AuditTarget, options: CollectOptions = {})
     const { parseVantageUrl } = await import('./probes/vantage.js');
     parseVantageUrl(options.vantage.url);
   }
+  const internetDbUrl = await checkInternetDb(options);
   // Every credential this read may send: a box that echoes one back must not put it in a snapshot.
   const secrets = new Set<string>(options.secrets ?? []);
   const keep = <C extends Credentials | null | undefined>(c: C): C => {
@@ -164,8 +173,34 @@ export async function collect(target: AuditTarget, options: CollectOptions = {})
       ...(options.vantage ? { vantage: options.vantage } : {}),
       ...(options.hairpin === true ? { hairpin: true } : {}),
     });
+    if (internetDbUrl !== null) {
+      const { internetDbSnapshots } = await import('./probes/internet-db.js');
+      options.log?.(`looking the public address up at ${internetDbUrl} (--internet-db)`);
+      snapshots = await internetDbSnapshots(snapshots, {
+        url: internetDbUrl,
+        budget,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    }
   }
   return { ...result, snapshots: snapshots.map((s) => redactSnapshot(s, redactor)) };
+}
+
+/** `options.internetDb` checked before anything is read: its base URL, or null when not asked. */
+async function checkInternetDb(options: CollectOptions): Promise<string | null> {
+  const asked = options.internetDb;
+  if (asked === undefined || asked === false) return null;
+  if (asked !== true && (typeof asked !== 'object' || asked === null)) {
+    throw new BoxauditError('BOXAUDIT_USAGE', 'collect: options.internetDb must be true, false or { url }');
+  }
+  if (options.probe === undefined || options.probe === false) {
+    throw new BoxauditError(
+      'BOXAUDIT_USAGE',
+      'collect: options.internetDb goes with options.probe (--internet-db with --probe): the lookup is part of the probe step',
+    );
+  }
+  const { INTERNET_DB_URL, internetDbBaseUrl } = await import('./probes/internet-db.js');
+  return internetDbBaseUrl(asked === true ? INTERNET_DB_URL : (asked.url ?? INTERNET_DB_URL));
 }
 
 const TARGET_KEYS = ['upnp', 'gateway', 'discover', 'vendor', 'file'] as const;

@@ -48,6 +48,8 @@ const OPTIONS = {
   probe: { type: 'string' },
   vantage: { type: 'string' },
   hairpin: { type: 'boolean' },
+  'internet-db': { type: 'boolean' },
+  'internet-db-url': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 export type OptionName = keyof typeof OPTIONS;
@@ -94,7 +96,7 @@ const TARGET: OptionName[] = [
 const EVALUATE: OptionName[] = ['fail-on', 'rules', 'profile', 'now'];
 
 /** Service probes behind the forwards (docs/probes.md). */
-const PROBE: OptionName[] = ['probe', 'vantage', 'hairpin'];
+const PROBE: OptionName[] = ['probe', 'vantage', 'hairpin', 'internet-db', 'internet-db-url'];
 /** `--probe` alone means the standard probes; `--probe deep` (or `--probe standard`) names the mode. */
 export const PROBE_MODES = ['standard', 'deep'] as const;
 

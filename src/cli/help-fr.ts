@@ -65,7 +65,10 @@ TLS des box --vendor lues en https (la vérification des certificats n’est jam
 
 Sondes (sur demande ; seules les adresses du réseau local sont contactées ; docs/probes.md)
   --probe                 identifier ce qui répond derrière chaque redirection (un seul échange initial, inoffensif, sans ouvrir de session)
-  --probe deep            aussi les quelques vérifications qui demandent un essai de connexion anonyme (FTP anonyme)
+  --probe deep            aussi les quelques vérifications qui demandent un essai de connexion anonyme (FTP anonyme, invité SMB)
+  --internet-db           avec --probe : consulter l’adresse IPv4 publique de la box dans InternetDB de Shodan
+                          (envoie cette adresse, et elle seule, hors du réseau local ; jamais une adresse privée)
+  --internet-db-url URL   un autre service compatible InternetDB (par défaut https://internetdb.shodan.io/)
 
 Internet atteint-il chaque redirection ? (avec --probe ; seule l’adresse publique de la box, aucune donnée envoyée)
   --vantage ssh://utilisateur@hôte[:port]  depuis une machine à vous, hors du réseau local : son serveur SSH

@@ -60,7 +60,10 @@ TLS of --vendor boxes read over https (certificate checks are never turned off)
 
 Probes (opt-in; only LAN addresses are ever contacted; docs/probes.md)
   --probe                 greet what answers behind each forward (one harmless handshake, no login)
-  --probe deep            also the few checks that need an anonymous login attempt (anonymous FTP)
+  --probe deep            also the few checks that need an anonymous login attempt (anonymous FTP, SMB guest)
+  --internet-db           with --probe: look the box's public IPv4 address up in Shodan's InternetDB
+                          (sends that address, and only it, outside the LAN; never a private one)
+  --internet-db-url URL   another InternetDB-compatible service (default https://internetdb.shodan.io/)
 
 Does the Internet reach each forward? (with --probe; only the box's public address, no data sent)
   --vantage ssh://user@host[:port]  from a host you control outside the LAN: its SSH server opens a TCP

@@ -223,6 +223,7 @@ export function collectOptions(options: ParsedOptions, ctx: CliContext): Collect
       ? { probe: choiceOption(options, 'probe', PROBE_MODES, 'standard') }
       : {}),
     ...outsideInOptions(options, ctx),
+    ...internetDbOption(options),
   };
 }
 
@@ -266,6 +267,27 @@ function outsideInOptions(
       },
     },
   };
+}
+
+/** `--internet-db [--internet-db-url URL]` (with `--probe`); the URL alone sends nothing, so it is refused. */
+function internetDbOption(options: ParsedOptions): Pick<CollectOptions, 'internetDb'> {
+  const url = options['internet-db-url'];
+  if (!options['internet-db']) {
+    if (url !== undefined) {
+      throw new BoxauditError(
+        'BOXAUDIT_USAGE',
+        '--internet-db-url needs --internet-db (nothing is looked up without it)',
+      );
+    }
+    return {};
+  }
+  if (options.probe === undefined) {
+    throw new BoxauditError(
+      'BOXAUDIT_USAGE',
+      '--internet-db goes with --probe (the lookup is part of the probe step)',
+    );
+  }
+  return { internetDb: url === undefined ? true : { url } };
 }
 
 /** The whole-audit budgets given on the command line (`--max-*`); the rest keep their defaults. */

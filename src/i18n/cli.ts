@@ -224,6 +224,14 @@ const MESSAGES_FR: Rewrite[] = [
     /^--vantage must be ssh:\/\/user@host\[:port\] \((.*); got "(.*)"\)$/,
     (why, got) => `--vantage doit avoir la forme ssh://utilisateur@hôte[:port] (${why} ; reçu : « ${got} »)`,
   ],
+  [
+    /^--internet-db-url needs --internet-db .*$/,
+    () => '--internet-db-url demande aussi --internet-db (sans lui, rien n’est consulté)',
+  ],
+  [
+    /^--internet-db goes with --probe .*$/,
+    () => '--internet-db s’utilise avec --probe (la consultation fait partie de l’étape des sondes)',
+  ],
 ];
 
 /** The French wording of one of the command line's own English messages, or null when it has none. */
@@ -269,6 +277,10 @@ const PROGRESS_FR: Rewrite[] = [
   [/^(\[vantage\] ssh \S+): TCP channel to (\S+)$/, (w, t) => `${w} : canal TCP vers ${t}`],
   [/^gateway (\S+) is (\S+)$/, (g, a) => `passerelle ${g} : ${a}`],
   [/^default gateway (.*)$/, (g) => `passerelle par défaut ${g}`],
+  [
+    /^looking the public address up at (\S+) \(--internet-db\)$/,
+    (u) => `consultation de l’adresse publique auprès de ${u} (--internet-db)`,
+  ],
   [/^(\S+) answered \((.*)\) via (\S+): (.*)$/, (f, s, v, h) => `${f} a répondu (${s}) via ${v} : ${h}`],
   [
     /^ignored an answer from (\S+) for (.*) \(not an internet gateway\)$/,

@@ -220,6 +220,38 @@ export const en = {
   'probeReason.VANTAGE_AUTH_FAILED': 'the vantage host refused the login',
   'probeReason.VANTAGE_PROHIBITED': 'the vantage host does not allow TCP forwarding (AllowTcpForwarding)',
   'probeReason.VANTAGE_ERROR': 'the vantage host could not open the connection',
+  'evidence.reachableInternetDb':
+    "Shodan's InternetDB lists this port open on the public address: its scans of the last weeks reached it from the Internet (not a connection made now)",
+  'probes.internetDbFound':
+    "Shodan InternetDB ({url}) lists {count} open {count:port|ports} on the public address, as its scans saw {count:it|them} in the last weeks (not a connection made now; a dynamic address may then have been someone else's): {ports}.",
+  'probes.internetDbNoPorts':
+    'Shodan InternetDB ({url}) knows the public address but lists no open port on it.',
+  'probes.internetDbVulns':
+    'Shodan associates {count} known {count:vulnerability|vulnerabilities} with this address, from the software versions it saw: {vulns}.',
+  'probes.internetDbNames': 'Shodan tags: {tags}; host names: {hostnames}.',
+  'probes.internetDbNotFound':
+    'Shodan InternetDB ({url}) has no record of the public address: its scans saw nothing there, which does not prove that nothing is reachable.',
+  'probes.internetDbError': 'The Shodan InternetDB lookup ({url}) gave no usable answer ({reason}).',
+  'probes.internetDbSkipped':
+    'The InternetDB lookup was not made ({reason}): nothing was sent outside the local network for it.',
+  'probeReason.PRIVATE_ADDRESS': 'the public address is private: another router sits in front of the box',
+  'probeReason.SHARED_ADDRESS':
+    'the public address is shared (CGNAT, 100.64.0.0/10): another router sits in front of the box',
+  'probeReason.LOOPBACK': 'a loopback address',
+  'probeReason.NOT_IPV4': 'InternetDB answers for IPv4 addresses only',
+  'probeReason.NOT_FOUND': 'no record',
+  'probeReason.REDIRECT': 'a redirect, not followed',
+  'probeReason.RATE_LIMITED': 'too many requests: the service refused',
+  'probeReason.HTTP_STATUS': 'an unexpected HTTP status',
+  'probeReason.NOT_JSON': 'the reply is not JSON',
+  'probeReason.INVALID_REPLY': 'the reply does not have the documented shape',
+  'probeReason.ADDRESS_MISMATCH': 'the reply is about another address',
+  'probeReason.TOO_LARGE': 'the reply is too large',
+  'probeReason.NETWORK_ERROR': 'network error',
+  'probeReason.TLS_ERROR': 'the TLS certificate was refused',
+  'probeReason.BUDGET_BYTES': "the audit's byte budget ran out",
+  'fact.smbGuest': 'it let a made-up user name in as its guest',
+  'fact.ftpAnonymous': 'it let boxaudit log in as "anonymous"',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

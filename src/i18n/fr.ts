@@ -225,4 +225,37 @@ export const fr: Record<MessageKey, string> = {
   'probeReason.VANTAGE_PROHIBITED':
     "la machine extérieure n'autorise pas la redirection TCP (AllowTcpForwarding)",
   'probeReason.VANTAGE_ERROR': "la machine extérieure n'a pas pu ouvrir la connexion",
+  'evidence.reachableInternetDb':
+    "InternetDB de Shodan indique ce port ouvert sur l'adresse publique : ses balayages des dernières semaines l'ont atteint depuis Internet (ce n'est pas une connexion faite maintenant)",
+  'probes.internetDbFound':
+    "InternetDB de Shodan ({url}) indique {count} {count:port ouvert|ports ouverts} sur l'adresse publique, tels que ses balayages les ont vus ces dernières semaines (pas une connexion faite maintenant ; une adresse dynamique a pu appartenir à quelqu'un d'autre) : {ports}.",
+  'probes.internetDbNoPorts':
+    "InternetDB de Shodan ({url}) connaît l'adresse publique mais n'y indique aucun port ouvert.",
+  'probes.internetDbVulns':
+    "Shodan associe {count} {count:vulnérabilité connue|vulnérabilités connues} à cette adresse, d'après les versions de logiciels qu'il a vues : {vulns}.",
+  'probes.internetDbNames': "Étiquettes de Shodan : {tags} ; noms d'hôte : {hostnames}.",
+  'probes.internetDbNotFound':
+    "InternetDB de Shodan ({url}) ne connaît pas l'adresse publique : ses balayages n'y ont rien vu, ce qui ne prouve pas que rien n'est joignable.",
+  'probes.internetDbError':
+    "La consultation d'InternetDB de Shodan ({url}) n'a pas donné de réponse exploitable ({reason}).",
+  'probes.internetDbSkipped':
+    "La consultation d'InternetDB n'a pas été faite ({reason}) : rien n'a été envoyé hors du réseau local pour elle.",
+  'probeReason.PRIVATE_ADDRESS': "l'adresse publique est privée : un autre routeur se trouve devant la box",
+  'probeReason.SHARED_ADDRESS':
+    "l'adresse publique est partagée (CGNAT, 100.64.0.0/10) : un autre routeur se trouve devant la box",
+  'probeReason.LOOPBACK': 'une adresse de bouclage',
+  'probeReason.NOT_IPV4': 'InternetDB ne répond que pour des adresses IPv4',
+  'probeReason.NOT_FOUND': 'aucune fiche',
+  'probeReason.REDIRECT': 'une redirection, non suivie',
+  'probeReason.RATE_LIMITED': 'trop de requêtes : le service a refusé',
+  'probeReason.HTTP_STATUS': 'un statut HTTP inattendu',
+  'probeReason.NOT_JSON': "la réponse n'est pas du JSON",
+  'probeReason.INVALID_REPLY': "la réponse n'a pas la forme documentée",
+  'probeReason.ADDRESS_MISMATCH': 'la réponse concerne une autre adresse',
+  'probeReason.TOO_LARGE': 'la réponse est trop grosse',
+  'probeReason.NETWORK_ERROR': 'erreur réseau',
+  'probeReason.TLS_ERROR': 'le certificat TLS a été refusé',
+  'probeReason.BUDGET_BYTES': "le budget d'octets de l'audit est épuisé",
+  'fact.smbGuest': "il a laissé entrer un nom d'utilisateur inventé comme invité",
+  'fact.ftpAnonymous': 'il a laissé boxaudit se connecter sous le nom « anonymous »',
 };

@@ -76,8 +76,11 @@ export interface ForwardProbe {
 export interface ForwardReachability {
   /** true: a TCP connection to the public address and port succeeded; false: refused or timed out; null: not known. */
   fromInternet: boolean | null;
-  /** `vantage`: from a host outside the LAN over SSH; `hairpin`: from inside to the public address (weaker). */
-  method: 'vantage' | 'hairpin';
+  /**
+   * `vantage`: from a host outside the LAN over SSH; `hairpin`: from inside to the public address (weaker);
+   * `internet-db`: Shodan's InternetDB lists the forward's external port on the public address (seen by its scans, earlier).
+   */
+  method: 'vantage' | 'hairpin' | 'internet-db';
   /** Stable code for how the check ended (`CONNECTED`, `REFUSED`, `TIMEOUT`, `NO_PUBLIC_ADDRESS`, …). */
   reason: string | null;
 }
@@ -110,14 +113,25 @@ export interface ProbeRun {
 export interface InternetDbResult {
   /** The URL asked (the public address is its last segment). */
   url: string;
-  /** `found`: the service knows the address; `not-found`: 404 (never seen); `error`: no usable answer. */
-  status: 'found' | 'not-found' | 'error';
+  /**
+   * `found`: the service knows the address; `not-found`: 404 (never seen); `error`: no usable answer;
+   * `skipped`: nothing sent (the address is private, CGNAT, loopback, not IPv4 or unknown: `reason`).
+   */
+  status: 'found' | 'not-found' | 'error' | 'skipped';
   ports: number[];
   hostnames: string[];
   tags: string[];
   cpes: string[];
   vulns: string[];
   reason: string | null;
+  /** The address that left the LAN (in the URL); null when nothing was sent. */
+  sentAddress?: string | null;
+  /** The HTTP status of the reply; null when none came. */
+  httpStatus?: number | null;
+  /** When the reply was read (ISO 8601); null when nothing was sent. */
+  fetchedAt?: string | null;
+  /** Some entries of the reply were invalid or over the caps and were left out (a warning says which). */
+  truncated?: boolean;
 }
 
 export interface ServiceInfo {

@@ -218,7 +218,7 @@ function reachableOf(v: unknown, where: string, p: Problems): ForwardReachabilit
     typeof o === 'object' &&
     o !== null &&
     (o.fromInternet === null || typeof o.fromInternet === 'boolean') &&
-    (o.method === 'vantage' || o.method === 'hairpin') &&
+    (o.method === 'vantage' || o.method === 'hairpin' || o.method === 'internet-db') &&
     (o.reason === null || shortCode(o.reason))
   ) {
     return o as ForwardReachability;
@@ -242,12 +242,45 @@ function probeRunOf(v: unknown, p: Problems): ProbeRun | undefined {
       (x) => typeof x === 'object' && x !== null && typeof x.what === 'string' && typeof x.to === 'string',
     ) &&
     (o.vantage === null || typeof o.vantage === 'string') &&
-    (o.internetDb === null || (typeof o.internetDb === 'object' && o.internetDb !== undefined))
+    (o.internetDb === null || internetDbOk(o.internetDb))
   ) {
     return o as ProbeRun;
   }
   p.note('probes', v, '');
   return undefined;
+}
+
+/** Caps of an InternetDB answer in a snapshot (probes/internet-db.ts keeps under them). */
+const INTERNET_DB_MAX_PORTS = 1024;
+const INTERNET_DB_MAX_LIST = 256;
+
+/** `probes.internetDb` as the schema allows it: bounded lists of short strings, ports as port numbers. */
+function internetDbOk(v: unknown): boolean {
+  const o = v as Record<string, unknown> | null | undefined;
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return false;
+  const strings = (x: unknown): boolean =>
+    Array.isArray(x) &&
+    x.length <= INTERNET_DB_MAX_LIST &&
+    x.every((s) => typeof s === 'string' && s.length <= MAX_FACT_STRING);
+  const optional = (k: string, ok: (x: unknown) => boolean): boolean => o[k] === undefined || ok(o[k]);
+  return (
+    typeof o.url === 'string' &&
+    o.url.length <= 2048 &&
+    ['found', 'not-found', 'error', 'skipped'].includes(o.status as string) &&
+    Array.isArray(o.ports) &&
+    o.ports.length <= INTERNET_DB_MAX_PORTS &&
+    o.ports.every((x) => isInt(x, 0, 65535)) &&
+    strings(o.hostnames) &&
+    strings(o.tags) &&
+    strings(o.cpes) &&
+    strings(o.vulns) &&
+    (o.reason === null || shortCode(o.reason)) &&
+    optional('sentAddress', (x) => x === null || (typeof x === 'string' && x.length <= 64)) &&
+    optional('httpStatus', (x) => x === null || isInt(x, 100, 599)) &&
+    optional('fetchedAt', (x) => x === null || (typeof x === 'string' && x.length <= 64)) &&
+    optional('truncated', (x) => typeof x === 'boolean') &&
+    Object.keys(o).length <= 12
+  );
 }
 
 function nonEmpty(v: unknown): string {

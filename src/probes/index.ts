@@ -5,6 +5,7 @@
  */
 import { type FtpProbeOptions, probeFtp, probeSsh, probeTelnet } from './banner.js';
 import { probeMysql, probePostgres, probeRedis } from './database.js';
+import { probeMemcached, probeMongodb, probeMssql } from './db-greetings.js';
 import { type DicomProbeOptions, probeDicom } from './dicom.js';
 import { type HttpProbeOptions, probeHttp } from './http.js';
 import { probeRdp } from './rdp.js';
@@ -19,6 +20,9 @@ export {
   probeDicom,
   probeFtp,
   probeHttp,
+  probeMemcached,
+  probeMongodb,
+  probeMssql,
   probeMysql,
   probePostgres,
   probeRdp,
@@ -50,6 +54,9 @@ export const PORT_FAMILIES: ReadonlyArray<{ ports: readonly number[]; family: Se
   { ports: [3306], family: 'mysql' },
   { ports: [5432], family: 'postgres' },
   { ports: [6379], family: 'redis' },
+  { ports: [27017], family: 'mongodb' },
+  { ports: [1433], family: 'mssql' },
+  { ports: [11211], family: 'memcached' },
 ];
 
 /** The family to probe on an internal port, or null when the port says nothing. */
@@ -89,6 +96,12 @@ export function probeService(
       return probePostgres(host, port, options);
     case 'redis':
       return probeRedis(host, port, options);
+    case 'mongodb':
+      return probeMongodb(host, port, options);
+    case 'mssql':
+      return probeMssql(host, port, options);
+    case 'memcached':
+      return probeMemcached(host, port, options);
   }
 }
 

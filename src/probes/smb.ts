@@ -2,16 +2,21 @@
  * SMB probe: one SMB2 NEGOTIATE (MS-SMB2 2.2.3) offering dialects 2.0.2 to 3.1.1, read the chosen
  * dialect and whether signing is required (2.2.4); then, on a second connection, one SMB1
  * NEGOTIATE (MS-CIFS 2.2.4.52) offering only "NT LM 0.12", to learn whether SMB1 is still
- * accepted. No SESSION_SETUP: no authentication, no share listing.
+ * accepted. No SESSION_SETUP (no authentication, no share listing), except in deep mode: the
+ * documented guest-session check of smb-guest.ts, then LOGOFF.
  */
 import { randomBytes } from 'node:crypto';
+import { BoxauditError } from '../errors.js';
 import { protocolError, runProbe } from './run.js';
+import { smbGuestSession } from './smb-guest.js';
 import type { Framer, ProbeSocket } from './socket.js';
 import type { ProbeOptions, ProbeResult } from './types.js';
 
 export interface SmbProbeOptions extends ProbeOptions {
   /** Also try an SMB1 negotiate on a second connection (default true). */
   checkSmb1?: boolean;
+  /** Deep mode (`--probe deep`): after the NEGOTIATE, try a guest session (smb-guest.ts), then LOGOFF. */
+  deep?: boolean;
 }
 
 const DIALECTS = [0x0202, 0x0210, 0x0300, 0x0302, 0x0311] as const;
@@ -123,6 +128,14 @@ export function probeSmb(host: string, port: number, options: SmbProbeOptions): 
       facts.dialect = dialectName(message.readUInt16LE(64 + 4));
       facts.signingEnabled = (securityMode & 0x0001) !== 0;
       facts.signingRequired = (securityMode & 0x0002) !== 0;
+      if (options.deep === true) {
+        try {
+          await smbGuestSession(socket, smbFramer, facts);
+        } catch (error) {
+          if (error instanceof BoxauditError && error.code === 'BOXAUDIT_ABORTED') throw error;
+          facts.guestSession = null; // unknown, never a guessed "no"
+        }
+      }
     }
     socket.destroy();
     if (options.checkSmb1 !== false) {

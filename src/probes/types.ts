@@ -17,7 +17,10 @@ export type ServiceFamily =
   | 'smb'
   | 'mysql'
   | 'postgres'
-  | 'redis';
+  | 'redis'
+  | 'mongodb'
+  | 'mssql'
+  | 'memcached';
 
 /**
  * - `confirmed`: the expected service answered its handshake;

@@ -20,6 +20,9 @@ const SERVICE_NAMES: Record<string, string> = {
   mysql: 'MySQL',
   postgres: 'PostgreSQL',
   redis: 'Redis',
+  mongodb: 'MongoDB',
+  mssql: 'MS SQL Server',
+  memcached: 'memcached',
   tls: 'TLS',
   'ftp-or-smtp': 'FTP/SMTP',
 };
@@ -72,6 +75,7 @@ function factWords(p: ForwardProbe, lang: Lang): string[] {
       const dialect = str(f.dialect);
       if (dialect) out.push(t(lang, 'fact.smbDialect', { dialect }));
       if (f.smb1Accepted === true) out.push(t(lang, 'fact.smb1'));
+      if (f.guestSession === true) out.push(t(lang, 'fact.smbGuest'));
       break;
     }
     default: {
@@ -79,6 +83,7 @@ function factWords(p: ForwardProbe, lang: Lang): string[] {
       if (software) out.push(t(lang, 'fact.software', { software }));
       const banner = str(f.banner);
       if (banner) out.push(t(lang, 'fact.banner', { banner: banner.slice(0, 80) }));
+      if (f.anonymousLogin === true) out.push(t(lang, 'fact.ftpAnonymous'));
     }
   }
   return out;
@@ -119,6 +124,7 @@ export function reachableSentence(r: ForwardReachability, lang: Lang, vantage: s
     return t(lang, 'evidence.hairpinUnknown', { reason });
   }
   if (r.fromInternet === null) return t(lang, 'evidence.reachableUnknown', { reason });
+  if (r.method === 'internet-db') return t(lang, 'evidence.reachableInternetDb');
   if (r.method === 'vantage') {
     const v = vantage ?? '?';
     return r.fromInternet
@@ -170,6 +176,7 @@ export function probeRunLines(snapshot: Snapshot, lang: Lang): string[] {
     else if (s.kind === 'hairpin') lines.push(t(lang, 'probes.sentHairpin', { address, ports }));
     else lines.push(t(lang, 'probes.sentOutside', { what: s.what, to: s.to }));
   }
+  lines.push(...internetDbLines(snapshot, lang));
   return lines;
 }
 
@@ -189,4 +196,46 @@ export function reachabilityLine(
   if (reachability.method === 'hairpin') return t(lang, 'summary.reachableHairpin', params);
   const vantage = snapshots.find((s) => s.probes?.vantage)?.probes?.vantage ?? '?';
   return t(lang, 'summary.reachableVantage', { ...params, vantage });
+}
+
+/** Items of a peer-given list for a sentence: at most `max`, each short, "…" when cut (the reporter escapes). */
+function listWords(items: readonly (string | number)[], max: number): string {
+  const shown = items.slice(0, max).map((x) => String(x).slice(0, 60));
+  return items.length > max ? `${shown.join(', ')}, …` : shown.join(', ');
+}
+
+/** What Shodan's InternetDB said about the public address (`--internet-db`), in sentences; empty when not asked. */
+export function internetDbLines(snapshot: Snapshot, lang: Lang): string[] {
+  const r = snapshot.probes?.internetDb;
+  if (!r) return [];
+  const url = r.url.slice(0, 200);
+  switch (r.status) {
+    case 'found': {
+      const lines = [
+        r.ports.length > 0
+          ? t(lang, 'probes.internetDbFound', { url, count: r.ports.length, ports: listWords(r.ports, 20) })
+          : t(lang, 'probes.internetDbNoPorts', { url }),
+      ];
+      if (r.vulns.length > 0) {
+        lines.push(
+          t(lang, 'probes.internetDbVulns', { count: r.vulns.length, vulns: listWords(r.vulns, 10) }),
+        );
+      }
+      if (r.tags.length > 0 || r.hostnames.length > 0) {
+        lines.push(
+          t(lang, 'probes.internetDbNames', {
+            tags: r.tags.length > 0 ? listWords(r.tags, 8) : '-',
+            hostnames: r.hostnames.length > 0 ? listWords(r.hostnames, 5) : '-',
+          }),
+        );
+      }
+      return lines;
+    }
+    case 'not-found':
+      return [t(lang, 'probes.internetDbNotFound', { url })];
+    case 'error':
+      return [t(lang, 'probes.internetDbError', { url, reason: probeReasonWord(r.reason, lang) })];
+    case 'skipped':
+      return [t(lang, 'probes.internetDbSkipped', { reason: probeReasonWord(r.reason, lang) })];
+  }
 }

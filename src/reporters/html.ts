@@ -14,7 +14,7 @@ import { pt } from '../i18n/people.js';
 import type { PortForward, Snapshot } from '../model/types.js';
 import type { AuditReport, Finding, Severity } from '../rules/types.js';
 import { BOX_GUIDES, type BoxTask, boxGuide } from './box-guide.js';
-import { probeSentence, reachabilityLine, reachableSentence } from './evidence.js';
+import { internetDbLines, probeSentence, reachabilityLine, reachableSentence } from './evidence.js';
 import {
   boxName,
   exposureParts,
@@ -394,6 +394,7 @@ function technical(report: AuditReport, lang: Lang): string {
     out.push(`<p>${e(t(lang, 'header.readVia'))}${colon(lang)}${e(readVia(s, lang), 300)}</p>`);
     const ip = s.gateway.externalIp ?? t(lang, 'word.unknown');
     out.push(`<p>${e(t(lang, 'header.externalIp'))}${colon(lang)}${e(ip, 60)}</p>`);
+    for (const line of internetDbLines(s, lang)) out.push(`<p class="note">${e(line, 800)}</p>`);
   });
   out.push(
     `<p><code>${e(statusLine(report), 400)}</code></p>`,

@@ -133,7 +133,8 @@ export function evaluate(snapshots: Snapshot[], ruleSet: RuleSet, options: Evalu
           else if (forward.probe?.status === 'silent') exposures.stale++;
           else exposures.inferred++;
           const r = forward.reachable;
-          if (r !== undefined) {
+          // InternetDB marks only the ports it lists: it has its own lines, not this tally.
+          if (r !== undefined && r.method !== 'internet-db') {
             reachMethod ??= r.method;
             if (r.fromInternet === true) {
               reach.reachable++;

@@ -97,7 +97,10 @@ export type ProbeService =
   | 'smb'
   | 'mysql'
   | 'postgres'
-  | 'redis';
+  | 'redis'
+  | 'mongodb'
+  | 'mssql'
+  | 'memcached';
 
 export type ProbeFactCondition = string | number | boolean | Array<string | number | boolean>;
 

@@ -95,6 +95,8 @@ describe.skipIf(!smbd.available)(`SMB probe against Samba smbd ${smbd.reason}`, 
   beforeAll(async () => {
     started.push(await startSmbd([]));
     started.push(await startSmbd(['server min protocol = NT1', 'server signing = mandatory']));
+    // A NAS-like Samba that maps unknown users to its guest account.
+    started.push(await startSmbd(['map to guest = Bad User']));
   });
   afterAll(async () => {
     for (const { peer, dir } of started) {
@@ -113,6 +115,26 @@ describe.skipIf(!smbd.available)(`SMB probe against Samba smbd ${smbd.reason}`, 
       signingRequired: false,
       smb1Accepted: false,
     });
+  });
+
+  it('deep mode: a default Samba refuses the made-up user (logon failure), no session; standard mode never tries', async () => {
+    const standard = await probeSmb('127.0.0.1', started[0]!.port, options);
+    expect(standard.facts.guestSession).toBeUndefined();
+    const deep = await probeSmb('127.0.0.1', started[0]!.port, { ...options, deep: true });
+    expect(deep).toMatchObject({ status: 'confirmed', service: 'smb' });
+    expect(deep.facts).toMatchObject({ guestSession: false, guestSessionStatus: 0xc000006d });
+    expect(deep.facts.guestLoggedOff).toBeUndefined();
+  });
+
+  it('deep mode: a Samba with "map to guest = Bad User" lets the made-up user in as guest; then LOGOFF', async () => {
+    const deep = await probeSmb('127.0.0.1', started[2]!.port, { ...options, deep: true });
+    expect(deep.facts).toMatchObject({
+      dialect: '3.1.1',
+      guestSession: true,
+      guestSessionStatus: 0,
+      guestLoggedOff: true,
+    });
+    expect((deep.facts.guestSessionFlags as number) & 1).toBe(1);
   });
 
   it('a Samba with SMB1 on and signing mandatory says both', async () => {
