@@ -64,6 +64,25 @@ export interface HttpClient {
 }
 
 /**
+ * The secrets half of an adapter's own client (`HttpBox.transport`): extend it to get `addSecret`
+ * and `redact` as the REST client has them (strings under 4 characters are ignored; longest first).
+ */
+export class SecretRedactor implements HttpClient {
+  private readonly secrets = new Set<string>();
+
+  addSecret(value: string | null | undefined): void {
+    if (value && value.length >= 4) this.secrets.add(value);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const s of [...this.secrets].sort((a, b) => b.length - a.length))
+      out = out.split(s).join('[redacted]');
+    return out;
+  }
+}
+
+/**
  * An HTTP adapter, declared: the skeleton runs it. `C` credentials, `S` session, `R` one reply,
  * `T` the client `login`/`send`/`logout` get (the REST client unless `transport` gives another).
  */
