@@ -14,7 +14,14 @@ import { isPrivateOrCgnat } from '../model/addresses.js';
 import { type ForwardInput, parsePortRange } from '../model/forward.js';
 import { emptyGatewayInfo } from '../model/gateway.js';
 import { remoteAdminOf } from '../model/remote-admin.js';
-import type { CoverageItem, RemoteAdminService, ServiceInfo, Snapshot, Warning } from '../model/types.js';
+import type {
+  CoverageItem,
+  GatewayInfo,
+  RemoteAdminService,
+  ServiceInfo,
+  Snapshot,
+  Warning,
+} from '../model/types.js';
 import {
   createDigestClient,
   type DigestClient,
@@ -32,7 +39,9 @@ import { fritzboxMeta } from './fritzbox.meta.js';
 import {
   collectOverHttp,
   type HttpBox,
+  type HttpRun,
   isFatalHttpError,
+  requirePassword,
   SecretRedactor,
   sessionExpired,
 } from './http-skeleton.js';
@@ -379,16 +388,13 @@ export const FRITZBOX_BOX: HttpBox<
   codes: { failed: 'FRITZ_ACTION_FAILED', refused: 'FRITZ_ACTION_NOT_AUTHORIZED' },
   transport: (target, baseUrl, ctx) => new Tr64Client(baseUrl, ctx, tlsFrom(target)),
 
-  credentials(target, baseUrl) {
-    const password = target.credentials?.password;
-    if (!password) {
-      throw new BoxauditError(
-        'BOXAUDIT_CONFIG_INVALID',
-        `[${ID}] ${baseUrl}: a password is needed (BOXAUDIT_PASSWORD, and BOXAUDIT_USER since FRITZ!OS 7.24)`,
-      );
-    }
-    return { username: target.credentials?.username ?? '', password };
-  },
+  credentials: (target, baseUrl) => ({
+    username: target.credentials?.username ?? '',
+    password: requirePassword(
+      target,
+      `[${ID}] ${baseUrl}: a password is needed (BOXAUDIT_PASSWORD, and BOXAUDIT_USER since FRITZ!OS 7.24)`,
+    ),
+  }),
 
   async login(client, credentials, expired) {
     client.reset(credentials);
@@ -438,6 +444,119 @@ export const FRITZBOX_BOX: HttpBox<
 };
 
 /**
+ * The port-mapping table of the connection service `kind`, one GetGenericPortMappingEntry per
+ * index through `run.call` (an expired session is renewed once): bounded by the cap, the box's
+ * count, the end-of-list faults and the audit's budgets; a failing entry ends the walk with the
+ * entries before it. Its warnings and the two coverage items go into the parts.
+ */
+async function walkPortMappings(
+  run: HttpRun<Tr64Session, SoapArgs, Tr64Client>,
+  kind: 'WANPPPConnection' | 'WANIPConnection',
+  count: number | null,
+): Promise<ForwardInput[]> {
+  const { warnings, coverage } = run.parts;
+  const client = run.rest;
+  const svc = `${kind}:1`;
+  const forwards: ForwardInput[] = [];
+  const limit = Math.min(count ?? FRITZBOX_MAX_ENTRIES, FRITZBOX_MAX_ENTRIES);
+  const { budget } = client.pin;
+  let index = 0;
+  let ending: {
+    status: CoverageItem['status'];
+    code: string;
+    reason: string;
+    details: Record<string, unknown>;
+  } | null = null;
+  for (; index < limit; index++) {
+    // The audit's forward budget: stop before reading more than is left of it.
+    if (forwards.length >= budget.forwardsLeft()) {
+      budget.hit('forwards', `${svc}#GetGenericPortMappingEntry[${index}]`);
+      ending = {
+        status: 'partial',
+        code: 'BUDGET_FORWARDS',
+        reason: `stopped at index ${index}: the audit's forward budget (${budget.limits.maxForwards}) is used up`,
+        details: { entries: index, index, budget: 'forwards', limit: budget.limits.maxForwards },
+      };
+      break;
+    }
+    try {
+      const entry = await run.call(`${svc}#GetGenericPortMappingEntry[${index}]`);
+      forwards.push(...fritzEntryToForwards(entry, kind, warnings, index));
+    } catch (error) {
+      if (isFatalHttpError(error)) throw error;
+      const e = error as BoxauditError;
+      const code = faultCode(e);
+      if (e.details.budget !== undefined) {
+        const kind = String(e.details.budget);
+        ending = {
+          status: 'partial',
+          code: kind === 'time' ? 'BUDGET_TIME' : 'BUDGET_BYTES',
+          reason: `stopped at index ${index}: ${e.message}; entries before it are kept`,
+          details: { entries: index, index, budget: kind },
+        };
+      } else if (code !== null && END_OF_LIST.has(code)) {
+        ending = {
+          status: 'partial',
+          code: `FRITZ_END_${code}`,
+          reason: `list ended with UPnP error ${code} at index ${index}`,
+          details: { entries: index, endedWith: code, index },
+        };
+      } else {
+        const message = client.redact(e.message);
+        warnings.push({
+          code: 'FRITZ_LIST_INTERRUPTED',
+          message,
+          where: `${svc}#GetGenericPortMappingEntry[${index}]`,
+        });
+        ending = {
+          status: 'error',
+          code: 'FRITZ_LIST_INTERRUPTED',
+          reason: `listing stopped at index ${index}: ${message}; entries before it are kept`,
+          details: { entries: index, index, error: message },
+        };
+      }
+      break;
+    }
+  }
+  if (!ending) {
+    ending =
+      count !== null && index >= count
+        ? {
+            status: 'partial',
+            code: 'FRITZ_END_COUNT',
+            reason: `read all ${count} entries the box counts`,
+            details: { entries: index, count },
+          }
+        : {
+            status: 'partial',
+            code: 'FRITZ_LIST_CAPPED',
+            reason: `stopped at the cap of ${FRITZBOX_MAX_ENTRIES} entries`,
+            details: { entries: index, cap: FRITZBOX_MAX_ENTRIES },
+          };
+  }
+  // Even a clean ending is "partial": whether other hosts' port shares are listed depends on FRITZ!OS (UNCONFIRMED).
+  const scope =
+    ' Whether TR-064 lists the port shares of every LAN device, or only some, depends on the FRITZ!OS version (UNCONFIRMED): check Internet → Permit Access in the web UI.';
+  coverage.push(
+    {
+      area: 'static-forwards',
+      status: ending.status,
+      code: ending.code,
+      reason: `${ending.reason}.${scope}`,
+      details: ending.details,
+    },
+    {
+      area: 'upnp-mappings',
+      status: ending.status,
+      code: ending.code,
+      reason: `${ending.reason}; UPnP mappings share the table with port shares and are told apart only by their lease (UNCONFIRMED).`,
+      details: ending.details,
+    },
+  );
+  return forwards;
+}
+
+/**
  * Read a FRITZ!Box over TR-064. Read-only: only {@link FRITZBOX_ALLOWLIST} is ever sent.
  * Target: `url` (`http://fritz.box:49000` or `https://fritz.box:49443`) or `host` (+ `port`, default
  * 49000); credentials `username` + `password`; options `tlsCa` / `tlsFingerprint` for https.
@@ -450,8 +569,6 @@ export function collectFritzbox(target: CollectTarget, ctx: CollectContext = {})
     const { parts, read, baseUrl: base, rest: client } = run;
     const { warnings, coverage } = parts;
     const { desc, server } = run.session;
-    const gateway = emptyGatewayInfo(base);
-    gateway.descriptionUrl = `${base}/tr64desc.xml`;
     if (desc.complete === false) {
       warnings.push({
         code: 'FRITZ_DESCRIPTION_TOO_DEEP',
@@ -459,23 +576,18 @@ export function collectFritzbox(target: CollectTarget, ctx: CollectContext = {})
         where: 'tr64desc.xml',
       });
     }
-    Object.assign(gateway, {
+    const gateway: GatewayInfo = {
+      ...emptyGatewayInfo(base),
+      descriptionUrl: `${base}/tr64desc.xml`,
       manufacturer: desc.manufacturer,
       model: desc.model,
       modelNumber: desc.modelNumber,
       friendlyName: desc.friendlyName,
       udn: desc.udn,
       server,
-      services: desc.services.map(
-        (s): ServiceInfo => ({
-          serviceType: s.serviceType,
-          serviceId: s.serviceId,
-          controlUrl: s.controlUrl,
-          scpdUrl: s.scpdUrl,
-          deviceUdn: null,
-        }),
-      ),
-    });
+      // Tr64Service is ServiceInfo without the device (not kept per service).
+      services: desc.services.map((s): ServiceInfo => ({ ...s, deviceUdn: null })),
+    };
     parts.gateway = gateway;
     const has = (short: string) => desc.services.some((s) => s.serviceType === `${TR64}${short}`);
 
@@ -518,7 +630,7 @@ export function collectFritzbox(target: CollectTarget, ctx: CollectContext = {})
     }
     gateway.connectionType = kind;
 
-    const forwards: ForwardInput[] = [];
+    let forwards: ForwardInput[] = [];
     if (kind) {
       const svc = `${kind}:1`;
       const ext = await soap(svc, 'GetExternalIPAddress');
@@ -526,103 +638,8 @@ export function collectFritzbox(target: CollectTarget, ctx: CollectContext = {})
       gateway.doubleNat = isPrivateOrCgnat(gateway.externalIp);
       const countArgs = await soap(svc, 'GetPortMappingNumberOfEntries');
       const count = num(countArgs?.NewPortMappingNumberOfEntries);
-      // 3. The mapping table, one index at a time: bounded by the cap, the box's count, the end-of-list
-      // fault and the audit's budgets; a failing entry ends the walk with what was read.
-      const limit = Math.min(count ?? FRITZBOX_MAX_ENTRIES, FRITZBOX_MAX_ENTRIES);
-      const { budget } = client.pin;
-      let index = 0;
-      let ending: {
-        status: CoverageItem['status'];
-        code: string;
-        reason: string;
-        details: Record<string, unknown>;
-      } | null = null;
-      for (; index < limit; index++) {
-        // The audit's forward budget: stop before reading more than is left of it.
-        if (forwards.length >= budget.forwardsLeft()) {
-          budget.hit('forwards', `${svc}#GetGenericPortMappingEntry[${index}]`);
-          ending = {
-            status: 'partial',
-            code: 'BUDGET_FORWARDS',
-            reason: `stopped at index ${index}: the audit's forward budget (${budget.limits.maxForwards}) is used up`,
-            details: { entries: index, index, budget: 'forwards', limit: budget.limits.maxForwards },
-          };
-          break;
-        }
-        try {
-          const entry = await run.call(`${svc}#GetGenericPortMappingEntry[${index}]`);
-          forwards.push(...fritzEntryToForwards(entry, kind, warnings, index));
-        } catch (error) {
-          if (isFatalHttpError(error)) throw error;
-          const e = error as BoxauditError;
-          const code = faultCode(e);
-          if (e.details.budget !== undefined) {
-            const kind = String(e.details.budget);
-            ending = {
-              status: 'partial',
-              code: kind === 'time' ? 'BUDGET_TIME' : 'BUDGET_BYTES',
-              reason: `stopped at index ${index}: ${e.message}; entries before it are kept`,
-              details: { entries: index, index, budget: kind },
-            };
-          } else if (code !== null && END_OF_LIST.has(code)) {
-            ending = {
-              status: 'partial',
-              code: `FRITZ_END_${code}`,
-              reason: `list ended with UPnP error ${code} at index ${index}`,
-              details: { entries: index, endedWith: code, index },
-            };
-          } else {
-            const message = client.redact(e.message);
-            warnings.push({
-              code: 'FRITZ_LIST_INTERRUPTED',
-              message,
-              where: `${svc}#GetGenericPortMappingEntry[${index}]`,
-            });
-            ending = {
-              status: 'error',
-              code: 'FRITZ_LIST_INTERRUPTED',
-              reason: `listing stopped at index ${index}: ${message}; entries before it are kept`,
-              details: { entries: index, index, error: message },
-            };
-          }
-          break;
-        }
-      }
-      if (!ending) {
-        ending =
-          count !== null && index >= count
-            ? {
-                status: 'partial',
-                code: 'FRITZ_END_COUNT',
-                reason: `read all ${count} entries the box counts`,
-                details: { entries: index, count },
-              }
-            : {
-                status: 'partial',
-                code: 'FRITZ_LIST_CAPPED',
-                reason: `stopped at the cap of ${FRITZBOX_MAX_ENTRIES} entries`,
-                details: { entries: index, cap: FRITZBOX_MAX_ENTRIES },
-              };
-      }
-      // Even a clean ending is "partial": whether other hosts' port shares are listed depends on FRITZ!OS (UNCONFIRMED).
-      const scope =
-        ' Whether TR-064 lists the port shares of every LAN device, or only some, depends on the FRITZ!OS version (UNCONFIRMED): check Internet → Permit Access in the web UI.';
-      coverage.push(
-        {
-          area: 'static-forwards',
-          status: ending.status,
-          code: ending.code,
-          reason: `${ending.reason}.${scope}`,
-          details: ending.details,
-        },
-        {
-          area: 'upnp-mappings',
-          status: ending.status,
-          code: ending.code,
-          reason: `${ending.reason}; UPnP mappings share the table with port shares and are told apart only by their lease (UNCONFIRMED).`,
-          details: ending.details,
-        },
-      );
+      // 3. The mapping table.
+      forwards = await walkPortMappings(run, kind, count);
     } else {
       const reason =
         'no WANPPPConnection/WANIPConnection service in tr64desc.xml (bridge mode or IP client?)';

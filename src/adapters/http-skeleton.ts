@@ -150,6 +150,16 @@ export interface HttpRun<S, R, T extends HttpClient = RestClient> {
   gap(area: CoverageArea, call: string, hint?: string): void;
 }
 
+/**
+ * For `HttpBox.credentials`: the target's password, or BOXAUDIT_CONFIG_INVALID with `message`
+ * (which box, and what to set) when there is none.
+ */
+export function requirePassword(target: CollectTarget, message: string): string {
+  const password = target.credentials?.password;
+  if (!password) throw new BoxauditError('BOXAUDIT_CONFIG_INVALID', message);
+  return password;
+}
+
 /** Thrown by `send` when the box says the session expired: the skeleton logs in again, once. */
 export function sessionExpired(why = 'the session expired', hint = '; giving up'): BoxauditError {
   return new BoxauditError('BOXAUDIT_AUTH_FAILED', why, { details: { sessionExpired: true, hint } });
