@@ -7,18 +7,44 @@
  * What it does not: the exposed host (no known getter, UNCONFIRMED), IPv6 port shares/pinholes,
  * and — depending on FRITZ!OS — other hosts' port shares (scope UNCONFIRMED, §5.3).
  */
+import { isIP } from 'node:net';
 import { BoxauditError, isBoxauditError } from '../errors.js';
-import { protocolsOrBoth } from '../formats/config-parts.js';
+import { markForwardsToRouter, protocolsOrBoth } from '../formats/config-parts.js';
 import { isPrivateOrCgnat } from '../model/addresses.js';
-import { type ForwardInput, parsePortRange, withIds } from '../model/forward.js';
+import { type ForwardInput, parsePortRange } from '../model/forward.js';
 import { emptyGatewayInfo } from '../model/gateway.js';
-import type { CoverageItem, RemoteAdminService, ServiceInfo, Snapshot, Warning } from '../model/types.js';
-import { createDigestClient, type DigestClient, type TlsPin, tlsFrom } from '../transport/digest.js';
+import { remoteAdminOf } from '../model/remote-admin.js';
+import type {
+  CoverageItem,
+  GatewayInfo,
+  RemoteAdminService,
+  ServiceInfo,
+  Snapshot,
+  Warning,
+} from '../model/types.js';
+import {
+  createDigestClient,
+  type DigestClient,
+  parseDigestChallenge,
+  type RawRequestOptions,
+  type RawResponse,
+  type TlsPin,
+  tlsFrom,
+} from '../transport/digest.js';
 import { type PinnedTarget, pinFor } from '../transport/pin.js';
 import { buildSoapEnvelope, parseSoapResponse, type SoapArgs } from '../transport/soap.js';
 import { childElement, childElements, childTextOrNull, parseXml, type XmlElement } from '../util/xml.js';
 import { addressOf } from './_vendor-values.js';
 import { fritzboxMeta } from './fritzbox.meta.js';
+import {
+  collectOverHttp,
+  type HttpBox,
+  type HttpRun,
+  isFatalHttpError,
+  requirePassword,
+  SecretRedactor,
+  sessionExpired,
+} from './http-skeleton.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
 
 const ID = 'fritzbox';
@@ -202,32 +228,97 @@ export function fritzConnectionKind(
   return null;
 }
 
-function baseUrlOf(target: CollectTarget): string {
-  if (target.url) return target.url.replace(/\/+$/, '').replace(/\/tr64desc\.xml$/, '');
-  const host = target.host ?? 'fritz.box';
-  const shown = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  return `http://${shown}:${target.port ?? 49000}`;
+/** The call `login` sends to prove the credentials (the first authenticated one); `fill` reads its reply. */
+const PROOF = 'DeviceInfo:1#GetInfo';
+
+/** `Service:1#Action`, or `Service:1#GetGenericPortMappingEntry[index]` for one entry of the walk. */
+function callOf(call: string): { short: string; action: string; key: string; index: number | null } {
+  const m = /^([^#]+)#([A-Za-z_-]+)(?:\[(\d+)\])?$/.exec(call);
+  const [short, action] = m ? [m[1]!, m[2]!] : [call, ''];
+  return { short, action, key: `${short}#${action}`, index: m?.[3] === undefined ? null : Number(m[3]) };
 }
 
-class Tr64Session {
+/**
+ * The TR-064 client (the skeleton's `transport`): HTTP Digest (RFC 7616, `transport/digest.ts`)
+ * and SOAP over one pin (the box resolved once; a control URL off it is never sent to), each
+ * exchange bounded (deadline, 1 MiB), the allowlist checked before sending. The Digest secrets
+ * (HA1, each response) stay inside `transport/digest.ts` and never reach a message; the password
+ * is registered for redaction by the skeleton.
+ */
+export class Tr64Client extends SecretRedactor {
+  readonly pin: PinnedTarget;
+  private digest: DigestClient | null = null;
+
   constructor(
-    private readonly base: string,
-    private readonly client: DigestClient,
-    private readonly services: Tr64Service[],
+    readonly base: string,
     private readonly ctx: CollectContext,
     private readonly tls: TlsPin | undefined,
-  ) {}
-
-  has(short: string): boolean {
-    return this.services.some((s) => s.serviceType === `${TR64}${short}`);
+  ) {
+    super();
+    // Every request, and so every Digest response, goes to this host and port only, resolved once.
+    this.pin = pinFor(base, ctx, { label: `[${ID}]` });
   }
 
-  /** Call one allowlisted action; a 401 is a failed login (fatal: one attempt per run, lockouts). */
-  async call(short: string, action: string, args: Record<string, string | number> = {}): Promise<SoapArgs> {
-    const key = `${short}#${action}`;
-    const svc = this.services.find((s) => s.serviceType === `${TR64}${short}`);
+  /** A fresh Digest state (no nonce): the TR-064 "login", done again on the one re-login. */
+  reset(credentials: { username: string; password: string }): void {
+    this.digest = createDigestClient(credentials, this.pin);
+  }
+
+  private request(url: string, options: Omit<RawRequestOptions, 'timeoutMs' | 'signal' | 'tls'>) {
+    if (!this.digest) throw new Error(`[${ID}] Tr64Client used before login (a bug)`);
+    return this.digest.request(url, {
+      ...options,
+      timeoutMs: this.ctx.timeoutMs,
+      signal: this.ctx.signal,
+      tls: this.tls,
+    });
+  }
+
+  /** `GET /tr64desc.xml` (no auth). 404 = "Allow access for applications" is off. */
+  async description(): Promise<{ desc: Tr64Description; server: string | null }> {
+    const url = `${this.base}/tr64desc.xml`;
+    const context = `[${ID}] GET ${url}`;
+    this.ctx.log?.(context);
+    const res = await this.request(url, { context });
+    if (res.status === 404) {
+      throw new BoxauditError(
+        'BOXAUDIT_NOT_FOUND',
+        `${context}: 404 — TR-064 is off; enable Home Network → Network → Network Settings → "Allow access for applications"`,
+      );
+    }
+    if (res.status !== 200) {
+      throw new BoxauditError('BOXAUDIT_HTTP_STATUS', `${context} answered HTTP ${res.status}`, {
+        details: { status: res.status },
+      });
+    }
+    const desc = await parseTr64Description(res.body, context);
+    return { desc, server: typeof res.headers.server === 'string' ? res.headers.server : null };
+  }
+
+  /** Where a call goes, and its message prefix; `refused` when tr64desc.xml points off the box. */
+  route(
+    services: Tr64Service[],
+    call: string,
+  ): { svc: Tr64Service | undefined; url: string; context: string; refused: BoxauditError | null } {
+    const { short, key } = callOf(call);
+    const svc = services.find((s) => s.serviceType === `${TR64}${short}`);
     const url = svc ? new URL(svc.controlUrl, `${this.base}/`).toString() : `${this.base}/?`;
     const context = `[${ID}] POST ${url} ${key}`;
+    let refused: BoxauditError | null = null;
+    try {
+      this.pin.check(url, context);
+    } catch (error) {
+      // The box's own description sent us elsewhere: its listing is lost, the run goes on.
+      if (!isBoxauditError(error)) throw error;
+      refused = new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', error.message, { details: error.details });
+    }
+    return { svc, url, context, refused };
+  }
+
+  /** One allowlisted SOAP action; every status is returned (the caller reads 401 and faults). */
+  async post(services: Tr64Service[], call: string): Promise<Tr64Reply> {
+    const { short, action, key, index } = callOf(call);
+    const { svc, url, context, refused } = this.route(services, call);
     if (!(FRITZBOX_ALLOWLIST as readonly string[]).includes(key)) {
       throw new BoxauditError(
         'BOXAUDIT_NOT_ALLOWED',
@@ -237,32 +328,40 @@ class Tr64Session {
     if (!svc) {
       throw new BoxauditError('BOXAUDIT_NOT_FOUND', `[${ID}] service ${short} is not in tr64desc.xml`);
     }
-    const res = await this.client.request(url, {
+    if (refused) throw refused;
+    const res = await this.request(url, {
       method: 'POST',
       headers: {
         'content-type': 'text/xml; charset="utf-8"',
         soapaction: `"${svc.serviceType}#${action}"`,
       },
-      body: buildSoapEnvelope(svc.serviceType, action, args),
-      timeoutMs: this.ctx.timeoutMs,
-      signal: this.ctx.signal,
+      body: buildSoapEnvelope(svc.serviceType, action, index === null ? {} : { NewPortMappingIndex: index }),
       context,
-      tls: this.tls,
     });
-    if (res.status === 401) {
-      throw new BoxauditError(
-        'BOXAUDIT_AUTH_FAILED',
-        `${context}: login refused (HTTP 401): check BOXAUDIT_USER / BOXAUDIT_PASSWORD; since FRITZ!OS 7.24 a user name is required; the box delays logins after wrong passwords, so boxaudit does not retry`,
-      );
-    }
-    if (res.status !== 200 && res.status !== 500) {
-      throw new BoxauditError('BOXAUDIT_HTTP_STATUS', `${context} answered HTTP ${res.status}`, {
-        details: { status: res.status },
-      });
-    }
-    return parseSoapResponse(res.body, action, context);
+    return { res, context };
   }
 }
+
+/** A SOAP action's HTTP answer, and the prefix of its messages (`[fritzbox] POST <url> <Service:1#Action>`). */
+interface Tr64Reply {
+  res: RawResponse;
+  context: string;
+}
+
+interface Tr64Session {
+  desc: Tr64Description;
+  server: string | null;
+  /** The reply `login` got to {@link PROOF}, for the first `send` (fill reads that call first). */
+  proof: Tr64Reply | null;
+  /** The box has answered an authenticated call other than with 401: a 401 now is a refusal. */
+  proven: boolean;
+}
+
+const loginRefused = (context: string) =>
+  new BoxauditError(
+    'BOXAUDIT_AUTH_FAILED',
+    `${context}: login refused (HTTP 401): check BOXAUDIT_USER / BOXAUDIT_PASSWORD; since FRITZ!OS 7.24 a user name is required; the box delays logins after wrong passwords, so boxaudit does not retry`,
+  );
 
 const faultCode = (e: unknown): number | null =>
   isBoxauditError(e, 'BOXAUDIT_SOAP_FAULT') && typeof e.details.upnpErrorCode === 'number'
@@ -270,321 +369,354 @@ const faultCode = (e: unknown): number | null =>
     : null;
 
 /**
+ * TR-064 over the HTTP skeleton. `login` reads tr64desc.xml (the service list; kept on the
+ * re-login) and proves the credentials with {@link PROOF} on a fresh Digest state. `send` reads a
+ * 401 as a refused login before any call was accepted (fatal), as the box's refusal of this action
+ * afterwards (`BOXAUDIT_BOX_REFUSED`: the user lacks a right), and a `stale=true` 401 (stale again
+ * right after the Digest client answered the box's fresh nonce) as an expired session; SOAP fault
+ * 606 "Action not authorized" is `BOXAUDIT_BOX_REFUSED` too.
+ */
+export const FRITZBOX_BOX: HttpBox<
+  { username: string; password: string },
+  Tr64Session,
+  SoapArgs,
+  Tr64Client
+> = {
+  id: ID,
+  allowlist: FRITZBOX_ALLOWLIST,
+  url: { scheme: 'http', host: 'fritz.box', port: 49000, strip: /\/tr64desc\.xml$/ },
+  codes: { failed: 'FRITZ_ACTION_FAILED', refused: 'FRITZ_ACTION_NOT_AUTHORIZED' },
+  transport: (target, baseUrl, ctx) => new Tr64Client(baseUrl, ctx, tlsFrom(target)),
+
+  credentials: (target, baseUrl) => ({
+    username: target.credentials?.username ?? '',
+    password: requirePassword(
+      target,
+      `[${ID}] ${baseUrl}: a password is needed (BOXAUDIT_PASSWORD, and BOXAUDIT_USER since FRITZ!OS 7.24)`,
+    ),
+  }),
+
+  async login(client, credentials, expired) {
+    client.reset(credentials);
+    const { desc, server } = expired ?? (await client.description());
+    const { svc, refused } = client.route(desc.services, PROOF);
+    if (!svc || refused) return { desc, server, proof: null, proven: false };
+    const reply = await client.post(desc.services, PROOF);
+    if (reply.res.status === 401) throw loginRefused(reply.context);
+    const proven = reply.res.status === 200 || reply.res.status === 500;
+    return { desc, server, proof: reply, proven };
+  },
+
+  async send(client, session, call) {
+    const { res, context } =
+      (call === PROOF && session.proof) || (await client.post(session.desc.services, call));
+    session.proof = null;
+    if (res.status === 401) {
+      if (!session.proven) throw loginRefused(context);
+      if (parseDigestChallenge(res.headers['www-authenticate'])?.stale) {
+        throw sessionExpired(
+          'the box said the Digest nonce was stale again, right after answering a fresh one',
+        );
+      }
+      throw new BoxauditError(
+        'BOXAUDIT_BOX_REFUSED',
+        `${context}: HTTP 401 although the box accepted these credentials for other actions: the FRITZ!Box user lacks the right this action needs (e.g. "FRITZ!Box settings")`,
+        { details: { call, status: 401 } },
+      );
+    }
+    if (res.status !== 200 && res.status !== 500) {
+      throw new BoxauditError('BOXAUDIT_HTTP_STATUS', `${context} answered HTTP ${res.status}`, {
+        details: { status: res.status },
+      });
+    }
+    session.proven = true;
+    try {
+      return parseSoapResponse(res.body, callOf(call).action, context);
+    } catch (error) {
+      if (faultCode(error) !== 606) throw error;
+      throw new BoxauditError(
+        'BOXAUDIT_BOX_REFUSED',
+        `${(error as Error).message} (the user lacks the "FRITZ!Box settings" right)`,
+        { details: { ...(error as BoxauditError).details, call } },
+      );
+    }
+  },
+};
+
+/**
+ * The port-mapping table of the connection service `kind`, one GetGenericPortMappingEntry per
+ * index through `run.call` (an expired session is renewed once): bounded by the cap, the box's
+ * count, the end-of-list faults and the audit's budgets; a failing entry ends the walk with the
+ * entries before it. Its warnings and the two coverage items go into the parts.
+ */
+async function walkPortMappings(
+  run: HttpRun<Tr64Session, SoapArgs, Tr64Client>,
+  kind: 'WANPPPConnection' | 'WANIPConnection',
+  count: number | null,
+): Promise<ForwardInput[]> {
+  const { warnings, coverage } = run.parts;
+  const client = run.rest;
+  const svc = `${kind}:1`;
+  const forwards: ForwardInput[] = [];
+  const limit = Math.min(count ?? FRITZBOX_MAX_ENTRIES, FRITZBOX_MAX_ENTRIES);
+  const { budget } = client.pin;
+  let index = 0;
+  let ending: {
+    status: CoverageItem['status'];
+    code: string;
+    reason: string;
+    details: Record<string, unknown>;
+  } | null = null;
+  for (; index < limit; index++) {
+    // The audit's forward budget: stop before reading more than is left of it.
+    if (forwards.length >= budget.forwardsLeft()) {
+      budget.hit('forwards', `${svc}#GetGenericPortMappingEntry[${index}]`);
+      ending = {
+        status: 'partial',
+        code: 'BUDGET_FORWARDS',
+        reason: `stopped at index ${index}: the audit's forward budget (${budget.limits.maxForwards}) is used up`,
+        details: { entries: index, index, budget: 'forwards', limit: budget.limits.maxForwards },
+      };
+      break;
+    }
+    try {
+      const entry = await run.call(`${svc}#GetGenericPortMappingEntry[${index}]`);
+      forwards.push(...fritzEntryToForwards(entry, kind, warnings, index));
+    } catch (error) {
+      if (isFatalHttpError(error)) throw error;
+      const e = error as BoxauditError;
+      const code = faultCode(e);
+      if (e.details.budget !== undefined) {
+        const kind = String(e.details.budget);
+        ending = {
+          status: 'partial',
+          code: kind === 'time' ? 'BUDGET_TIME' : 'BUDGET_BYTES',
+          reason: `stopped at index ${index}: ${e.message}; entries before it are kept`,
+          details: { entries: index, index, budget: kind },
+        };
+      } else if (code !== null && END_OF_LIST.has(code)) {
+        ending = {
+          status: 'partial',
+          code: `FRITZ_END_${code}`,
+          reason: `list ended with UPnP error ${code} at index ${index}`,
+          details: { entries: index, endedWith: code, index },
+        };
+      } else {
+        const message = client.redact(e.message);
+        warnings.push({
+          code: 'FRITZ_LIST_INTERRUPTED',
+          message,
+          where: `${svc}#GetGenericPortMappingEntry[${index}]`,
+        });
+        ending = {
+          status: 'error',
+          code: 'FRITZ_LIST_INTERRUPTED',
+          reason: `listing stopped at index ${index}: ${message}; entries before it are kept`,
+          details: { entries: index, index, error: message },
+        };
+      }
+      break;
+    }
+  }
+  if (!ending) {
+    ending =
+      count !== null && index >= count
+        ? {
+            status: 'partial',
+            code: 'FRITZ_END_COUNT',
+            reason: `read all ${count} entries the box counts`,
+            details: { entries: index, count },
+          }
+        : {
+            status: 'partial',
+            code: 'FRITZ_LIST_CAPPED',
+            reason: `stopped at the cap of ${FRITZBOX_MAX_ENTRIES} entries`,
+            details: { entries: index, cap: FRITZBOX_MAX_ENTRIES },
+          };
+  }
+  // Even a clean ending is "partial": whether other hosts' port shares are listed depends on FRITZ!OS (UNCONFIRMED).
+  const scope =
+    ' Whether TR-064 lists the port shares of every LAN device, or only some, depends on the FRITZ!OS version (UNCONFIRMED): check Internet → Permit Access in the web UI.';
+  coverage.push(
+    {
+      area: 'static-forwards',
+      status: ending.status,
+      code: ending.code,
+      reason: `${ending.reason}.${scope}`,
+      details: ending.details,
+    },
+    {
+      area: 'upnp-mappings',
+      status: ending.status,
+      code: ending.code,
+      reason: `${ending.reason}; UPnP mappings share the table with port shares and are told apart only by their lease (UNCONFIRMED).`,
+      details: ending.details,
+    },
+  );
+  return forwards;
+}
+
+/**
  * Read a FRITZ!Box over TR-064. Read-only: only {@link FRITZBOX_ALLOWLIST} is ever sent.
  * Target: `url` (`http://fritz.box:49000` or `https://fritz.box:49443`) or `host` (+ `port`, default
  * 49000); credentials `username` + `password`; options `tlsCa` / `tlsFingerprint` for https.
  * @throws BoxauditError BOXAUDIT_CONFIG_INVALID (no password), BOXAUDIT_NOT_FOUND (TR-064 off),
- *   BOXAUDIT_AUTH_FAILED (401), transport errors. Partial failures become warnings + coverage.
+ *   BOXAUDIT_AUTH_FAILED (401 before any call was accepted), and the skeleton's fatal errors.
+ *   Partial failures become warnings + coverage.
  */
-export async function collectFritzbox(target: CollectTarget, ctx: CollectContext = {}): Promise<Snapshot> {
-  const collectedAt = new Date().toISOString();
-  const base = baseUrlOf(target);
-  const password = target.credentials?.password;
-  if (!password) {
-    throw new BoxauditError(
-      'BOXAUDIT_CONFIG_INVALID',
-      `[${ID}] ${base}: a password is needed (BOXAUDIT_PASSWORD, and BOXAUDIT_USER since FRITZ!OS 7.24)`,
-    );
-  }
-  const tls = tlsFrom(target);
-  // Every request, and so every Digest response, goes to this host and port only, resolved once.
-  const pin: PinnedTarget = pinFor(base, ctx, { label: `[${ID}]` });
-  const client = createDigestClient({ username: target.credentials?.username ?? '', password }, pin);
-  const warnings: Warning[] = [];
-  const coverage: CoverageItem[] = [];
-  const gateway = emptyGatewayInfo(base);
-  gateway.descriptionUrl = `${base}/tr64desc.xml`;
-
-  // 1. The description (no auth). 404 = "Allow access for applications" is off.
-  const descContext = `[${ID}] GET ${base}/tr64desc.xml`;
-  ctx.log?.(`${descContext}`);
-  const descRes = await client.request(`${base}/tr64desc.xml`, {
-    timeoutMs: ctx.timeoutMs,
-    signal: ctx.signal,
-    context: descContext,
-    tls,
-  });
-  if (descRes.status === 404) {
-    throw new BoxauditError(
-      'BOXAUDIT_NOT_FOUND',
-      `${descContext}: 404 — TR-064 is off; enable Home Network → Network → Network Settings → "Allow access for applications"`,
-    );
-  }
-  if (descRes.status !== 200) {
-    throw new BoxauditError('BOXAUDIT_HTTP_STATUS', `${descContext} answered HTTP ${descRes.status}`, {
-      details: { status: descRes.status },
-    });
-  }
-  const desc = await parseTr64Description(descRes.body, descContext);
-  if (desc.complete === false) {
-    warnings.push({
-      code: 'FRITZ_DESCRIPTION_TOO_DEEP',
-      message: `${descContext}: devices nested more than ${TR64_MAX_DEVICE_DEPTH} deep were not read (a real tr64desc.xml is 2–3 deep)`,
-      where: 'tr64desc.xml',
-    });
-  }
-  Object.assign(gateway, {
-    manufacturer: desc.manufacturer,
-    model: desc.model,
-    modelNumber: desc.modelNumber,
-    friendlyName: desc.friendlyName,
-    udn: desc.udn,
-    server: typeof descRes.headers.server === 'string' ? descRes.headers.server : null,
-    services: desc.services.map(
-      (s): ServiceInfo => ({
-        serviceType: s.serviceType,
-        serviceId: s.serviceId,
-        controlUrl: s.controlUrl,
-        scpdUrl: s.scpdUrl,
-        deviceUdn: null,
-      }),
-    ),
-  });
-  const tr = new Tr64Session(base, client, desc.services, ctx, tls);
-
-  /** Run one optional read; a fault or a malformed reply becomes a warning. Auth failure and aborts propagate. */
-  const tryCall = async (short: string, action: string): Promise<SoapArgs | null> => {
-    if (!tr.has(short)) {
+export function collectFritzbox(target: CollectTarget, ctx: CollectContext = {}): Promise<Snapshot> {
+  return collectOverHttp(FRITZBOX_BOX, target, ctx, async (run) => {
+    const { parts, read, baseUrl: base, rest: client } = run;
+    const { warnings, coverage } = parts;
+    const { desc, server } = run.session;
+    if (desc.complete === false) {
       warnings.push({
-        code: 'FRITZ_SERVICE_MISSING',
-        message: `service ${short} is not offered by this box`,
-        where: short,
+        code: 'FRITZ_DESCRIPTION_TOO_DEEP',
+        message: `[${ID}] GET ${base}/tr64desc.xml: devices nested more than ${TR64_MAX_DEVICE_DEPTH} deep were not read (a real tr64desc.xml is 2–3 deep)`,
+        where: 'tr64desc.xml',
       });
-      return null;
     }
-    try {
-      return await tr.call(short, action);
-    } catch (error) {
-      // A spent budget (time, bytes) ends this read, not the collection: what was read is kept.
-      const budgetSpent = isBoxauditError(error) && error.details.budget !== undefined;
-      if (
-        !isBoxauditError(error) ||
-        (!budgetSpent &&
-          ['BOXAUDIT_AUTH_FAILED', 'BOXAUDIT_ABORTED', 'BOXAUDIT_TIMEOUT'].includes(error.code))
-      )
-        throw error;
-      const code = faultCode(error);
-      warnings.push({
-        code:
-          error.details.reason === 'off-target'
-            ? 'TARGET_URL_REFUSED'
-            : code === 606
-              ? 'FRITZ_ACTION_NOT_AUTHORIZED'
-              : 'FRITZ_ACTION_FAILED',
-        message:
-          code === 606 ? `${error.message} (the user lacks the "FRITZ!Box settings" right)` : error.message,
-        where: `${short}#${action}`,
-      });
-      return null;
-    }
-  };
+    const gateway: GatewayInfo = {
+      ...emptyGatewayInfo(base),
+      descriptionUrl: `${base}/tr64desc.xml`,
+      manufacturer: desc.manufacturer,
+      model: desc.model,
+      modelNumber: desc.modelNumber,
+      friendlyName: desc.friendlyName,
+      udn: desc.udn,
+      server,
+      // Tr64Service is ServiceInfo without the device (not kept per service).
+      services: desc.services.map((s): ServiceInfo => ({ ...s, deviceUdn: null })),
+    };
+    parts.gateway = gateway;
+    const has = (short: string) => desc.services.some((s) => s.serviceType === `${TR64}${short}`);
 
-  // 2. Identity first: the first authenticated call also proves the login.
-  const info = await tryCall('DeviceInfo:1', 'GetInfo');
-  if (info) {
-    gateway.model = info.NewModelName?.trim() || gateway.model;
-    const os = fritzOsVersion(info.NewSoftwareVersion);
-    gateway.modelNumber = os ? `FRITZ!OS ${os}` : gateway.modelNumber;
-  }
-
-  // 3. Which connection service holds the port mappings.
-  const l3 = await tryCall('Layer3Forwarding:1', 'GetDefaultConnectionService');
-  let kind = fritzConnectionKind(l3?.NewDefaultConnectionService);
-  if (!kind || !tr.has(`${kind}:1`)) {
-    kind = tr.has('WANPPPConnection:1')
-      ? 'WANPPPConnection'
-      : tr.has('WANIPConnection:1')
-        ? 'WANIPConnection'
-        : null;
-  }
-  gateway.connectionType = kind;
-
-  const forwards: ForwardInput[] = [];
-  if (kind) {
-    const svc = `${kind}:1`;
-    const ext = await tryCall(svc, 'GetExternalIPAddress');
-    gateway.externalIp = ext?.NewExternalIPAddress?.trim() || null;
-    gateway.doubleNat = isPrivateOrCgnat(gateway.externalIp);
-    const countArgs = await tryCall(svc, 'GetPortMappingNumberOfEntries');
-    const count = num(countArgs?.NewPortMappingNumberOfEntries);
-    const limit = Math.min(count ?? FRITZBOX_MAX_ENTRIES, FRITZBOX_MAX_ENTRIES);
-    let index = 0;
-    let ending: {
-      status: CoverageItem['status'];
-      code: string;
-      reason: string;
-      details: Record<string, unknown>;
-    } | null = null;
-    for (; index < limit; index++) {
-      // The audit's forward budget: stop before reading more than is left of it.
-      if (forwards.length >= pin.budget.forwardsLeft()) {
-        pin.budget.hit('forwards', `${svc}#GetGenericPortMappingEntry[${index}]`);
-        ending = {
-          status: 'partial',
-          code: 'BUDGET_FORWARDS',
-          reason: `stopped at index ${index}: the audit's forward budget (${pin.budget.limits.maxForwards}) is used up`,
-          details: { entries: index, index, budget: 'forwards', limit: pin.budget.limits.maxForwards },
-        };
-        break;
+    /** One optional read: a service the box lacks, or a control URL off the box, is a warning. */
+    const soap = async (short: string, action: string): Promise<SoapArgs | null> => {
+      if (!has(short)) {
+        warnings.push({
+          code: 'FRITZ_SERVICE_MISSING',
+          message: `service ${short} is not offered by this box`,
+          where: short,
+        });
+        return null;
       }
-      try {
-        const entry = await tr.call(svc, 'GetGenericPortMappingEntry', { NewPortMappingIndex: index });
-        forwards.push(...fritzEntryToForwards(entry, kind, warnings, index));
-      } catch (error) {
-        if (!isBoxauditError(error) || ['BOXAUDIT_AUTH_FAILED', 'BOXAUDIT_ABORTED'].includes(error.code))
-          throw error;
-        const code = faultCode(error);
-        if (error.details.budget !== undefined) {
-          const kind = String(error.details.budget);
-          ending = {
-            status: 'partial',
-            code: kind === 'time' ? 'BUDGET_TIME' : 'BUDGET_BYTES',
-            reason: `stopped at index ${index}: ${error.message}; entries before it are kept`,
-            details: { entries: index, index, budget: kind },
-          };
-        } else if (code !== null && END_OF_LIST.has(code)) {
-          ending = {
-            status: 'partial',
-            code: `FRITZ_END_${code}`,
-            reason: `list ended with UPnP error ${code} at index ${index}`,
-            details: { entries: index, endedWith: code, index },
-          };
-        } else {
-          warnings.push({
-            code: 'FRITZ_LIST_INTERRUPTED',
-            message: error.message,
-            where: `${svc}#GetGenericPortMappingEntry[${index}]`,
-          });
-          ending = {
+      const call = `${short}#${action}`;
+      const { refused } = client.route(desc.services, call);
+      if (refused) {
+        warnings.push({ code: 'TARGET_URL_REFUSED', message: refused.message, where: call });
+        return null;
+      }
+      return read(null, call, (reply) => reply);
+    };
+
+    // 1. Identity (the reply to the login's proof of the credentials).
+    const info = await soap('DeviceInfo:1', 'GetInfo');
+    if (info) {
+      gateway.model = info.NewModelName?.trim() || gateway.model;
+      const os = fritzOsVersion(info.NewSoftwareVersion);
+      gateway.modelNumber = os ? `FRITZ!OS ${os}` : gateway.modelNumber;
+    }
+
+    // 2. Which connection service holds the port mappings.
+    const l3 = await soap('Layer3Forwarding:1', 'GetDefaultConnectionService');
+    let kind = fritzConnectionKind(l3?.NewDefaultConnectionService);
+    if (!kind || !has(`${kind}:1`)) {
+      kind = has('WANPPPConnection:1')
+        ? 'WANPPPConnection'
+        : has('WANIPConnection:1')
+          ? 'WANIPConnection'
+          : null;
+    }
+    gateway.connectionType = kind;
+
+    let forwards: ForwardInput[] = [];
+    if (kind) {
+      const svc = `${kind}:1`;
+      const ext = await soap(svc, 'GetExternalIPAddress');
+      gateway.externalIp = ext?.NewExternalIPAddress?.trim() || null;
+      gateway.doubleNat = isPrivateOrCgnat(gateway.externalIp);
+      const countArgs = await soap(svc, 'GetPortMappingNumberOfEntries');
+      const count = num(countArgs?.NewPortMappingNumberOfEntries);
+      // 3. The mapping table.
+      forwards = await walkPortMappings(run, kind, count);
+    } else {
+      const reason =
+        'no WANPPPConnection/WANIPConnection service in tr64desc.xml (bridge mode or IP client?)';
+      coverage.push(
+        { area: 'static-forwards', status: 'not-visible', code: 'FRITZ_NO_CONNECTION_SERVICE', reason },
+        { area: 'upnp-mappings', status: 'not-visible', code: 'FRITZ_NO_CONNECTION_SERVICE', reason },
+      );
+    }
+
+    // 4. UPnP on/off.
+    const upnpInfo = await soap('X_AVM-DE_UPnP:1', 'GetInfo');
+    const upnpEnabled = flag(upnpInfo?.NewEnable);
+    coverage.push(
+      upnpEnabled === null
+        ? {
+            area: 'upnp-state',
             status: 'error',
-            code: 'FRITZ_LIST_INTERRUPTED',
-            reason: `listing stopped at index ${index}: ${error.message}; entries before it are kept`,
-            details: { entries: index, index, error: error.message },
-          };
-        }
-        break;
-      }
-    }
-    if (!ending) {
-      ending =
-        count !== null && index >= count
-          ? {
-              status: 'partial',
-              code: 'FRITZ_END_COUNT',
-              reason: `read all ${count} entries the box counts`,
-              details: { entries: index, count },
-            }
-          : {
-              status: 'partial',
-              code: 'FRITZ_LIST_CAPPED',
-              reason: `stopped at the cap of ${FRITZBOX_MAX_ENTRIES} entries`,
-              details: { entries: index, cap: FRITZBOX_MAX_ENTRIES },
-            };
-    }
-    // Even a clean ending is "partial": whether other hosts' port shares are listed depends on FRITZ!OS (UNCONFIRMED).
-    const scope =
-      ' Whether TR-064 lists the port shares of every LAN device, or only some, depends on the FRITZ!OS version (UNCONFIRMED): check Internet → Permit Access in the web UI.';
+            code: 'FRITZ_UPNP_STATE_UNREAD',
+            reason: 'X_AVM-DE_UPnP GetInfo could not be read',
+          }
+        : {
+            area: 'upnp-state',
+            status: 'complete',
+            code: 'FRITZ_UPNP_GETINFO',
+            reason: 'read from X_AVM-DE_UPnP GetInfo (NewEnable)',
+          },
+    );
+
+    // 5. Remote admin: HTTPS remote access, MyFRITZ!, FTP from the internet.
+    const remote = await soap('X_AVM-DE_RemoteAccess:1', 'GetInfo');
+    const myfritz = await soap('X_AVM-DE_MyFritz:1', 'GetInfo');
+    const storage = await soap('X_AVM-DE_Storage:1', 'GetInfo');
+    const services = [
+      remote ? fritzRemoteAccessService(remote) : null,
+      myfritz ? fritzMyFritzService(myfritz) : null,
+      storage ? fritzStorageFtpService(storage) : null,
+    ].filter((s): s is RemoteAdminService => s !== null);
+    const readAll = remote !== null && myfritz !== null && storage !== null;
+    coverage.push({
+      area: 'remote-admin',
+      status: services.length === 0 ? 'error' : 'partial',
+      code: readAll ? 'FRITZ_REMOTE_NO_MYFRITZ_SHARES' : 'FRITZ_REMOTE_PARTIAL',
+      reason: `${readAll ? 'remote HTTPS access, MyFRITZ! and FTP-from-internet were read' : 'some remote-access services could not be read (see warnings)'}; MyFRITZ! per-device sharings (X_AVM-DE_MyFritz GetServiceByIndex) are not read (field names UNCONFIRMED), nor VPN/WireGuard access`,
+    });
+
+    // 6. What TR-064 cannot show.
     coverage.push(
       {
-        area: 'static-forwards',
-        status: ending.status,
-        code: ending.code,
-        reason: `${ending.reason}.${scope}`,
-        details: ending.details,
+        area: 'dmz',
+        status: 'not-visible',
+        code: 'FRITZ_NO_EXPOSED_HOST_GETTER',
+        reason:
+          'TR-064 has no known getter for the "exposed host" (UNCONFIRMED): check Internet → Permit Access in the web UI',
       },
       {
-        area: 'upnp-mappings',
-        status: ending.status,
-        code: ending.code,
-        reason: `${ending.reason}; UPnP mappings share the table with port shares and are told apart only by their lease (UNCONFIRMED).`,
-        details: ending.details,
+        area: 'ipv6-pinholes',
+        status: 'not-visible',
+        code: 'FRITZ_TR064_NO_IPV6',
+        reason: 'IPv6 port shares (pinholes) and IPv6 exposed hosts are not exposed over TR-064',
+      },
+      {
+        area: 'gateway-info',
+        status: info ? 'complete' : 'partial',
+        code: 'FRITZ_DEVICEINFO',
+        reason: 'tr64desc.xml and DeviceInfo GetInfo',
       },
     );
-  } else {
-    const reason = 'no WANPPPConnection/WANIPConnection service in tr64desc.xml (bridge mode or IP client?)';
-    coverage.push(
-      { area: 'static-forwards', status: 'not-visible', code: 'FRITZ_NO_CONNECTION_SERVICE', reason },
-      { area: 'upnp-mappings', status: 'not-visible', code: 'FRITZ_NO_CONNECTION_SERVICE', reason },
-    );
-  }
 
-  // 4. UPnP on/off.
-  const upnpInfo = await tryCall('X_AVM-DE_UPnP:1', 'GetInfo');
-  const upnpEnabled = flag(upnpInfo?.NewEnable);
-  const upnpCount = forwards.filter((f) => f.source === 'upnp').length;
-  coverage.push(
-    upnpEnabled === null
-      ? {
-          area: 'upnp-state',
-          status: 'error',
-          code: 'FRITZ_UPNP_STATE_UNREAD',
-          reason: 'X_AVM-DE_UPnP GetInfo could not be read',
-        }
-      : {
-          area: 'upnp-state',
-          status: 'complete',
-          code: 'FRITZ_UPNP_GETINFO',
-          reason: 'read from X_AVM-DE_UPnP GetInfo (NewEnable)',
-        },
-  );
-
-  // 5. Remote admin: HTTPS remote access, MyFRITZ!, FTP from the internet.
-  const services: RemoteAdminService[] = [];
-  const remote = await tryCall('X_AVM-DE_RemoteAccess:1', 'GetInfo');
-  const myfritz = await tryCall('X_AVM-DE_MyFritz:1', 'GetInfo');
-  const storage = await tryCall('X_AVM-DE_Storage:1', 'GetInfo');
-  const parts = [
-    remote ? fritzRemoteAccessService(remote) : null,
-    myfritz ? fritzMyFritzService(myfritz) : null,
-    storage ? fritzStorageFtpService(storage) : null,
-  ];
-  for (const p of parts) if (p) services.push(p);
-  const readAll = remote !== null && myfritz !== null && storage !== null;
-  coverage.push({
-    area: 'remote-admin',
-    status: services.length === 0 ? 'error' : 'partial',
-    code: readAll ? 'FRITZ_REMOTE_NO_MYFRITZ_SHARES' : 'FRITZ_REMOTE_PARTIAL',
-    reason: `${readAll ? 'remote HTTPS access, MyFRITZ! and FTP-from-internet were read' : 'some remote-access services could not be read (see warnings)'}; MyFRITZ! per-device sharings (X_AVM-DE_MyFritz GetServiceByIndex) are not read (field names UNCONFIRMED), nor VPN/WireGuard access`,
+    parts.forwards = forwards;
+    parts.dmz = { enabled: null, host: null };
+    const upnpCount = forwards.filter((f) => f.source === 'upnp').length;
+    parts.upnp = { enabled: upnpEnabled, mappingCount: kind ? upnpCount : null, igdVersion: null };
+    parts.remoteAdmin = services.length > 0 ? remoteAdminOf(services) : { enabled: null, services };
+    // A forward to the box's own address (the one audited, when given as an IP) or loopback is remote admin.
+    const host = new URL(base).hostname.replace(/^\[|\]$/g, '');
+    markForwardsToRouter(parts, isIP(host) ? [host] : []);
   });
-
-  // 6. What TR-064 cannot show.
-  coverage.push(
-    {
-      area: 'dmz',
-      status: 'not-visible',
-      code: 'FRITZ_NO_EXPOSED_HOST_GETTER',
-      reason:
-        'TR-064 has no known getter for the "exposed host" (UNCONFIRMED): check Internet → Permit Access in the web UI',
-    },
-    {
-      area: 'ipv6-pinholes',
-      status: 'not-visible',
-      code: 'FRITZ_TR064_NO_IPV6',
-      reason: 'IPv6 port shares (pinholes) and IPv6 exposed hosts are not exposed over TR-064',
-    },
-    {
-      area: 'gateway-info',
-      status: info ? 'complete' : 'partial',
-      code: 'FRITZ_DEVICEINFO',
-      reason: 'tr64desc.xml and DeviceInfo GetInfo',
-    },
-  );
-
-  return {
-    target: { kind: 'vendor', address: base, adapter: ID },
-    collectedAt,
-    gateway,
-    forwards: withIds(forwards),
-    dmz: { enabled: null, host: null },
-    upnp: { enabled: upnpEnabled, mappingCount: kind ? upnpCount : null, igdVersion: null },
-    remoteAdmin: {
-      enabled: services.length > 0 ? services.some((s) => s.wan === true) : null,
-      services,
-    },
-    lanPrefixes: null,
-    coverage,
-    warnings,
-  };
 }
 
 export const fritzbox: Adapter = {

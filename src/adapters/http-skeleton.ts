@@ -64,6 +64,25 @@ export interface HttpClient {
 }
 
 /**
+ * The secrets half of an adapter's own client (`HttpBox.transport`): extend it to get `addSecret`
+ * and `redact` as the REST client has them (strings under 4 characters are ignored; longest first).
+ */
+export class SecretRedactor implements HttpClient {
+  private readonly secrets = new Set<string>();
+
+  addSecret(value: string | null | undefined): void {
+    if (value && value.length >= 4) this.secrets.add(value);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const s of [...this.secrets].sort((a, b) => b.length - a.length))
+      out = out.split(s).join('[redacted]');
+    return out;
+  }
+}
+
+/**
  * An HTTP adapter, declared: the skeleton runs it. `C` credentials, `S` session, `R` one reply,
  * `T` the client `login`/`send`/`logout` get (the REST client unless `transport` gives another).
  */
@@ -129,6 +148,16 @@ export interface HttpRun<S, R, T extends HttpClient = RestClient> {
   ): Promise<T | null>;
   /** The `error` gap `read` records, for an area made of several listings that all failed. */
   gap(area: CoverageArea, call: string, hint?: string): void;
+}
+
+/**
+ * For `HttpBox.credentials`: the target's password, or BOXAUDIT_CONFIG_INVALID with `message`
+ * (which box, and what to set) when there is none.
+ */
+export function requirePassword(target: CollectTarget, message: string): string {
+  const password = target.credentials?.password;
+  if (!password) throw new BoxauditError('BOXAUDIT_CONFIG_INVALID', message);
+  return password;
 }
 
 /** Thrown by `send` when the box says the session expired: the skeleton logs in again, once. */

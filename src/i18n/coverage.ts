@@ -180,14 +180,6 @@ const COMPUTED_FR: Readonly<Record<string, (item: CoverageItem) => string | unde
     "l'utilisateur n'a pas le droit de lire cette configuration par ubus (ACL de rpcd) : {error} ; rien n'est connu pour cette partie, donnez-lui l'accès en lecture ou vérifiez dans LuCI",
     "l'utilisateur n'a pas le droit de lire cette configuration par ubus (ACL de rpcd) : rien n'est connu pour cette partie, donnez-lui l'accès en lecture ou vérifiez dans LuCI",
   ),
-  OPENWRT_FIREWALL_UNREAD: withOrWithoutError(
-    "la configuration du pare-feu (uci get firewall) n'a pas pu être lue : {error} ; rien n'est connu pour cette partie",
-    "uci get firewall n'a renvoyé aucune valeur : rien n'est connu pour cette partie",
-  ),
-  OPENWRT_UPNPD_UNREAD: withOrWithoutError(
-    "la configuration upnpd n'a pas pu être lue : {error} ; l'état de l'UPnP est inconnu",
-    "uci get upnpd n'a renvoyé aucune valeur : l'état de l'UPnP est inconnu",
-  ),
   // Ended before the list on the first status call (no index), or while listing.
   UPNP_END_NETWORK: (item) =>
     typeof item.details?.index === 'number'

@@ -5,10 +5,13 @@
  * action/output inventories that fritzbox_exporter lists from real boxes' SCPDs (7590 on 7.12 and
  * 8.25, 5530 Fiber on 8.20, 5690 Pro on 8.25, a 6591 Cable one that duplicates a 7590 file). No real
  * GetGenericPortMappingEntry reply with values exists there. Values below were read off the files.
+ * The last test serves some of these real replies through the loopback simulator
+ * (test/sim/vendors/fritzbox.ts, whose own replies are written from AVM's documents) to the adapter.
  */
 import { expect, it } from 'vitest';
 import {
   FRITZBOX_ALLOWLIST,
+  fritzbox,
   fritzEntryToForwards,
   fritzOsVersion,
   parseTr64Description,
@@ -17,9 +20,13 @@ import { isBoxauditError } from '../../src/errors.js';
 import type { Warning } from '../../src/model/types.js';
 import { parseSoapResponse } from '../../src/transport/soap.js';
 import { describeShared, readShared, readSharedJson } from '../shared-corpus.js';
+import { startFritzboxSimulator } from '../sim/vendors/fritzbox.js';
 
 const FB = (file: string) => readShared('vendor-captures', 'fritzbox', file);
 const TR64 = 'urn:dslforum-org:service:';
+
+const SOAPER = 'kbr__fritzconnection__fritzconnection__tests__test_soaper.py';
+const TR64DESC = 'kbr__fritzconnection__fritzconnection__tests__xml__tr64desc.xml';
 
 /** A triple-quoted Python string assigned to `name` (at any indentation) in fritzconnection's test. */
 function pythonString(source: string, name: string): string {
@@ -27,6 +34,18 @@ function pythonString(source: string, name: string): string {
   if (!m) throw new Error(`${name} not found`);
   return m[1]!;
 }
+
+/** The real DeviceInfo GetInfo reply (7530 AX, 256.08.00) of fritzconnection's test. */
+function realDeviceInfo(): string {
+  // The test file cuts the device log short (no </NewDeviceLog>): restore the closing tag only.
+  return pythonString(FB(SOAPER), 'response')
+    .trim()
+    .replace(/(<NewDeviceLog>[\s\S]*?)(<\/u:GetInfoResponse>)/, '$1</NewDeviceLog>$2');
+}
+
+/** The real UPnPError fault envelope of fritzconnection's test, with this error code. */
+const realFault = (code: number): string =>
+  pythonString(FB(SOAPER), 'content_template').replace('{error_code}', String(code)).trim();
 
 /**
  * Inventory file → the calls the adapter makes that this box does not list (read off the files): the
@@ -64,9 +83,7 @@ const READ_OUTPUTS: Record<string, string[]> = {
 
 describeShared('vendor-captures/fritzbox', 'fritzbox on real material (vendor-captures/fritzbox)', () => {
   it('parses the real FRITZ!Box 7590 tr64desc.xml: identity and every service the adapter calls', async () => {
-    const desc = await parseTr64Description(
-      FB('kbr__fritzconnection__fritzconnection__tests__xml__tr64desc.xml'),
-    );
+    const desc = await parseTr64Description(FB(TR64DESC));
     expect(desc).toMatchObject({
       manufacturer: 'AVM',
       model: 'FRITZ!Box 7590',
@@ -91,24 +108,15 @@ describeShared('vendor-captures/fritzbox', 'fritzbox on real material (vendor-ca
   });
 
   it('reads the real DeviceInfo GetInfo reply (7530 AX): model and FRITZ!OS 8.00', async () => {
-    const source = FB('kbr__fritzconnection__fritzconnection__tests__test_soaper.py');
-    // The test file cuts the device log short (no </NewDeviceLog>): restore the closing tag only.
-    const reply = pythonString(source, 'response')
-      .trim()
-      .replace(/(<NewDeviceLog>[\s\S]*?)(<\/u:GetInfoResponse>)/, '$1</NewDeviceLog>$2');
-    const args = await parseSoapResponse(reply, 'GetInfo', '[test] DeviceInfo GetInfo');
+    const args = await parseSoapResponse(realDeviceInfo(), 'GetInfo', '[test] DeviceInfo GetInfo');
     expect(args.NewModelName).toBe('FRITZ!Box 7530 AX');
     expect(args.NewSoftwareVersion).toBe('256.08.00');
     expect(fritzOsVersion(args.NewSoftwareVersion)).toBe('8.00');
   });
 
   it('reads the real UPnPError faults: 713 ends a mapping list, 606 is a missing right', () => {
-    const template = pythonString(
-      FB('kbr__fritzconnection__fritzconnection__tests__test_soaper.py'),
-      'content_template',
-    );
     for (const code of [713, 714, 606, 401]) {
-      const fault = template.replace('{error_code}', String(code)).trim();
+      const fault = realFault(code);
       let error: unknown = null;
       try {
         parseSoapResponse(fault, 'GetGenericPortMappingEntry', '[test] fault');
@@ -117,6 +125,38 @@ describeShared('vendor-captures/fritzbox', 'fritzbox on real material (vendor-ca
       }
       expect(isBoxauditError(error, 'BOXAUDIT_SOAP_FAULT')).toBe(true);
       expect((error as { details: { upnpErrorCode: number } }).details.upnpErrorCode).toBe(code);
+    }
+  });
+
+  it('the adapter reads the real 7590 tr64desc.xml, DeviceInfo reply and 606 fault, served by the simulator', async () => {
+    const sim = await startFritzboxSimulator({
+      username: 'boxaudit',
+      password: 'fritz-captures-pw',
+      description: FB(TR64DESC),
+      replies: { 'DeviceInfo:1#GetInfo': realDeviceInfo(), 'X_AVM-DE_Storage:1#GetInfo': realFault(606) },
+    });
+    try {
+      const snap = await fritzbox.collect(
+        { url: sim.url, credentials: { username: 'boxaudit', password: 'fritz-captures-pw' } },
+        { timeoutMs: 3000 },
+      );
+      // Identity from the real description, model and FRITZ!OS from the real (7530 AX) DeviceInfo reply.
+      expect(snap.gateway).toMatchObject({
+        manufacturer: 'AVM',
+        friendlyName: 'FRITZ!Box 7590',
+        model: 'FRITZ!Box 7530 AX',
+        modelNumber: 'FRITZ!OS 8.00',
+        connectionType: 'WANPPPConnection',
+      });
+      expect(snap.gateway.services.length).toBe((await parseTr64Description(FB(TR64DESC))).services.length);
+      // The simulator's own three mappings, found through the real description's WANPPPConnection.
+      expect(snap.forwards).toHaveLength(3);
+      expect(snap.warnings.map((w) => [w.code, w.where])).toEqual([
+        ['FRITZ_ACTION_NOT_AUTHORIZED', 'X_AVM-DE_Storage:1#GetInfo'],
+      ]);
+      expect(snap.coverage.find((c) => c.area === 'remote-admin')?.code).toBe('FRITZ_REMOTE_PARTIAL');
+    } finally {
+      await sim.close();
     }
   });
 

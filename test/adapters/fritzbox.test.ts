@@ -231,6 +231,77 @@ describe('fritzbox collect (loopback simulator)', () => {
     assertNoSecrets(snap);
   });
 
+  const collectSim = (s: VendorSimulator, timeoutMs = 3000) =>
+    fritzbox.collect({ url: s.url, credentials: { username: USER, password: PASSWORD } }, { timeoutMs });
+
+  it('a listing the account may not call (HTTP 401 after the login, or fault 606) is a refusal: warning + gap, the rest read', async () => {
+    for (const status of [401, 606] as const) {
+      sim = await startFritzboxSimulator({
+        refused: { 'X_AVM-DE_RemoteAccess:1#GetInfo': status, 'X_AVM-DE_UPnP:1#GetInfo': status },
+      });
+      const snap = await collectSim(sim);
+      const refused = snap.warnings.filter((w) => w.code === 'FRITZ_ACTION_NOT_AUTHORIZED');
+      expect(refused.map((w) => w.where)).toEqual([
+        'X_AVM-DE_UPnP:1#GetInfo',
+        'X_AVM-DE_RemoteAccess:1#GetInfo',
+      ]);
+      expect(refused[0]!.message).toMatch(
+        status === 401
+          ? /: HTTP 401 although the box accepted these credentials/
+          : /606[\s\S]*"FRITZ!Box settings" right/,
+      );
+      expect(snap.coverage.find((c) => c.area === 'upnp-state')).toMatchObject({
+        status: 'error',
+        code: 'FRITZ_UPNP_STATE_UNREAD',
+      });
+      expect(snap.coverage.find((c) => c.area === 'remote-admin')).toMatchObject({
+        status: 'partial',
+        code: 'FRITZ_REMOTE_PARTIAL',
+      });
+      expect(snap.forwards).toHaveLength(3);
+      expect(snap.remoteAdmin?.services.map((s) => s.service)).toEqual(['myfritz', 'ftp']);
+      // One try of the credentials: no re-login for a refusal.
+      expect(sim.requests.filter((r) => r.action === 'DeviceInfo:1#GetInfo' && r.digest)).toHaveLength(1);
+      assertNoSecrets(snap);
+      await sim.close();
+      sim = null;
+    }
+  });
+
+  it('a refused entry of the port-mapping walk ends the list with what was read before it', async () => {
+    sim = await startFritzboxSimulator({ refused: { 'WANPPPConnection:1#GetGenericPortMappingEntry': 606 } });
+    const snap = await collectSim(sim);
+    expect(snap.forwards).toEqual([]);
+    expect(snap.coverage.find((c) => c.area === 'static-forwards')).toMatchObject({
+      status: 'error',
+      code: 'FRITZ_LIST_INTERRUPTED',
+      details: { entries: 0, index: 0 },
+    });
+    expect(snap.upnp?.enabled).toBe(true);
+  });
+
+  it('a listing that times out is a warning, not the end of the run (one policy for every HTTP adapter)', async () => {
+    sim = await startFritzboxSimulator({ silent: ['X_AVM-DE_MyFritz:1#GetInfo'] });
+    const snap = await collectSim(sim, 500);
+    expect(snap.warnings.find((w) => w.where === 'X_AVM-DE_MyFritz:1#GetInfo')).toMatchObject({
+      code: 'FRITZ_ACTION_FAILED',
+      message: expect.stringMatching(/timed out/),
+    });
+    expect(snap.coverage.find((c) => c.area === 'remote-admin')?.code).toBe('FRITZ_REMOTE_PARTIAL');
+    expect(snap.forwards).toHaveLength(3);
+  });
+
+  it('a nonce the box calls stale twice in a row is a new Digest handshake (the re-login), once per run', async () => {
+    sim = await startFritzboxSimulator({ expireCalls: 1 });
+    const snap = await collectSim(sim);
+    expect(snap.forwards).toHaveLength(3);
+    expect(snap.warnings).toEqual([]);
+    const proofs = sim.requests.filter((r) => r.action === 'DeviceInfo:1#GetInfo' && r.digest);
+    expect(proofs).toHaveLength(2);
+    // tr64desc.xml is read once: the re-login keeps the service list.
+    expect(sim.requests.filter((r) => r.path === '/tr64desc.xml')).toHaveLength(1);
+  });
+
   it('TR-064 off (404 on tr64desc.xml) → BOXAUDIT_NOT_FOUND naming the setting', async () => {
     sim = await startFritzboxSimulator({ tr064Disabled: true });
     await expect(

@@ -274,7 +274,9 @@ describe('French text built from details', () => {
     expect(fr(item('UPNP_END_NETWORK', 'upnp-mappings', { entries: 0, error: 'ECONNREFUSED' }))).toBe(
       "l'adresse de contrôle UPnP de la box n'a pas pu être jointe (ECONNREFUSED) : les redirections UPnP n'ont pas été lues",
     );
-    expect(fr(item('OPENWRT_FIREWALL_UNREAD', 'dmz'))).toMatch(/^uci get firewall n'a renvoyé aucune valeur/);
+    expect(fr(item('UBUS_ACL_DENIED', 'dmz'))).toMatch(
+      /^l'utilisateur n'a pas le droit .* \(ACL de rpcd\) : rien/,
+    );
   });
 });
 

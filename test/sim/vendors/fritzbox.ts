@@ -2,7 +2,13 @@
  * A loopback FRITZ!Box TR-064 simulator, built from AVM's documented formats (TR-064 First Steps,
  * the per-service SCPDs, shared/vendor-apis.md §5) — not a real box. HTTP Digest (MD5, qop=auth,
  * realm "F!Box SOAP-Auth"), tr64desc.xml, and the read actions boxaudit uses. Write actions are
- * answered with fault 401 and recorded, so a test can prove none was sent.
+ * answered with fault 401 and recorded, so a test can prove none was sent. Its own replies are
+ * written here; a test can make it serve real captured ones instead (`description`, `replies`:
+ * test/adapters/fritzbox-captures.test.ts passes the files of ../shared/vendor-captures/fritzbox).
+ *
+ * Knobs for the HTTP conformance suite: an expiring Digest "session" (`expireCalls`,
+ * `alwaysExpire`), a failing or refused listing (`failing`, `refused`), a reply given verbatim
+ * (`replies`: garbled, oversized).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -14,6 +20,8 @@ export interface SimRequest {
   /** `Service:1#Action` for SOAP calls, else null. */
   action: string | null;
   authenticated: boolean;
+  /** A Digest `Authorization` header came with it (right or wrong): a try of the credentials. */
+  digest: boolean;
 }
 
 export interface FritzMapping {
@@ -45,12 +53,36 @@ export interface FritzboxSimOptions {
   nonceUses?: number;
   /** GetPortMappingNumberOfEntries fails (client must walk to fault 713). */
   noCount?: boolean;
+  /**
+   * The box drops our nonces (an expired "session"): a nonce works for the request that answered
+   * a fresh challenge only; any later use, and any nonce handed out with `stale=true`, is answered
+   * 401 `stale=true`, until this many stale nonces were refused (so the client's one stale retry
+   * fails too and it must start a new Digest handshake, its "login"). Then nonces work again.
+   */
+  expireCalls?: number;
+  /** {@link expireCalls} without end. */
+  alwaysExpire?: boolean;
+  /** `Service:1#Action` keys answered HTTP 500 with UPnP fault 501 "Action Failed". */
+  failing?: string[];
+  /**
+   * `Service:1#Action` keys the account may not call: 606 answers HTTP 500 with UPnP fault 606
+   * "Action Not Authorized", 401 answers HTTP 401 with a fresh (not stale) challenge.
+   */
+  refused?: Record<string, 401 | 606>;
+  /** `Service:1#Action` keys answered HTTP 200 with this body verbatim (a real capture, garbage, a huge body). */
+  replies?: Record<string, string>;
+  /** `Service:1#Action` keys never answered (the client's deadline ends them). */
+  silent?: string[];
+  /** tr64desc.xml served verbatim instead of the simulator's own (e.g. a real one). */
+  description?: string;
 }
 
 export interface VendorSimulator {
   url: string;
   port: number;
   requests: SimRequest[];
+  /** What the Digest exchange derived from the password: HA1 and every response received. */
+  digestSecrets: string[];
   close(): Promise<void>;
 }
 
@@ -184,7 +216,9 @@ export async function startFritzboxSimulator(options: FritzboxSimOptions = {}): 
   const connection = options.connection ?? 'ppp';
   const mappings = options.mappings ?? FRITZ_SIM_DEFAULT_MAPPINGS;
   const requests: SimRequest[] = [];
-  const nonces = new Map<string, { uses: number; lastNc: number }>();
+  const nonces = new Map<string, { uses: number; lastNc: number; stale: boolean }>();
+  const digestSecrets = [md5(`${username}:${REALM}:${password}`)];
+  let expireLeft = options.alwaysExpire ? Number.POSITIVE_INFINITY : (options.expireCalls ?? 0);
   const wanType = connection === 'ppp' ? 'WANPPPConnection:1' : 'WANIPConnection:1';
   const controls = new Map<string, string>([...SERVICES.map(([t, u]) => [u, t] as [string, string])]);
   controls.set(
@@ -194,7 +228,7 @@ export async function startFritzboxSimulator(options: FritzboxSimOptions = {}): 
 
   const challenge = (res: http.ServerResponse, stale: boolean) => {
     const nonce = randomBytes(8).toString('hex').toUpperCase();
-    nonces.set(nonce, { uses: 0, lastNc: 0 });
+    nonces.set(nonce, { uses: 0, lastNc: 0, stale });
     res.writeHead(401, {
       'www-authenticate': `Digest realm="${REALM}", nonce="${nonce}", algorithm=MD5, qop="auth"${stale ? ', stale=TRUE' : ''}`,
       'content-type': 'text/html',
@@ -206,6 +240,7 @@ export async function startFritzboxSimulator(options: FritzboxSimOptions = {}): 
   const verify = (req: http.IncomingMessage): 'ok' | 'stale' | 'bad' => {
     const a = parseAuth(req.headers.authorization);
     if (!a) return 'bad';
+    if (a.response) digestSecrets.push(a.response);
     const state = a.nonce ? nonces.get(a.nonce) : undefined;
     const ha1 = md5(`${username}:${REALM}:${password}`);
     const ha2 = md5(`${req.method}:${a.uri}`);
@@ -216,6 +251,11 @@ export async function startFritzboxSimulator(options: FritzboxSimOptions = {}): 
     const nc = Number.parseInt(a.nc ?? '', 16);
     if (!(nc > state.lastNc)) return 'bad';
     state.lastNc = nc;
+    if (expireLeft > 0 && (state.stale || state.uses > 0)) {
+      if (state.stale) expireLeft -= 1;
+      nonces.delete(a.nonce!);
+      return 'stale';
+    }
     state.uses += 1;
     if (options.nonceUses !== undefined && state.uses > options.nonceUses) {
       nonces.delete(a.nonce!);
@@ -226,6 +266,10 @@ export async function startFritzboxSimulator(options: FritzboxSimOptions = {}): 
 
   const answer = (key: string, serviceType: string, action: string, args: string): [number, string] => {
     if (options.malformed?.includes(key)) return [200, '<s:Envelope><s:Body><u:Broken'];
+    const reply = options.replies?.[key];
+    if (reply !== undefined) return [200, reply];
+    if (options.failing?.includes(key)) return [500, fault(501, 'Action Failed')];
+    if (options.refused?.[key] === 606) return [500, fault(606, 'Action Not Authorized')];
     const index = Number(/<NewPortMappingIndex>(\d+)<\/NewPortMappingIndex>/.exec(args)?.[1] ?? -1);
     switch (key) {
       case 'DeviceInfo:1#GetInfo':
@@ -329,7 +373,7 @@ export async function startFritzboxSimulator(options: FritzboxSimOptions = {}): 
       const body = Buffer.concat(chunks).toString('utf8');
       const path = req.url ?? '/';
       if (req.method === 'GET' && path === '/tr64desc.xml') {
-        requests.push({ method: 'GET', path, action: null, authenticated: false });
+        requests.push({ method: 'GET', path, action: null, authenticated: false, digest: false });
         if (options.tr064Disabled) {
           res.writeHead(404).end('404 Not Found');
           return;
@@ -338,7 +382,7 @@ export async function startFritzboxSimulator(options: FritzboxSimOptions = {}): 
           'content-type': 'text/xml',
           server: 'FRITZ!Box 7590 UPnP/1.0 AVM FRITZ!Box 7590 154.08.00',
         });
-        res.end(description(connection));
+        res.end(options.description ?? description(connection));
         return;
       }
       const serviceType = controls.get(path);
@@ -346,16 +390,18 @@ export async function startFritzboxSimulator(options: FritzboxSimOptions = {}): 
       const action = soapAction.split('#')[1] ?? '';
       const key = serviceType ? `${serviceType}#${action}` : null;
       if (req.method !== 'POST' || !serviceType) {
-        requests.push({ method: req.method ?? '?', path, action: key, authenticated: false });
+        requests.push({ method: req.method ?? '?', path, action: key, authenticated: false, digest: false });
         res.writeHead(404).end();
         return;
       }
       const auth = verify(req);
-      requests.push({ method: 'POST', path, action: key, authenticated: auth === 'ok' });
-      if (auth !== 'ok') {
+      const digest = parseAuth(req.headers.authorization) !== null;
+      requests.push({ method: 'POST', path, action: key, authenticated: auth === 'ok', digest });
+      if (auth !== 'ok' || options.refused?.[key!] === 401) {
         challenge(res, auth === 'stale');
         return;
       }
+      if (options.silent?.includes(key!)) return;
       const [status, xml] = answer(key!, `${T}${serviceType}`, action, body);
       res.writeHead(status, { 'content-type': 'text/xml; charset="utf-8"' });
       res.end(xml);
@@ -365,5 +411,6 @@ export async function startFritzboxSimulator(options: FritzboxSimOptions = {}): 
   return {
     ...listening,
     requests,
+    digestSecrets,
   };
 }
