@@ -1,12 +1,13 @@
+import { ROUTER_CONFIG_CAPABILITIES, SSH_LOGIN, SSH_OR_FILE, ubiquitiDevice } from './meta-parts.js';
 import type { AdapterMeta } from './types.js';
 
 /** Ubiquiti EdgeRouter / EdgeOS (SSH): metadata only (no transport, no adapter code; src/adapters/registry.ts). */
 export const edgeosMeta: AdapterMeta = {
   id: 'edgeos',
   name: 'Ubiquiti EdgeRouter / EdgeOS (SSH)',
-  transports: ['ssh', 'file'],
-  capabilities: ['static-forwards', 'dmz', 'upnp-state', 'remote-admin'],
-  credentials: [{ anyOf: ['username'] }, { anyOf: ['privateKey', 'agent', 'password'] }],
+  transports: SSH_OR_FILE,
+  capabilities: ROUTER_CONFIG_CAPABILITIES,
+  credentials: SSH_LOGIN,
   evidence: [
     // Ubiquiti EdgeRouter.
     {
@@ -15,12 +16,7 @@ export const edgeosMeta: AdapterMeta = {
       weight: 0.9,
       reason: 'EdgeOS / EdgeRouter',
     },
-    {
-      fields: ['manufacturer', 'manufacturerUrl'],
-      pattern: /ubiquiti|ui\.com/i,
-      weight: 0.3,
-      reason: 'Ubiquiti device',
-    },
+    ubiquitiDevice(0.3),
   ],
   coverage: {
     VYATTA_SERVICES: {
