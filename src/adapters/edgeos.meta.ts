@@ -1,13 +1,11 @@
-import { ROUTER_CONFIG_CAPABILITIES, SSH_LOGIN, SSH_OR_FILE, ubiquitiDevice } from './meta-parts.js';
+import { SSH_CONFIG_ROUTER, ubiquitiDevice } from './meta-parts.js';
 import type { AdapterMeta } from './types.js';
 
 /** Ubiquiti EdgeRouter / EdgeOS (SSH): metadata only (no transport, no adapter code; src/adapters/registry.ts). */
 export const edgeosMeta: AdapterMeta = {
   id: 'edgeos',
   name: 'Ubiquiti EdgeRouter / EdgeOS (SSH)',
-  transports: SSH_OR_FILE,
-  capabilities: ROUTER_CONFIG_CAPABILITIES,
-  credentials: SSH_LOGIN,
+  ...SSH_CONFIG_ROUTER,
   evidence: [
     // Ubiquiti EdgeRouter.
     {

@@ -1,4 +1,4 @@
-import type { AdapterTransport, Capability, CredentialNeed, Evidence, EvidenceField } from './types.js';
+import type { AdapterMeta, AdapterTransport, CredentialNeed, Evidence, EvidenceField } from './types.js';
 
 /**
  * Declarations that several adapters' metadata (`src/adapters/<id>.meta.ts`) share because they
@@ -23,15 +23,15 @@ export const USER_AND_PASSWORD: readonly CredentialNeed[] = [
 ];
 
 /**
- * What a router's configuration shows (EdgeOS, VyOS, pfSense, OPNsense): static forwards, the DMZ,
- * whether UPnP is on, and remote administration (the UPnP mappings live in the running daemon).
+ * A router whose configuration is read over SSH or from its export (EdgeOS, VyOS, pfSense, OPNsense):
+ * it shows static forwards, the DMZ, whether UPnP is on, and remote administration (the UPnP
+ * mappings live in the running daemon); the SSH login.
  */
-export const ROUTER_CONFIG_CAPABILITIES: readonly Capability[] = [
-  'static-forwards',
-  'dmz',
-  'upnp-state',
-  'remote-admin',
-];
+export const SSH_CONFIG_ROUTER: Pick<AdapterMeta, 'transports' | 'capabilities' | 'credentials'> = {
+  transports: SSH_OR_FILE,
+  capabilities: ['static-forwards', 'dmz', 'upnp-state', 'remote-admin'],
+  credentials: SSH_LOGIN,
+};
 
 /** Every field that names the product: the UPnP description, the SSDP server line and the web banner. */
 export const PRODUCT_FIELDS: readonly EvidenceField[] = [

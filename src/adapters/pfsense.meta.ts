@@ -1,19 +1,11 @@
-import {
-  FREEBSD_MINIUPNPD,
-  PRODUCT_FIELDS,
-  ROUTER_CONFIG_CAPABILITIES,
-  SSH_LOGIN,
-  SSH_OR_FILE,
-} from './meta-parts.js';
+import { FREEBSD_MINIUPNPD, PRODUCT_FIELDS, SSH_CONFIG_ROUTER } from './meta-parts.js';
 import type { AdapterMeta } from './types.js';
 
 /** pfSense (config.xml over SSH): metadata only (no transport, no adapter code; src/adapters/registry.ts). */
 export const pfsenseMeta: AdapterMeta = {
   id: 'pfsense',
   name: 'pfSense (config.xml over SSH)',
-  transports: SSH_OR_FILE,
-  capabilities: ROUTER_CONFIG_CAPABILITIES,
-  credentials: SSH_LOGIN,
+  ...SSH_CONFIG_ROUTER,
   evidence: [
     { fields: PRODUCT_FIELDS, pattern: /pfsense|\bnetgate\b/i, weight: 0.9, reason: 'pfSense' },
     FREEBSD_MINIUPNPD,
