@@ -2,8 +2,10 @@
 // src/adapters/<id>.meta.ts) into src/i18n/coverage.generated.ts, so that the French report reads
 // them without i18n importing an adapter. The metas stay the one source.
 //
-// A meta module imports types only: it is transpiled alone (TypeScript's transpileModule, which
-// drops type imports) and evaluated from a data: URL; a run-time import in it fails here.
+// A meta module imports types and src/adapters/meta-parts.ts (shared plain values) only: each is
+// transpiled alone (TypeScript's transpileModule, which drops type imports) and evaluated from a
+// data: URL, meta-parts.ts's import pointed at meta-parts.ts's own data: URL; any other run-time
+// import fails here.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,17 +17,29 @@ const files = readdirSync(dir)
   .filter((f) => f.endsWith('.meta.ts'))
   .sort();
 
-const fr = {};
-const owner = {};
-for (const file of files) {
-  const source = readFileSync(join(dir, file), 'utf8');
-  const js = ts.transpileModule(source, {
+/** `file` of src/adapters/ transpiled to JavaScript (type imports dropped). */
+function transpile(file) {
+  return ts.transpileModule(readFileSync(join(dir, file), 'utf8'), {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
     fileName: file,
   }).outputText;
-  if (/^\s*import\s/m.test(js))
-    throw new Error(`src/adapters/${file}: a metadata module may import types only (no code runs here)`);
-  const mod = await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`);
+}
+const dataUrl = (js) => `data:text/javascript;base64,${Buffer.from(js).toString('base64')}`;
+
+const partsJs = transpile('meta-parts.ts');
+if (/^\s*import\s/m.test(partsJs))
+  throw new Error('src/adapters/meta-parts.ts: it may import types only (no code runs here)');
+const PARTS_IMPORT = /^(import\s[^;]*?\sfrom\s*)'\.\/meta-parts\.js';/gm;
+
+const fr = {};
+const owner = {};
+for (const file of files) {
+  const js = transpile(file).replace(PARTS_IMPORT, (_, head) => `${head}'${dataUrl(partsJs)}';`);
+  if (/^\s*import\s(?![^;]*?'data:)/m.test(js))
+    throw new Error(
+      `src/adapters/${file}: a metadata module may import types and ./meta-parts.js only (no code runs here)`,
+    );
+  const mod = await import(dataUrl(js));
   const metas = Object.values(mod).filter((v) => v && typeof v === 'object' && typeof v.id === 'string');
   if (metas.length !== 1) throw new Error(`src/adapters/${file}: expected one exported metadata object`);
   const meta = metas[0];

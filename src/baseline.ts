@@ -7,18 +7,17 @@
  */
 import { type AuditTarget, type CollectOptions, collect } from './collect.js';
 import { BoxauditError, checkOptions, isBoxauditError } from './errors.js';
-import type { PortForward, PortRange, Snapshot } from './model/types.js';
+import { formatRange } from './model/ports.js';
+import type { PortForward, Snapshot } from './model/types.js';
 import { checkSnapshots } from './model/validate.js';
 import type { Exposure, ReportDiff } from './reporters/diff.js';
-import type { AbsentFinding, AuditReport, ExposureFacts, Finding, Severity } from './rules/types.js';
+import { exposureFacts } from './reporters/format.js';
+import type { AbsentFinding, AuditReport, Finding, Severity } from './rules/types.js';
 import { SEVERITIES } from './rules/types.js';
 import { schemaErrorsOfReport } from './schema/validate.js';
 import { readBoundedFile, readFailure } from './util/read-file.js';
 
 const rank = (s: Severity): number => SEVERITIES.indexOf(s);
-
-const range = (r: PortRange | null): string | null =>
-  r === null ? null : r.start === r.end ? String(r.start) : `${r.start}-${r.end}`;
 
 /**
  * Which box a snapshot is: how it was read (UPnP, whichever way it was found; a vendor adapter) and
@@ -42,17 +41,15 @@ function hostOf(address: string): string {
   return address.replace(/:\d+$/, '');
 }
 
-function facts(f: PortForward): ExposureFacts {
-  return {
-    protocol: f.protocol,
-    externalPort: range(f.externalPort),
-    internalHost: f.internalHost,
-    internalPort: range(f.internalPort),
-  };
+/** A caller's argument that is not an audit report (no findings or snapshots list): INPUT_INVALID. */
+function checkIsReport(caller: string, name: string, r: AuditReport): void {
+  if (r === null || typeof r !== 'object' || !Array.isArray(r.findings) || !Array.isArray(r.snapshots)) {
+    throw new BoxauditError('BOXAUDIT_INPUT_INVALID', `${caller}: ${name} is not an audit report`);
+  }
 }
 
 function forwardKey(box: string, f: PortForward): string {
-  return `${box}|${f.protocol}|${range(f.externalPort) ?? '?'}|${(f.internalHost ?? '?').toLowerCase()}`;
+  return `${box}|${f.protocol}|${formatRange(f.externalPort)}|${(f.internalHost ?? '?').toLowerCase()}`;
 }
 
 /** The exposures of a report: open forwards (not disabled) and box-level findings, by identity. */
@@ -70,7 +67,7 @@ export function exposuresOf(report: AuditReport): Exposure[] {
           key,
           box: snapshot.target.address,
           kind: 'forward',
-          exposure: facts(f),
+          exposure: exposureFacts(f),
           description: f.description,
           severity: null,
           rules: [],
@@ -129,14 +126,8 @@ export function diffReports(
   options: { failOn?: Severity } = {},
 ): ReportDiff {
   checkOptions('diffReports', options);
-  for (const [name, r] of [
-    ['older', older],
-    ['newer', newer],
-  ] as const) {
-    if (r === null || typeof r !== 'object' || !Array.isArray(r.snapshots) || !Array.isArray(r.findings)) {
-      throw new BoxauditError('BOXAUDIT_INPUT_INVALID', `diffReports: ${name} is not an audit report`);
-    }
-  }
+  checkIsReport('diffReports', 'older', older);
+  checkIsReport('diffReports', 'newer', newer);
   const failOn = options.failOn ?? newer.summary?.failOn ?? 'high';
   if (!SEVERITIES.includes(failOn)) {
     throw new BoxauditError(
@@ -187,14 +178,8 @@ function findingKeys(report: AuditReport): Map<Finding, string> {
  * `summary.baseline` has the three counts. Waived findings are not marked. Pure: a new report.
  */
 export function markBaseline(report: AuditReport, baseline: AuditReport): AuditReport {
-  for (const [name, r] of [
-    ['report', report],
-    ['baseline', baseline],
-  ] as const) {
-    if (r === null || typeof r !== 'object' || !Array.isArray(r.findings) || !Array.isArray(r.snapshots)) {
-      throw new BoxauditError('BOXAUDIT_INPUT_INVALID', `markBaseline: ${name} is not an audit report`);
-    }
-  }
+  checkIsReport('markBaseline', 'report', report);
+  checkIsReport('markBaseline', 'baseline', baseline);
   const oldKeys = findingKeys(baseline);
   const remaining = new Map<string, Finding>();
   for (const [f, key] of oldKeys) if (!remaining.has(key)) remaining.set(key, f);
@@ -215,7 +200,7 @@ export function markBaseline(report: AuditReport, baseline: AuditReport): AuditR
       severity: f.severity,
       category: f.category,
       box: baseline.snapshots[f.snapshotIndex]?.target.address ?? '',
-      exposure: fw === undefined ? null : facts(fw),
+      exposure: fw === undefined ? null : exposureFacts(fw),
       title: f.title,
       message: f.message,
     };

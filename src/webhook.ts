@@ -9,7 +9,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { abortError, BoxauditError, checkOptions } from './errors.js';
-import { forwardIndex } from './reporters/format.js';
+import { exposureFacts, forwardIndex } from './reporters/format.js';
 import { redactReport } from './reporters/redact.js';
 import { escapeJsonText, type SecretList } from './reporters/sanitize.js';
 import type { AuditReport, Finding, LocalizedText, Severity } from './rules/types.js';
@@ -59,9 +59,6 @@ export interface WebhookPayloadOptions {
   secrets?: SecretList;
 }
 
-const range = (r: { start: number; end: number } | null | undefined): string | null =>
-  r == null ? null : r.start === r.end ? String(r.start) : `${r.start}-${r.end}`;
-
 /**
  * The new failing findings at or above the report's `failOn` (every failing finding when the report
  * was not compared with a baseline), as a webhook payload; null when there is nothing new to send.
@@ -91,15 +88,7 @@ export function webhookPayload(
         status: f.status,
         category: f.category,
         box: report.snapshots[f.snapshotIndex]?.target.address ?? '',
-        exposure:
-          fw === undefined
-            ? null
-            : {
-                protocol: fw.protocol,
-                externalPort: range(fw.externalPort),
-                internalHost: fw.internalHost,
-                internalPort: range(fw.internalPort),
-              },
+        exposure: fw === undefined ? null : exposureFacts(fw),
         title: f.title,
         message: f.message,
       };

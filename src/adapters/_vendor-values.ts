@@ -4,7 +4,7 @@
  * it was, never a guess.
  */
 import { isIP } from 'node:net';
-import type { Warning } from '../model/types.js';
+import type { PortRange, Warning } from '../model/types.js';
 import { looseString } from '../transport/rest.js';
 
 /** An IP address as text, or null when `value` is not one. */
@@ -33,4 +33,17 @@ export function addressOf(
     where,
   });
   return null;
+}
+
+/**
+ * A rule's internal port range when the box gives only its start (or nothing): the span follows the
+ * external range (`8000` for `8000-8010` is `8000-8010`); no internal port is the external range.
+ */
+export function internalRange(internal: PortRange | null, external: PortRange | null): PortRange | null {
+  if (!internal) return external;
+  if (external && internal.start === internal.end && external.end > external.start) {
+    const end = internal.start + (external.end - external.start);
+    return end <= 65535 ? { start: internal.start, end } : internal;
+  }
+  return internal;
 }

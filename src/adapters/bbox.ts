@@ -54,7 +54,7 @@ import {
   retryAfterMs,
   sleep,
 } from '../transport/rest.js';
-import { addressOf, ipOrNull } from './_vendor-values.js';
+import { addressOf, internalRange, ipOrNull } from './_vendor-values.js';
 import { bboxMeta } from './bbox.meta.js';
 import { collectOverHttp, type HttpBox, sessionExpired } from './http-skeleton.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
@@ -99,20 +99,15 @@ function pick(r: Record<string, unknown>, ...names: string[]): unknown {
   return undefined;
 }
 
+/** An address field, or null with a `BBOX_ADDRESS_INVALID` warning (see {@link addressOf}). */
+const bboxAddress = (value: unknown, what: string, where: string, warnings: Warning[]): string | null =>
+  addressOf(value, what, where, warnings, 'BBOX_ADDRESS_INVALID');
+
 function portRange(start: unknown, end?: unknown): PortRange | null {
   const s = looseString(start);
   const e = looseString(end);
   if (s && e && /^\d+$/.test(s) && /^\d+$/.test(e)) return parsePortRange(`${s}-${e}`);
   return parsePortRange(s);
-}
-
-function internalRange(internal: PortRange | null, external: PortRange | null): PortRange | null {
-  if (!internal) return external;
-  if (external && internal.start === internal.end && external.end > external.start) {
-    const end = internal.start + (external.end - external.start);
-    return end <= 65535 ? { start: internal.start, end } : internal;
-  }
-  return internal;
 }
 
 const anySource = (ip: string | null): string | null =>
@@ -158,13 +153,7 @@ export function parseBboxNatRules(body: unknown, warnings: Warning[] = []): Forw
       internalip: pick(r, 'internalip', 'internalIP'),
       internalport: pick(r, 'internalport', 'internalPort'),
     };
-    const internalHost = addressOf(
-      pick(r, 'internalip', 'internalIP'),
-      'internalip',
-      where,
-      warnings,
-      'BBOX_ADDRESS_INVALID',
-    );
+    const internalHost = bboxAddress(pick(r, 'internalip', 'internalIP'), 'internalip', where, warnings);
     for (const protocol of protocolsOrBoth(looseString(r.protocol), where, warnings)) {
       out.push({
         source: 'static',
@@ -187,13 +176,7 @@ export function parseBboxNatRules(body: unknown, warnings: Warning[] = []): Forw
 export function parseBboxDmz(body: unknown, warnings: Warning[] = []): DmzState {
   const dmz = asRecord(unwrapBbox(body, 'nat').dmz);
   if (!dmz) throw new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `[${ID}] nat/dmz: no "dmz" object`);
-  const host = addressOf(
-    pick(dmz, 'ipaddress', 'ipAddress'),
-    'ipaddress',
-    'GET /api/v1/nat/dmz',
-    warnings,
-    'BBOX_ADDRESS_INVALID',
-  );
+  const host = bboxAddress(pick(dmz, 'ipaddress', 'ipAddress'), 'ipaddress', 'GET /api/v1/nat/dmz', warnings);
   return { enabled: looseBool(dmz.enable), host };
 }
 
@@ -219,12 +202,11 @@ export function parseBboxUpnpRules(body: unknown, warnings: Warning[] = []): For
       portRange(pick(r, 'internalport', 'internalPort', 'intport')),
       externalPort,
     );
-    const internalHost = addressOf(
+    const internalHost = bboxAddress(
       pick(r, 'internalip', 'internalIP', 'ipaddress', 'ip'),
       'internalip',
       where,
       warnings,
-      'BBOX_ADDRESS_INVALID',
     );
     for (const protocol of protocolsOrBoth(looseString(r.protocol), where, warnings)) {
       out.push({

@@ -1,12 +1,11 @@
+import { SSH_CONFIG_ROUTER, ubiquitiDevice } from './meta-parts.js';
 import type { AdapterMeta } from './types.js';
 
 /** Ubiquiti EdgeRouter / EdgeOS (SSH): metadata only (no transport, no adapter code; src/adapters/registry.ts). */
 export const edgeosMeta: AdapterMeta = {
   id: 'edgeos',
   name: 'Ubiquiti EdgeRouter / EdgeOS (SSH)',
-  transports: ['ssh', 'file'],
-  capabilities: ['static-forwards', 'dmz', 'upnp-state', 'remote-admin'],
-  credentials: [{ anyOf: ['username'] }, { anyOf: ['privateKey', 'agent', 'password'] }],
+  ...SSH_CONFIG_ROUTER,
   evidence: [
     // Ubiquiti EdgeRouter.
     {
@@ -15,12 +14,7 @@ export const edgeosMeta: AdapterMeta = {
       weight: 0.9,
       reason: 'EdgeOS / EdgeRouter',
     },
-    {
-      fields: ['manufacturer', 'manufacturerUrl'],
-      pattern: /ubiquiti|ui\.com/i,
-      weight: 0.3,
-      reason: 'Ubiquiti device',
-    },
+    ubiquitiDevice(0.3),
   ],
   coverage: {
     VYATTA_SERVICES: {

@@ -6,11 +6,12 @@
  * import); the SSH command below is shared with the `vyos` adapter.
  */
 import { BoxauditError } from '../errors.js';
+import type { ConfigParts, ParseOptions } from '../formats/config-parts.js';
 import { parseEdgeos } from '../formats/vyatta.js';
 import type { Snapshot } from '../model/types.js';
 import { edgeosMeta } from './edgeos.meta.js';
 import { collectOverSsh, type SshSession } from './ssh-skeleton.js';
-import type { Adapter, CollectContext, CollectTarget } from './types.js';
+import type { Adapter, AdapterMeta, CollectContext, CollectTarget } from './types.js';
 /** Non-interactive shells have no op-mode `show`; the wrapper (first) runs it (path UNCONFIRMED on some builds). */
 export const EDGEOS_COMMANDS = {
   wrapper: '/opt/vyatta/bin/vyatta-op-cmd-wrapper show configuration commands',
@@ -33,14 +34,21 @@ export async function showConfigurationCommands(
   );
 }
 
-async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snapshot> {
-  return collectOverSsh('edgeos', edgeosAdapter.meta.allowlist, target, ctx, async (session) =>
-    parseEdgeos(await showConfigurationCommands(session, 'edgeos', target.host ?? '?'), { transport: 'ssh' }),
-  );
+/**
+ * The SSH adapter of a Vyatta fork (EdgeOS, VyOS): `show configuration commands` read by `parse`
+ * (formats/vyatta.ts), the two commands its allowlist.
+ */
+export function vyattaSshAdapter(
+  meta: AdapterMeta,
+  parse: (text: string, options: ParseOptions) => ConfigParts,
+): Adapter {
+  const allowlist = [EDGEOS_COMMANDS.wrapper, EDGEOS_COMMANDS.plain];
+  const collect = (target: CollectTarget, ctx: CollectContext): Promise<Snapshot> =>
+    collectOverSsh(meta.id, allowlist, target, ctx, async (session) =>
+      parse(await showConfigurationCommands(session, meta.id, target.host ?? '?'), { transport: 'ssh' }),
+    );
+  return { meta: { ...meta, allowlist }, collect };
 }
 
 /** The `edgeos` adapter (SSH). */
-export const edgeosAdapter: Adapter = {
-  meta: { ...edgeosMeta, allowlist: [EDGEOS_COMMANDS.wrapper, EDGEOS_COMMANDS.plain] },
-  collect,
-};
+export const edgeosAdapter: Adapter = vyattaSshAdapter(edgeosMeta, parseEdgeos);

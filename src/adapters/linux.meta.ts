@@ -1,12 +1,13 @@
+import { SSH_LOGIN, SSH_OR_FILE } from './meta-parts.js';
 import type { AdapterMeta } from './types.js';
 
 /** Linux router (nftables / iptables) over SSH: metadata only (no transport, no adapter code; src/adapters/registry.ts). */
 export const linuxMeta: AdapterMeta = {
   id: 'linux',
   name: 'Linux router (nftables / iptables) over SSH',
-  transports: ['ssh', 'file'],
+  transports: SSH_OR_FILE,
   capabilities: ['static-forwards', 'upnp-mappings', 'dmz', 'remote-admin'],
-  credentials: [{ anyOf: ['username'] }, { anyOf: ['privateKey', 'agent', 'password'] }],
+  credentials: SSH_LOGIN,
   evidence: [
     // miniupnpd on Linux: any Linux router with SSH fits.
     {

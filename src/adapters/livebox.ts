@@ -24,9 +24,9 @@ import { BoxauditError } from '../errors.js';
 import { cover, ipv4Network, markForwardsToRouter, protocolsOrBoth } from '../formats/config-parts.js';
 import { isPrivateOrCgnat } from '../model/addresses.js';
 import { type ForwardInput, parsePortRange } from '../model/forward.js';
-import type { DmzState, PortRange, Protocol, RemoteAdminService, Snapshot, Warning } from '../model/types.js';
+import type { DmzState, Protocol, RemoteAdminService, Snapshot, Warning } from '../model/types.js';
 import { asRecord, looseBool, looseInt, looseString, parseJsonBody } from '../transport/rest.js';
-import { addressOf, ipOrNull } from './_vendor-values.js';
+import { addressOf, internalRange, ipOrNull } from './_vendor-values.js';
 import { collectOverHttp, type HttpBox, sessionExpired } from './http-skeleton.js';
 import { liveboxMeta } from './livebox.meta.js';
 import type { Adapter, CollectContext, CollectTarget } from './types.js';
@@ -104,16 +104,6 @@ function entriesOf(value: unknown, what: string): Array<[string, Record<string, 
   return list
     .map(([k, e]): [string, Record<string, unknown> | null] => [k, asRecord(e)])
     .filter((p): p is [string, Record<string, unknown>] => p[1] !== null);
-}
-
-/** Internal range: the box gives only a start, the span follows the external range. */
-function internalRange(internal: PortRange | null, external: PortRange | null): PortRange | null {
-  if (!internal) return external;
-  if (external && internal.start === internal.end && external.end > external.start) {
-    const end = internal.start + (external.end - external.start);
-    return end <= 65535 ? { start: internal.start, end } : internal;
-  }
-  return internal;
 }
 
 const sourceOf = (prefix: string | null): string | null =>

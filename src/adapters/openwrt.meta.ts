@@ -1,3 +1,4 @@
+import { OPENWRT_HOSTNAME, OPENWRT_HOSTNAMES, OPENWRT_IN_DESCRIPTION } from './meta-parts.js';
 import type { AdapterMeta } from './types.js';
 
 /** OpenWrt (UCI over SSH): metadata only (no transport, no adapter code; src/adapters/registry.ts). */
@@ -7,22 +8,11 @@ export const openwrtMeta: AdapterMeta = {
   transports: ['ssh', 'file'],
   capabilities: ['static-forwards', 'dmz', 'upnp-state', 'upnp-mappings', 'remote-admin', 'ipv6-pinholes'],
   credentials: [{ anyOf: ['username'] }, { anyOf: ['privateKey', 'agent', 'password'] }],
-  hostnames: ['openwrt.lan'],
+  hostnames: OPENWRT_HOSTNAMES,
   evidence: [
-    // OpenWrt: manufacturer "OpenWrt", LuCI web UI.
-    {
-      fields: ['manufacturer', 'model', 'friendlyName', 'modelDescription', 'server', 'manufacturerUrl'],
-      pattern: /openwrt/i,
-      weight: 0.85,
-      reason: 'OpenWrt in the device description',
-    },
+    OPENWRT_IN_DESCRIPTION,
     { fields: ['banner'], pattern: /openwrt/i, weight: 0.6, reason: 'OpenWrt web interface' },
-    {
-      fields: ['hostname'],
-      pattern: /^openwrt(\.lan)?$/i,
-      weight: 0.7,
-      reason: 'openwrt.lan resolves to the gateway',
-    },
+    OPENWRT_HOSTNAME,
   ],
   coverage: {
     OPENWRT_UCI_RULES: {

@@ -1,30 +1,14 @@
+import { MIKROTIK_EVIDENCE, SSH_LOGIN, SSH_OR_FILE } from './meta-parts.js';
 import type { AdapterMeta } from './types.js';
 
 /** MikroTik RouterOS (SSH): metadata only (no transport, no adapter code; src/adapters/registry.ts). */
 export const routerosMeta: AdapterMeta = {
   id: 'routeros',
   name: 'MikroTik RouterOS (SSH)',
-  transports: ['ssh', 'file'],
+  transports: SSH_OR_FILE,
   capabilities: ['static-forwards', 'dmz', 'upnp-state', 'upnp-mappings', 'remote-admin'],
-  credentials: [{ anyOf: ['username'] }, { anyOf: ['privateKey', 'agent', 'password'] }],
-  evidence: [
-    // MikroTik: manufacturer "MikroTik", model "Router OS"; WebFig title "RouterOS router configuration page".
-    {
-      fields: [
-        'manufacturer',
-        'model',
-        'friendlyName',
-        'modelDescription',
-        'server',
-        'manufacturerUrl',
-        'banner',
-      ],
-      pattern: /mikrotik|router\s?os\b/i,
-      weight: 0.9,
-      reason: 'MikroTik RouterOS in the device description or banner',
-    },
-    { fields: ['address'], pattern: /^192\.168\.88\.1$/, weight: 0.1, reason: 'MikroTik default address' },
-  ],
+  credentials: SSH_LOGIN,
+  evidence: MIKROTIK_EVIDENCE,
   coverage: {
     ROUTEROS_NO_NAT: {
       fr: "pas de section /ip firewall nat dans les données fournies : les redirections de ports n'ont pas été vérifiées",

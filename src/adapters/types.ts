@@ -102,8 +102,9 @@ export interface CoverageText {
 
 /**
  * Everything known about an adapter without loading its code: `src/adapters/<id>.meta.ts` imports
- * nothing but types, so the registry, the fingerprint engine and the i18n generator
- * (scripts/gen-adapter-texts.mjs) read every adapter's metadata without loading a transport or ssh2.
+ * nothing but types and the shared plain values of `meta-parts.ts`, so the registry, the fingerprint
+ * engine and the i18n generator (scripts/gen-adapter-texts.mjs) read every adapter's metadata
+ * without loading a transport or ssh2.
  */
 export interface AdapterMeta {
   /** The `--vendor` value and the file name in src/adapters/. */

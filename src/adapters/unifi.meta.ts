@@ -1,3 +1,4 @@
+import { USER_AND_PASSWORD, ubiquitiDevice } from './meta-parts.js';
 import type { AdapterMeta } from './types.js';
 
 /** UniFi Network (UniFi OS console or self-hosted controller): metadata only (no transport, no adapter code; src/adapters/registry.ts). */
@@ -6,7 +7,7 @@ export const unifiMeta: AdapterMeta = {
   name: 'UniFi Network (UniFi OS console or self-hosted controller)',
   transports: ['https', 'http'],
   capabilities: ['static-forwards', 'dmz', 'upnp-state', 'nat-pmp'],
-  credentials: [{ anyOf: ['username'] }, { anyOf: ['password'] }],
+  credentials: USER_AND_PASSWORD,
   evidence: [
     // Ubiquiti: UniFi OS consoles (UDM-Pro, UDR, UCG, UXG).
     {
@@ -15,12 +16,7 @@ export const unifiMeta: AdapterMeta = {
       weight: 0.9,
       reason: 'UniFi console in the device description or banner',
     },
-    {
-      fields: ['manufacturer', 'manufacturerUrl'],
-      pattern: /ubiquiti|ui\.com/i,
-      weight: 0.5,
-      reason: 'Ubiquiti device',
-    },
+    ubiquitiDevice(0.5),
   ],
   coverage: {
     UNIFI_CALL_FAILED: {

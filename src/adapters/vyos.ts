@@ -6,20 +6,9 @@
  * share their rules); the tree, the WAN and the groups are formats/vyatta-config.ts.
  */
 import { parseVyos } from '../formats/vyatta.js';
-import type { Snapshot } from '../model/types.js';
-import { EDGEOS_COMMANDS, showConfigurationCommands } from './edgeos.js';
-import { collectOverSsh } from './ssh-skeleton.js';
-import type { Adapter, CollectContext, CollectTarget } from './types.js';
+import { vyattaSshAdapter } from './edgeos.js';
+import type { Adapter } from './types.js';
 import { vyosMeta } from './vyos.meta.js';
 
-async function collect(target: CollectTarget, ctx: CollectContext): Promise<Snapshot> {
-  return collectOverSsh('vyos', vyosAdapter.meta.allowlist, target, ctx, async (session) =>
-    parseVyos(await showConfigurationCommands(session, 'vyos', target.host ?? '?'), { transport: 'ssh' }),
-  );
-}
-
 /** The `vyos` adapter (SSH). */
-export const vyosAdapter: Adapter = {
-  meta: { ...vyosMeta, allowlist: [EDGEOS_COMMANDS.wrapper, EDGEOS_COMMANDS.plain] },
-  collect,
-};
+export const vyosAdapter: Adapter = vyattaSshAdapter(vyosMeta, parseVyos);

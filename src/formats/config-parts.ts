@@ -7,14 +7,11 @@ import { emptyGatewayInfo } from '../model/gateway.js';
 import { remoteAdminOf } from '../model/remote-admin.js';
 import type {
   CoverageItem,
-  DmzState,
   GatewayInfo,
   PortRange,
   Protocol,
-  RemoteAdminState,
   Snapshot,
   TargetInfo,
-  UpnpState,
   Warning,
 } from '../model/types.js';
 
@@ -26,15 +23,13 @@ export interface ParseOptions {
   transport?: ConfigTransport;
 }
 
-/** What a config parser extracts; `forwards` get their ids in partsToSnapshot. */
-export interface ConfigParts {
+/**
+ * What a config parser extracts: the snapshot's areas, with forwards that get their ids in
+ * partsToSnapshot and what it read of the gateway.
+ */
+export interface ConfigParts
+  extends Pick<Snapshot, 'dmz' | 'upnp' | 'remoteAdmin' | 'lanPrefixes' | 'coverage' | 'warnings'> {
   forwards: ForwardInput[];
-  dmz: DmzState | null;
-  upnp: UpnpState | null;
-  remoteAdmin: RemoteAdminState | null;
-  lanPrefixes: string[] | null;
-  coverage: CoverageItem[];
-  warnings: Warning[];
   gateway?: Partial<GatewayInfo>;
 }
 

@@ -177,6 +177,17 @@ class Parser {
     }
   }
 
+  /** The next token of a block's body, past separators; undefined at the block's `}` (consumed) or the end. */
+  private nextInBlock(): Tok | undefined {
+    this.skipSeparators();
+    const tok = this.peek();
+    if (tok?.t === '}' && !tok.quoted) {
+      this.i++;
+      return undefined;
+    }
+    return tok;
+  }
+
   /** Expand `$name` (values were expanded when defined); a name never defined is kept and warned. */
   substitute(tokens: Tok[]): Tok[] {
     const out: Tok[] = [];
@@ -293,13 +304,8 @@ class Parser {
   private table(head: Tok[]): void {
     const { family, name } = this.familyAndName(head.slice(1));
     while (this.i < this.toks.length) {
-      this.skipSeparators();
-      const tok = this.peek();
+      const tok = this.nextInBlock();
       if (!tok) return;
-      if (tok.t === '}' && !tok.quoted) {
-        this.i++;
-        return;
-      }
       const w = tok.t;
       if (w === 'chain') {
         const chainHead = this.statementHead();
@@ -330,13 +336,7 @@ class Parser {
     }
     if (!block) return chain;
     while (this.i < this.toks.length) {
-      this.skipSeparators();
-      const tok = this.peek();
-      if (!tok) break;
-      if (tok.t === '}' && !tok.quoted) {
-        this.i++;
-        break;
-      }
+      if (!this.nextInBlock()) break;
       this.chainStatement(chain, this.statement());
     }
     return chain;
@@ -364,13 +364,7 @@ class Parser {
   private setBody(key: string): void {
     const elements: Tok[][] = [];
     while (this.i < this.toks.length) {
-      this.skipSeparators();
-      const tok = this.peek();
-      if (!tok) break;
-      if (tok.t === '}' && !tok.quoted) {
-        this.i++;
-        break;
-      }
+      if (!this.nextInBlock()) break;
       const stmt = this.substitute(this.statement());
       if (stmt[0]?.t === 'elements') {
         const open = stmt.findIndex((t) => t.t === '{');
@@ -389,24 +383,23 @@ class Parser {
 
   /** `add rule [family] table chain <rule>` (the nft command form some scripts keep in the file). */
   private addRule(stmt: Tok[]): void {
-    const rest = stmt.slice(2);
+    const { chain, words } = this.namedChain(stmt.slice(2));
+    chain.rules.push(this.substitute(stmt.slice(2 + words)));
+  }
+
+  /** The chain that `[family] table chain` names (in an `add …` command), and how many words that took. */
+  private namedChain(rest: Tok[]): { chain: TextChain; words: number } {
     const hasFamily = FAMILIES.has(rest[0]?.t ?? '');
     const family = hasFamily ? rest[0]!.t : 'ip';
     const table = rest[hasFamily ? 1 : 0]?.t ?? '?';
     const name = rest[hasFamily ? 2 : 1]?.t ?? '?';
-    const chain = this.chain(family, table, name, false);
-    chain.rules.push(this.substitute(rest.slice(hasFamily ? 3 : 2)));
+    return { chain: this.chain(family, table, name, false), words: hasFamily ? 3 : 2 };
   }
 
   /** `add chain [family] table chain { type … }` (and `add table`, which needs nothing). */
   private addObject(stmt: Tok[]): void {
     if (stmt[1]?.t !== 'chain') return;
-    const rest = stmt.slice(2);
-    const hasFamily = FAMILIES.has(rest[0]?.t ?? '');
-    const family = hasFamily ? rest[0]!.t : 'ip';
-    const table = rest[hasFamily ? 1 : 0]?.t ?? '?';
-    const name = rest[hasFamily ? 2 : 1]?.t ?? '?';
-    const chain = this.chain(family, table, name, false);
+    const { chain } = this.namedChain(stmt.slice(2));
     const open = stmt.findIndex((t) => t.t === '{');
     if (open >= 0) {
       const body = stmt.slice(open + 1, stmt.length - 1);

@@ -237,6 +237,18 @@ function onWan(ctx: Ctx, ifaces: string | null): boolean {
   return ifaces.split(',').some((i) => ctx.wanIfs.has(i.trim()));
 }
 
+/** A NAT rule's public ports as pushRule takes them: resolved (null when it gives none), and whether it gave any. */
+function givenPorts(
+  ctx: Ctx,
+  portText: string | null,
+  where: string,
+): { ports: PortRange[] | null; portsGiven: boolean } {
+  return {
+    ports: portText === null ? null : resolvePorts(ctx, portText, where),
+    portsGiven: portText !== null,
+  };
+}
+
 function pushRule(
   ctx: Ctx,
   r: {
@@ -300,8 +312,7 @@ function legacyNatRules(ctx: Ctx, nat: XmlElement | undefined): void {
     pushRule(ctx, {
       where,
       protocols,
-      ports: portText === null ? null : resolvePorts(ctx, portText, where),
-      portsGiven: portText !== null,
+      ...givenPorts(ctx, portText, where),
       target: resolveHost(ctx, childTextOrNull(rule, 'target'), where),
       localPort: childTextOrNull(rule, 'local-port'),
       remoteHost: sourceOf(ctx, childElement(rule, 'source'), where),
@@ -380,8 +391,7 @@ function mvcDnat(ctx: Ctx, firewall: XmlElement | undefined): void {
         pushRule(ctx, {
           where,
           protocols,
-          ports: portText === null ? null : resolvePorts(ctx, portText, where),
-          portsGiven: portText !== null,
+          ...givenPorts(ctx, portText, where),
           target: resolveHost(ctx, childTextOrNull(rule, 'target'), where),
           localPort: childTextOrNull(rule, 'local_port') ?? childTextOrNull(rule, 'target_port'),
           remoteHost: negated || src === null || src === 'any' ? null : src,

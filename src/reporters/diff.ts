@@ -38,6 +38,10 @@ export interface ReportDiff {
   exitCode: 0 | 1;
 }
 
+/** The last line, for scripts: the same in every language. */
+const statusLine = (d: ReportDiff): string =>
+  `BOXAUDIT-DIFF new=${d.new.length} gone=${d.gone.length} unchanged=${d.unchanged.length} failon=${d.failOn} exit=${d.exitCode}`;
+
 const TEXT = {
   en: {
     title: 'boxaudit diff: what changed between the two audits',
@@ -45,8 +49,7 @@ const TEXT = {
     gone: 'Gone',
     unchanged: 'Unchanged',
     none: '(none)',
-    status: (d: ReportDiff) =>
-      `BOXAUDIT-DIFF new=${d.new.length} gone=${d.gone.length} unchanged=${d.unchanged.length} failon=${d.failOn} exit=${d.exitCode}`,
+    status: statusLine,
   },
   fr: {
     title: 'boxaudit diff : ce qui a changé entre les deux audits',
@@ -54,8 +57,7 @@ const TEXT = {
     gone: 'Disparues',
     unchanged: 'Inchangées',
     none: '(aucune)',
-    status: (d: ReportDiff) =>
-      `BOXAUDIT-DIFF new=${d.new.length} gone=${d.gone.length} unchanged=${d.unchanged.length} failon=${d.failOn} exit=${d.exitCode}`,
+    status: statusLine,
   },
 } as const;
 

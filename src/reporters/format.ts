@@ -1,7 +1,11 @@
-/** Helpers shared by the human formats (text, Markdown, dump): ordering, ports, names, the status line. */
+/**
+ * Helpers shared by the human formats (text, Markdown, dump): ordering, ports, names, the status line;
+ * and the exposure facts that baselines and webhooks match and send.
+ */
 import { colon, type Lang, severityWord, t } from '../i18n/index.js';
+import { formatRange } from '../model/ports.js';
 import type { GatewayInfo, PortForward, PortRange, Snapshot } from '../model/types.js';
-import type { AuditReport, Finding, Severity } from '../rules/types.js';
+import type { AuditReport, ExposureFacts, Finding, Severity } from '../rules/types.js';
 import { SEVERITIES } from '../rules/types.js';
 import { safeLine } from './sanitize.js';
 
@@ -116,6 +120,17 @@ export function exposureParts(forward: PortForward, lang: Lang): ExposureParts {
 export function exposure(forward: PortForward, lang: Lang): string {
   const p = exposureParts(forward, lang);
   return `${p.device} <- ${t(lang, 'word.internet')} ${p.publicPort} (${p.notes.join(', ')})`;
+}
+
+/** What a forward exposes, independent of ids (ports as `8443` or `5900-5910`, null when unknown). */
+export function exposureFacts(forward: PortForward): ExposureFacts {
+  const range = (r: PortRange | null | undefined): string | null => (r == null ? null : formatRange(r));
+  return {
+    protocol: forward.protocol,
+    externalPort: range(forward.externalPort),
+    internalHost: forward.internalHost,
+    internalPort: range(forward.internalPort),
+  };
 }
 
 /** `Freebox SAS Freebox Server (Freebox v6)`, or the word for unknown. */

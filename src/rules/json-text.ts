@@ -84,18 +84,34 @@ function locateJsonError(text: string): { offset: number; reason?: string } {
     }
     fail('a closing quote');
   };
+  /** Past a container's opening: true when `close` follows at once (`{}`, `[]`), consumed. */
+  const closesAtOnce = (close: '}' | ']'): boolean => {
+    i++;
+    ws();
+    if (text[i] !== close) return false;
+    i++;
+    return true;
+  };
+  /** After a member: true at `,` (another follows), false at `close` (the container ends); both consumed. */
+  const anotherMember = (close: '}' | ']'): boolean => {
+    ws();
+    if (text[i] === ',') {
+      i++;
+      return true;
+    }
+    if (text[i] === close) {
+      i++;
+      return false;
+    }
+    return fail(`',' or '${close}'`);
+  };
   const value = (depth: number): void => {
     if (depth > 512) throw new Stop(i, 'nesting too deep');
     ws();
     const c = text[i];
     if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
+      if (closesAtOnce('}')) return;
+      do {
         ws();
         if (text[i] !== '"') fail('a property name in double quotes');
         str();
@@ -103,38 +119,15 @@ function locateJsonError(text: string): { offset: number; reason?: string } {
         if (text[i] !== ':') fail("':'");
         i++;
         value(depth + 1);
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return;
-        }
-        fail("',' or '}'");
-      }
+      } while (anotherMember('}'));
+      return;
     }
     if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
+      if (closesAtOnce(']')) return;
+      do {
         value(depth + 1);
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return;
-        }
-        fail("',' or ']'");
-      }
+      } while (anotherMember(']'));
+      return;
     }
     if (c === '"') {
       str();

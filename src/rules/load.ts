@@ -36,6 +36,11 @@ interface Accumulator {
   profiles: Set<string>;
 }
 
+/** An accumulator before any rule file is applied. */
+function emptyAccumulator(): Accumulator {
+  return { rules: new Map(), off: new Set(), overrides: new Map(), waivers: [], profiles: new Set() };
+}
+
 function addBuiltins(acc: Accumulator): void {
   for (const rule of BUILTIN_RULES)
     if (!acc.rules.has(rule.id)) acc.rules.set(rule.id, { rule, origin: 'builtin' });
@@ -155,13 +160,7 @@ export async function loadRuleSet(
   options: { signal?: AbortSignal } = {},
 ): Promise<RuleSet> {
   checkOptions('loadRuleSet', options);
-  const acc: Accumulator = {
-    rules: new Map(),
-    off: new Set(),
-    overrides: new Map(),
-    waivers: [],
-    profiles: new Set(),
-  };
+  const acc = emptyAccumulator();
   if (config === undefined || config === 'recommended' || config === 'health') {
     await apply({ extends: [config ?? 'recommended'] }, '<config>', resolve('.'), [], acc, options.signal);
   } else if (typeof config === 'string') {
@@ -240,13 +239,7 @@ async function configProblems(
 ): Promise<string[]> {
   try {
     const path = resolve(file);
-    const acc: Accumulator = {
-      rules: new Map(),
-      off: new Set(),
-      overrides: new Map(),
-      waivers: [],
-      profiles: new Set(),
-    };
+    const acc = emptyAccumulator();
     await apply(value, file, dirname(path), [path], acc, signal);
     return [];
   } catch (error) {

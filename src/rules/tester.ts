@@ -2,6 +2,7 @@
  * The rule tester (ESLint's idea): each rule's examples are run through the real evaluator.
  * A fail example must fail for that rule; a pass example must give no finding for it.
  */
+import { emptyGatewayInfo } from '../model/gateway.js';
 import type { PortForward, PortRange, Snapshot } from '../model/types.js';
 import { evaluate } from './evaluate.js';
 import { parsePortSpec } from './ports.js';
@@ -57,23 +58,7 @@ export function exampleSnapshot(example: RuleExample): Snapshot {
   return {
     target: { kind: 'file', address: 'example', adapter: 'example' },
     collectedAt: EXAMPLE_NOW,
-    gateway: {
-      address: null,
-      descriptionUrl: null,
-      manufacturer: null,
-      model: null,
-      modelNumber: null,
-      friendlyName: null,
-      udn: null,
-      server: null,
-      externalIp: null,
-      doubleNat: null,
-      connectionStatus: null,
-      connectionType: null,
-      uptimeSeconds: null,
-      natEnabled: null,
-      services: [],
-    },
+    gateway: emptyGatewayInfo(null),
     dmz: { enabled: false, host: null },
     upnp: { enabled: false, mappingCount: 0, igdVersion: null },
     remoteAdmin: { enabled: false, services: [] },
