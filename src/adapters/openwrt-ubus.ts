@@ -27,8 +27,8 @@ import { type PinnedTarget, pinFor } from '../transport/pin.js';
 import {
   collectOverHttp,
   type HttpBox,
-  type HttpClient,
   isFatalHttpError,
+  SecretRedactor,
   sessionExpired,
 } from './http-skeleton.js';
 import { openwrtUbusMeta } from './openwrt-ubus.meta.js';
@@ -335,9 +335,8 @@ const NO_SESSION = '00000000000000000000000000000000';
  * checked before sending, the box pinned (resolved once), each exchange bounded (deadline, 2 MiB),
  * every message redacted of the registered secrets.
  */
-export class UbusClient implements HttpClient {
+export class UbusClient extends SecretRedactor {
   private id = 0;
-  private readonly secrets = new Set<string>();
   private readonly pin: PinnedTarget;
   readonly url: string;
 
@@ -346,19 +345,9 @@ export class UbusClient implements HttpClient {
     private readonly ctx: CollectContext,
     private readonly tls: TlsPin | undefined,
   ) {
+    super();
     this.url = `${baseUrl}/ubus`;
     this.pin = pinFor(this.url, ctx, { label: `[${ID}]` });
-  }
-
-  addSecret(value: string | null | undefined): void {
-    if (value && value.length >= 4) this.secrets.add(value);
-  }
-
-  redact(text: string): string {
-    let out = text;
-    for (const s of [...this.secrets].sort((a, b) => b.length - a.length))
-      out = out.split(s).join('[redacted]');
-    return out;
   }
 
   /** One allowlisted call (`ubus <object> <method> [config|path]`) → its ubus reply. */
