@@ -4,6 +4,7 @@
  * English keys, so a missing sentence is a type error. Placeholders and plurals as in `t`.
  */
 import { fillTemplate, type Lang } from './index.js';
+import { frenchSpaces } from './typography.js';
 
 const EN = {
   'fix.needsConfirmation':
@@ -58,6 +59,8 @@ const EN = {
   'guided.openFailed': 'Open it yourself: {file}',
   'guided.pressEnter': 'Press Enter to close this window.',
   'guided.cut': '[The report was too long to be saved whole: its end is missing here.]',
+  'html.written': 'boxaudit: report written to {file}',
+  'html.openFailed': "boxaudit: could not open {file} with the system's browser ({why}); open it yourself",
 } as const;
 
 export type CliMessageKey = keyof typeof EN;
@@ -106,19 +109,22 @@ const FR: Record<CliMessageKey, string> = {
   'cli.SIGTERM': 'arrêté (SIGTERM)',
   'cli.password': 'Mot de passe de la box {vendor} à l’adresse {host} : ',
   'cli.looksLike':
-    'boxaudit : cette box ressemble à : {adapter} ({reason}). Avec son mot de passe d’administration, boxaudit peut aussi lire {more}, ce que l’UPnP ne montre pas.',
+    'boxaudit : cette box semble être une {adapter} ({reason}). Avec son mot de passe d’administration, boxaudit peut aussi lire {more}, ce que l’UPnP ne montre pas.',
   'cli.adminPassword':
     'Mot de passe d’administration de la box {adapter} à l’adresse {host} (Entrée pour passer) : ',
   'cli.trustedOnFirstUse':
     'boxaudit : clé d’hôte {fingerprint} acceptée à la première connexion ; la prochaine fois, fixez-la avec --host-key {fingerprint}',
   'guided.welcome':
-    'boxaudit vérifie quels ports votre box internet ouvre vers internet. Il se contente de lire : il ne modifie rien.',
+    'boxaudit vérifie quels ports votre box internet ouvre vers Internet. Il se contente de lire : il ne modifie rien.',
   'guided.written': 'Le rapport est enregistré ici : {file}',
   'guided.notWritten':
     'Le rapport n’a pas pu être enregistré (aucun dossier accessible en écriture à côté du programme ni dans votre dossier personnel).',
   'guided.openFailed': 'Ouvrez-le vous-même : {file}',
   'guided.pressEnter': 'Appuyez sur Entrée pour fermer cette fenêtre.',
   'guided.cut': '[Le rapport était trop long pour être enregistré en entier : la fin manque ici.]',
+  'html.written': 'boxaudit : rapport enregistré dans {file}',
+  'html.openFailed':
+    'boxaudit : impossible d’ouvrir {file} dans le navigateur du système ({why}) ; ouvrez-le vous-même',
 };
 
 const CATALOGUES: Record<Lang, Record<CliMessageKey, string>> = { en: EN, fr: FR };
@@ -238,7 +244,7 @@ const PROGRESS_FR: Rewrite[] = [
     /^(\[[\w-]+\]) (session|context) renewed (\d+) time\(s\)$/,
     (w, k, n) => `${w} ${k === 'session' ? 'session renouvelée' : 'contexte renouvelé'} ${n} fois`,
   ],
-  [/^this box looks like a (\S+) \((.*)\)$/, (a, r) => `cette box ressemble à : ${a} (${r})`],
+  [/^this box looks like a (\S+) \((.*)\)$/, (a, r) => `cette box semble être une ${a} (${r})`],
   [
     /^reading it through its own interface \((\S+) at (.*)\)$/,
     (a, h) => `lecture par sa propre interface (${a} à l’adresse ${h})`,
@@ -263,7 +269,7 @@ export function progressLine(lang: Lang, line: string): string {
   if (lang !== 'fr') return line;
   for (const [pattern, rewrite] of PROGRESS_FR) {
     const match = pattern.exec(line);
-    if (match) return rewrite(...match.slice(1).map((g) => g ?? ''));
+    if (match) return frenchSpaces(rewrite(...match.slice(1).map((g) => g ?? '')));
   }
   return line;
 }

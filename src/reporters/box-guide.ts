@@ -63,19 +63,19 @@ const LIVEBOX: BoxGuide = {
     },
     upnpOff: {
       en: 'Advanced settings → Network → UPnP: turn UPnP off',
-      fr: "Paramètres avancés → Réseau → UPnP : désactivez l'UPnP",
+      fr: 'Paramètres avancés → Réseau → UPnP : désactivez l’UPnP',
       confirmed: false,
       source: UNCONFIRMED_NOTES,
     },
     dmzOff: {
       en: 'Advanced settings → Network → DMZ: remove the device from the DMZ',
-      fr: "Paramètres avancés → Réseau → DMZ : retirez l'appareil de la DMZ",
+      fr: 'Paramètres avancés → Réseau → DMZ : retirez l’appareil de la DMZ',
       confirmed: false,
       source: UNCONFIRMED_NOTES,
     },
     remoteAdminOff: {
       en: 'Advanced settings → Remote access: turn remote access off',
-      fr: "Paramètres avancés → Accès à distance : désactivez l'accès à distance",
+      fr: 'Paramètres avancés → Accès à distance : désactivez l’accès à distance',
       confirmed: false,
       source: `${UNCONFIRMED_NOTES} (the RemoteAccess object exists: ../shared/vendor-captures/livebox)`,
     },
@@ -121,7 +121,7 @@ const FREEBOX: BoxGuide = {
     },
     remoteAdminOff: {
       en: 'Freebox settings → Advanced mode → Port management → Incoming connections (Connexions entrantes): turn off remote access to Freebox OS',
-      fr: "Paramètres de la Freebox → Mode avancé → Gestion des ports → Connexions entrantes : désactivez l'accès à distance à Freebox OS",
+      fr: 'Paramètres de la Freebox → Mode avancé → Gestion des ports → Connexions entrantes : désactivez l’accès à distance à Freebox OS',
       confirmed: false,
       source:
         'third-party guide, not Free: github.com/Aymkdn/assistant-freebox-cloud wiki "Autoriser les connexions entrantes" (2024)',
@@ -160,7 +160,7 @@ const BBOX: BoxGuide = {
     },
     remoteAdminOff: {
       en: 'Bbox services → Remote access (Accès à distance): turn it off',
-      fr: "Services de la Bbox → Accès à distance : désactivez l'accès à distance",
+      fr: 'Services de la Bbox → Accès à distance : désactivez l’accès à distance',
       confirmed: false,
       source: `${UNCONFIRMED_NOTES} (the setting exists: "services" → "remote.admin" in ../shared/vendor-captures/bbox)`,
     },
@@ -199,7 +199,7 @@ const SFR: BoxGuide = {
     },
     remoteAdminOff: {
       en: 'Maintenance → Administration: turn off access from the Internet',
-      fr: "Maintenance → Administration : désactivez l'accès depuis Internet",
+      fr: 'Maintenance → Administration : désactivez l’accès depuis Internet',
       confirmed: false,
       source: 'docs/vendors-fr.md (SFR table), UNCONFIRMED',
     },
@@ -226,14 +226,14 @@ const FRITZBOX: BoxGuide = {
     },
     upnpOff: {
       en: 'Home Network → Network → Network Connections → edit the device: untick "Permit this device to create port sharing via PCP or UPnP" (older firmware: System → Network Settings → "Allow changes to security settings over UPnP")',
-      fr: "Réseau domestique → Réseau → Connexions réseau → modifier l'appareil : décochez l'autorisation de créer des partages de ports par PCP ou UPnP (anciens firmwares : Système → Paramètres réseau → « modifications des réglages de sécurité par UPnP »)",
+      fr: 'Réseau domestique → Réseau → Connexions réseau → modifier l’appareil : décochez l’autorisation de créer des partages de ports par PCP ou UPnP (anciens firmwares : Système → Paramètres réseau → « modifications des réglages de sécurité par UPnP »)',
       confirmed: true,
       source:
         'AVM knowledge base "Automatische Portfreigaben einrichten" (avm.de, FRITZ!Box 6430 Cable) and AVM help "Portfreigaben" (FRITZ!Box 7390: "System / Netzwerkeinstellungen"); English and French wording UNCONFIRMED',
     },
     dmzOff: {
       en: 'Internet → Permit Access → Port Sharing → edit the device: turn off "Exposed Host"',
-      fr: "Internet → Autorisations → Partages de ports → modifier l'appareil : désactivez « Exposed Host »",
+      fr: 'Internet → Autorisations → Partages de ports → modifier l’appareil : désactivez « Exposed Host »',
       confirmed: false,
       source: 'UNCONFIRMED: no AVM page found in this research',
     },
@@ -252,7 +252,7 @@ const GENERIC: BoxGuide = {
   name: '',
   open: {
     en: "open the box's web interface (usually http://192.168.1.1 or the address on its label) in a browser on the office network",
-    fr: "ouvrez l'interface web de la box (souvent http://192.168.1.1 ou l'adresse inscrite sur son étiquette) dans un navigateur du réseau du cabinet",
+    fr: 'ouvrez l’interface web de la box (souvent http://192.168.1.1 ou l’adresse inscrite sur son étiquette) dans un navigateur du réseau du cabinet',
   },
   adapter: null,
   adapterReads: { forwards: false, dmz: false },
@@ -266,7 +266,7 @@ const GENERIC: BoxGuide = {
     },
     upnpOff: {
       en: 'the page named "UPnP" (sometimes under Network or Advanced): turn it off',
-      fr: "la page nommée « UPnP » (parfois sous Réseau ou Avancé) : désactivez l'UPnP",
+      fr: 'la page nommée « UPnP » (parfois sous Réseau ou Avancé) : désactivez l’UPnP',
       confirmed: true,
       source: 'generic wording (no menu path promised)',
     },
@@ -278,7 +278,7 @@ const GENERIC: BoxGuide = {
     },
     remoteAdminOff: {
       en: 'the page named "Remote access", "Remote management" or "Administration": turn off access from the Internet',
-      fr: "la page nommée « Accès à distance », « Gestion à distance » ou « Administration » : désactivez l'accès depuis Internet",
+      fr: 'la page nommée « Accès à distance », « Gestion à distance » ou « Administration » : désactivez l’accès depuis Internet',
       confirmed: true,
       source: 'generic wording (no menu path promised)',
     },
