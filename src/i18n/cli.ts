@@ -223,7 +223,7 @@ const MESSAGES_FR: Rewrite[] = [
 export function frenchMessage(message: string): string | null {
   for (const [pattern, rewrite] of MESSAGES_FR) {
     const match = pattern.exec(message);
-    if (match) return rewrite(...match.slice(1));
+    if (match) return frenchSpaces(rewrite(...match.slice(1)));
   }
   return null;
 }

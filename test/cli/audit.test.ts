@@ -153,7 +153,7 @@ describe('audit --lang fr', () => {
       'MOYENNE',
       'Couverture',
       'Résumé',
-      'Appareil\u00a0: ',
+      'Ouvert depuis Internet\u00a0:',
       '3 critiques',
       '1 moyenne',
     ]) {
