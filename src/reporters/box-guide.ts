@@ -44,6 +44,14 @@ export interface BoxGuide {
 
 const UNCONFIRMED_NOTES = 'UNCONFIRMED: no vendor help page found; from this project';
 
+/**
+ * Where the neufbox 6 top menus were seen: a saved copy of its web interface (firmware
+ * NB6-MAIN-R3.3.3) in a public repository, top menus "Etat", "Réseau", "Wifi", "Hotspot",
+ * "Applications", "Maintenance". Not an SFR page, and not the Box 8 or Box 10.
+ */
+const SFR_NB6_MENUS =
+  'saved copy of the NB6-MAIN-R3.3.3 web interface, github.com/Koala633/hostbase Legacy/hostbase/fakepagewps/sfr/index.php (menus Etat, Réseau, Wifi, Hotspot, Applications, Maintenance)';
+
 const LIVEBOX: BoxGuide = {
   model: 'livebox',
   name: 'Livebox (Orange)',
@@ -59,7 +67,7 @@ const LIVEBOX: BoxGuide = {
       en: 'Advanced settings → Network → NAT/PAT: delete the rule for this device',
       fr: 'Paramètres avancés → Réseau → NAT/PAT : supprimez la règle de cet appareil',
       confirmed: false,
-      source: `${UNCONFIRMED_NOTES} (NAT/PAT page named in src/i18n/coverage.ts, LIVEBOX_UPNP_ATTRIBUTE_UNKNOWN)`,
+      source: `${UNCONFIRMED_NOTES}. No Orange assistance page found (searched December 2026: assistance.orange.fr only gave "Livebox : les différents niveaux de sécurité du firewall"). Third-party hints that a NAT/PAT tab exists under the advanced network settings: the web interface's translation keys "advconfig.network.natpat" (github.com/adest/wiki, "Livebox Fix NAT 1701") and users naming the interface's "onglet NAT/PAT" (github.com/p-dor/LiveboxMonitor issue 32, March 2023); the displayed menu names are not shown there`,
     },
     upnpOff: {
       en: 'Advanced settings → Network → UPnP: turn UPnP off',
@@ -189,19 +197,19 @@ const SFR: BoxGuide = {
       en: 'Network → UPnP: turn it off',
       fr: 'Réseau → UPnP : désactivez-le',
       confirmed: false,
-      source: 'docs/vendors-fr.md (SFR table), UNCONFIRMED',
+      source: `docs/vendors-fr.md (SFR table), UNCONFIRMED: no SFR assistance page found (December 2026). The top menu "Réseau" exists on the neufbox 6: ${SFR_NB6_MENUS}; its sub-pages are not shown there`,
     },
     dmzOff: {
       en: 'Network → DMZ: turn it off',
       fr: 'Réseau → DMZ : désactivez-la',
       confirmed: false,
-      source: 'docs/vendors-fr.md (SFR table), UNCONFIRMED',
+      source: `docs/vendors-fr.md (SFR table), UNCONFIRMED: no SFR assistance page found (December 2026); top menu "Réseau" as above (${SFR_NB6_MENUS})`,
     },
     remoteAdminOff: {
       en: 'Maintenance → Administration: turn off access from the Internet',
       fr: 'Maintenance → Administration : désactivez l’accès depuis Internet',
       confirmed: false,
-      source: 'docs/vendors-fr.md (SFR table), UNCONFIRMED',
+      source: `docs/vendors-fr.md (SFR table), UNCONFIRMED: no SFR assistance page found (December 2026); the top menu "Maintenance" exists on the neufbox 6 (${SFR_NB6_MENUS}), the "Administration" page under it is not shown there`,
     },
   },
 };
