@@ -61,6 +61,15 @@ const EN = {
   'guided.cut': '[The report was too long to be saved whole: its end is missing here.]',
   'html.written': 'boxaudit: report written to {file}',
   'html.openFailed': "boxaudit: could not open {file} with the system's browser ({why}); open it yourself",
+  'login.asking': 'boxaudit: asking the Freebox to register boxaudit (read-only access).',
+  'login.goToBox':
+    '  Go to the box and accept the request on its front screen (Freebox Pop: in the Freebox Connect app).',
+  'login.waiting': '  Waiting up to 2 minutes…',
+  'login.loose': 'boxaudit: warning: {path} is readable by other users; run chmod 600 on it',
+  'login.registered': 'Registered. The app token is saved in {path} (only you can read it).',
+  'login.next': 'Now run: boxaudit --vendor freebox --host mafreebox.freebox.fr',
+  'login.rights':
+    'In the Freebox settings (Gestion des accès), give the "boxaudit" application only the read rights it needs.',
 } as const;
 
 export type CliMessageKey = keyof typeof EN;
@@ -125,6 +134,17 @@ const FR: Record<CliMessageKey, string> = {
   'html.written': 'boxaudit : rapport enregistré dans {file}',
   'html.openFailed':
     'boxaudit : impossible d’ouvrir {file} dans le navigateur du système ({why}) ; ouvrez-le vous-même',
+  'login.asking':
+    'boxaudit : demande d’enregistrement de boxaudit auprès de la Freebox (accès en lecture seule).',
+  'login.goToBox':
+    '  Allez jusqu’à la box et acceptez la demande sur son écran (Freebox Pop : dans l’application Freebox Connect).',
+  'login.waiting': '  Attente de votre réponse, 2 minutes au plus…',
+  'login.loose':
+    'boxaudit : avertissement : {path} est lisible par d’autres utilisateurs ; lancez chmod 600 sur ce fichier',
+  'login.registered': 'C’est fait. Le jeton d’accès est enregistré dans {path} (vous seul pouvez le lire).',
+  'login.next': 'Lancez maintenant : boxaudit --vendor freebox --host mafreebox.freebox.fr',
+  'login.rights':
+    'Dans les réglages de la Freebox (Gestion des accès), ne donnez à l’application « boxaudit » que les droits de lecture dont elle a besoin.',
 };
 
 const CATALOGUES: Record<Lang, Record<CliMessageKey, string>> = { en: EN, fr: FR };
