@@ -32,13 +32,13 @@ export const bboxMeta: AdapterMeta = {
   ],
   coverage: {
     BBOX_CALL_FAILED: {
-      fr: "la lecture GET {path} a échoué (voir les avertissements) : rien n'est connu pour cette partie ; vérifiez-la dans l'interface web de la box",
+      fr: 'la lecture GET {path} a échoué (voir les avertissements) : rien n’est connu pour cette partie ; vérifiez-la dans l’interface web de la box',
     },
     BBOX_IPV6_NOT_READ: {
-      fr: "les règles du pare-feu IPv6 ne sont pas lues (leur chemin d'API est NON CONFIRMÉ) : vérifiez Services → Firewall → IPv6 dans l'interface web de la box",
+      fr: 'les règles du pare-feu IPv6 ne sont pas lues (leur chemin d’API est NON CONFIRMÉ) : vérifiez Services → Firewall → IPv6 dans l’interface web de la box',
     },
     BBOX_DEVICE: {
-      fr: "/api/v1/device et /api/v1/wan/ip : l'une de ces lectures a échoué (voir les avertissements), le modèle ou l'adresse WAN sont inconnus",
+      fr: '/api/v1/device et /api/v1/wan/ip : l’une de ces lectures a échoué (voir les avertissements), le modèle ou l’adresse WAN sont inconnus',
     },
   },
 };

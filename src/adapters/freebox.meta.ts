@@ -31,13 +31,13 @@ export const freeboxMeta: AdapterMeta = {
   ],
   coverage: {
     FREEBOX_CALL_FAILED: {
-      fr: "la lecture GET /api/vN/{path} a échoué (voir les avertissements) : rien n'est connu pour cette partie ; vérifiez-la dans Freebox OS",
+      fr: 'la lecture GET /api/vN/{path} a échoué (voir les avertissements) : rien n’est connu pour cette partie ; vérifiez-la dans Freebox OS',
     },
     FREEBOX_REMOTE_PARTIAL: {
-      fr: "{path} n'a pas pu être lu (voir les avertissements) : l'accès à distance n'est vérifié qu'en partie ; vérifiez-le dans Freebox OS",
+      fr: '{path} n’a pas pu être lu (voir les avertissements) : l’accès à distance n’est vérifié qu’en partie ; vérifiez-le dans Freebox OS',
     },
     FREEBOX_API_VERSION: {
-      fr: "version de l'API lue, mais l'état de la connexion (adresse WAN) n'a pas pu être lu (voir les avertissements)",
+      fr: 'version de l’API lue, mais l’état de la connexion (adresse WAN) n’a pas pu être lu (voir les avertissements)',
     },
   },
 };

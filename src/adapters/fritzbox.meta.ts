@@ -26,22 +26,22 @@ export const fritzboxMeta: AdapterMeta = {
   ],
   coverage: {
     FRITZ_NO_CONNECTION_SERVICE: {
-      fr: "pas de service WANPPPConnection/WANIPConnection dans tr64desc.xml (mode pont ou client IP ?) : les redirections n'ont pas été lues ; vérifiez-les dans l'interface web de la box",
+      fr: 'pas de service WANPPPConnection/WANIPConnection dans tr64desc.xml (mode pont ou client IP ?) : les redirections n’ont pas été lues ; vérifiez-les dans l’interface web de la box',
     },
     FRITZ_UPNP_STATE_UNREAD: {
-      fr: "l'état de l'UPnP (X_AVM-DE_UPnP GetInfo) n'a pas pu être lu : vérifiez-le dans l'interface web de la box",
+      fr: 'l’état de l’UPnP (X_AVM-DE_UPnP GetInfo) n’a pas pu être lu : vérifiez-le dans l’interface web de la box',
     },
     FRITZ_REMOTE_NO_MYFRITZ_SHARES: {
-      fr: "l'accès HTTPS à distance, MyFRITZ! et le FTP depuis internet ont été lus ; les partages MyFRITZ! par appareil (X_AVM-DE_MyFritz GetServiceByIndex) ne sont pas lus (noms de champs NON CONFIRMÉS), ni l'accès VPN/WireGuard : vérifiez-les dans l'interface web de la box",
+      fr: 'l’accès HTTPS à distance, MyFRITZ! et le FTP depuis Internet ont été lus ; les partages MyFRITZ! par appareil (X_AVM-DE_MyFritz GetServiceByIndex) ne sont pas lus (noms de champs NON CONFIRMÉS), ni l’accès VPN/WireGuard : vérifiez-les dans l’interface web de la box',
     },
     FRITZ_REMOTE_PARTIAL: {
-      fr: "certains services d'accès à distance n'ont pas pu être lus (voir les avertissements) ; les partages MyFRITZ! par appareil (X_AVM-DE_MyFritz GetServiceByIndex) ne sont pas lus (noms de champs NON CONFIRMÉS), ni l'accès VPN/WireGuard : vérifiez-les dans l'interface web de la box",
+      fr: 'certains services d’accès à distance n’ont pas pu être lus (voir les avertissements) ; les partages MyFRITZ! par appareil (X_AVM-DE_MyFritz GetServiceByIndex) ne sont pas lus (noms de champs NON CONFIRMÉS), ni l’accès VPN/WireGuard : vérifiez-les dans l’interface web de la box',
     },
     FRITZ_NO_EXPOSED_HOST_GETTER: {
-      fr: "TR-064 n'a pas de lecture connue de l'« hôte exposé » (NON CONFIRMÉ) : vérifiez Internet → Permit Access dans l'interface web de la box",
+      fr: "TR-064 n’a pas de lecture connue de l'« hôte exposé » (NON CONFIRMÉ) : vérifiez Internet → Permit Access dans l’interface web de la box",
     },
     FRITZ_TR064_NO_IPV6: {
-      fr: "les partages de ports IPv6 (ouvertures) et les hôtes exposés en IPv6 ne sont pas accessibles par TR-064 : vérifiez-les dans l'interface web de la box",
+      fr: 'les partages de ports IPv6 (ouvertures) et les hôtes exposés en IPv6 ne sont pas accessibles par TR-064 : vérifiez-les dans l’interface web de la box',
     },
     FRITZ_ACTION_FAILED: {
       fr: "l'appel TR-064 {call} a échoué (voir les avertissements) : rien n'est connu pour cette partie ; vérifiez-la dans l'interface web de la box",
@@ -50,7 +50,7 @@ export const fritzboxMeta: AdapterMeta = {
       fr: "la box a refusé l'appel TR-064 {call} à cet utilisateur (droit « Paramètres de la FRITZ!Box » manquant ?) : rien n'est connu pour cette partie ; vérifiez-la dans l'interface web de la box",
     },
     FRITZ_DEVICEINFO: {
-      fr: "tr64desc.xml lu, mais DeviceInfo GetInfo n'a pas pu être lu (voir les avertissements) : le modèle et la version de FRITZ!OS sont incomplets",
+      fr: 'tr64desc.xml lu, mais DeviceInfo GetInfo n’a pas pu être lu (voir les avertissements) : le modèle et la version de FRITZ!OS sont incomplets',
     },
   },
 };

@@ -34,16 +34,16 @@ export const linuxMeta: AdapterMeta = {
       fr: 'les règles de filtrage IPv6 en transit (ouvertures) ne sont pas lues : vérifiez-les sur le routeur',
     },
     LINUX_INPUT_CHAIN_READ: {
-      fr: "la chaîne input du pare-feu a été lue pour SSH (port 22) depuis l'interface Internet ; boxaudit ne sait pas quels services écoutent réellement sur le routeur",
+      fr: 'la chaîne input du pare-feu a été lue pour SSH (port 22) depuis l’interface Internet ; boxaudit ne sait pas quels services écoutent réellement sur le routeur',
     },
     LINUX_NO_NAT_TABLE: {
-      fr: "la sauvegarde iptables n'a pas de table nat (enregistrée avec -t filter ?) : les redirections de ports ne sont pas visibles",
+      fr: 'la sauvegarde iptables n’a pas de table nat (enregistrée avec -t filter ?) : les redirections de ports ne sont pas visibles',
     },
     LINUX_DNAT_PARTLY_READ: {
-      fr: "une partie des règles NAT n'a pas été lue : une DMZ (redirection de tous les ports) réglée là ne serait pas vue",
+      fr: 'une partie des règles NAT n’a pas été lue : une DMZ (redirection de tous les ports) réglée là ne serait pas vue',
     },
     NFT_TEXT_PARTIAL: {
-      fr: "une partie des règles nftables n'a pas été lue (fichier inclus ou instruction non comprise) : les redirections qui s'y trouvent ne sont pas listées",
+      fr: 'une partie des règles nftables n’a pas été lue (fichier inclus ou instruction non comprise) : les redirections qui s’y trouvent ne sont pas listées',
     },
   },
 };

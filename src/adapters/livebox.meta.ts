@@ -31,25 +31,25 @@ export const liveboxMeta: AdapterMeta = {
   ],
   coverage: {
     LIVEBOX_CALL_FAILED: {
-      fr: "l'appel {call} a échoué (voir les avertissements) : rien n'est connu pour cette partie ; vérifiez-la dans l'interface web de la box",
+      fr: 'l’appel {call} a échoué (voir les avertissements) : rien n’est connu pour cette partie ; vérifiez-la dans l’interface web de la box',
     },
     'LIVEBOX_CALL_FAILED@static-forwards': {
-      fr: "l'appel {call} a échoué (voir les avertissements) : rien n'est connu pour cette partie ; certains firmwares cassent cet appel (la page NAT de l'interface web échoue aussi) : essayez un audit UPnP IGD pour la partie UPnP, et vérifiez les redirections dans l'interface web de la box",
+      fr: 'l’appel {call} a échoué (voir les avertissements) : rien n’est connu pour cette partie ; certains firmwares cassent cet appel (la page NAT de l’interface web échoue aussi) : essayez un audit UPnP IGD pour la partie UPnP, et vérifiez les redirections dans l’interface web de la box',
     },
     'LIVEBOX_CALL_FAILED@upnp-mappings': {
-      fr: "l'appel {call} a échoué (voir les avertissements) : rien n'est connu pour cette partie ; certains firmwares cassent cet appel (la page NAT de l'interface web échoue aussi) : essayez un audit UPnP IGD pour la partie UPnP",
+      fr: 'l’appel {call} a échoué (voir les avertissements) : rien n’est connu pour cette partie ; certains firmwares cassent cet appel (la page NAT de l’interface web échoue aussi) : essayez un audit UPnP IGD pour la partie UPnP',
     },
     LIVEBOX_UPNP_ATTRIBUTE_UNKNOWN: {
-      fr: "UPnP-IGD.get a répondu sans l'attribut Enable qu'envoient les vraies Livebox : vérifiez Réseau → NAT/PAT → UPnP dans l'interface web de la box",
+      fr: 'UPnP-IGD.get a répondu sans l’attribut Enable qu’envoient les vraies Livebox : vérifiez Réseau → NAT/PAT → UPnP dans l’interface web de la box',
     },
     LIVEBOX_REMOTE_ACCESS: {
-      fr: 'accès web à distance lu par RemoteAccess.get ; les autres services de la box ouverts côté internet ne sont pas lus',
+      fr: 'accès web à distance lu par RemoteAccess.get ; les autres services de la box ouverts côté Internet ne sont pas lus',
     },
     LIVEBOX_REMOTE_ATTRIBUTE_UNKNOWN: {
-      fr: "RemoteAccess.get a répondu sans l'attribut Enable qu'envoient les vraies Livebox : vérifiez Paramètres avancés → Accès à distance dans l'interface web de la box",
+      fr: 'RemoteAccess.get a répondu sans l’attribut Enable qu’envoient les vraies Livebox : vérifiez Paramètres avancés → Accès à distance dans l’interface web de la box',
     },
     LIVEBOX_DEVICEINFO: {
-      fr: "DeviceInfo.get n'a pas pu être lu : le modèle et l'adresse WAN de la box sont inconnus",
+      fr: 'DeviceInfo.get n’a pas pu être lu : le modèle et l’adresse WAN de la box sont inconnus',
     },
   },
 };

@@ -26,20 +26,20 @@ export const openwrtUbusMeta: AdapterMeta = {
   ],
   coverage: {
     OPENWRT_UCI_UPNPD: {
-      fr: "ni l'option enabled ni enable_upnp n'a été trouvée dans upnpd (les noms varient selon la version, NON CONFIRMÉ) : l'état de l'UPnP est inconnu ; vérifiez-le dans LuCI",
+      fr: 'ni l’option enabled ni enable_upnp n’a été trouvée dans upnpd (les noms varient selon la version, NON CONFIRMÉ) : l’état de l’UPnP est inconnu ; vérifiez-le dans LuCI',
     },
     OPENWRT_UPNP_LEASES_UNREAD: {
-      fr: "ni luci.upnp get_status ni le fichier des baux de miniupnpd n'ont pu être lus : les redirections UPnP sont inconnues ; l'adaptateur upnp-igd peut les lister",
+      fr: 'ni luci.upnp get_status ni le fichier des baux de miniupnpd n’ont pu être lus : les redirections UPnP sont inconnues ; l’adaptateur upnp-igd peut les lister',
     },
-    OPENWRT_UPNP_OFF: { fr: "l'UPnP est désactivé : aucune redirection UPnP" },
+    OPENWRT_UPNP_OFF: { fr: 'l’UPnP est désactivé : aucune redirection UPnP' },
     OPENWRT_UHTTPD_DROPBEAR: {
-      fr: "écoutes de uhttpd et dropbear comparées à la politique d'entrée de la zone wan et aux règles ACCEPT du wan ; les autres services (VPN, luci-app-*) ne sont pas vérifiés",
+      fr: 'écoutes de uhttpd et dropbear comparées à la politique d’entrée de la zone wan et aux règles ACCEPT du wan ; les autres services (VPN, luci-app-*) ne sont pas vérifiés',
     },
     OPENWRT_NO_BOARD_INFO: {
-      fr: "le modèle du routeur et l'adresse WAN ne sont pas lus par ubus par cet adaptateur",
+      fr: 'le modèle du routeur et l’adresse WAN ne sont pas lus par ubus par cet adaptateur',
     },
     UBUS_CALL_FAILED: {
-      fr: "l'appel {call} a échoué (voir les avertissements) : rien n'est connu pour cette partie ; vérifiez-la dans LuCI",
+      fr: 'l’appel {call} a échoué (voir les avertissements) : rien n’est connu pour cette partie ; vérifiez-la dans LuCI',
     },
   },
 };

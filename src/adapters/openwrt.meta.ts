@@ -19,31 +19,31 @@ export const openwrtMeta: AdapterMeta = {
       fr: 'règles wan→lan ACCEPT lues comme ouvertures IPv6 ; les ipsets et les fichiers inclus ne sont pas développés',
     },
     OPENWRT_REMOTE_ADMIN: {
-      fr: "écoutes uhttpd/dropbear comparées à la politique d'entrée de la zone wan et aux règles d'entrée du wan ; la configuration du pare-feu ou celle des services manquait en partie",
+      fr: 'écoutes uhttpd/dropbear comparées à la politique d’entrée de la zone wan et aux règles d’entrée du wan ; la configuration du pare-feu ou celle des services manquait en partie',
     },
     OPENWRT_NO_FIREWALL_CONFIG: {
-      fr: "aucune configuration du pare-feu dans les données fournies : les redirections de ports n'ont pas été vérifiées",
+      fr: 'aucune configuration du pare-feu dans les données fournies : les redirections de ports n’ont pas été vérifiées',
     },
     OPENWRT_NO_UPNPD_CONFIG: {
-      fr: "aucune configuration upnpd dans les données fournies : l'état de l'UPnP est inconnu",
+      fr: 'aucune configuration upnpd dans les données fournies : l’état de l’UPnP est inconnu',
     },
     OPENWRT_NO_LEASE_FILE: {
-      fr: "le fichier des baux de miniupnpd n'a pas été lu : les redirections UPnP sont inconnues",
+      fr: 'le fichier des baux de miniupnpd n’a pas été lu : les redirections UPnP sont inconnues',
     },
     OPENWRT_NO_ADMIN_CONFIG: {
-      fr: "aucune configuration uhttpd/dropbear/pare-feu : l'administration à distance n'a pas été vérifiée",
+      fr: 'aucune configuration uhttpd/dropbear/pare-feu : l’administration à distance n’a pas été vérifiée',
     },
     OPENWRT_INCLUDE_SCRIPTS: {
-      fr: "le pare-feu exécute {includes} script(s) inclus (config include) que la configuration ne montre pas : ils peuvent ouvrir des ports ou des redirections que boxaudit n'a pas vus",
+      fr: 'le pare-feu exécute {includes} {includes:script inclus|scripts inclus} (config include) que la configuration ne montre pas : {includes:il peut|ils peuvent} ouvrir des ports ou des redirections que boxaudit n’a pas vus',
     },
     'OPENWRT_INCLUDE_SCRIPTS@remote-admin': {
-      fr: "écoutes uhttpd/dropbear comparées à la politique d'entrée de la zone wan et aux règles d'entrée du wan ; des scripts inclus au pare-feu (config include) peuvent en ouvrir d'autres",
+      fr: 'écoutes uhttpd/dropbear comparées à la politique d’entrée de la zone wan et aux règles d’entrée du wan ; des scripts inclus au pare-feu (config include) peuvent en ouvrir d’autres',
     },
     OPENWRT_SECTION_UNKNOWN: {
-      fr: "le pare-feu contient {sections} section(s) d'un type que boxaudit ne connaît pas : elles peuvent ouvrir des ports",
+      fr: 'le pare-feu contient {sections} {sections:section|sections} d’un type que boxaudit ne connaît pas : {sections:elle peut|elles peuvent} ouvrir des ports',
     },
     OPENWRT_ZONES_MISSING: {
-      fr: 'aucune zone du pare-feu dans les données fournies : la zone nommée « wan » est prise pour le côté internet ; fournissez tout /etc/config/firewall',
+      fr: 'aucune zone du pare-feu dans les données fournies : la zone nommée « wan » est prise pour le côté Internet ; fournissez tout /etc/config/firewall',
     },
   },
 };

@@ -12,14 +12,14 @@ export const pfsenseMeta: AdapterMeta = {
   ],
   coverage: {
     PF_UPNP_RUNTIME_ONLY: {
-      fr: "les redirections UPnP actives n'existent qu'en mémoire (ancre pf miniupnpd), pas dans config.xml : auditez aussi la box par UPnP",
+      fr: 'les redirections UPnP actives n’existent qu’en mémoire (ancre pf miniupnpd), pas dans config.xml : auditez aussi la box par UPnP',
     },
-    PF_UPNP_OFF: { fr: "l'UPnP est désactivé : aucune redirection UPnP" },
+    PF_UPNP_OFF: { fr: 'l’UPnP est désactivé : aucune redirection UPnP' },
     PF_WAN_RULES_UNREADABLE: {
-      fr: "un port de service ou une règle WAN n'a pas pu être lu (voir les avertissements) : on ne sait pas si l'interface web ou SSH est ouverte depuis internet",
+      fr: 'un port de service ou une règle WAN n’a pas pu être lu (voir les avertissements) : on ne sait pas si l’interface web ou SSH est ouverte depuis Internet',
     },
     PF_IPV6_RULES_NOT_AUDITED: {
-      fr: "les règles WAN qui laissent passer l'IPv6 vers des appareils du réseau local ne sont pas auditées : vérifiez-les dans l'interface web",
+      fr: 'les règles WAN qui laissent passer l’IPv6 vers des appareils du réseau local ne sont pas auditées : vérifiez-les dans l’interface web',
     },
   },
 };

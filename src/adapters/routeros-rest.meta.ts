@@ -11,7 +11,7 @@ export const routerosRestMeta: AdapterMeta = {
   evidence: MIKROTIK_EVIDENCE,
   coverage: {
     ROUTEROS_REST_READ_FAILED: {
-      fr: "la lecture {call} a échoué (voir les avertissements) : rien n'est connu pour cette partie ; vérifiez-la dans WebFig ou Winbox",
+      fr: 'la lecture {call} a échoué (voir les avertissements) : rien n’est connu pour cette partie ; vérifiez-la dans WebFig ou Winbox',
     },
   },
 };

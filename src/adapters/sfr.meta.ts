@@ -44,13 +44,13 @@ export const sfrMeta: AdapterMeta = {
       fr: 'L’administration à distance n’est pas lisible sur une box SFR : vérifiez interface → Maintenance → Administration / accès à distance (nom de menu NON CONFIRMÉ) et assurez-vous que l’accès depuis Internet est désactivé.',
     },
     SFR_UPNP_UNREADABLE: {
-      fr: "l'UPnP IGD de la box n'a pas pu être lu (l'UPnP est peut-être désactivé, ce qui est bien, ou injoignable) : vérifiez Réseau → UPnP dans l'interface web de la box",
+      fr: 'l’UPnP IGD de la box n’a pas pu être lu (l’UPnP est peut-être désactivé, ce qui est bien, ou injoignable) : vérifiez Réseau → UPnP dans l’interface web de la box',
     },
     'SFR_UPNP_UNREADABLE@upnp-state': {
-      fr: "impossible de savoir si l'UPnP est activé : vérifiez Réseau → UPnP dans l'interface web de la box",
+      fr: 'impossible de savoir si l’UPnP est activé : vérifiez Réseau → UPnP dans l’interface web de la box',
     },
     SFR_NO_API_IPV6: {
-      fr: "les ouvertures du pare-feu IPv6 ne sont pas lisibles sur une box SFR : vérifiez-les dans l'interface web de la box",
+      fr: 'les ouvertures du pare-feu IPv6 ne sont pas lisibles sur une box SFR : vérifiez-les dans l’interface web de la box',
     },
   },
 };

@@ -80,5 +80,8 @@ Docs: README.md and docs/ in the package.
 
 /** Print help; commands share one page, which stays short enough to read. French: help-fr.ts. */
 export async function printHelp(_command?: string, lang: 'en' | 'fr' = 'en'): Promise<void> {
-  process.stdout.write(lang === 'fr' ? (await import('./help-fr.js')).GENERAL_FR : GENERAL);
+  if (lang === 'fr') {
+    const { frenchSpaces } = await import('../i18n/typography.js');
+    process.stdout.write(frenchSpaces((await import('./help-fr.js')).GENERAL_FR));
+  } else process.stdout.write(GENERAL);
 }

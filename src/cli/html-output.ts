@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { BoxauditError } from '../errors.js';
+import { cliText } from '../i18n/cli.js';
 import type { ParsedOptions } from './args.js';
 import type { CliContext } from './context.js';
 import type { Format } from './output.js';
@@ -39,14 +40,14 @@ export async function writeHtml(
   }
   const full = resolve(target);
   await writeFileChunks(full, chunks, ctx.signal);
-  ctx.outLine(`boxaudit: report written to ${full}`);
+  ctx.outLine(cliText(ctx.lang, 'html.written', { file: full }));
   if (options.open !== true) return true;
   try {
     await ctx.openFile(full);
     return true;
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    ctx.warn(`boxaudit: could not open ${full} with the system's browser (${why}); open it yourself`);
+    ctx.warn(cliText(ctx.lang, 'html.openFailed', { file: full, why }));
     return false;
   }
 }

@@ -58,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
     const { terminalLine } = await import('../reporters/sanitize.js');
     const text = cliText(lang, 'cli.unknownCommand', { command: first, commands: COMMANDS.join(', ') });
     process.stderr.write(
-      `${terminalLine(`boxaudit${lang === 'fr' ? ' : ' : ': '}${text}`)} [BOXAUDIT_USAGE]\n`,
+      `${terminalLine(`boxaudit${lang === 'fr' ? '\u00a0: ' : ': '}${text}`)} [BOXAUDIT_USAGE]\n`,
     );
     return 2;
   }

@@ -1,6 +1,6 @@
 import { BoxauditError, isBoxauditError } from '../errors.js';
 import { cliText, ERROR_CODES_FR, frenchMessage } from '../i18n/cli.js';
-import type { Lang } from '../i18n/index.js';
+import { colon, frenchSpaces, type Lang } from '../i18n/index.js';
 import { createRedactor, type Redactor, safeLine, terminalLine } from '../reporters/sanitize.js';
 import { parseCommandArgs } from './args.js';
 import { type CliContext, createContext } from './context.js';
@@ -62,8 +62,10 @@ export function describeError(error: unknown, redactor: Redactor, lang: Lang = '
       // English detail after the French meaning of their code.
       const french = error.details.localized === true ? error.message : frenchMessage(error.message);
       const text =
-        french ?? `${ERROR_CODES_FR[error.code] ?? error.code} (détail technique : ${error.message})`;
-      return terminalLine(`boxaudit : ${text}${hint} [${error.code}]`, redactor);
+        french !== null
+          ? frenchSpaces(french)
+          : `${frenchSpaces(ERROR_CODES_FR[error.code] ?? error.code)} (détail technique${colon('fr')}${error.message})`;
+      return terminalLine(`boxaudit${colon('fr')}${text}${hint} [${error.code}]`, redactor);
     }
     return terminalLine(`boxaudit: ${error.message}${hint} [${error.code}]`, redactor);
   }
@@ -74,7 +76,7 @@ export function describeError(error: unknown, redactor: Redactor, lang: Lang = '
       .map((l) => `    ${safeLine(redactor.mixed(l), 400)}`);
     return [
       terminalLine(
-        `boxaudit${lang === 'fr' ? ' : ' : ': '}${cliText(lang, 'cli.unexpected')}${lang === 'fr' ? ' : ' : ': '}${error.name}: ${error.message}`,
+        `boxaudit${colon(lang)}${cliText(lang, 'cli.unexpected')}${colon(lang)}${error.name}: ${error.message}`,
         redactor,
       ),
       ...frames,

@@ -36,7 +36,7 @@ export interface SignalGuard {
 
 /** The stderr line for a signal. */
 export function signalLine(signal: StopSignal, lang: Lang = 'en'): string {
-  if (lang === 'fr') return `boxaudit : ${cliText('fr', `cli.${signal}`)} [BOXAUDIT_ABORTED]`;
+  if (lang === 'fr') return `boxaudit\u00a0: ${cliText('fr', `cli.${signal}`)} [BOXAUDIT_ABORTED]`;
   return `boxaudit: ${MESSAGES[signal]} [BOXAUDIT_ABORTED]`;
 }
 

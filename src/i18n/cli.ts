@@ -4,6 +4,7 @@
  * English keys, so a missing sentence is a type error. Placeholders and plurals as in `t`.
  */
 import { fillTemplate, type Lang } from './index.js';
+import { frenchSpaces } from './typography.js';
 
 const EN = {
   'fix.needsConfirmation':
@@ -58,6 +59,17 @@ const EN = {
   'guided.openFailed': 'Open it yourself: {file}',
   'guided.pressEnter': 'Press Enter to close this window.',
   'guided.cut': '[The report was too long to be saved whole: its end is missing here.]',
+  'html.written': 'boxaudit: report written to {file}',
+  'html.openFailed': "boxaudit: could not open {file} with the system's browser ({why}); open it yourself",
+  'login.asking': 'boxaudit: asking the Freebox to register boxaudit (read-only access).',
+  'login.goToBox':
+    '  Go to the box and accept the request on its front screen (Freebox Pop: in the Freebox Connect app).',
+  'login.waiting': '  Waiting up to 2 minutes…',
+  'login.loose': 'boxaudit: warning: {path} is readable by other users; run chmod 600 on it',
+  'login.registered': 'Registered. The app token is saved in {path} (only you can read it).',
+  'login.next': 'Now run: boxaudit --vendor freebox --host mafreebox.freebox.fr',
+  'login.rights':
+    'In the Freebox settings (Gestion des accès), give the "boxaudit" application only the read rights it needs.',
 } as const;
 
 export type CliMessageKey = keyof typeof EN;
@@ -106,19 +118,33 @@ const FR: Record<CliMessageKey, string> = {
   'cli.SIGTERM': 'arrêté (SIGTERM)',
   'cli.password': 'Mot de passe de la box {vendor} à l’adresse {host} : ',
   'cli.looksLike':
-    'boxaudit : cette box ressemble à : {adapter} ({reason}). Avec son mot de passe d’administration, boxaudit peut aussi lire {more}, ce que l’UPnP ne montre pas.',
+    'boxaudit : cette box semble être une {adapter} ({reason}). Avec son mot de passe d’administration, boxaudit peut aussi lire {more}, ce que l’UPnP ne montre pas.',
   'cli.adminPassword':
     'Mot de passe d’administration de la box {adapter} à l’adresse {host} (Entrée pour passer) : ',
   'cli.trustedOnFirstUse':
     'boxaudit : clé d’hôte {fingerprint} acceptée à la première connexion ; la prochaine fois, fixez-la avec --host-key {fingerprint}',
   'guided.welcome':
-    'boxaudit vérifie quels ports votre box internet ouvre vers internet. Il se contente de lire : il ne modifie rien.',
+    'boxaudit vérifie quels ports votre box internet ouvre vers Internet. Il se contente de lire : il ne modifie rien.',
   'guided.written': 'Le rapport est enregistré ici : {file}',
   'guided.notWritten':
     'Le rapport n’a pas pu être enregistré (aucun dossier accessible en écriture à côté du programme ni dans votre dossier personnel).',
   'guided.openFailed': 'Ouvrez-le vous-même : {file}',
   'guided.pressEnter': 'Appuyez sur Entrée pour fermer cette fenêtre.',
   'guided.cut': '[Le rapport était trop long pour être enregistré en entier : la fin manque ici.]',
+  'html.written': 'boxaudit : rapport enregistré dans {file}',
+  'html.openFailed':
+    'boxaudit : impossible d’ouvrir {file} dans le navigateur du système ({why}) ; ouvrez-le vous-même',
+  'login.asking':
+    'boxaudit : demande d’enregistrement de boxaudit auprès de la Freebox (accès en lecture seule).',
+  'login.goToBox':
+    '  Allez jusqu’à la box et acceptez la demande sur son écran (Freebox Pop : dans l’application Freebox Connect).',
+  'login.waiting': '  Attente de votre réponse, 2 minutes au plus…',
+  'login.loose':
+    'boxaudit : avertissement : {path} est lisible par d’autres utilisateurs ; lancez chmod 600 sur ce fichier',
+  'login.registered': 'C’est fait. Le jeton d’accès est enregistré dans {path} (vous seul pouvez le lire).',
+  'login.next': 'Lancez maintenant : boxaudit --vendor freebox --host mafreebox.freebox.fr',
+  'login.rights':
+    'Dans les réglages de la Freebox (Gestion des accès), ne donnez à l’application « boxaudit » que les droits de lecture dont elle a besoin.',
 };
 
 const CATALOGUES: Record<Lang, Record<CliMessageKey, string>> = { en: EN, fr: FR };
@@ -238,7 +264,7 @@ const MESSAGES_FR: Rewrite[] = [
 export function frenchMessage(message: string): string | null {
   for (const [pattern, rewrite] of MESSAGES_FR) {
     const match = pattern.exec(message);
-    if (match) return rewrite(...match.slice(1));
+    if (match) return frenchSpaces(rewrite(...match.slice(1)));
   }
   return null;
 }
@@ -259,7 +285,7 @@ const PROGRESS_FR: Rewrite[] = [
     /^(\[[\w-]+\]) (session|context) renewed (\d+) time\(s\)$/,
     (w, k, n) => `${w} ${k === 'session' ? 'session renouvelée' : 'contexte renouvelé'} ${n} fois`,
   ],
-  [/^this box looks like a (\S+) \((.*)\)$/, (a, r) => `cette box ressemble à : ${a} (${r})`],
+  [/^this box looks like a (\S+) \((.*)\)$/, (a, r) => `cette box semble être une ${a} (${r})`],
   [
     /^reading it through its own interface \((\S+) at (.*)\)$/,
     (a, h) => `lecture par sa propre interface (${a} à l’adresse ${h})`,
@@ -298,7 +324,7 @@ export function progressLine(lang: Lang, line: string): string {
   if (lang !== 'fr') return line;
   for (const [pattern, rewrite] of PROGRESS_FR) {
     const match = pattern.exec(line);
-    if (match) return rewrite(...match.slice(1).map((g) => g ?? ''));
+    if (match) return frenchSpaces(rewrite(...match.slice(1).map((g) => g ?? '')));
   }
   return line;
 }

@@ -1,5 +1,6 @@
 import type { CoverageItem } from '../model/types.js';
 import { ADAPTER_COVERAGE_FR } from './coverage.generated.js';
+import { frenchSpaces } from './typography.js';
 
 /**
  * French explanations of coverage reasons, by `CoverageItem.code`. The adapters' codes are in their
@@ -20,21 +21,21 @@ export const COVERAGE_REASONS_FR: Readonly<Record<string, string>> = {
 
   // --- Vendor detection (src/detect.ts) ---
   VENDOR_API_AVAILABLE:
-    "cette box ressemble à : {adapter}. Sa propre interface montre {shows} que l'UPnP ne montre pas : lancez boxaudit --vendor {adapter} --host {host} (identifiants par les variables d'environnement BOXAUDIT_USER, BOXAUDIT_PASSWORD, BOXAUDIT_TOKEN, ou à l'invite sur un terminal, jamais sur la ligne de commande)",
+    'cette box semble être une {adapter}. Sa propre interface montre {shows} que l’UPnP ne montre pas : lancez boxaudit --vendor {adapter} --host {host} (identifiants par les variables d’environnement BOXAUDIT_USER, BOXAUDIT_PASSWORD, BOXAUDIT_TOKEN, ou à l’invite sur un terminal, jamais sur la ligne de commande)',
   VENDOR_READ_FAILED:
-    "la lecture de cette box ({adapter}) par sa propre interface a échoué ({error}), donc {shows} n'ont pas été vérifiées : corrigez les identifiants et lancez boxaudit --vendor {adapter} --host {host}",
+    'la lecture de cette box ({adapter}) par sa propre interface a échoué ({error}), donc {shows} n’ont pas été vérifiées : corrigez les identifiants et lancez boxaudit --vendor {adapter} --host {host}',
 
   // --- Whole-audit budgets (util/budget.ts, collect.ts, the request core) ---
   BUDGET_FORWARDS:
-    "le nombre maximal de redirections lues pour cet audit (--max-forwards) est atteint : celles lues avant sont gardées, les suivantes n'ont pas été lues",
+    'le nombre maximal de redirections lues pour cet audit (--max-forwards) est atteint : celles lues avant sont gardées, les suivantes n’ont pas été lues',
   BUDGET_BYTES:
-    "le volume maximal de données lues pour cet audit (--max-bytes) est atteint : ce qui a été lu avant est gardé, la suite n'a pas été lue",
+    'le volume maximal de données lues pour cet audit (--max-bytes) est atteint : ce qui a été lu avant est gardé, la suite n’a pas été lue',
   BUDGET_TIME:
-    "le temps accordé à la lecture de cette box ou à l'audit entier (--max-walk-time, --max-time) est écoulé : ce qui a été lu avant est gardé, la suite n'a pas été lue",
+    'le temps accordé à la lecture de cette box ou à l’audit entier (--max-walk-time, --max-time) est écoulé : ce qui a été lu avant est gardé, la suite n’a pas été lue',
   BUDGET_DESCRIPTIONS:
-    "plus de descriptions UPnP ont été annoncées que la limite (--max-descriptions) : seules les premières ont été lues, les autres appareils n'ont pas été vérifiés",
+    'plus de descriptions UPnP ont été annoncées que la limite (--max-descriptions) : seules les premières ont été lues, les autres appareils n’ont pas été vérifiés',
   BUDGET_SSDP_ANSWERS:
-    "plus de réponses SSDP sont arrivées que la limite (--max-ssdp-answers) : les suivantes ont été ignorées, d'autres appareils ont pu ne pas être vus",
+    'plus de réponses SSDP sont arrivées que la limite (--max-ssdp-answers) : les suivantes ont été ignorées, d’autres appareils ont pu ne pas être vus',
 };
 
 /** Longest `{error}` shown (the reporters cut the whole line again). */
@@ -43,18 +44,29 @@ const MAX_VALUE_LENGTH = 40;
 
 type Details = Readonly<Record<string, unknown>> | undefined;
 
-/** Fill `{name}` placeholders; undefined when one has no usable value. */
+/**
+ * Fill `{name}` placeholders and `{name:one|other}` plural choices (French: 0 and 1 are singular);
+ * undefined when one has no usable value.
+ */
 function fill(template: string, details: Details): string | undefined {
   let missing = false;
-  const text = template.replace(/\{([a-zA-Z]+)\}/g, (_whole, name: string) => {
-    const value = details?.[name];
-    if (typeof value === 'number') return String(value);
-    if (typeof value === 'string' && name === 'error' && value !== '')
-      return value.length > MAX_ERROR_LENGTH ? `${value.slice(0, MAX_ERROR_LENGTH - 1)}…` : value;
-    if (typeof value === 'string' && value.length <= MAX_VALUE_LENGTH) return value;
-    missing = true;
-    return '?';
-  });
+  const text = template.replace(
+    /\{([a-zA-Z]+)(?::([^{}|]*)\|([^{}|]*))?\}/g,
+    (_whole, name: string, one?: string, other?: string) => {
+      const value = details?.[name];
+      if (one !== undefined && other !== undefined) {
+        if (typeof value === 'number') return value <= 1 ? one : other;
+        missing = true;
+        return '?';
+      }
+      if (typeof value === 'number') return String(value);
+      if (typeof value === 'string' && name === 'error' && value !== '')
+        return value.length > MAX_ERROR_LENGTH ? `${value.slice(0, MAX_ERROR_LENGTH - 1)}…` : value;
+      if (typeof value === 'string' && value.length <= MAX_VALUE_LENGTH) return value;
+      missing = true;
+      return '?';
+    },
+  );
   // A translation with a hole is worse than the adapter's precise English.
   return missing ? undefined : text;
 }
@@ -62,19 +74,22 @@ function fill(template: string, details: Details): string | undefined {
 const strings = (value: unknown): string[] | undefined =>
   Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : undefined;
 const quoted = (names: readonly string[]): string => names.map((n) => `"${n}"`).join(', ');
+/** `le site "a"` or `les sites "a", "b"`. */
+const siteNames = (names: readonly string[]): string =>
+  `${names.length > 1 ? 'les sites' : 'le site'} ${quoted(names)}`;
 
 /** FRITZ!Box listings: what the list walk gave, then what TR-064 cannot tell for this area. */
 const FRITZ_LISTING_FR: Readonly<Record<string, string>> = {
   FRITZ_END_COUNT: 'les {count} entrées comptées par la box ont été lues',
   FRITZ_LIST_CAPPED: 'lecture arrêtée à la limite de {cap} entrées',
   FRITZ_LIST_INTERRUPTED:
-    "lecture arrêtée à l'entrée {index} : {error} ; les entrées précédentes sont gardées",
+    'lecture arrêtée à l’entrée {index} : {error} ; les entrées précédentes sont gardées',
   /** Any `FRITZ_END_<n>`: the box ended the walk with a UPnP fault. */
-  FRITZ_END_N: "la liste s'est terminée par l'erreur UPnP {endedWith} à l'entrée {index}",
+  FRITZ_END_N: 'la liste s’est terminée par l’erreur UPnP {endedWith} à l’entrée {index}',
 };
 const FRITZ_SCOPE_FR: Readonly<Record<string, string>> = {
   'static-forwards':
-    ". Selon la version de FRITZ!OS, TR-064 liste les partages de ports de tous les appareils du réseau, ou seulement de certains (NON CONFIRMÉ) : vérifiez Internet → Permit Access dans l'interface web de la box",
+    '. Selon la version de FRITZ!OS, TR-064 liste les partages de ports de tous les appareils du réseau, ou seulement de certains (NON CONFIRMÉ) : vérifiez Internet → Permit Access dans l’interface web de la box',
   'upnp-mappings':
     ' ; les redirections UPnP partagent la table des partages de ports et ne s’en distinguent que par leur bail (NON CONFIRMÉ)',
 };
@@ -94,11 +109,13 @@ function unifiForwards(item: CoverageItem): string | undefined {
   const seen = item.details?.sitesSeen;
   const more = typeof seen === 'number' ? seen - sites.length : 0;
   return [
-    `rest/portforward lu pour le(s) site(s) ${quoted(read)}`,
+    `rest/portforward lu pour ${siteNames(read)}`,
     failed.length
-      ? `le(s) site(s) ${quoted(failed)} n'ont pas pu être lus (voir les avertissements) : leurs redirections sont inconnues`
+      ? `${siteNames(failed)} ${failed.length > 1 ? 'n’ont pas pu être lus' : 'n’a pas pu être lu'} (voir les avertissements) : ${failed.length > 1 ? 'leurs' : 'ses'} redirections sont inconnues`
       : '',
-    more > 0 ? `${more} site(s) de plus n'ont pas été audités` : '',
+    more > 0
+      ? `${more} ${more > 1 ? 'sites de plus n’ont pas été audités' : 'site de plus n’a pas été audité'}`
+      : '',
   ]
     .filter(Boolean)
     .join(' ; ');
@@ -112,17 +129,19 @@ function unifiUpnpSetting(item: CoverageItem): string | undefined {
   // The nat-pmp item carries no site lists: the upnp-state line next to it names the sites.
   if (perSite === null || typeof perSite !== 'object' || failed === undefined || noUsg === undefined) {
     return item.status === 'error'
-      ? `aucun réglage UPnP n'a pu être lu (voir les avertissements) (${option})`
-      : `le réglage « usg » de rest/setting n'a été lu que pour une partie des sites (voir les avertissements et la ligne « UPnP activé ou non ») (${option})`;
+      ? `aucun réglage UPnP n’a pu être lu (voir les avertissements) (${option})`
+      : `le réglage « usg » de rest/setting n’a été lu que pour une partie des sites (voir les avertissements et la ligne « UPnP activé ou non ») (${option})`;
   }
   const read = Object.keys(perSite);
   const parts = [
     read.length
-      ? `réglage « usg » de rest/setting lu pour le(s) site(s) ${quoted(read)}`
-      : "aucun réglage UPnP n'a pu être lu",
-    failed.length ? `le(s) site(s) ${quoted(failed)} n'ont pas pu être lus (voir les avertissements)` : '',
+      ? `réglage « usg » de rest/setting lu pour ${siteNames(read)}`
+      : 'aucun réglage UPnP n’a pu être lu',
+    failed.length
+      ? `${siteNames(failed)} ${failed.length > 1 ? 'n’ont pas pu être lus' : 'n’a pas pu être lu'} (voir les avertissements)`
+      : '',
     noUsg.length
-      ? `le(s) site(s) ${quoted(noUsg)} n'ont pas d'entrée « usg » (pas de passerelle UniFi à cet endroit ?)`
+      ? `${siteNames(noUsg)} ${noUsg.length > 1 ? 'n’ont' : 'n’a'} pas d’entrée « usg » (pas de passerelle UniFi à cet endroit ?)`
       : '',
   ];
   return `${parts.filter(Boolean).join(' ; ')} (${option})`;
@@ -164,7 +183,7 @@ const COMPUTED_FR: Readonly<Record<string, (item: CoverageItem) => string | unde
   FREEBOX_IPV6_FIREWALL_SWITCH: (item) => {
     const on = item.details?.ipv6Firewall;
     const state = on === true ? 'activé' : on === false ? 'désactivé' : 'inconnu';
-    return `Freebox OS ne montre qu'un interrupteur marche/arrêt du pare-feu IPv6 (actuellement ${state}), pas de liste des règles IPv6 par appareil (NON CONFIRMÉ sur les firmwares récents) : les ouvertures IPv6 ne sont pas vérifiées une par une`;
+    return `Freebox OS ne montre qu’un interrupteur marche/arrêt du pare-feu IPv6 (actuellement ${state}), pas de liste des règles IPv6 par appareil (NON CONFIRMÉ sur les firmwares récents) : les ouvertures IPv6 ne sont pas vérifiées une par une`;
   },
   FRITZ_END_COUNT: fritzListing,
   FRITZ_LIST_CAPPED: fritzListing,
@@ -175,17 +194,17 @@ const COMPUTED_FR: Readonly<Record<string, (item: CoverageItem) => string | unde
   UNIFI_SETTING_USG: unifiUpnpSetting,
   UNIFI_SETTING_USG_PARTIAL: unifiUpnpSetting,
   UNIFI_NO_DEVICE_INFO: (item) =>
-    `le modèle de la passerelle et l'adresse WAN ne sont pas lus ; seulement les sites, les redirections de ports et les réglages ${item.details?.mode === 'legacy' ? 'du contrôleur auto-hébergé' : 'de la console UniFi OS'}`,
+    `le modèle de la passerelle et l’adresse WAN ne sont pas lus ; seulement les sites, les redirections de ports et les réglages ${item.details?.mode === 'legacy' ? 'du contrôleur auto-hébergé' : 'de la console UniFi OS'}`,
   UBUS_ACL_DENIED: withOrWithoutError(
-    "l'utilisateur n'a pas le droit de lire cette configuration par ubus (ACL de rpcd) : {error} ; rien n'est connu pour cette partie, donnez-lui l'accès en lecture ou vérifiez dans LuCI",
-    "l'utilisateur n'a pas le droit de lire cette configuration par ubus (ACL de rpcd) : rien n'est connu pour cette partie, donnez-lui l'accès en lecture ou vérifiez dans LuCI",
+    'l’utilisateur n’a pas le droit de lire cette configuration par ubus (ACL de rpcd) : {error} ; rien n’est connu pour cette partie, donnez-lui l’accès en lecture ou vérifiez dans LuCI',
+    'l’utilisateur n’a pas le droit de lire cette configuration par ubus (ACL de rpcd) : rien n’est connu pour cette partie, donnez-lui l’accès en lecture ou vérifiez dans LuCI',
   ),
   // Ended before the list on the first status call (no index), or while listing.
   UPNP_END_NETWORK: (item) =>
     typeof item.details?.index === 'number'
       ? fill(COVERAGE_REASONS_FR.UPNP_END_NETWORK!, item.details)
       : fill(
-          "l'adresse de contrôle UPnP de la box n'a pas pu être jointe ({error}) : les redirections UPnP n'ont pas été lues",
+          'l’adresse de contrôle UPnP de la box n’a pas pu être jointe ({error}) : les redirections UPnP n’ont pas été lues',
           item.details,
         ),
 };
@@ -200,7 +219,7 @@ const PATTERNS_FR: ReadonlyArray<{
     pattern: /^UPNP_END_\d+$/,
     text: (item) =>
       fill(
-        "la box a renvoyé l'erreur UPnP {endedWith} à l'entrée {index} ; les redirections suivantes, s'il y en a, n'ont pas été lues",
+        'la box a renvoyé l’erreur UPnP {endedWith} à l’entrée {index} ; les redirections suivantes, s’il y en a, n’ont pas été lues',
         item.details,
       ),
   },
@@ -208,7 +227,7 @@ const PATTERNS_FR: ReadonlyArray<{
     pattern: /^UPNP_END_HTTP_(\d+|ERROR)$/,
     text: (item, m) =>
       fill(
-        `la box a répondu HTTP ${m[1] === 'ERROR' ? '(code inconnu)' : m[1]} à l'entrée {index} ({error}) ; les redirections suivantes n'ont pas été lues`,
+        `la box a répondu HTTP ${m[1] === 'ERROR' ? '(code inconnu)' : m[1]} à l’entrée {index} ({error}) ; les redirections suivantes n’ont pas été lues`,
         item.details,
       ),
   },
@@ -248,7 +267,7 @@ function french(item: CoverageItem): string | undefined {
 export function coverageReason(item: CoverageItem, lang: 'en' | 'fr'): string {
   if (lang === 'fr') {
     const text = french(item);
-    if (text !== undefined) return text;
+    if (text !== undefined) return frenchSpaces(text);
   }
   return item.reason;
 }

@@ -194,9 +194,9 @@ export const en = {
   'summary.reachableHairpin':
     'Hairpin test from inside the network (weaker evidence than a test from outside): the public address answered for {reachable} of these exposures ({confirmed} also confirmed by a probe); for {unknown} it did not, which proves nothing, as many boxes do not loop back. For proof from outside, run again with --vantage ssh://user@host.',
   'probes.sentVantage':
-    "Sent outside the local network: an SSH connection to the vantage host {to}; from there, TCP connections without any data to the box's public address {address}, port(s) {ports}.",
+    "Sent outside the local network: an SSH connection to the vantage host {to}; from there, TCP connections without any data to the box's public address {address} (ports: {ports}).",
   'probes.sentHairpin':
-    "Sent to the box's public address {address} from inside the network: TCP connections without any data (hairpin test), port(s) {ports}.",
+    "Sent to the box's public address {address} from inside the network: TCP connections without any data (hairpin test); ports: {ports}.",
   'probeReason.REFUSED': 'connection refused',
   'probeReason.UNREACHABLE': 'no route to the public address',
   'probeReason.CONNECT_FAILED': 'the connection failed',

@@ -2,9 +2,11 @@
 import type { Severity } from '../rules/types.js';
 import { en, type MessageKey } from './en.js';
 import { fr } from './fr.js';
+import { frenchSpaces, NBSP } from './typography.js';
 
 export type Lang = 'en' | 'fr';
 export { beyondUpnp, COVERAGE_REASONS_FR, coverageReason } from './coverage.js';
+export { frenchSpaces, frenchSpacesHtml, NBSP } from './typography.js';
 export type { MessageKey };
 
 const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { en, fr };
@@ -25,7 +27,8 @@ export function fillTemplate(
   template: string,
   params: Record<string, string | number> = {},
 ): string {
-  return template.replace(
+  // French spacing on the template only: the values filled in (box text) stay as they are.
+  return (lang === 'fr' ? frenchSpaces(template) : template).replace(
     /\{([a-zA-Z]+)(?::([^{}|]*)\|([^{}|]*))?\}/g,
     (whole, name: string, one?: string, other?: string) => {
       if (!Object.hasOwn(params, name)) return whole;
@@ -44,9 +47,9 @@ export function severityWord(lang: Lang, severity: Severity): string {
   return t(lang, `severity.${severity}`);
 }
 
-/** The separator after a label: `: ` in English, ` : ` in French typography. */
+/** The separator after a label: `: ` in English, ` : ` (a no-break space before the colon) in French. */
 export function colon(lang: Lang): string {
-  return lang === 'fr' ? ' : ' : ': ';
+  return lang === 'fr' ? `${NBSP}: ` : ': ';
 }
 
 /** True when `key` exists in the catalogues (for keys built from data, e.g. unknown field names). */

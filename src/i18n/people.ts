@@ -87,41 +87,41 @@ export type PeopleKey = keyof typeof en;
 
 const fr: Record<PeopleKey, string> = {
   'page.title': 'Vérification de la box internet',
-  'page.subtitle': "Ce que votre box laisse entrer depuis Internet, et ce qu'il faut faire",
+  'page.subtitle': 'Ce que votre box laisse entrer depuis Internet, et ce qu’il faut faire',
   'page.readAt': 'Box lue le {date}',
   'page.print': 'Pour garder cette page : imprimez-la, ou enregistrez-la en PDF depuis le navigateur.',
   'verdict.heading': 'Verdict',
   'verdict.critical':
-    "{count} {count:appareil de votre cabinet est ouvert|appareils de votre cabinet sont ouverts} à tout Internet de façon dangereuse. Agissez aujourd'hui.",
+    '{count} {count:appareil de votre cabinet est ouvert|appareils de votre cabinet sont ouverts} à tout Internet de façon dangereuse. Agissez aujourd’hui.',
   'verdict.high':
     '{count} {count:appareil de votre cabinet est joignable|appareils de votre cabinet sont joignables} depuis Internet de façon risquée. Agissez cette semaine.',
   'verdict.some':
-    "Votre box laisse Internet joindre {count} {count:appareil|appareils} de votre cabinet. Vérifiez {count:qu'il doit|qu'ils doivent} vraiment l'être.",
-  'verdict.nothing': "Rien de dangereux n'a été trouvé dans ce qui a pu être lu.",
+    'Votre box laisse Internet joindre {count} {count:appareil|appareils} de votre cabinet. Vérifiez {count:qu’il doit|qu’ils doivent} vraiment l’être.',
+  'verdict.nothing': 'Rien de dangereux n’a été trouvé dans ce qui a pu être lu.',
   'verdict.nothingPartial':
-    "Rien de dangereux n'a été trouvé dans ce qui a pu être lu, mais une partie importante de la box n'a pas pu être lue (voir plus bas) : ce n'est pas un certificat de bonne santé.",
+    'Rien de dangereux n’a été trouvé dans ce qui a pu être lu, mais une partie importante de la box n’a pas pu être lue (voir plus bas) : ce n’est pas un certificat de bonne santé.',
   'verdict.routerOnly': 'Un réglage de la box elle-même demande votre attention (voir plus bas).',
-  'first.heading': 'Les premières choses à faire',
+  'first.heading': 'À faire en premier',
   'first.removeForwards':
     'Supprimez {count:la redirection de port|les redirections de ports} vers {devices}.',
   'first.removeForwardsWhy':
-    "N'importe qui sur Internet peut joindre {count:cet appareil|ces appareils} aujourd'hui. Si un logiciel {count:l'a ouverte|les a ouvertes} par UPnP, désactivez aussi l'UPnP, sinon il {count:la rouvrira|les rouvrira}.",
+    'Une redirection de port est une règle de la box qui laisse Internet joindre un appareil du cabinet : n’importe qui sur Internet peut joindre {count:cet appareil|ces appareils} aujourd’hui. Si un logiciel {count:l’a ouverte|les a ouvertes} par UPnP (l’ouverture automatique de ports), désactivez aussi l’UPnP, sinon il {count:la rouvrira|les rouvrira}.',
   'first.dmzOff': 'Désactivez la DMZ : elle ouvre tous les ports de {device} à Internet.',
-  'first.remoteAdminOff': "Désactivez l'administration de la box à distance depuis Internet.",
-  'first.upnpOff': "Désactivez l'UPnP, pour qu'aucun logiciel ne puisse plus ouvrir de ports tout seul.",
+  'first.remoteAdminOff': 'Désactivez l’administration de la box à distance depuis Internet.',
+  'first.upnpOff': 'Désactivez l’UPnP, pour qu’aucun logiciel ne puisse plus ouvrir de ports tout seul.',
   'first.readRest':
-    "Faites lire les redirections de ports manuelles et la DMZ de la box : l'UPnP ne les voit pas.",
+    'Faites lire les redirections de ports manuelles et la DMZ de la box : l’UPnP ne les voit pas.',
   'first.reviewDevices':
     'Vérifiez que {devices} {count:doit|doivent} vraiment être {count:joignable|joignables} depuis Internet.',
   'first.keepWatching':
-    "Refaites cette vérification après chaque changement sur la box, ou à l'installation d'un nouvel appareil ou logiciel.",
+    'Refaites cette vérification après chaque changement sur la box, ou à l’installation d’un nouvel appareil ou logiciel.',
   'first.where': 'Où cliquer',
   'first.command': 'Commande',
   'first.unconfirmed':
-    "Les noms des menus changent d'une version de la box à l'autre : si un nom n'est pas exactement le même, cherchez le plus proche.",
-  'upnpOnly.heading': "Important : la partie la plus importante de cette box n'a pas été lue",
+    'Les noms des menus changent d’une version de la box à l’autre : si un nom n’est pas exactement le même, cherchez le plus proche.',
+  'upnpOnly.heading': 'Important : la partie la plus importante de cette box n’a pas été lue',
   'upnpOnly.lead':
-    "Cette box n'a été lue que par UPnP. Les redirections de ports réglées à la main dans la box et la DMZ n'ont PAS été lues ; ce sont elles qui exposent le plus souvent un cabinet.",
+    'Cette box n’a été lue que par UPnP (le moyen par lequel appareils et logiciels ouvrent des ports tout seuls). Les redirections de ports réglées à la main dans la box et la DMZ n’ont PAS été lues ; ce sont elles qui exposent le plus souvent un cabinet.',
   'upnpOnly.command': 'Étape suivante : lancez {command} sur un ordinateur du réseau du cabinet{prepare}.',
   'upnpOnly.commandPartial': 'Elle lit les redirections manuelles ; la DMZ reste à vérifier à la main.',
   'upnpOnly.look': 'Étape suivante : {open}, puis vérifiez ces pages :',
@@ -130,40 +130,40 @@ const fr: Record<PeopleKey, string> = {
   'upnpOnly.box': 'Box {n}',
   'device.heading': 'Appareils joignables depuis Internet',
   'device.none':
-    "Aucun appareil de votre cabinet n'a été trouvé joignable depuis Internet dans ce qui a pu être lu.",
+    'Aucun appareil de votre cabinet n’a été trouvé joignable depuis Internet dans ce qui a pu être lu.',
   'device.label': 'Nom donné dans la box',
   'device.forwards': 'Ouvert depuis Internet',
   'device.answers': 'Ce qui répond',
   'device.notProbed': 'non vérifié (lancez boxaudit avec --probe sur le réseau du cabinet pour le voir)',
-  'device.reasons': "Pourquoi c'est important",
+  'device.reasons': 'Pourquoi c’est important',
   'device.todo': 'Que faire',
   'device.unknownHost': 'appareil inconnu',
   'device.more': '… et {count} de plus',
-  'device.forwardLine': 'port internet {public} → port {port} de cet appareil ({notes})',
+  'device.forwardLine': 'port public {public} de la box → port {port} de cet appareil ({notes})',
   'box.heading': 'Les réglages de la box elle-même',
-  'box.upnp': 'UPnP (ouverture de ports par les logiciels eux-mêmes)',
+  'box.upnp': 'UPnP (ouverture automatique de ports par les appareils et logiciels)',
   'box.dmz': 'DMZ (un appareil entièrement ouvert)',
   'box.remoteAdmin': 'Administration de la box à distance',
   'box.on': 'activé',
   'box.off': 'désactivé',
   'box.notRead': 'non lu',
   'box.onHost': 'activée, pour {host}',
-  'unseen.heading': "Ce qui n'a pas pu être vu, et comment le voir",
+  'unseen.heading': 'Ce qui n’a pas pu être vu, et comment le voir',
   'unseen.none': 'Tout ce que boxaudit recherche a pu être lu.',
   'gdpr.heading': 'Données de patients : ce que le RGPD vous demande',
   'gdpr.art32':
-    "Article 32 (sécurité du traitement) : un cabinet doit protéger les données de santé qu'il détient par des mesures techniques appropriées. Un appareil médical ou un partage de fichiers ouvert sur Internet n'y répond pas.",
+    'Article 32 (sécurité du traitement) : un cabinet doit protéger les données de santé qu’il détient par des mesures techniques appropriées. Un appareil médical ou un partage de fichiers ouvert sur Internet n’y répond pas.',
   'gdpr.art33':
     'Article 33 (notification) : si des données de patients ont pu être consultées, la violation doit être notifiée à la CNIL dans les 72 heures après en avoir pris connaissance, sauf si elle ne présente vraisemblablement pas de risque pour les patients.',
   'gdpr.art34': 'Article 34 : si le risque pour les patients est élevé, ils doivent aussi être prévenus.',
   'gdpr.todo':
-    "À faire maintenant : fermez l'exposition, conservez les journaux, demandez à votre prestataire informatique de vérifier qui s'est connecté, et consignez les faits et votre décision dans votre registre des violations (obligatoire même sans notification).",
+    'À faire maintenant : fermez l’exposition, conservez les journaux, demandez à votre prestataire informatique de vérifier qui s’est connecté, et consignez les faits et votre décision dans votre registre des violations (obligatoire même sans notification).',
   'gdpr.none':
-    "Aucune exposition de données de santé n'a été trouvée dans ce qui a pu être lu ; gardez ce rapport comme trace de la vérification.",
+    'Aucune exposition de données de santé n’a été trouvée dans ce qui a pu être lu ; gardez ce rapport comme trace de la vérification.',
   'footer.generated':
     'Produit par boxaudit {version}. Cette page ne fait aucune requête et ne contient aucun script.',
   'footer.details': 'Détails techniques',
-  'text.first': 'Premières choses à faire',
+  'text.first': 'À faire en premier',
   'text.devices': 'Appareils joignables depuis Internet ({count})',
   'text.boxSettings': 'Les réglages de la box elle-même',
 };

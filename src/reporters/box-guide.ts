@@ -44,6 +44,14 @@ export interface BoxGuide {
 
 const UNCONFIRMED_NOTES = 'UNCONFIRMED: no vendor help page found; from this project';
 
+/**
+ * Where the neufbox 6 top menus were seen: a saved copy of its web interface (firmware
+ * NB6-MAIN-R3.3.3) in a public repository, top menus "Etat", "Réseau", "Wifi", "Hotspot",
+ * "Applications", "Maintenance". Not an SFR page, and not the Box 8 or Box 10.
+ */
+const SFR_NB6_MENUS =
+  'saved copy of the NB6-MAIN-R3.3.3 web interface, github.com/Koala633/hostbase Legacy/hostbase/fakepagewps/sfr/index.php (menus Etat, Réseau, Wifi, Hotspot, Applications, Maintenance)';
+
 const LIVEBOX: BoxGuide = {
   model: 'livebox',
   name: 'Livebox (Orange)',
@@ -59,23 +67,23 @@ const LIVEBOX: BoxGuide = {
       en: 'Advanced settings → Network → NAT/PAT: delete the rule for this device',
       fr: 'Paramètres avancés → Réseau → NAT/PAT : supprimez la règle de cet appareil',
       confirmed: false,
-      source: `${UNCONFIRMED_NOTES} (NAT/PAT page named in src/i18n/coverage.ts, LIVEBOX_UPNP_ATTRIBUTE_UNKNOWN)`,
+      source: `${UNCONFIRMED_NOTES}. No Orange assistance page found (searched December 2026: assistance.orange.fr only gave "Livebox : les différents niveaux de sécurité du firewall"). Third-party hints that a NAT/PAT tab exists under the advanced network settings: the web interface's translation keys "advconfig.network.natpat" (github.com/adest/wiki, "Livebox Fix NAT 1701") and users naming the interface's "onglet NAT/PAT" (github.com/p-dor/LiveboxMonitor issue 32, March 2023); the displayed menu names are not shown there`,
     },
     upnpOff: {
       en: 'Advanced settings → Network → UPnP: turn UPnP off',
-      fr: "Paramètres avancés → Réseau → UPnP : désactivez l'UPnP",
+      fr: 'Paramètres avancés → Réseau → UPnP : désactivez l’UPnP',
       confirmed: false,
       source: UNCONFIRMED_NOTES,
     },
     dmzOff: {
       en: 'Advanced settings → Network → DMZ: remove the device from the DMZ',
-      fr: "Paramètres avancés → Réseau → DMZ : retirez l'appareil de la DMZ",
+      fr: 'Paramètres avancés → Réseau → DMZ : retirez l’appareil de la DMZ',
       confirmed: false,
       source: UNCONFIRMED_NOTES,
     },
     remoteAdminOff: {
       en: 'Advanced settings → Remote access: turn remote access off',
-      fr: "Paramètres avancés → Accès à distance : désactivez l'accès à distance",
+      fr: 'Paramètres avancés → Accès à distance : désactivez l’accès à distance',
       confirmed: false,
       source: `${UNCONFIRMED_NOTES} (the RemoteAccess object exists: ../shared/vendor-captures/livebox)`,
     },
@@ -121,7 +129,7 @@ const FREEBOX: BoxGuide = {
     },
     remoteAdminOff: {
       en: 'Freebox settings → Advanced mode → Port management → Incoming connections (Connexions entrantes): turn off remote access to Freebox OS',
-      fr: "Paramètres de la Freebox → Mode avancé → Gestion des ports → Connexions entrantes : désactivez l'accès à distance à Freebox OS",
+      fr: 'Paramètres de la Freebox → Mode avancé → Gestion des ports → Connexions entrantes : désactivez l’accès à distance à Freebox OS',
       confirmed: false,
       source:
         'third-party guide, not Free: github.com/Aymkdn/assistant-freebox-cloud wiki "Autoriser les connexions entrantes" (2024)',
@@ -160,7 +168,7 @@ const BBOX: BoxGuide = {
     },
     remoteAdminOff: {
       en: 'Bbox services → Remote access (Accès à distance): turn it off',
-      fr: "Services de la Bbox → Accès à distance : désactivez l'accès à distance",
+      fr: 'Services de la Bbox → Accès à distance : désactivez l’accès à distance',
       confirmed: false,
       source: `${UNCONFIRMED_NOTES} (the setting exists: "services" → "remote.admin" in ../shared/vendor-captures/bbox)`,
     },
@@ -189,19 +197,19 @@ const SFR: BoxGuide = {
       en: 'Network → UPnP: turn it off',
       fr: 'Réseau → UPnP : désactivez-le',
       confirmed: false,
-      source: 'docs/vendors-fr.md (SFR table), UNCONFIRMED',
+      source: `docs/vendors-fr.md (SFR table), UNCONFIRMED: no SFR assistance page found (December 2026). The top menu "Réseau" exists on the neufbox 6: ${SFR_NB6_MENUS}; its sub-pages are not shown there`,
     },
     dmzOff: {
       en: 'Network → DMZ: turn it off',
       fr: 'Réseau → DMZ : désactivez-la',
       confirmed: false,
-      source: 'docs/vendors-fr.md (SFR table), UNCONFIRMED',
+      source: `docs/vendors-fr.md (SFR table), UNCONFIRMED: no SFR assistance page found (December 2026); top menu "Réseau" as above (${SFR_NB6_MENUS})`,
     },
     remoteAdminOff: {
       en: 'Maintenance → Administration: turn off access from the Internet',
-      fr: "Maintenance → Administration : désactivez l'accès depuis Internet",
+      fr: 'Maintenance → Administration : désactivez l’accès depuis Internet',
       confirmed: false,
-      source: 'docs/vendors-fr.md (SFR table), UNCONFIRMED',
+      source: `docs/vendors-fr.md (SFR table), UNCONFIRMED: no SFR assistance page found (December 2026); the top menu "Maintenance" exists on the neufbox 6 (${SFR_NB6_MENUS}), the "Administration" page under it is not shown there`,
     },
   },
 };
@@ -226,14 +234,14 @@ const FRITZBOX: BoxGuide = {
     },
     upnpOff: {
       en: 'Home Network → Network → Network Connections → edit the device: untick "Permit this device to create port sharing via PCP or UPnP" (older firmware: System → Network Settings → "Allow changes to security settings over UPnP")',
-      fr: "Réseau domestique → Réseau → Connexions réseau → modifier l'appareil : décochez l'autorisation de créer des partages de ports par PCP ou UPnP (anciens firmwares : Système → Paramètres réseau → « modifications des réglages de sécurité par UPnP »)",
+      fr: 'Réseau domestique → Réseau → Connexions réseau → modifier l’appareil : décochez l’autorisation de créer des partages de ports par PCP ou UPnP (anciens firmwares : Système → Paramètres réseau → « modifications des réglages de sécurité par UPnP »)',
       confirmed: true,
       source:
         'AVM knowledge base "Automatische Portfreigaben einrichten" (avm.de, FRITZ!Box 6430 Cable) and AVM help "Portfreigaben" (FRITZ!Box 7390: "System / Netzwerkeinstellungen"); English and French wording UNCONFIRMED',
     },
     dmzOff: {
       en: 'Internet → Permit Access → Port Sharing → edit the device: turn off "Exposed Host"',
-      fr: "Internet → Autorisations → Partages de ports → modifier l'appareil : désactivez « Exposed Host »",
+      fr: 'Internet → Autorisations → Partages de ports → modifier l’appareil : désactivez « Exposed Host »',
       confirmed: false,
       source: 'UNCONFIRMED: no AVM page found in this research',
     },
@@ -252,7 +260,7 @@ const GENERIC: BoxGuide = {
   name: '',
   open: {
     en: "open the box's web interface (usually http://192.168.1.1 or the address on its label) in a browser on the office network",
-    fr: "ouvrez l'interface web de la box (souvent http://192.168.1.1 ou l'adresse inscrite sur son étiquette) dans un navigateur du réseau du cabinet",
+    fr: 'ouvrez l’interface web de la box (souvent http://192.168.1.1 ou l’adresse inscrite sur son étiquette) dans un navigateur du réseau du cabinet',
   },
   adapter: null,
   adapterReads: { forwards: false, dmz: false },
@@ -266,7 +274,7 @@ const GENERIC: BoxGuide = {
     },
     upnpOff: {
       en: 'the page named "UPnP" (sometimes under Network or Advanced): turn it off',
-      fr: "la page nommée « UPnP » (parfois sous Réseau ou Avancé) : désactivez l'UPnP",
+      fr: 'la page nommée « UPnP » (parfois sous Réseau ou Avancé) : désactivez l’UPnP',
       confirmed: true,
       source: 'generic wording (no menu path promised)',
     },
@@ -278,7 +286,7 @@ const GENERIC: BoxGuide = {
     },
     remoteAdminOff: {
       en: 'the page named "Remote access", "Remote management" or "Administration": turn off access from the Internet',
-      fr: "la page nommée « Accès à distance », « Gestion à distance » ou « Administration » : désactivez l'accès depuis Internet",
+      fr: 'la page nommée « Accès à distance », « Gestion à distance » ou « Administration » : désactivez l’accès depuis Internet',
       confirmed: true,
       source: 'generic wording (no menu path promised)',
     },

@@ -104,7 +104,8 @@ export interface ExposureParts {
 export function exposureParts(forward: PortForward, lang: Lang): ExposureParts {
   const notes = [t(lang, `source.${forward.source}`)];
   if (forward.description !== null && forward.description !== '') {
-    notes.push(`"${safeLine(forward.description, 80)}"`);
+    const label = safeLine(forward.description, 80);
+    notes.push(lang === 'fr' ? `« ${label} »` : `"${label}"`);
   }
   if (forward.remoteHost !== null)
     notes.push(t(lang, 'word.onlyFrom', { source: safeLine(forward.remoteHost, 80) }));
@@ -151,10 +152,14 @@ export function readVia(snapshot: Snapshot, lang: Lang): string {
   return `${t(lang, `target.${target.kind}`)}, ${safeLine(target.adapter, 40)} ${t(lang, 'header.at')} ${safeLine(target.address, 200)}`;
 }
 
-/** `critical: 2, high: 1` (`critique : 2, élevée : 1`); only non-zero counts. */
+/** `critical: 2, high: 1` (`2 critiques, 1 élevée, 1 pour information`); only non-zero counts. */
 export function countsBySeverity(counts: Record<Severity, number>, lang: Lang): string {
   return SEVERITIES.filter((s) => counts[s] > 0)
-    .map((s) => `${severityWord(lang, s)}${colon(lang)}${counts[s]}`)
+    .map((s) =>
+      lang === 'fr'
+        ? `${counts[s]} ${s === 'info' ? 'pour information' : `${severityWord(lang, s)}${counts[s] > 1 ? 's' : ''}`}`
+        : `${severityWord(lang, s)}${colon(lang)}${counts[s]}`,
+    )
     .join(', ');
 }
 

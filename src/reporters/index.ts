@@ -6,6 +6,7 @@
  */
 import { BoxauditError, checkOptions } from '../errors.js';
 import type { Lang } from '../i18n/index.js';
+import { frenchSpaces, frenchSpacesHtml } from '../i18n/typography.js';
 import type { DumpDocument } from '../model/types.js';
 import type { AuditReport, Rule } from '../rules/types.js';
 import { joinChunks } from './chunks.js';
@@ -61,6 +62,15 @@ export function renderChunks(report: AuditReport, options: RenderOptions): Itera
   checkOptions('render', options, true);
   const lang = options.lang ?? 'en';
   const shown = redactReport(report, options.secrets);
+  const chunks = reportChunks(shown, options, lang);
+  if (lang !== 'fr') return chunks;
+  if (options.format === 'html') return mapChunks(chunks, frenchSpacesHtml);
+  return options.format === 'text' || options.format === 'markdown'
+    ? mapChunks(chunks, frenchSpaces)
+    : chunks;
+}
+
+function reportChunks(shown: AuditReport, options: RenderOptions, lang: Lang): Iterable<string> {
   switch (options.format) {
     case 'text':
       return textChunks(shown, { lang, color: options.color ?? false, ...zone(options) });
@@ -96,8 +106,10 @@ export function renderDumpChunks(doc: DumpDocument, options: RenderDumpOptions):
   const lang = options.lang ?? 'en';
   const shown = redactDump(doc, options.secrets);
   switch (options.format) {
-    case 'text':
-      return dumpTextChunks(shown, { lang, color: options.color ?? false, ...zone(options) });
+    case 'text': {
+      const chunks = dumpTextChunks(shown, { lang, color: options.color ?? false, ...zone(options) });
+      return lang === 'fr' ? mapChunks(chunks, frenchSpaces) : chunks;
+    }
     case 'json':
       return jsonChunks(shown);
     default:
@@ -133,6 +145,11 @@ export {
   safeLine,
   terminalLine,
 } from './sanitize.js';
+
+/** French spacing on every piece of a human report (JSON and SARIF keep their bytes). */
+function* mapChunks(chunks: Iterable<string>, f: (chunk: string) => string): Generator<string> {
+  for (const chunk of chunks) yield f(chunk);
+}
 
 function zone(options: { timeZone?: string }): { timeZone?: string } {
   return options.timeZone !== undefined ? { timeZone: options.timeZone } : {};

@@ -99,7 +99,8 @@ export function* devicesSection(
     for (const f of view.boxFindings) {
       const sev = severityWord(lang, f.severity).toUpperCase();
       w.line(w.paint(STYLE[f.severity], `${sev}${colon(lang)}${w.t('finding.theBox')}`));
-      findingBlock(w, report, forwardOf, f, '*');
+      // The heading above already says it is the box itself: no "Device:" line repeating it.
+      findingBlock(w, report, forwardOf, f, '*', false);
       if (w.full) yield w.flush();
     }
   }

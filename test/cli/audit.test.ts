@@ -153,9 +153,9 @@ describe('audit --lang fr', () => {
       'MOYENNE',
       'Couverture',
       'Résumé',
-      'Appareil : ',
-      'critique : 3',
-      'moyenne : 1',
+      'Ouvert depuis Internet\u00a0:',
+      '3 critiques',
+      '1 moyenne',
     ]) {
       expect(r.stdout, word).toContain(word);
     }

@@ -106,7 +106,7 @@ describe('boxaudit fix', () => {
     const sim = await office(false);
     const r = await runCli(['fix', '--upnp', sim.descriptionUrl, '--yes', '--lang', 'fr']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('suppression impossible : TCP 104 → 192.168.1.20:104');
+    expect(r.stderr).toContain('suppression impossible\u00a0: TCP 104 → 192.168.1.20:104');
     expect(r.stderr).toContain('UPnP error 401');
     expect(r.stderr).toContain('0 redirection supprimée sur 3.');
     expect(r.stderr).not.toContain('encore présente');

@@ -10,6 +10,7 @@ import { describeError } from '../../src/cli/run.js';
 import { signalLine } from '../../src/cli/signals.js';
 import { BoxauditError } from '../../src/errors.js';
 import { frenchMessage, progressLine } from '../../src/i18n/cli.js';
+import { frenchSpaces } from '../../src/i18n/typography.js';
 import { createRedactor } from '../../src/reporters/sanitize.js';
 import { runCli } from './helpers.js';
 
@@ -23,8 +24,8 @@ describe('help', () => {
     const english = await runCli(['--help']);
     const forced = await runCli(['--help', '--lang', 'en'], { env: FR });
     expect(viaFlag.code).toBe(0);
-    expect(viaFlag.stdout).toBe(GENERAL_FR);
-    expect(viaEnv.stdout).toBe(GENERAL_FR);
+    expect(viaFlag.stdout).toBe(frenchSpaces(GENERAL_FR));
+    expect(viaEnv.stdout).toBe(frenchSpaces(GENERAL_FR));
     expect(english.stdout).toBe(GENERAL);
     expect(forced.stdout).toBe(GENERAL);
     expect(viaFlag.stdout).toContain('Codes de sortie');
@@ -32,7 +33,7 @@ describe('help', () => {
 
   it('`boxaudit audit --help` under LC_ALL=fr_CA.UTF-8 is French too', async () => {
     const r = await runCli(['audit', '--upnp', NOWHERE, '--help'], { env: { LC_ALL: 'fr_CA.UTF-8' } });
-    expect(r.stdout).toBe(GENERAL_FR);
+    expect(r.stdout).toBe(frenchSpaces(GENERAL_FR));
   });
 
   it('the French page names every option and command the English page names', () => {
@@ -48,19 +49,23 @@ describe('errors', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      'boxaudit : --fail-on doit être l’une de ces valeurs : critical, high, medium, low, info (reçu : « huge ») (voir boxaudit --help) [BOXAUDIT_USAGE]\n',
+      frenchSpaces(
+        'boxaudit : --fail-on doit être l’une de ces valeurs : critical, high, medium, low, info (reçu : « huge ») (voir boxaudit --help) [BOXAUDIT_USAGE]\n',
+      ),
     );
   });
 
   it('an unknown option and an unknown command, from the environment’s language', async () => {
     const option = await runCli(['audit', '--upnp', NOWHERE, '--bogus'], { env: FR });
     expect(option.stderr).toBe(
-      'boxaudit : audit : option inconnue « --bogus » (voir boxaudit --help) [BOXAUDIT_USAGE]\n',
+      frenchSpaces(
+        'boxaudit : audit : option inconnue « --bogus » (voir boxaudit --help) [BOXAUDIT_USAGE]\n',
+      ),
     );
     const command = await runCli(['dupm'], { env: { LC_MESSAGES: 'fr_FR.UTF-8' } });
     expect(command.code).toBe(2);
     expect(command.stderr).toMatch(
-      /^boxaudit : commande inconnue « dupm » \(commandes : audit, .* ; voir boxaudit --help\) \[BOXAUDIT_USAGE\]\n$/,
+      /^boxaudit\u00a0: commande inconnue «\u00a0dupm\u00a0» \(commandes\u00a0: audit, .*\u00a0; voir boxaudit --help\) \[BOXAUDIT_USAGE\]\n$/,
     );
   });
 
@@ -77,7 +82,9 @@ describe('errors', () => {
       '[upnp-igd] POST http://10.0.0.1/ctl timed out after 3000 ms',
     );
     expect(describeError(error, createRedactor([]), 'fr')).toBe(
-      'boxaudit : la box n’a pas répondu à temps (détail technique : [upnp-igd] POST http://10.0.0.1/ctl timed out after 3000 ms) [BOXAUDIT_TIMEOUT]',
+      frenchSpaces(
+        'boxaudit : la box n’a pas répondu à temps (détail technique : [upnp-igd] POST http://10.0.0.1/ctl timed out after 3000 ms) [BOXAUDIT_TIMEOUT]',
+      ),
     );
     expect(describeError(error, createRedactor([]))).toBe(
       'boxaudit: [upnp-igd] POST http://10.0.0.1/ctl timed out after 3000 ms [BOXAUDIT_TIMEOUT]',
@@ -86,23 +93,25 @@ describe('errors', () => {
 
   it('the command line’s own messages have French wordings', () => {
     expect(frenchMessage('choose one target: --upnp, --gateway cannot be combined')).toBe(
-      'une seule cible à la fois : --upnp, --gateway ne peuvent pas être combinées',
+      frenchSpaces('une seule cible à la fois : --upnp, --gateway ne peuvent pas être combinées'),
     );
     expect(frenchMessage('--vendor freebox needs --host HOST')).toBe(
       '--vendor freebox demande aussi --host HÔTE',
     );
     expect(frenchMessage('--output r.json: folder /nope does not exist')).toBe(
-      '--output r.json : le dossier /nope n’existe pas',
+      frenchSpaces('--output r.json : le dossier /nope n’existe pas'),
     );
     expect(frenchMessage('--timeout must be a whole number from 1 to 3600000 (got "0")')).toBe(
-      '--timeout doit être un nombre entier de 1 à 3600000 (reçu : « 0 »)',
+      frenchSpaces('--timeout doit être un nombre entier de 1 à 3600000 (reçu : « 0 »)'),
     );
     expect(frenchMessage('something the box said')).toBeNull();
   });
 
   it('Ctrl-C and SIGTERM lines', () => {
-    expect(signalLine('SIGINT', 'fr')).toBe('boxaudit : interrompu (Ctrl-C) [BOXAUDIT_ABORTED]');
-    expect(signalLine('SIGTERM', 'fr')).toBe('boxaudit : arrêté (SIGTERM) [BOXAUDIT_ABORTED]');
+    expect(signalLine('SIGINT', 'fr')).toBe(
+      frenchSpaces('boxaudit : interrompu (Ctrl-C) [BOXAUDIT_ABORTED]'),
+    );
+    expect(signalLine('SIGTERM', 'fr')).toBe(frenchSpaces('boxaudit : arrêté (SIGTERM) [BOXAUDIT_ABORTED]'));
     expect(signalLine('SIGINT')).toBe('boxaudit: interrupted (Ctrl-C) [BOXAUDIT_ABORTED]');
   });
 });
@@ -112,7 +121,7 @@ describe('progress', () => {
     const r = await runCli(['demo', '--verbose', '--lang', 'fr']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(
-      /démo : box internet simulée à l’adresse http:\/\/127\.0\.0\.1:\d+\/rootDesc\.xml/,
+      /démo\u00a0: box internet simulée à l’adresse http:\/\/127\.0\.0\.1:\d+\/rootDesc\.xml/,
     );
     expect(r.stderr).toContain('[upnp-igd] lecture de http://127.0.0.1:');
     expect(r.stderr).not.toMatch(/\] reading /);
@@ -120,7 +129,7 @@ describe('progress', () => {
 
   it('progressLine translates the fixed words only, and leaves English alone', () => {
     expect(progressLine('fr', '[freebox] https://192.168.1.254: logging in')).toBe(
-      '[freebox] https://192.168.1.254 : connexion',
+      frenchSpaces('[freebox] https://192.168.1.254 : connexion'),
     );
     expect(progressLine('fr', '[livebox] session renewed 2 time(s)')).toBe(
       '[livebox] session renouvelée 2 fois',

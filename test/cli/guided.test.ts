@@ -113,7 +113,7 @@ describe('runGuided', () => {
     expect(report).toContain('PACS Orthanc');
     expect(report).not.toContain('\u001b[');
     expect(opened).toEqual([file]);
-    expect(said).toContain(`Le rapport est enregistré ici : ${file}`);
+    expect(said).toContain(`Le rapport est enregistré ici\u00a0: ${file}`);
     expect(prompts).toEqual(['Appuyez sur Entrée pour fermer cette fenêtre.']);
     // The page is only kept in the file: the window shows the messages, not the HTML source.
     expect(shown).not.toContain('<html');

@@ -11,6 +11,7 @@ import { parseCommandArgs } from '../../src/cli/args.js';
 import { run as runDemo } from '../../src/cli/commands/demo.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { openerCommand } from '../../src/cli/open.js';
+import { frenchSpaces } from '../../src/i18n/typography.js';
 import { createRedactor } from '../../src/reporters/sanitize.js';
 import { requireBuiltCli, runCli } from './helpers.js';
 
@@ -47,13 +48,15 @@ describe('boxaudit --format html', () => {
     const file = join(dir, 'rapport.html');
     const r = await runCli(['demo', '--format', 'html', '--lang', 'fr', '--output', file]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`report written to ${file}`);
+    expect(r.stdout).toContain(`boxaudit\u00a0: rapport enregistré dans ${file}`);
     const html = readFileSync(file, 'utf8');
     expect(html.startsWith('<!DOCTYPE html>\n<html lang="fr">')).toBe(true);
     for (const host of ['192.168.1.20', '192.168.1.21', '192.168.1.30']) {
       expect(html.split(`<article class="device s-critical" data-host="${host}">`)).toHaveLength(2);
     }
-    expect(html).toContain('Important : la partie la plus importante de cette box n&#39;a pas été lue');
+    expect(html).toContain(
+      frenchSpaces('Important : la partie la plus importante de cette box n’a pas été lue'),
+    );
   });
 
   it('without --output, the page goes to stdout', async () => {

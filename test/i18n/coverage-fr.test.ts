@@ -25,6 +25,7 @@ import {
   hasFrenchCoverageReason,
   MAX_ERROR_LENGTH,
 } from '../../src/i18n/coverage.js';
+import { frenchSpaces } from '../../src/i18n/typography.js';
 import type { CoverageItem, Snapshot } from '../../src/model/types.js';
 import { render } from '../../src/reporters/index.js';
 import { safeLine } from '../../src/reporters/sanitize.js';
@@ -131,7 +132,7 @@ describe("every adapter's metadata carries its coverage texts", () => {
         { area: 'ipv6-pinholes', status: 'not-visible', code: 'BBOX_IPV6_NOT_READ', reason: 'x' },
         'fr',
       ),
-    ).toBe(text);
+    ).toBe(frenchSpaces(text));
   });
 });
 
@@ -206,7 +207,9 @@ const fr = (i: CoverageItem) => coverageReason(i, 'fr');
 describe('French text built from details', () => {
   it('fills values, picks the area-specific text, and falls back to English when a value is missing', () => {
     expect(fr(item('BBOX_CALL_FAILED', 'dmz', { path: '/api/v1/nat/dmz' }))).toBe(
-      "la lecture GET /api/v1/nat/dmz a échoué (voir les avertissements) : rien n'est connu pour cette partie ; vérifiez-la dans l'interface web de la box",
+      frenchSpaces(
+        'la lecture GET /api/v1/nat/dmz a échoué (voir les avertissements) : rien n’est connu pour cette partie ; vérifiez-la dans l’interface web de la box',
+      ),
     );
     expect(fr(item('BBOX_CALL_FAILED', 'dmz'))).toBe('ENGLISH');
     expect(
@@ -215,7 +218,7 @@ describe('French text built from details', () => {
     expect(fr(item('LIVEBOX_CALL_FAILED', 'dmz', { call: 'Firewall.getDMZ' }))).not.toContain('UPnP IGD');
     expect(fr(item('LINUX_FILTER_NOT_AUDITED', 'ipv6-pinholes'))).toContain('IPv6');
     expect(fr(item('SFR_UPNP_UNREADABLE', 'upnp-state'))).toMatch(
-      /^impossible de savoir si l'UPnP est activé/,
+      /^impossible de savoir si l’UPnP est activé/,
     );
   });
 
@@ -238,7 +241,9 @@ describe('French text built from details', () => {
       }),
     );
     expect(text).toBe(
-      `rest/portforward lu pour le(s) site(s) "default" ; le(s) site(s) "annex" n'ont pas pu être lus (voir les avertissements) : leurs redirections sont inconnues ; 3 site(s) de plus n'ont pas été audités`,
+      frenchSpaces(
+        'rest/portforward lu pour le site "default" ; le site "annex" n’a pas pu être lu (voir les avertissements) : ses redirections sont inconnues ; 3 sites de plus n’ont pas été audités',
+      ),
     );
     expect(
       fr(
@@ -249,17 +254,19 @@ describe('French text built from details', () => {
         }),
       ),
     ).toBe(
-      `réglage « usg » de rest/setting lu pour le(s) site(s) "default" ; le(s) site(s) "annex" n'ont pas pu être lus (voir les avertissements) (upnp_enabled)`,
+      frenchSpaces(
+        'réglage « usg » de rest/setting lu pour le site "default" ; le site "annex" n’a pas pu être lu (voir les avertissements) (upnp_enabled)',
+      ),
     );
     expect(fr(item('UNIFI_SETTING_USG_PARTIAL', 'nat-pmp', { enabled: null }))).toMatch(
-      /^le réglage « usg » de rest\/setting n'a été lu que pour une partie des sites .*\(upnp_nat_pmp_enabled\)$/,
+      /^le réglage «\u00a0usg\u00a0» de rest\/setting n’a été lu que pour une partie des sites .*\(upnp_nat_pmp_enabled\)$/,
     );
   });
 
   it('translates FRITZ!Box list endings with the area’s caveat, run-time codes included', () => {
     const end = fr(item('FRITZ_END_713', 'static-forwards', { entries: 3, endedWith: 713, index: 3 }));
     expect(end).toMatch(
-      /^la liste s'est terminée par l'erreur UPnP 713 à l'entrée 3\. Selon la version de FRITZ!OS/,
+      /^la liste s’est terminée par l’erreur UPnP 713 à l’entrée 3\. Selon la version de FRITZ!OS/,
     );
     expect(fr(item('FRITZ_END_COUNT', 'upnp-mappings', { entries: 2, count: 2 }))).toContain(
       'partagent la table des partages de ports',
@@ -269,13 +276,15 @@ describe('French text built from details', () => {
   it('embeds the (already redacted) error message, cut to a bounded length', () => {
     const error = `[upnp-igd] POST http://192.168.1.1:5000/ctl ${'x'.repeat(400)}`;
     const text = fr(item('UPNP_END_HTTP_500', 'upnp-mappings', { index: 2, entries: 2, error }));
-    expect(text).toMatch(/^la box a répondu HTTP 500 à l'entrée 2 \(\[upnp-igd\] POST/);
+    expect(text).toMatch(/^la box a répondu HTTP 500 à l’entrée 2 \(\[upnp-igd\] POST/);
     expect(text.length).toBeLessThan(MAX_ERROR_LENGTH + 120);
     expect(fr(item('UPNP_END_NETWORK', 'upnp-mappings', { entries: 0, error: 'ECONNREFUSED' }))).toBe(
-      "l'adresse de contrôle UPnP de la box n'a pas pu être jointe (ECONNREFUSED) : les redirections UPnP n'ont pas été lues",
+      frenchSpaces(
+        'l’adresse de contrôle UPnP de la box n’a pas pu être jointe (ECONNREFUSED) : les redirections UPnP n’ont pas été lues',
+      ),
     );
     expect(fr(item('UBUS_ACL_DENIED', 'dmz'))).toMatch(
-      /^l'utilisateur n'a pas le droit .* \(ACL de rpcd\) : rien/,
+      /^l’utilisateur n’a pas le droit .* \(ACL de rpcd\) : rien/,
     );
   });
 });
@@ -420,7 +429,7 @@ async function expectFrenchReports(snapshots: Snapshot[]): Promise<void> {
   expectFrenchCoverage(snapshots);
   const report = buildReport(snapshots, await loadRuleSet(), { now: new Date('2026-01-01T00:00:00Z') });
   const gaps = snapshots.flatMap((s) => s.coverage.filter((c) => c.status !== 'complete'));
-  const heading = "Couverture : ce qui a pu, ou n'a pas pu, être vérifié";
+  const heading = frenchSpaces('Couverture : ce qui a pu, ou n’a pas pu, être vérifié');
   const text = coverageSection(
     render(report, { format: 'text', lang: 'fr' }),
     heading,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { frenchSpaces } from '../../src/i18n/typography.js';
 import type { DumpDocument } from '../../src/model/types.js';
 import { render, renderDump } from '../../src/reporters/index.js';
 import { doctorOffice, hostileReport, TERMINAL_CONTROL } from './helpers.js';
@@ -48,11 +49,11 @@ describe('dump (text)', () => {
 
   it('is French with lang fr', () => {
     const fr = renderDump(doc(), { format: 'text', lang: 'fr' });
-    expect(fr).toContain('boxaudit : ce que montre la box internet');
+    expect(fr).toContain(frenchSpaces('boxaudit : ce que montre la box internet'));
     expect(fr).toMatch(
       / {2}origine +proto +port public +hôte interne:port +depuis +durée +active +description/,
     );
-    expect(fr).toContain('UPnP : activé : oui ; redirections : 7 ; version IGD : 2');
+    expect(fr).toContain(frenchSpaces('UPnP : activé : oui ; redirections : 7 ; version IGD : 2'));
     expect(fr).toContain('permanente');
   });
 

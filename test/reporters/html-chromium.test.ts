@@ -13,6 +13,7 @@ import { buildReport } from '../../src/audit.js';
 import { collect } from '../../src/collect.js';
 import { DEMO_OFFICE } from '../../src/demo/demo-office.js';
 import { startIgdSimulator } from '../../src/demo/igd-simulator.js';
+import { frenchSpaces } from '../../src/i18n/typography.js';
 import { render } from '../../src/reporters/index.js';
 import { loadRuleSet } from '../../src/rules/load.js';
 import type { AuditReport } from '../../src/rules/types.js';
@@ -67,14 +68,16 @@ describe.skipIf(CHROMIUM === null)('HTML report in headless Chromium', () => {
     const fr = pages.fr!;
     expect(await fr.evaluate<string>('document.documentElement.lang')).toBe('fr');
     expect(await fr.evaluate<string>('document.querySelector("#verdict p").textContent')).toBe(
-      "3 appareils de votre cabinet sont ouverts à tout Internet de façon dangereuse. Agissez aujourd'hui.",
+      '3 appareils de votre cabinet sont ouverts à tout Internet de façon dangereuse. Agissez aujourd’hui.',
     );
     const first = await fr.evaluate<string[]>(
       '[...document.querySelectorAll("#first ol > li > strong")].map(e => e.textContent)',
     );
     expect(first).toHaveLength(3);
     expect(first[0]).toBe(
-      'Supprimez les redirections de ports vers 192.168.1.30 (« NAS »), 192.168.1.20 (« PACS Orthanc ») et 192.168.1.21 (« Viewer DICOM »).',
+      frenchSpaces(
+        'Supprimez les redirections de ports vers 192.168.1.30 (« NAS »), 192.168.1.20 (« PACS Orthanc ») et 192.168.1.21 (« Viewer DICOM »).',
+      ),
     );
     const critical = await fr.evaluate<string[]>(
       '[...document.querySelectorAll("article.device.s-critical")].map(e => e.dataset.host)',

@@ -22,12 +22,12 @@ describe('i18n', () => {
     expect(t('en', 'summary.gaps', { gaps: 3 })).toBe('3 areas could not be checked: see Coverage.');
     expect(t('en', 'summary.gaps', { gaps: 1 })).toBe('1 area could not be checked: see Coverage.');
     // French: 0 and 1 are singular, with the verb and the participle agreeing.
-    expect(t('fr', 'summary.inconclusive', { count: 1 })).toBe("1 vérification n'a pas pu conclure.");
-    expect(t('fr', 'summary.inconclusive', { count: 0 })).toBe("0 vérification n'a pas pu conclure.");
-    expect(t('fr', 'summary.inconclusive', { count: 2 })).toBe("2 vérifications n'ont pas pu conclure.");
+    expect(t('fr', 'summary.inconclusive', { count: 1 })).toBe('1 vérification n’a pas pu conclure.');
+    expect(t('fr', 'summary.inconclusive', { count: 0 })).toBe('0 vérification n’a pas pu conclure.');
+    expect(t('fr', 'summary.inconclusive', { count: 2 })).toBe('2 vérifications n’ont pas pu conclure.');
     // A plural choice without its number is left as written, like any placeholder.
     expect(t('fr', 'summary.inconclusive')).toContain('{count:');
-    expect(t('fr', 'waiver.until', { date: '2027-01-01' })).toBe("jusqu'au 2027-01-01");
+    expect(t('fr', 'waiver.until', { date: '2027-01-01' })).toBe('jusqu’au 2027-01-01');
     expect(t('en', 'waiver.until')).toBe('until {date}');
   });
 
@@ -49,7 +49,7 @@ describe('i18n', () => {
   });
 
   it('uses French typography for labels', () => {
-    expect(colon('fr')).toBe(' : ');
+    expect(colon('fr')).toBe('\u00a0: ');
     expect(colon('en')).toBe(': ');
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { frenchSpaces } from '../../src/i18n/typography.js';
 import { render } from '../../src/reporters/index.js';
 import { markdownText } from '../../src/reporters/sanitize.js';
 import { doctorOffice, HOSTILE, hostileReport, TERMINAL_CONTROL } from './helpers.js';
@@ -70,8 +71,8 @@ describe('Markdown report', () => {
     const fr = render(doctorOffice(), { format: 'markdown', lang: 'fr' });
     expect(fr).toContain('### Critique (2)');
     expect(fr).toContain('### Élevée (3)');
-    expect(fr).toContain("| Règle | Appareil | Port public | Quoi | Pourquoi c'est important | Que faire |");
-    expect(fr).toContain("## Couverture : ce qui a pu, ou n'a pas pu, être vérifié");
+    expect(fr).toContain('| Règle | Appareil | Port public | Quoi | Pourquoi c’est important | Que faire |');
+    expect(fr).toContain(frenchSpaces('## Couverture : ce qui a pu, ou n’a pas pu, être vérifié'));
     expect(fr).not.toContain('Exposures found');
   });
 

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_OFFICE } from '../../src/demo/demo-office.js';
 import { type IgdSimulator, startIgdSimulator } from '../../src/demo/igd-simulator.js';
+import { frenchSpaces } from '../../src/i18n/typography.js';
 import { audit } from '../../src/index.js';
 import { render, renderDump } from '../../src/reporters/index.js';
 import type { AuditReport } from '../../src/rules/types.js';
@@ -56,7 +57,7 @@ describe('reporters on a real audit of the demo office (loopback IGD simulator)'
     const last = text.trimEnd().split('\n').at(-1)!;
     expect(last).toMatch(/^BOXAUDIT status=findings critical=[1-9]\d* .* exit=1$/);
     const fr = render(report, { format: 'text', lang: 'fr' });
-    expect(fr).toContain('redirections de ports manuelles (aucune visibilité) :');
+    expect(fr).toContain(frenchSpaces('redirections de ports manuelles (lecture impossible par ce moyen) :'));
     for (const format of ['text', 'markdown', 'sarif', 'json'] as const) {
       expect(render(report, { format, lang: 'fr' })).toBe(render(report, { format, lang: 'fr' }));
     }
@@ -78,7 +79,7 @@ describe('reporters on a real audit of the demo office (loopback IGD simulator)'
     const en = render(raised, { format: 'text', lang: 'en' });
     const fr = render(raised, { format: 'text', lang: 'fr' });
     expect(en).toContain('Severity adjusted: config override: low → medium');
-    expect(fr).toContain('Gravité ajustée : réglage de la configuration : faible → moyenne');
+    expect(fr).toContain(frenchSpaces('Gravité ajustée : réglage de la configuration : faible → moyenne'));
     expect(fr).not.toContain('config override');
   });
 
@@ -93,7 +94,7 @@ describe('reporters on a real audit of the demo office (loopback IGD simulator)'
         .filter((b) => b.startsWith('  * '));
     for (const [lang, line] of [
       ['en', 'Certainty: low — the port number alone'],
-      ['fr', 'Certitude : faible — le numéro de port seul'],
+      ['fr', frenchSpaces('Certitude : faible — le numéro de port seul')],
     ] as const) {
       const all = blocks(lang);
       expect(all.filter((b) => b.includes(line))).toHaveLength(low.length);
@@ -103,7 +104,7 @@ describe('reporters on a real audit of the demo office (loopback IGD simulator)'
       }
     }
     const markdown = render(report, { format: 'markdown', lang: 'fr' });
-    expect(markdown.match(/certitude faible : numéro de port seulement/g)).toHaveLength(
+    expect(markdown.match(/certitude faible\u00a0: numéro de port seulement/g)).toHaveLength(
       report.findings.filter((f) => f.confidence === 'low').length,
     );
   });

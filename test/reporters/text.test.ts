@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { frenchSpaces } from '../../src/i18n/typography.js';
 import { render } from '../../src/reporters/index.js';
 import { cleanReport, doctorOffice, HOSTILE, hostileReport, TERMINAL_CONTROL } from './helpers.js';
 
@@ -60,7 +61,9 @@ describe('text report (English)', () => {
     expect(findings).toContain('    Device: 192.168.1.30:21 <- internet TCP 21 (UPnP, "NAS FTP scanner")');
     expect(findings).toContain('Where to click: Advanced settings → Network → NAT/PAT');
     expect(findings).toContain("The box's own settings");
-    expect(findings).toContain('Device: the box itself (router setting)');
+    // The box's own settings are headed "MEDIUM: the box itself…": no "Device:" line repeating it.
+    expect(findings).toMatch(/\nMEDIUM: the box itself \(router setting\)\n {2}\* /);
+    expect(findings).not.toContain('Device: the box itself');
     // Inconclusive and waived findings are not mixed in.
     expect(findings).not.toContain('BOX-DB-001');
     expect(findings).not.toContain('BOX-RA-002');
@@ -147,7 +150,9 @@ describe('text report when nothing is found', () => {
     );
     const fr = render(cleanReport(false), { format: 'text', lang: 'fr' });
     expect(fr).toContain(
-      "Aucune exposition trouvée dans ce qui a pu être lu ; 4 zones n'ont pas pu être vérifiées.",
+      frenchSpaces(
+        'Aucune exposition trouvée dans ce qui a pu être lu ; 4 zones n’ont pas pu être vérifiées.',
+      ),
     );
   });
 
@@ -165,44 +170,54 @@ describe('text report (French)', () => {
 
   it('shows when the box was read as a date in the language and time zone asked, never a UTC ISO time', () => {
     const paris = render(doctorOffice(), { format: 'text', lang: 'fr', timeZone: 'Europe/Paris' });
-    expect(paris).toContain('Lue le : 28 novembre 2026 à 09:30');
+    expect(paris).toContain(frenchSpaces('Lue le : 28 novembre 2026 à 09:30'));
     expect(paris).not.toContain('2026-11-28T08:30');
     const london = render(doctorOffice(), { format: 'markdown', lang: 'en', timeZone: 'Europe/London' });
     expect(london).toContain('28 November 2026 at 08:30');
     // A time a hand-edited dump cannot parse, or an unknown zone, shows the stored text instead.
     expect(render(doctorOffice(), { format: 'text', lang: 'fr', timeZone: 'Mars/Olympus' })).toContain(
-      'Lue le : 2026-11-28T08:30:00.000Z',
+      frenchSpaces('Lue le : 2026-11-28T08:30:00.000Z'),
     );
   });
 
   it('translates headings, labels and severity words', () => {
-    expect(text).toContain('boxaudit 0.1.0 : audit de la box internet');
-    expect(text).toContain('Adresse IP publique (externe) : 203.0.113.45');
+    expect(text).toContain(frenchSpaces('boxaudit 0.1.0 : audit de la box internet'));
+    expect(text).toContain(frenchSpaces('Adresse IP publique (externe) : 203.0.113.45'));
     expect(text).toContain('Expositions trouvées');
-    expect(text).toContain('CRITIQUE : 192.168.1.20 (« Orthanc PACS »)');
-    expect(text).toContain('ÉLEVÉE : 192.168.1.30 (« NAS SMB »)');
-    expect(text).toContain('Appareil : 192.168.1.30:21 <- internet TCP 21 (UPnP, "NAS FTP scanner")');
-    expect(text).toContain('Premières choses à faire');
-    expect(text).toContain('Supprimez les redirections de ports vers 192.168.1.20 (« Orthanc PACS »)');
-    expect(text).toContain('Étape suivante : lancez boxaudit --vendor livebox --host 192.168.1.1');
-    expect(text).toContain("Pourquoi c'est important : Le port TCP 104 est redirigé");
-    expect(text).toContain('Que faire : Supprimez cette redirection sur la box.');
+    expect(text).toContain(frenchSpaces('CRITIQUE : 192.168.1.20 (« Orthanc PACS »)'));
+    expect(text).toContain(frenchSpaces('ÉLEVÉE : 192.168.1.30 (« NAS SMB »)'));
+    expect(text).toContain(
+      frenchSpaces('Appareil : 192.168.1.30:21 <- Internet TCP 21 (UPnP, « NAS FTP scanner »)'),
+    );
+    expect(text).toContain('À faire en premier');
+    expect(text).toContain(
+      frenchSpaces('Supprimez les redirections de ports vers 192.168.1.20 (« Orthanc PACS »)'),
+    );
+    expect(text).toContain(
+      frenchSpaces('Étape suivante : lancez boxaudit --vendor livebox --host 192.168.1.1'),
+    );
+    expect(text).toContain(frenchSpaces('Pourquoi c’est important : Le port TCP 104 est redirigé'));
+    expect(text).toContain(frenchSpaces('Que faire : Supprimez cette redirection sur la box.'));
     expect(text).toContain('Impossible de conclure (une information manquait) (1)');
-    expect(text).toContain('Inconnu : port interne');
+    expect(text).toContain(frenchSpaces('Inconnu : port interne'));
     expect(text).toContain('? 192.168.1.50:inconnu');
-    expect(text).toContain('Expositions possibles : ');
-    expect(text).toContain("!! EXCEPTIONS EXPIRÉES : elles ne s'appliquent plus (1)");
+    expect(text).toContain(frenchSpaces('Expositions possibles : '));
+    expect(text).toContain(frenchSpaces('!! EXCEPTIONS EXPIRÉES : elles ne s’appliquent plus (1)'));
     expect(text).toContain('Exceptions accordées (acceptées volontairement) (1)');
     expect(text).toContain(
-      "Motif : Reception PC support by the software vendor, source IP restricted; jusqu'au 2027-06-30",
+      frenchSpaces(
+        'Motif : Reception PC support by the software vendor, source IP restricted; jusqu’au 2027-06-30',
+      ),
     );
-    expect(text).toContain('6 expositions trouvées : critique : 2, élevée : 3, moyenne : 1.');
-    expect(text).toContain("Seuil d'alerte : gravité élevée ou plus.");
+    expect(text).toContain('6 expositions trouvées (2 critiques, 3 élevées, 1 moyenne).');
+    expect(text).toContain(frenchSpaces('Seuil d’alerte : gravité élevée ou plus.'));
   });
 
   it('translates coverage reasons by code', () => {
     expect(text).toContain(
-      "- redirections de ports manuelles (aucune visibilité) : les redirections de ports réglées à la main dans l'interface de la box ne sont pas visibles par UPnP : vérifiez-les dans l'interface web de la box",
+      frenchSpaces(
+        '- redirections de ports manuelles (lecture impossible par ce moyen) : les redirections de ports réglées à la main dans l’interface de la box ne sont pas visibles par UPnP : vérifiez-les dans l’interface web de la box',
+      ),
     );
     expect(text).not.toContain('Manual port forwards are not visible over UPnP');
   });
@@ -225,9 +240,11 @@ describe('text report (French)', () => {
     });
     const fr = render(r, { format: 'text', lang: 'fr' });
     expect(fr).toContain(
-      "- redirections UPnP (lecture partielle) : la box a renvoyé l'erreur UPnP 606 à l'entrée 3 ; les redirections suivantes, s'il y en a, n'ont pas été lues",
+      frenchSpaces(
+        '- redirections UPnP (lecture partielle) : la box a renvoyé l’erreur UPnP 606 à l’entrée 3 ; les redirections suivantes, s’il y en a, n’ont pas été lues',
+      ),
     );
-    expect(fr).toContain('- NAT-PMP/PCP (lecture partielle) : stopped after N entries');
+    expect(fr).toContain(frenchSpaces('- NAT-PMP/PCP (lecture partielle) : stopped after N entries'));
   });
 
   it('falls back to the English reason for an unknown code, with French around it', () => {
@@ -239,7 +256,7 @@ describe('text report (French)', () => {
       reason: 'NAT-PMP answered garbage.',
     });
     const fr = render(r, { format: 'text', lang: 'fr' });
-    expect(fr).toContain('- NAT-PMP/PCP (échec de lecture) : NAT-PMP answered garbage.');
+    expect(fr).toContain(frenchSpaces('- NAT-PMP/PCP (échec de lecture) : NAT-PMP answered garbage.'));
   });
 
   it('leaves no English in headings, labels or severity words', () => {

@@ -78,7 +78,7 @@ describe('forward matching', () => {
         detail: '198.51.100.7',
         text: {
           en: 'limited to source 198.51.100.7: critical → high',
-          fr: 'limitée à la source 198.51.100.7 : critique → élevée',
+          fr: 'limitée à la source 198.51.100.7\u00a0: critique → élevée',
         },
       },
     ]);
@@ -520,7 +520,7 @@ describe('profiles and overrides', () => {
         from: 'high',
         to: 'critical',
         detail: 'health',
-        text: { en: 'health profile: high → critical', fr: 'profil health : élevée → critique' },
+        text: { en: 'health profile: high → critical', fr: 'profil health\u00a0: élevée → critique' },
       },
     ]);
     const plain = Object.fromEntries(findingsFor(s).map((f) => [f.ruleId, f.severity]));
@@ -544,7 +544,10 @@ describe('profiles and overrides', () => {
           reason: 'config-override',
           from: 'medium',
           to: 'info',
-          text: { en: 'config override: medium → info', fr: 'réglage de la configuration : moyenne → info' },
+          text: {
+            en: 'config override: medium → info',
+            fr: 'réglage de la configuration\u00a0: moyenne → info',
+          },
         },
       ],
     });

@@ -51,7 +51,7 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
       const self = isStandalone() ? basename(process.execPath) : 'npx boxaudit';
       const note =
         lang === 'fr'
-          ? `Ceci était une démonstration sur une box simulée. Sur votre réseau : ${self} --lang fr (code de sortie ${report.summary.exitCode} ici).`
+          ? `Ceci était une démonstration sur une box simulée. Pour vérifier votre propre box, lancez ${self} --lang fr sur un ordinateur du cabinet (un vrai audit se terminerait ici avec le code de sortie ${report.summary.exitCode}).`
           : `This was a demo on a simulated box. On your own network: ${self} (a real audit would exit ${report.summary.exitCode} here).`;
       // stderr: the report's last stdout line stays the status line
       ctx.warn('');

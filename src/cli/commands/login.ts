@@ -1,5 +1,6 @@
 import { loadToken, requestFreeboxAppToken, saveToken } from '../../adapters/freebox.js';
 import { BoxauditError } from '../../errors.js';
+import { type CliMessageKey, cliText } from '../../i18n/cli.js';
 import type { ParsedArgs } from '../args.js';
 import { freeboxTokenPath } from '../config-dir.js';
 import type { CliContext } from '../context.js';
@@ -18,11 +19,10 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     );
   }
   const path = freeboxTokenPath(ctx.env);
-  ctx.warn('boxaudit: asking the Freebox to register boxaudit (read-only access).');
-  ctx.warn(
-    '  Go to the box and accept the request on its front screen (Freebox Pop: in the Freebox Connect app).',
-  );
-  ctx.warn('  Waiting up to 2 minutes…');
+  const say = (key: CliMessageKey, params: Record<string, string> = {}) => cliText(ctx.lang, key, params);
+  ctx.warn(say('login.asking'));
+  ctx.warn(say('login.goToBox'));
+  ctx.warn(say('login.waiting'));
   const token = await requestFreeboxAppToken({
     ...(options.host
       ? { baseUrl: /^https?:\/\//.test(options.host) ? options.host : `https://${options.host}` }
@@ -33,11 +33,9 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   ctx.addSecret(token.appToken);
   await saveToken(path, { appId: token.appId, appToken: token.appToken }, { signal: ctx.signal });
   const check = await loadToken(path, { signal: ctx.signal });
-  if (check.looseMode) ctx.warn(`boxaudit: warning: ${path} is readable by other users; run chmod 600 on it`);
-  ctx.out(`Registered. The app token is saved in ${path} (only you can read it).\n`);
-  ctx.out('Now run: boxaudit --vendor freebox --host mafreebox.freebox.fr\n');
-  ctx.out(
-    'In the Freebox settings (Gestion des accès), give the "boxaudit" application only the read rights it needs.\n',
-  );
+  if (check.looseMode) ctx.warn(say('login.loose', { path }));
+  ctx.out(`${say('login.registered', { path })}\n`);
+  ctx.out(`${say('login.next')}\n`);
+  ctx.out(`${say('login.rights')}\n`);
   return 0;
 }
