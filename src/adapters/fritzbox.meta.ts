@@ -38,16 +38,16 @@ export const fritzboxMeta: AdapterMeta = {
       fr: 'certains services d’accès à distance n’ont pas pu être lus (voir les avertissements) ; les partages MyFRITZ! par appareil (X_AVM-DE_MyFritz GetServiceByIndex) ne sont pas lus (noms de champs NON CONFIRMÉS), ni l’accès VPN/WireGuard : vérifiez-les dans l’interface web de la box',
     },
     FRITZ_NO_EXPOSED_HOST_GETTER: {
-      fr: "TR-064 n’a pas de lecture connue de l'« hôte exposé » (NON CONFIRMÉ) : vérifiez Internet → Permit Access dans l’interface web de la box",
+      fr: 'TR-064 n’a pas de lecture connue de l’« hôte exposé » (NON CONFIRMÉ) : vérifiez Internet → Permit Access dans l’interface web de la box',
     },
     FRITZ_TR064_NO_IPV6: {
       fr: 'les partages de ports IPv6 (ouvertures) et les hôtes exposés en IPv6 ne sont pas accessibles par TR-064 : vérifiez-les dans l’interface web de la box',
     },
     FRITZ_ACTION_FAILED: {
-      fr: "l'appel TR-064 {call} a échoué (voir les avertissements) : rien n'est connu pour cette partie ; vérifiez-la dans l'interface web de la box",
+      fr: 'l’appel TR-064 {call} a échoué (voir les avertissements) : rien n’est connu pour cette partie ; vérifiez-la dans l’interface web de la box',
     },
     FRITZ_ACTION_NOT_AUTHORIZED: {
-      fr: "la box a refusé l'appel TR-064 {call} à cet utilisateur (droit « Paramètres de la FRITZ!Box » manquant ?) : rien n'est connu pour cette partie ; vérifiez-la dans l'interface web de la box",
+      fr: 'la box a refusé l’appel TR-064 {call} à cet utilisateur (droit « Paramètres de la FRITZ!Box » manquant ?) : rien n’est connu pour cette partie ; vérifiez-la dans l’interface web de la box',
     },
     FRITZ_DEVICEINFO: {
       fr: 'tr64desc.xml lu, mais DeviceInfo GetInfo n’a pas pu être lu (voir les avertissements) : le modèle et la version de FRITZ!OS sont incomplets',

@@ -284,7 +284,7 @@ describe('French text built from details', () => {
       ),
     );
     expect(fr(item('UBUS_ACL_DENIED', 'dmz'))).toMatch(
-      /^l’utilisateur n’a pas le droit .* \(ACL de rpcd\) : rien/,
+      /^l’utilisateur n’a pas le droit .* \(ACL de rpcd\)\s: rien/,
     );
   });
 });

@@ -325,7 +325,7 @@ describeLab(
         { timeoutMs: 90_000 },
       );
       expect(fr.stdout).toContain(
-        `Envoyé hors du réseau local : ${LAB_ADDRESSES.wanIp} à ${IDB_URL}${LAB_ADDRESSES.wanIp}.`,
+        `Envoyé hors du réseau local\u00a0: ${LAB_ADDRESSES.wanIp} à ${IDB_URL}${LAB_ADDRESSES.wanIp}.`,
       );
       expect(fr.stdout).toContain('InternetDB de Shodan');
     });

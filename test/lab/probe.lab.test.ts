@@ -120,11 +120,11 @@ describeLab('--probe against real peers behind the real miniupnpd (issue 13)', {
     });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toContain(
-      `Preuve : boxaudit s'est connecté à ${LAB_ADDRESSES.lanIp}:104 : DICOM a répondu : il a accepté une association d'un titre AE inventé et répondu à un C-ECHO`,
+      `Preuve\u00a0: boxaudit s’est connecté à ${LAB_ADDRESSES.lanIp}:104\u00a0: DICOM a répondu\u00a0: il a accepté une connexion DICOM venant d’un nom d’appelant (titre AE) inventé et répondu à un test de connexion DICOM (C-ECHO)`,
     );
     expect(r.stdout).toContain(
       '3 confirmées par une sonde, 0 déduite du numéro de port ou du libellé, 1 où rien ne répond',
     );
-    expect(r.stdout).toContain("Rien n'a été envoyé hors du réseau local.");
+    expect(r.stdout).toContain('Rien n’a été envoyé hors du réseau local.');
   });
 });

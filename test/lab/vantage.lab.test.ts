@@ -260,16 +260,16 @@ describeLab('--probe --vantage: a real PACS reached from a real vantage host (is
       );
       expect(r.code, r.stderr).toBe(1);
       expect(r.stdout).toContain(
-        `Preuve : boxaudit s'est connecté à ${lanIp}:104 : DICOM a répondu : il a accepté une association d'un titre AE inventé et répondu à un C-ECHO`,
+        `Preuve\u00a0: boxaudit s’est connecté à ${lanIp}:104\u00a0: DICOM a répondu\u00a0: il a accepté une connexion DICOM venant d’un nom d’appelant (titre AE) inventé et répondu à un test de connexion DICOM (C-ECHO)`,
       );
       expect(r.stdout).toContain(`joignable depuis Internet`);
       expect(r.stdout).toMatch(
-        /Depuis Internet \(test fait depuis la machine extérieure root@11\.0\.0\.1:22\) : \d+ de ces expositions sont joignables/,
+        /Depuis Internet \(test fait depuis la machine extérieure root@11\.0\.0\.1:22\)\s: \d+ de ces expositions sont joignables/,
       );
       expect(r.stdout).toContain(
-        `Envoyé hors du réseau local : une connexion SSH vers la machine extérieure root@${wanPeerIp}:22`,
+        `Envoyé hors du réseau local\u00a0: une connexion SSH vers la machine extérieure root@${wanPeerIp}:22`,
       );
-      expect(r.stdout).not.toContain("Rien n'a été envoyé hors du réseau local.");
+      expect(r.stdout).not.toContain('Rien n’a été envoyé hors du réseau local.');
     },
     TEST_TIMEOUT_MS,
   );

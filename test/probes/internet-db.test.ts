@@ -419,7 +419,7 @@ describe('applied to the snapshot', () => {
     expect(text).toContain('Shodan associates 1 known vulnerability with this address');
     expect(text).toContain("Shodan's InternetDB lists this port open on the public address");
     const fr = render(report, { format: 'text', lang: 'fr' });
-    expect(fr).toContain(`Envoyé hors du réseau local : ${PUBLIC} à ${base}${PUBLIC}.`);
+    expect(fr).toContain(`Envoyé hors du réseau local : ${PUBLIC} à ${base}${PUBLIC}.`);
     expect(fr).toContain('InternetDB de Shodan');
     expect(fr).toContain('3 ports ouverts');
     const md = render(report, { format: 'markdown', lang: 'en' });

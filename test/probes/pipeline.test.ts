@@ -190,8 +190,8 @@ describe('probeSnapshot', () => {
     expect(text).toContain('nothing answered (connection refused)');
     expect(text).toContain('5 confirmed by a probe, 7 inferred from the port number or the label, 2 where');
     const fr = render(report, { format: 'text', lang: 'fr' });
-    expect(fr).toContain(`Preuve : boxaudit s'est connecté à ${HOST}:5900 : VNC a répondu`);
-    expect(fr).toContain("ce n'est pas le programme attendu mais HTTP qui a répondu");
+    expect(fr).toContain(`Preuve : boxaudit s’est connecté à ${HOST}:5900 : VNC a répondu`);
+    expect(fr).toContain('ce n’est pas le programme attendu mais HTTP qui a répondu');
     const md = render(report, { format: 'markdown', lang: 'fr' });
     expect(md).toContain('Preuve');
     // The HTML page shows the same sentence in the device's "what answers there" slot, escaped.

@@ -166,15 +166,15 @@ describe('reachability in the reports', () => {
       /From the Internet \(tested from the vantage host msp@198\.51\.100\.7:22\): \d+ of these exposures are reachable \(\d+ also confirmed by a probe\), 1 is not/,
     );
     expect(text).toContain(
-      `Sent outside the local network: an SSH connection to the vantage host ${VANTAGE}; from there, TCP connections without any data to the box's public address 11.0.0.2, port(s) 104, 3389.`,
+      `Sent outside the local network: an SSH connection to the vantage host ${VANTAGE}; from there, TCP connections without any data to the box's public address 11.0.0.2 (ports: 104, 3389).`,
     );
     const fr = render(report, { format: 'text', lang: 'fr' });
-    expect(fr).toContain(`joignable depuis Internet : la machine extérieure ${VANTAGE}`);
+    expect(fr).toContain(`joignable depuis Internet : la machine extérieure ${VANTAGE}`);
     expect(fr).toContain(`non joignable depuis la machine extérieure ${VANTAGE} (connexion refusée)`);
     expect(fr).toMatch(
-      /Depuis Internet \(test fait depuis la machine extérieure msp@198\.51\.100\.7:22\) : \d+ de ces expositions sont joignables/,
+      /Depuis Internet \(test fait depuis la machine extérieure msp@198\.51\.100\.7:22\)\s: \d+ de ces expositions sont joignables/,
     );
-    expect(fr).toContain('Envoyé hors du réseau local : une connexion SSH vers la machine extérieure');
+    expect(fr).toContain('Envoyé hors du réseau local : une connexion SSH vers la machine extérieure');
     const md = render(report, { format: 'markdown', lang: 'fr' });
     expect(md).toContain('Depuis Internet');
     // Markdown keeps an e-mail-like user@host from becoming a link.
@@ -205,6 +205,6 @@ describe('reachability in the reports', () => {
     expect(text).not.toContain('not reachable from');
     const fr = render(report, { format: 'text', lang: 'fr' });
     expect(fr).toContain('Test en boucle depuis le réseau local (preuve plus faible');
-    expect(fr).toContain("Envoyé à l'adresse publique de la box 11.0.0.2, depuis le réseau local");
+    expect(fr).toContain('Envoyé à l’adresse publique de la box 11.0.0.2, depuis le réseau local');
   });
 });
