@@ -68,7 +68,14 @@ The last line of a text report is a one-line status for monitoring tools.
 Docs: README.md and docs/ in the package.
 `;
 
-/** Print help; commands share one page, which stays short enough to read. French: help-fr.ts. */
-export async function printHelp(_command?: string, lang: 'en' | 'fr' = 'en'): Promise<void> {
-  process.stdout.write(lang === 'fr' ? (await import('./help-fr.js')).GENERAL_FR : GENERAL);
+/**
+ * Print help with `write` (the run's stdout); commands share one page, which stays short enough to
+ * read. French: help-fr.ts.
+ */
+export async function printHelp(
+  write: (text: string) => void,
+  _command?: string,
+  lang: 'en' | 'fr' = 'en',
+): Promise<void> {
+  write(lang === 'fr' ? (await import('./help-fr.js')).GENERAL_FR : GENERAL);
 }

@@ -25,6 +25,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function fakeContext(opened: string[], out: string[]): CliContext {
   return {
     out: (text) => void out.push(text),
+    stdout: async (text) => void out.push(text),
     outLine: (line) => void out.push(line),
     progress: () => undefined,
     warn: (line) => void out.push(`warn: ${line}`),
