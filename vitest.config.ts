@@ -1,10 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 /**
  * Three projects, all run by `npm test` (the README's command, which CI runs):
  * - unit: pure code, simulators on loopback and real peers started by the tests; no build needed
  *   (`npm run test:unit` is the fast loop);
- * - cli: the built program (`dist/`), the packed tarball and the standalone executables;
+ * - cli: the CLI (most cases in-process, a few smoke tests on the built `dist/`), the packed tarball
+ *   and the standalone executables;
  * - lab: the real box (miniupnpd, nftables, sshd…) in network namespaces, as root.
  */
 const BUILT = [
@@ -18,6 +20,9 @@ const LAB = ['test/lab/**/*.test.ts'];
 const shared = {
   define: { __BOXAUDIT_VERSION__: JSON.stringify('0.0.0-test') },
 };
+/** The in-process CLI tests say the package's version, as the built bin does (tsup's `define`). */
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+const built = { define: { __BOXAUDIT_VERSION__: JSON.stringify(version) } };
 
 export default defineConfig({
   ...shared,
@@ -34,7 +39,7 @@ export default defineConfig({
         extends: true,
         test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...BUILT, ...LAB] },
       },
-      { ...shared, extends: true, test: { name: 'cli', include: BUILT } },
+      { ...built, extends: true, test: { name: 'cli', include: BUILT } },
       { ...shared, extends: true, test: { name: 'lab', include: LAB } },
     ],
   },

@@ -115,6 +115,9 @@ async function bundle(file) {
     external: ['cpu-features', '*.node'],
     legalComments: 'eof',
     logLevel: 'warning',
+    // main.ts finds its own file with import.meta.url in the ESM build and __filename here (it
+    // checks it is the program being run): the empty import.meta of CommonJS is expected.
+    logOverride: { 'empty-import-meta': 'silent' },
   });
 }
 

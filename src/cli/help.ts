@@ -78,10 +78,17 @@ The last line of a text report is a one-line status for monitoring tools.
 Docs: README.md and docs/ in the package.
 `;
 
-/** Print help; commands share one page, which stays short enough to read. French: help-fr.ts. */
-export async function printHelp(_command?: string, lang: 'en' | 'fr' = 'en'): Promise<void> {
+/**
+ * Print help with `write` (the run's stdout); commands share one page, which stays short enough to
+ * read. French: help-fr.ts.
+ */
+export async function printHelp(
+  write: (text: string) => void,
+  _command?: string,
+  lang: 'en' | 'fr' = 'en',
+): Promise<void> {
   if (lang === 'fr') {
     const { frenchSpaces } = await import('../i18n/typography.js');
-    process.stdout.write(frenchSpaces((await import('./help-fr.js')).GENERAL_FR));
-  } else process.stdout.write(GENERAL);
+    write(frenchSpaces((await import('./help-fr.js')).GENERAL_FR));
+  } else write(GENERAL);
 }

@@ -9,7 +9,7 @@ import { cliText } from '../i18n/cli.js';
 import type { ParsedOptions } from './args.js';
 import type { CliContext } from './context.js';
 import type { Format } from './output.js';
-import { stdoutSink, writeChunks, writeFileChunks } from './write.js';
+import { writeChunks, writeFileChunks } from './write.js';
 
 /** The file `--open` writes when no `--output` is given. */
 export const DEFAULT_HTML_FILE = 'boxaudit-report.html';
@@ -35,7 +35,7 @@ export async function writeHtml(
 ): Promise<boolean> {
   const target = htmlTarget(options);
   if (target === undefined) {
-    await writeChunks(chunks, stdoutSink(), ctx.signal);
+    await writeChunks(chunks, ctx.stdout, ctx.signal);
     return true;
   }
   const full = resolve(target);

@@ -4,6 +4,7 @@ import { colon, frenchSpaces, type Lang } from '../i18n/index.js';
 import { createRedactor, type Redactor, safeLine, terminalLine } from '../reporters/sanitize.js';
 import { parseCommandArgs } from './args.js';
 import { type CliContext, createContext } from './context.js';
+import { type CliIo, processIo } from './io.js';
 import { cliLang } from './output.js';
 import { installSignalHandlers } from './signals.js';
 
@@ -23,17 +24,19 @@ const LOADERS: Record<string, () => Promise<CommandModule>> = {
 
 /**
  * Run one command; every error becomes a one-line message on stderr and exit 2. Ctrl-C (SIGINT) and
- * SIGTERM at any stage end the run with one line on stderr and exit 130 / 143 (see signals.ts).
+ * SIGTERM at any stage end the run with one line on stderr and exit 130 / 143 (see signals.ts). The
+ * handlers are the process's own even when `io` is not (a signal is sent to a process): the in-process
+ * CLI tests never send one, and the spawned tests check them on the real bin.
  */
-export async function runCommand(command: string, argv: string[]): Promise<number> {
+export async function runCommand(command: string, argv: string[], io: CliIo = processIo()): Promise<number> {
   const controller = new AbortController();
-  const stderr = (text: string) => process.stderr.write(text);
-  const lang = cliLang(argv, process.env);
+  const stderr = (text: string) => void io.stderr.write(text);
+  const lang = cliLang(argv, io.env);
   const guard = installSignalHandlers(controller, stderr, undefined, lang);
   let ctx: CliContext | undefined;
   try {
     const args = parseCommandArgs(command, argv);
-    ctx = createContext(args.options, controller.signal, lang);
+    ctx = createContext(args.options, controller.signal, lang, io);
     const load = LOADERS[command];
     if (!load) throw new BoxauditError('BOXAUDIT_USAGE', `unknown command "${command}"`);
     const mod = await load();

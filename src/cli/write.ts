@@ -11,6 +11,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { abortError, BoxauditError } from '../errors.js';
 import { cliText } from '../i18n/cli.js';
 import type { Lang } from '../i18n/index.js';
+import type { CliContext } from './context.js';
+import type { CliStream } from './io.js';
 import { yieldToEventLoop } from './signals.js';
 
 /** Characters gathered before one write (and one turn of the event loop). */
@@ -42,13 +44,13 @@ export async function writeChunks(
   if (size > 0) await sink(batch.join(''));
 }
 
-/** A sink on process.stdout; a reader that went away (EPIPE, `| head`) drops the rest quietly. */
-export function stdoutSink(): Sink {
+/** A sink on stdout (`ctx.stdout`); a reader that went away (EPIPE, `| head`) drops the rest quietly. */
+export function stdoutSink(stdout: CliStream): Sink {
   let closed = false;
   return (text) =>
     new Promise((resolve, reject) => {
       if (closed) return resolve();
-      process.stdout.write(text, (error) => {
+      stdout.write(text, (error) => {
         if (!error) return resolve();
         if ((error as NodeJS.ErrnoException).code === 'EPIPE') {
           closed = true;
@@ -158,10 +160,9 @@ export async function printThenSave(
   printed: Iterable<string>,
   output: string | undefined,
   json: () => Iterable<string>,
-  signal: AbortSignal,
-  warn: (line: string) => void,
+  ctx: Pick<CliContext, 'stdout' | 'signal' | 'warn'>,
   lang: Lang = 'en',
 ): Promise<boolean> {
-  await writeChunks(printed, stdoutSink(), signal);
-  return output === undefined || writeOutputFile(output, json(), signal, warn, lang);
+  await writeChunks(printed, ctx.stdout, ctx.signal);
+  return output === undefined || writeOutputFile(output, json(), ctx.signal, ctx.warn, lang);
 }

@@ -1,5 +1,5 @@
 /**
- * `boxaudit audit` end to end: the built bin reads a programmable UPnP IGD simulator on 127.0.0.1
+ * `boxaudit audit` end to end: the CLI (in-process, test/cli/helpers.ts) reads a programmable UPnP IGD simulator on 127.0.0.1
  * (src/demo/igd-simulator.ts, built from the UPnP IGD action formats; a loopback stand-in for the box,
  * the real miniupnpd is exercised in test/lab/audit.lab.test.ts) holding the demo office's mappings:
  * a PACS on DICOM 104, a viewer remapped 8443→104, SMB behind 4450, HTTPS 443 and an Xbox (UDP).
@@ -13,12 +13,15 @@ import { type IgdSimulator, startIgdSimulator } from '../../src/demo/igd-simulat
 import { sarifValidator } from '../reporters/sarif-schema.js';
 import {
   danglingForwardIds,
+  loadCli,
   parseJson,
   type ReportJson,
-  requireBuiltCli,
   runCli,
   schemaValidators,
 } from './helpers.js';
+
+// Load the CLI before the first test: compiling it must not count against a test's time.
+beforeAll(loadCli);
 
 const STATUS_LINE =
   /^BOXAUDIT status=(findings|incomplete|clean) critical=\d+ high=\d+ medium=\d+ low=\d+ info=\d+ inconclusive=\d+ waived=\d+ expired=\d+ gaps=\d+ failon=[a-z]+ exit=[01]$/;
@@ -35,7 +38,6 @@ let url: string;
 let scratch: string;
 
 beforeAll(async () => {
-  requireBuiltCli();
   office = await startIgdSimulator(DEMO_OFFICE);
   url = office.descriptionUrl;
   scratch = mkdtempSync(join(tmpdir(), 'boxaudit-cli-'));

@@ -1,20 +1,19 @@
 /**
  * `boxaudit demo`: the simulated doctor's office (an IGD simulator the CLI starts on 127.0.0.1 itself;
- * no SSDP, nothing leaves the machine), end to end through the built bin.
+ * no SSDP, nothing leaves the machine), end to end through the CLI (in-process, test/cli/helpers.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   danglingForwardIds,
+  loadCli,
   parseJson,
   type ReportJson,
-  requireBuiltCli,
   runCli,
   schemaValidators,
 } from './helpers.js';
 
-beforeAll(() => {
-  requireBuiltCli();
-});
+// Load the CLI before the first test: compiling it must not count against a test's time.
+beforeAll(loadCli);
 
 describe('boxaudit demo', () => {
   it('exits 0 and shows the PACS findings, with the status line last on stdout', async () => {

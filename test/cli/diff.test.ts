@@ -1,5 +1,5 @@
 /**
- * Change over time through the built bin (issue 15 part 4): `boxaudit diff OLD NEW` on saved reports,
+ * Change over time through the CLI (in-process, test/cli/helpers.ts) (issue 15 part 4): `boxaudit diff OLD NEW` on saved reports,
  * dumps and exports (text in English and French, `--json`, exit code from what is new);
  * `audit --baseline REPORT.json` (JSON `baseline` marks, SARIF `baselineState`, exit code from new
  * findings only); `--webhook URL` to a loopback receiver; `audit --format prometheus --output`.
@@ -13,7 +13,10 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MSP_FIXTURES, validatorFor } from '../msp/helpers.js';
 import { sarifValidator } from '../reporters/sarif-schema.js';
 import { listenOnLoopback } from '../sim/vendors/_listen.js';
-import { requireBuiltCli, runCli } from './helpers.js';
+import { loadCli, runCli } from './helpers.js';
+
+// Load the CLI before the first test: compiling it must not count against a test's time.
+beforeAll(loadCli);
 
 const MONDAY = join(MSP_FIXTURES, 'monday.uci');
 const TUESDAY = join(MSP_FIXTURES, 'tuesday.uci');
@@ -27,7 +30,6 @@ afterEach(async () => {
 let dir: string;
 let mondayReport: string;
 beforeAll(async () => {
-  requireBuiltCli();
   dir = mkdtempSync(join(tmpdir(), 'boxaudit-cli-diff-'));
   mondayReport = join(dir, 'monday.json');
   const r = await runCli(['audit', '--from', MONDAY, '--output', mondayReport, ...NOW]);

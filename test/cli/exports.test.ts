@@ -1,6 +1,6 @@
 /**
  * Offline audits of exported router configurations (`audit --from FILE`, the format detected), end to
- * end through the built bin. The exports are the adapters' own fixtures (test/fixtures/configs); this
+ * end through the CLI (in-process, test/cli/helpers.ts). The exports are the adapters' own fixtures (test/fixtures/configs); this
  * checks the CLI path: detection, a schema-valid report, resolvable forwardIds, clear errors.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,13 +9,16 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   danglingForwardIds,
+  loadCli,
   parseJson,
   REPO_ROOT,
   type ReportJson,
-  requireBuiltCli,
   runCli,
   schemaValidators,
 } from './helpers.js';
+
+// Load the CLI before the first test: compiling it must not count against a test's time.
+beforeAll(loadCli);
 
 const CONFIGS = join(REPO_ROOT, 'test', 'fixtures', 'configs');
 
@@ -31,10 +34,6 @@ const EXPORTS: Array<{ file: string; adapter: RegExp }> = [
   { file: 'opnsense/config.xml', adapter: /opnsense/ },
   { file: 'dump/dump.json', adapter: /./ },
 ];
-
-beforeAll(() => {
-  requireBuiltCli();
-});
 
 describe('audit --from an exported configuration', () => {
   for (const { file, adapter } of EXPORTS) {

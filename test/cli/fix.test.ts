@@ -1,5 +1,5 @@
 /**
- * `boxaudit fix` end to end with the built bin against the loopback IGD simulator holding the demo
+ * `boxaudit fix` end to end with the CLI (in-process, test/cli/helpers.ts) against the loopback IGD simulator holding the demo
  * office's mappings, here answering DeletePortMapping (`deletable`). The real miniupnpd is in
  * test/lab/fix.lab.test.ts. Stdin is closed (no terminal): only --yes confirms.
  */
@@ -7,7 +7,10 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_OFFICE } from '../../src/demo/demo-office.js';
 import { type IgdSimulator, startIgdSimulator } from '../../src/demo/igd-simulator.js';
 import { UPNP_READ_ONLY_ACTIONS } from '../../src/transport/soap.js';
-import { parseJson, type ReportJson, requireBuiltCli, runCli } from './helpers.js';
+import { loadCli, parseJson, type ReportJson, runCli } from './helpers.js';
+
+// Load the CLI before the first test: compiling it must not count against a test's time.
+beforeAll(loadCli);
 
 let sims: IgdSimulator[] = [];
 
@@ -32,7 +35,6 @@ async function ports(url: string): Promise<string[]> {
   return doc.snapshots[0]!.forwards.map((f) => `${f.protocol.toUpperCase()} ${f.externalPort.start}`).sort();
 }
 
-beforeAll(() => requireBuiltCli());
 afterEach(async () => {
   await Promise.all(sims.map((s) => s.close()));
   sims = [];

@@ -1,5 +1,5 @@
 /**
- * `boxaudit fleet SITES.json` end to end through the built bin (issue 15 part 4): offline exports
+ * `boxaudit fleet SITES.json` end to end through the CLI (in-process, test/cli/helpers.ts) (issue 15 part 4): offline exports
  * and loopback vendor simulators in one fleet; one JSON line per site on stdout and appended to
  * `--jsonl FILE`, each valid against schema/fleet-result.schema.json; credentials from the variables
  * each site names, never in any output; exit code of the worst site; `--format prometheus` written
@@ -18,13 +18,15 @@ import {
   ROUTEROS_REST_SIM_USER,
   startRouterosRestSimulator,
 } from '../sim/vendors/routeros-rest.js';
-import { requireBuiltCli, runCli } from './helpers.js';
+import { loadCli, runCli } from './helpers.js';
+
+// Load the CLI before the first test: compiling it must not count against a test's time.
+beforeAll(loadCli);
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   while (closers.length > 0) await closers.pop()!();
 });
-beforeAll(() => requireBuiltCli());
 
 function fleetFile(sites: Array<{ name: string; target: Record<string, unknown>; credentials?: object }>): {
   dir: string;

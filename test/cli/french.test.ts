@@ -3,7 +3,7 @@
  * (unless --lang says otherwise). English stays as it was. Every command here is offline or on a
  * loopback target that answers nothing (port 9).
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { GENERAL } from '../../src/cli/help.js';
 import { GENERAL_FR } from '../../src/cli/help-fr.js';
 import { describeError } from '../../src/cli/run.js';
@@ -12,7 +12,10 @@ import { BoxauditError } from '../../src/errors.js';
 import { frenchMessage, progressLine } from '../../src/i18n/cli.js';
 import { frenchSpaces } from '../../src/i18n/typography.js';
 import { createRedactor } from '../../src/reporters/sanitize.js';
-import { runCli } from './helpers.js';
+import { loadCli, runCli } from './helpers.js';
+
+// Load the CLI before the first test: compiling it must not count against a test's time.
+beforeAll(loadCli);
 
 const NOWHERE = 'http://127.0.0.1:9/rootDesc.xml';
 const FR = { LANG: 'fr_FR.UTF-8' };

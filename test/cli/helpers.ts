@@ -1,18 +1,27 @@
 /**
- * Helpers for the end-to-end CLI tests: run the BUILT bin (`dist/cli/main.js`, made by
- * `npm run build`, which `npm test` runs before vitest) as a child process, and validate its JSON
- * against the published schemas.
+ * Helpers for the CLI tests. Most cases run the CLI in-process (`runCli`): the same entry as the bin
+ * (`runCli` of src/cli/dispatch.ts) given a test `CliIo` (src/cli/io.ts): captured stdout and stderr
+ * (not terminals: no colours, no progress), a clean environment, stdin not a terminal, no browser.
+ * A few smoke tests run the BUILT bin (`dist/cli/main.js`, made by `npm run build`, which `npm test`
+ * runs before vitest) as a child process (`spawnCli`), for what only a real process shows: the bin
+ * entry, exit codes set on the process, signals, EPIPE, what gets loaded (ssh2).
+ *
+ * What stays process-wide in-process (see io.ts): the working directory (always the repository root
+ * here, as for the spawned bin: a test that needs another one must use `spawnCli`) and the signal
+ * handlers (no in-process test sends a signal).
  *
  * Network safety: these tests only ever point the CLI at a loopback IGD simulator (`--upnp
  * http://127.0.0.1:…`), a file (`--from`) or nothing that reaches the network (`rules`, `demo`,
- * usage errors). `runCli` refuses, before spawning anything, a command that could fall back to
+ * usage errors). Both runners refuse, before running anything, a command that could fall back to
  * default SSDP discovery on the host's network.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import type { CliIo, CliStream } from '../../src/cli/io.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -29,8 +38,11 @@ export interface CliResult {
 export interface RunCliOptions {
   /** Extra environment variables; `undefined` removes one. */
   env?: Record<string, string | undefined>;
-  /** Kill the CLI after this long (default 20 s); the test then fails on `timedOut`. */
+  /** Give up on the CLI after this long (default 20 s); the test then fails on `timedOut`. */
   timeoutMs?: number;
+}
+
+export interface SpawnCliOptions extends RunCliOptions {
   cwd?: string;
 }
 
@@ -69,13 +81,8 @@ export function requireBuiltCli(): void {
   }
 }
 
-/**
- * Run `node dist/cli/main.js …args`, stdin closed, stdout/stderr piped (so not TTYs: no colours, no
- * progress), with a clean environment for the variables the CLI reads.
- */
-export function runCli(args: string[], options: RunCliOptions = {}): Promise<CliResult> {
-  requireBuiltCli();
-  assertLoopbackOnly(args);
+/** The environment of a run: this process's, without the variables the CLI reads, plus `extra`. */
+function cliEnv(extra: RunCliOptions['env'] = {}): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of [
     'NO_COLOR',
@@ -89,10 +96,98 @@ export function runCli(args: string[], options: RunCliOptions = {}): Promise<Cli
   ]) {
     delete env[name];
   }
-  for (const [name, value] of Object.entries(options.env ?? {})) {
+  for (const [name, value] of Object.entries(extra)) {
     if (value === undefined) delete env[name];
     else env[name] = value;
   }
+  return env;
+}
+
+/** An output stream that keeps what is written; like a pipe, not a terminal. */
+function capture(into: string[]): CliStream {
+  return {
+    isTTY: false,
+    write(text, done) {
+      into.push(text);
+      if (done) queueMicrotask(() => done(null));
+      return true;
+    },
+  };
+}
+
+type Entry = typeof import('../../src/cli/dispatch.js');
+let loading: Promise<Entry> | undefined;
+
+/**
+ * Load the CLI and every command module (the entry imports them on demand) once per test file, so
+ * that the first run of a file does not spend its time budget compiling TypeScript. In-process test
+ * files call it in `beforeAll` (the hook has a longer timeout than a test).
+ */
+export function loadCli(): Promise<Entry> {
+  loading ??= (async () => {
+    const entry = await import('../../src/cli/dispatch.js');
+    await Promise.all([
+      import('../../src/cli/run.js'),
+      import('../../src/cli/help.js'),
+      import('../../src/cli/commands/audit.js'),
+      import('../../src/cli/commands/demo.js'),
+      import('../../src/cli/commands/diff.js'),
+      import('../../src/cli/commands/discover.js'),
+      import('../../src/cli/commands/dump.js'),
+      import('../../src/cli/commands/fix.js'),
+      import('../../src/cli/commands/fleet.js'),
+      import('../../src/cli/commands/login.js'),
+      import('../../src/cli/commands/rules.js'),
+    ]);
+    return entry;
+  })();
+  return loading;
+}
+
+/**
+ * Run the CLI in-process: `boxaudit …args` with captured stdout and stderr (not terminals: no
+ * colours, no progress), stdin not a terminal, a clean environment for the variables the CLI reads,
+ * and an opener that refuses (no browser is ever launched by a test). Same result as `spawnCli`.
+ */
+export async function runCli(args: string[], options: RunCliOptions = {}): Promise<CliResult> {
+  assertLoopbackOnly(args);
+  if (resolve(process.cwd()) !== resolve(REPO_ROOT)) {
+    throw new Error(`test bug: in-process CLI runs resolve paths against ${process.cwd()}, not ${REPO_ROOT}`);
+  }
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    env: cliEnv(options.env),
+    stdout: capture(out),
+    stderr: capture(err),
+    stdin: { isTTY: false },
+    platform: process.platform,
+    openFile: async (path) => {
+      throw new Error(`test bug: the CLI was asked to open ${path} with the system's browser`);
+    },
+  };
+  const entry = await loadCli();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((done) => {
+    timer = setTimeout(() => done(null), options.timeoutMs ?? 20_000);
+  });
+  try {
+    const code = await Promise.race([entry.runCli([...args], io), timeout]);
+    return { code, stdout: out.join(''), stderr: err.join(''), timedOut: code === null };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Run `node dist/cli/main.js …args` as a child process, stdin closed, stdout/stderr piped (so not
+ * TTYs: no colours, no progress), with a clean environment for the variables the CLI reads. Only
+ * for what a real process shows (see the header).
+ */
+export function spawnCli(args: string[], options: SpawnCliOptions = {}): Promise<CliResult> {
+  requireBuiltCli();
+  assertLoopbackOnly(args);
+  const env = cliEnv(options.env);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd ?? REPO_ROOT,

@@ -1,5 +1,6 @@
 /**
- * Hostile and broken boxes, end to end through the built bin, on the IGD simulator (127.0.0.1):
+ * Hostile and broken boxes, end to end through the CLI (in-process, test/cli/helpers.ts; the built
+ * bin where only a process shows it: a hang, Ctrl-C), on the IGD simulator (127.0.0.1):
  * descriptions with terminal escapes and forged status lines must reach the terminal inert, and a box
  * that stops answering must not hang the CLI.
  */
@@ -10,13 +11,18 @@ import { DEMO_OFFICE } from '../../src/demo/demo-office.js';
 import { type IgdSimulator, startIgdSimulator } from '../../src/demo/igd-simulator.js';
 import {
   CLI,
+  loadCli,
   parseJson,
   type ReportJson,
   requireBuiltCli,
   runCli,
   schemaValidators,
+  spawnCli,
   TERMINAL_CONTROL,
 } from './helpers.js';
+
+// Load the CLI before the first test: compiling it must not count against a test's time.
+beforeAll(loadCli);
 
 const ESC = '\u001b';
 const FORGED_STATUS = 'BOXAUDIT status=clean critical=0 high=0 medium=0 low=0 info=0 exit=0';
@@ -102,10 +108,12 @@ describe('hostile strings from the box', () => {
   });
 });
 
+// Spawned: after a hang, the run must not only end but let the PROCESS exit (a socket or a timer
+// left behind would keep it alive); only a real process shows that (`timedOut`: killed).
 describe('a box that stops answering', () => {
   it('hangs on every request: --timeout 500 ends with a timeout error naming the URL, exit 2, nothing on stdout', async () => {
     const box = await sim({ ...DEMO_OFFICE, quirks: { hang: true } });
-    const r = await runCli(['audit', '--upnp', box.descriptionUrl, '--timeout', '500'], {
+    const r = await spawnCli(['audit', '--upnp', box.descriptionUrl, '--timeout', '500'], {
       timeoutMs: 15_000,
     });
     expect(r.timedOut, 'the CLI hung').toBe(false);
@@ -119,7 +127,7 @@ describe('a box that stops answering', () => {
 
   it('hangs on SOAP only: a report with the mapping list marked unread (coverage), never "clean"', async () => {
     const box = await sim({ ...DEMO_OFFICE, quirks: { hang: 'soap' } });
-    const r = await runCli(['audit', '--upnp', box.descriptionUrl, '--timeout', '500', '--json'], {
+    const r = await spawnCli(['audit', '--upnp', box.descriptionUrl, '--timeout', '500', '--json'], {
       timeoutMs: 15_000,
     });
     expect(r.timedOut, 'the CLI hung').toBe(false);
@@ -134,7 +142,7 @@ describe('a box that stops answering', () => {
     // read at all, so the audit is incomplete: exit 2 (never a pass), said on stderr.
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/incomplete audit: could not read upnp-mappings/);
-    const text = await runCli(['audit', '--upnp', box.descriptionUrl, '--timeout', '500'], {
+    const text = await spawnCli(['audit', '--upnp', box.descriptionUrl, '--timeout', '500'], {
       timeoutMs: 15_000,
     });
     const status = text.stdout.trimEnd().split('\n').at(-1) ?? '';
@@ -146,7 +154,7 @@ describe('a box that stops answering', () => {
 
   it('hangs in the middle of the list: the mappings read before it are audited, the list is marked partly read', async () => {
     const box = await sim({ ...DEMO_OFFICE, quirks: { hang: { atIndex: 2 } } });
-    const r = await runCli(['audit', '--upnp', box.descriptionUrl, '--timeout', '500', '--json'], {
+    const r = await spawnCli(['audit', '--upnp', box.descriptionUrl, '--timeout', '500', '--json'], {
       timeoutMs: 15_000,
     });
     expect(r.timedOut, 'the CLI hung').toBe(false);
@@ -160,6 +168,7 @@ describe('a box that stops answering', () => {
   });
 });
 
+// Spawned: a signal is sent to a process (the handlers and the exit code 130 are the process's).
 describe('Ctrl-C', () => {
   it('SIGINT while the box hangs: exit 130, "interrupted" on stderr, nothing on stdout', async () => {
     const box = await sim({ ...DEMO_OFFICE, quirks: { hang: 'soap' } });

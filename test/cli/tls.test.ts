@@ -1,5 +1,5 @@
 /**
- * `--tls-fingerprint` / `--tls-ca` through the built CLI, on loopback only: the OpenWrt ubus and
+ * `--tls-fingerprint` / `--tls-ca` through the CLI (in-process, test/cli/helpers.ts), on loopback only: the OpenWrt ubus and
  * RouterOS REST vendor simulators (built from the vendors' documented formats, see
  * test/sim/vendors/) served over https with a self-signed certificate made by openssl at test time
  * (test/tls-certificates.ts). The ubus simulator is plain http, so a TLS front on 127.0.0.1 relays
@@ -18,7 +18,10 @@ import {
   startRouterosRestSimulator,
 } from '../sim/vendors/routeros-rest.js';
 import { selfSignedCertificate } from '../tls-certificates.js';
-import { runCli } from './helpers.js';
+import { loadCli, runCli } from './helpers.js';
+
+// Load the CLI before the first test: compiling it must not count against a test's time.
+beforeAll(loadCli);
 
 const UBUS_PASSWORD = 'owrt-secret-pw'; // the simulator's default
 let key: string;

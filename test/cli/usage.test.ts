@@ -1,13 +1,16 @@
 /**
- * The built bin's usage contract: --version/--help exit 0; every usage error exits 2 with ONE line on
- * stderr naming the problem, and nothing on stdout (so a script piping stdout gets no half report).
+ * The CLI's usage contract (in-process, test/cli/helpers.ts; the bin as a process: smoke.test.ts):
+ * --version/--help exit 0; every usage error exits 2 with ONE line on stderr naming the problem, and nothing on stdout (so a script piping stdout gets no half report).
  * Each erroneous command also names an unreachable loopback target (port 9), so that even a
  * regression that went on to collect could not send anything off this machine.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { CLI, requireBuiltCli, runCli } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CLI, loadCli, requireBuiltCli, runCli } from './helpers.js';
+
+// Load the CLI before the first test: compiling it must not count against a test's time.
+beforeAll(loadCli);
 
 const NOWHERE = 'http://127.0.0.1:9/rootDesc.xml';
 
@@ -131,6 +134,7 @@ describe('usage errors: exit 2, one line on stderr, nothing on stdout', () => {
   });
 });
 
+// Spawned: EPIPE is what a real pipe does to a real process.
 describe('a reader that stops early (`boxaudit rules list --json | head -1`)', () => {
   it('costs no stack trace and keeps the exit code', async () => {
     requireBuiltCli();

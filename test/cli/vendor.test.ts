@@ -1,5 +1,5 @@
 /**
- * `--vendor` end to end through the built CLI, against the loopback vendor simulators (built from the
+ * `--vendor` end to end through the CLI (in-process, test/cli/helpers.ts), against the loopback vendor simulators (built from the
  * vendors' documented formats, see test/sim/vendors/): the Freebox one-time registration, then audits
  * of a Freebox and a Livebox that flag the PACS forward and the DMZ as critical, and of a RouterOS 7
  * router and a UniFi console that flag the PACS forward. Secrets come from
@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FREEBOX_SIM_APP_TOKEN, startFreeboxSimulator } from '../sim/vendors/freebox.js';
 import { LIVEBOX_SIM_PASSWORD, startLiveboxSimulator } from '../sim/vendors/livebox.js';
 import {
@@ -17,7 +17,10 @@ import {
   startRouterosRestSimulator,
 } from '../sim/vendors/routeros-rest.js';
 import { startUnifiSimulator, UNIFI_SIM_PASSWORD, UNIFI_SIM_USERNAME } from '../sim/vendors/unifi.js';
-import { runCli } from './helpers.js';
+import { loadCli, runCli } from './helpers.js';
+
+// Load the CLI before the first test: compiling it must not count against a test's time.
+beforeAll(loadCli);
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -45,7 +45,7 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     const site = report.snapshots[0]?.target.address ?? 'box';
     const { renderPrometheus } = await import('../../reporters/prometheus.js');
     const text = renderPrometheus([{ name: site, ok: true, report }], { now: now ?? new Date() });
-    if (!(await printThenSave([text], options.output, () => [text], ctx.signal, ctx.warn))) return 2;
+    if (!(await printThenSave([text], options.output, () => [text], ctx))) return 2;
     if (webhook !== undefined && !(await sendWebhook(webhook, report, ctx))) return 2;
     return report.summary.exitCode;
   }
@@ -54,7 +54,7 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     await writeHtml(chunks, options, ctx);
   } else {
     const json = () => renderChunks(report, { format: 'json', secrets: ctx.secrets });
-    if (!(await printThenSave(chunks, options.output, json, ctx.signal, ctx.warn, ctx.lang))) return 2;
+    if (!(await printThenSave(chunks, options.output, json, ctx, ctx.lang))) return 2;
   }
   if (webhook !== undefined && !(await sendWebhook(webhook, report, ctx))) return 2;
   if (report.summary.exitCode === 2) {

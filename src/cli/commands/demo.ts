@@ -12,7 +12,7 @@ import { checkOpenOption, htmlTarget, writeHtml } from '../html-output.js';
 import { failOnOption, nowOption, outputFormat, outputLang, renderOptions, rulesConfig } from '../output.js';
 import { checkpoint } from '../signals.js';
 import { isStandalone } from '../standalone.js';
-import { checkOutputPath, stdoutSink, writeChunks } from '../write.js';
+import { checkOutputPath, writeChunks } from '../write.js';
 
 /**
  * `boxaudit demo`: a complete audit of a simulated doctor's-office box, with no box and no network.
@@ -45,7 +45,7 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     await checkpoint(ctx, 'the demo');
     const chunks = renderChunks(report, renderOptions(format, lang, ruleSet.rules, options, ctx));
     if (format === 'html') await writeHtml(chunks, options, ctx);
-    else await writeChunks(chunks, stdoutSink(), ctx.signal);
+    else await writeChunks(chunks, ctx.stdout, ctx.signal);
     if (format === 'text') {
       // The standalone program is run by its own name (docs/standalone.md), not through npx.
       const self = isStandalone() ? basename(process.execPath) : 'npx boxaudit';

@@ -40,6 +40,6 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   const diff = diffReports(reports[0]!, reports[1]!, { failOn });
   const chunks = renderDiffChunks(diff, { format, lang, secrets: ctx.secrets });
   const json = () => renderDiffChunks(diff, { format: 'json' });
-  if (!(await printThenSave(chunks, options.output, json, ctx.signal, ctx.warn))) return 2;
+  if (!(await printThenSave(chunks, options.output, json, ctx))) return 2;
   return diff.exitCode;
 }

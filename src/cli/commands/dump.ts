@@ -31,5 +31,5 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     secrets: ctx.secrets,
   });
   const json = () => renderDumpChunks(doc, { format: 'json', secrets: ctx.secrets });
-  return (await printThenSave(chunks, options.output, json, ctx.signal, ctx.warn, ctx.lang)) ? 0 : 2;
+  return (await printThenSave(chunks, options.output, json, ctx, ctx.lang)) ? 0 : 2;
 }

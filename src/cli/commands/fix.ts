@@ -149,7 +149,7 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   // health only shapes the HTML page, which fix does not print: the same options as audit.
   const chunks = renderChunks(after, renderOptions(format, lang, ruleSet.rules, options, ctx));
   const json = () => renderChunks(after, { format: 'json', secrets: ctx.secrets });
-  if (!(await printThenSave(chunks, options.output, json, ctx.signal, ctx.warn, ctx.lang))) return 2;
+  if (!(await printThenSave(chunks, options.output, json, ctx, ctx.lang))) return 2;
   return failed > 0 ? 2 : after.summary.exitCode;
 }
 

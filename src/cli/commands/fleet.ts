@@ -125,10 +125,10 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   }
   if (format === 'prometheus') {
     const text = renderPrometheus(results, { now: now ?? new Date() });
-    if (!(await printThenSave([text], options.output, () => [text], ctx.signal, ctx.warn))) return 2;
+    if (!(await printThenSave([text], options.output, () => [text], ctx))) return 2;
   } else if (options.output !== undefined) {
     const lines = results.map((r) => fleetResultLine(r, ctx.secrets));
-    if (!(await printThenSave([], options.output, () => lines, ctx.signal, ctx.warn))) return 2;
+    if (!(await printThenSave([], options.output, () => lines, ctx))) return 2;
   }
   const failed = results.filter((r) => !r.ok).length;
   if (failed > 0)
