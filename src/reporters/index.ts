@@ -9,6 +9,7 @@ import type { Lang } from '../i18n/index.js';
 import type { DumpDocument } from '../model/types.js';
 import type { AuditReport, Rule } from '../rules/types.js';
 import { joinChunks } from './chunks.js';
+import { dumpJsonChunks } from './dump-json.js';
 import { dumpTextChunks } from './dump-text.js';
 import { htmlChunks } from './html.js';
 import { jsonChunks } from './json.js';
@@ -94,12 +95,15 @@ export function render(report: AuditReport, options: RenderOptions): string {
 export function renderDumpChunks(doc: DumpDocument, options: RenderDumpOptions): Iterable<string> {
   checkOptions('renderDump', options, true);
   const lang = options.lang ?? 'en';
-  const shown = redactDump(doc, options.secrets);
   switch (options.format) {
     case 'text':
-      return dumpTextChunks(shown, { lang, color: options.color ?? false, ...zone(options) });
+      return dumpTextChunks(redactDump(doc, options.secrets), {
+        lang,
+        color: options.color ?? false,
+        ...zone(options),
+      });
     case 'json':
-      return jsonChunks(shown);
+      return dumpJsonChunks(doc, options.secrets);
     default:
       throw unknownFormat(options.format, 'renderDump');
   }
