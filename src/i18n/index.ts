@@ -2,10 +2,12 @@
 import type { Severity } from '../rules/types.js';
 import { en, type MessageKey } from './en.js';
 import { fr } from './fr.js';
+import { fillTemplate } from './template.js';
 
 export type Lang = 'en' | 'fr';
 export { beyondUpnp, COVERAGE_REASONS_FR, coverageReason } from './coverage.js';
 export type { MessageKey };
+export { fillTemplate };
 
 const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { en, fr };
 
@@ -17,26 +19,6 @@ const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { en, fr };
  */
 export function t(lang: Lang, key: MessageKey, params: Record<string, string | number> = {}): string {
   return fillTemplate(lang, CATALOGUES[lang][key], params);
-}
-
-/** `t`'s placeholder and plural filling, for a template from another catalogue (src/i18n/cli.ts). */
-export function fillTemplate(
-  lang: Lang,
-  template: string,
-  params: Record<string, string | number> = {},
-): string {
-  return template.replace(
-    /\{([a-zA-Z]+)(?::([^{}|]*)\|([^{}|]*))?\}/g,
-    (whole, name: string, one?: string, other?: string) => {
-      if (!Object.hasOwn(params, name)) return whole;
-      if (one === undefined || other === undefined) return String(params[name]);
-      return isSingular(lang, Number(params[name])) ? one : other;
-    },
-  );
-}
-
-function isSingular(lang: Lang, n: number): boolean {
-  return lang === 'fr' ? n === 0 || n === 1 : n === 1;
 }
 
 /** The severity word in `lang` (lower case): `critical`/`critique`, `high`/`élevée`… */
