@@ -4,8 +4,6 @@
  * through a shell string; the opener runs detached and its output is ignored. Tests never call
  * this: they give the CLI context their own `openFile`.
  */
-import { spawn } from 'node:child_process';
-
 /** The program and arguments that open `path` on `platform`. */
 export function openerCommand(path: string, platform: NodeJS.Platform): { command: string; args: string[] } {
   if (platform === 'darwin') return { command: 'open', args: [path] };
@@ -14,8 +12,10 @@ export function openerCommand(path: string, platform: NodeJS.Platform): { comman
   return { command: 'xdg-open', args: [path] };
 }
 
-export function openWithSystem(path: string, platform: NodeJS.Platform): Promise<void> {
+/** node:child_process is loaded here, on `--open` only: every run builds a context that could open. */
+export async function openWithSystem(path: string, platform: NodeJS.Platform): Promise<void> {
   const { command, args } = openerCommand(path, platform);
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       detached: true,

@@ -1,8 +1,10 @@
-import { createInterface } from 'node:readline';
 import { terminalLine } from '../reporters/sanitize.js';
 
+// node:readline is loaded on the first question only: most runs never ask one.
+
 /** Ask for a secret on the terminal without echoing it. Only called when stdin and stderr are TTYs. */
-export function promptSecret(question: string, signal: AbortSignal): Promise<string> {
+export async function promptSecret(question: string, signal: AbortSignal): Promise<string> {
+  const { createInterface } = await import('node:readline');
   return new Promise((resolve, reject) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
     // Mute the echo: readline writes typed characters through _writeToOutput.
@@ -25,7 +27,8 @@ export function promptSecret(question: string, signal: AbortSignal): Promise<str
 }
 
 /** Ask a yes/no question on the terminal (the answer is echoed); true for y/yes/o/oui. Only on a TTY. */
-export function promptYesNo(question: string, signal: AbortSignal): Promise<boolean> {
+export async function promptYesNo(question: string, signal: AbortSignal): Promise<boolean> {
+  const { createInterface } = await import('node:readline');
   return new Promise((resolve, reject) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
     const onAbort = () => {

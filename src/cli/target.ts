@@ -5,7 +5,6 @@ import type { AuditTarget, CollectOptions } from '../collect.js';
 import type { AdapterSuggestion } from '../detect.js';
 import { BoxauditError } from '../errors.js';
 import { cliText } from '../i18n/cli.js';
-import { beyondUpnp } from '../i18n/index.js';
 import { normalizeFingerprint } from '../transport/request.js';
 import { type AuditLimits, DEFAULT_LIMITS } from '../util/budget.js';
 import { MAX_KEY_FILE_BYTES, readBoundedFile, readFailure } from '../util/read-file.js';
@@ -312,6 +311,8 @@ async function askForVendor(
   ctx: CliContext,
 ): Promise<Credentials | null> {
   if (!s.credentials.some((c) => c.split('|').includes('password'))) return null; // tokens are not typed in
+  // The coverage catalogue is loaded here, when a box was recognised, not by every run.
+  const { beyondUpnp } = await import('../i18n/coverage.js');
   ctx.warn(
     cliText(ctx.lang, 'cli.looksLike', {
       adapter: s.adapter,

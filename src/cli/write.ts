@@ -4,7 +4,6 @@
  * and the run's signal checked before each piece. A file is written under a temporary name and
  * renamed when complete: an interrupted run never leaves half a report behind.
  */
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -78,6 +77,8 @@ export async function writeFileChunks(
     }
     return;
   }
+  // node:crypto on a file write only (its start-up cost is paid by runs that write a file).
+  const { randomBytes } = await import('node:crypto');
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(tmp, 'wx', 0o600);
   let done = false;

@@ -7,7 +7,6 @@
  * the caller then warns that no unicast search could be sent.
  * The parsers are exported and pure, so each platform's format is tested on sample outputs.
  */
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { platform } from 'node:os';
@@ -133,7 +132,9 @@ export const WINDOWS_ROUTE_SCRIPT =
   'Select-Object NextHop,InterfaceAlias,InterfaceIndex,RouteMetric,InterfaceMetric | ' +
   'ConvertTo-Json -Compress';
 
-function run(file: string, args: string[], signal: AbortSignal): Promise<string> {
+/** node:child_process is loaded here, on macOS, the BSDs and Windows only (Linux reads a file). */
+async function run(file: string, args: string[], signal: AbortSignal): Promise<string> {
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     execFile(
       file,

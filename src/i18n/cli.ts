@@ -3,7 +3,8 @@
  * run of the standalone program. English and French; the French catalogue is typed against the
  * English keys, so a missing sentence is a type error. Placeholders and plurals as in `t`.
  */
-import { fillTemplate, type Lang } from './index.js';
+import type { Lang } from './index.js';
+import { fillTemplate } from './template.js';
 import { frenchSpaces } from './typography.js';
 
 const EN = {

@@ -2,12 +2,14 @@
 import type { Severity } from '../rules/types.js';
 import { en, type MessageKey } from './en.js';
 import { fr } from './fr.js';
-import { frenchSpaces, NBSP } from './typography.js';
+import { fillTemplate } from './template.js';
+import { NBSP } from './typography.js';
 
 export type Lang = 'en' | 'fr';
 export { beyondUpnp, COVERAGE_REASONS_FR, coverageReason } from './coverage.js';
 export { frenchSpaces, frenchSpacesHtml, NBSP } from './typography.js';
 export type { MessageKey };
+export { fillTemplate };
 
 const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { en, fr };
 
@@ -19,27 +21,6 @@ const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { en, fr };
  */
 export function t(lang: Lang, key: MessageKey, params: Record<string, string | number> = {}): string {
   return fillTemplate(lang, CATALOGUES[lang][key], params);
-}
-
-/** `t`'s placeholder and plural filling, for a template from another catalogue (src/i18n/cli.ts). */
-export function fillTemplate(
-  lang: Lang,
-  template: string,
-  params: Record<string, string | number> = {},
-): string {
-  // French spacing on the template only: the values filled in (box text) stay as they are.
-  return (lang === 'fr' ? frenchSpaces(template) : template).replace(
-    /\{([a-zA-Z]+)(?::([^{}|]*)\|([^{}|]*))?\}/g,
-    (whole, name: string, one?: string, other?: string) => {
-      if (!Object.hasOwn(params, name)) return whole;
-      if (one === undefined || other === undefined) return String(params[name]);
-      return isSingular(lang, Number(params[name])) ? one : other;
-    },
-  );
-}
-
-function isSingular(lang: Lang, n: number): boolean {
-  return lang === 'fr' ? n === 0 || n === 1 : n === 1;
 }
 
 /** The severity word in `lang` (lower case): `critical`/`critique`, `high`/`élevée`… */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './sha256.js';
 import type { PortForward, PortRange, Protocol } from './types.js';
 
 export type ForwardInput = Omit<PortForward, 'id'>;
@@ -55,10 +55,7 @@ export function withIds(forwards: ForwardInput[]): PortForward[] {
     ].join('|');
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
-    const hash = createHash('sha256')
-      .update(n === 0 ? key : `${key}|${n}`)
-      .digest('hex')
-      .slice(0, 16);
+    const hash = sha256Hex(n === 0 ? key : `${key}|${n}`).slice(0, 16);
     const raw = f.provenance.raw;
     const provenance =
       typeof raw === 'object' && raw !== null ? { ...f.provenance, raw: withoutSecrets(raw) } : f.provenance;

@@ -10,6 +10,7 @@ import { frenchSpaces, frenchSpacesHtml } from '../i18n/typography.js';
 import type { DumpDocument } from '../model/types.js';
 import type { AuditReport, Rule } from '../rules/types.js';
 import { joinChunks } from './chunks.js';
+import { dumpJsonChunks } from './dump-json.js';
 import { dumpTextChunks } from './dump-text.js';
 import { htmlChunks } from './html.js';
 import { jsonChunks } from './json.js';
@@ -104,14 +105,17 @@ export function render(report: AuditReport, options: RenderOptions): string {
 export function renderDumpChunks(doc: DumpDocument, options: RenderDumpOptions): Iterable<string> {
   checkOptions('renderDump', options, true);
   const lang = options.lang ?? 'en';
-  const shown = redactDump(doc, options.secrets);
   switch (options.format) {
     case 'text': {
-      const chunks = dumpTextChunks(shown, { lang, color: options.color ?? false, ...zone(options) });
+      const chunks = dumpTextChunks(redactDump(doc, options.secrets), {
+        lang,
+        color: options.color ?? false,
+        ...zone(options),
+      });
       return lang === 'fr' ? mapChunks(chunks, frenchSpaces) : chunks;
     }
     case 'json':
-      return jsonChunks(shown);
+      return dumpJsonChunks(doc, options.secrets);
     default:
       throw unknownFormat(options.format, 'renderDump');
   }

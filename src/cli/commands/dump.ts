@@ -1,7 +1,7 @@
 import { collect } from '../../collect.js';
 import { BoxauditError } from '../../errors.js';
 import { cliText } from '../../i18n/cli.js';
-import { renderDumpChunks } from '../../reporters/index.js';
+import { dumpJsonChunks } from '../../reporters/dump-json.js';
 import { SCHEMA_VERSION } from '../../version.js';
 import type { ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
@@ -24,12 +24,16 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   for (const w of warnings) ctx.warn(cliText(ctx.lang, 'cli.warning', { message: w.message }));
   await checkpoint(ctx, 'the dump');
   const doc = { schemaVersion: SCHEMA_VERSION, snapshots };
-  const chunks = renderDumpChunks(doc, {
-    format,
-    lang,
-    color: ctx.color && format === 'text',
-    secrets: ctx.secrets,
-  });
-  const json = () => renderDumpChunks(doc, { format: 'json', secrets: ctx.secrets });
+  // JSON loads its renderer only; the text renderers (reporters/index.ts) are loaded for text.
+  const chunks =
+    format === 'json'
+      ? dumpJsonChunks(doc, ctx.secrets)
+      : (await import('../../reporters/index.js')).renderDumpChunks(doc, {
+          format,
+          lang,
+          color: ctx.color && format === 'text',
+          secrets: ctx.secrets,
+        });
+  const json = () => dumpJsonChunks(doc, ctx.secrets);
   return (await printThenSave(chunks, options.output, json, ctx, ctx.lang)) ? 0 : 2;
 }
