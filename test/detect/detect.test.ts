@@ -152,6 +152,6 @@ describe('in French, and when the vendor read failed', () => {
     expect(item).toMatchObject({ status: 'error', code: 'VENDOR_READ_FAILED', area: 'static-forwards' });
     expect(item.reason).toContain('login refused (HTTP 401)');
     expect(item.reason).toContain('the manual port forwards were not checked');
-    expect(coverageReason(item, 'fr')).toContain("les redirections manuelles n'ont pas été vérifiées");
+    expect(coverageReason(item, 'fr')).toContain('les redirections manuelles n’ont pas été vérifiées');
   });
 });
