@@ -46,6 +46,7 @@ const OPTIONS = {
   yes: { type: 'boolean' },
   forward: { type: 'string', multiple: true },
   probe: { type: 'string' },
+  'sarif-artifact': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 export type OptionName = keyof typeof OPTIONS;
@@ -98,7 +99,7 @@ export const PROBE_MODES = ['standard', 'deep'] as const;
 
 /** Which options each command accepts. */
 export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
-  audit: [...OUTPUT, ...TARGET, ...EVALUATE, ...PROBE, 'baseline', 'webhook', 'open'],
+  audit: [...OUTPUT, ...TARGET, ...EVALUATE, ...PROBE, 'baseline', 'webhook', 'open', 'sarif-artifact'],
   dump: [...OUTPUT, ...TARGET, ...PROBE],
   discover: [
     ...OUTPUT,

@@ -41,6 +41,8 @@ Parcs de sites et suivi des changements (docs/msp.md)
   --format prometheus     métriques pour le collecteur textfile de node_exporter (--output FICHIER les reçoit)
   --concurrency N         fleet : sites audités en même temps (4 par défaut, 64 au plus)
   --jsonl FICHIER         fleet : ajouter aussi la ligne JSON de chaque site à FICHIER
+  --sarif-artifact CHEMIN SARIF : le fichier du dépôt que désignent les résultats (par défaut : le
+                          fichier de --from, sinon boxaudit/<id de la box>.json ; docs/output.md)
 
 Limites de l’audit entier (une limite atteinte garde ce qui a été lu, marqué partiel ; docs/security.md)
   --max-forwards N        redirections gardées, tous adaptateurs confondus (4096 par défaut)

@@ -36,6 +36,8 @@ Fleets and change (docs/msp.md)
   --format prometheus     metrics for node_exporter's textfile collector (--output FILE gets them)
   --concurrency N         fleet: sites audited at once (default 4, at most 64)
   --jsonl FILE            fleet: also append each site's JSON line to FILE
+  --sarif-artifact PATH   SARIF: the repository file the results point at (default: the --from
+                          file, else boxaudit/<box id>.json; docs/output.md)
 
 Budgets of the whole audit (reaching one keeps what was read, marked partial; docs/security.md)
   --max-forwards N        forwards kept, all adapters together (default 4096)

@@ -22,6 +22,11 @@ export interface Provenance {
   transport: string;
   /** The vendor's own record, trimmed of secrets; for diagnosis only, never matched on. */
   raw?: unknown;
+  /**
+   * The line (1-based) of the configuration text the forward was read from, when the parser knows
+   * it: SARIF points at it (`region.startLine`) for an exported file. Absent otherwise.
+   */
+  line?: number;
 }
 
 export interface PortForward {

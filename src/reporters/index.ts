@@ -15,7 +15,7 @@ import { jsonChunks } from './json.js';
 import { markdownChunks } from './markdown.js';
 import { redactDump, redactReport } from './redact.js';
 import type { SecretList } from './sanitize.js';
-import { sarifChunks } from './sarif.js';
+import { type SarifArtifact, sarifChunks } from './sarif.js';
 import { textChunks } from './text.js';
 
 export type ReportFormat = 'text' | 'json' | 'sarif' | 'markdown' | 'html';
@@ -41,6 +41,12 @@ export interface RenderOptions {
   timeZone?: string;
   /** The health profile was asked for: the HTML page adds what the GDPR asks (art. 32/33/34). */
   health?: boolean;
+  /**
+   * SARIF only: the file each snapshot's results point at (`physicalLocation`), by snapshot index.
+   * A missing entry gets {@link defaultSarifArtifact}: the exported configuration the snapshot was
+   * parsed from when its name is a relative path, else `boxaudit/<box id>.json`.
+   */
+  sarifArtifacts?: readonly (SarifArtifact | undefined)[];
 }
 
 export interface RenderDumpOptions {
@@ -67,7 +73,11 @@ export function renderChunks(report: AuditReport, options: RenderOptions): Itera
     case 'json':
       return jsonChunks(shown);
     case 'sarif':
-      return sarifChunks(shown, { lang, rules: options.rules ?? [] });
+      return sarifChunks(shown, {
+        lang,
+        rules: options.rules ?? [],
+        ...(options.sarifArtifacts !== undefined ? { artifacts: options.sarifArtifacts } : {}),
+      });
     case 'markdown':
       return markdownChunks(shown, { lang, ...zone(options) });
     case 'html':
@@ -133,6 +143,7 @@ export {
   safeLine,
   terminalLine,
 } from './sanitize.js';
+export { defaultSarifArtifact, type SarifArtifact, sarifBoxId } from './sarif.js';
 
 function zone(options: { timeZone?: string }): { timeZone?: string } {
   return options.timeZone !== undefined ? { timeZone: options.timeZone } : {};
