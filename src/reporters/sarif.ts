@@ -10,7 +10,6 @@
  * default): GitHub code scanning refuses results without an artifact location.
  */
 
-import { createHash } from 'node:crypto';
 import { colon, coverageReason, type Lang, t } from '../i18n/index.js';
 import type { Snapshot } from '../model/types.js';
 import type { AbsentFinding, AuditReport, Finding, Rule, Severity, WaivedFinding } from '../rules/types.js';
@@ -18,6 +17,7 @@ import { evidenceSentences } from './evidence.js';
 import { exposure, type ForwardOf, forwardIndex, SEVERITY_RANK, sortFindings, statusLine } from './format.js';
 import { jsonChunks } from './json.js';
 import { mapStrings } from './redact.js';
+import { sha256Hex } from '../util/sha256.js';
 import { markdownText, safeLine } from './sanitize.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -118,9 +118,7 @@ function pascalName(title: string): string {
 /** Stable across runs: rule + box address + forward id (or `box` for router-level findings). */
 function fingerprint(report: AuditReport, f: Finding): string {
   const target = report.snapshots[f.snapshotIndex]?.target.address ?? '';
-  return createHash('sha256')
-    .update(`${f.ruleId}\u0000${target}\u0000${f.forwardId ?? 'box'}`)
-    .digest('hex');
+  return sha256Hex(`${f.ruleId}\u0000${target}\u0000${f.forwardId ?? 'box'}`);
 }
 
 interface Descriptor {
