@@ -18,9 +18,12 @@ import type { SecretList } from './sanitize.js';
 import { type SarifArtifact, sarifChunks } from './sarif.js';
 import { textChunks } from './text.js';
 
+/** The formats of {@link render} (docs/output.md). */
 export type ReportFormat = 'text' | 'json' | 'sarif' | 'markdown' | 'html';
+/** The formats of {@link renderDump}. */
 export type DumpFormat = 'text' | 'json';
 
+/** Options of {@link render}: format, language, colours, time zone, secrets to redact, SARIF anchors. */
 export interface RenderOptions {
   format: ReportFormat;
   /** Language of headings and messages (default `en`). JSON carries both languages regardless. */
@@ -49,6 +52,7 @@ export interface RenderOptions {
   sarifArtifacts?: readonly (SarifArtifact | undefined)[];
 }
 
+/** Options of {@link renderDump}: format, language, colours, time zone, secrets to redact. */
 export interface RenderDumpOptions {
   format: DumpFormat;
   lang?: Lang;
