@@ -47,6 +47,7 @@ const OPTIONS = {
   forward: { type: 'string', multiple: true },
   probe: { type: 'string' },
   'sarif-artifact': { type: 'string' },
+  site: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 export type OptionName = keyof typeof OPTIONS;
@@ -127,7 +128,7 @@ export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
     'webhook',
     'baseline',
   ],
-  diff: [...OUTPUT, ...EVALUATE, 'vendor'],
+  diff: [...OUTPUT, ...EVALUATE, 'vendor', 'site'],
   fix: [...OUTPUT, ...TARGET, ...EVALUATE, 'yes', 'forward'],
 };
 

@@ -86,6 +86,7 @@ export function runCli(args: string[], options: RunCliOptions = {}): Promise<Cli
     'LC_MESSAGES',
     'BOXAUDIT_PASSWORD',
     'BOXAUDIT_TOKEN',
+    'BOXAUDIT_WEBHOOK',
   ]) {
     delete env[name];
   }

@@ -32,7 +32,9 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   // The MSP options load their code only when used: a doctor's audit does not pay for them.
   if (options['sarif-artifact'] !== undefined) sarifArtifactOption(options);
   const webhook =
-    options.webhook === undefined ? undefined : (await import('../webhook.js')).webhookOption(options);
+    options.webhook === undefined && !ctx.env.BOXAUDIT_WEBHOOK
+      ? undefined
+      : (await import('../webhook.js')).webhookOption(options, ctx.env);
   const baseline = options.baseline === undefined ? undefined : await readBaseline(options.baseline, ctx);
   const target = await resolveTarget(options, ctx);
   const { snapshots, warnings } = await collect(target, collectOptions(options, ctx));
