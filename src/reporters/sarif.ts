@@ -13,11 +13,11 @@
 import { colon, coverageReason, type Lang, t } from '../i18n/index.js';
 import type { Snapshot } from '../model/types.js';
 import type { AbsentFinding, AuditReport, Finding, Rule, Severity, WaivedFinding } from '../rules/types.js';
+import { sha256Hex } from '../util/sha256.js';
 import { evidenceSentences } from './evidence.js';
 import { exposure, type ForwardOf, forwardIndex, SEVERITY_RANK, sortFindings, statusLine } from './format.js';
 import { jsonChunks } from './json.js';
 import { mapStrings } from './redact.js';
-import { sha256Hex } from '../util/sha256.js';
 import { markdownText, safeLine } from './sanitize.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
