@@ -22,6 +22,15 @@ module.exports = require('./index.js');
 `,
 );
 copyFileSync(join(dist, 'index.d.ts'), join(dist, 'index.d.cts'));
+// boxaudit/report (the browser-safe renderers), the same way.
+writeFileSync(
+  join(dist, 'report.cjs'),
+  `'use strict';
+// boxaudit/report is ES modules; Node >= 20.19 loads them with require().
+module.exports = require('./report.js');
+`,
+);
+copyFileSync(join(dist, 'report.d.ts'), join(dist, 'report.d.cts'));
 
 const require = createRequire(join(root, 'package.json'));
 const notices = BUNDLED.map((name) => {

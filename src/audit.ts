@@ -26,6 +26,7 @@ export interface ReportOptions {
   failOn?: Severity;
 }
 
+/** Options of {@link audit}: how to read the box (as {@link collect}) and how to judge it (rules, `failOn`, `now`). */
 export interface AuditOptions extends CollectOptions, ReportOptions {
   /** A rule set/config object or the path of a config file. Default: the built-in `recommended` set. */
   rules?: RuleSetConfig | string;

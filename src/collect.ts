@@ -29,6 +29,7 @@ export type AuditTarget =
   /** A saved `dump --json` document or a router's exported configuration. */
   | { file: string; vendor?: string };
 
+/** Options of {@link collect}: abort signal, per-request timeout, credentials, budgets, probes. */
 export interface CollectOptions {
   signal?: AbortSignal;
   /** Per-request deadline (ms; default: each adapter's own, UPnP 5 s, SSH 15 s) and the discovery window (default 3000). */
@@ -90,6 +91,7 @@ export interface CollectOptions {
   internetDb?: boolean | { url?: string };
 }
 
+/** What {@link collect} read: one Snapshot per box, and warnings about the run itself. */
 export interface CollectResult {
   snapshots: Snapshot[];
   /** Discovery-level warnings (hostile or odd SSDP answers…). */

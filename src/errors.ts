@@ -31,6 +31,7 @@ export type ErrorCode =
  */
 const BRAND: unique symbol = Symbol.for('boxaudit.error') as never;
 
+/** Every error boxaudit throws: a stable `code` (e.g. `BOXAUDIT_TIMEOUT`), a message that starts with its context, optional `details`. Test with {@link isBoxauditError}, which works across copies of the package. */
 export class BoxauditError extends Error {
   readonly [BRAND] = true;
   readonly code: ErrorCode;

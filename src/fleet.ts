@@ -11,16 +11,19 @@ import { schemaErrorsOfFleet, schemaErrorsOfReport } from './schema/validate.js'
 import { normalizeFingerprint } from './transport/request.js';
 import { MAX_KEY_FILE_BYTES, readBoundedFile, readFailure } from './util/read-file.js';
 
+/** One site of a fleet, ready to audit: its name, its target and its credentials. */
 export interface FleetSite {
   /** The MSP's own name for the site; echoed back in the result. */
   name: string;
   target: AuditTarget;
 }
 
+/** One site of a fleet run: its report, or the error that stopped it (schema/fleet-result.schema.json). */
 export type FleetResult =
   | { name: string; ok: true; report: AuditReport }
   | { name: string; ok: false; error: { code: string; message: string } };
 
+/** Options of {@link auditFleet}: those of {@link audit} for every site, plus the concurrency. */
 export interface FleetOptions extends AuditOptions {
   /** Sites audited at once: a whole number from 1 to 64 (default 4). */
   concurrency?: number;
@@ -158,6 +161,7 @@ export function fleetExitCode(results: Iterable<FleetResult>): 0 | 1 | 2 {
 /** A site of a fleet file, ready to audit, or the reason it cannot be (the other sites still run). */
 export type PreparedSite = FleetSite | { name: string; error: BoxauditError };
 
+/** A fleet file read by {@link readFleetFile}: each site ready to audit, or the error that keeps it out; and the secrets to redact. */
 export interface FleetFile {
   sites: PreparedSite[];
   /** The secret values read from the environment: keep them out of every output. */

@@ -68,6 +68,7 @@ export {
   type RenderPrometheusOptions,
   renderPrometheus,
 } from './reporters/prometheus.js';
+export { defaultSarifArtifact, type SarifArtifact, sarifBoxId } from './reporters/sarif.js';
 export { type EvaluateOptions, type EvaluateResult, evaluate } from './rules/evaluate.js';
 export { builtinRules, loadRuleSet, validateRuleFiles } from './rules/load.js';
 export type * from './rules/types.js';

@@ -19,6 +19,7 @@ import { VERSION } from './version.js';
 /** Version of the webhook payload (schema/webhook.schema.json). */
 export const WEBHOOK_SCHEMA_VERSION = '1.0';
 
+/** One finding in a webhook payload (no raw vendor record, no secret). */
 export interface WebhookFinding {
   ruleId: string;
   severity: Severity;
@@ -37,6 +38,7 @@ export interface WebhookFinding {
   message: LocalizedText;
 }
 
+/** The body POSTed by `--webhook` (schema/webhook.schema.json). */
 export interface WebhookPayload {
   schemaVersion: string;
   tool: { name: 'boxaudit'; version: string };
@@ -53,6 +55,7 @@ export interface WebhookPayload {
   omitted: number;
 }
 
+/** Options of {@link webhookPayload}: the site name, the secrets to redact, the size cap. */
 export interface WebhookPayloadOptions {
   site?: string | null;
   /** Secret values to replace by `[redacted]` (the CLI's credentials). */
@@ -107,6 +110,7 @@ export function webhookPayload(
   };
 }
 
+/** Options of {@link postWebhook}: abort signal, deadline per attempt, attempts, private CA. */
 export interface PostWebhookOptions {
   signal?: AbortSignal;
   /** Deadline of one attempt, connection to the end of the reply (default 10 000 ms). */
@@ -124,6 +128,7 @@ export interface PostWebhookOptions {
   ca?: string;
 }
 
+/** How {@link postWebhook}'s delivery went: the receiver's HTTP status and the attempts it took. */
 export interface PostWebhookResult {
   status: number;
   attempts: number;

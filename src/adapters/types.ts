@@ -15,6 +15,7 @@ export interface Credentials {
   agent?: string;
 }
 
+/** The box an adapter reads: its address, port and pinned TLS or SSH identity. */
 export interface CollectTarget {
   /** Description URL (upnp-igd), base URL or host (vendors), or file (offline). */
   url?: string;
@@ -25,6 +26,7 @@ export interface CollectTarget {
   options?: Record<string, unknown>;
 }
 
+/** What an adapter is given for one read: the abort signal, the credentials, the budgets and the progress callback. */
 export interface CollectContext {
   signal?: AbortSignal;
   /** Per-request deadline in ms. */
@@ -144,6 +146,7 @@ export interface Probe {
   hostname?: string | null;
 }
 
+/** A box adapter: its metadata (id, transports, capabilities) and the function that reads one box into a Snapshot. */
 export interface Adapter {
   meta: LoadedAdapterMeta;
   collect(target: CollectTarget, ctx: CollectContext): Promise<Snapshot>;

@@ -50,6 +50,7 @@ export function copesWithParallelReads(server: unknown): boolean {
   return typeof server === 'string' && /\bminiupnpd\/\d/i.test(server);
 }
 
+/** Options of {@link collectUpnp}: reading one UPnP IGD from its description URL. */
 export interface CollectUpnpOptions {
   /** The caller's signal: aborting it aborts everything (BOXAUDIT_ABORTED). */
   signal?: AbortSignal;

@@ -50,6 +50,8 @@ const OPTIONS = {
   hairpin: { type: 'boolean' },
   'internet-db': { type: 'boolean' },
   'internet-db-url': { type: 'string' },
+  'sarif-artifact': { type: 'string' },
+  site: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 export type OptionName = keyof typeof OPTIONS;
@@ -102,7 +104,7 @@ export const PROBE_MODES = ['standard', 'deep'] as const;
 
 /** Which options each command accepts. */
 export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
-  audit: [...OUTPUT, ...TARGET, ...EVALUATE, ...PROBE, 'baseline', 'webhook', 'open'],
+  audit: [...OUTPUT, ...TARGET, ...EVALUATE, ...PROBE, 'baseline', 'webhook', 'open', 'sarif-artifact'],
   dump: [...OUTPUT, ...TARGET, ...PROBE],
   discover: [
     ...OUTPUT,
@@ -130,7 +132,7 @@ export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
     'webhook',
     'baseline',
   ],
-  diff: [...OUTPUT, ...EVALUATE, 'vendor'],
+  diff: [...OUTPUT, ...EVALUATE, 'vendor', 'site'],
   fix: [...OUTPUT, ...TARGET, ...EVALUATE, 'yes', 'forward'],
 };
 

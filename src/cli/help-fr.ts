@@ -37,10 +37,14 @@ Options
 
 Parcs de sites et suivi des changements (docs/msp.md)
   --baseline RAPPORT.json seuls les résultats absents de ce rapport enregistré comptent pour le code de sortie
-  --webhook URL           envoyer les nouveaux résultats en JSON par POST (http ou https)
+  --webhook URL           envoyer les nouveaux résultats en JSON par POST (http ou https) ; ou BOXAUDIT_WEBHOOK=URL
   --format prometheus     métriques pour le collecteur textfile de node_exporter (--output FICHIER les reçoit)
   --concurrency N         fleet : sites audités en même temps (4 par défaut, 64 au plus)
   --jsonl FICHIER         fleet : ajouter aussi la ligne JSON de chaque site à FICHIER
+  --site NOM              diff : comparer ce site des lignes JSON d’un parc (diff OLD.jsonl NEW.jsonl
+                          compare tous les sites)
+  --sarif-artifact CHEMIN SARIF : le fichier du dépôt que désignent les résultats (par défaut : le
+                          fichier de --from, sinon boxaudit/<id de la box>.json ; docs/output.md)
 
 Limites de l’audit entier (une limite atteinte garde ce qui a été lu, marqué partiel ; docs/security.md)
   --max-forwards N        redirections gardées, tous adaptateurs confondus (4096 par défaut)

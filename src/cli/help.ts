@@ -32,10 +32,14 @@ Options
 
 Fleets and change (docs/msp.md)
   --baseline REPORT.json  only findings not in this saved report count toward the exit code
-  --webhook URL           POST the new findings as JSON (http or https)
+  --webhook URL           POST the new findings as JSON (http or https); or BOXAUDIT_WEBHOOK=URL
   --format prometheus     metrics for node_exporter's textfile collector (--output FILE gets them)
   --concurrency N         fleet: sites audited at once (default 4, at most 64)
   --jsonl FILE            fleet: also append each site's JSON line to FILE
+  --site NAME             diff: compare this site of fleet JSON lines (diff OLD.jsonl NEW.jsonl
+                          compares every site)
+  --sarif-artifact PATH   SARIF: the repository file the results point at (default: the --from
+                          file, else boxaudit/<box id>.json; docs/output.md)
 
 Budgets of the whole audit (reaching one keeps what was read, marked partial; docs/security.md)
   --max-forwards N        forwards kept, all adapters together (default 4096)

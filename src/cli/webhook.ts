@@ -4,15 +4,26 @@ import { checkWebhookUrl, postWebhook, webhookPayload } from '../webhook.js';
 import type { ParsedOptions } from './args.js';
 import type { CliContext } from './context.js';
 
-/** `--webhook URL`, checked before any box is contacted; the URL itself is kept out of every output. */
-export function webhookOption(options: ParsedOptions): URL | undefined {
-  const raw = options.webhook;
+/**
+ * `--webhook URL`, else the environment's `BOXAUDIT_WEBHOOK` (so the URL and its token stay out of
+ * the command line, shell history and `ps`); checked before any box is contacted. The URL itself is
+ * kept out of every output: an error names the flag or the variable, never the value.
+ */
+export function webhookOption(
+  options: ParsedOptions,
+  env: Readonly<Record<string, string | undefined>> = {},
+): URL | undefined {
+  const fromEnv = env.BOXAUDIT_WEBHOOK;
+  const raw = options.webhook ?? (fromEnv === '' ? undefined : fromEnv);
   if (raw === undefined) return undefined;
   try {
     return checkWebhookUrl(raw);
   } catch (error) {
     const why = error instanceof Error ? error.message.replace(/^webhook: /, '') : String(error);
-    throw new BoxauditError('BOXAUDIT_USAGE', `--webhook: ${why}`);
+    throw new BoxauditError(
+      'BOXAUDIT_USAGE',
+      `${options.webhook !== undefined ? '--webhook' : 'BOXAUDIT_WEBHOOK'}: ${why}`,
+    );
   }
 }
 

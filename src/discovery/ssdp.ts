@@ -37,6 +37,7 @@ import {
   SSDP_MULTICAST_V6,
 } from './ssdp-parse.js';
 
+/** Options of {@link discover}: SSDP search on the LAN (or unicast to one host), bounded in time and answers. */
 export interface DiscoverOptions {
   /** Unicast M-SEARCH to this host only (IP or name); turns multicast off unless `multicast: true`. */
   gateway?: string;
@@ -66,6 +67,7 @@ export interface DiscoverOptions {
   log?: (line: string) => void;
 }
 
+/** One internet gateway that answered the SSDP search, with its description URL. */
 export interface DiscoveredGateway {
   /** The address that answered (the device itself). */
   address: string;
@@ -100,6 +102,7 @@ export interface DiscoveryStats {
   endedBy: 'grace' | 'timeout' | 'nothing-sent';
 }
 
+/** What {@link discover} found: the gateways, and warnings about answers that were refused. */
 export interface DiscoveryResult {
   gateways: DiscoveredGateway[];
   warnings: Warning[];

@@ -622,7 +622,13 @@ export function natForwards(
           enabled,
           description: p.comment ?? null,
           leaseSeconds: dynamic ? null : 0,
-          provenance: { adapter, transport, raw: { ...p, flags: it.flags } },
+          provenance: {
+            adapter,
+            transport,
+            raw: { ...p, flags: it.flags },
+            // The export's own line (SARIF points at it); REST items have no line.
+            ...(it.ref === undefined ? { line: it.line } : {}),
+          },
         };
         const key = JSON.stringify([where, source, protocol, ext, toAddress, internalPort, remoteHost]);
         const prev = found.get(key);

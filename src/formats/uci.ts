@@ -35,6 +35,8 @@ export interface UciSection {
   type: string;
   name: string;
   options: Record<string, string[]>;
+  /** The line (1-based) the section starts on (its `config` or first `uci show` line). */
+  line?: number;
 }
 
 /** A miniupnpd lease line. */
@@ -117,7 +119,7 @@ export function parseUci(text: string): {
       const key = `${pkg}.${sec}`;
       if (opt === undefined) {
         const type = splitWords(value ?? '')[0] ?? '';
-        const s: UciSection = { package: pkg!, type, name: sec!, options: {} };
+        const s: UciSection = { package: pkg!, type, name: sec!, options: {}, line: i + 1 };
         byKey.set(key, s);
         sections.push(s);
       } else {
@@ -125,7 +127,7 @@ export function parseUci(text: string): {
         if (!s) {
           // An option line before its section line (`uci show pkg.section.option`): type from the @name.
           const type = /^@([A-Za-z0-9_-]+)\[/.exec(sec!)?.[1] ?? '';
-          s = { package: pkg!, type, name: sec!, options: {} };
+          s = { package: pkg!, type, name: sec!, options: {}, line: i + 1 };
           byKey.set(key, s);
           sections.push(s);
         }
@@ -142,7 +144,7 @@ export function parseUci(text: string): {
       const name = b ?? `@${a}[${index}]`;
       const pkg = SECTION_PACKAGE[a] ?? lastPackage;
       lastPackage = pkg;
-      current = { package: pkg, type: a, name, options: {} };
+      current = { package: pkg, type: a, name, options: {}, line: i + 1 };
       sections.push(current);
       return;
     }
@@ -357,6 +359,8 @@ export function readOpenwrtFirewall(
     adapter: options.adapter,
     transport: options.transport,
     raw: { section: where, type: s.type, ...s.options },
+    // Where the section starts in the text (SARIF points at it for an exported file).
+    ...(s.line !== undefined ? { line: s.line } : {}),
   });
 
   for (const s of fw) {

@@ -1,8 +1,8 @@
 /**
- * SHA-256 of a string's UTF-8 bytes, as lowercase hex: the forward ids of `withIds` (forward.ts).
- * In plain JavaScript rather than node:crypto because loading node:crypto costs a command-line run
- * more start-up (about 10–15 ms of CPU measured on Node 20) than hashing a few hundred short keys
- * here; test/model/sha256.test.ts checks it against node:crypto. Not for secrets or long inputs.
+ * SHA-256 (FIPS 180-4) of a string's UTF-8 bytes, as lowercase hex: the forward ids of `withIds`
+ * (forward.ts) and the SARIF fingerprints. Synchronous and free of `node:` imports, so the model and
+ * the reporters run unchanged in a browser (`boxaudit/report`), where Web Crypto only hashes
+ * asynchronously. Same digest as `createHash('sha256')` (test/model/sha256.test.ts). Not for secrets.
  */
 
 const K = new Uint32Array([

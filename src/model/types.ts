@@ -15,6 +15,7 @@ export interface PortRange {
   end: number;
 }
 
+/** Where a forward was read: the adapter, the transport, the vendor record and, for exported files, the line. */
 export interface Provenance {
   /** Adapter id, e.g. `upnp-igd`, `linux`, `freebox`. */
   adapter: string;
@@ -22,8 +23,14 @@ export interface Provenance {
   transport: string;
   /** The vendor's own record, trimmed of secrets; for diagnosis only, never matched on. */
   raw?: unknown;
+  /**
+   * The line (1-based) of the configuration text the forward was read from, when the parser knows
+   * it: SARIF points at it (`region.startLine`) for an exported file. Absent otherwise.
+   */
+  line?: number;
 }
 
+/** One forward of public port(s) to a LAN host (a static rule, a UPnP mapping, the DMZ…); unknown fields are null. */
 export interface PortForward {
   /** Stable hash of the fields that identify the forward (see model/ids.ts). */
   id: string;
@@ -57,6 +64,7 @@ export type ForwardProbeStatus = 'confirmed' | 'different' | 'silent' | 'error' 
 /** A probe fact: data only (numbers, booleans, codes, short printable strings). */
 export type ProbeFactValue = string | number | boolean | null | readonly string[] | readonly number[];
 
+/** What answered on the LAN side of a forward when the audit ran with probes. */
 export interface ForwardProbe {
   status: ForwardProbeStatus;
   /** The family the probe greeted (`dicom`, `smb`, `http`, …), null when skipped before choosing one. */
@@ -73,6 +81,7 @@ export interface ForwardProbe {
   bytesReceived: number;
 }
 
+/** Whether the forward answered from the Internet side (InternetDB or a probe of the public address). */
 export interface ForwardReachability {
   /** true: a TCP connection to the public address and port succeeded; false: refused or timed out; null: not known. */
   fromInternet: boolean | null;
@@ -110,6 +119,7 @@ export interface ProbeRun {
   internetDb: InternetDbResult | null;
 }
 
+/** What Shodan's InternetDB says about the box's public address (ports seen open from the Internet). */
 export interface InternetDbResult {
   /** The URL asked (the public address is its last segment). */
   url: string;
@@ -134,6 +144,7 @@ export interface InternetDbResult {
   truncated?: boolean;
 }
 
+/** One UPnP service the box described (type, id, control URL). */
 export interface ServiceInfo {
   serviceType: string;
   serviceId: string | null;
@@ -142,6 +153,7 @@ export interface ServiceInfo {
   deviceUdn: string | null;
 }
 
+/** The box itself: model, manufacturer, public address, firmware, as far as it said. */
 export interface GatewayInfo {
   /** Where the gateway was reached: a description URL, host, or file name. */
   address: string | null;
@@ -163,11 +175,13 @@ export interface GatewayInfo {
   services: ServiceInfo[];
 }
 
+/** The DMZ (exposed host) of the box: on or off, and which LAN host gets every port; null fields are unknown. */
 export interface DmzState {
   enabled: boolean | null;
   host: string | null;
 }
 
+/** The box's UPnP IGD (or NAT-PMP/PCP): on or off, and whether its mappings could be listed. */
 export interface UpnpState {
   /** Whether the box lets LAN programs open ports over UPnP IGD (or NAT-PMP/PCP). */
   enabled: boolean | null;
@@ -177,6 +191,7 @@ export interface UpnpState {
   igdVersion: number | null;
 }
 
+/** One way the box can be administered from the Internet (web, SSH, telnet, TR-069…) and from where. */
 export interface RemoteAdminService {
   /** e.g. `https`, `http`, `ssh`, `telnet`, `tr069`. */
   service: string;
@@ -187,6 +202,7 @@ export interface RemoteAdminService {
   restrictedTo: string | null;
 }
 
+/** The box's remote administration: on or off, and by which services. */
 export interface RemoteAdminState {
   enabled: boolean | null;
   services: RemoteAdminService[];
@@ -203,8 +219,10 @@ export type CoverageArea =
   | 'nat-pmp'
   | 'gateway-info';
 
+/** `complete`: the area was read in full; `partial`: some of it; `not-visible`: this way of reading cannot see it; `error`: reading it failed. */
 export type CoverageStatus = 'complete' | 'partial' | 'not-visible' | 'error';
 
+/** What could be read of one area of the box (port forwards, DMZ, UPnP…): its status and why; never "safe" for what could not be seen. */
 export interface CoverageItem {
   area: CoverageArea;
   status: CoverageStatus;
@@ -216,6 +234,7 @@ export interface CoverageItem {
   details?: Record<string, unknown>;
 }
 
+/** Something the adapter noticed while reading (a value it could not parse, an answer it refused), with a stable code. */
 export interface Warning {
   /** Stable code, e.g. `SSDP_LOCATION_OTHER_HOST`, `SOAP_ACTION_FAILED`. */
   code: string;
@@ -224,6 +243,7 @@ export interface Warning {
   where?: string;
 }
 
+/** How a snapshot was obtained: the kind of target, its address (never credentials) and the adapter. */
 export interface TargetInfo {
   /** How the target was chosen. */
   kind: 'upnp' | 'gateway' | 'discovered' | 'vendor' | 'file';
@@ -232,6 +252,7 @@ export interface TargetInfo {
   adapter: string;
 }
 
+/** What one box showed: the gateway, its forwards, DMZ, UPnP, remote administration, and what could and could not be read (schema/snapshot.schema.json). */
 export interface Snapshot {
   target: TargetInfo;
   /** ISO 8601 time the collection started. */

@@ -134,6 +134,10 @@ function forwardsOf(forwards: readonly PortForward[], p: Problems): PortForward[
         transport: nonEmpty(f.provenance?.transport),
       },
     };
+    // A line that is not a positive integer points nowhere: dropped (the schema allows it absent).
+    if (fixed.provenance.line !== undefined && !isInt(fixed.provenance.line, 1, Number.MAX_SAFE_INTEGER)) {
+      delete fixed.provenance.line;
+    }
     if (f.probe !== undefined) {
       const probe = probeOf(f.probe, where, p);
       if (probe) fixed.probe = probe;

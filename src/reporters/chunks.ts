@@ -1,9 +1,13 @@
 /** Reports as a sequence of pieces: no renderer needs the whole output as one string. */
-import { constants } from 'node:buffer';
 import { BoxauditError } from '../errors.js';
 
-/** The longest string this JavaScript engine can build. */
-export const MAX_STRING_LENGTH: number = constants.MAX_STRING_LENGTH;
+/**
+ * The longest string one piece of output may build: V8's limit on 64-bit platforms (Node.js 20 and
+ * later, Chromium; `require('node:buffer').constants.MAX_STRING_LENGTH`), the smallest of the
+ * engines boxaudit runs in. A constant, not read from `node:buffer`: the reporters also run in
+ * browsers (`boxaudit/report`).
+ */
+export const MAX_STRING_LENGTH = 536_870_888;
 
 /** Lines buffered before a renderer hands a piece out. */
 export const LINES_PER_CHUNK = 2000;

@@ -17,12 +17,15 @@ import { jsonChunks } from './json.js';
 import { markdownChunks } from './markdown.js';
 import { redactDump, redactReport } from './redact.js';
 import type { SecretList } from './sanitize.js';
-import { sarifChunks } from './sarif.js';
+import { type SarifArtifact, sarifChunks } from './sarif.js';
 import { textChunks } from './text.js';
 
+/** The formats of {@link render} (docs/output.md). */
 export type ReportFormat = 'text' | 'json' | 'sarif' | 'markdown' | 'html';
+/** The formats of {@link renderDump}. */
 export type DumpFormat = 'text' | 'json';
 
+/** Options of {@link render}: format, language, colours, time zone, secrets to redact, SARIF anchors. */
 export interface RenderOptions {
   format: ReportFormat;
   /** Language of headings and messages (default `en`). JSON carries both languages regardless. */
@@ -43,8 +46,15 @@ export interface RenderOptions {
   timeZone?: string;
   /** The health profile was asked for: the HTML page adds what the GDPR asks (art. 32/33/34). */
   health?: boolean;
+  /**
+   * SARIF only: the file each snapshot's results point at (`physicalLocation`), by snapshot index.
+   * A missing entry gets {@link defaultSarifArtifact}: the exported configuration the snapshot was
+   * parsed from when its name is a relative path, else `boxaudit/<box id>.json`.
+   */
+  sarifArtifacts?: readonly (SarifArtifact | undefined)[];
 }
 
+/** Options of {@link renderDump}: format, language, colours, time zone, secrets to redact. */
 export interface RenderDumpOptions {
   format: DumpFormat;
   lang?: Lang;
@@ -78,7 +88,11 @@ function reportChunks(shown: AuditReport, options: RenderOptions, lang: Lang): I
     case 'json':
       return jsonChunks(shown);
     case 'sarif':
-      return sarifChunks(shown, { lang, rules: options.rules ?? [] });
+      return sarifChunks(shown, {
+        lang,
+        rules: options.rules ?? [],
+        ...(options.sarifArtifacts !== undefined ? { artifacts: options.sarifArtifacts } : {}),
+      });
     case 'markdown':
       return markdownChunks(shown, { lang, ...zone(options) });
     case 'html':
@@ -149,6 +163,7 @@ export {
   safeLine,
   terminalLine,
 } from './sanitize.js';
+export { defaultSarifArtifact, type SarifArtifact, sarifBoxId } from './sarif.js';
 
 /** French spacing on every piece of a human report (JSON and SARIF keep their bytes). */
 function* mapChunks(chunks: Iterable<string>, f: (chunk: string) => string): Generator<string> {

@@ -14,6 +14,7 @@ export type PrometheusSite =
   | { name: string; ok: true; report: AuditReport }
   | { name: string; ok: false; error: { code: string } };
 
+/** Options of {@link renderPrometheus}. */
 export interface RenderPrometheusOptions {
   /**
    * When this run ended: the `boxaudit_last_run_timestamp_seconds` value, and the audit time of a

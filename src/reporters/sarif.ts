@@ -4,11 +4,15 @@
  * note) and `security-severity` (GitHub's 0–10 scale); inconclusive findings are `kind: "review"`
  * with `level: "none"` (SARIF §3.27.9–10: a non-"fail" kind SHALL have level "none"); waived
  * findings carry an accepted external suppression; coverage gaps are tool execution notifications.
- * There is no file: each result points at a logical location (the forward, or the box itself).
+ * Each result points at a logical location (the forward, or the box itself) and at a physical one,
+ * the file the box was read from (an exported configuration, with the forward's line when the parser
+ * knew it) or, for a live read, the snapshot's file in the repository (`boxaudit/<box id>.json` by
+ * default): GitHub code scanning refuses results without an artifact location.
  */
 
-import { createHash } from 'node:crypto';
 import { colon, coverageReason, type Lang, t } from '../i18n/index.js';
+import { sha256Hex } from '../model/sha256.js';
+import type { Snapshot } from '../model/types.js';
 import type { AbsentFinding, AuditReport, Finding, Rule, Severity, WaivedFinding } from '../rules/types.js';
 import { evidenceSentences } from './evidence.js';
 import { exposure, type ForwardOf, forwardIndex, SEVERITY_RANK, sortFindings, statusLine } from './format.js';
@@ -18,6 +22,70 @@ import { markdownText, safeLine } from './sanitize.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const BOXAUDIT_INFORMATION_URI = 'https://www.npmjs.com/package/boxaudit';
+
+/** The base id of relative artifact URIs: the repository root (where the CI job runs boxaudit). */
+export const SARIF_SRCROOT = '%SRCROOT%';
+
+/**
+ * The file a snapshot's results are anchored to in SARIF (`physicalLocation.artifactLocation`).
+ * GitHub code scanning shows a result only on a file of the repository: a path relative to its root.
+ */
+export interface SarifArtifact {
+  /**
+   * A path relative to the repository root (`/`-separated, e.g. `sites/office/config.xml`), or an
+   * absolute URI (`file:///…`, `https://…`). Relative paths get `uriBaseId` `%SRCROOT%`.
+   */
+  uri: string;
+  /**
+   * The file is the exported configuration the snapshot was parsed from: a forward whose parser
+   * knew its line (`provenance.line`) gets `region.startLine`. Otherwise no region (the whole file).
+   */
+  lines?: boolean;
+}
+
+/**
+ * A file-safe id for a box: its address without the scheme, every run of characters outside
+ * `A-Z a-z 0-9 . _ -` replaced by `_` (`http://192.168.1.1:5000/rootDesc.xml` →
+ * `192.168.1.1_5000_rootDesc.xml`), at most 100 characters; `box` when nothing is left.
+ */
+export function sarifBoxId(address: string): string {
+  const id = address
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[_.]+|_+$/g, '')
+    .slice(0, 100);
+  return id === '' ? 'box' : id;
+}
+
+/** Is `path` a relative, `..`-free path that can name a file of the repository? */
+function repositoryPath(path: string): string | null {
+  const p = path.replace(/\\/g, '/');
+  if (p === '' || p.startsWith('/') || /^[A-Za-z]:/.test(p) || /^[a-z][a-z0-9+.-]*:/i.test(p)) return null;
+  const segments = p.split('/').filter((s) => s !== '' && s !== '.');
+  if (segments.length === 0 || segments.includes('..')) return null;
+  return segments.join('/');
+}
+
+/**
+ * The default anchor of a snapshot: the exported configuration it was parsed from when its name is a
+ * relative path (`--from sites/office/config.xml`), else `boxaudit/<box id>.json` — where a CI job
+ * that audits a live box can commit its `dump --json` (docs/output.md, SARIF).
+ */
+export function defaultSarifArtifact(snapshot: Pick<Snapshot, 'target'>): SarifArtifact {
+  // `(text)`: parseExport's name for text given without a file name.
+  if (snapshot.target.kind === 'file' && snapshot.target.address !== '(text)') {
+    const path = repositoryPath(snapshot.target.address);
+    if (path !== null) return { uri: path, lines: true };
+  }
+  return { uri: `boxaudit/${sarifBoxId(snapshot.target.address)}.json` };
+}
+
+/** An artifactLocation: relative paths percent-encoded segment by segment, against %SRCROOT%. */
+function artifactLocation(artifact: SarifArtifact, index: number): Record<string, unknown> {
+  const relative = repositoryPath(artifact.uri);
+  if (relative === null) return { uri: artifact.uri, index };
+  return { uri: relative.split('/').map(encodeURIComponent).join('/'), uriBaseId: SARIF_SRCROOT, index };
+}
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   critical: 'error',
@@ -50,9 +118,7 @@ function pascalName(title: string): string {
 /** Stable across runs: rule + box address + forward id (or `box` for router-level findings). */
 function fingerprint(report: AuditReport, f: Finding): string {
   const target = report.snapshots[f.snapshotIndex]?.target.address ?? '';
-  return createHash('sha256')
-    .update(`${f.ruleId}\u0000${target}\u0000${f.forwardId ?? 'box'}`)
-    .digest('hex');
+  return sha256Hex(`${f.ruleId}\u0000${target}\u0000${f.forwardId ?? 'box'}`);
 }
 
 interface Descriptor {
@@ -114,12 +180,58 @@ function descriptor(
   return out;
 }
 
+type Anchor = { location: Record<string, unknown>; lines: boolean };
+
+/** The run's artifacts (each file once), each snapshot's anchor, and an anchor for any box address. */
+class Anchors {
+  readonly artifacts: Record<string, unknown>[] = [];
+  readonly bySnapshot: Anchor[];
+  private readonly indexOf = new Map<string, number>();
+  private readonly byAddress = new Map<string, Anchor>();
+
+  constructor(report: AuditReport, given: readonly (SarifArtifact | undefined)[] | undefined) {
+    this.bySnapshot = report.snapshots.map((s, i) => this.anchor(given?.[i] ?? defaultSarifArtifact(s)));
+    report.snapshots.forEach((s, i) => {
+      if (!this.byAddress.has(s.target.address)) this.byAddress.set(s.target.address, this.bySnapshot[i]!);
+    });
+  }
+
+  /** A baseline's gone finding names its box by address: that box's anchor, or its default one. */
+  ofAddress(address: string): Anchor {
+    return (
+      this.byAddress.get(address) ??
+      this.anchor(defaultSarifArtifact({ target: { kind: 'upnp', address, adapter: '' } }))
+    );
+  }
+
+  private anchor(artifact: SarifArtifact): Anchor {
+    let index = this.indexOf.get(artifact.uri);
+    if (index === undefined) {
+      index = this.artifacts.length;
+      this.indexOf.set(artifact.uri, index);
+      const { index: _, ...location } = artifactLocation(artifact, index);
+      this.artifacts.push({ location, roles: ['analysisTarget'] });
+    }
+    return { location: artifactLocation(artifact, index), lines: artifact.lines === true };
+  }
+}
+
+function physical(anchor: Anchor | undefined, line: number | undefined): Record<string, unknown> {
+  if (anchor === undefined) return {};
+  const region =
+    anchor.lines && line !== undefined && Number.isSafeInteger(line) && line >= 1
+      ? { region: { startLine: line } }
+      : {};
+  return { physicalLocation: { artifactLocation: anchor.location, ...region } };
+}
+
 function result(
   report: AuditReport,
   forwardOf: ForwardOf,
   f: Finding | WaivedFinding,
   ruleIndex: number,
   lang: Lang,
+  anchor: Anchors,
 ): Record<string, unknown> {
   const forward = forwardOf(f);
   const snapshot = report.snapshots[f.snapshotIndex];
@@ -139,7 +251,12 @@ function result(
     kind: inconclusive ? 'review' : 'fail',
     level: inconclusive ? 'none' : LEVEL[f.severity],
     message: { text: safeLine(messageWithEvidence(report, f, lang), 2400) },
-    locations: [{ logicalLocations: [logical] }],
+    locations: [
+      {
+        ...physical(anchor.bySnapshot[f.snapshotIndex], forward?.provenance.line),
+        logicalLocations: [logical],
+      },
+    ],
     partialFingerprints: { 'boxauditFinding/v1': fingerprint(report, f) },
     properties: {
       status: f.status,
@@ -172,7 +289,7 @@ function result(
  * A baseline finding this audit no longer shows: SARIF's `baselineState: "absent"` (SARIF 2.1.0 result.baselineState), with
  * the same logical location naming scheme (the forward by what it is: its id is of the old run).
  */
-function absentResult(a: AbsentFinding, lang: Lang): Record<string, unknown> {
+function absentResult(a: AbsentFinding, lang: Lang, anchor: Anchors): Record<string, unknown> {
   const name =
     a.exposure === null
       ? 'box'
@@ -185,6 +302,7 @@ function absentResult(a: AbsentFinding, lang: Lang): Record<string, unknown> {
     message: { text: safeLine(a.message[lang], 2000) },
     locations: [
       {
+        ...physical(anchor.ofAddress(a.box), undefined),
         logicalLocations: [
           {
             name: safeLine(name, 300),
@@ -202,9 +320,10 @@ function absentResult(a: AbsentFinding, lang: Lang): Record<string, unknown> {
 /** Render an audit report as a SARIF 2.1.0 log (pretty JSON, trailing newline), in pieces. */
 export function sarifChunks(
   report: AuditReport,
-  options: { lang: Lang; rules: readonly Rule[] },
+  options: { lang: Lang; rules: readonly Rule[]; artifacts?: readonly (SarifArtifact | undefined)[] },
 ): Generator<string> {
   const { lang } = options;
+  const anchor = new Anchors(report, options.artifacts);
   const forwardOf = forwardIndex(report);
   const all = [...sortFindings(report.findings, forwardOf), ...sortFindings(report.waived, forwardOf)];
   // Every lookup below is a map built once: thousands of findings must not mean a scan each.
@@ -254,9 +373,17 @@ export function sarifChunks(
         invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
         language: lang === 'fr' ? 'fr-FR' : 'en-US',
         columnKind: 'unicodeCodePoints',
+        originalUriBaseIds: {
+          [SARIF_SRCROOT]: {
+            description: {
+              text: 'The root of the repository holding the audited files: where boxaudit ran (--from paths are relative to it).',
+            },
+          },
+        },
+        artifacts: anchor.artifacts,
         results: [
-          ...all.map((f) => result(report, forwardOf, f, ruleIndex.get(f.ruleId) ?? -1, lang)),
-          ...(report.absent ?? []).map((a) => absentResult(a, lang)),
+          ...all.map((f) => result(report, forwardOf, f, ruleIndex.get(f.ruleId) ?? -1, lang, anchor)),
+          ...(report.absent ?? []).map((a) => absentResult(a, lang, anchor)),
         ],
         properties: {
           schemaVersion: report.schemaVersion,

@@ -27,6 +27,7 @@ import type {
 } from './types.js';
 import { SEVERITIES } from './types.js';
 
+/** Options of {@link evaluate}: the time waivers are checked against, and the fail-on threshold. */
 export interface EvaluateOptions {
   /** The time waivers are checked against (ISO string or Date). Required: evaluation stays pure. */
   now: Date | string;

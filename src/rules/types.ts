@@ -11,19 +11,25 @@ import type { HostKind } from './host-kind.js';
 
 export type { HostKind } from './host-kind.js';
 
+/** How bad a finding is, from `critical` to `info`. */
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+/** The severities, most severe first. */
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
+/** How sure a rule is that a match is the service it names (a well-known port is `high`; a guess from a description `low`). */
 export type Confidence = 'high' | 'medium' | 'low';
 /** A finding's confidence: its rule's, lowered for a port inside a wider range, or `confirmed` when a probe saw the service answer. */
 export type FindingConfidence = Confidence | 'confirmed';
+/** What a rule is about: the kind of service or setting it flags. */
 export type Category = 'medical' | 'file-sharing' | 'remote-access' | 'database' | 'iot' | 'router' | 'web';
 
+/** A text in English and French. */
 export interface LocalizedText {
   en: string;
   fr: string;
 }
 
+/** A source a rule cites: a title and, when it has one, a URL. */
 export interface Reference {
   title: string;
   url?: string;
@@ -102,6 +108,7 @@ export type ProbeService =
   | 'mssql'
   | 'memcached';
 
+/** A value, or a list of accepted values, that a fact seen by a probe must equal. */
 export type ProbeFactCondition = string | number | boolean | Array<string | number | boolean>;
 
 /** Conditions on the box as a whole. */
@@ -111,6 +118,7 @@ export interface RouterMatch {
   remoteAdminOnWan?: boolean;
 }
 
+/** What a rule matches: conditions on a forward, or on the box as a whole. */
 export interface RuleMatch {
   forward?: ForwardMatch;
   router?: RouterMatch;
@@ -124,6 +132,7 @@ export type ExampleForward = Partial<Omit<PortForward, 'externalPort' | 'interna
   probe?: Pick<ForwardProbe, 'status'> & Partial<Pick<ForwardProbe, 'service' | 'facts'>>;
 };
 
+/** An example a rule must (or must not) match, checked by `boxaudit rules test`. */
 export interface RuleExample {
   /** A partial forward; the tester fills the rest with harmless defaults. */
   forward?: ExampleForward;
@@ -134,6 +143,7 @@ export interface RuleExample {
   note?: string;
 }
 
+/** One rule (schema/rule.schema.json): what it matches, its severity, its texts in English and French, its references. */
 export interface Rule {
   /** `BOX-MED-001` style, stable forever; the file name in rules/. */
   id: string;
@@ -159,6 +169,7 @@ export interface Rule {
 /** Profiles change severities: `health` = the network holds patient data. */
 export type Profile = 'health';
 
+/** An accepted exception (a rule set's `waivers`): which findings, why, and until when. */
 export interface Waiver {
   rule: string;
   /** Which findings it covers: any subset of these forward fields. */
@@ -168,6 +179,7 @@ export interface Waiver {
   expires: string;
 }
 
+/** A rule set's change to one rule: `off`, or a new severity. */
 export type RuleOverride = 'off' | { severity?: Severity; off?: boolean };
 
 /** A rule set / config file (schema/ruleset.schema.json). */
@@ -191,6 +203,7 @@ export interface RuleSet {
   severityOverrides?: Record<string, Severity>;
 }
 
+/** `fail`: the rule matched; `inconclusive`: it could not decide because a field it needs was unknown. */
 export type FindingStatus = 'fail' | 'inconclusive';
 
 /** Why a finding's severity differs from its rule's, as evaluation returns it: a stable code, no text. */
@@ -244,6 +257,7 @@ export interface EvaluatedFinding extends FindingFacts {
   adjustments?: SeverityAdjustmentCode[];
 }
 
+/** An evaluated finding covered by a waiver in force. */
 export interface EvaluatedWaivedFinding extends EvaluatedFinding {
   waiver: Waiver;
 }
@@ -258,10 +272,12 @@ export interface Finding extends FindingFacts {
   references: Reference[];
 }
 
+/** A finding covered by a waiver in force: reported apart, never counted toward the exit code. */
 export interface WaivedFinding extends Finding {
   waiver: Waiver;
 }
 
+/** A report's summary: counts per severity, inconclusive, waived, gaps, the fail-on threshold and the exit code. */
 export interface Summary {
   failOn: Severity;
   /**

@@ -45,6 +45,7 @@ export function redactUrl(url: string | URL): string {
   }
 }
 
+/** A host resolved once and pinned to its addresses, so a name cannot be re-resolved elsewhere mid-audit. */
 export class PinnedTarget {
   /** Host as given (lower-case, no brackets): an IP address or a name. */
   readonly hostname: string;

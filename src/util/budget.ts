@@ -12,6 +12,7 @@
 import { checkOptions } from '../errors.js';
 import type { CoverageArea, CoverageItem, Snapshot } from '../model/types.js';
 
+/** Limits of a whole audit (CLI `--max-forwards`, `--max-bytes`, `--max-time`…); see {@link DEFAULT_LIMITS}. */
 export interface AuditLimits {
   /** Forwards kept over the whole audit, every adapter together (CLI `--max-forwards`). */
   maxForwards: number;
@@ -27,6 +28,7 @@ export interface AuditLimits {
   maxDescriptions: number;
 }
 
+/** The default {@link AuditLimits} of an audit (the CLI's defaults). */
 export const DEFAULT_LIMITS: Readonly<AuditLimits> = Object.freeze({
   maxForwards: 4096,
   maxBytes: 64 * 1024 * 1024,
@@ -61,6 +63,7 @@ export interface BudgetHit {
   where: string;
 }
 
+/** The budgets of one audit (forwards, bytes, time) shared by every adapter it runs; a limit reached keeps what was read, marked partial. */
 export class AuditBudget {
   /** The walk's own deadline (epoch ms): the earlier of the audit's and its walk limit. */
   readonly deadline: number;

@@ -214,6 +214,40 @@ describe('--webhook', () => {
     );
   });
 
+  it('BOXAUDIT_WEBHOOK is the environment form of --webhook: posted, its URL never shown; the flag wins', async () => {
+    const hook = await receiver();
+    const env = { env: { BOXAUDIT_WEBHOOK: hook.url } };
+    const r = await runCli(
+      ['audit', '--from', TUESDAY, '--baseline', mondayReport, '--verbose', ...NOW],
+      env,
+    );
+    expect(r.code, r.stderr).toBe(1);
+    expect(hook.bodies).toHaveLength(1);
+    expect(JSON.parse(hook.bodies[0]!).findings.map((f: { ruleId: string }) => f.ruleId)).toEqual([
+      'BOX-RA-001',
+    ]);
+    expect(r.stdout + r.stderr).not.toContain('s3cr3t-receiver-path');
+    // --webhook wins over the variable: the other receiver gets the POST.
+    const other = await receiver();
+    const flag = await runCli(
+      ['audit', '--from', TUESDAY, '--baseline', mondayReport, '--webhook', other.url, ...NOW],
+      env,
+    );
+    expect(flag.code, flag.stderr).toBe(1);
+    expect(other.bodies).toHaveLength(1);
+    expect(hook.bodies).toHaveLength(1);
+  });
+
+  it('a bad BOXAUDIT_WEBHOOK is refused before the box is read, naming the variable, never its value', async () => {
+    for (const bad of ['ftp://127.0.0.1/hook/s3cr3t-token', 'http://user:s3cr3t-token@127.0.0.1/hook']) {
+      const r = await runCli(['audit', '--from', TUESDAY], { env: { BOXAUDIT_WEBHOOK: bad } });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^boxaudit: BOXAUDIT_WEBHOOK: /);
+      expect(r.stderr).not.toContain('s3cr3t-token');
+      expect(r.stdout).toBe('');
+    }
+  });
+
   it('a URL that is not http(s) is refused before the box is read', async () => {
     const r = await runCli(['audit', '--from', TUESDAY, '--webhook', 'ftp://127.0.0.1/x']);
     expect(r.code).toBe(2);
@@ -235,5 +269,93 @@ describe('audit --format prometheus', () => {
       .metrics.find((m) => m.labels!.severity === 'critical');
     expect(critical?.value).toBe('1');
     expect(critical?.labels?.site).toBe(MONDAY);
+  });
+});
+
+describe('boxaudit diff on fleet JSON lines', () => {
+  let tuesdayReport: string;
+  let last: string;
+  let tonight: string;
+  beforeAll(async () => {
+    tuesdayReport = join(dir, 'tuesday.json');
+    const r = await runCli(['audit', '--from', TUESDAY, '--output', tuesdayReport, ...NOW]);
+    expect(r.code, r.stderr).toBe(1);
+    const monday = JSON.parse(readFileSync(mondayReport, 'utf8'));
+    const tuesday = JSON.parse(readFileSync(tuesdayReport, 'utf8'));
+    const lines = (sites: object[]) => `${sites.map((s) => JSON.stringify(s)).join('\n')}\n`;
+    const failed = { ok: false, error: { code: 'BOXAUDIT_TIMEOUT', message: 'timed out' } };
+    last = join(dir, 'last.jsonl');
+    tonight = join(dir, 'tonight.jsonl');
+    // martin: an RDP forward opened since; nord: unchanged; sud: failed last night (all new tonight).
+    writeFileSync(
+      last,
+      lines([
+        { name: 'cabinet-martin', ok: true, report: monday },
+        { name: 'clinique-nord', ok: true, report: monday },
+        { name: 'radiologie-sud', ...failed },
+      ]),
+    );
+    writeFileSync(
+      tonight,
+      lines([
+        { name: 'radiologie-sud', ok: true, report: tuesday },
+        { name: 'cabinet-martin', ok: true, report: tuesday },
+        { name: 'clinique-nord', ok: true, report: monday },
+      ]),
+    );
+  });
+
+  it('compares site by site, a site with no report last night against nothing; exit from the worst site', async () => {
+    const r = await runCli(['diff', last, tonight, ...NOW]);
+    expect(r.code, r.stderr).toBe(1);
+    const sections = r.stdout.split(/^== /m).slice(1);
+    expect(sections.map((s) => s.split(' ==')[0])).toEqual([
+      'cabinet-martin',
+      'clinique-nord',
+      'radiologie-sud',
+    ]);
+    expect(sections[0]).toContain('BOXAUDIT-DIFF new=1 gone=1 unchanged=3 failon=high exit=1');
+    expect(sections[1]).toContain('BOXAUDIT-DIFF new=0 gone=0 unchanged=4 failon=high exit=0');
+    expect(sections[2]).toMatch(/BOXAUDIT-DIFF new=4 gone=0 unchanged=0 failon=high exit=1/);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'BOXAUDIT-DIFF-FLEET sites=3 changed=2 failed=0 failon=high exit=1',
+    );
+  });
+
+  it('--json: one line per site; a site with no report tonight cannot be compared (exit 2)', async () => {
+    const broken = join(dir, 'tonight-broken.jsonl');
+    const kept = readFileSync(tonight, 'utf8')
+      .split('\n')
+      .filter((l) => !l.includes('"clinique-nord"'));
+    writeFileSync(
+      broken,
+      `${kept.join('\n')}\n{"name":"clinique-nord","ok":false,"error":{"code":"BOXAUDIT_NETWORK","message":"down"}}\n`,
+    );
+    const r = await runCli(['diff', last, broken, '--json', ...NOW]);
+    expect(r.code, r.stderr).toBe(2);
+    const lines = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.name, l.ok])).toEqual([
+      ['cabinet-martin', true],
+      ['clinique-nord', false],
+      ['radiologie-sud', true],
+    ]);
+    expect(lines[0].diff.new[0].exposure.externalPort).toBe('33389');
+    expect(lines[1].error.message).toContain('BOXAUDIT_NETWORK');
+  });
+
+  it('--site NAME: one site of the fleet against a single report, export or dump', async () => {
+    const r = await runCli(['diff', last, TUESDAY, '--site', 'cabinet-martin', ...NOW]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain('BOXAUDIT-DIFF new=1 gone=1 unchanged=3 failon=high exit=1');
+    const missing = await runCli(['diff', last, tonight, '--site', 'nowhere', ...NOW]);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toContain('could not compare: no line for this site');
+    // Fleet lines against a single report without --site: which site is meant is not known.
+    const mixed = await runCli(['diff', last, TUESDAY, ...NOW]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/is not fleet JSON lines; compare one site of the other with --site NAME/);
   });
 });

@@ -93,6 +93,7 @@ function cliEnv(extra: RunCliOptions['env'] = {}): Record<string, string | undef
     'LC_MESSAGES',
     'BOXAUDIT_PASSWORD',
     'BOXAUDIT_TOKEN',
+    'BOXAUDIT_WEBHOOK',
   ]) {
     delete env[name];
   }

@@ -19,6 +19,7 @@ import { DEMO_OFFICE } from '../../src/demo/demo-office.js';
 import { startIgdSimulator } from '../../src/demo/igd-simulator.js';
 import { REPO_ROOT, requireBuiltCli } from '../cli/helpers.js';
 import { assertLoopbackSites, CONFIGS, validatorFor } from '../msp/helpers.js';
+import { sarifValidator } from '../reporters/sarif-schema.js';
 import {
   LIVEBOX_SIM_PASSWORD,
   type LiveboxSimulator,
@@ -347,9 +348,23 @@ describe('custom-rules/', () => {
   });
 });
 
-describe('sarif-upload.md and sarif-anchor.mjs', () => {
-  it('the CI command writes SARIF with the waiver as a suppression; anchoring adds a physical location to every result', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'boxaudit-examples-'));
+describe('sarif-upload.md: SARIF that GitHub code scanning accepts as written', () => {
+  interface Result {
+    ruleId: string;
+    suppressions?: Array<{ status: string }>;
+    partialFingerprints: Record<string, string>;
+    properties: { forwardId: string | null };
+    locations: Array<{
+      physicalLocation?: {
+        artifactLocation: { uri: string; uriBaseId?: string };
+        region?: { startLine: number };
+      };
+      logicalLocations?: Array<{ fullyQualifiedName: string }>;
+    }>;
+  }
+  const validateSarif = sarifValidator();
+
+  it('audit --from CONFIG: every result points at CONFIG (the rule line when known) and keeps its logical location', async () => {
     const config = 'test/fixtures/configs/openwrt/etc-config-firewall';
     const audit = await run('node', [
       join(REPO_ROOT, 'dist', 'cli', 'main.js'),
@@ -364,38 +379,71 @@ describe('sarif-upload.md and sarif-anchor.mjs', () => {
       'sarif',
     ]);
     expect(audit.code).toBe(1);
-    const raw = join(dir, 'raw.sarif');
-    writeFileSync(raw, audit.stdout);
-    const out = join(dir, 'boxaudit.sarif');
-    const anchor = await run('node', ['examples/sarif-anchor.mjs', raw, out, config]);
-    expect(anchor.stdout).toBe(`4 results anchored to ${config}\n`);
-    expect(anchor.code).toBe(0);
-
-    interface Result {
-      ruleId: string;
-      suppressions?: Array<{ status: string }>;
-      partialFingerprints: Record<string, string>;
-      locations: Array<{
-        physicalLocation?: { artifactLocation: { uri: string } };
-        logicalLocations?: unknown[];
-      }>;
+    const log = JSON.parse(audit.stdout);
+    expect(validateSarif(log)).toBe('');
+    const results = log.runs[0].results as Result[];
+    expect(results.length).toBe(4);
+    const text = readFileSync(join(REPO_ROOT, config), 'utf8').split('\n');
+    for (const result of results) {
+      const physical = result.locations[0]!.physicalLocation!;
+      expect(physical.artifactLocation.uri).toBe(config);
+      expect(physical.artifactLocation.uriBaseId).toBe('%SRCROOT%');
+      expect(result.locations[0]!.logicalLocations![0]!.fullyQualifiedName).toMatch(/^test\/fixtures.*#/);
+      expect(result.partialFingerprints['boxauditFinding/v1']).toMatch(/^[0-9a-f]{64}$/);
+      if (result.properties.forwardId !== null) {
+        expect(text[physical.region!.startLine - 1]).toMatch(/^config redirect/);
+      } else expect(physical.region).toBeUndefined();
     }
-    const before = JSON.parse(audit.stdout).runs[0].results as Result[];
-    const after = JSON.parse(readFileSync(out, 'utf8')).runs[0].results as Result[];
-    expect(after).toHaveLength(before.length);
-    for (const [i, result] of after.entries()) {
-      expect(before[i]!.locations[0]!.physicalLocation).toBeUndefined();
-      expect(result.locations[0]!.physicalLocation!.artifactLocation.uri).toBe(config);
-      expect(result.locations[0]!.logicalLocations).toEqual(before[i]!.locations[0]!.logicalLocations);
-      expect(result.partialFingerprints).toEqual(before[i]!.partialFingerprints);
-    }
-    const med = after.find((r) => r.ruleId === 'BOX-MED-004')!;
+    const med = results.find((r) => r.ruleId === 'BOX-MED-004')!;
     expect(med.suppressions?.[0]?.status).toBe('accepted');
+    expect(med.locations[0]!.physicalLocation!.region).toEqual({ startLine: 31 });
   });
 
-  it('sarif-anchor.mjs refuses an absolute or escaping path (it would not name a file of the repository)', async () => {
-    const result = await run('node', ['examples/sarif-anchor.mjs', 'a.sarif', 'b.sarif', '../etc/passwd']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^usage: /);
+  it('a live box with --sarif-artifact: the results point at the committed report, which --output wrote', async () => {
+    const upnp = await demoBox();
+    const dir = mkdtempSync(join(tmpdir(), 'boxaudit-examples-'));
+    const saved = join(dir, 'cabinet-martin.json');
+    const cli = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+    const audit = await run('node', [
+      ...[cli, 'audit', '--upnp', upnp, '--format', 'sarif', '--output', saved],
+      ...['--sarif-artifact', 'boxaudit/cabinet-martin.json'],
+    ]);
+    expect(audit.code).toBe(1);
+    const log = JSON.parse(audit.stdout);
+    expect(validateSarif(log)).toBe('');
+    const results = log.runs[0].results as Result[];
+    expect(results.length).toBeGreaterThan(0);
+    for (const r of results) {
+      expect(r.locations[0]!.physicalLocation).toEqual({
+        artifactLocation: { uri: 'boxaudit/cabinet-martin.json', uriBaseId: '%SRCROOT%', index: 0 },
+      });
+    }
+    expect(JSON.parse(readFileSync(saved, 'utf8')).findings.length).toBe(results.length);
+    // Without the option: boxaudit/<box id>.json, the box's address made a file name.
+    const plain = await run('node', [cli, 'audit', '--upnp', upnp, '--format', 'sarif']);
+    const port = new URL(upnp).port;
+    const uri = JSON.parse(plain.stdout).runs[0].results[0].locations[0].physicalLocation.artifactLocation
+      .uri;
+    expect(uri).toBe(
+      `boxaudit/127.0.0.1_${port}_${new URL(upnp).pathname.slice(1).replace(/[^A-Za-z0-9._-]+/g, '_')}.json`,
+    );
+  });
+
+  it('--sarif-artifact outside the repository is refused before the box is contacted', async () => {
+    for (const bad of ['../elsewhere.json', '/etc/box.json']) {
+      const result = await run('node', [
+        join(REPO_ROOT, 'dist', 'cli', 'main.js'),
+        'audit',
+        '--upnp',
+        'http://127.0.0.1:9/rootDesc.xml',
+        '--format',
+        'sarif',
+        '--sarif-artifact',
+        bad,
+      ]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('--sarif-artifact must be a path relative to the repository root');
+      expect(result.stdout).toBe('');
+    }
   });
 });

@@ -91,7 +91,7 @@ describe('the packed package', () => {
     expect(readFileSync(join(installed, 'dist', 'index.cjs'), 'utf8').length).toBeLessThan(300);
     const files = readdirSync(join(installed, 'dist'), { recursive: true }) as string[];
     expect(files.filter((f) => f.endsWith('.node'))).toEqual([]);
-    expect(files.filter((f) => f.endsWith('.cjs'))).toEqual(['index.cjs']);
+    expect(files.filter((f) => f.endsWith('.cjs')).sort()).toEqual(['index.cjs', 'report.cjs']);
   });
 
   it('installs without compiling anything: no installed package has an install script', () => {
@@ -133,6 +133,28 @@ describe('the packed package', () => {
       evaluate: 'function',
       audit: 'function',
     });
+  });
+
+  it('boxaudit/report: ESM and CJS render a saved report; its file imports nothing (browser-safe)', async () => {
+    const script = `
+      const cjs = require('boxaudit/report');
+      import('boxaudit/report').then((esm) => {
+        console.log(JSON.stringify({
+          same: esm.render === cjs.render, version: esm.VERSION,
+          keys: Object.keys(esm).filter((k) => k !== 'default' && k !== 'module.exports').sort(),
+        }));
+      });`;
+    const { stdout, stderr } = await node(['-e', script]);
+    expect(stderr).toBe('');
+    const got = JSON.parse(stdout) as { same: boolean; version: string; keys: string[] };
+    expect(got.same).toBe(true);
+    expect(got.version).toBe(pkg.version);
+    expect(got.keys).toContain('render');
+    expect(got.keys).not.toContain('audit'); // reading boxes stays in the main entry
+    // One self-contained file: no import at all (so no node: built-in, no shared Node chunk).
+    const code = readFileSync(join(installed, 'dist', 'report.js'), 'utf8');
+    expect(code).not.toMatch(/^\s*import\s|\bimport\(|\brequire\(/m);
+    expect(readFileSync(join(installed, 'dist', 'report.d.ts'), 'utf8')).toContain('render');
   });
 
   it('the schemas and the rule files resolve as package exports', async () => {

@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { buildReport } from '../../src/audit.js';
+import { parseExport } from '../../src/import.js';
 import { render } from '../../src/reporters/index.js';
-import type { Rule } from '../../src/rules/types.js';
+import { defaultSarifArtifact, type SarifArtifact, sarifBoxId } from '../../src/reporters/sarif.js';
+import { loadRuleSet } from '../../src/rules/load.js';
+import type { AuditReport, Rule } from '../../src/rules/types.js';
 import { doctorOffice, hostileReport } from './helpers.js';
 import { sarifValidator } from './sarif-schema.js';
 
@@ -105,7 +110,9 @@ describe('SARIF 2.1.0', () => {
       fullyQualifiedName: 'http://192.168.1.1:49152/rootDesc.xml#forward/fwd-pacs-8443',
       kind: 'resource',
     });
-    expect(pacs.locations[0].physicalLocation).toBeUndefined();
+    expect(pacs.locations[0].physicalLocation.artifactLocation.uri).toBe(
+      'boxaudit/192.168.1.1_49152_rootDesc.xml.json',
+    );
     expect(run.tool.driver.rules[pacs.ruleIndex]!.id).toBe('BOX-MED-001');
 
     expect(byForward(null)[0]!.level).toBe('warning');
@@ -166,5 +173,146 @@ describe('SARIF 2.1.0', () => {
     const parsed = JSON.parse(out) as SarifLog;
     for (const r of parsed.runs[0]!.results)
       expect(r.message.text).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
+});
+
+/**
+ * What GitHub code scanning needs of each result before it accepts a SARIF file (docs.github.com,
+ * "SARIF support for code scanning"; microsoft/sarif-sdk#2704: "code scanning requires
+ * physicalLocation.artifactLocation.uri to have a non-empty string value"; github/codeql-action#1738,
+ * #2459: "locationFromSarifResult: expected artifact location"): a physical location whose artifact
+ * is a file of the repository — a relative URI, not `http://…` (rejected as an unrecognized URI scheme).
+ */
+function githubProblems(log: SarifLog): string[] {
+  const problems: string[] = [];
+  for (const run of log.runs) {
+    for (const [i, r] of run.results.entries()) {
+      const uri = r.locations?.[0]?.physicalLocation?.artifactLocation?.uri;
+      if (typeof uri !== 'string' || uri === '') problems.push(`result ${i}: no artifactLocation.uri`);
+      else if (/^[a-z][a-z0-9+.-]*:/i.test(uri))
+        problems.push(`result ${i}: ${uri} is not a repository path`);
+      const line = r.locations[0]?.physicalLocation?.region?.startLine;
+      if (line !== undefined && !(Number.isInteger(line) && line >= 1))
+        problems.push(`result ${i}: startLine ${line}`);
+    }
+  }
+  return problems;
+}
+
+describe('SARIF physical locations (GitHub code scanning)', () => {
+  const CONFIGS = 'test/fixtures/configs';
+
+  async function fromExport(path: string): Promise<AuditReport> {
+    const text = readFileSync(path, 'utf8');
+    const snapshot = parseExport(text, { fileName: path });
+    const ruleSet = await loadRuleSet(undefined);
+    return buildReport([snapshot], ruleSet, { now: new Date('2026-12-02T00:00:00Z'), failOn: 'high' });
+  }
+
+  it('the check refuses a log without physical locations (as boxaudit wrote it before)', () => {
+    const log = JSON.parse(render(doctorOffice(), { format: 'sarif', lang: 'en' })) as SarifLog;
+    for (const r of log.runs[0]!.results)
+      r.locations = [{ logicalLocations: r.locations[0].logicalLocations }];
+    expect(githubProblems(log)).toHaveLength(log.runs[0]!.results.length);
+  });
+
+  it('a live read: every result points at boxaudit/<box id>.json under %SRCROOT%, keeps its logical location, no region', () => {
+    const report = doctorOffice();
+    report.absent = [
+      {
+        ruleId: 'BOX-RA-001',
+        status: 'fail',
+        severity: 'high',
+        category: 'remote-access',
+        box: 'http://192.168.1.1:49152/rootDesc.xml',
+        exposure: {
+          protocol: 'tcp',
+          externalPort: '3389',
+          internalHost: '192.168.1.40',
+          internalPort: '3389',
+        },
+        title: { en: 't', fr: 't' },
+        message: { en: 'gone', fr: 'disparu' },
+      } as never,
+    ];
+    const log = JSON.parse(render(report, { format: 'sarif', lang: 'en' })) as SarifLog;
+    const run = log.runs[0]! as SarifLog['runs'][number] & Loose;
+    expect(validateSarif(log)).toBe('');
+    expect(githubProblems(log)).toEqual([]);
+    const uri = 'boxaudit/192.168.1.1_49152_rootDesc.xml.json';
+    expect(run.artifacts).toEqual([{ location: { uri, uriBaseId: '%SRCROOT%' }, roles: ['analysisTarget'] }]);
+    expect(Object.keys(run.originalUriBaseIds)).toEqual(['%SRCROOT%']);
+    for (const r of run.results) {
+      expect(r.locations[0].physicalLocation).toEqual({
+        artifactLocation: { uri, uriBaseId: '%SRCROOT%', index: 0 },
+      });
+      expect(r.locations[0].logicalLocations[0].fullyQualifiedName).toMatch(
+        /^http:\/\/192\.168\.1\.1:49152\/rootDesc\.xml#/,
+      );
+    }
+    expect(run.results.at(-1)?.baselineState).toBe('absent');
+  });
+
+  it('an exported configuration: its relative path, and the line of each forward where the parser knows it', async () => {
+    for (const [path, expected] of [
+      // RouterOS: the `add` line of each dst-nat rule (a rule continued with `\` starts on its first line).
+      [`${CONFIGS}/routeros/export.rsc`, { 'BOX-MED-001': 23 }],
+      // OpenWrt /etc/config: the `config redirect` line of the section.
+      [`${CONFIGS}/openwrt/etc-config-firewall`, { 'BOX-MED-004': 31 }],
+    ] as const) {
+      const report = await fromExport(path);
+      const log = JSON.parse(render(report, { format: 'sarif', lang: 'en' })) as SarifLog;
+      expect(validateSarif(log)).toBe('');
+      expect(githubProblems(log)).toEqual([]);
+      const lines = readFileSync(path, 'utf8').split('\n');
+      const results = log.runs[0]!.results;
+      let withLine = 0;
+      for (const r of results) {
+        const phys = r.locations[0].physicalLocation;
+        expect(phys.artifactLocation).toEqual({ uri: path, uriBaseId: '%SRCROOT%', index: 0 });
+        if (r.properties.forwardId === null) {
+          expect(phys.region).toBeUndefined(); // the box itself: the whole file
+          continue;
+        }
+        // Every forward's result points at the line its rule or section starts on.
+        withLine++;
+        expect(lines[phys.region.startLine - 1]).toMatch(/^(add action=dst-nat|config redirect)/);
+      }
+      expect(withLine).toBeGreaterThan(0);
+      for (const [ruleId, line] of Object.entries(expected)) {
+        const r = results.find((x) => x.ruleId === ruleId && x.properties.forwardId !== null);
+        expect(r?.locations[0].physicalLocation.region, `${path} ${ruleId}`).toEqual({ startLine: line });
+        expect(lines[line - 1]).toMatch(/^(add action=dst-nat|config redirect)/);
+      }
+    }
+  });
+
+  it('given artifacts win: a committed snapshot path, percent-encoded, or an absolute URI kept as is', () => {
+    const report = doctorOffice();
+    const at = (a: SarifArtifact) =>
+      (JSON.parse(render(report, { format: 'sarif', lang: 'en', sarifArtifacts: [a] })) as SarifLog).runs[0]!
+        .results[0]!.locations[0].physicalLocation;
+    expect(at({ uri: 'sites/cabinet martin/box.json' })).toEqual({
+      artifactLocation: { uri: 'sites/cabinet%20martin/box.json', uriBaseId: '%SRCROOT%', index: 0 },
+    });
+    expect(at({ uri: 'file:///srv/exports/box.json' })).toEqual({
+      artifactLocation: { uri: 'file:///srv/exports/box.json', index: 0 },
+    });
+    // lines asked for, but the forward has no known line: still no region.
+    expect(at({ uri: 'boxaudit/office.json', lines: true }).region).toBeUndefined();
+  });
+
+  it('box ids and default anchors', () => {
+    expect(sarifBoxId('http://192.168.1.1:5000/rootDesc.xml')).toBe('192.168.1.1_5000_rootDesc.xml');
+    expect(sarifBoxId('192.168.1.1')).toBe('192.168.1.1');
+    expect(sarifBoxId('https://[fe80::1]:8443')).toBe('fe80_1_8443');
+    expect(sarifBoxId('../../etc')).toBe('etc');
+    expect(sarifBoxId('')).toBe('box');
+    const file = (address: string) =>
+      defaultSarifArtifact({ target: { kind: 'file', address, adapter: 'x' } });
+    expect(file('./sites/a/config.xml')).toEqual({ uri: 'sites/a/config.xml', lines: true });
+    expect(file('/etc/config/firewall')).toEqual({ uri: 'boxaudit/etc_config_firewall.json' });
+    expect(file('../outside.rsc')).toEqual({ uri: 'boxaudit/outside.rsc.json' });
+    expect(file('(text)')).toEqual({ uri: 'boxaudit/text.json' });
   });
 });

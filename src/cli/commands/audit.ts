@@ -9,6 +9,7 @@ import type { ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { checkOpenOption, htmlTarget, writeHtml } from '../html-output.js';
 import { failOnOption, nowOption, outputFormat, outputLang, renderOptions, rulesConfig } from '../output.js';
+import { sarifArtifactOption, sarifArtifacts } from '../sarif-artifact.js';
 import { checkpoint } from '../signals.js';
 import { collectOptions, resolveTarget } from '../target.js';
 import { checkOutputPath, printThenSave } from '../write.js';
@@ -29,8 +30,11 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   const outputFile = format === 'html' ? htmlTarget(options) : options.output;
   if (outputFile !== undefined) await checkOutputPath(outputFile);
   // The MSP options load their code only when used: a doctor's audit does not pay for them.
+  if (options['sarif-artifact'] !== undefined) sarifArtifactOption(options);
   const webhook =
-    options.webhook === undefined ? undefined : (await import('../webhook.js')).webhookOption(options);
+    options.webhook === undefined && !ctx.env.BOXAUDIT_WEBHOOK
+      ? undefined
+      : (await import('../webhook.js')).webhookOption(options, ctx.env);
   const baseline = options.baseline === undefined ? undefined : await readBaseline(options.baseline, ctx);
   const target = await resolveTarget(options, ctx);
   const { snapshots, warnings } = await collect(target, collectOptions(options, ctx));
@@ -49,7 +53,11 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
     if (webhook !== undefined && !(await sendWebhook(webhook, report, ctx))) return 2;
     return report.summary.exitCode;
   }
-  const chunks = renderChunks(report, renderOptions(format, lang, ruleSet.rules, options, ctx));
+  const chunks = renderChunks(report, {
+    ...renderOptions(format, lang, ruleSet.rules, options, ctx),
+    // SARIF: each result's file (GitHub code scanning needs one); docs/output.md.
+    ...(format === 'sarif' ? { sarifArtifacts: sarifArtifacts(report, options, process.cwd()) } : {}),
+  });
   if (format === 'html') {
     await writeHtml(chunks, options, ctx);
   } else {

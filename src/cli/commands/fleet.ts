@@ -47,7 +47,7 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   const failOn = failOnOption(options);
   const now = nowOption(options);
   const concurrency = intOption(options, 'concurrency', 4, MAX_FLEET_CONCURRENCY);
-  const webhook = webhookOption(options);
+  const webhook = webhookOption(options, ctx.env);
   if (options.output !== undefined) await checkOutputPath(options.output);
   if (options.jsonl !== undefined) {
     await checkOutputPath(options.jsonl).catch((error: unknown) => {
