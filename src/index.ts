@@ -30,7 +30,12 @@ export {
 export { type AuditTarget, type CollectOptions, type CollectResult, collect } from './collect.js';
 export { type AdapterSuggestion, suggestAdapter } from './detect.js';
 export { defaultGateway } from './discovery/gateway.js';
-export type { DiscoveredGateway, DiscoverOptions, DiscoveryResult } from './discovery/ssdp.js';
+export type {
+  DiscoveredGateway,
+  DiscoverOptions,
+  DiscoveryResult,
+  DiscoveryStats,
+} from './discovery/ssdp.js';
 export { discover } from './discovery/ssdp.js';
 export { BoxauditError, type ErrorCode, isBoxauditError } from './errors.js';
 export {
@@ -46,6 +51,8 @@ export {
   readFleetBaseline,
   readFleetFile,
 } from './fleet.js';
+export type { Lang } from './i18n/index.js';
+export type { ForwardInput } from './model/forward.js';
 export * from './model/types.js';
 export type { ReachLimits, ReachReason, VantageOptions } from './reachability.js';
 export { exposureLabel, renderDiffChunks } from './reporters/diff.js';
@@ -73,8 +80,16 @@ export { type EvaluateOptions, type EvaluateResult, evaluate } from './rules/eva
 export { builtinRules, loadRuleSet, validateRuleFiles } from './rules/load.js';
 export type * from './rules/types.js';
 export { SEVERITIES } from './rules/types.js';
-export { type Lookup, PinnedTarget } from './transport/pin.js';
-export { AuditBudget, type AuditLimits, type BudgetKind, DEFAULT_LIMITS } from './util/budget.js';
+export { type Lookup, PinnedTarget, type PinOptions } from './transport/pin.js';
+export type { SoapArgs } from './transport/soap.js';
+export type { DeviceDescription, WanConnectionService } from './upnp/description.js';
+export {
+  AuditBudget,
+  type AuditLimits,
+  type BudgetHit,
+  type BudgetKind,
+  DEFAULT_LIMITS,
+} from './util/budget.js';
 export { SCHEMA_VERSION, VERSION } from './version.js';
 export {
   checkWebhookUrl,

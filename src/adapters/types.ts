@@ -149,5 +149,6 @@ export interface Probe {
 /** A box adapter: its metadata (id, transports, capabilities) and the function that reads one box into a Snapshot. */
 export interface Adapter {
   meta: LoadedAdapterMeta;
+  /** Read one box (read-only, bounded by `ctx`'s budget and signal) into a Snapshot. */
   collect(target: CollectTarget, ctx: CollectContext): Promise<Snapshot>;
 }

@@ -69,7 +69,7 @@ export interface CollectUpnpOptions {
    */
   useListAction?: boolean;
   /**
-   * Budget for the whole collection in ms (default {@link DEFAULT_COLLECT_DEADLINE_MS}). When it
+   * Budget for the whole collection in ms (default `DEFAULT_COLLECT_DEADLINE_MS`). When it
    * runs out, what was read is kept and coverage says `UPNP_END_DEADLINE` (the caller's own abort,
    * by contrast, throws BOXAUDIT_ABORTED).
    */
@@ -80,7 +80,7 @@ export interface CollectUpnpOptions {
   lookup?: Lookup;
   /**
    * Most GetGenericPortMappingEntry requests in flight on a long, cleanly answered table (1 = one
-   * request at a time throughout; at most 4). Default: {@link MAX_IN_FLIGHT} for a server measured
+   * request at a time throughout; at most 4). Default: `MAX_IN_FLIGHT` for a server measured
    * to cope with it (miniupnpd, see docs/performance.md), else 1. Any error or slow reply falls back
    * to one at a time.
    */

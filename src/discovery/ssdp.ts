@@ -89,6 +89,7 @@ export interface DiscoveredGateway {
   targets: string[];
 }
 
+/** What one discovery sent and received (`DiscoveryResult.stats`). */
 export interface DiscoveryStats {
   /** M-SEARCH datagrams sent. */
   sent: number;

@@ -5,6 +5,7 @@ import { fr } from './fr.js';
 import { fillTemplate } from './template.js';
 import { NBSP } from './typography.js';
 
+/** The languages of reports and messages. */
 export type Lang = 'en' | 'fr';
 export { beyondUpnp, COVERAGE_REASONS_FR, coverageReason } from './coverage.js';
 export { frenchSpaces, frenchSpacesHtml, NBSP } from './typography.js';

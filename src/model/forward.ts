@@ -1,6 +1,7 @@
 import { sha256Hex } from './sha256.js';
 import type { PortForward, PortRange, Protocol } from './types.js';
 
+/** A forward as a parser reads it, before `withIds` gives it its stable id. */
 export type ForwardInput = Omit<PortForward, 'id'>;
 
 /** Parse "80", "8000-8080", "8000:8080", a number, or null into a range; invalid gives null. */

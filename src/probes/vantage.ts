@@ -38,7 +38,7 @@ export interface VantageOptions extends HostKeyPolicy {
   sshConnectTimeoutMs?: number;
   /** Bounds of the channels (defaults: 5 s to open one, 4 at a time, 64 ports, 60 s in all). */
   limits?: Partial<ReachLimits>;
-  /** Injected connection (unit tests); defaults to ssh2. */
+  /** Injected connection (unit tests); defaults to ssh2. @internal */
   connector?: SshConnector;
 }
 

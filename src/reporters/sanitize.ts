@@ -62,7 +62,7 @@ export interface Redactor {
   ours(text: string): string;
   /** True when there is nothing to redact. */
   readonly empty: boolean;
-  /** True when some secret is shorter than {@link SHORT_SECRET_LENGTH}. */
+  /** True when some secret is shorter than `SHORT_SECRET_LENGTH`. */
   readonly hasShort: boolean;
 }
 
@@ -169,7 +169,7 @@ export function terminalLine(text: string, redactor?: Redactor, max = 4000): str
  */
 const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
-/** Escape, in JSON text, what JSON.stringify leaves raw (see {@link JSON_UNSAFE}). */
+/** Escape, in JSON text, what JSON.stringify leaves raw (see `JSON_UNSAFE`). */
 export function escapeJsonText(json: string): string {
   return json.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -151,7 +151,7 @@ async function apply(
  * (`recommended`, `health`). Default: `recommended`. A config without `extends` extends
  * `recommended`; `extends: []` starts from no rule. Paths in `extends` are relative to the file
  * that names them (to the working directory for a config object); cycles and chains deeper than
- * {@link MAX_EXTENDS_DEPTH} are errors.
+ * `MAX_EXTENDS_DEPTH` are errors.
  * @throws BoxauditError BOXAUDIT_CONFIG_INVALID (one line per problem: `file: /pointer reason`),
  *   BOXAUDIT_ABORTED when `signal` aborts.
  */

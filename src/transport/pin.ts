@@ -17,6 +17,7 @@ import { AuditBudget } from '../util/budget.js';
 /** Resolve a host name to one address (default `dns.lookup`, the system resolver, hosts file included). */
 export type Lookup = (hostname: string) => Promise<{ address: string; family: number }>;
 
+/** What a pinned target may reach besides its own host and port, and how names resolve. */
 export interface PinOptions {
   /** Ports allowed besides the target's own, on the same host: a list, or `any` (UPnP). Default none. */
   otherPorts?: 'any' | readonly number[];
@@ -152,6 +153,7 @@ export class PinnedTarget {
     return this.resolved;
   }
 
+  /** `label host:port`, for messages. */
   toString(): string {
     return `${this.label} ${this.hostname}:${this.port}`;
   }

@@ -22,6 +22,7 @@ export interface WanConnectionService extends ServiceInfo {
   controlUrlDeclared: string;
 }
 
+/** An IGD's device description, parsed: its WAN connection services and every other service. */
 export interface DeviceDescription {
   descriptionUrl: string;
   /** URLBase as declared (trimmed); null when missing or empty. */

@@ -274,7 +274,7 @@ type Settled = { ok: true; args: SoapArgs; ms: number } | { ok: false; error: un
  * Replies are consumed strictly in index order, so every ending is decided exactly as a
  * one-at-a-time walk would. Kind to the box: the first {@link SEQUENTIAL_START} entries are read
  * one request at a time; after that, while every reply is clean and quick, up to `concurrency`
- * (default 1; the adapter asks {@link MAX_IN_FLIGHT} of servers measured to cope) requests for the
+ * (default 1; the adapter asks `MAX_IN_FLIGHT` of servers measured to cope) requests for the
  * next indexes are in flight. Any error, fault or
  * reply slower than {@link SLOW_REPLY_MS} makes the rest of the walk sequential. At most
  * `concurrency - 1` requests go past the end of the table (they read nothing and change nothing),

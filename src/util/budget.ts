@@ -127,10 +127,12 @@ export class AuditBudget {
     return this.deadline < this.shared.auditDeadline;
   }
 
+  /** Bytes the whole audit may still read. */
   bytesLeft(): number {
     return Math.max(0, this.shared.limits.maxBytes - this.shared.bytes);
   }
 
+  /** Count `count` bytes read against the whole audit's byte budget. */
   addBytes(count: number): void {
     this.shared.bytes += count;
   }
@@ -139,6 +141,7 @@ export class AuditBudget {
     return this.shared.bytes;
   }
 
+  /** Forwards the whole audit may still take. */
   forwardsLeft(): number {
     return Math.max(0, this.shared.limits.maxForwards - this.shared.forwards);
   }
