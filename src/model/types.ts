@@ -53,6 +53,24 @@ export interface PortForward {
   reachable?: ForwardReachability;
 }
 
+/** Service names a probe reports and rules name (docs/probes.md). */
+export type ProbeService =
+  | 'dicom'
+  | 'http'
+  | 'https'
+  | 'ssh'
+  | 'ftp'
+  | 'telnet'
+  | 'vnc'
+  | 'rdp'
+  | 'smb'
+  | 'mysql'
+  | 'postgres'
+  | 'redis'
+  | 'mongodb'
+  | 'mssql'
+  | 'memcached';
+
 /**
  * Outcome of a service probe behind a forward (docs/probes.md): `confirmed` the expected service
  * answered its handshake; `different` something else answered (`service` says what when known);

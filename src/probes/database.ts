@@ -7,7 +7,7 @@
  * - Redis: `PING` (inline command) and its first reply line: `+PONG` means commands run without
  *   authentication; `-NOAUTH …` means a password is required.
  */
-import { protocolError, runProbe } from './run.js';
+import { askLine, crlfLine, protocolError, runProbe } from './run.js';
 import type { Framer } from './socket.js';
 import { printable } from './text.js';
 import type { ProbeOptions, ProbeResult } from './types.js';
@@ -62,19 +62,12 @@ export function probePostgres(host: string, port: number, options: ProbeOptions)
 }
 
 /** The first RESP line (`+…`, `-…`), at most 512 bytes. */
-const lineFramer: Framer = (buffer) => {
-  const end = buffer.indexOf('\r\n');
-  if (end >= 0) return end + 2;
-  if (buffer.length > 512) throw protocolError('Redis', 'reply line longer than 512 bytes');
-  return undefined;
-};
+const lineFramer = crlfLine('Redis', 512);
 
 export function probeRedis(host: string, port: number, options: ProbeOptions): Promise<ProbeResult> {
   return runProbe('redis', host, port, options, async (session) => {
     const facts = session.facts;
-    const socket = await session.connect();
-    await socket.write(Buffer.from('PING\r\n', 'latin1'));
-    const line = (await socket.read(lineFramer)).toString('latin1').trimEnd();
+    const line = await askLine(session, 'PING', lineFramer);
     if (line === '+PONG') {
       facts.authRequired = false;
     } else if (line.startsWith('-')) {

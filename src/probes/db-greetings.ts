@@ -11,7 +11,7 @@
  *   memcached has no authentication on its text protocol, so an answer means anyone who reaches it
  *   can read and change the cache. Nothing else is sent (no `stats`, no `get`).
  */
-import { protocolError, runProbe } from './run.js';
+import { askLine, crlfLine, protocolError, runProbe } from './run.js';
 import type { Framer } from './socket.js';
 import { printable } from './text.js';
 import type { ProbeFacts, ProbeOptions, ProbeResult } from './types.js';
@@ -217,19 +217,12 @@ export function probeMssql(host: string, port: number, options: ProbeOptions): P
 
 // --- memcached -----------------------------------------------------------------------------------
 
-const memcachedLine: Framer = (buffer) => {
-  const end = buffer.indexOf('\r\n');
-  if (end >= 0) return end + 2;
-  if (buffer.length > 256) throw protocolError('memcached', 'answer line longer than 256 bytes');
-  return undefined;
-};
+const memcachedLine = crlfLine('memcached', 256);
 
 export function probeMemcached(host: string, port: number, options: ProbeOptions): Promise<ProbeResult> {
   return runProbe('memcached', host, port, options, async (session) => {
     const facts = session.facts;
-    const socket = await session.connect();
-    await socket.write(Buffer.from('version\r\n', 'latin1'));
-    const line = (await socket.read(memcachedLine)).toString('latin1').trimEnd();
+    const line = await askLine(session, 'version', memcachedLine);
     const m = /^VERSION (\S{1,64})$/.exec(line);
     if (!m) throw protocolError('memcached', 'the answer to "version" is not VERSION …');
     facts.serverVersion = printable(m[1]!, 64);

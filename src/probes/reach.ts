@@ -7,6 +7,7 @@
  */
 import { BlockList, isIP } from 'node:net';
 import type { ForwardReachability, PortForward, Snapshot } from '../model/types.js';
+import { ipv4BlockList, RFC1918 } from './scope.js';
 
 /** How a reachability check ended, or why it was not tried (a stable code in `forward.reachable.reason`). */
 export type ReachReason =
@@ -75,15 +76,11 @@ export function reachLimits(asked: Partial<ReachLimits> = {}): ReachLimits {
   };
 }
 
-const SHARED = new BlockList();
-SHARED.addSubnet('10.0.0.0', 8, 'ipv4');
-SHARED.addSubnet('172.16.0.0', 12, 'ipv4');
-SHARED.addSubnet('192.168.0.0', 16, 'ipv4');
-SHARED.addSubnet('100.64.0.0', 10, 'ipv4');
+/** Private or shared (CGNAT, RFC 6598): another NAT sits in front of the box. */
+const SHARED = ipv4BlockList([...RFC1918, ['100.64.0.0', 10]]);
 
 /** Never a destination: loopback, link-local, multicast, documentation, benchmark, reserved (RFC 6890). */
-const NOT_PUBLIC = new BlockList();
-for (const [net, len] of [
+const NOT_PUBLIC = ipv4BlockList([
   ['0.0.0.0', 8],
   ['127.0.0.0', 8],
   ['169.254.0.0', 16],
@@ -94,9 +91,7 @@ for (const [net, len] of [
   ['203.0.113.0', 24],
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
-] as const) {
-  NOT_PUBLIC.addSubnet(net, len, 'ipv4');
-}
+]);
 // IPv6: only global unicast (2000::/3) qualifies; documentation space 2001:db8::/32 does not.
 const GLOBAL6 = new BlockList();
 GLOBAL6.addSubnet('2000::', 3, 'ipv6');

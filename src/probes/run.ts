@@ -5,7 +5,7 @@
 import { BoxauditError, isBoxauditError } from '../errors.js';
 import { recogniseService } from './recognise.js';
 import { checkProbeScope } from './scope.js';
-import { ProbeSocket } from './socket.js';
+import { type Framer, ProbeSocket } from './socket.js';
 import { hexPrefix, printable } from './text.js';
 import {
   PROBE_DEFAULTS,
@@ -35,6 +35,23 @@ export interface ProbeSession {
 export const MAX_CONNECTIONS = 2;
 
 /** A malformed reply: the message names what and where. */
+/** A framer for one CRLF-ended line of at most `max` bytes (`context` names the protocol in errors). */
+export function crlfLine(context: string, max: number): Framer {
+  return (buffer) => {
+    const end = buffer.indexOf('\r\n');
+    if (end >= 0) return end + 2;
+    if (buffer.length > max) throw protocolError(context, `answer line longer than ${max} bytes`);
+    return undefined;
+  };
+}
+
+/** Connect, send one text command, and read the one CRLF-ended line it answers (latin1, trimmed). */
+export async function askLine(session: ProbeSession, command: string, framer: Framer): Promise<string> {
+  const socket = await session.connect();
+  await socket.write(Buffer.from(`${command}\r\n`, 'latin1'));
+  return (await socket.read(framer)).toString('latin1').trimEnd();
+}
+
 export function protocolError(context: string, what: string): BoxauditError {
   return new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `${context}: ${what}`);
 }

@@ -12,10 +12,21 @@ export type ScopeDecision = { allowed: true } | { allowed: false; reason: ProbeR
 
 type Family = 'ipv4' | 'ipv6';
 
-const PRIVATE = new BlockList();
-PRIVATE.addSubnet('10.0.0.0', 8, 'ipv4');
-PRIVATE.addSubnet('172.16.0.0', 12, 'ipv4');
-PRIVATE.addSubnet('192.168.0.0', 16, 'ipv4');
+/** The private IPv4 ranges (RFC 1918). */
+export const RFC1918: ReadonlyArray<readonly [string, number]> = [
+  ['10.0.0.0', 8],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+];
+
+/** A BlockList of IPv4 subnets. */
+export function ipv4BlockList(subnets: ReadonlyArray<readonly [string, number]>): BlockList {
+  const list = new BlockList();
+  for (const [net, len] of subnets) list.addSubnet(net, len, 'ipv4');
+  return list;
+}
+
+const PRIVATE = ipv4BlockList(RFC1918);
 PRIVATE.addSubnet('fc00::', 7, 'ipv6');
 
 const LOOPBACK = new BlockList();

@@ -4,23 +4,10 @@
  * add the words.
  */
 
+import type { ProbeService } from '../model/types.js';
+
 /** The service families a probe knows how to greet. */
-export type ServiceFamily =
-  | 'dicom'
-  | 'http'
-  | 'https'
-  | 'ssh'
-  | 'ftp'
-  | 'telnet'
-  | 'vnc'
-  | 'rdp'
-  | 'smb'
-  | 'mysql'
-  | 'postgres'
-  | 'redis'
-  | 'mongodb'
-  | 'mssql'
-  | 'memcached';
+export type ServiceFamily = ProbeService;
 
 /**
  * - `confirmed`: the expected service answered its handshake;

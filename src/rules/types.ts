@@ -4,6 +4,7 @@ import type {
   ForwardSource,
   PortForward,
   PortRange,
+  ProbeService,
   Protocol,
   Snapshot,
 } from '../model/types.js';
@@ -89,24 +90,6 @@ export interface ForwardMatch {
    */
   probeFacts?: Record<string, ProbeFactCondition>;
 }
-
-/** Service names a probe reports (docs/probes.md). */
-export type ProbeService =
-  | 'dicom'
-  | 'http'
-  | 'https'
-  | 'ssh'
-  | 'ftp'
-  | 'telnet'
-  | 'vnc'
-  | 'rdp'
-  | 'smb'
-  | 'mysql'
-  | 'postgres'
-  | 'redis'
-  | 'mongodb'
-  | 'mssql'
-  | 'memcached';
 
 /** A value, or a list of accepted values, that a fact seen by a probe must equal. */
 export type ProbeFactCondition = string | number | boolean | Array<string | number | boolean>;
