@@ -84,7 +84,7 @@ describeLab('boxaudit fix against the real miniupnpd', {}, (lab) => {
       '--lang',
       'fr',
     ]);
-    expect(fix.stderr).toContain('supprimée : UDP 3074 → 10.77.0.10:3074 "Xbox"');
+    expect(fix.stderr).toContain('supprimée\u00a0: UDP 3074 → 10.77.0.10:3074 "Xbox"');
     expect(listed(await lab().upnpcList())).toEqual(['TCP 443']);
     expect(dnatPorts(await lab().nftRuleset())).toEqual(['TCP 443']);
   });
