@@ -37,7 +37,7 @@ export const fr: Record<MessageKey, string> = {
   'target.file': 'fichier enregistré',
   'section.findings': 'Expositions trouvées',
   'section.noFindings': 'Aucune exposition trouvée dans ce qui a pu être lu.',
-  'section.inconclusive': 'Impossible de conclure (une information manquait)',
+  'section.inconclusive': 'Impossible de conclure, faute d’information',
   'section.waived': 'Exceptions accordées (acceptées volontairement)',
   'section.expired': 'EXCEPTIONS EXPIRÉES : elles ne s’appliquent plus',
   'section.coverage': 'Couverture : ce qui a pu, ou n’a pas pu, être vérifié',

@@ -198,7 +198,7 @@ describe('text report (French)', () => {
     );
     expect(text).toContain(frenchSpaces('Pourquoi c’est important : Le port TCP 104 est redirigé'));
     expect(text).toContain(frenchSpaces('Que faire : Supprimez cette redirection sur la box.'));
-    expect(text).toContain('Impossible de conclure (une information manquait) (1)');
+    expect(text).toContain('Impossible de conclure, faute d’information (1)');
     expect(text).toContain(frenchSpaces('Inconnu : port interne'));
     expect(text).toContain('? 192.168.1.50:inconnu');
     expect(text).toContain(frenchSpaces('Expositions possibles : '));
