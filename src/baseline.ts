@@ -11,7 +11,7 @@ import { formatRange } from './model/ports.js';
 import type { PortForward, Snapshot } from './model/types.js';
 import { checkSnapshots } from './model/validate.js';
 import type { Exposure, ReportDiff } from './reporters/diff.js';
-import { exposureFacts } from './reporters/format.js';
+import { checkIsReport, exposureFacts } from './reporters/format.js';
 import type { AbsentFinding, AuditReport, Finding, Severity } from './rules/types.js';
 import { SEVERITIES } from './rules/types.js';
 import { schemaErrorsOfReport } from './schema/validate.js';
@@ -39,13 +39,6 @@ function hostOf(address: string): string {
     } catch {}
   }
   return address.replace(/:\d+$/, '');
-}
-
-/** A caller's argument that is not an audit report (no findings or snapshots list): INPUT_INVALID. */
-function checkIsReport(caller: string, name: string, r: AuditReport): void {
-  if (r === null || typeof r !== 'object' || !Array.isArray(r.findings) || !Array.isArray(r.snapshots)) {
-    throw new BoxauditError('BOXAUDIT_INPUT_INVALID', `${caller}: ${name} is not an audit report`);
-  }
 }
 
 function forwardKey(box: string, f: PortForward): string {

@@ -2,6 +2,7 @@
  * Helpers shared by the human formats (text, Markdown, dump): ordering, ports, names, the status line;
  * and the exposure facts that baselines and webhooks match and send.
  */
+import { BoxauditError } from '../errors.js';
 import { colon, type Lang, severityWord, t } from '../i18n/index.js';
 import { formatRange } from '../model/ports.js';
 import type { GatewayInfo, PortForward, PortRange, Snapshot } from '../model/types.js';
@@ -202,5 +203,12 @@ export function readTime(iso: string, lang: Lang, timeZone?: string): string {
     }).format(date);
   } catch {
     return safeLine(iso, 40);
+  }
+}
+
+/** A caller's argument that is not an audit report (no findings or snapshots list): INPUT_INVALID. */
+export function checkIsReport(caller: string, name: string, r: AuditReport): void {
+  if (r === null || typeof r !== 'object' || !Array.isArray(r.findings) || !Array.isArray(r.snapshots)) {
+    throw new BoxauditError('BOXAUDIT_INPUT_INVALID', `${caller}: ${name} is not an audit report`);
   }
 }

@@ -12,6 +12,7 @@ import type { AuditReport, Rule } from '../rules/types.js';
 import { joinChunks } from './chunks.js';
 import { dumpJsonChunks } from './dump-json.js';
 import { dumpTextChunks } from './dump-text.js';
+import { checkIsReport } from './format.js';
 import { htmlChunks } from './html.js';
 import { jsonChunks } from './json.js';
 import { markdownChunks } from './markdown.js';
@@ -71,6 +72,7 @@ export interface RenderDumpOptions {
  */
 export function renderChunks(report: AuditReport, options: RenderOptions): Iterable<string> {
   checkOptions('render', options, true);
+  checkIsReport('render', 'report', report);
   const lang = options.lang ?? 'en';
   const shown = redactReport(report, options.secrets);
   const chunks = reportChunks(shown, options, lang);

@@ -110,6 +110,33 @@ describe('type-check', () => {
   });
 });
 
+describe('render-report.mjs (boxaudit/report)', () => {
+  const REPORT = join(REPO_ROOT, 'test/fixtures/reports/doctor-office.report.json');
+
+  it('writes the French page and Markdown of a saved report and prints its status line', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'boxaudit-examples-render-'));
+    const result = await run('node', ['examples/render-report.mjs', REPORT, out, 'fr']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^BOXAUDIT status=findings critical=2 /);
+    const page = readFileSync(join(out, 'report.fr.html'), 'utf8');
+    expect(page).toMatch(/^<!doctype html>/i);
+    expect(page).toContain('lang="fr"');
+    expect(page).not.toMatch(/<script|https?:\/\/[^"\s]*\.(css|js)/i);
+    expect(readFileSync(join(out, 'report.fr.md'), 'utf8')).toContain('### Critique (2)');
+  });
+
+  it('a JSON file that is not a report: exit 2 with BOXAUDIT_INPUT_INVALID, nothing written', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'boxaudit-examples-render-'));
+    const bad = join(out, 'not-a-report.json');
+    writeFileSync(bad, '{"findings": 3}');
+    const result = await run('node', ['examples/render-report.mjs', bad, join(out, 'pages'), 'en']);
+    expect(result.stderr).toMatch(/^BOXAUDIT_INPUT_INVALID: render: report is not an audit report/);
+    expect(result.code).toBe(2);
+    expect(() => statSync(join(out, 'pages', 'report.en.html'))).toThrow();
+  });
+});
+
 describe('audit-esm.mjs and audit-cjs.cjs', () => {
   for (const script of ['examples/audit-esm.mjs', 'examples/audit-cjs.cjs']) {
     it(`${script}: the summary of a saved OpenWrt config, exit code of the report`, async () => {
