@@ -2,7 +2,8 @@
  * `boxaudit/report`: render a saved report in a browser (a dashboard front end) or any JavaScript
  * runtime. Pure functions, no `node:` import, no I/O: a JSON report (`audit --json`,
  * schema/report.schema.json) in, text, Markdown, HTML, SARIF or JSON out; a `dump --json` document
- * to text; a diff of two reports. Reading boxes and evaluating rules stay in `boxaudit`.
+ * to text; a diff of two reports; and `buildReport`, which evaluates snapshots against the built-in
+ * rules (`builtinRules()`) into a report with its text. Reading boxes and rule files stay in `boxaudit`.
  *
  * ```ts
  * import { render } from 'boxaudit/report';
@@ -14,6 +15,7 @@
  */
 export { BoxauditError, type ErrorCode, isBoxauditError } from './errors.js';
 export type * from './model/types.js';
+export { buildReport, describeFinding, describeFindings, type ReportOptions } from './report-build.js';
 export { type Exposure, exposureLabel, type ReportDiff, renderDiffChunks } from './reporters/diff.js';
 export {
   createRedactor,
@@ -39,5 +41,16 @@ export {
   terminalLine,
 } from './reporters/index.js';
 export { defaultSarifArtifact, type SarifArtifact, sarifBoxId } from './reporters/sarif.js';
-export type { AbsentFinding, AuditReport, Finding, Rule, Severity, WaivedFinding } from './rules/types.js';
+export { builtinRules } from './rules/builtin.js';
+export type {
+  AbsentFinding,
+  AuditReport,
+  EvaluatedFinding,
+  EvaluatedWaivedFinding,
+  Finding,
+  Rule,
+  RuleSet,
+  Severity,
+  WaivedFinding,
+} from './rules/types.js';
 export { SCHEMA_VERSION, VERSION } from './version.js';

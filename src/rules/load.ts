@@ -17,10 +17,7 @@ export const MAX_EXTENDS_DEPTH = 8;
 /** Largest config or rule file read (bytes). */
 export const MAX_RULE_FILE_BYTES = 4 * 1024 * 1024;
 
-/** The built-in rules (rules/*.json, bundled at build time), sorted by id. */
-export function builtinRules(): readonly Rule[] {
-  return BUILTIN_RULES;
-}
+export { builtinRules } from './builtin.js';
 
 /** A path as users see it: relative to the working directory when below it. */
 function shown(path: string): string {

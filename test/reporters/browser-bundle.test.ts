@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { render } from '../../src/report.js';
+import { buildReport, builtinRules, render } from '../../src/report.js';
 import { Chromium, findChromium, type LoadedPage } from './chromium.js';
 import { doctorOffice, hostileReport } from './helpers.js';
 
@@ -128,6 +128,22 @@ describe.skipIf(CHROMIUM === null)('boxaudit/report in headless Chromium', () =>
     }
     expect(page.requests).toHaveLength(1);
     expect(page.requests[0]).toMatch(/^file:\/\//);
+  });
+
+  it('evaluates in the page as Node does: buildReport over the built-in rules, health profile', async () => {
+    const now = '2026-12-02T08:00:00.000Z';
+    const inBrowser = await page.evaluate<string>(`JSON.stringify(window.boxauditReport.buildReport(
+      window.reports.office.snapshots,
+      { rules: [...window.boxauditReport.builtinRules()], waivers: [], profiles: ['health'] },
+      { now: '${now}' },
+    ))`);
+    const inNode = buildReport(
+      doctorOffice().snapshots,
+      { rules: [...builtinRules()], waivers: [], profiles: ['health'] },
+      { now },
+    );
+    expect(inNode.findings.some((f) => f.severity === 'critical')).toBe(true);
+    expect(inBrowser).toBe(JSON.stringify(inNode));
   });
 
   it('an HTML report rendered in the page can be shown in a sandboxed frame and read back', async () => {
