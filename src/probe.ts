@@ -63,8 +63,26 @@ export function behindAnotherNat(address: string | null): boolean | null {
   );
 }
 
+/**
+ * Why the probe step itself skips a forward (before or instead of a probe); the probes' own codes
+ * are `PROBE_REASONS` (probes/types.ts). A `forward.probe.reason` is one of the two lists.
+ */
+export const PROBE_STEP_REASONS = [
+  'DISABLED',
+  'UDP',
+  'NO_INTERNAL_HOST',
+  'NO_INTERNAL_PORT',
+  'PORT_RANGE',
+  'UNKNOWN_SERVICE',
+  'BUDGET_TIME',
+  'BUDGET_BYTES',
+] as const;
+
+/** One of {@link PROBE_STEP_REASONS}. */
+export type ProbeStepReason = (typeof PROBE_STEP_REASONS)[number];
+
 /** Why a forward is not probed before the scope gate is even asked (null: probe it). */
-function notProbed(f: PortForward): { reason: string; family: ServiceFamily | null } | null {
+function notProbed(f: PortForward): { reason: ProbeStepReason; family: ServiceFamily | null } | null {
   if (f.enabled === false) return { reason: 'DISABLED', family: null };
   if (f.protocol !== 'tcp') return { reason: 'UDP', family: null };
   if (f.internalHost === null) return { reason: 'NO_INTERNAL_HOST', family: null };
@@ -159,7 +177,7 @@ export async function probeSnapshot(snapshot: Snapshot, options: ProbeStepOption
 
   const queue = [...jobs.values()];
   let next = 0;
-  let budgetStop: string | null = null;
+  let budgetStop: ProbeStepReason | null = null;
   const worker = async (): Promise<void> => {
     while (next < queue.length) {
       const job = queue[next++]!;

@@ -252,6 +252,16 @@ export const en = {
   'probeReason.BUDGET_BYTES': "the audit's byte budget ran out",
   'fact.smbGuest': 'it let a made-up user name in as its guest',
   'fact.ftpAnonymous': 'it let boxaudit log in as "anonymous"',
+  // Probe and reachability reason codes that had no words yet (test/i18n/probe-texts.test.ts).
+  'probeReason.NOT_AN_ADDRESS': "the device's address is not an IP address",
+  'probeReason.WAN_ADDRESS': "it is the box's own public address, which boxaudit never probes",
+  'probeReason.NOT_PRIVATE':
+    'not a private address: boxaudit only probes private addresses on the local network',
+  'probeReason.PROTOCOL_ERROR': 'the reply did not follow the protocol',
+  'probeReason.NO_INTERNAL_HOST': 'the box does not say which device the forward leads to',
+  'probeReason.NO_INTERNAL_PORT': "the box does not say which of the device's ports the forward leads to",
+  'probeReason.CONNECTED': 'a connection to the public address and port was made',
+  'probeReason.LISTED': "Shodan's InternetDB lists this port open on the public address",
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

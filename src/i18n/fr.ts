@@ -258,4 +258,14 @@ export const fr: Record<MessageKey, string> = {
   'probeReason.BUDGET_BYTES': 'le budget d’octets de l’audit est épuisé',
   'fact.smbGuest': 'il a laissé entrer un nom d’utilisateur inventé comme invité',
   'fact.ftpAnonymous': 'il a laissé boxaudit se connecter sous le nom « anonymous »',
+  // Probe and reachability reason codes that had no words yet (test/i18n/probe-texts.test.ts).
+  'probeReason.NOT_AN_ADDRESS': 'l’adresse de l’appareil n’est pas une adresse IP',
+  'probeReason.WAN_ADDRESS': 'c’est l’adresse publique de la box elle-même, que boxaudit ne vérifie jamais',
+  'probeReason.NOT_PRIVATE':
+    'ce n’est pas une adresse privée : boxaudit ne vérifie que des adresses privées du réseau local',
+  'probeReason.PROTOCOL_ERROR': 'la réponse ne respectait pas le protocole',
+  'probeReason.NO_INTERNAL_HOST': 'la box n’indique pas vers quel appareil mène la redirection',
+  'probeReason.NO_INTERNAL_PORT': 'la box n’indique pas vers quel port de l’appareil mène la redirection',
+  'probeReason.CONNECTED': 'une connexion à l’adresse publique et au port a abouti',
+  'probeReason.LISTED': 'l’InternetDB de Shodan indique ce port ouvert sur l’adresse publique',
 };

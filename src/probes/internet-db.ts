@@ -24,6 +24,7 @@ import { type Lookup, PinnedTarget } from '../transport/pin.js';
 import { boundedRequest } from '../transport/request.js';
 import type { AuditBudget } from '../util/budget.js';
 import { VERSION } from '../version.js';
+import type { ReachReason } from './reach.js';
 import { printable } from './text.js';
 
 /** The official service; the address is appended as the last path segment. */
@@ -55,8 +56,38 @@ export interface InternetDbOptions {
   now?: () => Date;
 }
 
+/**
+ * Why a lookup was skipped or gave no usable answer (`snapshot.probes.internetDb.reason`, stable
+ * codes; the reporters have words for each, in English and French).
+ */
+export const INTERNET_DB_REASONS = [
+  'NO_PUBLIC_ADDRESS',
+  'NOT_IPV4',
+  'PRIVATE_ADDRESS',
+  'SHARED_ADDRESS',
+  'LOOPBACK',
+  'NOT_PUBLIC',
+  'ABORTED',
+  'NOT_FOUND',
+  'REDIRECT',
+  'RATE_LIMITED',
+  'HTTP_STATUS',
+  'NOT_JSON',
+  'INVALID_REPLY',
+  'ADDRESS_MISMATCH',
+  'TIMEOUT',
+  'TOO_LARGE',
+  'TLS_ERROR',
+  'NETWORK_ERROR',
+  'BUDGET_TIME',
+  'BUDGET_BYTES',
+] as const;
+
+/** One of {@link INTERNET_DB_REASONS}. */
+export type InternetDbReason = (typeof INTERNET_DB_REASONS)[number];
+
 /** Special-purpose IPv4 blocks (RFC 6890 and successors) that are never a box's Internet address. */
-const NOT_PUBLIC: ReadonlyArray<readonly [string, string]> = [
+const NOT_PUBLIC: ReadonlyArray<readonly [string, InternetDbReason]> = [
   ['10.0.0.0/8', 'PRIVATE_ADDRESS'],
   ['172.16.0.0/12', 'PRIVATE_ADDRESS'],
   ['192.168.0.0/16', 'PRIVATE_ADDRESS'],
@@ -80,7 +111,7 @@ const NOT_PUBLIC: ReadonlyArray<readonly [string, string]> = [
  */
 export function internetDbAddress(
   address: string | null | undefined,
-): { address: string } | { reason: string } {
+): { address: string } | { reason: InternetDbReason } {
   const text = typeof address === 'string' ? address.trim() : '';
   if (text === '') return { reason: 'NO_PUBLIC_ADDRESS' };
   const n = parseIpv4(text);
@@ -117,7 +148,11 @@ export function internetDbBaseUrl(url: string = INTERNET_DB_URL): string {
   return u.href.endsWith('/') ? u.href : `${u.href}/`;
 }
 
-function result(url: string, status: InternetDbResult['status'], reason: string | null): InternetDbResult {
+function result(
+  url: string,
+  status: InternetDbResult['status'],
+  reason: InternetDbReason | null,
+): InternetDbResult {
   return {
     url,
     status,
@@ -180,7 +215,7 @@ const stringOf = (x: unknown): string | null => {
 export function parseInternetDbReply(
   body: string,
   sentAddress: string,
-): { ok: true; lists: Lists; dropped: Dropped } | { ok: false; reason: string } {
+): { ok: true; lists: Lists; dropped: Dropped } | { ok: false; reason: InternetDbReason } {
   let data: unknown;
   try {
     data = JSON.parse(body);
@@ -211,7 +246,7 @@ export function parseInternetDbReply(
 }
 
 /** The reason code of a request error (never its message: that stays in the log). */
-function errorReason(error: unknown): string {
+function errorReason(error: unknown): InternetDbReason {
   if (!(error instanceof BoxauditError)) return 'NETWORK_ERROR';
   const budget = (error.details as { budget?: unknown } | undefined)?.budget;
   if (budget === 'time') return 'BUDGET_TIME';
@@ -244,7 +279,8 @@ export async function lookupInternetDb(
   if ('reason' in gate) return { result: result(base, 'skipped', gate.reason), dropped: {} };
   const url = `${base}${gate.address}`;
   const out = result(url, 'error', null);
-  if (options.signal?.aborted) return { result: { ...out, reason: 'ABORTED' }, dropped: {} };
+  if (options.signal?.aborted)
+    return { result: { ...out, reason: 'ABORTED' satisfies InternetDbReason }, dropped: {} };
   const pin = new PinnedTarget(url, {
     label: '[internet-db]',
     ...(options.budget ? { budget: options.budget.forWalk() } : {}),
@@ -287,14 +323,21 @@ export async function lookupInternetDb(
     return {
       result:
         typeof detail === 'string'
-          ? { ...out, status: 'not-found', reason: 'NOT_FOUND' }
-          : { ...out, reason: 'HTTP_STATUS' },
+          ? { ...out, status: 'not-found', reason: 'NOT_FOUND' satisfies InternetDbReason }
+          : { ...out, reason: 'HTTP_STATUS' satisfies InternetDbReason },
       dropped: {},
     };
   }
-  if (status >= 300 && status < 400) return { result: { ...out, reason: 'REDIRECT' }, dropped: {} };
+  if (status >= 300 && status < 400)
+    return { result: { ...out, reason: 'REDIRECT' satisfies InternetDbReason }, dropped: {} };
   if (status !== 200)
-    return { result: { ...out, reason: status === 429 ? 'RATE_LIMITED' : 'HTTP_STATUS' }, dropped: {} };
+    return {
+      result: {
+        ...out,
+        reason: (status === 429 ? 'RATE_LIMITED' : 'HTTP_STATUS') satisfies InternetDbReason,
+      },
+      dropped: {},
+    };
   const parsed = parseInternetDbReply(body, gate.address);
   if (!parsed.ok) return { result: { ...out, reason: parsed.reason }, dropped: {} };
   const truncated = Object.keys(parsed.dropped).length > 0;
@@ -345,7 +388,14 @@ export function applyInternetDb(
           f.externalPort !== null &&
           (f.reachable === undefined || f.reachable.fromInternet === null) &&
           listed(r.ports, f.externalPort)
-            ? { ...f, reachable: { fromInternet: true, method: 'internet-db' as const, reason: 'LISTED' } }
+            ? {
+                ...f,
+                reachable: {
+                  fromInternet: true,
+                  method: 'internet-db' as const,
+                  reason: 'LISTED' satisfies ReachReason,
+                },
+              }
             : f,
         );
   const sentOutside = [...snapshot.probes.sentOutside];

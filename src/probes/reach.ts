@@ -9,38 +9,47 @@ import { BlockList, isIP } from 'node:net';
 import type { ForwardReachability, PortForward, Snapshot } from '../model/types.js';
 import { ipv4BlockList, RFC1918 } from './scope.js';
 
-/** How a reachability check ended, or why it was not tried (a stable code in `forward.reachable.reason`). */
-export type ReachReason =
+/**
+ * How a reachability check ended, or why it was not tried (a stable code in
+ * `forward.reachable.reason`; the reporters have words for each, in English and French).
+ */
+export const REACH_REASONS = [
   /** A TCP connection to the public address and port was made (true). */
-  | 'CONNECTED'
+  'CONNECTED',
   /** The connection was refused (vantage: false; hairpin: null). */
-  | 'REFUSED'
+  'REFUSED',
   /** No route, host or network unreachable (vantage: false; hairpin: null). */
-  | 'UNREACHABLE'
+  'UNREACHABLE',
   /** The vantage host's sshd could not connect, for another reason it gave (false). */
-  | 'CONNECT_FAILED'
+  'CONNECT_FAILED',
   /** Nothing answered within the deadline (vantage: false; hairpin: null). */
-  | 'TIMEOUT'
-  | 'UDP'
-  | 'DISABLED'
-  | 'NO_EXTERNAL_PORT'
-  | 'PORT_RANGE'
-  | 'IPV6_PINHOLE'
+  'TIMEOUT',
+  'UDP',
+  'DISABLED',
+  'NO_EXTERNAL_PORT',
+  'PORT_RANGE',
+  'IPV6_PINHOLE',
   /** Only given sources may use the forward: the vantage host being refused proves nothing for them (null). */
-  | 'SOURCE_RESTRICTED'
-  | 'FORWARD_CAP'
-  | 'BUDGET_TIME'
-  | 'ABORTED'
-  | 'NO_PUBLIC_ADDRESS'
-  | 'BEHIND_ANOTHER_NAT'
-  | 'NOT_PUBLIC'
-  | 'LAN_ADDRESS'
-  | 'ADDRESS_FROM_FILE'
-  | 'VANTAGE_SSH_FAILED'
-  | 'VANTAGE_HOST_KEY'
-  | 'VANTAGE_AUTH_FAILED'
-  | 'VANTAGE_PROHIBITED'
-  | 'VANTAGE_ERROR';
+  'SOURCE_RESTRICTED',
+  'FORWARD_CAP',
+  'BUDGET_TIME',
+  'ABORTED',
+  'NO_PUBLIC_ADDRESS',
+  'BEHIND_ANOTHER_NAT',
+  'NOT_PUBLIC',
+  'LAN_ADDRESS',
+  'ADDRESS_FROM_FILE',
+  'VANTAGE_SSH_FAILED',
+  'VANTAGE_HOST_KEY',
+  'VANTAGE_AUTH_FAILED',
+  'VANTAGE_PROHIBITED',
+  'VANTAGE_ERROR',
+  /** `method: "internet-db"`: InternetDB lists the forward's public port (true). */
+  'LISTED',
+] as const;
+
+/** One of {@link REACH_REASONS}. */
+export type ReachReason = (typeof REACH_REASONS)[number];
 
 /** Bounds of one outside-in check (per snapshot). */
 export interface ReachLimits {

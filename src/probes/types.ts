@@ -16,24 +16,31 @@ export type ServiceFamily = ProbeService;
  * - `error`: it answered with something broken, or the probe hit a cap;
  * - `skipped`: not probed (out of scope, aborted before starting); `reason` says why.
  */
-export type ProbeStatus = 'confirmed' | 'different' | 'silent' | 'error' | 'skipped';
+export const PROBE_STATUSES = ['confirmed', 'different', 'silent', 'error', 'skipped'] as const;
 
-/** Why a probe ended as it did (stable codes). */
-export type ProbeReason =
-  | 'OUT_OF_SCOPE'
-  | 'NOT_AN_ADDRESS'
-  | 'LOOPBACK'
-  | 'WAN_ADDRESS'
-  | 'NOT_PRIVATE'
-  | 'CONNECTION_REFUSED'
-  | 'CONNECT_TIMEOUT'
-  | 'NO_REPLY'
-  | 'CLOSED'
-  | 'NETWORK_ERROR'
-  | 'TLS_ERROR'
-  | 'TOO_LARGE'
-  | 'PROTOCOL_ERROR'
-  | 'ABORTED';
+/** One of {@link PROBE_STATUSES}. */
+export type ProbeStatus = (typeof PROBE_STATUSES)[number];
+
+/** Why a probe ended as it did (stable codes; the reporters have words for each, in English and French). */
+export const PROBE_REASONS = [
+  'OUT_OF_SCOPE',
+  'NOT_AN_ADDRESS',
+  'LOOPBACK',
+  'WAN_ADDRESS',
+  'NOT_PRIVATE',
+  'CONNECTION_REFUSED',
+  'CONNECT_TIMEOUT',
+  'NO_REPLY',
+  'CLOSED',
+  'NETWORK_ERROR',
+  'TLS_ERROR',
+  'TOO_LARGE',
+  'PROTOCOL_ERROR',
+  'ABORTED',
+] as const;
+
+/** Why a probe ended as it did (one of {@link PROBE_REASONS}). */
+export type ProbeReason = (typeof PROBE_REASONS)[number];
 
 /** A fact's value: data only, strings already made printable and capped. */
 export type FactValue = string | number | boolean | null | readonly string[] | readonly number[];

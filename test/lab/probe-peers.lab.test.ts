@@ -3,7 +3,9 @@
  * has the PACS, the web server on the SMB port and the closed port): a real Samba smbd (minimal
  * configuration: SMB facts), a real vsftpd with anonymous login enabled (its banner with `--probe`;
  * `anonymousLogin: true` only with `--probe deep`), and a web server with and without a password
- * (`authRequired`). The BUILT CLI runs `audit --upnp … --probe[ deep] --json` in the lan namespace;
+ * (`authRequired`), and a real OpenSSH sshd (its banner only: the probe sends not one byte, and sshd's
+ * own log shows no authentication attempt), also behind a forward that expects VNC (`different`,
+ * ssh). The BUILT CLI runs `audit --upnp … --probe[ deep] --json` in the lan namespace;
  * an nftables counter there must read 0 packets to any address outside the LAN afterwards.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -12,10 +14,12 @@ import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { parseJson, type ReportJson, schemaValidators } from '../cli/helpers.js';
 import { LAB_ADDRESSES } from './lab.js';
+import { type LabSshd, startLabSshd } from './sshd.js';
 import { describeLab } from './suite.js';
 
 const NOW = '2026-06-01T12:00:00.000Z';
 const LAN = LAB_ADDRESSES.lanIp;
+const LAN_RE = LAN.replaceAll('.', '\\.');
 
 /** Counts what the lan namespace sends to any address outside the LAN (loopback aside). */
 const COUNTER = `table inet boxaudit_peer_count {
@@ -35,7 +39,14 @@ const IDB_URL = `http://${LAB_ADDRESSES.wanPeerIp}:8000/`;
 interface ProbedForward {
   externalPort: { start: number } | null;
   id: string;
-  probe?: { status: string; service: string | null; reason: string | null; facts: Record<string, unknown> };
+  probe?: {
+    status: string;
+    service: string | null;
+    reason: string | null;
+    facts: Record<string, unknown>;
+    bytesSent: number;
+    bytesReceived: number;
+  };
 }
 
 const SMBD = '/usr/sbin/smbd';
@@ -109,8 +120,18 @@ describeLab(
       return child;
     };
 
+    let sshd: LabSshd;
+
     beforeAll(async () => {
       const l = lab();
+      // A real OpenSSH on the LAN host, on 22 and on the VNC port (a forward that expects VNC finds SSH).
+      sshd = await startLabSshd(l, {
+        ns: 'lan',
+        listenAddress: LAN,
+        port: 22,
+        extraConfig: ['Port 5900'],
+        logLevel: 'VERBOSE',
+      });
       const smbDir = join(l.dir, 'smbd');
       mkdirSync(smbDir);
       startSmbd(smbDir);
@@ -195,7 +216,7 @@ describeLab(
       if (route.code !== 0) throw new Error(`[lab] route: ${route.stderr}`);
 
       // Every peer up (bounded): a TCP connect to each from the lan namespace.
-      const probeAll = `Promise.all([[445, '${LAN}'], [21, '${LAN}'], [80, '${LAN}'], [8080, '${LAN}'], [8000, '${LAB_ADDRESSES.wanPeerIp}']].map(([p, h]) => new Promise((ok, ko) => { const s = require('node:net').connect(p, h, () => { s.destroy(); ok(); }); s.on('error', ko); }))).then(() => process.exit(0), () => process.exit(1))`;
+      const probeAll = `Promise.all([[445, '${LAN}'], [21, '${LAN}'], [80, '${LAN}'], [8080, '${LAN}'], [5900, '${LAN}'], [8000, '${LAB_ADDRESSES.wanPeerIp}']].map(([p, h]) => new Promise((ok, ko) => { const s = require('node:net').connect(p, h, () => { s.destroy(); ok(); }); s.on('error', ko); }))).then(() => process.exit(0), () => process.exit(1))`;
       for (let i = 0; ; i++) {
         const up = await l.exec('lan', [process.execPath, '-e', probeAll], { timeoutMs: 1500 });
         if (up.code === 0) break;
@@ -206,6 +227,8 @@ describeLab(
       await l.addMapping({ ext: 2121, int: 21, proto: 'TCP', desc: 'FTP', lease: 3600 });
       await l.addMapping({ ext: 8081, int: 80, proto: 'TCP', desc: 'NAS web', lease: 3600 });
       await l.addMapping({ ext: 8082, int: 8080, proto: 'TCP', desc: 'NAS admin', lease: 3600 });
+      await l.addMapping({ ext: 2222, int: 22, proto: 'TCP', desc: 'SSH', lease: 3600 });
+      await l.addMapping({ ext: 5900, int: 5900, proto: 'TCP', desc: 'VNC', lease: 3600 });
       const file = join(l.dir, 'peer-count.nft');
       writeFileSync(file, COUNTER);
       const loaded = await l.exec('lan', ['nft', '-f', file]);
@@ -261,6 +284,47 @@ describeLab(
       expect(at(445).probe!.facts.guestSession).toBeUndefined();
       expect(outside).toBe(0);
       expect(await lab().miniupnpdAlive()).toBe(true);
+    });
+
+    it('--probe: OpenSSH confirmed from its banner alone, different (ssh) behind the VNC forward; no login attempted', async () => {
+      const logFrom = sshd.log().length;
+      const { report, outside, at } = await audit(['--probe']);
+      expect(at(2222).probe).toMatchObject({
+        status: 'confirmed',
+        service: 'ssh',
+        reason: null,
+        facts: { sshProtocolVersion: '2.0', sshSoftware: expect.stringMatching(/^OpenSSH_\d/) },
+        bytesSent: 0,
+      });
+      expect(at(5900).probe).toMatchObject({ status: 'different', service: 'ssh', bytesSent: 0 });
+      // Both probes read the identification string and closed: not one byte sent (no version string,
+      // no key exchange, so no user name and no authentication could follow).
+      for (const ext of [2222, 5900]) expect(at(ext).probe!.bytesReceived).toBeGreaterThan(0);
+      const failing = (ext: number) =>
+        report.findings
+          .filter((f) => f.forwardId === at(ext).id && f.status === 'fail')
+          .map((f) => `${f.ruleId}:${(f as { confidence?: string }).confidence}`);
+      expect(failing(2222)).toContain('BOX-RA-004:confirmed');
+      expect(failing(5900)).toContain('BOX-RA-004:confirmed');
+      // sshd's own log (VERBOSE) has both connections from the LAN host, each closed before the
+      // client's identification string, and no authentication at all (a real `ssh` with an
+      // unauthorized key logs "Failed publickey for root …" and "authenticating user").
+      const connection = (port: number) =>
+        new RegExp(`Connection from ${LAN_RE} port \\d+ on ${LAN_RE} port ${port}\\b`);
+      const noIdentification = /kex_exchange_identification: Connection closed by remote host/g;
+      let log = '';
+      for (let i = 0; i < 40; i++) {
+        log = sshd.log().slice(logFrom);
+        if ((log.match(noIdentification) ?? []).length >= 2) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(log).toMatch(connection(22));
+      expect(log).toMatch(connection(5900));
+      expect(log.match(noIdentification)).toHaveLength(2);
+      expect(log).not.toMatch(
+        /Accepted|Failed|Invalid user|Postponed|authenticating user|userauth|Disconnected from user/i,
+      );
+      expect(outside).toBe(0);
     });
 
     it('--probe --internet-db: the only packets leaving the LAN go to the configured service, once; listed ports marked', async () => {

@@ -29,6 +29,8 @@ export interface LabSshd {
   knownHostsLine: string;
   /** A known_hosts line with the server's other host key, RSA (as an older known_hosts would hold). */
   rsaKnownHostsLine: string;
+  /** What sshd has logged so far (`-e`: its stderr, at {@link LabSshdOptions.logLevel}). */
+  log(): string;
 }
 
 const DEFAULT_SSHD_PORT = 2222;
@@ -53,6 +55,8 @@ export interface LabSshdOptions {
   port?: number;
   /** Extra sshd_config lines (e.g. `AllowTcpForwarding yes` for a vantage host). */
   extraConfig?: string[];
+  /** sshd's LogLevel (default ERROR); VERBOSE logs each connection and authentication attempt. */
+  logLevel?: 'ERROR' | 'INFO' | 'VERBOSE';
 }
 
 /** Start sshd in the gw namespace (or where `options` say); it is stopped at lab teardown. */
@@ -97,7 +101,7 @@ export async function startLabSshd(lab: Lab, options: LabSshdOptions = {}): Prom
       'UsePAM no',
       'StrictModes no',
       'UseDNS no',
-      'LogLevel ERROR',
+      `LogLevel ${options.logLevel ?? 'ERROR'}`,
       ...(options.extraConfig ?? []),
       '',
     ].join('\n'),
@@ -132,6 +136,7 @@ export async function startLabSshd(lab: Lab, options: LabSshdOptions = {}): Prom
     hostFingerprint: fingerprint(`${hostKey}.pub`),
     otherHostFingerprint: fingerprint(`${otherHostKey}.pub`),
     knownHostsLine: `${SSHD_PORT === 22 ? listen : `[${listen}]:${SSHD_PORT}`} ${hostKeyLine}`,
+    log: () => stderr,
     rsaKnownHostsLine: `${SSHD_PORT === 22 ? listen : `[${listen}]:${SSHD_PORT}`} ${readFileSync(`${rsaHostKey}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ')}`,
   };
 }
