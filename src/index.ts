@@ -54,6 +54,7 @@ export {
 export type { Lang } from './i18n/index.js';
 export type { ForwardInput } from './model/forward.js';
 export * from './model/types.js';
+export { REACH_REASONS } from './probes/reach.js';
 export type { ReachLimits, ReachReason, VantageOptions } from './reachability.js';
 export { exposureLabel, renderDiffChunks } from './reporters/diff.js';
 export {
