@@ -6,11 +6,13 @@
  * host. The real service cannot be reached from here (no traffic may leave loopback in the tests),
  * so no test talks to it: the shape comes from its documentation (docs/probes.md cites it).
  */
+
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/audit.js';
 import { collect } from '../../src/collect.js';
+import { emptyGatewayInfo } from '../../src/model/gateway.js';
 import type { PortForward, Snapshot } from '../../src/model/types.js';
 import { checkSnapshot } from '../../src/model/validate.js';
 import { probeSnapshot } from '../../src/probe.js';
@@ -113,23 +115,7 @@ function snapshotOf(forwards: PortForward[], externalIp: string | null = PUBLIC)
   return {
     target: { kind: 'file', address: 'test', adapter: 'test' },
     collectedAt: '2026-06-01T12:00:00.000Z',
-    gateway: {
-      address: '192.168.1.1',
-      descriptionUrl: null,
-      manufacturer: null,
-      model: null,
-      modelNumber: null,
-      friendlyName: null,
-      udn: null,
-      server: null,
-      externalIp,
-      doubleNat: null,
-      connectionStatus: null,
-      connectionType: null,
-      uptimeSeconds: null,
-      natEnabled: null,
-      services: [],
-    },
+    gateway: { ...emptyGatewayInfo('192.168.1.1'), externalIp },
     forwards,
     dmz: null,
     upnp: null,

@@ -5,11 +5,13 @@
  * contacted (UDP, disabled, public, outside the LAN). Each test binds its own random 127.x.y.z
  * address on the well-known ports (loopback only; the scope's test-only door admits it).
  */
+
 import { randomInt } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/audit.js';
+import { emptyGatewayInfo } from '../../src/model/gateway.js';
 import type { PortForward, Snapshot } from '../../src/model/types.js';
 import { checkSnapshot } from '../../src/model/validate.js';
 import { behindAnotherNat, DOUBLE_NAT_WARNING, probeSnapshot } from '../../src/probe.js';
@@ -57,23 +59,7 @@ function snapshotOf(forwards: PortForward[], externalIp = '11.0.0.2'): Snapshot 
   return {
     target: { kind: 'upnp', address: 'http://10.77.0.1:5000/rootDesc.xml', adapter: 'upnp-igd' },
     collectedAt: '2026-06-01T12:00:00.000Z',
-    gateway: {
-      address: '10.77.0.1',
-      descriptionUrl: null,
-      manufacturer: null,
-      model: null,
-      modelNumber: null,
-      friendlyName: null,
-      udn: null,
-      server: null,
-      externalIp,
-      doubleNat: null,
-      connectionStatus: null,
-      connectionType: null,
-      uptimeSeconds: null,
-      natEnabled: null,
-      services: [],
-    },
+    gateway: { ...emptyGatewayInfo('10.77.0.1'), externalIp },
     forwards,
     dmz: null,
     upnp: null,

@@ -5,9 +5,11 @@
  * the hairpin check against this machine's own loopback listeners. The real sshd, PACS and box are
  * in test/lab/vantage.lab.test.ts.
  */
+
 import { createServer, type Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BoxauditError } from '../../src/errors.js';
+import { emptyGatewayInfo } from '../../src/model/gateway.js';
 import type { PortForward, Snapshot } from '../../src/model/types.js';
 import { checkHairpin } from '../../src/probes/hairpin.js';
 import { lanSideOf, publicAddressOf, reachPlan } from '../../src/probes/reach.js';
@@ -42,21 +44,9 @@ function snapshot(
     target: { kind, address: 'http://192.168.1.1:5000/rootDesc.xml', adapter: 'upnp-igd' },
     collectedAt: '2026-06-01T12:00:00.000Z',
     gateway: {
-      address: 'http://192.168.1.1:5000/rootDesc.xml',
+      ...emptyGatewayInfo('http://192.168.1.1:5000/rootDesc.xml'),
       descriptionUrl: 'http://192.168.1.1:5000/rootDesc.xml',
-      manufacturer: null,
-      model: null,
-      modelNumber: null,
-      friendlyName: null,
-      udn: null,
-      server: null,
       externalIp,
-      doubleNat: null,
-      connectionStatus: null,
-      connectionType: null,
-      uptimeSeconds: null,
-      natEnabled: null,
-      services: [],
     },
     forwards,
     dmz: null,

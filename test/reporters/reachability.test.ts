@@ -3,8 +3,10 @@
  * probe and reached from the vantage host, a stale forward the vantage host could not reach, and a
  * UDP forward nobody could test; then the same box tested by hairpin.
  */
+
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/audit.js';
+import { emptyGatewayInfo } from '../../src/model/gateway.js';
 import type { ForwardReachability, PortForward, Snapshot } from '../../src/model/types.js';
 import { checkSnapshot } from '../../src/model/validate.js';
 import { render } from '../../src/reporters/index.js';
@@ -64,23 +66,7 @@ function box(method: 'vantage' | 'hairpin'): Snapshot {
   return {
     target: { kind: 'upnp', address: 'http://192.168.1.1:5000/rootDesc.xml', adapter: 'upnp-igd' },
     collectedAt: '2026-06-01T12:00:00.000Z',
-    gateway: {
-      address: '192.168.1.1',
-      descriptionUrl: null,
-      manufacturer: null,
-      model: null,
-      modelNumber: null,
-      friendlyName: null,
-      udn: null,
-      server: null,
-      externalIp: '11.0.0.2',
-      doubleNat: null,
-      connectionStatus: null,
-      connectionType: null,
-      uptimeSeconds: null,
-      natEnabled: null,
-      services: [],
-    },
+    gateway: { ...emptyGatewayInfo('192.168.1.1'), externalIp: '11.0.0.2' },
     forwards: [
       forward(104, 'tcp', pacsProbe, { fromInternet: true, method, reason: 'CONNECTED' }),
       forward(
