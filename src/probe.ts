@@ -6,7 +6,7 @@
  * with its own connect/read deadlines and byte cap, all inside the whole audit's time and byte
  * budget; the caller's AbortSignal ends it. Never throws for a network outcome.
  */
-import { isIP } from 'node:net';
+import { behindAnotherNat, gatewayBehindAnotherNat } from './model/addresses.js';
 import type { ForwardProbe, PortForward, ProbeRun, Snapshot, Warning } from './model/types.js';
 import {
   type AnyProbeOptions,
@@ -51,17 +51,7 @@ export interface ProbeStepOptions {
 /** Warning code: the box's external address is private or CGNAT (100.64/10). */
 export const DOUBLE_NAT_WARNING = 'IPV4_BEHIND_ANOTHER_NAT';
 
-/** Is this IPv4 address private (RFC 1918) or shared CGNAT space (100.64.0.0/10)? null when not IPv4. */
-export function behindAnotherNat(address: string | null): boolean | null {
-  if (address === null || isIP(address.trim()) !== 4) return null;
-  const [a, b] = address.trim().split('.').map(Number) as [number, number];
-  return (
-    a === 10 ||
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    (a === 100 && b >= 64 && b <= 127)
-  );
-}
+export { behindAnotherNat };
 
 /**
  * Why the probe step itself skips a forward (before or instead of a probe); the probes' own codes
@@ -204,10 +194,7 @@ export async function probeSnapshot(snapshot: Snapshot, options: ProbeStepOption
   const probed = forwards.filter((f) => f.probe.status !== 'skipped').length;
   const warnings: Warning[] = [...snapshot.warnings];
   const external = snapshot.gateway.externalIp;
-  if (
-    (snapshot.gateway.doubleNat === true || behindAnotherNat(external) === true) &&
-    !warnings.some((w) => w.code === DOUBLE_NAT_WARNING)
-  ) {
+  if (gatewayBehindAnotherNat(snapshot.gateway) && !warnings.some((w) => w.code === DOUBLE_NAT_WARNING)) {
     warnings.push(doubleNatWarning(external));
   }
   const run: ProbeRun = {

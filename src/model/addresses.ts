@@ -1,4 +1,5 @@
 /** IPv4 helpers for classifying addresses (double NAT, LAN membership). */
+import type { GatewayInfo } from './types.js';
 
 export function parseIpv4(text: string | null | undefined): number | null {
   if (!text) return null;
@@ -39,8 +40,22 @@ export function isRfc1918(address: string): boolean {
   return ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].some((c) => inCidr(address, c));
 }
 
+/**
+ * Is this IPv4 address RFC 1918 private or RFC 6598 shared (CGNAT, 100.64.0.0/10)? As a box's
+ * external address: another NAT sits in front of it. null when not an IPv4 address.
+ */
+export function behindAnotherNat(address: string | null | undefined): boolean | null {
+  if (!address || parseIpv4(address) === null) return null;
+  return isRfc1918(address) || inCidr(address, '100.64.0.0/10');
+}
+
 /** 127.0.0.0/8, ::1 or ::ffff:127.x: this machine itself (a simulator, never a real box). */
 export function isLoopback(address: string): boolean {
   const a = address.replace(/^\[|\]$/g, '').replace(/^::ffff:/i, '');
   return a === '::1' || inCidr(a, '127.0.0.0/8');
+}
+
+/** Does another NAT sit in front of this box (reported double NAT, or a private/CGNAT external IPv4)? */
+export function gatewayBehindAnotherNat(gateway: GatewayInfo): boolean {
+  return gateway.doubleNat === true || behindAnotherNat(gateway.externalIp) === true;
 }

@@ -147,22 +147,6 @@ export function evidenceSentences(
   return out;
 }
 
-/** Is the box's external IPv4 address private or shared (CGNAT)? (Another NAT sits in front.) */
-export function ipv4BehindAnotherNat(snapshot: Snapshot): boolean {
-  if (snapshot.gateway.doubleNat === true) return true;
-  const ip = snapshot.gateway.externalIp?.trim() ?? '';
-  const m = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(ip);
-  if (!m) return false;
-  const a = Number(m[1]);
-  const b = Number(m[2]);
-  return (
-    a === 10 ||
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    (a === 100 && b >= 64 && b <= 127)
-  );
-}
-
 /** The probe step's lines for a snapshot (empty when it ran without probes). */
 export function probeRunLines(snapshot: Snapshot, lang: Lang): string[] {
   const run = snapshot.probes;

@@ -4,10 +4,11 @@
  */
 
 import { colon, coverageReason, hasMessage, type Lang, severityWord, t } from '../i18n/index.js';
+import { gatewayBehindAnotherNat } from '../model/addresses.js';
 import type { AuditReport, Finding } from '../rules/types.js';
 import { SEVERITIES } from '../rules/types.js';
 import { LINES_PER_CHUNK } from './chunks.js';
-import { evidenceSentences, ipv4BehindAnotherNat } from './evidence.js';
+import { evidenceSentences } from './evidence.js';
 import {
   boxName,
   exposureParts,
@@ -138,7 +139,7 @@ export function* markdownChunks(
     );
   });
   out.push('');
-  if (report.snapshots.some((s) => ipv4BehindAnotherNat(s) && s.forwards.length > 0)) {
+  if (report.snapshots.some((s) => gatewayBehindAnotherNat(s.gateway) && s.forwards.length > 0)) {
     out.push(`> ${md(t(lang, 'header.ipv4BehindNat'), 600)}`, '');
   }
 

@@ -3,11 +3,12 @@
  * matters and what to do; what could not be checked; the RMM status line last.
  */
 import { colon, coverageReason, hasMessage, type Lang, severityWord, t } from '../i18n/index.js';
+import { gatewayBehindAnotherNat } from '../model/addresses.js';
 import type { Snapshot } from '../model/types.js';
 import type { AuditReport, Finding, WaivedFinding } from '../rules/types.js';
 import { SEVERITIES } from '../rules/types.js';
 import { LINES_PER_CHUNK } from './chunks.js';
-import { evidenceSentences, ipv4BehindAnotherNat, probeRunLines, reachabilityLine } from './evidence.js';
+import { evidenceSentences, probeRunLines, reachabilityLine } from './evidence.js';
 import {
   boxName,
   countsBySeverity,
@@ -135,7 +136,7 @@ export function snapshotFacts(w: TextWriter, snapshot: Snapshot, lang: Lang): vo
   w.line(
     `${w.label('header.externalIp')}${ip}${g.doubleNat === true ? ` (${w.t('header.doubleNat')})` : ''}`,
   );
-  if (ipv4BehindAnotherNat(snapshot) && snapshot.forwards.length > 0)
+  if (gatewayBehindAnotherNat(snapshot.gateway) && snapshot.forwards.length > 0)
     w.line(`  ${w.t('header.ipv4BehindNat')}`);
   w.line(`${w.label('header.readVia')}${readVia(snapshot, lang)}`);
   w.line(`${w.label('header.readAt')}${readTime(snapshot.collectedAt, lang, w.options.timeZone)}`);
