@@ -553,6 +553,62 @@ export function otherForkWarning(lines: SetLine[], adapter: 'edgeos' | 'vyos'): 
   };
 }
 
+/** One destination-NAT rule of either fork: EdgeOS `service nat rule`, VyOS `nat destination rule`. */
+interface DestinationNatRule {
+  family: 'edgeos' | 'vyos';
+  transport: string;
+  where: string;
+  /** The rule's inbound interface, when named. */
+  iface: string | null;
+  /** VyOS 1.4 `inbound-interface group`: not resolved, so not judged LAN-side. */
+  viaGroup: boolean;
+  wan: string[];
+  providerSide: string[];
+  /** Where the fork keeps the inside host and port. */
+  hostKey: string;
+  portKey: string;
+  raw: Record<string, unknown>;
+}
+
+/**
+ * A destination-NAT rule as forwards: skipped with a warning when it faces the LAN or is not a
+ * tcp/udp forward; a provider-side interface is kept, with its warning.
+ */
+function pushDestinationNat(
+  parts: ConfigParts,
+  lines: SetLine[],
+  r: Map<string, string[]>,
+  d: DestinationNatRule,
+): void {
+  if (!d.viaGroup && !facesInternet(d.iface, [...d.wan, ...d.providerSide])) {
+    parts.warnings.push(lanSideWarning(d.where, d.iface!, d.wan));
+    return;
+  }
+  if (d.iface !== null && d.providerSide.includes(d.iface))
+    parts.warnings.push(providerSideWarning(d.where, d.iface));
+  const protoText = first(r, 'protocol');
+  const protocols = ruleProtocols(protoText, d.where, parts.warnings);
+  if (protocols.length === 0) {
+    parts.warnings.push({
+      code: `${d.family.toUpperCase()}_PROTOCOL_OTHER`,
+      message: `destination NAT for protocol ${clip(protoText ?? '')}, not a tcp/udp port forward`,
+      where: d.where,
+    });
+    return;
+  }
+  pushForwards(parts, d.family, d.transport, {
+    where: d.where,
+    protocols,
+    ports: rulePorts(lines, r, d.where, parts),
+    toHost: first(r, d.hostKey),
+    toPort: first(r, d.portKey),
+    source: ruleSource(lines, r, d.where, parts),
+    enabled: !r.has('disable'),
+    description: first(r, 'description'),
+    raw: d.raw,
+  });
+}
+
 /** Parse EdgeOS `show configuration commands` output (or `/config/config.boot`). Pure. */
 export function parseEdgeos(text: string, options: ParseOptions = {}): ConfigParts {
   const transport = options.transport ?? 'file';
@@ -609,33 +665,16 @@ export function parseEdgeos(text: string, options: ParseOptions = {}): ConfigPar
   // 2. service nat destination rules.
   for (const [id, r] of groupById(lines, ['service', 'nat', 'rule'])) {
     if (first(r, 'type') !== 'destination' || r.has('exclude')) continue;
-    const where = `service nat rule ${id}`;
-    const inbound = first(r, 'inbound-interface');
-    if (!facesInternet(inbound, [...wan, ...providerSide])) {
-      parts.warnings.push(lanSideWarning(where, inbound!, wan));
-      continue;
-    }
-    if (inbound !== null && providerSide.includes(inbound))
-      parts.warnings.push(providerSideWarning(where, inbound));
-    const protoText = first(r, 'protocol');
-    const protocols = ruleProtocols(protoText, where, parts.warnings);
-    if (protocols.length === 0) {
-      parts.warnings.push({
-        code: 'EDGEOS_PROTOCOL_OTHER',
-        message: `destination NAT for protocol ${clip(protoText ?? '')}, not a tcp/udp port forward`,
-        where,
-      });
-      continue;
-    }
-    pushForwards(parts, 'edgeos', transport, {
-      where,
-      protocols,
-      ports: rulePorts(lines, r, where, parts),
-      toHost: first(r, 'inside-address address'),
-      toPort: first(r, 'inside-address port'),
-      source: ruleSource(lines, r, where, parts),
-      enabled: !r.has('disable'),
-      description: first(r, 'description'),
+    pushDestinationNat(parts, lines, r, {
+      family: 'edgeos',
+      transport,
+      where: `service nat rule ${id}`,
+      iface: first(r, 'inbound-interface'),
+      viaGroup: false,
+      wan,
+      providerSide,
+      hostKey: 'inside-address address',
+      portKey: 'inside-address port',
       raw: { kind: 'service-nat', rule: id, ...mapToObject(r) },
     });
   }
@@ -706,36 +745,20 @@ export function parseVyos(text: string, options: ParseOptions = {}): ConfigParts
   let syntax14 = false;
   for (const [id, r] of groupById(lines, ['nat', 'destination', 'rule'])) {
     if (r.has('exclude')) continue;
-    const where = `nat destination rule ${id}`;
     const ifName = first(r, 'inbound-interface name');
     const ifGroup = first(r, 'inbound-interface group');
     if (ifName !== null || ifGroup !== null) syntax14 = true;
     const iface = ifName ?? first(r, 'inbound-interface');
-    if (ifGroup === null && !facesInternet(iface, [...wan, ...providerSide])) {
-      parts.warnings.push(lanSideWarning(where, iface!, wan));
-      continue;
-    }
-    if (iface !== null && providerSide.includes(iface))
-      parts.warnings.push(providerSideWarning(where, iface));
-    const protoText = first(r, 'protocol');
-    const protocols = ruleProtocols(protoText, where, parts.warnings);
-    if (protocols.length === 0) {
-      parts.warnings.push({
-        code: 'VYOS_PROTOCOL_OTHER',
-        message: `destination NAT for protocol ${clip(protoText ?? '')}, not a tcp/udp port forward`,
-        where,
-      });
-      continue;
-    }
-    pushForwards(parts, 'vyos', transport, {
-      where,
-      protocols,
-      ports: rulePorts(lines, r, where, parts),
-      toHost: first(r, 'translation address'),
-      toPort: first(r, 'translation port'),
-      source: ruleSource(lines, r, where, parts),
-      enabled: !r.has('disable'),
-      description: first(r, 'description'),
+    pushDestinationNat(parts, lines, r, {
+      family: 'vyos',
+      transport,
+      where: `nat destination rule ${id}`,
+      iface,
+      viaGroup: ifGroup !== null,
+      wan,
+      providerSide,
+      hostKey: 'translation address',
+      portKey: 'translation port',
       raw: {
         rule: id,
         inboundInterface: iface ?? (ifGroup === null ? null : `group ${ifGroup}`),
