@@ -1,12 +1,14 @@
 // The floor for a GetGenericPortMappingEntry walk: plain Node, raw sockets, no parsing beyond
-// "did a reply come back". Sends N requests (index 0..N-1) sequentially, each over a fresh TCP
-// connection with `Connection: close`, as boxaudit does. Prints how many replies held a mapping.
-// Usage: node bench/upnp-floor.mjs CONTROL_URL SERVICE_TYPE COUNT
+// "did a reply come back". Sends N requests (index 0..N-1), each over a fresh TCP connection with
+// `Connection: close`, as boxaudit does: one at a time, or with IN_FLIGHT requests in flight (boxaudit
+// walks miniupnpd with 3). Prints how many replies held a mapping.
+// Usage: node bench/upnp-floor.mjs CONTROL_URL SERVICE_TYPE COUNT [IN_FLIGHT]
 import { connect } from 'node:net';
 
 const [controlUrl, serviceType, countText] = process.argv.slice(2);
 const url = new URL(controlUrl);
 const count = Number(countText);
+const inFlight = Number(process.argv[5] ?? 1);
 
 function request(index) {
   const body =
@@ -33,8 +35,12 @@ function once(index) {
 }
 
 let found = 0;
-for (let i = 0; i < count; i++) {
-  const reply = await once(i);
-  if (reply.includes('<NewExternalPort>')) found++;
+let next = 0;
+async function worker() {
+  while (next < count) {
+    const reply = await once(next++);
+    if (reply.includes('<NewExternalPort>')) found++;
+  }
 }
+await Promise.all(Array.from({ length: inFlight }, worker));
 console.log(String(found));

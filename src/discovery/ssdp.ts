@@ -12,7 +12,7 @@
  *   on another host than the one that answered is not followed unless allowed.
  * - Ends at the overall timeout, or `graceMs` after the first gateway answered, or much sooner
  *   once the default route's gateway has answered (a short grace for other IGDs on other
- *   interfaces only, see DEFAULT_GATEWAY_GRACE_MS); every socket,
+ *   interfaces only, see DEFAULT_GATEWAY_GRACE_MS; none once it answered as IGD:2); every socket,
  *   timer and child process is released on every path. No answer is not an error (and never a
  *   proof that nothing is exposed: that is for the caller to say).
  */
@@ -99,8 +99,12 @@ export interface DiscoveryStats {
   accepted: number;
   /** Datagrams dropped: oversize, garbage, non-IGD, foreign, over the cap. */
   ignored: number;
-  /** Why the search ended: a gateway answered and the grace passed, the time ran out, or nothing could be sent. */
-  endedBy: 'grace' | 'timeout' | 'nothing-sent';
+  /**
+   * Why the search ended: a gateway answered and the grace passed, the default route's gateway gave
+   * its most telling answer (InternetGatewayDevice:2, nothing else searched: no grace needed), the
+   * time ran out, or nothing could be sent.
+   */
+  endedBy: 'grace' | 'gateway' | 'timeout' | 'nothing-sent';
 }
 
 /** What {@link discover} found: the gateways, and warnings about answers that were refused. */
@@ -144,6 +148,8 @@ function targetRank(st: string): number {
   const device = /device:InternetGatewayDevice:(\d+)$/i.exec(st);
   return device ? 100 + Number(device[1]) : 0;
 }
+/** The rank of the most telling answer a box can give to the targets searched (IGD:2). */
+const BEST_TARGET_RANK = targetRank('urn:schemas-upnp-org:device:InternetGatewayDevice:2');
 
 /** One address to search from. */
 export interface SearchInterface {
@@ -672,6 +678,7 @@ class SsdpSearch {
       if (targetRank(st) > targetRank(known.st)) {
         known.st = st;
         known.usn = header('usn');
+        this.checkDefaultGatewayAnswered();
       }
       return;
     }
@@ -708,12 +715,21 @@ class SsdpSearch {
    */
   private checkDefaultGatewayAnswered(): void {
     const route = this.defaultRoute;
-    if (this.finished || this.gatewayGraceStarted || route === null) return;
+    if (this.finished || route === null) return;
     const wanted = normalizeAddress(route.gateway);
-    const answered = [...this.gateways.values()].some((g) => normalizeAddress(g.address) === wanted);
-    if (!answered) return;
-    this.gatewayGraceStarted = true;
+    const answers = [...this.gateways.values()].filter((g) => normalizeAddress(g.address) === wanted);
+    if (answers.length === 0) return;
     const others = [...this.multicastInterfaces].some((name) => name !== route.interface);
+    // Its most telling answer (InternetGatewayDevice:2) is in, and no other interface was searched:
+    // waiting longer could only bring less telling answers of the same box. Nothing more is sent
+    // either way; this only stops listening.
+    if (!others && answers.some((g) => targetRank(g.st) === BEST_TARGET_RANK)) {
+      this.cfg.log(`the default gateway ${route.gateway} answered as InternetGatewayDevice:2: search ended`);
+      this.finish('gateway');
+      return;
+    }
+    if (this.gatewayGraceStarted) return;
+    this.gatewayGraceStarted = true;
     const grace = Math.min(this.cfg.graceMs, others ? OTHER_INTERFACES_GRACE_MS : DEFAULT_GATEWAY_GRACE_MS);
     this.cfg.log(`the default gateway ${route.gateway} answered: ending the search in ${grace} ms`);
     this.later(grace, () => this.finish('grace'));

@@ -22,8 +22,9 @@
  * error semantics (throw on non-2xx, allowlist and cookies, Digest), and none should depend on another.
  */
 import http from 'node:http';
-import { isIP, type Socket } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
 import { abortError, BoxauditError } from '../errors.js';
+import { Http1ParseError, Http1ReplyReader, Http1RequestError, serializeRequest } from './http1.js';
 import { type PinnedTarget, redactUrl } from './pin.js';
 
 /** TLS trust for one box (the shape `target.options.tlsCa` / `tlsFingerprint` map onto). */
@@ -269,6 +270,48 @@ export async function boundedRequest(request: BoundedRequest): Promise<BoundedRe
   }
   if (signal.aborted) throw toAbortError();
 
+  const tooLarge = (): BoxauditError => {
+    if (byBudgetBytes) {
+      budget.hit('bytes', context);
+      return budgetBytesError(context, budget.limits.maxBytes, request.details);
+    }
+    return new BoxauditError(
+      'BOXAUDIT_TOO_LARGE',
+      `${context}: reply body exceeds the ${maxBytes}-byte cap`,
+      {
+        details: { ...request.details, maxBytes },
+      },
+    );
+  };
+  // Host names the box as the URL does; the connection goes to the pinned address.
+  const headers: Record<string, string | number> = { host: url.host, ...request.headers };
+  if (auth !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) {
+    headers.authorization = `Basic ${Buffer.from(auth).toString('base64')}`;
+  }
+  if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
+  const path = `${url.pathname}${url.search}`;
+
+  if (url.protocol === 'http:') {
+    let bytes: Buffer;
+    try {
+      bytes = serializeRequest(request.method, path, headers, request.body);
+    } catch (error) {
+      if (!(error instanceof Http1RequestError)) throw error;
+      throw new BoxauditError('BOXAUDIT_INPUT_INVALID', redact(`${context}: ${error.message}; not sent`), {
+        details: { ...request.details },
+      });
+    }
+    return http1Exchange(request, {
+      address,
+      port: Number(url.port || 80),
+      bytes,
+      signal,
+      toAbortError,
+      maxBytes,
+      tooLarge,
+    });
+  }
+
   let socket: Socket | undefined;
   if (url.protocol === 'https:') {
     try {
@@ -291,15 +334,11 @@ export async function boundedRequest(request: BoundedRequest): Promise<BoundedRe
       } else resolve(response!);
     };
     const onAbort = (): void => finish(toAbortError());
-    // Host names the box as the URL does; the connection goes to the pinned address.
-    const headers: Record<string, string | number> = { host: url.host, ...request.headers };
-    if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
     const verified = socket;
     const req = http.request({
       host: address,
-      port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
-      path: `${url.pathname}${url.search}`,
-      ...(auth !== undefined ? { auth } : {}),
+      port: Number(url.port || 443),
+      path,
       method: request.method,
       headers,
       insecureHTTPParser: request.lenientParser === true,
@@ -317,19 +356,6 @@ export async function boundedRequest(request: BoundedRequest): Promise<BoundedRe
         new BoxauditError('BOXAUDIT_NETWORK', redact(`${context}: reply cut off${why}`), {
           details: { ...request.details },
         });
-      const tooLarge = (): BoxauditError => {
-        if (byBudgetBytes) {
-          budget.hit('bytes', context);
-          return budgetBytesError(context, budget.limits.maxBytes, request.details);
-        }
-        return new BoxauditError(
-          'BOXAUDIT_TOO_LARGE',
-          `${context}: reply body exceeds the ${maxBytes}-byte cap`,
-          {
-            details: { ...request.details, maxBytes },
-          },
-        );
-      };
       const declared = Number(res.headers['content-length']);
       if (Number.isFinite(declared) && declared > maxBytes) {
         finish(tooLarge());
@@ -366,6 +392,101 @@ export async function boundedRequest(request: BoundedRequest): Promise<BoundedRe
     else req.end();
   });
 }
+
+/** What {@link http1Exchange} needs of the request once its limits and address are settled. */
+interface Http1Exchange {
+  address: string;
+  port: number;
+  bytes: Buffer;
+  signal: AbortSignal;
+  toAbortError: () => BoxauditError;
+  maxBytes: number;
+  tooLarge: () => BoxauditError;
+}
+
+/**
+ * A plain-http exchange over a TCP connection of its own, read by `transport/http1.ts`: the same
+ * deadline, abort, body cap, budget and errors as the node:http path below, without node:http's
+ * per-request machinery (a UPnP walk makes hundreds of these).
+ */
+function http1Exchange(request: BoundedRequest, x: Http1Exchange): Promise<BoundedResponse> {
+  const { context, pin } = request;
+  const redact = request.redact ?? ((t: string) => t);
+  return new Promise<BoundedResponse>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const socket = connect({ host: x.address, port: x.port });
+    const reader = new Http1ReplyReader(
+      request.method,
+      (head) => {
+        // A declared length over the cap is refused before its body is read.
+        const declared = Number(head.headers['content-length']);
+        if (!head.headers['transfer-encoding'] && Number.isFinite(declared) && declared > x.maxBytes) {
+          throw new BodyTooLarge();
+        }
+      },
+      (bytes) => {
+        size += bytes.length;
+        pin.budget.addBytes(bytes.length);
+        if (size > x.maxBytes) throw new BodyTooLarge();
+        chunks.push(bytes);
+      },
+    );
+    const finish = (error: BoxauditError | null): void => {
+      if (settled) return;
+      settled = true;
+      x.signal.removeEventListener('abort', onAbort);
+      socket.destroy();
+      if (error) reject(error);
+      else {
+        const { status, headers } = reader.head!;
+        resolve({ status, headers, body: Buffer.concat(chunks).toString('utf8') });
+      }
+    };
+    const onAbort = (): void => finish(x.toAbortError());
+    // Once the head is in, a broken connection cuts the reply off, as on the node:http path.
+    const cutOff = (why: string): BoxauditError =>
+      new BoxauditError('BOXAUDIT_NETWORK', redact(`${context}: reply cut off${why}`), {
+        details: { ...request.details },
+      });
+    const failed = (error: unknown): void => {
+      if (error instanceof BodyTooLarge) finish(x.tooLarge());
+      else if (!(error instanceof Http1ParseError))
+        finish(networkError(request, error as NodeJS.ErrnoException));
+      else if (error.message === 'reply cut off') finish(cutOff(''));
+      else {
+        // No reply at all is what node:http calls a hang-up (ECONNRESET); anything else is a
+        // reply no framing rule can read.
+        const hangUp = reader.head === null && error.message.includes('without a reply');
+        finish(
+          new BoxauditError('BOXAUDIT_NETWORK', redact(`${context} failed: ${error.message}`), {
+            details: { ...request.details, errno: hangUp ? 'ECONNRESET' : 'HTTP_PARSE' },
+          }),
+        );
+      }
+    };
+    const read = (step: () => void): void => {
+      try {
+        step();
+        if (reader.done) finish(null);
+      } catch (error) {
+        failed(error);
+      }
+    };
+    x.signal.addEventListener('abort', onAbort, { once: true });
+    if (x.signal.aborted) onAbort();
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      finish(reader.head ? cutOff(` (${error.message})`) : networkError(request, error)),
+    );
+    socket.on('data', (chunk: Buffer) => read(() => reader.push(chunk)));
+    socket.on('end', () => read(() => reader.end()));
+    socket.write(x.bytes);
+  });
+}
+
+/** Thrown by the body sink of {@link http1Exchange} past the cap: the exchange ends there. */
+class BodyTooLarge extends Error {}
 
 /** The walk's (or the audit's) time budget ran out: BOXAUDIT_TIMEOUT with `details.budget: 'time'`. */
 function budgetTimeError(context: string, limitMs: number, details?: Record<string, unknown>): BoxauditError {

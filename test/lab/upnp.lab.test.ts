@@ -102,6 +102,12 @@ describeLab('UPnP discovery against the real miniupnpd', { miniupnpdExtraConfig:
     expect(locations).toContain(lab().descUrl);
     // De-duplicated: the multicast and the unicast answers of the one box are one gateway.
     expect(new Set(locations).size).toBe(locations.length);
+    // The default route's gateway answered as InternetGatewayDevice:2, and the lan namespace has no
+    // other interface to search: the search ended on that answer, with the IGD:2 answer kept.
+    expect(result.stats?.endedBy).toBe('gateway');
+    expect(result.gateways.find((g) => g.location === lab().descUrl)?.st).toBe(
+      'urn:schemas-upnp-org:device:InternetGatewayDevice:2',
+    );
   });
 
   it('finds the box by unicast M-SEARCH to the gateway, sending no multicast at all', async () => {

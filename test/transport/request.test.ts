@@ -6,19 +6,40 @@
  * cookies, Digest) stays in the layers' own tests.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PinnedTarget } from '../../src/transport/pin.js';
 import { boundedRequest } from '../../src/transport/request.js';
 import { failure } from '../adapters/helpers.js';
 
 const servers: http.Server[] = [];
+const rawServers: Server[] = [];
 afterEach(async () => {
   for (const s of servers.splice(0)) {
     s.closeAllConnections();
     await new Promise((r) => s.close(r));
   }
+  for (const s of rawServers.splice(0)) await new Promise((r) => s.close(r));
 });
+
+/** A TCP server that answers whatever bytes it is given once the request head is in: embedded servers. */
+async function serveRaw(answer: (socket: Socket) => void): Promise<{ url: string; requests: string[] }> {
+  const requests: string[] = [];
+  const server = createServer((socket) => {
+    let text = '';
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      if (text.includes('\r\n\r\n')) {
+        requests.push(text);
+        answer(socket);
+      }
+    });
+    socket.on('error', () => undefined);
+  });
+  rawServers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+}
 
 async function serve(handler: http.RequestListener): Promise<{ url: string; seen: string[] }> {
   const seen: string[] = [];
@@ -152,6 +173,46 @@ describe('boundedRequest', () => {
     expect(e.details.errno).toBe('ECONNREFUSED');
     expect(e.message).toContain(`127.0.0.1:${port}`);
     expect(e.message).not.toContain('SECRET-VALUE');
+  });
+
+  it('reads what embedded servers send: LF-only lines, a body ended by closing the connection', async () => {
+    const box = await serveRaw((socket) => socket.end('HTTP/1.0 200 OK\nServer: tiny\n\n<root/>'));
+    const res = await get(`${box.url}/desc.xml`);
+    expect(res).toMatchObject({ status: 200, body: '<root/>', headers: { server: 'tiny' } });
+    // One request per connection, closed after: the request says so.
+    expect(box.requests[0]).toMatch(
+      /^GET \/desc\.xml HTTP\/1\.1\r\nhost: 127\.0\.0\.1:\d+\r\nConnection: close\r\n\r\n$/,
+    );
+  });
+
+  it('no reply, or a reply that is not HTTP, is a network error saying which', async () => {
+    const silent = await serveRaw((socket) => socket.end());
+    const hangUp = await failure(get(silent.url));
+    expect(hangUp.code).toBe('BOXAUDIT_NETWORK');
+    expect(hangUp.message).toBe('[t] GET x failed: the box closed the connection without a reply');
+    expect(hangUp.details.errno).toBe('ECONNRESET');
+    const ssh = await serveRaw((socket) => socket.end('SSH-2.0-dropbear\r\n'));
+    const notHttp = await failure(get(ssh.url));
+    expect(notHttp.message).toBe(
+      '[t] GET x failed: the reply does not start with an HTTP/1.x status line (it starts "SSH-2.0-dropbear")',
+    );
+    expect(notHttp.details.errno).toBe('HTTP_PARSE');
+  });
+
+  it('a header value holding a line break is refused before anything is sent', async () => {
+    const box = await serveRaw((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'));
+    const e = await failure(get(box.url, { headers: { soapaction: '"urn:x#A"\r\nX-Evil: 1' } }));
+    expect(e.code).toBe('BOXAUDIT_INPUT_INVALID');
+    expect(e.message).toBe('[t] GET x: the value of header soapaction holds a line break or NUL; not sent');
+    expect(box.requests).toEqual([]);
+  });
+
+  it('user:password in the URL is sent as Basic authorization', async () => {
+    const box = await serveRaw((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'));
+    await get(box.url.replace('http://', 'http://admin:p%40ss@'));
+    expect(box.requests[0]).toContain(
+      `\r\nauthorization: Basic ${Buffer.from('admin:p@ss').toString('base64')}\r\n`,
+    );
   });
 
   it('only http and https', async () => {
