@@ -62,7 +62,11 @@ async function timeAll(lab: Lab, cases: Case[]): Promise<Row[]> {
   const found = new Map<string, string>();
   for (let i = 0; i < RUNS; i++) {
     for (const c of cases) {
-      const argv = [...(c.keepEnv ? [] : CLEAN_ENV), ...(TIME ? [TIME, '-f', 'BENCH_CPU %U %S'] : []), ...c.argv];
+      const argv = [
+        ...(c.keepEnv ? [] : CLEAN_ENV),
+        ...(TIME ? [TIME, '-f', 'BENCH_CPU %U %S'] : []),
+        ...c.argv,
+      ];
       const t0 = performance.now();
       const r = await lab.exec('lan', argv, { timeoutMs: 120_000 });
       samples.get(c.key)!.push(performance.now() - t0);
@@ -153,7 +157,9 @@ async function main(): Promise<void> {
   }
   console.log(`miniupnpd-nftables ${miniupnpd}`);
   if (process.env.NODE_EXTRA_CA_CERTS) {
-    console.log('NODE_EXTRA_CA_CERTS is set here: every command runs without it (the "as set" row shows its cost)');
+    console.log(
+      'NODE_EXTRA_CA_CERTS is set here: every command runs without it (the "as set" row shows its cost)',
+    );
   }
   const lab = await createLab();
   const results = new Map<number, Record<string, number>>();
