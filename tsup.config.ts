@@ -22,6 +22,7 @@ export default defineConfig([
     entry: { index: 'src/index.ts', 'cli/main': 'src/cli/main.ts' },
     format: ['esm'],
     splitting: true,
+    metafile: true,
     dts: { entry: { index: 'src/index.ts' } },
     shims: true,
     target: 'node20',

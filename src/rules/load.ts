@@ -1,12 +1,10 @@
 /** Built-in rules, rule-set configs (extends, overrides, define, waivers) and rule-file validation. */
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { abortError, BoxauditError, checkOptions } from '../errors.js';
-import { schemaErrorsOfRuleSet } from '../schema/validate.js';
 import { readBoundedFile } from '../util/read-file.js';
 import { BUILTIN_RULES } from './builtin.generated.js';
 import { parseJsonText } from './json-text.js';
 import type { Rule, RuleSet, RuleSetConfig, Severity, Waiver } from './types.js';
-import { ruleProblems } from './validate.js';
 
 /** Built-in rule sets usable in `extends`. `health` = `recommended` + the health profile. */
 export const BUILTIN_SETS = ['recommended', 'health'] as const;
@@ -36,6 +34,21 @@ interface Accumulator {
 /** An accumulator before any rule file is applied. */
 function emptyAccumulator(): Accumulator {
   return { rules: new Map(), off: new Set(), overrides: new Map(), waivers: [], profiles: new Set() };
+}
+
+/**
+ * The schema and rule checks, loaded when a user's file is to be checked: they load ajv and its
+ * schemas (60–75 ms of start-up measured), which the built-in rule sets never need.
+ */
+async function checkers(): Promise<{
+  schemaErrorsOfRuleSet: typeof import('../schema/validate.js').schemaErrorsOfRuleSet;
+  ruleProblems: typeof import('./validate.js').ruleProblems;
+}> {
+  const [{ schemaErrorsOfRuleSet }, { ruleProblems }] = await Promise.all([
+    import('../schema/validate.js'),
+    import('./validate.js'),
+  ]);
+  return { schemaErrorsOfRuleSet, ruleProblems };
 }
 
 function addBuiltins(acc: Accumulator): void {
@@ -79,6 +92,7 @@ async function apply(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   if (signal?.aborted) throw abortError(signal, 'loading the rule set');
+  const { schemaErrorsOfRuleSet, ruleProblems } = await checkers();
   const schemaErrors = schemaErrorsOfRuleSet(config, file);
   if (schemaErrors.length > 0) fail('BOXAUDIT_CONFIG_INVALID', schemaErrors);
   const c = config as RuleSetConfig;
@@ -159,7 +173,12 @@ export async function loadRuleSet(
   checkOptions('loadRuleSet', options);
   const acc = emptyAccumulator();
   if (config === undefined || config === 'recommended' || config === 'health') {
-    await apply({ extends: [config ?? 'recommended'] }, '<config>', resolve('.'), [], acc, options.signal);
+    // The built-in sets: nothing of the user's to check (the rules are checked against their schema
+    // by the tests and `rules validate`), so no schema is compiled (ajv's compilation was most of
+    // an audit's start-up: docs/performance.md).
+    if (options.signal?.aborted) throw abortError(options.signal, 'loading the rule set');
+    addBuiltins(acc);
+    if (config === 'health') acc.profiles.add('health');
   } else if (typeof config === 'string') {
     const path = resolve(config);
     const value = await readJson(shown(path), options.signal, 'BOXAUDIT_CONFIG_INVALID');
@@ -207,7 +226,7 @@ export async function validateRuleFiles(
     }
     const errors = looksLikeConfig(value)
       ? await configProblems(value, file, options.signal)
-      : ruleProblems(value, file);
+      : (await checkers()).ruleProblems(value, file);
     if (!looksLikeConfig(value) && errors.length === 0) {
       const id = (value as Rule).id;
       const stem = basename(file).replace(/\.json$/i, '');

@@ -53,22 +53,37 @@ const XML_ESCAPES: Record<string, string> = {
 };
 const escapeXml = (text: string): string => text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
 
+/**
+ * A few small caches keyed by what a walk repeats (its service type and action, the reply's
+ * envelope prefixes): bounded, emptied when full, so a hostile box cannot grow them.
+ */
+function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    if (cache.size >= 32) cache.clear();
+    value = make();
+    cache.set(key, value);
+  }
+  return value;
+}
+const envelopeEnds = new Map<string, [string, string]>();
+
 /** The SOAP 1.1 envelope UPnP control points send (`u:` prefix, encodingStyle). */
 export function buildSoapEnvelope(
   serviceType: string,
   action: string,
   args: Record<string, string | number> = {},
 ): string {
-  const argXml = Object.entries(args)
-    .map(([k, v]) => `<${k}>${escapeXml(String(v))}</${k}>`)
-    .join('');
-  return (
+  let argXml = '';
+  for (const [k, v] of Object.entries(args)) argXml += `<${k}>${escapeXml(String(v))}</${k}>`;
+  const [head, tail] = cached(envelopeEnds, `${serviceType}\u0000${action}`, () => [
     '<?xml version="1.0" encoding="utf-8"?>\r\n' +
-    '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" ' +
-    's:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"><s:Body>' +
-    `<u:${action} xmlns:u="${escapeXml(serviceType)}">${argXml}</u:${action}>` +
-    '</s:Body></s:Envelope>\r\n'
-  );
+      '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" ' +
+      's:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"><s:Body>' +
+      `<u:${action} xmlns:u="${escapeXml(serviceType)}">`,
+    `</u:${action}></s:Body></s:Envelope>\r\n`,
+  ]);
+  return head + argXml + tail;
 }
 
 /** Throw BOXAUDIT_NOT_ALLOWED unless `action` is on the allowlist. */
@@ -110,6 +125,7 @@ const LEAN_ARG = /\s*<(New[A-Za-z0-9_]*)>([^<&]*)<\/\1>/y;
 /** The first closing Envelope tag: where the strict parser cuts too. */
 const ENVELOPE_END = /<\/([\w.-]+:)?Envelope\s*>/;
 const escapeRe = (text: string): string => text.replace(/\./g, '\\.');
+const leanTails = new Map<string, RegExp>();
 
 /**
  * The fast path of {@link parseSoapResponse}, for the common reply (every GetGenericPortMappingEntry
@@ -136,8 +152,13 @@ export function leanSoapArgs(xml: string, action: string): SoapArgs | null {
     args[name] = m[2]!.trim();
     at = LEAN_ARG.lastIndex;
   }
-  const responseTag = escapeRe(`${head[2] ?? ''}${head[3]}`);
-  const tail = new RegExp(`^\\s*</${responseTag}\\s*>\\s*</${escapeRe(head[1] ?? '')}Body\\s*>\\s*$`);
+  const envelopePrefix = head[1] ?? '';
+  const responseTag = `${head[2] ?? ''}${head[3]}`;
+  const tail = cached(
+    leanTails,
+    `${envelopePrefix}\u0000${responseTag}`,
+    () => new RegExp(`^\\s*</${escapeRe(responseTag)}\\s*>\\s*</${escapeRe(envelopePrefix)}Body\\s*>\\s*$`),
+  );
   return tail.test(doc.slice(at)) ? args : null;
 }
 

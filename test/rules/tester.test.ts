@@ -4,7 +4,9 @@ import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compileRuleSet } from '../../src/rules/compile.js';
 import { builtinRules, loadRuleSet, runRuleExamples, validateRuleFiles } from '../../src/rules/index.js';
+import { checkPatternSafety } from '../../src/rules/regex-safety.js';
 
 const RULES_DIR = 'rules';
 const FIXTURES = 'test/fixtures/rules';
@@ -21,6 +23,19 @@ describe('built-in rules', () => {
   it('every rule file validates against the schema, with examples that behave', async () => {
     const results = await validateRuleFiles(ruleFiles.map((f) => join(RULES_DIR, f)));
     expect(results.filter((r) => !r.ok)).toEqual([]);
+  });
+
+  it('every description pattern passes the static safety check (compiling a rule set skips it for these)', () => {
+    const patterns = builtinRules().flatMap((r) => r.match.forward?.descriptionPattern ?? []);
+    expect(patterns.length).toBeGreaterThan(0);
+    for (const pattern of patterns) expect(checkPatternSafety(pattern), pattern).toEqual([]);
+  });
+
+  it('an edited built-in pattern is checked again when a rule set is compiled', () => {
+    const rule = builtinRules().find((r) => r.match.forward?.descriptionPattern !== undefined)!;
+    const edited = structuredClone(rule) as typeof rule;
+    edited.match.forward!.descriptionPattern = '(a+)+$';
+    expect(() => compileRuleSet({ rules: [edited], waivers: [], profiles: [] })).toThrow(/nested quantifier/);
   });
 
   for (const rule of builtinRules()) {
