@@ -177,7 +177,7 @@ export class Http1ReplyReader {
       if (this.headBytes + data.length > this.limits.maxHeaderBytes) throw this.headersTooLarge();
       // A first line that is not a status line is refused at once: nothing after it can help.
       const newline = data.indexOf(0x0a);
-      if (newline !== -1) parseStatusLine(data.subarray(0, newline).toString('latin1').replace(/\r$/, ''));
+      if (newline !== -1) parseStatusLine(chomp(data.subarray(0, newline).toString('latin1')));
       return null;
     }
     this.headBytes += end;
@@ -234,7 +234,7 @@ export class Http1ReplyReader {
       return Buffer.alloc(0);
     }
     if (newline > MAX_CHUNK_LINE) throw new Http1ParseError('a chunk line is too long');
-    const line = data.subarray(0, newline).toString('latin1').replace(/\r$/, '');
+    const line = chomp(data.subarray(0, newline).toString('latin1'));
     const rest = data.subarray(newline + 1);
     if (f.state === 'data-end') {
       if (line !== '') throw new Http1ParseError('a chunk is longer than its declared size');
@@ -265,16 +265,18 @@ function headEnd(data: Buffer): number {
 }
 
 function parseHead(text: string): Http1Head {
-  const lines = text.split('\n').map((line) => line.replace(/\r$/, ''));
-  const status = parseStatusLine(lines[0] ?? '');
+  let at = text.indexOf('\n');
+  const status = parseStatusLine(chomp(text.slice(0, at)));
   const headers: IncomingHttpHeaders = {};
-  let last: { name: string; value: string } | null = null;
   const fields: Array<{ name: string; value: string }> = [];
-  for (const line of lines.slice(1)) {
+  for (let next = text.indexOf('\n', at + 1); next !== -1; next = text.indexOf('\n', at + 1)) {
+    const line = chomp(text.slice(at + 1, next));
+    at = next;
     if (line === '') continue;
+    const last = fields.at(-1);
     if (line[0] === ' ' || line[0] === '\t') {
       // obs-fold (RFC 9112 §5.2): the line continues the previous value.
-      if (last === null) throw new Http1ParseError('the first header line starts with a space');
+      if (last === undefined) throw new Http1ParseError('the first header line starts with a space');
       last.value = `${last.value} ${line.trim()}`;
       continue;
     }
@@ -283,15 +285,15 @@ function parseHead(text: string): Http1Head {
     if (!TOKEN.test(name)) {
       throw new Http1ParseError(`the header line ${JSON.stringify(line.slice(0, 40))} has no valid name`);
     }
-    last = { name: name.toLowerCase(), value: line.slice(colon + 1).trim() };
-    fields.push(last);
+    fields.push({ name: name.toLowerCase(), value: line.slice(colon + 1).trim() });
   }
   for (const { name, value } of fields) addHeader(headers, name, value);
   // node:http keeps the first Content-Length in `headers`; the framing must not trust it when
   // another one disagrees (each may itself be a list of equal values, RFC 9110 §8.6).
-  const lengths = new Set(
-    fields.filter((f) => f.name === 'content-length').flatMap((f) => f.value.split(',').map((v) => v.trim())),
-  );
+  const lengths = new Set<string>();
+  for (const f of fields) {
+    if (f.name === 'content-length') for (const v of f.value.split(',')) lengths.add(v.trim());
+  }
   if (lengths.size > 1) {
     throw new Http1ParseError(
       `the reply gives different Content-Lengths (${[...lengths].slice(0, 3).join(', ')})`,
@@ -299,6 +301,9 @@ function parseHead(text: string): Http1Head {
   }
   return { status, headers };
 }
+
+/** A line without its CR (LF-only servers send none). */
+const chomp = (line: string): string => (line.endsWith('\r') ? line.slice(0, -1) : line);
 
 /** `HTTP/1.x NNN reason` → NNN. @throws Http1ParseError naming how the line starts */
 function parseStatusLine(line: string): number {

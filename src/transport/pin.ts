@@ -34,6 +34,15 @@ const bare = (hostname: string): string => hostname.replace(/^\[|\]$/g, '').toLo
 
 /** The URL with any user:password removed, for messages and output. */
 export function redactUrl(url: string | URL): string {
+  // A walk redacts the same control URL hundreds of times: the last answer is kept.
+  if (typeof url === 'string' && url === lastRedacted?.url) return lastRedacted.shown;
+  const shown = redactUrlOnce(url);
+  if (typeof url === 'string') lastRedacted = { url, shown };
+  return shown;
+}
+let lastRedacted: { url: string; shown: string } | undefined;
+
+function redactUrlOnce(url: string | URL): string {
   try {
     const u = new URL(String(url));
     if (u.username || u.password) {

@@ -207,13 +207,6 @@ export function parseSoapResponseStrict(xml: string, action: string, context: st
   return args;
 }
 
-/** A walk calls one control URL hundreds of times: its redacted form is computed once. */
-let lastControlUrl: { url: string; shown: string } | undefined;
-function shownControlUrl(url: string): string {
-  if (lastControlUrl?.url !== url) lastControlUrl = { url, shown: redactUrl(url) };
-  return lastControlUrl.shown;
-}
-
 /**
  * Call one read-only action and return its out-arguments.
  * @param controlUrl absolute control URL of the service
@@ -231,7 +224,7 @@ export async function soapCall(
   options: SoapCallOptions = {},
 ): Promise<SoapArgs> {
   const label = options.label ?? 'upnp-igd';
-  const context = `[${label}] POST ${shownControlUrl(controlUrl)} ${action}`;
+  const context = `[${label}] POST ${redactUrl(controlUrl)} ${action}`;
   assertAllowed(action, options.allowlist ?? UPNP_READ_ONLY_ACTIONS, context);
   const envelope = buildSoapEnvelope(serviceType, action, args);
   let text: string;

@@ -1,6 +1,8 @@
+import { buildReport } from '../../audit.js';
 import { collect } from '../../collect.js';
 import { BoxauditError } from '../../errors.js';
 import { cliText } from '../../i18n/cli.js';
+import { renderChunks } from '../../reporters/index.js';
 import { loadRuleSet } from '../../rules/load.js';
 import type { AuditReport } from '../../rules/types.js';
 import type { ParsedArgs } from '../args.js';
@@ -22,10 +24,6 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   const lang = outputLang(options, ctx);
   const failOn = failOnOption(options);
   const now = nowOption(options);
-  // What judges and reports is loaded while the box is read: its answers leave the process idle
-  // (a box delays its SSDP answer ~50 ms), and a doctor's audit needs it only once the box is read.
-  const judging = Promise.all([import('../../report-build.js'), import('../../reporters/index.js')]);
-  judging.catch(() => undefined); // awaited below, where a failure to load is reported
   // Rules first: a broken rule file stops us before any traffic is sent.
   const ruleSet = await loadRuleSet(rulesConfig(options), { signal: ctx.signal });
   // --output is checked before the box is contacted: a typo must not cost a read, then the report.
@@ -42,7 +40,6 @@ export async function run({ options, positionals }: ParsedArgs, ctx: CliContext)
   const { snapshots, warnings } = await collect(target, collectOptions(options, ctx));
   for (const w of warnings) ctx.warn(cliText(ctx.lang, 'cli.warning', { message: w.message }));
   await checkpoint(ctx, 'the audit');
-  const [{ buildReport }, { renderChunks }] = await judging;
   const built = buildReport(snapshots, ruleSet, { now: now ?? new Date(), failOn });
   const report =
     baseline === undefined ? built : (await import('../../baseline.js')).markBaseline(built, baseline);
