@@ -246,151 +246,188 @@ export async function boundedRequest(request: BoundedRequest): Promise<BoundedRe
   const timeoutMs = Math.min(request.timeoutMs, timeLeft);
   const byBudgetBytes = bytesLeft < request.maxBytes;
   const maxBytes = Math.min(request.maxBytes, bytesLeft);
-  const deadline = AbortSignal.timeout(timeoutMs);
-  const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
+  const deadline = requestDeadline(timeoutMs, request.signal);
+  const signal = deadline.signal;
   // Our own deadline names its duration; the caller's abort (or caller deadline) is theirs.
   const toAbortError = (): BoxauditError => {
-    if (deadline.aborted && !request.signal?.aborted) {
+    if (deadline.timedOut() && !request.signal?.aborted) {
       if (byBudgetTime) {
         budget.hit('time', context);
         return budgetTimeError(context, budget.limits.walkTimeMs, request.details);
       }
-      return abortError(deadline, context, timeoutMs);
+      return abortError(signal, context, timeoutMs);
     }
-    return abortError(request.signal ?? deadline, context, timeoutMs);
+    return abortError(request.signal ?? signal, context, timeoutMs);
   };
-
-  let address: string;
   try {
-    // A lookup cannot be cancelled: stop waiting for it at the deadline or the caller's abort.
-    ({ address } = await untilAborted(pin.address(context), signal));
-  } catch (error) {
-    if (signal.aborted) throw toAbortError();
-    throw error;
+    return await exchange();
+  } finally {
+    deadline.dispose();
   }
-  if (signal.aborted) throw toAbortError();
 
-  const tooLarge = (): BoxauditError => {
-    if (byBudgetBytes) {
-      budget.hit('bytes', context);
-      return budgetBytesError(context, budget.limits.maxBytes, request.details);
-    }
-    return new BoxauditError(
-      'BOXAUDIT_TOO_LARGE',
-      `${context}: reply body exceeds the ${maxBytes}-byte cap`,
-      {
-        details: { ...request.details, maxBytes },
-      },
-    );
-  };
-  // Host names the box as the URL does; the connection goes to the pinned address.
-  const headers: Record<string, string | number> = { host: url.host, ...request.headers };
-  if (auth !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) {
-    headers.authorization = `Basic ${Buffer.from(auth).toString('base64')}`;
-  }
-  if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
-  const path = `${url.pathname}${url.search}`;
-
-  if (url.protocol === 'http:') {
-    let bytes: Buffer;
+  async function exchange(): Promise<BoundedResponse> {
+    let address: string;
     try {
-      bytes = serializeRequest(request.method, path, headers, request.body);
-    } catch (error) {
-      if (!(error instanceof Http1RequestError)) throw error;
-      throw new BoxauditError('BOXAUDIT_INPUT_INVALID', redact(`${context}: ${error.message}; not sent`), {
-        details: { ...request.details },
-      });
-    }
-    return http1Exchange(request, {
-      address,
-      port: Number(url.port || 80),
-      bytes,
-      signal,
-      toAbortError,
-      maxBytes,
-      tooLarge,
-    });
-  }
-
-  let socket: Socket | undefined;
-  if (url.protocol === 'https:') {
-    try {
-      socket = await connectTls(url, address, request, signal);
+      // A lookup cannot be cancelled: stop waiting for it at the deadline or the caller's abort.
+      ({ address } = await untilAborted(pin.address(context), signal));
     } catch (error) {
       if (signal.aborted) throw toAbortError();
       throw error;
     }
-  }
+    if (signal.aborted) throw toAbortError();
 
-  return new Promise<BoundedResponse>((resolve, reject) => {
-    let settled = false;
-    const finish = (error: BoxauditError | null, response?: BoundedResponse): void => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
-      if (error) {
-        req.destroy();
-        reject(error);
-      } else resolve(response!);
+    const tooLarge = (): BoxauditError => {
+      if (byBudgetBytes) {
+        budget.hit('bytes', context);
+        return budgetBytesError(context, budget.limits.maxBytes, request.details);
+      }
+      return new BoxauditError(
+        'BOXAUDIT_TOO_LARGE',
+        `${context}: reply body exceeds the ${maxBytes}-byte cap`,
+        {
+          details: { ...request.details, maxBytes },
+        },
+      );
     };
-    const onAbort = (): void => finish(toAbortError());
-    const verified = socket;
-    const req = http.request({
-      host: address,
-      port: Number(url.port || 443),
-      path,
-      method: request.method,
-      headers,
-      insecureHTTPParser: request.lenientParser === true,
-      // One connection per request, closed after: nothing lingers on the box. For https it is the
-      // socket verified above (`agent: false` would make a fresh Agent that ignores createConnection
-      // and opens a plain TCP connection instead).
-      ...(verified ? { createConnection: () => verified } : { agent: false }),
-    });
-    signal.addEventListener('abort', onAbort, { once: true });
-    if (signal.aborted) onAbort();
+    // Host names the box as the URL does; the connection goes to the pinned address.
+    const headers: Record<string, string | number> = { host: url.host, ...request.headers };
+    if (auth !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) {
+      headers.authorization = `Basic ${Buffer.from(auth).toString('base64')}`;
+    }
+    if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
+    const path = `${url.pathname}${url.search}`;
 
-    req.on('error', (error: NodeJS.ErrnoException) => finish(networkError(request, error)));
-    req.on('response', (res) => {
-      const cutOff = (why: string): BoxauditError =>
-        new BoxauditError('BOXAUDIT_NETWORK', redact(`${context}: reply cut off${why}`), {
+    if (url.protocol === 'http:') {
+      let bytes: Buffer;
+      try {
+        bytes = serializeRequest(request.method, path, headers, request.body);
+      } catch (error) {
+        if (!(error instanceof Http1RequestError)) throw error;
+        throw new BoxauditError('BOXAUDIT_INPUT_INVALID', redact(`${context}: ${error.message}; not sent`), {
           details: { ...request.details },
         });
-      const declared = Number(res.headers['content-length']);
-      if (Number.isFinite(declared) && declared > maxBytes) {
-        finish(tooLarge());
-        res.destroy();
-        return;
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        budget.addBytes(chunk.length);
-        if (size > maxBytes) {
+      return http1Exchange(request, {
+        address,
+        port: Number(url.port || 80),
+        bytes,
+        signal,
+        toAbortError,
+        maxBytes,
+        tooLarge,
+      });
+    }
+
+    let socket: Socket | undefined;
+    if (url.protocol === 'https:') {
+      try {
+        socket = await connectTls(url, address, request, signal);
+      } catch (error) {
+        if (signal.aborted) throw toAbortError();
+        throw error;
+      }
+    }
+
+    return new Promise<BoundedResponse>((resolve, reject) => {
+      let settled = false;
+      const finish = (error: BoxauditError | null, response?: BoundedResponse): void => {
+        if (settled) return;
+        settled = true;
+        signal.removeEventListener('abort', onAbort);
+        if (error) {
+          req.destroy();
+          reject(error);
+        } else resolve(response!);
+      };
+      const onAbort = (): void => finish(toAbortError());
+      const verified = socket;
+      const req = http.request({
+        host: address,
+        port: Number(url.port || 443),
+        path,
+        method: request.method,
+        headers,
+        insecureHTTPParser: request.lenientParser === true,
+        // One connection per request, closed after: nothing lingers on the box. For https it is the
+        // socket verified above (`agent: false` would make a fresh Agent that ignores createConnection
+        // and opens a plain TCP connection instead).
+        ...(verified ? { createConnection: () => verified } : { agent: false }),
+      });
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (signal.aborted) onAbort();
+
+      req.on('error', (error: NodeJS.ErrnoException) => finish(networkError(request, error)));
+      req.on('response', (res) => {
+        const cutOff = (why: string): BoxauditError =>
+          new BoxauditError('BOXAUDIT_NETWORK', redact(`${context}: reply cut off${why}`), {
+            details: { ...request.details },
+          });
+        const declared = Number(res.headers['content-length']);
+        if (Number.isFinite(declared) && declared > maxBytes) {
           finish(tooLarge());
           res.destroy();
           return;
         }
-        chunks.push(chunk);
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          budget.addBytes(chunk.length);
+          if (size > maxBytes) {
+            finish(tooLarge());
+            res.destroy();
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('error', (error) => finish(cutOff(` (${error.message})`)));
+        // 'end' did not come first: the box closed the connection mid-body.
+        res.on('close', () => {
+          if (!res.complete) finish(cutOff(''));
+        });
+        res.on('end', () =>
+          finish(null, {
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
       });
-      res.on('error', (error) => finish(cutOff(` (${error.message})`)));
-      // 'end' did not come first: the box closed the connection mid-body.
-      res.on('close', () => {
-        if (!res.complete) finish(cutOff(''));
-      });
-      res.on('end', () =>
-        finish(null, {
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
-    });
 
-    if (request.body !== undefined) req.end(request.body);
-    else req.end();
-  });
+      if (request.body !== undefined) req.end(request.body);
+      else req.end();
+    });
+  }
+}
+
+/**
+ * One request's deadline joined with the caller's signal: a timer and a listener, released by
+ * `dispose` when the request settles (cheaper per request than AbortSignal.timeout + AbortSignal.any,
+ * which a walk of hundreds of requests felt). The timer does not keep the process alive, as
+ * AbortSignal.timeout's does not.
+ */
+function requestDeadline(
+  timeoutMs: number,
+  caller: AbortSignal | undefined,
+): { signal: AbortSignal; timedOut: () => boolean; dispose: () => void } {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+  }, timeoutMs);
+  timer.unref();
+  const onAbort = (): void => controller.abort(caller?.reason);
+  if (caller?.aborted) controller.abort(caller.reason);
+  else caller?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    dispose: () => {
+      clearTimeout(timer);
+      caller?.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 /** What {@link http1Exchange} needs of the request once its limits and address are settled. */

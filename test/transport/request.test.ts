@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PinnedTarget } from '../../src/transport/pin.js';
 import { boundedRequest } from '../../src/transport/request.js';
 import { failure } from '../adapters/helpers.js';
@@ -213,6 +213,18 @@ describe('boundedRequest', () => {
     expect(box.requests[0]).toContain(
       `\r\nauthorization: Basic ${Buffer.from('admin:p@ss').toString('base64')}\r\n`,
     );
+  });
+
+  it('leaves no deadline timer behind once a request settled, answered or failed', async () => {
+    const box = await serve((_q, r) => r.end('ok'));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await get(box.url, { timeoutMs: 60_000 });
+      await failure(get(box.url, { timeoutMs: 60_000, maxBytes: 1 }));
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('only http and https', async () => {
