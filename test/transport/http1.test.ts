@@ -68,6 +68,26 @@ describe('Http1ReplyReader', () => {
     expect(readBoth('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA').body).toBe('ok');
   });
 
+  it('reads upper-case names and an empty EXT, as a TP-Link Archer C8 (ipos/7.0) answers a SOAP fault', () => {
+    // The head of a real reply, quoted in github.com/ofekp/TinyUPnP issue #1 (2017-10-29); the
+    // body here is a stand-in of the declared length.
+    const head =
+      'HTTP/1.1 500 Internal Server Error\r\nCONTENT-LENGTH: 10\r\nCONTENT-TYPE: text/xml; charset="utf-8"\r\n' +
+      'DATE: Sun, 29 Oct 2017 16:57:10 GMT\r\nEXT:\r\nSERVER: ipos/7.0 UPnP/1.0 Archer_C8/1.0\r\n\r\n';
+    const r = readBoth(`${head}<fault/>\r\n`);
+    expect(r.head).toEqual({
+      status: 500,
+      headers: {
+        'content-length': '10',
+        'content-type': 'text/xml; charset="utf-8"',
+        date: 'Sun, 29 Oct 2017 16:57:10 GMT',
+        ext: '',
+        server: 'ipos/7.0 UPnP/1.0 Archer_C8/1.0',
+      },
+    });
+    expect(r.body).toBe('<fault/>\r\n');
+  });
+
   it('reads LF-only lines, as embedded servers send them', () => {
     const r = readBoth('HTTP/1.1 200 OK\nServer: Embedded\nContent-Length: 3\n\nabc');
     expect(r.head?.headers.server).toBe('Embedded');
