@@ -12,8 +12,6 @@
  * word alone never beats an explicit product word (Sagemcom builds both Livebox and Bbox, so
  * "Sagemcom" alone says nothing).
  */
-import { lookup as dnsLookup } from 'node:dns/promises';
-import { request as httpRequest } from 'node:http';
 import { type FingerprintInput, scoreEvidence } from '../adapters/evidence.js';
 import { adapterMetas } from '../adapters/registry.js';
 import { abortError, BoxauditError } from '../errors.js';
@@ -123,7 +121,8 @@ function sameAddress(a: string, b: string): boolean {
 }
 
 async function defaultLookup(hostname: string, signal: AbortSignal): Promise<string[]> {
-  const entries = await withAbort(dnsLookup(hostname, { all: true }), signal);
+  const { lookup } = await import('node:dns/promises');
+  const entries = await withAbort(lookup(hostname, { all: true }), signal);
   return entries.map((e) => e.address);
 }
 
@@ -156,7 +155,8 @@ export function bannerFrom(server: string | null, location: string | null, body:
   return parts.length > 0 ? parts.join('; ') : null;
 }
 
-function readBanner(
+/** node:http is loaded for the banner only: the read path itself speaks http through transport/http1.ts. */
+async function readBanner(
   address: string,
   port: number,
   timeoutMs: number,
@@ -165,6 +165,7 @@ function readBanner(
   const where = `[fingerprint] GET http://${address.includes(':') ? `[${address}]` : address}:${port}/`;
   const deadline = AbortSignal.timeout(timeoutMs);
   const signal = outer ? AbortSignal.any([outer, deadline]) : deadline;
+  const { request: httpRequest } = await import('node:http');
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
       reject(abortError(signal, where, timeoutMs));

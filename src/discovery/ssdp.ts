@@ -17,7 +17,6 @@
  *   proof that nothing is exposed: that is for the caller to say).
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { type NetworkInterfaceInfo, networkInterfaces, type as osType, platform, release } from 'node:os';
 import { abortError, BoxauditError, checkOptions } from '../errors.js';
@@ -415,6 +414,7 @@ class SsdpSearch {
     let address = gateway;
     if (isIP(gateway) === 0) {
       try {
+        const { lookup } = await import('node:dns/promises');
         address = (await this.untilStopped(lookup(gateway))).address;
       } catch (error) {
         if (this.finished) return;

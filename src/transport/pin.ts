@@ -9,7 +9,6 @@
  * description's URLBase and control URLs may use any port of the same host; the caller says so
  * with `otherPorts: 'any'`, or lists them).
  */
-import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { BoxauditError, checkOptions } from '../errors.js';
 import { AuditBudget } from '../util/budget.js';
@@ -91,7 +90,8 @@ export class PinnedTarget {
     this.hostname = bare(url.hostname);
     this.port = Number(url.port || defaultPort(url.protocol));
     this.otherPorts = options.otherPorts ?? [];
-    this.lookup = options.lookup ?? ((host) => dnsLookup(host));
+    // node:dns is loaded on the first name to resolve: a box given by its address never needs it.
+    this.lookup = options.lookup ?? (async (host) => (await import('node:dns/promises')).lookup(host));
     this.budget = options.budget ?? AuditBudget.create().forWalk();
     this.label = options.label ?? '[boxaudit]';
   }

@@ -21,7 +21,7 @@
  * Kept in its own module (not inside one of the three layers) because each layer has its own
  * error semantics (throw on non-2xx, allowlist and cookies, Digest), and none should depend on another.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import { connect, isIP, type Socket } from 'node:net';
 import { abortError, BoxauditError } from '../errors.js';
 import { Http1ParseError, Http1ReplyReader, Http1RequestError, serializeRequest } from './http1.js';
@@ -318,14 +318,16 @@ export async function boundedRequest(request: BoundedRequest): Promise<BoundedRe
       });
     }
 
-    let socket: Socket | undefined;
-    if (url.protocol === 'https:') {
-      try {
-        socket = await connectTls(url, address, request, signal);
-      } catch (error) {
-        if (signal.aborted) throw toAbortError();
-        throw error;
-      }
+    // https: node:http over the TLS socket verified in connectTls. node:http is loaded here, on the
+    // first https request: plain http (every UPnP read) goes through http1Exchange above.
+    let socket: Socket;
+    let http: typeof import('node:http');
+    try {
+      http = await import('node:http');
+      socket = await connectTls(url, address, request, signal);
+    } catch (error) {
+      if (signal.aborted) throw toAbortError();
+      throw error;
     }
 
     return new Promise<BoundedResponse>((resolve, reject) => {
@@ -348,10 +350,10 @@ export async function boundedRequest(request: BoundedRequest): Promise<BoundedRe
         method: request.method,
         headers,
         insecureHTTPParser: request.lenientParser === true,
-        // One connection per request, closed after: nothing lingers on the box. For https it is the
-        // socket verified above (`agent: false` would make a fresh Agent that ignores createConnection
+        // One connection per request, closed after: nothing lingers on the box. It is the socket
+        // verified above (`agent: false` would make a fresh Agent that ignores createConnection
         // and opens a plain TCP connection instead).
-        ...(verified ? { createConnection: () => verified } : { agent: false }),
+        createConnection: () => verified,
       });
       signal.addEventListener('abort', onAbort, { once: true });
       if (signal.aborted) onAbort();
