@@ -18,6 +18,10 @@
  * audit's budget (`util/budget.ts`): a request never waits past the walk's deadline, and never reads
  * past what is left of the audit's byte budget.
  *
+ * Plain `http:` is written and read by `transport/http1.ts` (a UPnP walk makes hundreds of requests
+ * and node:http's per-request machinery cost as much CPU as the connection); `https:` goes through
+ * node:http over the TLS socket verified here.
+ *
  * Kept in its own module (not inside one of the three layers) because each layer has its own
  * error semantics (throw on non-2xx, allowlist and cookies, Digest), and none should depend on another.
  */
@@ -198,7 +202,8 @@ function networkError(request: BoundedRequest, error: NodeJS.ErrnoException): Bo
  * returned (a redirect is not followed).
  * @throws BoxauditError BOXAUDIT_TIMEOUT (own deadline), BOXAUDIT_ABORTED (caller's signal),
  *   BOXAUDIT_TOO_LARGE (body over the cap; the connection is destroyed), BOXAUDIT_NETWORK (incl. a
- *   refused certificate, `details.tls`), BOXAUDIT_INPUT_INVALID (not an http(s) URL).
+ *   refused certificate, `details.tls`), BOXAUDIT_INPUT_INVALID (not an http(s) URL, or a header
+ *   value holding CR, LF or NUL: nothing is sent).
  */
 export async function boundedRequest(request: BoundedRequest): Promise<BoundedResponse> {
   const { context, pin } = request;
@@ -260,12 +265,6 @@ export async function boundedRequest(request: BoundedRequest): Promise<BoundedRe
     return abortError(request.signal ?? signal, context, timeoutMs);
   };
   try {
-    return await exchange();
-  } finally {
-    deadline.dispose();
-  }
-
-  async function exchange(): Promise<BoundedResponse> {
     let address: string;
     try {
       // A lookup cannot be cancelled: stop waiting for it at the deadline or the caller's abort.
@@ -275,131 +274,140 @@ export async function boundedRequest(request: BoundedRequest): Promise<BoundedRe
       throw error;
     }
     if (signal.aborted) throw toAbortError();
-
-    const tooLarge = (): BoxauditError => {
-      if (byBudgetBytes) {
-        budget.hit('bytes', context);
-        return budgetBytesError(context, budget.limits.maxBytes, request.details);
-      }
-      return new BoxauditError(
-        'BOXAUDIT_TOO_LARGE',
-        `${context}: reply body exceeds the ${maxBytes}-byte cap`,
-        {
-          details: { ...request.details, maxBytes },
-        },
-      );
-    };
     // Host names the box as the URL does; the connection goes to the pinned address.
     const headers: Record<string, string | number> = { host: url.host, ...request.headers };
     if (auth !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) {
       headers.authorization = `Basic ${Buffer.from(auth).toString('base64')}`;
     }
     if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
-    const path = `${url.pathname}${url.search}`;
+    const exchange: Exchange = {
+      url,
+      address,
+      headers,
+      signal,
+      toAbortError,
+      maxBytes,
+      tooLarge: () => {
+        if (byBudgetBytes) {
+          budget.hit('bytes', context);
+          return budgetBytesError(context, budget.limits.maxBytes, request.details);
+        }
+        return new BoxauditError(
+          'BOXAUDIT_TOO_LARGE',
+          `${context}: reply body exceeds the ${maxBytes}-byte cap`,
+          {
+            details: { ...request.details, maxBytes },
+          },
+        );
+      },
+    };
+    return url.protocol === 'http:'
+      ? await http1Exchange(request, exchange)
+      : await httpsExchange(request, exchange);
+  } finally {
+    deadline.dispose();
+  }
+}
 
-    if (url.protocol === 'http:') {
-      let bytes: Buffer;
-      try {
-        bytes = serializeRequest(request.method, path, headers, request.body);
-      } catch (error) {
-        if (!(error instanceof Http1RequestError)) throw error;
-        throw new BoxauditError('BOXAUDIT_INPUT_INVALID', redact(`${context}: ${error.message}; not sent`), {
+/** What each exchange below needs once the request's limits, address and headers are settled. */
+interface Exchange {
+  url: URL;
+  /** The pinned address to connect to. */
+  address: string;
+  headers: Record<string, string | number>;
+  /** The deadline joined with the caller's signal. */
+  signal: AbortSignal;
+  toAbortError: () => BoxauditError;
+  maxBytes: number;
+  tooLarge: () => BoxauditError;
+}
+
+/**
+ * An https exchange: node:http over the TLS socket verified in connectTls. node:http is loaded
+ * here, on the first https request: plain http (every UPnP read) goes through http1Exchange.
+ */
+async function httpsExchange(request: BoundedRequest, x: Exchange): Promise<BoundedResponse> {
+  const { context, pin } = request;
+  const redact = request.redact ?? ((t: string) => t);
+  const { signal, toAbortError, maxBytes, tooLarge } = x;
+  let socket: Socket;
+  let http: typeof import('node:http');
+  try {
+    http = await import('node:http');
+    socket = await connectTls(x.url, x.address, request, signal);
+  } catch (error) {
+    if (signal.aborted) throw toAbortError();
+    throw error;
+  }
+
+  return new Promise<BoundedResponse>((resolve, reject) => {
+    let settled = false;
+    const finish = (error: BoxauditError | null, response?: BoundedResponse): void => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      if (error) {
+        req.destroy();
+        reject(error);
+      } else resolve(response!);
+    };
+    const onAbort = (): void => finish(toAbortError());
+    const req = http.request({
+      host: x.address,
+      port: Number(x.url.port || 443),
+      path: `${x.url.pathname}${x.url.search}`,
+      method: request.method,
+      headers: x.headers,
+      insecureHTTPParser: request.lenientParser === true,
+      // One connection per request, closed after: nothing lingers on the box. It is the socket
+      // verified above (`agent: false` would make a fresh Agent that ignores createConnection
+      // and opens a plain TCP connection instead).
+      createConnection: () => socket,
+    });
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
+
+    req.on('error', (error: NodeJS.ErrnoException) => finish(networkError(request, error)));
+    req.on('response', (res) => {
+      const cutOff = (why: string): BoxauditError =>
+        new BoxauditError('BOXAUDIT_NETWORK', redact(`${context}: reply cut off${why}`), {
           details: { ...request.details },
         });
+      const declared = Number(res.headers['content-length']);
+      if (Number.isFinite(declared) && declared > maxBytes) {
+        finish(tooLarge());
+        res.destroy();
+        return;
       }
-      return http1Exchange(request, {
-        address,
-        port: Number(url.port || 80),
-        bytes,
-        signal,
-        toAbortError,
-        maxBytes,
-        tooLarge,
-      });
-    }
-
-    // https: node:http over the TLS socket verified in connectTls. node:http is loaded here, on the
-    // first https request: plain http (every UPnP read) goes through http1Exchange above.
-    let socket: Socket;
-    let http: typeof import('node:http');
-    try {
-      http = await import('node:http');
-      socket = await connectTls(url, address, request, signal);
-    } catch (error) {
-      if (signal.aborted) throw toAbortError();
-      throw error;
-    }
-
-    return new Promise<BoundedResponse>((resolve, reject) => {
-      let settled = false;
-      const finish = (error: BoxauditError | null, response?: BoundedResponse): void => {
-        if (settled) return;
-        settled = true;
-        signal.removeEventListener('abort', onAbort);
-        if (error) {
-          req.destroy();
-          reject(error);
-        } else resolve(response!);
-      };
-      const onAbort = (): void => finish(toAbortError());
-      const verified = socket;
-      const req = http.request({
-        host: address,
-        port: Number(url.port || 443),
-        path,
-        method: request.method,
-        headers,
-        insecureHTTPParser: request.lenientParser === true,
-        // One connection per request, closed after: nothing lingers on the box. It is the socket
-        // verified above (`agent: false` would make a fresh Agent that ignores createConnection
-        // and opens a plain TCP connection instead).
-        createConnection: () => verified,
-      });
-      signal.addEventListener('abort', onAbort, { once: true });
-      if (signal.aborted) onAbort();
-
-      req.on('error', (error: NodeJS.ErrnoException) => finish(networkError(request, error)));
-      req.on('response', (res) => {
-        const cutOff = (why: string): BoxauditError =>
-          new BoxauditError('BOXAUDIT_NETWORK', redact(`${context}: reply cut off${why}`), {
-            details: { ...request.details },
-          });
-        const declared = Number(res.headers['content-length']);
-        if (Number.isFinite(declared) && declared > maxBytes) {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        pin.budget.addBytes(chunk.length);
+        if (size > maxBytes) {
           finish(tooLarge());
           res.destroy();
           return;
         }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          budget.addBytes(chunk.length);
-          if (size > maxBytes) {
-            finish(tooLarge());
-            res.destroy();
-            return;
-          }
-          chunks.push(chunk);
-        });
-        res.on('error', (error) => finish(cutOff(` (${error.message})`)));
-        // 'end' did not come first: the box closed the connection mid-body.
-        res.on('close', () => {
-          if (!res.complete) finish(cutOff(''));
-        });
-        res.on('end', () =>
-          finish(null, {
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
+        chunks.push(chunk);
       });
-
-      if (request.body !== undefined) req.end(request.body);
-      else req.end();
+      res.on('error', (error) => finish(cutOff(` (${error.message})`)));
+      // 'end' did not come first: the box closed the connection mid-body.
+      res.on('close', () => {
+        if (!res.complete) finish(cutOff(''));
+      });
+      res.on('end', () =>
+        finish(null, {
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
     });
-  }
+
+    if (request.body !== undefined) req.end(request.body);
+    else req.end();
+  });
 }
 
 /**
@@ -432,30 +440,28 @@ function requestDeadline(
   };
 }
 
-/** What {@link http1Exchange} needs of the request once its limits and address are settled. */
-interface Http1Exchange {
-  address: string;
-  port: number;
-  bytes: Buffer;
-  signal: AbortSignal;
-  toAbortError: () => BoxauditError;
-  maxBytes: number;
-  tooLarge: () => BoxauditError;
-}
-
 /**
  * A plain-http exchange over a TCP connection of its own, read by `transport/http1.ts`: the same
- * deadline, abort, body cap, budget and errors as the node:http path below, without node:http's
- * per-request machinery (a UPnP walk makes hundreds of these).
+ * deadline, abort, body cap, budget and errors as httpsExchange, without node:http's per-request
+ * machinery (a UPnP walk makes hundreds of these).
  */
-function http1Exchange(request: BoundedRequest, x: Http1Exchange): Promise<BoundedResponse> {
+async function http1Exchange(request: BoundedRequest, x: Exchange): Promise<BoundedResponse> {
   const { context, pin } = request;
   const redact = request.redact ?? ((t: string) => t);
+  let bytes: Buffer;
+  try {
+    bytes = serializeRequest(request.method, `${x.url.pathname}${x.url.search}`, x.headers, request.body);
+  } catch (error) {
+    if (!(error instanceof Http1RequestError)) throw error;
+    throw new BoxauditError('BOXAUDIT_INPUT_INVALID', redact(`${context}: ${error.message}; not sent`), {
+      details: { ...request.details },
+    });
+  }
   return new Promise<BoundedResponse>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
-    const socket = connect({ host: x.address, port: x.port });
+    const socket = connect({ host: x.address, port: Number(x.url.port || 80) });
     const reader = new Http1ReplyReader(
       request.method,
       (head) => {
@@ -520,7 +526,7 @@ function http1Exchange(request: BoundedRequest, x: Http1Exchange): Promise<Bound
     );
     socket.on('data', (chunk: Buffer) => read(() => reader.push(chunk)));
     socket.on('end', () => read(() => reader.end()));
-    socket.write(x.bytes);
+    socket.write(bytes);
   });
 }
 
