@@ -89,7 +89,7 @@ const bundle = await rollup({
     throw new Error(`rechunk: ${warning.message}`);
   },
 });
-const out = join(root, 'dist.rechunk');
+const out = join(dist, '.rechunk');
 rmSync(out, { recursive: true, force: true });
 await bundle.write({
   dir: out,
