@@ -148,24 +148,20 @@ describe('Http1ReplyReader', () => {
   });
 
   it('names what is not HTTP/1.x', () => {
-    expect(refusal('SSH-2.0-OpenSSH_9.2\r\n\r\n')).toBe(
-      'the reply does not start with an HTTP/1.x status line (it starts "SSH-2.0-OpenSSH_9.2")',
-    );
-    expect(refusal('HTTP/1.1 200 OK\r\nBad Header\r\n\r\n')).toBe(
-      'the header line "Bad Header" has no valid name',
-    );
-    expect(refusal('HTTP/1.1 200 OK\r\n folded first\r\n\r\n')).toBe(
-      'the first header line starts with a space',
-    );
-    expect(refusal('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n')).toBe(
-      'the chunk size "zz" is not valid',
-    );
-    expect(refusal('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n')).toBe(
-      'a chunk is longer than its declared size',
-    );
-    expect(refusal('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n123456789\r\n')).toBe(
-      'the chunk size "123456789" is not valid',
-    );
+    const chunked = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
+    for (const [reply, message] of [
+      [
+        'SSH-2.0-OpenSSH_9.2\r\n\r\n',
+        'the reply does not start with an HTTP/1.x status line (it starts "SSH-2.0-OpenSSH_9.2")',
+      ],
+      ['HTTP/1.1 200 OK\r\nBad Header\r\n\r\n', 'the header line "Bad Header" has no valid name'],
+      ['HTTP/1.1 200 OK\r\n folded first\r\n\r\n', 'the first header line starts with a space'],
+      [`${chunked}zz\r\n`, 'the chunk size "zz" is not valid'],
+      [`${chunked}2\r\nabc\r\n`, 'a chunk is longer than its declared size'],
+      [`${chunked}123456789\r\n`, 'the chunk size "123456789" is not valid'],
+    ]) {
+      expect(refusal(reply!), reply).toBe(message);
+    }
   });
 
   it('caps the head, trailers and chunk lines', () => {
