@@ -63,7 +63,11 @@ export function isBoxauditError(value: unknown, code?: ErrorCode): value is Boxa
  * Turn an abort into a typed error: the caller's own signal gives BOXAUDIT_ABORTED, a library
  * deadline (a TimeoutError reason) gives BOXAUDIT_TIMEOUT with the context in the message.
  */
-export function abortError(signal: AbortSignal, context: string, timeoutMs?: number): BoxauditError {
+export function abortError(
+  signal: Pick<AbortSignal, 'reason'>,
+  context: string,
+  timeoutMs?: number,
+): BoxauditError {
   const reason: unknown = signal.reason;
   if (isBoxauditError(reason)) return reason;
   const isTimeout = reason instanceof Error && reason.name === 'TimeoutError';

@@ -5,6 +5,7 @@
  * followed, a reply cut mid-body, http(s) only. Layer-specific behaviour (HTTP_STATUS, allowlist,
  * cookies, Digest) stays in the layers' own tests.
  */
+import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -215,13 +216,15 @@ describe('boundedRequest', () => {
     );
   });
 
-  it('leaves no deadline timer behind once a request settled, answered or failed', async () => {
+  it("leaves no deadline timer nor listener on the caller's signal once a request settled", async () => {
     const box = await serve((_q, r) => r.end('ok'));
+    const caller = new AbortController();
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
-      await get(box.url, { timeoutMs: 60_000 });
-      await failure(get(box.url, { timeoutMs: 60_000, maxBytes: 1 }));
+      await get(box.url, { timeoutMs: 60_000, signal: caller.signal });
+      await failure(get(box.url, { timeoutMs: 60_000, maxBytes: 1, signal: caller.signal }));
       expect(vi.getTimerCount()).toBe(0);
+      expect(getEventListeners(caller.signal, 'abort')).toEqual([]);
     } finally {
       vi.useRealTimers();
     }
