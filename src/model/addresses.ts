@@ -21,6 +21,41 @@ export function inCidr(address: string, cidr: string): boolean {
   return (a & mask) === (b & mask);
 }
 
+/** What a special-purpose IPv4 block is, as a box's external address. */
+export type SpecialIpv4 = 'private' | 'shared' | 'loopback' | 'not-public';
+
+/**
+ * The special-purpose IPv4 blocks (RFC 6890 and successors) that are never a box's address on the
+ * Internet: RFC 1918 private, RFC 6598 shared (carrier-grade NAT), loopback, and the rest ("this
+ * network", link-local, IETF protocol assignments, documentation, benchmarking, multicast,
+ * reserved). One table for every "is this address public?" decision that sends something
+ * (reachability from outside, the InternetDB lookup); the rules' host kinds classify internal hosts
+ * with their own ranges (rules/host-kind.ts: documentation counts as public there).
+ */
+const SPECIAL_IPV4: ReadonlyArray<readonly [string, SpecialIpv4]> = [
+  ['10.0.0.0/8', 'private'],
+  ['172.16.0.0/12', 'private'],
+  ['192.168.0.0/16', 'private'],
+  ['100.64.0.0/10', 'shared'],
+  ['127.0.0.0/8', 'loopback'],
+  ['0.0.0.0/8', 'not-public'],
+  ['169.254.0.0/16', 'not-public'],
+  ['192.0.0.0/24', 'not-public'],
+  ['192.0.2.0/24', 'not-public'],
+  ['198.18.0.0/15', 'not-public'],
+  ['198.51.100.0/24', 'not-public'],
+  ['203.0.113.0/24', 'not-public'],
+  ['224.0.0.0/4', 'not-public'],
+  ['240.0.0.0/4', 'not-public'],
+];
+
+/** The special-purpose block this dotted IPv4 address is in, or null (a public address, or not IPv4). */
+export function specialIpv4(address: string): SpecialIpv4 | null {
+  if (parseIpv4(address) === null) return null;
+  for (const [cidr, kind] of SPECIAL_IPV4) if (inCidr(address, cidr)) return kind;
+  return null;
+}
+
 const PRIVATE_OR_SHARED = [
   '10.0.0.0/8',
   '172.16.0.0/12',
@@ -37,7 +72,7 @@ export function isPrivateOrCgnat(address: string | null | undefined): boolean | 
 
 /** RFC 1918 private networks: where a LAN host normally lives. */
 export function isRfc1918(address: string): boolean {
-  return ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].some((c) => inCidr(address, c));
+  return specialIpv4(address) === 'private';
 }
 
 /**
@@ -46,7 +81,8 @@ export function isRfc1918(address: string): boolean {
  */
 export function behindAnotherNat(address: string | null | undefined): boolean | null {
   if (!address || parseIpv4(address) === null) return null;
-  return isRfc1918(address) || inCidr(address, '100.64.0.0/10');
+  const special = specialIpv4(address);
+  return special === 'private' || special === 'shared';
 }
 
 /** 127.0.0.0/8, ::1 or ::ffff:127.x: this machine itself (a simulator, never a real box). */

@@ -18,7 +18,7 @@
  * answered true or false); a port it does not list proves nothing (left unset). Never throws for a network outcome.
  */
 import { BoxauditError } from '../errors.js';
-import { inCidr, parseIpv4 } from '../model/addresses.js';
+import { parseIpv4, type SpecialIpv4, specialIpv4 } from '../model/addresses.js';
 import type { InternetDbResult, Snapshot, Warning } from '../model/types.js';
 import { type Lookup, PinnedTarget } from '../transport/pin.js';
 import { boundedRequest } from '../transport/request.js';
@@ -86,23 +86,13 @@ export const INTERNET_DB_REASONS = [
 /** One of {@link INTERNET_DB_REASONS}. */
 export type InternetDbReason = (typeof INTERNET_DB_REASONS)[number];
 
-/** Special-purpose IPv4 blocks (RFC 6890 and successors) that are never a box's Internet address. */
-const NOT_PUBLIC: ReadonlyArray<readonly [string, InternetDbReason]> = [
-  ['10.0.0.0/8', 'PRIVATE_ADDRESS'],
-  ['172.16.0.0/12', 'PRIVATE_ADDRESS'],
-  ['192.168.0.0/16', 'PRIVATE_ADDRESS'],
-  ['100.64.0.0/10', 'SHARED_ADDRESS'],
-  ['127.0.0.0/8', 'LOOPBACK'],
-  ['0.0.0.0/8', 'NOT_PUBLIC'],
-  ['169.254.0.0/16', 'NOT_PUBLIC'],
-  ['192.0.0.0/24', 'NOT_PUBLIC'],
-  ['192.0.2.0/24', 'NOT_PUBLIC'],
-  ['198.18.0.0/15', 'NOT_PUBLIC'],
-  ['198.51.100.0/24', 'NOT_PUBLIC'],
-  ['203.0.113.0/24', 'NOT_PUBLIC'],
-  ['224.0.0.0/4', 'NOT_PUBLIC'],
-  ['240.0.0.0/4', 'NOT_PUBLIC'],
-];
+/** The lookup's reason for each special-purpose block (model/addresses.ts). */
+const SPECIAL_REASON: Record<SpecialIpv4, InternetDbReason> = {
+  private: 'PRIVATE_ADDRESS',
+  shared: 'SHARED_ADDRESS',
+  loopback: 'LOOPBACK',
+  'not-public': 'NOT_PUBLIC',
+};
 
 /**
  * May this address be sent to the lookup service? `{ address }` (normalised) or `{ reason }`:
@@ -119,8 +109,8 @@ export function internetDbAddress(
   // Leading zeros ("010.1.2.3") are read differently by different parsers: never sent as such.
   const normal = [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
   if (normal !== text) return { reason: 'NO_PUBLIC_ADDRESS' };
-  for (const [cidr, reason] of NOT_PUBLIC) if (inCidr(normal, cidr)) return { reason };
-  return { address: normal };
+  const special = specialIpv4(normal);
+  return special === null ? { address: normal } : { reason: SPECIAL_REASON[special] };
 }
 
 /**

@@ -6,8 +6,8 @@
  * bounds. Pure: no I/O here.
  */
 import { BlockList, isIP } from 'node:net';
+import { specialIpv4 } from '../model/addresses.js';
 import type { ForwardReachability, PortForward, Snapshot } from '../model/types.js';
-import { ipv4BlockList, RFC1918 } from './scope.js';
 
 /**
  * How a reachability check ended, or why it was not tried (a stable code in
@@ -85,22 +85,6 @@ export function reachLimits(asked: Partial<ReachLimits> = {}): ReachLimits {
   };
 }
 
-/** Private or shared (CGNAT, RFC 6598): another NAT sits in front of the box. */
-const SHARED = ipv4BlockList([...RFC1918, ['100.64.0.0', 10]]);
-
-/** Never a destination: loopback, link-local, multicast, documentation, benchmark, reserved (RFC 6890). */
-const NOT_PUBLIC = ipv4BlockList([
-  ['0.0.0.0', 8],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-]);
 // IPv6: only global unicast (2000::/3) qualifies; documentation space 2001:db8::/32 does not.
 const GLOBAL6 = new BlockList();
 GLOBAL6.addSubnet('2000::', 3, 'ipv6');
@@ -164,8 +148,10 @@ export function publicAddressOf(snapshot: Snapshot, lan: LanSide): PublicAddress
   const version = isIP(address);
   if (version === 0) return { ok: false, reason: 'NO_PUBLIC_ADDRESS' };
   if (version === 4) {
-    if (SHARED.check(address, 'ipv4')) return { ok: false, reason: 'BEHIND_ANOTHER_NAT' };
-    if (NOT_PUBLIC.check(address, 'ipv4')) return { ok: false, reason: 'NOT_PUBLIC' };
+    const special = specialIpv4(address);
+    // Private or shared (CGNAT, RFC 6598): another NAT sits in front of the box.
+    if (special === 'private' || special === 'shared') return { ok: false, reason: 'BEHIND_ANOTHER_NAT' };
+    if (special !== null) return { ok: false, reason: 'NOT_PUBLIC' };
     if (snapshot.gateway.doubleNat === true) return { ok: false, reason: 'BEHIND_ANOTHER_NAT' };
   } else if (!GLOBAL6.check(address, 'ipv6') || DOC6.check(address, 'ipv6')) {
     return { ok: false, reason: 'NOT_PUBLIC' };

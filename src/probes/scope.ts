@@ -13,14 +13,14 @@ export type ScopeDecision = { allowed: true } | { allowed: false; reason: ProbeR
 type Family = 'ipv4' | 'ipv6';
 
 /** The private IPv4 ranges (RFC 1918). */
-export const RFC1918: ReadonlyArray<readonly [string, number]> = [
+const RFC1918: ReadonlyArray<readonly [string, number]> = [
   ['10.0.0.0', 8],
   ['172.16.0.0', 12],
   ['192.168.0.0', 16],
 ];
 
 /** A BlockList of IPv4 subnets. */
-export function ipv4BlockList(subnets: ReadonlyArray<readonly [string, number]>): BlockList {
+function ipv4BlockList(subnets: ReadonlyArray<readonly [string, number]>): BlockList {
   const list = new BlockList();
   for (const [net, len] of subnets) list.addSubnet(net, len, 'ipv4');
   return list;
