@@ -6,7 +6,7 @@
  * with its own connect/read deadlines and byte cap, all inside the whole audit's time and byte
  * budget; the caller's AbortSignal ends it. Never throws for a network outcome.
  */
-import { behindAnotherNat, gatewayBehindAnotherNat } from './model/addresses.js';
+import { gatewayBehindAnotherNat } from './model/addresses.js';
 import type { ForwardProbe, PortForward, ProbeRun, Snapshot, Warning } from './model/types.js';
 import {
   type AnyProbeOptions,
@@ -50,8 +50,6 @@ export interface ProbeStepOptions {
 
 /** Warning code: the box's external address is private or CGNAT (100.64/10). */
 export const DOUBLE_NAT_WARNING = 'IPV4_BEHIND_ANOTHER_NAT';
-
-export { behindAnotherNat };
 
 /**
  * Why the probe step itself skips a forward (before or instead of a probe); the probes' own codes

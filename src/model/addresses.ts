@@ -56,18 +56,10 @@ export function specialIpv4(address: string): SpecialIpv4 | null {
   return null;
 }
 
-const PRIVATE_OR_SHARED = [
-  '10.0.0.0/8',
-  '172.16.0.0/12',
-  '192.168.0.0/16',
-  '100.64.0.0/10',
-  '169.254.0.0/16',
-];
-
 /** RFC 1918 private, RFC 6598 carrier-grade NAT, or link-local: behind another NAT. */
 export function isPrivateOrCgnat(address: string | null | undefined): boolean | null {
   if (!address || parseIpv4(address) === null) return null;
-  return PRIVATE_OR_SHARED.some((c) => inCidr(address, c));
+  return behindAnotherNat(address) === true || inCidr(address, '169.254.0.0/16');
 }
 
 /** RFC 1918 private networks: where a LAN host normally lives. */

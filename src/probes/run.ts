@@ -34,7 +34,6 @@ export interface ProbeSession {
 /** A probe opens at most this many connections (SMB and RDP use two). */
 export const MAX_CONNECTIONS = 2;
 
-/** A malformed reply: the message names what and where. */
 /** A framer for one CRLF-ended line of at most `max` bytes (`context` names the protocol in errors). */
 export function crlfLine(context: string, max: number): Framer {
   return (buffer) => {
@@ -52,6 +51,7 @@ export async function askLine(session: ProbeSession, command: string, framer: Fr
   return (await socket.read(framer)).toString('latin1').trimEnd();
 }
 
+/** A malformed reply: the message names what and where. */
 export function protocolError(context: string, what: string): BoxauditError {
   return new BoxauditError('BOXAUDIT_PROTOCOL_ERROR', `${context}: ${what}`);
 }

@@ -12,22 +12,8 @@ export type ScopeDecision = { allowed: true } | { allowed: false; reason: ProbeR
 
 type Family = 'ipv4' | 'ipv6';
 
-/** The private IPv4 ranges (RFC 1918). */
-const RFC1918: ReadonlyArray<readonly [string, number]> = [
-  ['10.0.0.0', 8],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-];
-
-/** A BlockList of IPv4 subnets. */
-function ipv4BlockList(subnets: ReadonlyArray<readonly [string, number]>): BlockList {
-  const list = new BlockList();
-  for (const [net, len] of subnets) list.addSubnet(net, len, 'ipv4');
-  return list;
-}
-
-const PRIVATE = ipv4BlockList(RFC1918);
-PRIVATE.addSubnet('fc00::', 7, 'ipv6');
+/** RFC 1918 private IPv4 and IPv6 unique-local addresses. */
+const PRIVATE = blockList(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7']);
 
 const LOOPBACK = new BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');

@@ -183,6 +183,14 @@ async function connectTls(url: URL, address: string, request: BoundedRequest, si
   });
 }
 
+/** The box closed the connection, or it broke, after the reply's head and before its end. */
+function cutOffError(request: BoundedRequest, why: string): BoxauditError {
+  const redact = request.redact ?? ((t: string) => t);
+  return new BoxauditError('BOXAUDIT_NETWORK', redact(`${request.context}: reply cut off${why}`), {
+    details: { ...request.details },
+  });
+}
+
 function networkError(request: BoundedRequest, error: NodeJS.ErrnoException): BoxauditError {
   const redact = request.redact ?? ((t: string) => t);
   const code = error.code ? ` (${error.code})` : '';
@@ -322,8 +330,7 @@ interface Exchange {
  * here, on the first https request: plain http (every UPnP read) goes through http1Exchange.
  */
 async function httpsExchange(request: BoundedRequest, x: Exchange): Promise<BoundedResponse> {
-  const { context, pin } = request;
-  const redact = request.redact ?? ((t: string) => t);
+  const { pin } = request;
   const { signal, toAbortError, maxBytes, tooLarge } = x;
   let socket: Socket;
   let http: typeof import('node:http');
@@ -364,10 +371,6 @@ async function httpsExchange(request: BoundedRequest, x: Exchange): Promise<Boun
 
     req.on('error', (error: NodeJS.ErrnoException) => finish(networkError(request, error)));
     req.on('response', (res) => {
-      const cutOff = (why: string): BoxauditError =>
-        new BoxauditError('BOXAUDIT_NETWORK', redact(`${context}: reply cut off${why}`), {
-          details: { ...request.details },
-        });
       const declared = Number(res.headers['content-length']);
       if (Number.isFinite(declared) && declared > maxBytes) {
         finish(tooLarge());
@@ -386,10 +389,10 @@ async function httpsExchange(request: BoundedRequest, x: Exchange): Promise<Boun
         }
         chunks.push(chunk);
       });
-      res.on('error', (error) => finish(cutOff(` (${error.message})`)));
+      res.on('error', (error) => finish(cutOffError(request, ` (${error.message})`)));
       // 'end' did not come first: the box closed the connection mid-body.
       res.on('close', () => {
-        if (!res.complete) finish(cutOff(''));
+        if (!res.complete) finish(cutOffError(request, ''));
       });
       res.on('end', () =>
         finish(null, {
@@ -514,10 +517,7 @@ async function http1Exchange(request: BoundedRequest, x: Exchange): Promise<Boun
     };
     const onAbort = (): void => finish(x.toAbortError());
     // Once the head is in, a broken connection cuts the reply off, as on the node:http path.
-    const cutOff = (why: string): BoxauditError =>
-      new BoxauditError('BOXAUDIT_NETWORK', redact(`${context}: reply cut off${why}`), {
-        details: { ...request.details },
-      });
+    const cutOff = (why: string): BoxauditError => cutOffError(request, why);
     const failed = (error: unknown): void => {
       if (error instanceof BodyTooLarge) finish(x.tooLarge());
       else if (!(error instanceof Http1ParseError))
